@@ -1,0 +1,50 @@
+// Bundles every entry point with esbuild. Entries that do not exist yet are skipped, so the
+// build grows with the project. `--release` minifies and drops source maps.
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const release = process.argv.includes('--release');
+const watch = process.argv.includes('--watch');
+
+const node = { platform: 'node', target: 'node20', format: 'cjs', bundle: true };
+const entries = [
+  { in: 'src/extension/extension.ts', out: 'dist/extension.js', ...node, external: ['vscode'] },
+  { in: 'src/server/server.ts', out: 'dist/server.js', ...node },
+  { in: 'src/core/graph/worker.ts', out: 'dist/worker.js', ...node },
+  {
+    in: 'src/cli/main.ts', out: 'dist/cli.js', ...node,
+    external: ['@resvg/resvg-js'], banner: { js: '#!/usr/bin/env node' },
+  },
+  { in: 'webview/main.ts', out: 'dist/webview/webview.js', platform: 'browser', target: 'es2022', format: 'iife', bundle: true },
+];
+
+const t0 = performance.now();
+await Promise.all(
+  entries
+    .filter((e) => existsSync(join(root, e.in)))
+    .map(({ in: input, out, ...opts }) =>
+      build({
+        ...opts,
+        absWorkingDir: root,
+        entryPoints: [input],
+        outfile: out,
+        minify: release,
+        sourcemap: release ? false : 'linked',
+        logLevel: 'warning',
+        metafile: false,
+        define: { 'process.env.NODE_ENV': release ? '"production"' : '"development"' },
+      }),
+    ),
+);
+// Static webview assets (stylesheet) next to the bundle.
+if (existsSync(join(root, 'webview'))) {
+  mkdirSync(join(root, 'dist/webview'), { recursive: true });
+  for (const f of readdirSync(join(root, 'webview'))) {
+    if (f.endsWith('.css')) copyFileSync(join(root, 'webview', f), join(root, 'dist/webview', f));
+  }
+}
+if (!process.env.SGDEXP_QUIET) console.log(`build: ${(performance.now() - t0).toFixed(0)} ms${release ? ' (release)' : ''}`);
+if (watch) console.log('watch mode is not supported; re-run the build');

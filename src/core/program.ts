@@ -1,0 +1,88 @@
+// The checked, resolved experiment: the contract between the language (src/core/lang, issue 3)
+// and the reactive graph (src/core/graph, issue 4). Plain data; no syntax-tree objects leak through.
+
+/** LSP-compatible zero-based position and range (UTF-16 code units, like VS Code). */
+export interface Position {
+  line: number;
+  character: number;
+}
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+export interface Diagnostic {
+  range: Range;
+  severity: Severity;
+  message: string;
+  /** stable machine-readable code, e.g. 'unknown-name', 'duplicate', 'cycle', 'rank-deficient' */
+  code: string;
+  related?: { range: Range; message: string }[];
+  /** data for code actions, e.g. { replacement: 'linear2' } */
+  data?: unknown;
+}
+
+/**
+ * A resolved argument value. The checker fills in every parameter of a built-in call
+ * (defaults included) under its parameter name, in canonical form: positional arguments are
+ * named, `linspace`/`logspace` are evaluated to lists, numbers are numbers.
+ */
+export type Value =
+  | { kind: 'number'; value: number }
+  | { kind: 'string'; value: string }
+  | { kind: 'bool'; value: boolean }
+  /** a word from a parameter's fixed set: `of = W1`, `y = log`, `x = lr`, `activation = relu` */
+  | { kind: 'word'; value: string }
+  /** a list given to a numeric parameter makes the enclosing definition a family */
+  | { kind: 'list'; items: Value[] }
+  /** reference to another top-level definition (an edge of the graph) */
+  | { kind: 'ref'; name: string }
+  /** one member of a family: `gd[lr = 0.3]` */
+  | { kind: 'select'; name: string; param: string; value: number }
+  /** a nested built-in call, e.g. `gd(lr = 0.01)` inline in `train(...)`, or `gaussian(scale = 1)` */
+  | { kind: 'call'; builtin: string; args: Record<string, Value> }
+  /** a matrix literal with missing entries (`?` → null), for `completion(observed = ...)` */
+  | { kind: 'matrix'; rows: (number | null)[][] }
+  /** `null` default (e.g. label_noise batch = n) */
+  | { kind: 'null' };
+
+export type Category = 'data' | 'model' | 'optimizer' | 'init' | 'run' | 'value';
+
+export interface Definition {
+  name: string;
+  /** the whole statement */
+  range: Range;
+  /** just the name being defined */
+  nameRange: Range;
+  category: Category;
+  /** the defining expression, resolved (usually a 'call'; a 'list' or 'number' for plain values) */
+  value: Value;
+  /** names of the top-level definitions this one references, in order of appearance */
+  deps: string[];
+}
+
+export interface PlotDef {
+  /** position among the file's plots, 0-based */
+  index: number;
+  range: Range;
+  /** the plotted built-in: a metric name (`logdet`, `loss`, `singular_values`, ...), `final` or `gain` */
+  builtin: string;
+  /** the runs (or families) plotted, as refs or selects, in order */
+  runs: Value[];
+  /** resolved options: x, y, theory, title, of, top, metric (for `final`) ... */
+  options: Record<string, Value>;
+  deps: string[];
+}
+
+export interface CheckedProgram {
+  /** the file's root seed (`seed = N`, default 0) */
+  seed: number;
+  /** definitions by name, in source order (excludes `seed`) */
+  definitions: Definition[];
+  plots: PlotDef[];
+  diagnostics: Diagnostic[];
+  /** false when any diagnostic is an error: the graph then computes only the error-free part */
+  ok: boolean;
+}

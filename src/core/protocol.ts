@@ -1,0 +1,62 @@
+// One typed protocol for every message that crosses a process or frame boundary:
+//   language server ⇄ extension client (custom LSP requests/notifications), and
+//   extension ⇄ webview (postMessage). Each side validates what it receives with the
+//   guards below; nothing untyped crosses.
+import type { ResultsDoc } from './results';
+
+export type NodeState = 'cached' | 'running' | 'queued' | 'stale' | 'failed' | 'blocked' | 'done' | 'cancelled';
+
+export interface NodeStatus {
+  /** definition name or `plot#i` */
+  id: string;
+  kind: 'data' | 'model' | 'optimizer' | 'run' | 'plot' | 'value' | 'init';
+  state: NodeState;
+  deps: string[];
+  message?: string | null;
+  progress?: { step: number; steps: number } | null;
+}
+
+// ---- language server ⇄ client (custom LSP methods) ----
+export const Methods = {
+  /** client → server request: run the document now (ignores the on-save setting) */
+  runNow: 'sgdexp/runNow',
+  /** client → server request: cancel every in-flight computation (optionally for one uri) */
+  cancel: 'sgdexp/cancel',
+  /** client → server notification: the document was saved (run-on-save); servers may also use didSave */
+  didSaveRun: 'sgdexp/didSaveRun',
+  /** server → client notification: results (partial while streaming, final when done) */
+  results: 'sgdexp/results',
+  /** server → client notification: graph node status */
+  status: 'sgdexp/status',
+  /** client → server request: last known results of a uri (from memory or disk cache) */
+  getResults: 'sgdexp/getResults',
+} as const;
+
+export interface ResultsMessage {
+  uri: string;
+  /** monotone per uri; receivers drop messages older than the newest seen */
+  revision: number;
+  /** true when no computation for this revision is still in flight */
+  final: boolean;
+  doc: ResultsDoc;
+}
+
+export interface StatusMessage {
+  uri: string;
+  revision: number;
+  nodes: NodeStatus[];
+}
+
+// ---- extension → webview ----
+export type ToWebview =
+  | { type: 'results'; uri: string; revision: number; final: boolean; doc: ResultsDoc }
+  | { type: 'status'; uri: string; revision: number; nodes: NodeStatus[] }
+  | { type: 'message'; level: 'info' | 'error'; text: string };
+
+// ---- webview → extension ----
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'rendered'; revision: number; plots: number; ms: number }
+  | { type: 'cancel' }
+  | { type: 'export'; format: 'svg' | 'png' | 'csv' | 'json'; plotIndex: number | null; data?: string }
+  | { type: 'error'; text: string };
