@@ -51,12 +51,26 @@ export interface StatusMessage {
 export type ToWebview =
   | { type: 'results'; uri: string; revision: number; final: boolean; doc: ResultsDoc }
   | { type: 'status'; uri: string; revision: number; nodes: NodeStatus[] }
-  | { type: 'message'; level: 'info' | 'error'; text: string };
+  | { type: 'message'; level: 'info' | 'error'; text: string }
+  /** Export Figures: the extension asks for every plot serialized; the webview answers with one
+   *  `export` message per plot carrying the same requestId (plotIndex i of `total`). */
+  | { type: 'export'; requestId: number; format: 'svg' | 'png' };
 
 // ---- webview → extension ----
 export type FromWebview =
   | { type: 'ready' }
   | { type: 'rendered'; revision: number; plots: number; ms: number }
   | { type: 'cancel' }
-  | { type: 'export'; format: 'svg' | 'png' | 'csv' | 'json'; plotIndex: number | null; data?: string }
+  /** `data`: SVG markup, or a PNG as a `data:image/png;base64,` URL. In answer to an export request it
+   *  carries that request's `requestId` and the number of plots `total` (0 when there is none:
+   *  then one message with plotIndex null); `title` names the plot for the file name. */
+  | {
+      type: 'export';
+      format: 'svg' | 'png' | 'csv' | 'json';
+      plotIndex: number | null;
+      data?: string;
+      requestId?: number;
+      total?: number;
+      title?: string;
+    }
   | { type: 'error'; text: string };
