@@ -1,0 +1,39 @@
+// Every series of a results document as one tidy CSV table (one row per value), the shape
+// pandas / R / spreadsheets read without reshaping:
+//   run,status,step,time,metric,index,value
+// `index` is empty for scalar metrics and the 0-based component for vector metrics
+// (sv_W1: the i-th largest singular value; gain, alignment: the coordinate / neuron).
+// Family members add one column per swept parameter (lr, delta, seed, ...).
+import type { ResultsDoc } from '../core/results';
+
+export function toCsv(doc: ResultsDoc): string {
+  const runs = Object.entries(doc.runs);
+  const memberCols = [...new Set(runs.flatMap(([, r]) => Object.keys(r.member ?? {})))].sort();
+  const header = ['run', ...memberCols, 'status', 'step', 'time', 'metric', 'index', 'value'];
+  const lines = [header.join(',')];
+  for (const [key, r] of runs) {
+    const member = memberCols.map((c) => num(r.member?.[c]));
+    const steps = r.step ?? [];
+    const times = r.time ?? [];
+    for (const [metric, series] of Object.entries(r.metrics ?? {})) {
+      for (let t = 0; t < series.length && t < steps.length; t++) {
+        const v = series[t];
+        const pre = [field(key), ...member, r.status, num(steps[t]), num(times[t]), field(metric)];
+        if (Array.isArray(v)) v.forEach((x, i) => lines.push([...pre, String(i), num(x)].join(',')));
+        else lines.push([...pre, '', num(v)].join(','));
+      }
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+function num(x: number | null | undefined): string {
+  if (x === null || x === undefined) return '';
+  // full precision: the CSV is data, not a display
+  return Number.isFinite(x) ? String(x) : x > 0 ? 'inf' : x < 0 ? '-inf' : 'nan';
+}
+
+/** RFC 4180 quoting for keys like `gd[lr=0.1,batch=1]` */
+function field(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

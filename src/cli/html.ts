@@ -1,0 +1,64 @@
+// The HTML report of one experiment file: every figure (inline SVG, the same figures as the
+// preview), a table of the runs with their status, and links to the JSON and CSV.
+// Self-contained: no scripts, no external resources, so it opens from a CI artifact.
+import type { ResultsDoc } from '../core/results';
+
+export interface ReportFigure {
+  title: string;
+  svg: string;
+}
+
+export function toHtml(doc: ResultsDoc, figures: readonly ReportFigure[], links: { json?: string; csv?: string } = {}): string {
+  const rows = Object.entries(doc.runs)
+    .map(([k, r]) => {
+      const params = Object.entries(r.params ?? {})
+        .map(([p, v]) => `${p}=${v}`)
+        .join(', ');
+      const last = r.step?.length ? r.step[r.step.length - 1] : '';
+      return `<tr class="${esc(r.status)}"><td><code>${esc(k)}</code></td><td>${esc(r.model ?? '')}</td><td>${esc(
+        r.optimizer ?? '',
+      )}</td><td>${esc(params)}</td><td>${esc(r.status)}</td><td>${last}</td><td>${esc(r.message ?? '')}</td></tr>`;
+    })
+    .join('\n');
+  const figs = figures
+    .map((f) => `<figure><figcaption>${esc(f.title)}</figcaption>\n${f.svg}\n</figure>`)
+    .join('\n');
+  const linkHtml = [links.json && `<a href="${esc(links.json)}">results (JSON)</a>`, links.csv && `<a href="${esc(links.csv)}">series (CSV)</a>`]
+    .filter(Boolean)
+    .join(' · ');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>${esc(doc.file)} — sgdexp</title>
+<style>
+body { font-family: "DejaVu Sans", system-ui, sans-serif; margin: 2em auto; max-width: 1000px; color: #222; }
+h1 { font-size: 1.3em; } figure { margin: 1.5em 0; } figcaption { font-weight: bold; margin-bottom: .4em; }
+table { border-collapse: collapse; font-size: .85em; } td, th { border-bottom: 1px solid #ddd; padding: .25em .6em; text-align: left; }
+tr.diverged td, tr.error td { color: #a00; } svg { max-width: 100%; height: auto; }
+</style></head><body>
+<h1>${esc(doc.file)}</h1>
+<p>seed ${doc.seed} · ${Object.keys(doc.runs).length} runs · ${doc.plots.length} plots${linkHtml ? ' · ' + linkHtml : ''}</p>
+${figs}
+<h2>Runs</h2>
+<table><thead><tr><th>run</th><th>model</th><th>optimizer</th><th>parameters</th><th>status</th><th>last step</th><th>message</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+</body></html>
+`;
+}
+
+/** The index page of a multi-file run: one link per report. */
+export function indexHtml(entries: readonly { file: string; href: string; status: string }[]): string {
+  const items = entries.map((e) => `<li><a href="${esc(e.href)}">${esc(e.file)}</a> — ${esc(e.status)}</li>`).join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>sgdexp reports</title>
+<style>body { font-family: "DejaVu Sans", system-ui, sans-serif; margin: 2em auto; max-width: 800px; }</style></head>
+<body><h1>sgdexp reports</h1><ul>
+${items}
+</ul></body></html>
+`;
+}
+
+export function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
