@@ -1,0 +1,35 @@
+// What `activate` returns: a small API for the extension-host tests (and other extensions).
+import type { ResultsMessage } from '../core/protocol';
+import type { ExportArgs } from './exportFigures';
+import type { MessageLog } from './messageLog';
+
+export interface PreviewInfo {
+  id: number;
+  uri: string;
+  locked: boolean;
+  visible: boolean;
+  active: boolean;
+  viewColumn: number | undefined;
+  ready: boolean;
+  /** nonce of the loaded page and how many times it was (re)loaded */
+  nonce: string;
+  loads: number;
+  /** the panel's webview options, as set (localResourceRoots as strings) */
+  localResourceRoots: string[];
+}
+
+export interface SgdexpApi {
+  /** time spent in activate(), ms */
+  readonly activationMs: number;
+  /** every message sent to / received from preview pages */
+  readonly messages: MessageLog;
+  previews(): PreviewInfo[];
+  /** starts the language server if needed; false when it could not start */
+  startServer(): Promise<boolean>;
+  serverRunning(): boolean;
+  statusBarText(): string;
+  latestResults(uri: string): ResultsMessage | undefined;
+  exportFigures(args: ExportArgs): Promise<string[]>;
+  /** server messages that failed validation and were dropped */
+  rejectedServerMessages(): number;
+}

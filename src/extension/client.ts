@@ -1,0 +1,121 @@
+// The language client, started lazily: `activate` returns at once and the server process is
+// forked in the background (activation budget: 50 ms). vscode-languageclient is required inside
+// `start()`, so esbuild's lazy CommonJS wrapper evaluates it only then.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { Methods, type ResultsMessage, type StatusMessage } from '../core/protocol';
+import { readSettings } from './settings';
+import { isResultsMessage, isStatusMessage } from './validate';
+
+export class ServerClient implements vscode.Disposable {
+  private starting: Promise<LanguageClient | null> | undefined;
+  private client: LanguageClient | undefined;
+  private readonly onResultsEmitter = new vscode.EventEmitter<ResultsMessage>();
+  private readonly onStatusEmitter = new vscode.EventEmitter<StatusMessage>();
+  readonly onResults = this.onResultsEmitter.event;
+  readonly onStatus = this.onStatusEmitter.event;
+  /** messages from the server that failed validation (kept for tests and the output channel) */
+  rejected = 0;
+  private readonly output: vscode.OutputChannel;
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.output = vscode.window.createOutputChannel('SGD Experiments');
+  }
+
+  get running(): boolean {
+    return this.client?.isRunning() ?? false;
+  }
+
+  /** Starts the server once; later calls share the same promise. Resolves to null when the
+   *  server cannot start (missing build, crash at start-up): the editor keeps working. */
+  start(): Promise<LanguageClient | null> {
+    this.starting ??= this.doStart().catch((e: unknown) => {
+      const text = e instanceof Error ? e.message : String(e);
+      this.output.appendLine(`language server failed to start: ${text}`);
+      void vscode.window.showErrorMessage(`SGD Experiments: the language server did not start (${text}).`);
+      return null;
+    });
+    return this.starting;
+  }
+
+  private async doStart(): Promise<LanguageClient> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const lc = require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
+    const module = this.context.asAbsolutePath('dist/server.js');
+    const storage = this.context.storageUri ?? this.context.globalStorageUri;
+    const serverOptions = {
+      run: { module, transport: lc.TransportKind.ipc },
+      debug: { module, transport: lc.TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    };
+    const client = new lc.LanguageClient(
+      'sgdexp',
+      'SGD Experiments',
+      serverOptions,
+      {
+        documentSelector: [{ language: 'sgdexp' }],
+        outputChannel: this.output,
+        initializationOptions: { storagePath: storage.fsPath, settings: readSettings() },
+      },
+    );
+    client.onNotification(Methods.results, (m: unknown) => {
+      if (isResultsMessage(m)) this.onResultsEmitter.fire(m);
+      else this.reject(Methods.results, m);
+    });
+    client.onNotification(Methods.status, (m: unknown) => {
+      if (isStatusMessage(m)) this.onStatusEmitter.fire(m);
+      else this.reject(Methods.status, m);
+    });
+    await client.start();
+    this.client = client;
+    return client;
+  }
+
+  private reject(method: string, m: unknown): void {
+    this.rejected++;
+    this.output.appendLine(`ignored a malformed ${method} message: ${JSON.stringify(m)?.slice(0, 300)}`);
+  }
+
+  /** Tells a running server the settings changed (same shape as initializationOptions.settings). */
+  async settingsChanged(): Promise<void> {
+    if (!this.client?.isRunning()) return;
+    await this.client.sendNotification('workspace/didChangeConfiguration', { settings: readSettings() });
+  }
+
+  async runNow(uri: vscode.Uri): Promise<void> {
+    const c = await this.start();
+    await c?.sendRequest(Methods.runNow, { uri: uri.toString() });
+  }
+
+  async cancel(uri?: vscode.Uri): Promise<void> {
+    const c = await this.start();
+    await c?.sendRequest(Methods.cancel, uri ? { uri: uri.toString() } : {});
+  }
+
+  /** The server's last known results for a document (memory or disk cache), validated. */
+  async getResults(uri: vscode.Uri): Promise<ResultsMessage | null> {
+    const c = await this.start();
+    if (!c) return null;
+    const m: unknown = await c.sendRequest(Methods.getResults, { uri: uri.toString() });
+    if (m == null) return null;
+    if (isResultsMessage(m)) return m;
+    this.reject(Methods.getResults, m);
+    return null;
+  }
+
+  log(line: string): void {
+    this.output.appendLine(line);
+  }
+
+  async stop(): Promise<void> {
+    const c = this.client;
+    this.client = undefined;
+    if (c?.isRunning()) await c.stop();
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.onResultsEmitter.dispose();
+    this.onStatusEmitter.dispose();
+    this.output.dispose();
+  }
+}

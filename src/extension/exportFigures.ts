@@ -1,0 +1,159 @@
+// Export Figures: SVG and PNG are serialized by the preview page (it holds the drawn plots; the
+// extension asks with an `export` request and collects one answer per plot), CSV and JSON come
+// from the results document itself (the same CSV as the command-line runner's).
+import * as vscode from 'vscode';
+import type { FromWebview } from '../core/protocol';
+import type { ResultsDoc } from '../core/results';
+import { toCsv } from '../cli/csv';
+import type { Preview } from './preview/preview';
+import type { PreviewManager } from './preview/previewManager';
+
+export type ExportFormat = 'svg' | 'png' | 'csv' | 'json';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['svg', 'png', 'csv', 'json'];
+
+export interface ExportArgs {
+  /** document to export; default: the active preview's, else the active editor's */
+  uri?: string;
+  /** target folder (file system path); default: asked with a folder dialog */
+  folder?: string;
+  formats?: ExportFormat[];
+}
+
+/** A file-name-safe slug of a plot title: `log det(θᵀθ)` → `log-det` ... */
+export function slug(s: string): string {
+  const t = s
+    .normalize('NFKD')
+    .replace(/[^\w\s-]/g, ' ')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '-');
+  return t.slice(0, 60).replace(/-+$/, '') || 'plot';
+}
+
+export function baseName(uri: vscode.Uri): string {
+  return (uri.path.split('/').pop() ?? 'experiment').replace(/\.sgdexp$/, '');
+}
+
+interface Figure {
+  index: number;
+  title: string;
+  data: string;
+}
+
+let nextRequest = 1;
+
+/** Asks the page for every plot in `format`; resolves when all `total` answers arrived. */
+export function requestFigures(
+  manager: PreviewManager,
+  preview: Preview,
+  format: 'svg' | 'png',
+  timeoutMs = 15_000,
+): Promise<Figure[]> {
+  const requestId = nextRequest++;
+  return new Promise<Figure[]>((resolve, reject) => {
+    const got = new Map<number, Figure>();
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`the preview did not send its ${format.toUpperCase()} figures within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    const sub = manager.onDidReceive((p: Preview, m: FromWebview) => {
+      if (p !== preview || m.type !== 'export' || m.requestId !== requestId || m.format !== format) return;
+      const total = m.total ?? 0;
+      if (m.plotIndex !== null && typeof m.data === 'string') {
+        got.set(m.plotIndex, { index: m.plotIndex, title: m.title ?? `plot ${m.plotIndex + 1}`, data: m.data });
+      }
+      if (got.size >= total) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve([...got.values()].sort((a, b) => a.index - b.index));
+      }
+    });
+    preview.post({ type: 'export', requestId, format });
+  });
+}
+
+/** PNG answers are data URLs (or bare base64); SVG answers are markup. */
+export function figureBytes(format: 'svg' | 'png', data: string): Uint8Array {
+  if (format === 'svg') {
+    const svg = data.includes('xmlns=') ? data : data.replace(/<svg\b/i, '<svg xmlns="http://www.w3.org/2000/svg"');
+    return new TextEncoder().encode(svg.startsWith('<?xml') ? svg : `<?xml version="1.0" encoding="UTF-8"?>\n${svg}`);
+  }
+  const b64 = data.replace(/^data:image\/png;base64,/, '');
+  const bytes = Buffer.from(b64, 'base64');
+  // PNG signature: reject anything that is not a PNG rather than writing a broken file
+  if (bytes.length < 8 || bytes.readUInt32BE(0) !== 0x89504e47) throw new Error('the preview sent PNG data that is not a PNG');
+  return bytes;
+}
+
+export async function exportFigures(
+  manager: PreviewManager,
+  resultsOf: (uri: vscode.Uri) => Promise<ResultsDoc | null>,
+  args: ExportArgs = {},
+): Promise<vscode.Uri[]> {
+  const uri = args.uri
+    ? vscode.Uri.parse(args.uri)
+    : manager.activePreview?.resource ??
+      (vscode.window.activeTextEditor?.document.languageId === 'sgdexp' ? vscode.window.activeTextEditor.document.uri : undefined);
+  if (!uri) {
+    void vscode.window.showWarningMessage('SGD Experiments: open an .sgdexp file or its preview to export its figures.');
+    return [];
+  }
+  let formats = args.formats?.filter((f) => EXPORT_FORMATS.includes(f));
+  if (!formats) {
+    const picked = await vscode.window.showQuickPick(
+      [
+        { label: 'SVG', description: 'every plot, vector', format: 'svg' as const, picked: true },
+        { label: 'PNG', description: 'every plot, 2× pixels', format: 'png' as const },
+        { label: 'CSV', description: 'all series, one tidy table', format: 'csv' as const, picked: true },
+        { label: 'JSON', description: 'the results document', format: 'json' as const },
+      ],
+      { canPickMany: true, title: 'Export figures and data as' },
+    );
+    if (!picked?.length) return [];
+    formats = picked.map((p) => p.format);
+  }
+  let folder = args.folder ? vscode.Uri.file(args.folder) : undefined;
+  if (!folder) {
+    const ws = vscode.workspace.getWorkspaceFolder(uri)?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+    const chosen = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      canSelectMany: false,
+      openLabel: 'Export here',
+      defaultUri: ws,
+    });
+    if (!chosen?.length) return [];
+    folder = chosen[0];
+  }
+  await vscode.workspace.fs.createDirectory(folder);
+  const base = baseName(uri);
+  const written: vscode.Uri[] = [];
+  const write = async (name: string, bytes: Uint8Array) => {
+    const target = vscode.Uri.joinPath(folder, name);
+    await vscode.workspace.fs.writeFile(target, bytes);
+    written.push(target);
+  };
+
+  if (formats.includes('csv') || formats.includes('json')) {
+    const doc = await resultsOf(uri);
+    if (!doc) throw new Error(`no results for ${base} yet: run it first`);
+    if (formats.includes('json')) await write(`${base}.results.json`, new TextEncoder().encode(JSON.stringify(doc, null, 2) + '\n'));
+    if (formats.includes('csv')) await write(`${base}.csv`, new TextEncoder().encode(toCsv(doc)));
+  }
+  for (const format of ['svg', 'png'] as const) {
+    if (!formats.includes(format)) continue;
+    const preview =
+      manager.all.find((p) => p.matches(uri) && p.panel.visible) ??
+      manager.all.find((p) => p.matches(uri)) ??
+      manager.show(uri, { sideBySide: true, locked: false });
+    const figures = await requestFigures(manager, preview, format);
+    const used = new Set<string>();
+    for (const f of figures) {
+      let name = `${base}-${String(f.index + 1).padStart(2, '0')}-${slug(f.title)}`;
+      while (used.has(name)) name += '_';
+      used.add(name);
+      await write(`${name}.${format}`, figureBytes(format, f.data));
+    }
+  }
+  return written;
+}

@@ -1,0 +1,28 @@
+// A record of every message exchanged with preview webviews, exposed through the extension's API
+// so the extension-host tests can assert what a panel was sent and what it answered.
+import * as vscode from 'vscode';
+import type { FromWebview, ToWebview } from '../core/protocol';
+
+export type LogEntry =
+  | { dir: 'to'; panel: number; uri: string; t: number; msg: ToWebview }
+  | { dir: 'from'; panel: number; uri: string; t: number; msg: FromWebview }
+  /** a webview message that failed validation (dropped) */
+  | { dir: 'rejected'; panel: number; uri: string; t: number; msg: unknown };
+
+export class MessageLog implements vscode.Disposable {
+  /** bounded: a long session must not grow without end */
+  static readonly MAX = 2000;
+  readonly entries: LogEntry[] = [];
+  private readonly emitter = new vscode.EventEmitter<LogEntry>();
+  readonly onDidLog = this.emitter.event;
+
+  add(e: LogEntry): void {
+    this.entries.push(e);
+    if (this.entries.length > MessageLog.MAX) this.entries.splice(0, this.entries.length - MessageLog.MAX);
+    this.emitter.fire(e);
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}

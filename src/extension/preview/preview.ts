@@ -1,0 +1,214 @@
+// One preview panel, modelled on VS Code's Markdown preview (extensions/markdown-language-features,
+// src/preview/preview.ts): it shows one resource, follows the active editor unless locked, and only
+// ever shows the newest results of that resource (revision guard: an older revision that arrives
+// late is dropped, and switching resource forgets the old one's revision).
+//
+// Messages to the page wait for its `ready` handshake; of the waiting ones only the newest results
+// and status are kept (latest wins). Every `ready` (first load, or a reload after the panel was
+// hidden) re-sends the newest state, so the page never needs to have stored anything.
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import type { FromWebview, ResultsMessage, StatusMessage, ToWebview } from '../../core/protocol';
+import { renderWebviewHtml } from './interimHtml';
+import type { MessageLog } from '../messageLog';
+import { isFromWebview } from '../validate';
+
+export const PREVIEW_VIEW_TYPE = 'sgdexp.preview';
+
+export interface PreviewState {
+  uri: string;
+  locked: boolean;
+}
+
+export interface PreviewHost {
+  readonly extensionUri: vscode.Uri;
+  readonly log: MessageLog;
+  readonly theme: () => string;
+  onMessage(preview: Preview, msg: FromWebview): void;
+  onDispose(preview: Preview): void;
+  onViewState(preview: Preview): void;
+}
+
+let nextId = 1;
+
+export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+}
+
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    // the bundle and its stylesheet only: no workspace files, no extension sources
+    localResourceRoots: [webviewRoot(extensionUri)],
+  };
+}
+
+/** 32 alphanumeric characters from a CSPRNG: a fresh script nonce for every page load. */
+export function makeNonce(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(randomBytes(32), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+export class Preview implements vscode.Disposable {
+  readonly id = nextId++;
+  private ready = false;
+  private pending: ToWebview[] = [];
+  private latestResults: ResultsMessage | undefined;
+  private latestStatus: StatusMessage | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private disposed = false;
+  /** nonce of the page currently loaded (tests check it is fresh per load) */
+  nonce = '';
+  loads = 0;
+
+  constructor(
+    private readonly host: PreviewHost,
+    readonly panel: vscode.WebviewPanel,
+    private _resource: vscode.Uri,
+    private _locked: boolean,
+  ) {
+    panel.webview.options = webviewOptions(host.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'icons', 'sgdexp-preview.svg');
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState(() => {
+        // A hidden panel's page is torn down (no retainContextWhenHidden); VS Code rebuilds it from
+        // `webview.html` when shown, and the rebuilt page says `ready` again: queue until then.
+        if (!panel.visible) this.ready = false;
+        host.onViewState(this);
+      }),
+    );
+    this.updateTitle();
+    this.load();
+  }
+
+  get resource(): vscode.Uri {
+    return this._resource;
+  }
+  get locked(): boolean {
+    return this._locked;
+  }
+  get state(): PreviewState {
+    return { uri: this._resource.toString(), locked: this._locked };
+  }
+  get results(): ResultsMessage | undefined {
+    return this.latestResults;
+  }
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  matches(uri: vscode.Uri): boolean {
+    return this._resource.toString() === uri.toString();
+  }
+
+  /** (Re)loads the page with a new nonce; the page answers `ready` and gets the newest state. */
+  load(): void {
+    const webview = this.panel.webview;
+    const root = webviewRoot(this.host.extensionUri);
+    let css = 'webview.css';
+    try {
+      const all = readdirSync(root.fsPath).filter((f) => f.endsWith('.css')).sort();
+      if (all.length && !all.includes(css)) css = all[0];
+    } catch {
+      /* no bundle: the page will say so through its own error path */
+    }
+    this.nonce = makeNonce();
+    this.ready = false;
+    this.loads++;
+    webview.html = renderWebviewHtml({
+      nonce: this.nonce,
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, css)).toString(),
+      state: { ...this.state, theme: this.host.theme() },
+    });
+  }
+
+  setResource(uri: vscode.Uri): void {
+    if (this.matches(uri)) return;
+    this._resource = uri;
+    this.latestResults = undefined;
+    this.latestStatus = undefined;
+    this.pending = [];
+    this.updateTitle();
+    // a fresh page: no plot of the previous file may linger next to the new one's
+    this.load();
+  }
+
+  toggleLock(): void {
+    this._locked = !this._locked;
+    this.updateTitle();
+    this.post({ type: 'message', level: 'info', text: this._locked ? 'Preview locked' : 'Preview unlocked' });
+  }
+
+  /** Offers results; returns false when they are older than what the panel has (dropped). */
+  offerResults(m: ResultsMessage): boolean {
+    if (!this.matches(vscode.Uri.parse(m.uri))) return false;
+    const cur = this.latestResults;
+    if (cur && (m.revision < cur.revision || (m.revision === cur.revision && cur.final && !m.final))) return false;
+    this.latestResults = m;
+    this.post({ type: 'results', uri: m.uri, revision: m.revision, final: m.final, doc: m.doc });
+    return true;
+  }
+
+  offerStatus(m: StatusMessage): boolean {
+    if (!this.matches(vscode.Uri.parse(m.uri))) return false;
+    if (this.latestStatus && m.revision < this.latestStatus.revision) return false;
+    this.latestStatus = m;
+    this.post({ type: 'status', uri: m.uri, revision: m.revision, nodes: m.nodes });
+    return true;
+  }
+
+  post(msg: ToWebview): void {
+    if (this.disposed) return;
+    if (!this.ready) {
+      // latest wins among the queued results/status; messages and export requests keep their order
+      this.pending = this.pending.filter((p) => p.type !== msg.type || (msg.type !== 'results' && msg.type !== 'status'));
+      this.pending.push(msg);
+      return;
+    }
+    this.host.log.add({ dir: 'to', panel: this.id, uri: this._resource.toString(), t: Date.now(), msg });
+    void this.panel.webview.postMessage(msg);
+  }
+
+  private receive(raw: unknown): void {
+    const uri = this._resource.toString();
+    if (!isFromWebview(raw)) {
+      this.host.log.add({ dir: 'rejected', panel: this.id, uri, t: Date.now(), msg: raw });
+      return;
+    }
+    this.host.log.add({ dir: 'from', panel: this.id, uri, t: Date.now(), msg: raw });
+    if (raw.type === 'ready') {
+      this.ready = true;
+      const queued = this.pending.filter((p) => p.type !== 'results' && p.type !== 'status');
+      this.pending = [];
+      if (this.latestResults) {
+        const r = this.latestResults;
+        this.post({ type: 'results', uri: r.uri, revision: r.revision, final: r.final, doc: r.doc });
+      }
+      if (this.latestStatus) {
+        const s = this.latestStatus;
+        this.post({ type: 'status', uri: s.uri, revision: s.revision, nodes: s.nodes });
+      }
+      for (const q of queued) this.post(q);
+    }
+    this.host.onMessage(this, raw);
+  }
+
+  private updateTitle(): void {
+    const name = this._resource.path.split('/').pop() ?? 'experiment';
+    this.panel.title = this._locked ? `[Preview] ${name}` : `Preview ${name}`;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.host.onDispose(this);
+    this.panel.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

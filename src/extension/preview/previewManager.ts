@@ -1,0 +1,178 @@
+// Owns every preview panel, as MarkdownPreviewManager does (markdown-language-features,
+// src/preview/previewManager.ts): opens or reuses a panel per resource and column, lets unlocked
+// previews follow the active .sgdexp editor, routes the server's results/status to the panels
+// showing that file, and revives panels after a reload (WebviewPanelSerializer) with the last
+// results from the server's cache at once.
+import * as vscode from 'vscode';
+import type { FromWebview, ResultsMessage, StatusMessage } from '../../core/protocol';
+import type { MessageLog } from '../messageLog';
+import type { ServerClient } from '../client';
+import { PREVIEW_VIEW_TYPE, Preview, type PreviewHost, type PreviewState, webviewOptions } from './preview';
+
+export interface ShowOptions {
+  sideBySide: boolean;
+  locked: boolean;
+}
+
+export class PreviewManager implements vscode.WebviewPanelSerializer<PreviewState>, vscode.Disposable {
+  private readonly previews = new Set<Preview>();
+  /** newest results per uri from the server, so a preview switching files paints at once */
+  private readonly latest = new Map<string, ResultsMessage>();
+  private readonly latestStatus = new Map<string, StatusMessage>();
+  private active: Preview | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly host: PreviewHost;
+  private readonly messageHandlers: ((p: Preview, m: FromWebview) => void)[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly client: ServerClient,
+    log: MessageLog,
+    theme: () => string,
+  ) {
+    this.host = {
+      extensionUri: context.extensionUri,
+      log,
+      theme,
+      onMessage: (p, m) => this.onMessage(p, m),
+      onDispose: (p) => {
+        this.previews.delete(p);
+        if (this.active === p) this.setActive(undefined);
+      },
+      onViewState: (p) => {
+        if (p.panel.active) this.setActive(p);
+        else if (this.active === p) this.setActive(undefined);
+      },
+    };
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, this),
+      vscode.window.onDidChangeActiveTextEditor((e) => this.followEditor(e)),
+      client.onResults((m) => this.onResults(m)),
+      client.onStatus((m) => this.onStatus(m)),
+    );
+  }
+
+  get all(): readonly Preview[] {
+    return [...this.previews];
+  }
+  get activePreview(): Preview | undefined {
+    return this.active;
+  }
+
+  latestResults(uri: vscode.Uri): ResultsMessage | undefined {
+    return this.latest.get(uri.toString());
+  }
+
+  onDidReceive(handler: (p: Preview, m: FromWebview) => void): vscode.Disposable {
+    this.messageHandlers.push(handler);
+    return new vscode.Disposable(() => this.messageHandlers.splice(this.messageHandlers.indexOf(handler), 1));
+  }
+
+  /** Open Preview / Open Preview to the Side / Open Locked Preview to the Side. */
+  show(resource: vscode.Uri, opts: ShowOptions): Preview {
+    const editorColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
+    const column = opts.sideBySide ? vscode.ViewColumn.Beside : editorColumn;
+    // reuse: a preview of this resource with the same lock mode, or an unlocked one to retarget
+    let preview =
+      [...this.previews].find((p) => p.matches(resource) && p.locked === opts.locked) ??
+      (opts.locked ? undefined : [...this.previews].find((p) => !p.locked));
+    if (preview) {
+      preview.setResource(resource);
+      preview.panel.reveal(opts.sideBySide ? preview.panel.viewColumn : column, opts.sideBySide);
+    } else {
+      const panel = vscode.window.createWebviewPanel(
+        PREVIEW_VIEW_TYPE,
+        'Preview',
+        { viewColumn: column, preserveFocus: opts.sideBySide },
+        webviewOptions(this.context.extensionUri),
+      );
+      preview = this.add(panel, resource, opts.locked);
+    }
+    void this.feed(preview);
+    return preview;
+  }
+
+  /** WebviewPanelSerializer: VS Code restores a panel after a reload. `state` is what the page
+   *  stored with setState (it receives {uri, locked} in the page data); the workspace memento is
+   *  the fallback when the page never got to store it. */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const s = state as Partial<PreviewState> | undefined;
+    const memo = this.context.workspaceState.get<PreviewState>('sgdexp.lastPreview');
+    const uriText = typeof s?.uri === 'string' ? s.uri : memo?.uri;
+    if (!uriText) {
+      panel.dispose();
+      return;
+    }
+    const preview = this.add(panel, vscode.Uri.parse(uriText), s?.locked === true || (!s?.uri && memo?.locked === true));
+    await this.feed(preview);
+  }
+
+  private add(panel: vscode.WebviewPanel, resource: vscode.Uri, locked: boolean): Preview {
+    const p = new Preview(this.host, panel, resource, locked);
+    this.previews.add(p);
+    if (panel.active) this.setActive(p);
+    void this.context.workspaceState.update('sgdexp.lastPreview', p.state);
+    return p;
+  }
+
+  /** Gives a preview the newest results known for its resource: from memory, else from the
+   *  server's cache (getResults), without waiting for a new run. */
+  private async feed(p: Preview): Promise<void> {
+    const uri = p.resource;
+    const known = this.latest.get(uri.toString());
+    if (known) p.offerResults(known);
+    const st = this.latestStatus.get(uri.toString());
+    if (st) p.offerStatus(st);
+    if (known?.final) return;
+    try {
+      const cached = await this.client.getResults(uri);
+      if (cached && p.matches(uri)) this.onResults(cached);
+    } catch (e) {
+      this.client.log(`getResults failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private followEditor(editor: vscode.TextEditor | undefined): void {
+    if (!editor || editor.document.languageId !== 'sgdexp') return;
+    for (const p of this.previews) {
+      if (!p.locked && !p.matches(editor.document.uri)) {
+        p.setResource(editor.document.uri);
+        void this.feed(p);
+        void this.context.workspaceState.update('sgdexp.lastPreview', p.state);
+      }
+    }
+  }
+
+  private onResults(m: ResultsMessage): void {
+    const cur = this.latest.get(m.uri);
+    if (!cur || m.revision > cur.revision || (m.revision === cur.revision && (m.final || !cur.final))) this.latest.set(m.uri, m);
+    for (const p of this.previews) p.offerResults(m);
+  }
+
+  private onStatus(m: StatusMessage): void {
+    const cur = this.latestStatus.get(m.uri);
+    if (!cur || m.revision >= cur.revision) this.latestStatus.set(m.uri, m);
+    for (const p of this.previews) p.offerStatus(m);
+  }
+
+  private onMessage(p: Preview, m: FromWebview): void {
+    if (m.type === 'cancel') void this.client.cancel(p.resource);
+    else if (m.type === 'error') this.client.log(`preview ${p.resource.toString()}: ${m.text}`);
+    for (const h of [...this.messageHandlers]) h(p, m);
+  }
+
+  private setActive(p: Preview | undefined): void {
+    this.active = p;
+    void vscode.commands.executeCommand('setContext', 'sgdexpPreviewFocus', p !== undefined);
+  }
+
+  /** Reload every page (e.g. after the plot theme changed). */
+  reloadAll(): void {
+    for (const p of this.previews) p.load();
+  }
+
+  dispose(): void {
+    for (const p of [...this.previews]) p.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

@@ -1,0 +1,108 @@
+// Status-bar item with the run progress of the active experiment (or of any file still running);
+// clicking it cancels the runs, like a progress notification's Cancel button.
+import * as vscode from 'vscode';
+import type { NodeStatus, ResultsMessage, StatusMessage } from '../core/protocol';
+
+interface Progress {
+  uri: string;
+  running: number;
+  queued: number;
+  done: number;
+  total: number;
+  /** completed fraction of all run steps, 0..1, or null when no run reports steps */
+  fraction: number | null;
+  failed: number;
+}
+
+export function summarize(uri: string, nodes: NodeStatus[]): Progress {
+  const runs = nodes.filter((n) => n.kind === 'run');
+  let stepsDone = 0;
+  let stepsAll = 0;
+  for (const r of runs) {
+    const steps = r.progress?.steps ?? 0;
+    if (steps <= 0) continue;
+    stepsAll += steps;
+    // finished runs count in full; running ones by their step; waiting ones by nothing
+    stepsDone += r.state === 'done' || r.state === 'cached' ? steps : Math.min(steps, r.progress?.step ?? 0);
+  }
+  return {
+    uri,
+    running: runs.filter((r) => r.state === 'running').length,
+    queued: runs.filter((r) => r.state === 'queued' || r.state === 'stale').length,
+    done: runs.filter((r) => r.state === 'done' || r.state === 'cached').length,
+    failed: runs.filter((r) => r.state === 'failed').length,
+    total: runs.length,
+    fraction: stepsAll > 0 ? stepsDone / stepsAll : null,
+  };
+}
+
+export class RunStatusBar implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly progress = new Map<string, Progress>();
+  private readonly started = new Map<string, number>();
+  private hideTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    this.item = vscode.window.createStatusBarItem('sgdexp.runs', vscode.StatusBarAlignment.Left, 10);
+    this.item.name = 'SGD Experiment runs';
+    this.item.command = 'sgdexp.cancel';
+  }
+
+  get text(): string {
+    return this.item.text;
+  }
+  get busy(): boolean {
+    return [...this.progress.values()].some((p) => p.running + p.queued > 0);
+  }
+
+  onStatus(m: StatusMessage): void {
+    const p = summarize(m.uri, m.nodes);
+    if (p.running + p.queued > 0 && !this.started.has(m.uri)) this.started.set(m.uri, Date.now());
+    this.progress.set(m.uri, p);
+    this.render();
+  }
+
+  onResults(m: ResultsMessage): void {
+    if (!m.final) return;
+    // a final document means nothing is in flight for this file any more
+    const p = this.progress.get(m.uri);
+    if (p) this.progress.set(m.uri, { ...p, running: 0, queued: 0 });
+    this.render(m.uri);
+  }
+
+  private render(finishedUri?: string): void {
+    if (this.hideTimer) clearTimeout(this.hideTimer);
+    const busy = [...this.progress.values()].filter((p) => p.running + p.queued > 0);
+    if (busy.length) {
+      const runs = busy.reduce((a, p) => a + p.total, 0);
+      const done = busy.reduce((a, p) => a + p.done, 0);
+      const fr = busy.map((p) => p.fraction).filter((f): f is number => f !== null);
+      const pct = fr.length ? ` · ${Math.floor((100 * fr.reduce((a, b) => a + b, 0)) / fr.length)}%` : '';
+      this.item.text = `$(sync~spin) sgdexp ${done}/${runs} runs${pct}`;
+      this.item.tooltip = `Running ${busy.map((p) => p.uri.split('/').pop()).join(', ')} — click to cancel`;
+      this.item.command = 'sgdexp.cancel';
+      this.item.backgroundColor = undefined;
+      this.item.show();
+      return;
+    }
+    if (finishedUri) {
+      const p = this.progress.get(finishedUri);
+      const t0 = this.started.get(finishedUri);
+      this.started.delete(finishedUri);
+      const secs = t0 ? ` in ${((Date.now() - t0) / 1000).toFixed(1)} s` : '';
+      const failed = p?.failed ? ` · ${p.failed} failed` : '';
+      this.item.text = `$(${p?.failed ? 'warning' : 'check'}) sgdexp done${secs}${failed}`;
+      this.item.tooltip = 'SGD Experiments: no runs in flight';
+      this.item.command = undefined;
+      this.item.show();
+      this.hideTimer = setTimeout(() => this.item.hide(), 5000);
+    } else {
+      this.item.hide();
+    }
+  }
+
+  dispose(): void {
+    if (this.hideTimer) clearTimeout(this.hideTimer);
+    this.item.dispose();
+  }
+}

