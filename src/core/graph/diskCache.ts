@@ -1,0 +1,189 @@
+// Persistent cache of run values in the workspace storage folder (issue 4, point 8), so that
+// reopening a file or restarting the editor shows the last results at once.
+//
+// One file per run, named by its content key: `<key>.run`. Layout (all little-endian):
+//   magic "SGDXRUN\0" (8) | format u32 | json length u32 | checkpoint length u32 |
+//   SHA-256 of (json ‖ checkpoint) (32) | json (utf-8) | checkpoint bytes
+// A file is trusted only when magic, format, lengths, checksum and the key inside all match;
+// anything else (truncated, foreign, older format, bit rot) is deleted and reported as a miss,
+// so the run is recomputed and the file rewritten. Writes go to a temporary file and are renamed
+// into place, so a crash never leaves a half-written file under a valid name.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResultsDoc } from '../results';
+import type { RunValue } from './runValue';
+import { makeRunValue } from './runValue';
+import { sha256, ENGINE_VALUE_VERSION } from './hash';
+
+const MAGIC = Buffer.from('SGDXRUN\0', 'latin1');
+export const DISK_FORMAT = 1;
+const HEADER = 8 + 4 + 4 + 4 + 32;
+
+export interface DiskCacheStats {
+  hits: number;
+  misses: number;
+  corrupt: number;
+  writes: number;
+}
+
+export class DiskCache {
+  readonly stats: DiskCacheStats = { hits: 0, misses: 0, corrupt: 0, writes: 0 };
+  private usable = true;
+  private writesSincePrune = 0;
+
+  constructor(
+    readonly dir: string,
+    private readonly maxBytes = 256 * 2 ** 20,
+  ) {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch {
+      this.usable = false; // read-only or missing storage: run without a disk cache
+    }
+  }
+
+  fileOf(key: string): string {
+    return join(this.dir, `${key}.run`);
+  }
+
+  get(key: string): RunValue | null {
+    if (!this.usable || !/^[0-9a-f]+$/.test(key)) return null;
+    const file = this.fileOf(key);
+    let buf: Buffer;
+    try {
+      buf = readFileSync(file);
+    } catch {
+      this.stats.misses++;
+      return null;
+    }
+    const v = decode(buf, key);
+    if (!v) {
+      this.stats.corrupt++;
+      this.stats.misses++;
+      try {
+        rmSync(file, { force: true });
+      } catch {
+        /* ignore: it will be overwritten */
+      }
+      return null;
+    }
+    this.stats.hits++;
+    return v;
+  }
+
+  set(v: RunValue): void {
+    if (!this.usable || v.status === 'cancelled' || v.status === 'error') return;
+    const file = this.fileOf(v.key);
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      writeFileSync(tmp, encode(v));
+      renameSync(tmp, file);
+      this.stats.writes++;
+    } catch {
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        /* ignore */
+      }
+      return;
+    }
+    if (++this.writesSincePrune >= 32) {
+      this.writesSincePrune = 0;
+      this.prune();
+    }
+  }
+
+  /** Last final results of a document, shown at once when it is reopened. */
+  getDoc(uri: string): ResultsDoc | null {
+    if (!this.usable) return null;
+    try {
+      const j = JSON.parse(readFileSync(this.docFile(uri), 'utf8'));
+      if (j && j.format === DISK_FORMAT && j.engine === ENGINE_VALUE_VERSION && j.uri === uri && j.doc?.format === 'sgdexp-results') return j.doc as ResultsDoc;
+    } catch {
+      /* missing or corrupt: no last results */
+    }
+    return null;
+  }
+
+  setDoc(uri: string, doc: ResultsDoc): void {
+    if (!this.usable) return;
+    const file = this.docFile(uri);
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      writeFileSync(tmp, JSON.stringify({ format: DISK_FORMAT, engine: ENGINE_VALUE_VERSION, uri, doc }));
+      renameSync(tmp, file);
+    } catch {
+      /* not fatal */
+    }
+  }
+
+  private docFile(uri: string): string {
+    return join(this.dir, `doc-${sha256(uri).slice(0, 32)}.json`);
+  }
+
+  /** Deletes the least recently written files until the folder fits the budget. */
+  prune(): void {
+    try {
+      const files = readdirSync(this.dir)
+        .filter((f) => f.endsWith('.run') || f.endsWith('.json'))
+        .map((f) => {
+          const st = statSync(join(this.dir, f));
+          return { f, size: st.size, t: st.mtimeMs };
+        })
+        .sort((a, b) => a.t - b.t);
+      let total = files.reduce((s, x) => s + x.size, 0);
+      for (const x of files) {
+        if (total <= this.maxBytes) break;
+        rmSync(join(this.dir, x.f), { force: true });
+        total -= x.size;
+      }
+    } catch {
+      /* not fatal */
+    }
+  }
+}
+
+function encode(v: RunValue): Buffer {
+  const { checkpoint, valueHash: _vh, ...rest } = v;
+  const json = Buffer.from(JSON.stringify({ engine: ENGINE_VALUE_VERSION, value: rest }, keepNonFinite), 'utf8');
+  const ck = checkpoint ? Buffer.from(checkpoint.buffer, checkpoint.byteOffset, checkpoint.byteLength) : Buffer.alloc(0);
+  const head = Buffer.alloc(HEADER);
+  MAGIC.copy(head, 0);
+  head.writeUInt32LE(DISK_FORMAT, 8);
+  head.writeUInt32LE(json.length, 12);
+  head.writeUInt32LE(ck.length, 16);
+  createHash('sha256').update(json).update(ck).digest().copy(head, 20);
+  return Buffer.concat([head, json, ck]);
+}
+
+function decode(buf: Buffer, key: string): RunValue | null {
+  try {
+    if (buf.length < HEADER || !buf.subarray(0, 8).equals(MAGIC)) return null;
+    if (buf.readUInt32LE(8) !== DISK_FORMAT) return null;
+    const jl = buf.readUInt32LE(12);
+    const cl = buf.readUInt32LE(16);
+    if (HEADER + jl + cl !== buf.length) return null;
+    const json = buf.subarray(HEADER, HEADER + jl);
+    const ck = buf.subarray(HEADER + jl);
+    const sum = createHash('sha256').update(json).update(ck).digest();
+    if (!sum.equals(buf.subarray(20, 52))) return null;
+    const j = JSON.parse(json.toString('utf8'), reviveNonFinite);
+    if (j.engine !== ENGINE_VALUE_VERSION) return null;
+    const r = j.value as Omit<RunValue, 'valueHash' | 'checkpoint'>;
+    if (r.key !== key || !r.trajectory || !Array.isArray(r.trajectory.step)) return null;
+    return makeRunValue({ ...r, checkpoint: cl > 0 ? new Uint8Array(ck) : null });
+  } catch {
+    return null;
+  }
+}
+
+// JSON has no NaN/±Infinity; a diverged run's last rows may hold them, and the value hash must
+// survive the round trip, so they are spelled as {"$nf": "Infinity"}.
+function keepNonFinite(_k: string, v: unknown): unknown {
+  return typeof v === 'number' && !Number.isFinite(v) ? { $nf: String(v) } : v;
+}
+function reviveNonFinite(_k: string, v: unknown): unknown {
+  if (v && typeof v === 'object' && !Array.isArray(v) && '$nf' in v) return Number((v as { $nf: string }).$nf);
+  return v;
+}

@@ -1,0 +1,686 @@
+// The reactive engine: one per process (language server or CLI), any number of documents.
+//
+// Design (../shared/research/anchors-code.md part B; Salsa's memo/backdating, Observable's
+// demand-driven compute and stale versions, marimo's "no action at a distance"):
+//   * each document revision lowers the checked program (src/core/lower.ts) into run nodes and
+//     plot nodes; a run's key is the hash of its RunSpec, so identity is content, not name;
+//   * demand: only runs that some plot draws (plus their offshoot parents) are computed,
+//     unless the caller asks for every run (run-now, CLI);
+//   * a run is taken, in order, from the memory cache, the disk cache, an in-flight job with the
+//     same key (from an earlier revision or another document), the cached state of the same
+//     run at fewer steps (resume) or more steps (slice), and only then executed on the pool;
+//   * after a run executes, if its value hash equals the previous value of the same node the
+//     node is *backdated* (early cutoff): plots keyed on their runs' value hashes stay reused;
+//   * a new revision cancels every in-flight job whose key no document still wants; results
+//     stream as ResultsMessages (uri, revision, final) at most every `emitIntervalMs`.
+// Every decision is appended to `log` (executed / reused / backdated / cancelled / ...), which the
+// tests assert on.
+import type { CheckedProgram, Diagnostic } from '../program';
+import type { NodeStatus, ResultsMessage, StatusMessage } from '../protocol';
+import type { ResultsDoc, RunResult, Trajectory } from '../results';
+import type { RunSpec } from '../spec';
+import { lowerProgram, type LoweredProgram, type LoweredRun } from '../lower';
+import { hashOf } from './hash';
+import { MemoryCache } from './memoryCache';
+import { DiskCache } from './diskCache';
+import { WorkerPool, type Job, type JobProgress, type JobResult, type PoolOptions } from './pool';
+import { joinTrajectories, makeRunValue, runValueBytes, sliceTrajectory, type RunValue } from './runValue';
+
+export interface EngineOptions {
+  /** worker threads; default os.availableParallelism(); 0 = run in this thread */
+  workers?: number;
+  /** bundled worker entry (dist/worker.js); default: next to the running bundle */
+  workerScript?: string;
+  /** folder of the persistent cache, or null for none */
+  cacheDir?: string | null;
+  /** neither read nor write the disk cache */
+  noCache?: boolean;
+  memoryMB?: number;
+  diskMB?: number;
+  /** how often workers report partial trajectories */
+  progressIntervalMs?: number;
+  /** least interval between two streamed results messages of a document */
+  emitIntervalMs?: number;
+  /** canonical string of a RunSpec (the stepping core's specKey) */
+  specKey?: (spec: RunSpec) => string;
+  /** in-thread runner, used when workers = 0 */
+  inline?: PoolOptions['inline'];
+  /** terminate a worker that has not acknowledged a cancel after this many ms */
+  killAfterMs?: number;
+}
+
+export type ExecEventKind =
+  | 'executed' // computed from scratch (or resumed: see `fromStep`)
+  | 'reused' // memoised value taken (see `source`)
+  | 'backdated' // executed, value identical to the node's previous value: dependents keep theirs
+  | 'sliced' // cut from a cached longer run
+  | 'joined' // attached to a job already in flight for the same key
+  | 'cancelled'
+  | 'blocked'
+  | 'failed';
+
+export interface ExecEvent {
+  seq: number;
+  uri: string;
+  revision: number;
+  node: string;
+  kind: 'run' | 'plot';
+  key: string;
+  event: ExecEventKind;
+  source?: 'memory' | 'disk' | 'inflight';
+  /** steps actually stepped by this execution */
+  steps?: number;
+  /** resumed from a cached checkpoint at this step */
+  fromStep?: number;
+  /** for 'cancelled': ms from the cancel request until the thread was free again */
+  releaseMs?: number;
+  terminated?: boolean;
+  worker?: number;
+  message?: string | null;
+  t: number;
+}
+
+export interface UpdateOptions {
+  /** 'run': compute what is demanded; 'cached': show only what is cached, start nothing */
+  mode?: 'run' | 'cached';
+  /** demand every run, not only the plotted ones */
+  runAll?: boolean;
+  /** the `file` field of the results document */
+  file?: string;
+}
+
+type Listener<T> = (x: T) => void;
+interface Events {
+  results: ResultsMessage;
+  status: StatusMessage;
+  diagnostics: { uri: string; diagnostics: Diagnostic[] };
+}
+
+type SlotState = 'queued' | 'running' | 'done' | 'blocked' | 'stale' | 'cancelled';
+
+interface Slot {
+  run: LoweredRun;
+  state: SlotState;
+  value: RunValue | null;
+  partial: JobProgress | null;
+  message: string | null;
+  source: ExecEvent['source'] | 'executed' | null;
+}
+
+interface Inflight {
+  key: string;
+  job: Job;
+  progress: JobProgress | null;
+  listeners: Set<(p: JobProgress) => void>;
+  value: Promise<RunValue | null>;
+  /** cached trajectory this job resumes from, joined to partial trajectories */
+  prefix: RunValue | null;
+  spec: RunSpec;
+}
+
+interface DocState {
+  uri: string;
+  file: string;
+  revision: number;
+  program: CheckedProgram;
+  lowered: LoweredProgram;
+  mode: 'run' | 'cached';
+  runAll: boolean;
+  demanded: Set<string>;
+  slots: Map<string, Slot>;
+  runPromises: Map<string, Promise<RunValue | null>>;
+  plotsDone: Set<string>;
+  /** last value of every run node id, across revisions: backdating compares with it */
+  prevValue: Map<string, { key: string; valueHash: string }>;
+  /** plot keys already computed for this document */
+  plotKeys: Set<string>;
+  lastEmit: number;
+  emitTimer: NodeJS.Timeout | null;
+  final: ResultsMessage | null;
+  lastMessage: ResultsMessage | null;
+  waiters: { revision: number; resolve: (m: ResultsMessage) => void }[];
+  diagKey: string;
+  /** true while update() sets the revision up: emits wait until it is complete */
+  building: boolean;
+}
+
+const emptyTrajectory = (): Trajectory => ({ step: [], time: [], metrics: {} });
+
+export class Engine {
+  readonly log: ExecEvent[] = [];
+  readonly pool: WorkerPool;
+  readonly memory: MemoryCache<RunValue>;
+  readonly disk: DiskCache | null;
+  private readonly docs = new Map<string, DocState>();
+  private readonly inflight = new Map<string, Inflight>();
+  /** prefix key → keys of memoised runs sharing it (for resume / slice) */
+  private readonly prefixIndex = new Map<string, Set<string>>();
+  private readonly listeners: { [K in keyof Events]: Set<Listener<Events[K]>> } = { results: new Set(), status: new Set(), diagnostics: new Set() };
+  private seq = 0;
+  private readonly progressIntervalMs: number;
+  private readonly emitIntervalMs: number;
+  private readonly specKey?: (spec: RunSpec) => string;
+  private disposed = false;
+
+  constructor(opts: EngineOptions = {}) {
+    this.pool = new WorkerPool({ size: opts.workers, workerScript: opts.workerScript, inline: opts.inline, killAfterMs: opts.killAfterMs });
+    this.memory = new MemoryCache<RunValue>((opts.memoryMB ?? 256) * 2 ** 20, runValueBytes);
+    this.disk = opts.cacheDir && !opts.noCache ? new DiskCache(opts.cacheDir, (opts.diskMB ?? 256) * 2 ** 20) : null;
+    this.progressIntervalMs = opts.progressIntervalMs ?? 100;
+    this.emitIntervalMs = opts.emitIntervalMs ?? 100;
+    this.specKey = opts.specKey;
+  }
+
+  on<K extends keyof Events>(event: K, fn: Listener<Events[K]>): () => void {
+    this.listeners[event].add(fn);
+    return () => this.listeners[event].delete(fn);
+  }
+
+  /** Spawn the worker threads now rather than at the first run. */
+  warm(): void {
+    this.pool.warm();
+  }
+
+  /**
+   * A new revision of a document: lower it, reuse what is memoised, cancel what is no longer
+   * wanted, start what is missing. Returns the revision number.
+   */
+  update(uri: string, program: CheckedProgram, opts: UpdateOptions = {}): number {
+    if (this.disposed) throw new Error('engine disposed');
+    const prev = this.docs.get(uri);
+    const lowered = lowerProgram(program, { specKey: this.specKey });
+    const mode = opts.mode ?? 'run';
+    const runAll = opts.runAll ?? false;
+    const doc: DocState = {
+      uri,
+      file: opts.file ?? prev?.file ?? uri,
+      revision: (prev?.revision ?? 0) + 1,
+      program,
+      lowered,
+      mode,
+      runAll,
+      demanded: demandedRuns(lowered, runAll),
+      slots: new Map(),
+      runPromises: new Map(),
+      plotsDone: new Set(),
+      prevValue: prev?.prevValue ?? new Map(),
+      plotKeys: prev?.plotKeys ?? new Set(),
+      lastEmit: 0,
+      emitTimer: null,
+      final: null,
+      lastMessage: prev?.lastMessage ?? null,
+      waiters: prev?.waiters ?? [],
+      diagKey: prev?.diagKey ?? '',
+      building: true,
+    };
+    if (prev?.emitTimer) clearTimeout(prev.emitTimer);
+    this.docs.set(uri, doc);
+    for (const r of lowered.runs) {
+      if (doc.demanded.has(r.id)) doc.slots.set(r.id, { run: r, state: 'queued', value: null, partial: null, message: null, source: null });
+    }
+    // what the previous revision was computing and this one no longer wants
+    this.cancelUnwanted(prev ?? null);
+    for (const id of doc.slots.keys()) void this.resolveRun(doc, id);
+    doc.building = false;
+    this.checkPlots(doc);
+    this.scheduleEmit(doc);
+    return doc.revision;
+  }
+
+  /**
+   * Run every run of a document to completion (the CLI's entry point): resolves with the final
+   * results document of this revision. Aborting the signal cancels the document's work.
+   */
+  async run(uri: string, program: CheckedProgram, opts: { signal?: AbortSignal; file?: string; runAll?: boolean } = {}): Promise<ResultsDoc> {
+    const rev = this.update(uri, program, { mode: 'run', runAll: opts.runAll ?? true, file: opts.file });
+    const onAbort = () => this.cancel(uri);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (opts.signal?.aborted) this.cancel(uri);
+      return (await this.whenFinal(uri, rev)).doc;
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** The final results message of a revision (or of a later one, if it is superseded). */
+  whenFinal(uri: string, revision?: number): Promise<ResultsMessage> {
+    const doc = this.docs.get(uri);
+    if (!doc) return Promise.reject(new Error(`unknown document ${uri}`));
+    const rev = revision ?? doc.revision;
+    if (doc.final && doc.final.revision >= rev) return Promise.resolve(doc.final);
+    return new Promise((resolve) => doc.waiters.push({ revision: rev, resolve }));
+  }
+
+  /** Last known results of a document: the newest message, else the disk cache's last final document. */
+  getResults(uri: string): ResultsMessage | null {
+    const doc = this.docs.get(uri);
+    if (doc?.lastMessage) return doc.lastMessage;
+    const d = this.disk?.getDoc(uri);
+    return d ? { uri, revision: 0, final: true, doc: d } : null;
+  }
+
+  getStatus(uri: string): StatusMessage | null {
+    const doc = this.docs.get(uri);
+    return doc ? this.statusOf(doc) : null;
+  }
+
+  /** Cancel the in-flight work of one document (or of all): its unfinished runs end 'cancelled'. */
+  cancel(uri?: string): void {
+    for (const doc of this.docs.values()) {
+      if (uri !== undefined && doc.uri !== uri) continue;
+      for (const s of doc.slots.values()) {
+        if (s.state === 'queued' || s.state === 'running') {
+          s.state = 'cancelled';
+          s.message = 'cancelled';
+          s.partial = null;
+        }
+      }
+      doc.demanded = new Set([...doc.slots.values()].filter((s) => s.state === 'done').map((s) => s.run.id));
+      this.cancelUnwanted(doc);
+      this.checkPlots(doc);
+      this.scheduleEmit(doc);
+    }
+  }
+
+  close(uri: string): void {
+    const doc = this.docs.get(uri);
+    if (!doc) return;
+    if (doc.emitTimer) clearTimeout(doc.emitTimer);
+    this.docs.delete(uri);
+    this.cancelUnwanted(doc);
+  }
+
+  clearLog(): void {
+    this.log.length = 0;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const d of this.docs.values()) if (d.emitTimer) clearTimeout(d.emitTimer);
+    for (const f of this.inflight.values()) f.job.cancel();
+    this.inflight.clear();
+    await this.pool.dispose();
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private logEvent(e: Omit<ExecEvent, 'seq' | 't'>): ExecEvent {
+    const ev = { ...e, seq: ++this.seq, t: performance.now() };
+    this.log.push(ev);
+    if (this.log.length > 100_000) this.log.splice(0, 50_000);
+    return ev;
+  }
+
+  private wantedKeys(): Set<string> {
+    const keys = new Set<string>();
+    for (const d of this.docs.values()) {
+      if (d.mode !== 'run') continue;
+      for (const s of d.slots.values()) if (s.state === 'queued' || s.state === 'running') keys.add(s.run.key);
+    }
+    return keys;
+  }
+
+  /** Cancels every in-flight job whose key no current revision of any document wants. */
+  private cancelUnwanted(prev: DocState | null): void {
+    const wanted = this.wantedKeys();
+    for (const [key, f] of this.inflight) {
+      if (wanted.has(key)) continue;
+      this.inflight.delete(key);
+      f.job.cancel();
+      // log against the node(s) of the superseded revision that were waiting for it
+      const nodes = prev ? [...prev.slots.values()].filter((s) => s.run.key === key).map((s) => s.run.id) : [];
+      const evs = (nodes.length ? nodes : [key]).map((node) =>
+        this.logEvent({ uri: prev?.uri ?? '', revision: prev?.revision ?? 0, node, kind: 'run', key, event: 'cancelled' }),
+      );
+      void f.job.released.then((r) => {
+        for (const ev of evs) {
+          ev.releaseMs = r.ms;
+          ev.terminated = r.terminated;
+        }
+      });
+    }
+  }
+
+  private memoGet(key: string): { v: RunValue; source: 'memory' | 'disk' } | null {
+    const m = this.memory.get(key);
+    if (m) return { v: m, source: 'memory' };
+    const d = this.disk?.get(key);
+    if (d) {
+      this.remember(d, false);
+      return { v: d, source: 'disk' };
+    }
+    return null;
+  }
+
+  private remember(v: RunValue, persist: boolean): void {
+    if (v.status === 'cancelled') return;
+    this.memory.set(v.key, v);
+    let s = this.prefixIndex.get(v.prefixKey);
+    if (!s) this.prefixIndex.set(v.prefixKey, (s = new Set()));
+    s.add(v.key);
+    if (persist) this.disk?.set(v);
+  }
+
+  /** Memoised runs of the same spec at other step counts. */
+  private prefixCandidates(prefixKey: string): RunValue[] {
+    const s = this.prefixIndex.get(prefixKey);
+    if (!s) return [];
+    const out: RunValue[] = [];
+    for (const k of [...s]) {
+      const v = this.memory.peek(k);
+      if (v) out.push(v);
+      else s.delete(k);
+    }
+    return out;
+  }
+
+  private current(doc: DocState): boolean {
+    return this.docs.get(doc.uri) === doc && !this.disposed;
+  }
+
+  private resolveRun(doc: DocState, id: string): Promise<RunValue | null> {
+    const memo = doc.runPromises.get(id);
+    if (memo) return memo;
+    const p = this.computeRun(doc, id);
+    doc.runPromises.set(id, p);
+    return p;
+  }
+
+  private async computeRun(doc: DocState, id: string): Promise<RunValue | null> {
+    const slot = doc.slots.get(id)!;
+    const run = slot.run;
+    const needCheckpoint = [...doc.slots.values()].some((s) => s.run.parent === id);
+    let initFrom: Uint8Array | null = null;
+    if (run.parent) {
+      const parentSlot = doc.slots.get(run.parent);
+      const pv = parentSlot ? await this.resolveRun(doc, run.parent) : null;
+      if (!this.current(doc) || slot.state === 'cancelled') return null;
+      if (!pv || pv.status !== 'done' || !pv.checkpoint) {
+        const why = !pv ? 'did not finish' : pv.status !== 'done' ? pv.message ?? pv.status : 'left no final state';
+        return this.settle(doc, slot, null, 'blocked', `blocked: ${run.parent} ${why}`);
+      }
+      initFrom = pv.checkpoint;
+    }
+
+    // 1. memoised (memory, then disk)
+    const hit = this.memoGet(run.key);
+    if (hit && (!needCheckpoint || hit.v.checkpoint)) {
+      slot.source = hit.source;
+      this.logEvent({ uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key: run.key, event: 'reused', source: hit.source });
+      return this.settle(doc, slot, hit.v, 'done', null);
+    }
+    if (doc.mode === 'cached') return this.settle(doc, slot, null, 'stale', 'not computed yet: save or run to compute');
+
+    // 2. in flight for the same key
+    let f = this.inflight.get(run.key);
+    if (f) {
+      this.logEvent({ uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key: run.key, event: 'joined', source: 'inflight' });
+      slot.source = 'inflight';
+    } else {
+      // 3. the same run at other step counts
+      const cands = this.prefixCandidates(run.prefixKey);
+      if (!needCheckpoint) {
+        const longer = cands.filter((c) => c.steps > run.spec.steps && c.status === 'done').sort((a, b) => a.steps - b.steps);
+        for (const c of longer) {
+          const t = sliceTrajectory(c.trajectory, run.spec.steps, run.spec.record);
+          if (!t) continue;
+          const v = makeRunValue({ ...c, key: run.key, steps: run.spec.steps, trajectory: t, stepsDone: run.spec.steps, checkpoint: null });
+          this.remember(v, false);
+          slot.source = 'memory';
+          this.logEvent({ uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key: run.key, event: 'sliced', source: 'memory', fromStep: c.steps });
+          return this.settle(doc, slot, v, 'done', null);
+        }
+      }
+      const shorter = cands
+        .filter((c) => c.steps < run.spec.steps && c.status === 'done' && c.checkpoint && c.record === run.spec.record)
+        .sort((a, b) => b.steps - a.steps)[0];
+      f = this.startJob(run, shorter ?? null, initFrom);
+      slot.source = 'executed';
+    }
+
+    slot.state = f.progress ? 'running' : 'queued';
+    slot.partial = f.progress;
+    const onProgress = (p: JobProgress) => {
+      if (!this.current(doc) || slot.state === 'cancelled') return;
+      slot.state = 'running';
+      slot.partial = p;
+      this.scheduleEmit(doc);
+    };
+    f.listeners.add(onProgress);
+    const v = await f.value;
+    f.listeners.delete(onProgress);
+    if (!this.current(doc) || (slot.state as SlotState) === 'cancelled') return null;
+    if (!v) return this.settle(doc, slot, null, 'cancelled', 'cancelled');
+    if (slot.source === 'executed') {
+      const prev = doc.prevValue.get(id);
+      const backdated = prev !== undefined && prev.valueHash === v.valueHash;
+      this.logEvent({
+        uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key: run.key,
+        event: backdated ? 'backdated' : 'executed',
+        steps: v.stepsDone - (f.prefix?.steps ?? 0), fromStep: f.prefix?.steps, message: v.message,
+      });
+    }
+    return this.settle(doc, slot, v, 'done', null);
+  }
+
+  private startJob(run: LoweredRun, prefix: RunValue | null, initFrom: Uint8Array | null): Inflight {
+    const listeners = new Set<(p: JobProgress) => void>();
+    // registered before submitting: an in-thread runner may report progress synchronously
+    const f: Inflight = { key: run.key, job: null as unknown as Job, progress: null, listeners, value: null as unknown as Promise<RunValue | null>, prefix, spec: run.spec };
+    this.inflight.set(run.key, f);
+    const job = this.pool.submit(
+      { spec: run.spec, resume: prefix?.checkpoint ?? null, initFrom, progressIntervalMs: this.progressIntervalMs },
+      (p) => {
+        const full = prefix ? { ...p, trajectory: joinTrajectories(prefix.trajectory, p.trajectory, run.spec.steps, run.spec.record) } : p;
+        f.progress = full;
+        for (const l of listeners) l(full);
+      },
+    );
+    const value = job.done.then((r: JobResult): RunValue | null => {
+      if (this.inflight.get(run.key) === f) this.inflight.delete(run.key);
+      if (r.status === 'cancelled') return null;
+      const trajectory = prefix ? joinTrajectories(prefix.trajectory, r.trajectory, run.spec.steps, run.spec.record) : r.trajectory;
+      const v = makeRunValue({
+        key: run.key, prefixKey: run.prefixKey, steps: run.spec.steps, record: run.spec.record,
+        status: r.status, message: r.message, divergedAt: r.divergedAt, trajectory, theory: r.theory,
+        stepsDone: r.stepsDone, checkpoint: r.checkpoint,
+      });
+      if (v.status !== 'error') this.remember(v, true);
+      return v;
+    });
+    f.job = job;
+    f.value = value;
+    return f;
+  }
+
+  private settle(doc: DocState, slot: Slot, v: RunValue | null, state: SlotState, message: string | null): RunValue | null {
+    if (!this.current(doc)) return null;
+    slot.value = v;
+    slot.partial = null;
+    slot.state = state;
+    slot.message = v ? v.message : message;
+    if (v) doc.prevValue.set(slot.run.id, { key: v.key, valueHash: v.valueHash });
+    if (state === 'blocked') this.logEvent({ uri: doc.uri, revision: doc.revision, node: slot.run.id, kind: 'run', key: slot.run.key, event: 'blocked', message });
+    else if (v && (v.status === 'error' || v.status === 'diverged'))
+      this.logEvent({ uri: doc.uri, revision: doc.revision, node: slot.run.id, kind: 'run', key: slot.run.key, event: 'failed', message: v.message });
+    this.checkPlots(doc);
+    this.scheduleEmit(doc);
+    return v;
+  }
+
+  private settled(s: Slot): boolean {
+    return s.state !== 'queued' && s.state !== 'running';
+  }
+
+  /** A plot is computed once all its runs have settled; its key folds in their value hashes. */
+  private checkPlots(doc: DocState): void {
+    for (const p of doc.lowered.plots) {
+      if (doc.plotsDone.has(p.id)) continue;
+      const slots = p.runIds.map((id) => doc.slots.get(id));
+      if (slots.some((s) => !s || !this.settled(s) || s.state === 'stale')) continue;
+      doc.plotsDone.add(p.id);
+      const key = hashOf({ plot: p.defKey, runs: slots.map((s) => s!.value?.valueHash ?? `${s!.state}:${s!.message}`) });
+      const seen = doc.plotKeys.has(key);
+      doc.plotKeys.add(key);
+      this.logEvent({ uri: doc.uri, revision: doc.revision, node: p.id, kind: 'plot', key, event: seen ? 'reused' : 'executed' });
+    }
+  }
+
+  private isFinal(doc: DocState): boolean {
+    for (const s of doc.slots.values()) if (!this.settled(s)) return false;
+    if (doc.mode === 'cached') return [...doc.slots.values()].every((s) => s.state !== 'stale');
+    return doc.plotsDone.size === doc.lowered.plots.length;
+  }
+
+  private scheduleEmit(doc: DocState): void {
+    if (!this.current(doc) || doc.building) return;
+    const final = this.isFinal(doc);
+    const now = performance.now();
+    const due = doc.lastEmit + this.emitIntervalMs;
+    if (final || now >= due) {
+      if (doc.emitTimer) clearTimeout(doc.emitTimer);
+      doc.emitTimer = null;
+      this.emit(doc, final);
+    } else if (!doc.emitTimer) {
+      doc.emitTimer = setTimeout(() => {
+        doc.emitTimer = null;
+        if (this.current(doc)) this.emit(doc, this.isFinal(doc));
+      }, due - now);
+    }
+  }
+
+  private emit(doc: DocState, final: boolean): void {
+    if (doc.final) return; // the final message of a revision is its last
+    doc.lastEmit = performance.now();
+    const msg: ResultsMessage = { uri: doc.uri, revision: doc.revision, final, doc: this.buildDoc(doc) };
+    doc.lastMessage = msg;
+    if (final) {
+      doc.final = msg;
+      if (doc.mode === 'run') this.disk?.setDoc(doc.uri, msg.doc);
+      const ready = doc.waiters.filter((w) => w.revision <= doc.revision);
+      doc.waiters = doc.waiters.filter((w) => w.revision > doc.revision);
+      for (const w of ready) w.resolve(msg);
+    }
+    for (const l of this.listeners.results) l(msg);
+    const st = this.statusOf(doc);
+    for (const l of this.listeners.status) l(st);
+    this.publishDiagnostics(doc);
+  }
+
+  private buildDoc(doc: DocState): ResultsDoc {
+    const runs: Record<string, RunResult> = {};
+    for (const s of doc.slots.values()) {
+      const r = s.run;
+      const base = { model: r.model, optimizer: r.optimizer, params: r.params, member: r.member };
+      if (s.value) {
+        const v = s.value;
+        runs[r.id] = {
+          status: v.status, message: v.message, ...base, ...v.trajectory, theory: v.theory,
+          ...(v.status === 'diverged' ? { diverged_at: v.divergedAt } : {}),
+        };
+      } else {
+        const t = s.partial?.trajectory ?? emptyTrajectory();
+        const status = s.state === 'done' ? 'error' : s.state;
+        runs[r.id] = {
+          status, message: s.message, ...base, ...t, theory: {},
+          progress: s.partial ? { step: s.partial.step, steps: s.partial.steps } : s.state === 'queued' ? { step: 0, steps: r.spec.steps } : null,
+        };
+      }
+    }
+    return {
+      format: 'sgdexp-results',
+      version: 1,
+      file: doc.file,
+      seed: doc.lowered.seed,
+      runs,
+      plots: doc.lowered.plots.map((p) => ({ ...p.spec, runs: p.runIds.filter((id) => id in runs) })),
+    };
+  }
+
+  private statusOf(doc: DocState): StatusMessage {
+    const nodes: NodeStatus[] = [];
+    const runDefState = (ids: string[]): NodeStatus['state'] => {
+      const ss = ids.map((id) => doc.slots.get(id)).filter((s): s is Slot => !!s);
+      if (ss.length === 0) return 'stale';
+      if (ss.some((s) => s.state === 'running')) return 'running';
+      if (ss.some((s) => s.state === 'queued')) return 'queued';
+      if (ss.some((s) => s.state === 'blocked')) return 'blocked';
+      if (ss.some((s) => s.value && (s.value.status === 'error' || s.value.status === 'diverged'))) return 'failed';
+      if (ss.some((s) => s.state === 'cancelled')) return 'cancelled';
+      if (ss.some((s) => s.state === 'stale')) return 'stale';
+      return ss.every((s) => s.source === 'memory' || s.source === 'disk') ? 'cached' : 'done';
+    };
+    for (const d of doc.lowered.defs) {
+      const kind = d.category;
+      let state: NodeStatus['state'];
+      let message: string | null = null;
+      if (d.error) [state, message] = ['failed', d.error];
+      else if (d.blockedBy) [state, message] = ['blocked', `blocked by ${d.blockedBy}`];
+      else if (kind === 'run') state = runDefState(d.runIds);
+      else state = 'done';
+      const progress = kind === 'run' ? sumProgress(d.runIds.map((id) => doc.slots.get(id))) : null;
+      nodes.push({ id: d.name, kind, state, deps: d.deps, message, progress });
+    }
+    for (const p of doc.lowered.plots) {
+      const state = doc.plotsDone.has(p.id) ? 'done' : runDefState(p.runIds) === 'stale' ? 'stale' : 'queued';
+      const defs = [...new Set(p.runIds.map((id) => doc.slots.get(id)?.run.def).filter((x): x is string => !!x))];
+      nodes.push({ id: p.id, kind: 'plot', state, deps: defs });
+    }
+    return { uri: doc.uri, revision: doc.revision, nodes };
+  }
+
+  /** Divergence and runtime errors become diagnostics on the run's definition. */
+  private publishDiagnostics(doc: DocState): void {
+    const byDef = new Map<string, { range: Diagnostic['range']; diverged: string[]; errors: string[] }>();
+    for (const s of doc.slots.values()) {
+      const v = s.value;
+      if (!v || (v.status !== 'diverged' && v.status !== 'error')) continue;
+      const e = byDef.get(s.run.def) ?? { range: s.run.range, diverged: [], errors: [] };
+      const label = s.run.member ? `${s.run.id}: ` : '';
+      (v.status === 'diverged' ? e.diverged : e.errors).push(`${label}${v.message ?? v.status}`);
+      byDef.set(s.run.def, e);
+    }
+    const diags: Diagnostic[] = [];
+    const clip = (xs: string[]) => (xs.length > 4 ? [...xs.slice(0, 4), `… and ${xs.length - 4} more`] : xs).join('; ');
+    for (const e of byDef.values()) {
+      if (e.diverged.length) diags.push({ range: e.range, severity: 'warning', code: 'diverged', message: clip(e.diverged) });
+      if (e.errors.length) diags.push({ range: e.range, severity: 'error', code: 'runtime-error', message: clip(e.errors) });
+    }
+    const key = JSON.stringify(diags);
+    if (key === doc.diagKey) return;
+    doc.diagKey = key;
+    for (const l of this.listeners.diagnostics) l({ uri: doc.uri, diagnostics: diags });
+  }
+}
+
+function sumProgress(slots: (Slot | undefined)[]): { step: number; steps: number } | null {
+  let step = 0;
+  let steps = 0;
+  let any = false;
+  for (const s of slots) {
+    if (!s) continue;
+    steps += s.run.spec.steps;
+    if (s.state === 'running' && s.partial) {
+      any = true;
+      step += s.partial.step;
+    } else if (s.state === 'done') step += s.run.spec.steps;
+    if (s.state === 'queued') any = true;
+  }
+  return any ? { step, steps } : null;
+}
+
+/** Runs some plot draws, plus the parents they continue from (or every run). */
+function demandedRuns(l: LoweredProgram, runAll: boolean): Set<string> {
+  const byId = new Map(l.runs.map((r) => [r.id, r]));
+  const out = new Set<string>();
+  const add = (id: string) => {
+    const r = byId.get(id);
+    if (!r || out.has(id)) return;
+    out.add(id);
+    if (r.parent) add(r.parent);
+  };
+  if (runAll) for (const r of l.runs) add(r.id);
+  else for (const p of l.plots) for (const id of p.runIds) add(id);
+  return out;
+}

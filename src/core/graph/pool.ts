@@ -1,0 +1,320 @@
+// A pool of worker threads that run training jobs (issue 4, points 4 and 5).
+//
+// Workers are spawned on demand up to `size` (default: the machine's available parallelism)
+// and kept warm. A job is one `runTraining` call; its partial trajectories stream back as
+// progress messages. Cancelling a job settles it at once as 'cancelled' on this side; the
+// worker is asked to stop (it checks its AbortSignal every few milliseconds) and, if it has not
+// acknowledged within `killAfterMs`, it is terminated and replaced later — so an unwanted run
+// never holds a worker beyond that bound and no thread outlives `dispose()`.
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { RunSpec } from '../spec';
+import type { Trajectory } from '../results';
+import type { FinalStatus } from './runValue';
+
+export interface JobRequest {
+  spec: RunSpec;
+  /** serialised checkpoint of the same spec at fewer steps: continue from it */
+  resume: Uint8Array | null;
+  /** serialised checkpoint of the parent run of an offshoot */
+  initFrom: Uint8Array | null;
+  progressIntervalMs: number;
+}
+
+export interface JobProgress {
+  step: number;
+  steps: number;
+  trajectory: Trajectory;
+}
+
+export interface JobResult {
+  status: FinalStatus;
+  message: string | null;
+  divergedAt: number | null;
+  trajectory: Trajectory;
+  theory: Record<string, number>;
+  checkpoint: Uint8Array | null;
+  stepsDone: number;
+  /** which worker ran it (-1 inline) */
+  worker: number;
+  /** wall time inside the worker */
+  ms: number;
+}
+
+export interface Job {
+  readonly id: number;
+  readonly done: Promise<JobResult>;
+  cancel(): void;
+  /** resolves when the thread that ran the job is free again (acknowledged or terminated) */
+  readonly released: Promise<{ ms: number; terminated: boolean }>;
+}
+
+// ---- worker wire protocol ----
+export type ToWorker =
+  | ({ type: 'run'; job: number } & JobRequest)
+  | { type: 'cancel'; job: number };
+export type FromWorker =
+  | { type: 'progress'; job: number; step: number; steps: number; trajectory: Trajectory }
+  | ({ type: 'done'; job: number } & Omit<JobResult, 'worker'>)
+  | { type: 'error'; job: number; message: string };
+
+export interface PoolOptions {
+  /** number of worker threads; 0 runs jobs in this thread (the CLI's --workers 0) */
+  size?: number;
+  /** path of the bundled worker (dist/worker.js) */
+  workerScript?: string;
+  killAfterMs?: number;
+  /** in-thread runner for size 0 */
+  inline?: (req: JobRequest, signal: AbortSignal, onProgress: (p: JobProgress) => void) => Promise<Omit<JobResult, 'worker'>>;
+}
+
+export interface PoolStats {
+  spawned: number;
+  terminated: number;
+  /** most jobs running at once */
+  maxBusy: number;
+  /** distinct worker ids that ran at least one job */
+  workersUsed: Set<number>;
+  completed: number;
+  cancelled: number;
+}
+
+interface Slot {
+  id: number;
+  worker: Worker;
+  job: PendingJob | null;
+  exited: boolean;
+}
+
+interface PendingJob {
+  id: number;
+  req: JobRequest;
+  onProgress: (p: JobProgress) => void;
+  resolve: (r: JobResult) => void;
+  release: (x: { ms: number; terminated: boolean }) => void;
+  settled: boolean;
+  cancelledAt: number | null;
+  slot: Slot | null;
+  killTimer: NodeJS.Timeout | null;
+}
+
+export function defaultPoolSize(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export function defaultWorkerScript(): string {
+  if (process.env.SGDEXP_WORKER) return process.env.SGDEXP_WORKER;
+  // bundled: dist/server.js, dist/cli.js and dist/worker.js sit side by side
+  const here = typeof __dirname !== 'undefined' ? __dirname : process.cwd();
+  return join(here, 'worker.js');
+}
+
+const cancelledResult = (worker: number): JobResult => ({
+  status: 'cancelled', message: 'cancelled', divergedAt: null,
+  trajectory: { step: [], time: [], metrics: {} }, theory: {}, checkpoint: null, stepsDone: 0, worker, ms: 0,
+});
+
+export class WorkerPool {
+  readonly size: number;
+  readonly stats: PoolStats = { spawned: 0, terminated: 0, maxBusy: 0, workersUsed: new Set(), completed: 0, cancelled: 0 };
+  private readonly script: string;
+  private readonly killAfterMs: number;
+  private readonly slots: Slot[] = [];
+  private readonly queue: PendingJob[] = [];
+  private nextJob = 1;
+  private nextWorker = 0;
+  private disposed = false;
+  private inlineBusy = 0;
+
+  constructor(private readonly opts: PoolOptions = {}) {
+    this.size = Math.max(0, Math.floor(opts.size ?? defaultPoolSize()));
+    this.script = opts.workerScript ?? defaultWorkerScript();
+    this.killAfterMs = opts.killAfterMs ?? 30;
+  }
+
+  /** live worker threads */
+  get threads(): number {
+    return this.slots.filter((s) => !s.exited).length;
+  }
+  get busy(): number {
+    return this.slots.filter((s) => s.job).length + this.inlineBusy;
+  }
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Spawns the workers ahead of the first job, so the first partial result is not delayed by start-up. */
+  warm(n = this.size): void {
+    while (this.slots.length < Math.min(n, this.size) && !this.disposed) this.spawn();
+  }
+
+  submit(req: JobRequest, onProgress: (p: JobProgress) => void = () => {}): Job {
+    if (this.disposed) throw new Error('pool disposed');
+    let resolve!: (r: JobResult) => void;
+    let release!: PendingJob['release'];
+    const done = new Promise<JobResult>((r) => (resolve = r));
+    const released = new Promise<{ ms: number; terminated: boolean }>((r) => (release = r));
+    const job: PendingJob = { id: this.nextJob++, req, onProgress, resolve, release, settled: false, cancelledAt: null, slot: null, killTimer: null };
+    if (this.size === 0) this.runInline(job);
+    else {
+      this.queue.push(job);
+      this.pump();
+    }
+    return { id: job.id, done, released, cancel: () => this.cancel(job) };
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const j of this.queue.splice(0)) this.settle(j, cancelledResult(-1), true);
+    await Promise.all(
+      this.slots.map(async (s) => {
+        if (s.job) this.settle(s.job, cancelledResult(s.id), true);
+        if (!s.exited) {
+          s.exited = true;
+          this.stats.terminated++;
+          await s.worker.terminate();
+        }
+      }),
+    );
+    this.slots.length = 0;
+  }
+
+  // ---- internals ----
+
+  private spawn(): Slot {
+    const worker = new Worker(this.script);
+    const slot: Slot = { id: this.nextWorker++, worker, job: null, exited: false };
+    this.stats.spawned++;
+    worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
+    worker.on('error', (e) => this.onExit(slot, `worker error: ${e instanceof Error ? e.message : String(e)}`));
+    worker.on('exit', () => this.onExit(slot, 'worker exited'));
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private pump(): void {
+    if (this.disposed) return;
+    while (this.queue.length) {
+      let slot = this.slots.find((s) => !s.exited && !s.job);
+      if (!slot) {
+        const live = this.slots.filter((s) => !s.exited);
+        if (live.length >= this.size) return;
+        slot = this.spawn();
+      }
+      const job = this.queue.shift()!;
+      job.slot = slot;
+      slot.job = job;
+      this.stats.workersUsed.add(slot.id);
+      this.stats.maxBusy = Math.max(this.stats.maxBusy, this.busy);
+      const msg: ToWorker = { type: 'run', job: job.id, ...job.req };
+      slot.worker.postMessage(msg);
+    }
+  }
+
+  private onMessage(slot: Slot, m: FromWorker): void {
+    const job = slot.job;
+    if (!job || job.id !== m.job) return; // a late message of a job already replaced
+    if (m.type === 'progress') {
+      if (!job.settled) job.onProgress({ step: m.step, steps: m.steps, trajectory: m.trajectory });
+      return;
+    }
+    const { type: _t, job: _j, ...rest } = m as FromWorker & { type: 'done' | 'error' };
+    const result: JobResult =
+      m.type === 'done'
+        ? { ...(rest as Omit<JobResult, 'worker'>), worker: slot.id }
+        : { ...cancelledResult(slot.id), status: 'error', message: (m as { message: string }).message };
+    this.free(slot, job, false);
+    this.settle(job, result, false);
+    this.stats.completed++;
+    this.pump();
+  }
+
+  private onExit(slot: Slot, reason: string): void {
+    if (slot.exited && !slot.job) return;
+    const wasExited = slot.exited;
+    slot.exited = true;
+    const job = slot.job;
+    if (job) {
+      this.free(slot, job, true);
+      this.settle(job, { ...cancelledResult(slot.id), status: job.cancelledAt !== null ? 'cancelled' : 'error', message: job.cancelledAt !== null ? 'cancelled' : reason }, false);
+    }
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    if (!wasExited) this.stats.terminated++;
+    this.pump();
+  }
+
+  private free(slot: Slot, job: PendingJob, terminated: boolean): void {
+    if (job.killTimer) clearTimeout(job.killTimer);
+    slot.job = null;
+    job.release({ ms: job.cancelledAt === null ? 0 : performance.now() - job.cancelledAt, terminated });
+  }
+
+  private settle(job: PendingJob, r: JobResult, released: boolean): void {
+    if (released) job.release({ ms: job.cancelledAt === null ? 0 : performance.now() - job.cancelledAt, terminated: true });
+    if (job.settled) return;
+    job.settled = true;
+    job.resolve(r);
+  }
+
+  private cancel(job: PendingJob): void {
+    if (job.settled) return;
+    job.cancelledAt = performance.now();
+    this.stats.cancelled++;
+    const qi = this.queue.indexOf(job);
+    if (qi >= 0) {
+      this.queue.splice(qi, 1);
+      this.settle(job, cancelledResult(-1), true);
+      return;
+    }
+    if (this.size === 0) {
+      this.inlineAborts.get(job.id)?.abort();
+      this.settle(job, cancelledResult(-1), false);
+      return;
+    }
+    const slot = job.slot;
+    this.settle(job, cancelledResult(slot?.id ?? -1), false);
+    if (!slot || slot.exited) return;
+    slot.worker.postMessage({ type: 'cancel', job: job.id } satisfies ToWorker);
+    // not acknowledged in time (a long uninterruptible step): terminate the thread
+    job.killTimer = setTimeout(() => {
+      if (slot.job !== job || slot.exited) return;
+      slot.exited = true;
+      this.stats.terminated++;
+      const i = this.slots.indexOf(slot);
+      if (i >= 0) this.slots.splice(i, 1);
+      slot.worker.terminate().then(() => {
+        if (slot.job === job) this.free(slot, job, true);
+        this.pump();
+      });
+    }, this.killAfterMs);
+  }
+
+  private inlineAborts = new Map<number, AbortController>();
+
+  private runInline(job: PendingJob): void {
+    const run = this.opts.inline;
+    if (!run) {
+      this.settle(job, { ...cancelledResult(-1), status: 'error', message: 'no in-thread runner configured' }, true);
+      return;
+    }
+    const ac = new AbortController();
+    this.inlineAborts.set(job.id, ac);
+    this.inlineBusy++;
+    this.stats.workersUsed.add(-1);
+    this.stats.maxBusy = Math.max(this.stats.maxBusy, this.inlineBusy);
+    void run(job.req, ac.signal, (p) => !job.settled && job.onProgress(p))
+      .then(
+        (r) => ({ ...r, worker: -1 }),
+        (e) => ({ ...cancelledResult(-1), status: 'error' as const, message: e instanceof Error ? e.message : String(e) }),
+      )
+      .then((r) => {
+        this.inlineBusy--;
+        this.inlineAborts.delete(job.id);
+        job.release({ ms: job.cancelledAt === null ? 0 : performance.now() - job.cancelledAt, terminated: false });
+        this.settle(job, r, false);
+        this.stats.completed++;
+      });
+  }
+}

@@ -1,0 +1,561 @@
+// Lowering: the checked program (src/core/program.ts) → what the reactive graph computes.
+//
+//   * every `train(...)` definition becomes one run, or one run per member when a list appears
+//     anywhere in its resolved arguments (a family; two lists make a grid);
+//   * every run carries its RunSpec (src/core/spec.ts) and a content key: the hash of the spec,
+//     which holds everything that determines the trajectory (built-ins, canonical numbers,
+//     seeds, the parent run of an offshoot) and nothing else — no names, ranges or comments;
+//   * every plot becomes a PlotSpec (src/core/results.ts) over run ids, plus a key of its own
+//     options (the graph adds the value hashes of its runs to it).
+//
+// Parameter names in the checked arguments equal the field names of RunSpec/DataSpec/
+// ModelSpec/OptimizerSpec, so lowering is by name. Defaults are filled here too, so a
+// hand-built program (tests, CLI scripts) lowers even when it omits them.
+import type { CheckedProgram, Definition, Diagnostic, PlotDef, Range, Value } from './program';
+import type { PlotSpec } from './results';
+import type { DataSpec, InitSpec, ModelSpec, OptimizerSpec, RunSpec } from './spec';
+import { canonicalJson, hashOf, ENGINE_VALUE_VERSION } from './graph/hash';
+
+export interface LoweredRun {
+  /** display id: the definition name, or `name[lr=0.05]` for a family member */
+  id: string;
+  def: string;
+  member: Record<string, number> | null;
+  spec: RunSpec;
+  /** content key of the run: hash(version, spec) */
+  key: string;
+  /** key of the same run with `steps` erased: runs sharing it are prefixes of each other */
+  prefixKey: string;
+  /** the run this offshoot continues from (id), or null */
+  parent: string | null;
+  range: Range;
+  model: string;
+  optimizer: string;
+  params: Record<string, number | string | boolean | null>;
+}
+
+export interface LoweredPlot {
+  id: string;
+  index: number;
+  range: Range;
+  spec: PlotSpec;
+  /** run ids drawn, in order (families expanded) */
+  runIds: string[];
+  /** hash of the plot's own content (built-in and options; never the run names) */
+  defKey: string;
+}
+
+export interface LoweredDef {
+  name: string;
+  category: Definition['category'];
+  range: Range;
+  /** content hash of the resolved definition (names of referenced definitions replaced by their content) */
+  key: string;
+  deps: string[];
+  /** run ids of a run definition */
+  runIds: string[];
+  /** why it cannot be computed (an error diagnostic on it, or a lowering error) */
+  error: string | null;
+  /** name of a dependency whose error blocks this one */
+  blockedBy: string | null;
+}
+
+export interface LoweredProgram {
+  seed: number;
+  defs: LoweredDef[];
+  runs: LoweredRun[];
+  plots: LoweredPlot[];
+  /** errors found while lowering (normally the checker already reported them) */
+  diagnostics: Diagnostic[];
+}
+
+export interface LowerOptions {
+  /** canonical string of a RunSpec; the stepping core's `specKey` when available */
+  specKey?: (spec: RunSpec) => string;
+}
+
+// ---- resolved values: refs substituted, families expanded ----
+
+type CV =
+  | number
+  | string
+  | boolean
+  | null
+  | { call: string; args: Record<string, CV> }
+  | { matrix: (number | null)[][] }
+  | { run: LoweredRun };
+
+interface Axis {
+  /** identity: a list referenced twice (same definition) is one axis, its members zipped */
+  id: string;
+  /** coordinate name shown in member keys: the parameter the list is passed to */
+  name: string;
+  /** where it lives, used to disambiguate two axes with the same parameter name */
+  owner: string;
+}
+
+interface Variant {
+  v: CV;
+  coords: Map<string, { axis: Axis; value: number }>;
+  /** run ids of runs this variant continues from */
+  parents: string[];
+}
+
+class LowerError extends Error {}
+
+function mergeCoords(a: Variant['coords'], b: Variant['coords']): Variant['coords'] | null {
+  const out = new Map(a);
+  for (const [id, c] of b) {
+    const prev = out.get(id);
+    if (prev && prev.value !== c.value) return null; // same axis, different member: not a combination
+    out.set(id, c);
+  }
+  return out;
+}
+
+/** Cartesian product of per-argument variant lists (consistent on shared axes). */
+function product(parts: { key: string; vs: Variant[] }[]): { args: Record<string, CV>; coords: Variant['coords']; parents: string[] }[] {
+  let acc: { args: Record<string, CV>; coords: Variant['coords']; parents: string[] }[] = [{ args: {}, coords: new Map(), parents: [] }];
+  for (const { key, vs } of parts) {
+    const next: typeof acc = [];
+    for (const a of acc)
+      for (const v of vs) {
+        const coords = mergeCoords(a.coords, v.coords);
+        if (!coords) continue;
+        next.push({ args: { ...a.args, [key]: v.v }, coords, parents: [...a.parents, ...v.parents] });
+      }
+    acc = next;
+  }
+  return acc;
+}
+
+const MAX_MEMBERS = 10_000;
+
+/** Short, stable rendering of a coordinate value for member keys. */
+function fmtNum(v: number): string {
+  if (Number.isInteger(v)) return String(v);
+  return String(Number(v.toPrecision(6)));
+}
+
+export function memberId(name: string, coords: Record<string, number>): string {
+  const parts = Object.entries(coords).map(([k, v]) => `${k}=${fmtNum(v)}`);
+  return parts.length ? `${name}[${parts.join(',')}]` : name;
+}
+
+function rangeContains(outer: Range, inner: Range): boolean {
+  const le = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  return le(outer.start, inner.start) && le(inner.end, outer.end);
+}
+
+export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): LoweredProgram {
+  const specKey = opts.specKey ?? ((s: RunSpec) => canonicalJson(s));
+  const byName = new Map(program.definitions.map((d) => [d.name, d]));
+  const diagnostics: Diagnostic[] = [];
+  const errors = program.diagnostics.filter((d) => d.severity === 'error');
+
+  const defOut = new Map<string, LoweredDef>();
+  const runsOf = new Map<string, LoweredRun[]>();
+  const variantsMemo = new Map<string, Variant[]>();
+  const keyMemo = new Map<string, string>();
+  const allRuns: LoweredRun[] = [];
+  const visiting = new Set<string>();
+
+  // Content key of a definition: its value with every reference replaced by the referenced
+  // definition's key, so a rename (which also renames the references) keeps every key.
+  function defKey(name: string): string {
+    const memo = keyMemo.get(name);
+    if (memo) return memo;
+    const d = byName.get(name);
+    if (!d || visiting.has(name)) return hashOf({ missing: name });
+    visiting.add(name);
+    const strip = (v: Value): unknown => {
+      switch (v.kind) {
+        case 'ref':
+          return { ref: defKey(v.name) };
+        case 'select':
+          return { select: defKey(v.name), param: v.param, value: v.value };
+        case 'list':
+          return { list: v.items.map(strip) };
+        case 'call':
+          return { call: v.builtin, args: Object.fromEntries(Object.entries(v.args).map(([k, a]) => [k, strip(a)])) };
+        default:
+          return v;
+      }
+    };
+    const key = hashOf({ v: ENGINE_VALUE_VERSION, seed: program.seed, category: d.category, value: strip(d.value) });
+    visiting.delete(name);
+    keyMemo.set(name, key);
+    return key;
+  }
+
+  function ownError(d: Definition): string | null {
+    const e = errors.find((x) => rangeContains(d.range, x.range));
+    return e ? e.message : null;
+  }
+
+  // ---- expansion ----
+  function expand(v: Value, param: string, owner: string, path: string): Variant[] {
+    switch (v.kind) {
+      case 'number':
+      case 'string':
+      case 'bool':
+      case 'word':
+        return [{ v: v.value, coords: new Map(), parents: [] }];
+      case 'null':
+        return [{ v: null, coords: new Map(), parents: [] }];
+      case 'matrix':
+        return [{ v: { matrix: v.rows }, coords: new Map(), parents: [] }];
+      case 'list': {
+        const axis: Axis = { id: `${owner}:${path}`, name: param, owner };
+        const out: Variant[] = [];
+        for (const item of v.items) {
+          if (item.kind !== 'number') throw new LowerError(`a list given to '${param}' must hold numbers`);
+          out.push({ v: item.value, coords: new Map([[axis.id, { axis, value: item.value }]]), parents: [] });
+        }
+        if (out.length === 0) throw new LowerError(`the list given to '${param}' is empty`);
+        return out;
+      }
+      case 'call': {
+        const parts = Object.entries(v.args).map(([k, a]) => ({ key: k, vs: expand(a, k, owner, `${path}/${v.builtin}.${k}`) }));
+        const combos = product(parts);
+        if (combos.length > MAX_MEMBERS) throw new LowerError(`family too large: ${combos.length} members (limit ${MAX_MEMBERS})`);
+        return combos.map((c) => ({ v: { call: v.builtin, args: c.args }, coords: c.coords, parents: c.parents }));
+      }
+      case 'ref':
+        return expandRef(v.name, param);
+      case 'select': {
+        const members = expandRef(v.name, param);
+        const hit = members.filter((m) => [...m.coords.values()].some((c) => c.axis.name === v.param && sameNumber(c.value, v.value)));
+        if (hit.length === 0) throw new LowerError(`${v.name} has no member ${v.param} = ${v.value}`);
+        // the selected coordinate is fixed: drop it from the member's coordinates
+        return hit.map((m) => ({ ...m, coords: new Map([...m.coords].filter(([, c]) => c.axis.name !== v.param)) }));
+      }
+    }
+  }
+
+  function expandRef(name: string, param: string): Variant[] {
+    const d = byName.get(name);
+    if (!d) throw new LowerError(`unknown name '${name}'`);
+    if (d.category === 'run') {
+      const runs = lowerRunDef(d);
+      return runs.map((r) => ({
+        v: { run: r },
+        coords: new Map(Object.entries(r.member ?? {}).map(([k, value]) => {
+          const axis: Axis = { id: `run:${name}:${k}`, name: k, owner: name };
+          return [axis.id, { axis, value }];
+        })),
+        parents: [r.id],
+      }));
+    }
+    const memo = variantsMemo.get(name);
+    if (memo) return renameAxes(memo, param);
+    if (visiting.has(name)) throw new LowerError(`'${name}' is defined in terms of itself`);
+    visiting.add(name);
+    try {
+      const err = ownError(d);
+      if (err) throw new LowerError(`'${name}' has an error: ${err}`);
+      const vs = expand(d.value, param, name, name);
+      variantsMemo.set(name, vs);
+      return renameAxes(vs, param);
+    } finally {
+      visiting.delete(name);
+    }
+  }
+
+  // `lrs = linspace(...)` passed as `lr = lrs`: the coordinate is called `lr`, the name of the
+  // parameter it feeds, for a bare list definition; lists inside calls keep their own names.
+  function renameAxes(vs: Variant[], param: string): Variant[] {
+    return vs.map((x) => ({
+      ...x,
+      coords: new Map(
+        [...x.coords].map(([id, c]) => [id, c.axis.id.endsWith(`:${c.axis.owner}`) ? { ...c, axis: { ...c.axis, name: param } } : c]),
+      ),
+    }));
+  }
+
+  function lowerRunDef(d: Definition): LoweredRun[] {
+    const memo = runsOf.get(d.name);
+    if (memo) return memo;
+    if (visiting.has(d.name)) throw new LowerError(`'${d.name}' is defined in terms of itself`);
+    visiting.add(d.name);
+    try {
+      const err = ownError(d);
+      if (err) throw new LowerError(err);
+      const variants = expand(d.value, d.name, d.name, d.name);
+      // coordinate names: the parameter name, qualified by owner when two axes share it
+      const nameCount = new Map<string, Set<string>>();
+      for (const v of variants) for (const c of v.coords.values()) {
+        const s = nameCount.get(c.axis.name) ?? new Set();
+        s.add(c.axis.id);
+        nameCount.set(c.axis.name, s);
+      }
+      const runs = variants.map((v) => {
+        const coords: Record<string, number> = {};
+        for (const c of v.coords.values()) {
+          const label = (nameCount.get(c.axis.name)?.size ?? 0) > 1 ? `${c.axis.owner}.${c.axis.name}` : c.axis.name;
+          coords[label] = c.value;
+        }
+        const member = v.coords.size ? coords : null;
+        return buildRun(d, v.v, member, v.parents);
+      });
+      runsOf.set(d.name, runs);
+      allRuns.push(...runs);
+      return runs;
+    } finally {
+      visiting.delete(d.name);
+    }
+  }
+
+  function buildRun(d: Definition, v: CV, member: Record<string, number> | null, parents: string[]): LoweredRun {
+    const call = asCall(v, 'train');
+    if (call.call !== 'train') throw new LowerError(`a run is a train(...) call, not ${call.call}(...)`);
+    const a = call.args;
+    let from: LoweredRun | null = null;
+    let modelV = a.model;
+    if (modelV && typeof modelV === 'object' && 'run' in modelV) {
+      from = modelV.run;
+      modelV = null;
+    }
+    const model = from ? from.spec.model : lowerModel(modelV);
+    const spec: RunSpec = {
+      rootSeed: program.seed,
+      seed: int(a.seed, 'seed', 0),
+      data: lowerData(a.data),
+      model,
+      optimizer: lowerOptimizer(a.optimizer),
+      steps: int(a.steps, 'steps'),
+      record: int(a.record, 'record', 1000),
+      from: from ? from.spec : null,
+    };
+    if (spec.steps < 0) throw new LowerError('steps must be ≥ 0');
+    const key = hashOf({ v: ENGINE_VALUE_VERSION, spec: specKey(spec) });
+    const prefixKey = hashOf({ v: ENGINE_VALUE_VERSION, prefix: specKey({ ...spec, steps: 0 }) });
+    const id = memberId(d.name, member ?? {});
+    const params: LoweredRun['params'] = {};
+    for (const [k, x] of Object.entries(spec.optimizer)) if (k !== 'kind') params[k] = x as number | null;
+    params.steps = spec.steps;
+    params.record = spec.record;
+    params.seed = spec.seed;
+    for (const k of ['width', 'depth', 'alpha'] as const) if (k in spec.model) params[k] = (spec.model as Record<string, unknown>)[k] as number;
+    if ('init' in spec.model) params.scale = spec.model.init.scale;
+    return {
+      id, def: d.name, member, spec, key, prefixKey, parent: from ? from.id : parents[0] ?? null, range: d.range,
+      model: spec.model.kind, optimizer: spec.optimizer.kind, params,
+    };
+  }
+
+  // ---- the built-ins, by parameter name ----
+  function lowerData(v: CV | undefined): DataSpec {
+    const c = asCall(v, 'data');
+    const a = c.args;
+    switch (c.call) {
+      case 'teacher':
+        return {
+          kind: 'teacher', n: int(a.n, 'n'), p: int(a.p, 'p'), k: int(a.k, 'k', 1), noise: num(a.noise, 'noise', 0),
+          test: int(a.test, 'test', 1000), activation: word(a.activation, 'activation', 'linear', ['linear', 'relu']) as 'linear' | 'relu',
+          neurons: int(a.neurons, 'neurons', 3), seed: int(a.seed, 'seed', 0),
+        };
+      case 'sparse':
+        return { kind: 'sparse', n: int(a.n, 'n'), d: int(a.d, 'd'), s: int(a.s, 's'), noise: num(a.noise, 'noise', 0), test: int(a.test, 'test', 1000), seed: int(a.seed, 'seed', 0) };
+      case 'completion': {
+        const obs = a.observed && typeof a.observed === 'object' && 'matrix' in a.observed ? a.observed.matrix : null;
+        return {
+          kind: 'completion', observed: obs,
+          rows: obs ? obs.length : int(a.rows, 'rows'),
+          cols: obs ? (obs[0]?.length ?? 0) : int(a.cols, 'cols'),
+          rank: int(a.rank, 'rank', 1), fraction: num(a.fraction, 'fraction', 0.5), seed: int(a.seed, 'seed', 0),
+        };
+      }
+      default:
+        throw new LowerError(`'${c.call}' is not a data set`);
+    }
+  }
+  function lowerInit(v: CV | undefined): InitSpec {
+    if (v === undefined || v === null) return { kind: 'gaussian', scale: 1 };
+    if (typeof v === 'number') return { kind: 'gaussian', scale: v };
+    const c = asCall(v, 'init');
+    if (c.call !== 'gaussian') throw new LowerError(`'${c.call}' is not an initialisation`);
+    return { kind: 'gaussian', scale: num(c.args.scale, 'scale', 1) };
+  }
+  function lowerModel(v: CV | undefined): ModelSpec {
+    const c = asCall(v, 'model');
+    const a = c.args;
+    switch (c.call) {
+      case 'linear2':
+        return { kind: 'linear2', width: int(a.width, 'width'), init: lowerInit(a.init), seed: int(a.seed, 'seed', 0) };
+      case 'relu2':
+        return { kind: 'relu2', width: int(a.width, 'width'), init: lowerInit(a.init), seed: int(a.seed, 'seed', 0) };
+      case 'deep_linear':
+        return { kind: 'deep_linear', depth: int(a.depth, 'depth'), width: int(a.width, 'width'), init: lowerInit(a.init), seed: int(a.seed, 'seed', 0) };
+      case 'diagonal':
+        return { kind: 'diagonal', alpha: num(a.alpha, 'alpha'), seed: int(a.seed, 'seed', 0) };
+      default:
+        throw new LowerError(`'${c.call}' is not a model`);
+    }
+  }
+  function lowerOptimizer(v: CV | undefined): OptimizerSpec {
+    const c = asCall(v, 'optimizer');
+    const a = c.args;
+    const wd = num(a.weight_decay, 'weight_decay', 0);
+    switch (c.call) {
+      case 'gd':
+        return { kind: 'gd', lr: num(a.lr, 'lr'), weight_decay: wd };
+      case 'sgd':
+        return { kind: 'sgd', lr: num(a.lr, 'lr'), batch: int(a.batch, 'batch', 1), weight_decay: wd };
+      case 'label_noise':
+        return { kind: 'label_noise', lr: num(a.lr, 'lr'), delta: num(a.delta, 'delta'), batch: a.batch === undefined || a.batch === null ? null : int(a.batch, 'batch'), weight_decay: wd };
+      case 'sgf':
+        return { kind: 'sgf', dt: num(a.dt, 'dt'), lr: num(a.lr, 'lr'), delta: num(a.delta, 'delta'), weight_decay: wd };
+      default:
+        throw new LowerError(`'${c.call}' is not an optimiser`);
+    }
+  }
+
+  // ---- definitions ----
+  for (const d of program.definitions) {
+    const ld: LoweredDef = { name: d.name, category: d.category, range: d.range, key: defKey(d.name), deps: d.deps, runIds: [], error: ownError(d), blockedBy: null };
+    defOut.set(d.name, ld);
+  }
+  // blocked: a dependency (transitively) has an error
+  const blockedMemo = new Map<string, string | null>();
+  const blockedBy = (name: string, seen = new Set<string>()): string | null => {
+    if (blockedMemo.has(name)) return blockedMemo.get(name)!;
+    if (seen.has(name)) return null;
+    seen.add(name);
+    let out: string | null = null;
+    for (const dep of byName.get(name)?.deps ?? []) {
+      const dd = defOut.get(dep);
+      if (!dd) continue;
+      if (dd.error) { out = dep; break; }
+      const b = blockedBy(dep, seen);
+      if (b) { out = b; break; }
+    }
+    blockedMemo.set(name, out);
+    return out;
+  };
+  for (const ld of defOut.values()) if (!ld.error) ld.blockedBy = blockedBy(ld.name);
+
+  for (const d of program.definitions) {
+    const ld = defOut.get(d.name)!;
+    if (d.category !== 'run' || ld.error || ld.blockedBy) continue;
+    try {
+      ld.runIds = lowerRunDef(d).map((r) => r.id);
+    } catch (e) {
+      if (!(e instanceof LowerError)) throw e;
+      ld.error = e.message;
+      diagnostics.push({ range: d.range, severity: 'error', message: e.message, code: 'lower' });
+    }
+  }
+  // errors found while lowering block dependents too
+  for (const ld of defOut.values()) {
+    if (ld.error || ld.blockedBy || ld.category !== 'run') continue;
+    blockedMemo.clear();
+    const b = blockedBy(ld.name);
+    if (b) { ld.blockedBy = b; ld.runIds = []; }
+  }
+  const validRuns = new Set(
+    [...defOut.values()].filter((d) => !d.error && !d.blockedBy).flatMap((d) => d.runIds),
+  );
+  const runs = allRuns.filter((r) => validRuns.has(r.id));
+
+  // ---- plots ----
+  const plots: LoweredPlot[] = [];
+  for (const p of program.plots) {
+    if (errors.some((e) => rangeContains(p.range, e.range))) continue;
+    try {
+      const runIds: string[] = [];
+      for (const r of p.runs) {
+        if (r.kind !== 'ref' && r.kind !== 'select') throw new LowerError('a plot draws runs');
+        const d = byName.get(r.name);
+        if (!d || d.category !== 'run') throw new LowerError(`'${r.name}' is not a run`);
+        const ld = defOut.get(r.name)!;
+        if (ld.error || ld.blockedBy) continue; // drawn without it; the run's own status says why
+        const members = runsOf.get(r.name) ?? [];
+        const picked = r.kind === 'ref' ? members : members.filter((m) => m.member && sameNumber(m.member[r.param] ?? NaN, r.value));
+        if (r.kind === 'select' && picked.length === 0) throw new LowerError(`${r.name} has no member ${r.param} = ${r.value}`);
+        for (const m of picked) if (!runIds.includes(m.id)) runIds.push(m.id);
+      }
+      const byId = new Map(allRuns.map((r) => [r.id, r]));
+      const spec = plotSpec(p, runIds, runIds.map((id) => byId.get(id)?.member ?? null));
+      plots.push({ id: `plot#${p.index}`, index: p.index, range: p.range, spec, runIds, defKey: hashOf({ v: ENGINE_VALUE_VERSION, spec: { ...spec, runs: [] } }) });
+    } catch (e) {
+      if (!(e instanceof LowerError)) throw e;
+      diagnostics.push({ range: p.range, severity: 'error', message: e.message, code: 'lower' });
+    }
+  }
+  return { seed: program.seed, defs: [...defOut.values()], runs, plots, diagnostics };
+}
+
+// ---- plots ----
+
+const TITLES: Record<string, string> = {
+  loss: 'training loss',
+  test_loss: 'test loss',
+  logdet: 'log det(θᵀθ)',
+  sv_W1: 'singular values of W1',
+  sv_W2: 'singular values of W2',
+  sv_product: 'singular values of the product',
+  sv_ratio: 's₂/s₁ of the end-to-end matrix',
+  gain: 'Gain_γ per coordinate',
+  gain_norm: '‖Gain_γ‖',
+  effective_alpha: 'effective α',
+  imbalance: '‖W1ᵀW1 − W2W2ᵀ‖_F',
+  alignment: 'alignment to the teacher',
+  distance: 'distance to the teacher',
+  rank: 'numerical rank',
+  missing_error: 'error on missing entries',
+};
+
+function optWord(o: Value | undefined): string | null {
+  if (!o) return null;
+  if (o.kind === 'word' || o.kind === 'string') return o.value;
+  if (o.kind === 'ref') return o.name;
+  if (o.kind === 'call') return o.builtin; // `rank(tol = 1e-3)` as the metric of `final`
+  return null;
+}
+
+export function plotSpec(p: PlotDef, runIds: string[], members: (Record<string, number> | null)[] = []): PlotSpec {
+  const o = p.options;
+  let kind: PlotSpec['kind'] = 'series';
+  let metric = p.builtin;
+  let x = optWord(o.x) ?? 'step';
+  if (p.builtin === 'singular_values') metric = `sv_${optWord(o.of) ?? 'W1'}`;
+  else if (p.builtin === 'final') {
+    kind = 'final';
+    metric = optWord(o.metric) ?? 'loss';
+    // default: the swept parameter (the first member coordinate)
+    x = optWord(o.x) ?? Object.keys(members.find((m) => m) ?? {})[0] ?? 'lr';
+  } else if (p.builtin === 'gain') kind = 'gain';
+  const title = o.title && o.title.kind === 'string' ? o.title.value : kind === 'final' ? `final ${TITLES[metric] ?? metric}` : TITLES[metric] ?? metric;
+  const y = optWord(o.y) === 'log' ? 'log' : 'linear';
+  const theory = o.theory?.kind === 'bool' ? o.theory.value : false;
+  const top = o.top?.kind === 'number' ? o.top.value : null;
+  const spec: PlotSpec = { title, kind, metric, runs: runIds, x, y, theory };
+  if (metric.startsWith('sv_') || top !== null) spec.top = top;
+  return spec;
+}
+
+// ---- small coercions ----
+
+function sameNumber(a: number, b: number): boolean {
+  return a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+function asCall(v: CV | undefined, what: string): { call: string; args: Record<string, CV> } {
+  if (v && typeof v === 'object' && 'call' in v) return v;
+  throw new LowerError(`missing or invalid ${what}`);
+}
+function num(v: CV | undefined, name: string, dflt?: number): number {
+  if (typeof v === 'number') return v;
+  if ((v === undefined || v === null) && dflt !== undefined) return dflt;
+  throw new LowerError(`parameter '${name}' needs a number`);
+}
+function int(v: CV | undefined, name: string, dflt?: number): number {
+  const x = num(v, name, dflt);
+  if (!Number.isInteger(x)) throw new LowerError(`parameter '${name}' needs a whole number, got ${x}`);
+  return x;
+}
+function word(v: CV | undefined, name: string, dflt: string, allowed: string[]): string {
+  if (v === undefined || v === null) return dflt;
+  if (typeof v === 'string' && allowed.includes(v)) return v;
+  throw new LowerError(`parameter '${name}' is one of ${allowed.join(', ')}`);
+}

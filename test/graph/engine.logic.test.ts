@@ -1,0 +1,142 @@
+// Graph logic with a test double of the stepping core in this thread (pool size 0): which
+// nodes execute, are reused, backdated, sliced, resumed, blocked. The same scenarios run
+// against the real stepping core in worker threads in engine.workers.test.ts.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Engine, type ExecEvent } from '../../src/core/graph/engine';
+import type { ResultsMessage } from '../../src/core/protocol';
+import { call, fakeRunner, list, num, program, ref, twoRuns } from './helpers';
+
+const URI = 'file:///t.sgdexp';
+let engine: Engine;
+afterEach(async () => engine?.dispose());
+
+function make() {
+  engine = new Engine({ workers: 0, inline: fakeRunner, emitIntervalMs: 0 });
+  return engine;
+}
+/** events of the last revision, as `node:event` */
+function events(e: Engine, pred: (x: ExecEvent) => boolean = () => true): string[] {
+  const rev = Math.max(...e.log.map((x) => x.revision));
+  return e.log.filter((x) => x.revision === rev && pred(x)).map((x) => `${x.node}:${x.event}`).sort();
+}
+async function settle(e: Engine, p: ReturnType<typeof twoRuns>) {
+  e.clearLog();
+  const rev = e.update(URI, p);
+  return e.whenFinal(URI, rev);
+}
+
+describe('reactive graph (test-double core)', () => {
+  it('first revision executes every demanded run and plot', async () => {
+    const e = make();
+    const m = await settle(e, twoRuns());
+    expect(m.final).toBe(true);
+    expect(events(e)).toEqual(['gd:executed', 'ln:executed', 'plot#0:executed', 'plot#1:executed', 'plot#2:executed']);
+    expect(m.doc.runs.gd.status).toBe('done');
+    expect(m.doc.runs.gd.step.length).toBeGreaterThan(10);
+  });
+
+  it("a stepsize edit re-executes that run and its plots only", async () => {
+    const e = make();
+    await settle(e, twoRuns());
+    await settle(e, twoRuns({ lrA: 0.07 }));
+    expect(events(e)).toEqual(['gd:executed', 'ln:reused', 'plot#0:executed', 'plot#1:executed', 'plot#2:reused']);
+  });
+
+  it('a plot-option edit re-executes no run; rename and unchanged re-check execute nothing', async () => {
+    const e = make();
+    await settle(e, twoRuns());
+    await settle(e, twoRuns({ title: 'my loss' }));
+    expect(events(e)).toEqual(['gd:reused', 'ln:reused', 'plot#0:reused', 'plot#1:executed', 'plot#2:reused']);
+    const m = await settle(e, twoRuns({ title: 'my loss', nameA: 'renamed' }));
+    expect(events(e, (x) => x.event === 'executed')).toEqual([]);
+    expect(Object.keys(m.doc.runs).sort()).toEqual(['ln', 'renamed']);
+    expect(m.doc.plots[0].runs).toEqual(['renamed', 'ln']);
+  });
+
+  it('backdating: a run whose new value equals its old one leaves its plots reused (early cutoff)', async () => {
+    const e = make();
+    await settle(e, twoRuns());
+    // the double ignores the run seed (like full-batch GD): new key, identical trajectory
+    await settle(e, twoRuns({ seedA: 7 }));
+    expect(events(e)).toEqual(['gd:backdated', 'ln:reused', 'plot#0:reused', 'plot#1:reused', 'plot#2:reused']);
+  });
+
+  it('steps N → 2N resumes from the checkpoint (N more steps) and equals a fresh 2N run; 2N → N slices when the schedule allows', async () => {
+    const e = make();
+    await settle(e, twoRuns({ stepsA: 200 }));
+    const m = await settle(e, twoRuns({ stepsA: 400 }));
+    const ev = e.log.find((x) => x.node === 'gd' && x.event === 'executed')!;
+    expect(ev.fromStep).toBe(200);
+    expect(ev.steps).toBe(200);
+    const fresh = new Engine({ workers: 0, inline: fakeRunner });
+    const f = await fresh.run('file:///fresh', twoRuns({ stepsA: 400 }));
+    await fresh.dispose();
+    expect(m.doc.runs.gd.step).toEqual(f.runs.gd.step);
+    expect(m.doc.runs.gd.metrics).toEqual(f.runs.gd.metrics);
+  });
+
+  it('errors stay local: a diverging run is reported on its definition, the other run is unaffected', async () => {
+    const e = make();
+    const diags: unknown[] = [];
+    e.on('diagnostics', (d) => diags.push(d));
+    const m = await settle(e, twoRuns({ lrA: 3 }));
+    expect(m.doc.runs.gd.status).toBe('diverged');
+    expect(m.doc.runs.ln.status).toBe('done');
+    expect(diags.at(-1)).toMatchObject({ uri: URI, diagnostics: [{ severity: 'warning', code: 'diverged', range: { start: { line: 3 } } }] });
+  });
+
+  it('offshoots wait for their parent and are blocked when it diverges', async () => {
+    const e = make();
+    const mk = (lr: number) =>
+      program({
+        defs: [
+          ['data', 'data', call('teacher', { n: num(10), p: num(3) })],
+          ['net', 'model', call('linear2', { width: num(4) })],
+          ['warm', 'run', call('train', { model: ref('net'), data: ref('data'), optimizer: call('gd', { lr: num(lr) }), steps: num(100) })],
+          ['cool', 'run', call('train', { model: ref('warm'), data: ref('data'), optimizer: call('gd', { lr: num(0.01) }), steps: num(100) })],
+        ],
+        plots: [['loss', [ref('cool')]]],
+      });
+    let m = await settle(e, mk(0.1));
+    expect(m.doc.runs.cool.status).toBe('done');
+    expect(m.doc.runs.cool.metrics.loss[0]).toBeCloseTo(0.9 ** 100, 12); // starts where warm ended
+    m = await settle(e, mk(3));
+    expect(m.doc.runs.warm.status).toBe('diverged');
+    expect(m.doc.runs.cool.status).toBe('blocked');
+    expect(m.doc.runs.cool.message).toMatch(/blocked: warm/);
+  });
+
+  it('streams partial results with uri and increasing revisions; a new revision supersedes the old', async () => {
+    const e = new Engine({ workers: 0, inline: fakeRunner, emitIntervalMs: 0 });
+    engine = e;
+    const seen: ResultsMessage[] = [];
+    e.on('results', (m) => seen.push(m));
+    const long = twoRuns({ stepsA: 2_000_000 });
+    const r1 = e.update(URI, long);
+    await new Promise((r) => setTimeout(r, 20));
+    const r2 = e.update(URI, twoRuns());
+    const fin = await e.whenFinal(URI, r2);
+    expect(r2).toBe(r1 + 1);
+    expect(seen.some((m) => m.revision === r1 && !m.final && m.doc.runs.gd.status === 'running')).toBe(true);
+    expect(seen.filter((m) => m.revision === r1 && m.final)).toEqual([]); // superseded: never final
+    expect(fin.doc.runs.gd.status).toBe('done');
+    expect(e.log.some((x) => x.revision === r1 && x.node === 'gd' && x.event === 'cancelled')).toBe(true);
+  });
+
+  it('a family of 12 stepsizes produces 12 members, all drawn by the final plot', async () => {
+    const e = make();
+    const lrs = Array.from({ length: 12 }, (_, i) => 0.01 * (i + 1));
+    const p = program({
+      defs: [
+        ['data', 'data', call('sparse', { n: num(10), d: num(20), s: num(2) })],
+        ['net', 'model', call('diagonal', { alpha: num(0.1) })],
+        ['sweep', 'run', call('train', { model: ref('net'), data: ref('data'), optimizer: call('gd', { lr: list(...lrs) }), steps: num(100) })],
+      ],
+      plots: [['final', [ref('sweep')], { metric: { kind: 'word', value: 'loss' } }]],
+    });
+    const m = await settle(e, p);
+    expect(Object.keys(m.doc.runs)).toHaveLength(12);
+    expect(m.doc.runs['sweep[lr=0.12]'].member).toEqual({ lr: 0.12 });
+    expect(m.doc.plots[0].runs).toHaveLength(12);
+  });
+});

@@ -1,0 +1,97 @@
+// Hand-built checked programs (the shape src/core/lang's checker produces) and a test double of
+// the stepping core for the graph-logic tests that do not need real numerics.
+import type { CheckedProgram, Definition, PlotDef, Value, Range } from '../../src/core/program';
+import type { JobProgress, JobRequest, JobResult } from '../../src/core/graph/pool';
+import { recordSteps } from '../../src/core/schedule';
+
+export const num = (value: number): Value => ({ kind: 'number', value });
+export const word = (value: string): Value => ({ kind: 'word', value });
+export const ref = (name: string): Value => ({ kind: 'ref', name });
+export const list = (...xs: number[]): Value => ({ kind: 'list', items: xs.map(num) });
+export const select = (name: string, param: string, value: number): Value => ({ kind: 'select', name, param, value });
+export const call = (builtin: string, args: Record<string, Value> = {}): Value => ({ kind: 'call', builtin, args });
+
+const rng = (line: number): Range => ({ start: { line, character: 0 }, end: { line, character: 80 } });
+
+function refsOf(v: Value, out: string[] = []): string[] {
+  if (v.kind === 'ref' || v.kind === 'select') out.includes(v.name) || out.push(v.name);
+  else if (v.kind === 'list') v.items.forEach((x) => refsOf(x, out));
+  else if (v.kind === 'call') Object.values(v.args).forEach((x) => refsOf(x, out));
+  return out;
+}
+
+export interface ProgSpec {
+  seed?: number;
+  defs: [name: string, category: Definition['category'], value: Value][];
+  plots?: [builtin: string, runs: Value[], options?: Record<string, Value>][];
+}
+
+/** A CheckedProgram as the checker would return it; line numbers follow the list order. */
+export function program(p: ProgSpec): CheckedProgram {
+  const definitions: Definition[] = p.defs.map(([name, category, value], i) => ({
+    name, category, value, range: rng(i + 1), nameRange: rng(i + 1), deps: refsOf(value),
+  }));
+  const plots: PlotDef[] = (p.plots ?? []).map(([builtin, runs, options = {}], i) => ({
+    index: i, range: rng(100 + i), builtin, runs, options, deps: runs.flatMap((r) => refsOf(r)),
+  }));
+  return { seed: p.seed ?? 0, definitions, plots, diagnostics: [], ok: true };
+}
+
+/** A small linear2 experiment: two runs, three plots. */
+export function twoRuns(o: { lrA?: number; lrB?: number; stepsA?: number; title?: string; nameA?: string; seedA?: number } = {}): CheckedProgram {
+  const a = o.nameA ?? 'gd';
+  const trainA: Record<string, Value> = { model: ref('net'), data: ref('data'), optimizer: call('gd', { lr: num(o.lrA ?? 0.05) }), steps: num(o.stepsA ?? 200), record: num(50) };
+  if (o.seedA !== undefined) trainA.seed = num(o.seedA);
+  return program({
+    seed: 1,
+    defs: [
+      ['data', 'data', call('teacher', { n: num(20), p: num(5), k: num(1) })],
+      ['net', 'model', call('linear2', { width: num(8), init: call('gaussian', { scale: num(0.5) }) })],
+      [a, 'run', call('train', trainA)],
+      ['ln', 'run', call('train', { model: ref('net'), data: ref('data'), optimizer: call('label_noise', { lr: num(o.lrB ?? 0.05), delta: num(0.5) }), steps: num(200), record: num(50) })],
+    ],
+    plots: [
+      ['logdet', [ref(a), ref('ln')], { theory: { kind: 'bool', value: true } }],
+      ['loss', [ref(a)], { y: word('log'), ...(o.title ? { title: { kind: 'string', value: o.title } } : {}) }],
+      ['loss', [ref('ln')], {}],
+    ],
+  });
+}
+
+/**
+ * Test double of the stepping core (pool size 0): loss_t = (1 − lr)^t, recorded on the real
+ * schedule, resumable from {step, w}, abortable, yielding to the event loop every 50 steps.
+ */
+export async function fakeRunner(req: JobRequest, signal: AbortSignal, onProgress: (p: JobProgress) => void): Promise<Omit<JobResult, 'worker'>> {
+  const spec = req.spec;
+  const lr = spec.optimizer.lr;
+  let t = 0;
+  let w = 1;
+  if (req.resume) ({ t, w } = JSON.parse(new TextDecoder().decode(req.resume)));
+  if (req.initFrom) ({ w } = JSON.parse(new TextDecoder().decode(req.initFrom)));
+  const rec = new Set(recordSteps(spec.steps, spec.record));
+  const traj = { step: [] as number[], time: [] as number[], metrics: { loss: [] as number[] } };
+  const put = () => {
+    if (rec.has(t)) {
+      traj.step.push(t);
+      traj.time.push(t * lr);
+      traj.metrics.loss.push(w);
+    }
+  };
+  if (!req.resume) put();
+  while (t < spec.steps) {
+    if (signal.aborted) return { status: 'cancelled', message: 'cancelled', divergedAt: null, trajectory: traj, theory: {}, checkpoint: null, stepsDone: t, ms: 0 };
+    w *= 1 - lr;
+    t++;
+    if (!Number.isFinite(w) || Math.abs(w) > 1e6) {
+      return { status: 'diverged', message: `diverged at step ${t}`, divergedAt: t - 1, trajectory: traj, theory: {}, checkpoint: null, stepsDone: t, ms: 0 };
+    }
+    put();
+    if (t % 50 === 0) {
+      onProgress({ step: t, steps: spec.steps, trajectory: traj });
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  const checkpoint = new TextEncoder().encode(JSON.stringify({ t, w }));
+  return { status: 'done', message: null, divergedAt: null, trajectory: traj, theory: { rate: lr }, checkpoint, stepsDone: t, ms: 0 };
+}

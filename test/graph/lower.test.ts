@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { lowerProgram, memberId } from '../../src/core/lower';
+import { call, list, num, program, ref, select, twoRuns, word } from './helpers';
+
+describe('lowering a checked program', () => {
+  it('builds RunSpecs by parameter name, with defaults and the root seed', () => {
+    const l = lowerProgram(twoRuns());
+    expect(l.runs.map((r) => r.id)).toEqual(['gd', 'ln']);
+    const gd = l.runs[0].spec;
+    expect(gd).toEqual({
+      rootSeed: 1, seed: 0, steps: 200, record: 50, from: null,
+      data: { kind: 'teacher', n: 20, p: 5, k: 1, noise: 0, test: 1000, activation: 'linear', neurons: 3, seed: 0 },
+      model: { kind: 'linear2', width: 8, init: { kind: 'gaussian', scale: 0.5 }, seed: 0 },
+      optimizer: { kind: 'gd', lr: 0.05, weight_decay: 0 },
+    });
+    expect(l.runs[1].spec.optimizer).toEqual({ kind: 'label_noise', lr: 0.05, delta: 0.5, batch: null, weight_decay: 0 });
+    expect(l.plots.map((p) => p.spec)).toEqual([
+      { title: 'log det(θᵀθ)', kind: 'series', metric: 'logdet', runs: ['gd', 'ln'], x: 'step', y: 'linear', theory: true },
+      { title: 'training loss', kind: 'series', metric: 'loss', runs: ['gd'], x: 'step', y: 'log', theory: false },
+      { title: 'training loss', kind: 'series', metric: 'loss', runs: ['ln'], x: 'step', y: 'linear', theory: false },
+    ]);
+  });
+
+  it('keys are content hashes: renaming keeps every key, an edit changes exactly the edited run', () => {
+    const a = lowerProgram(twoRuns());
+    const renamed = lowerProgram(twoRuns({ nameA: 'plain_gd' }));
+    expect(renamed.runs.map((r) => r.key)).toEqual(a.runs.map((r) => r.key));
+    expect(renamed.plots.map((p) => p.defKey)).toEqual(a.plots.map((p) => p.defKey));
+    const edited = lowerProgram(twoRuns({ lrA: 0.06 }));
+    expect(edited.runs[0].key).not.toBe(a.runs[0].key);
+    expect(edited.runs[1].key).toBe(a.runs[1].key);
+    // same spec at other steps: same prefix key, different key
+    const longer = lowerProgram(twoRuns({ stepsA: 400 }));
+    expect(longer.runs[0].prefixKey).toBe(a.runs[0].prefixKey);
+    expect(longer.runs[0].key).not.toBe(a.runs[0].key);
+    // the root seed is part of every key
+    const reseeded = lowerProgram({ ...twoRuns(), seed: 2 });
+    expect(reseeded.runs[1].key).not.toBe(a.runs[1].key);
+    // a plot option changes the plot's key, no run key
+    const titled = lowerProgram(twoRuns({ title: 'mine' }));
+    expect(titled.plots[1].defKey).not.toBe(a.plots[1].defKey);
+    expect(titled.runs.map((r) => r.key)).toEqual(a.runs.map((r) => r.key));
+  });
+
+  it('expands families: a list (inline or by reference) makes members, two lists a grid', () => {
+    const p = program({
+      defs: [
+        ['data', 'data', call('sparse', { n: num(10), d: num(20), s: num(2) })],
+        ['net', 'model', call('diagonal', { alpha: num(0.1) })],
+        ['lrs', 'value', list(0.1, 0.2, 0.30000000000000004)],
+        ['gd', 'run', call('train', { model: ref('net'), data: ref('data'), optimizer: call('gd', { lr: ref('lrs') }), steps: num(100) })],
+        ['grid', 'run', call('train', { model: ref('net'), data: ref('data'), optimizer: call('sgd', { lr: list(0.1, 0.2), batch: list(1, 5) }), steps: num(100) })],
+      ],
+      plots: [
+        ['final', [ref('gd')], { metric: word('test_loss') }],
+        ['gain', [select('gd', 'lr', 0.2)], {}],
+      ],
+    });
+    const l = lowerProgram(p);
+    expect(l.runs.filter((r) => r.def === 'gd').map((r) => r.id)).toEqual(['gd[lr=0.1]', 'gd[lr=0.2]', 'gd[lr=0.3]']);
+    expect(l.runs.find((r) => r.id === 'gd[lr=0.3]')!.member).toEqual({ lr: 0.30000000000000004 });
+    expect(l.runs.filter((r) => r.def === 'grid').map((r) => r.id)).toEqual([
+      'grid[lr=0.1,batch=1]', 'grid[lr=0.1,batch=5]', 'grid[lr=0.2,batch=1]', 'grid[lr=0.2,batch=5]',
+    ]);
+    expect(new Set(l.runs.map((r) => r.key)).size).toBe(7);
+    expect(l.plots[0].spec).toMatchObject({ kind: 'final', metric: 'test_loss', x: 'lr', runs: ['gd[lr=0.1]', 'gd[lr=0.2]', 'gd[lr=0.3]'] });
+    expect(l.plots[1].spec).toMatchObject({ kind: 'gain', metric: 'gain', runs: ['gd[lr=0.2]'] });
+    expect(memberId('a', { lr: 0.1, batch: 2 })).toBe('a[lr=0.1,batch=2]');
+  });
+
+  it('an offshoot continues from its parent run (from = parent spec), per member', () => {
+    const p = program({
+      defs: [
+        ['data', 'data', call('teacher', { n: num(10), p: num(3) })],
+        ['net', 'model', call('deep_linear', { depth: num(3), width: num(4) })],
+        ['warm', 'run', call('train', { model: ref('net'), data: ref('data'), optimizer: call('gd', { lr: list(0.1, 0.2), weight_decay: num(0.01) }), steps: num(50) })],
+        ['cool', 'run', call('train', { model: ref('warm'), data: ref('data'), optimizer: call('gd', { lr: num(0.01) }), steps: num(50) })],
+      ],
+      plots: [['rank', [ref('cool')]]],
+    });
+    const l = lowerProgram(p);
+    const cool = l.runs.filter((r) => r.def === 'cool');
+    expect(cool.map((r) => [r.id, r.parent])).toEqual([['cool[lr=0.1]', 'warm[lr=0.1]'], ['cool[lr=0.2]', 'warm[lr=0.2]']]);
+    expect(cool[0].spec.from).toEqual(l.runs.find((r) => r.id === 'warm[lr=0.1]')!.spec);
+    expect(cool[0].spec.model).toEqual({ kind: 'deep_linear', depth: 3, width: 4, init: { kind: 'gaussian', scale: 1 }, seed: 0 });
+  });
+
+  it('an error stays local: the erroneous definition fails, its dependents are blocked, the rest lowers', () => {
+    const p = program({
+      defs: [
+        ['data', 'data', call('teacher', { n: num(10), p: num(3) })],
+        ['bad', 'model', call('linear2', { width: num(2.5) })],
+        ['net', 'model', call('linear2', { width: num(4) })],
+        ['a', 'run', call('train', { model: ref('bad'), data: ref('data'), optimizer: call('gd', { lr: num(0.1) }), steps: num(10) })],
+        ['b', 'run', call('train', { model: ref('net'), data: ref('data'), optimizer: call('gd', { lr: num(0.1) }), steps: num(10) })],
+      ],
+      plots: [['loss', [ref('a'), ref('b')]]],
+    });
+    // a checker error inside `bad`'s range
+    p.diagnostics.push({ range: p.definitions[1].range, severity: 'error', message: 'width must be a whole number', code: 'type' });
+    p.ok = false;
+    const l = lowerProgram(p);
+    expect(l.runs.map((r) => r.id)).toEqual(['b']);
+    const defs = Object.fromEntries(l.defs.map((d) => [d.name, d]));
+    expect(defs.bad.error).toBe('width must be a whole number');
+    expect(defs.a.blockedBy).toBe('bad');
+    expect(defs.b.error).toBeNull();
+    expect(l.plots[0].runIds).toEqual(['b']);
+  });
+});
