@@ -1,0 +1,162 @@
+// Deep linear network for matrix completion (Wang & Jacot): A = W_L ⋯ W_1, W_1 ∈ R^{w×cols},
+// W_2..W_{L−1} ∈ R^{w×w}, W_L ∈ R^{rows×w}. The loss is ½·mean over the batch of observed entries
+// of (A_ij − A*_ij)², and with weight decay the update is their
+//   θ ← (1 − 2ηλ)θ − (η/2)·∇(A*_ij − A_ij)²        (one entry per step: sgd(batch = 1))
+// GD uses all observed entries: the (1/2N)Σ_I loss of the paper. The gradient for W_m is
+//   (W_L⋯W_{m+1})ᵀ · E · (W_{m−1}⋯W_1)ᵀ,  E_ij = (A_ij − A*_ij)/|B| on the batch, 0 elsewhere.
+
+import type { CompletionData } from './data';
+import type { ModelSpec } from '../spec';
+import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
+import { drawBatch, RANK_TOL, SpecError } from './model';
+import { matmul, matmulTN, numericalRank, singularValues, transpose } from './linalg';
+import { Rng } from './rng';
+
+export class DeepLinear implements Stepper {
+  readonly L: number;
+  readonly dims: number[]; // d_0 = cols, ..., d_L = rows
+  W: Float64Array[];
+  private readonly perm: Float64Array | null;
+  private readonly E: Float64Array;
+  notes: string[] = [];
+
+  constructor(
+    readonly data: CompletionData,
+    spec: Extract<ModelSpec, { kind: 'deep_linear' }>,
+    readonly opt: OptConfig,
+    init: Rng,
+    readonly rng: Rng,
+  ) {
+    const { depth, width } = spec;
+    if (!(Number.isInteger(depth) && depth >= 1)) throw new SpecError(`deep_linear: depth must be a positive integer (got ${depth})`);
+    if (!(Number.isInteger(width) && width >= 1)) throw new SpecError(`deep_linear: width must be a positive integer (got ${width})`);
+    this.L = depth;
+    this.dims = [data.cols, ...Array(depth - 1).fill(width), data.rows];
+    // W_1 first, row-major, iid N(0, scale²)
+    this.W = [];
+    for (let m = 1; m <= depth; m++) {
+      const w = new Float64Array(this.dims[m] * this.dims[m - 1]);
+      for (let t = 0; t < w.length; t++) w[t] = spec.init.scale * init.gauss();
+      this.W.push(w);
+    }
+    this.perm = opt.batch === null ? null : Float64Array.from(data.observed);
+    this.E = new Float64Array(data.rows * data.cols);
+  }
+
+  /** A = W_L ⋯ W_1 (rows×cols) */
+  product(): Float64Array {
+    let A = this.W[0];
+    for (let m = 2; m <= this.L; m++) A = matmul(this.W[m - 1], A, this.dims[m], this.dims[m - 1], this.data.cols);
+    return A === this.W[0] ? Float64Array.from(A) : A;
+  }
+
+  step(): number {
+    const { L, dims, W, data, opt, E } = this;
+    const { rows, cols } = data;
+    // right products R_m = W_{m−1}⋯W_1 (d_{m−1}×cols), R_1 = I
+    const R: (Float64Array | null)[] = [null];
+    let acc: Float64Array | null = null;
+    for (let m = 1; m < L; m++) {
+      acc = acc ? matmul(W[m - 1], acc, dims[m], dims[m - 1], cols) : W[0];
+      R.push(acc);
+    }
+    const A = L === 1 ? W[0] : matmul(W[L - 1], R[L - 1]!, rows, dims[L - 1], cols);
+    E.fill(0);
+    let probe = 0;
+    const sd = Math.sqrt(opt.delta);
+    let idx: ArrayLike<number>, b: number;
+    if (opt.batch === null) {
+      idx = data.observed;
+      b = idx.length;
+    } else {
+      b = opt.batch;
+      const rng = this.rng;
+      drawBatch(this.perm!, data.observed.length, b, () => rng.uniform());
+      idx = this.perm!;
+    }
+    for (let s = 0; s < b; s++) {
+      const f = idx[s];
+      const e = A[f] - data.target[f];
+      probe += e * e;
+      E[f] = (opt.delta > 0 ? e - sd * this.rng.gauss() : e) / b;
+    }
+    probe *= 0.5 / b;
+    // left products, walking down from the top: Lm = W_L⋯W_{m+1} (rows×d_m)
+    const dec = 1 - 2 * opt.lr * opt.wd;
+    const grads: Float64Array[] = new Array(L);
+    let left: Float64Array | null = null; // rows×d_m
+    for (let m = L; m >= 1; m--) {
+      // G_m = leftᵀ E R_mᵀ   (d_m × d_{m−1})
+      const LE = left ? matmulTN(left, E, rows, dims[m], cols) : E; // d_m×cols
+      grads[m - 1] = R[m - 1] ? matmul(LE, transpose(R[m - 1]!, dims[m - 1], cols), dims[m], cols, dims[m - 1]) : Float64Array.from(LE);
+      left = left ? matmul(left, W[m - 1], rows, dims[m], dims[m - 1]) : Float64Array.from(W[m - 1]);
+    }
+    for (let m = 0; m < L; m++) {
+      const w = W[m], g = grads[m];
+      for (let t = 0; t < w.length; t++) w[t] = dec * w[t] - opt.lr * g[t];
+    }
+    return probe;
+  }
+
+  loss(): number {
+    const A = this.product();
+    let s = 0;
+    for (const f of this.data.observed) s += (A[f] - this.data.target[f]) ** 2;
+    return (0.5 * s) / this.data.observed.length;
+  }
+
+  metrics(): Record<string, MetricValue> {
+    const { data } = this;
+    const A = this.product();
+    let s = 0;
+    for (const f of data.observed) s += (A[f] - data.target[f]) ** 2;
+    const out: Record<string, MetricValue> = { loss: (0.5 * s) / data.observed.length };
+    if (data.truth && data.missing.length > 0) {
+      let t = 0;
+      for (const f of data.missing) t += (A[f] - data.truth[f]) ** 2;
+      t /= data.missing.length;
+      out.test_loss = 0.5 * t;
+      out.missing_error = Math.sqrt(t);
+    }
+    if (data.truth) {
+      let d = 0;
+      for (let f = 0; f < A.length; f++) d += (A[f] - data.truth[f]) ** 2;
+      out.distance = Math.sqrt(d);
+    }
+    const sv = singularValues(A, data.rows, data.cols);
+    out.sv_product = sv;
+    if (sv.length >= 2) out.sv_ratio = sv[0] > 0 ? sv[1] / sv[0] : 0;
+    out.rank = numericalRank(sv, RANK_TOL);
+    // Σ_m ‖W_{m+1}ᵀW_{m+1} − W_m W_mᵀ‖²_F, square-rooted (balancedness, as in Wang & Jacot)
+    let imb = 0;
+    for (let m = 1; m < this.L; m++) {
+      const dm = this.dims[m];
+      const up = matmulTN(this.W[m], this.W[m], this.dims[m + 1], dm, dm);
+      const dn = matmul(this.W[m - 1], transpose(this.W[m - 1], dm, this.dims[m - 1]), dm, this.dims[m - 1], dm);
+      for (let t = 0; t < up.length; t++) imb += (up[t] - dn[t]) ** 2;
+    }
+    if (this.L > 1) out.imbalance = Math.sqrt(imb);
+    return out;
+  }
+
+  getState(): StepperState {
+    const arrays: Record<string, Float64Array> = {};
+    this.W.forEach((w, m) => (arrays[`W${m + 1}`] = Float64Array.from(w)));
+    if (this.perm) arrays.perm = Float64Array.from(this.perm);
+    return { arrays, rng: this.rng.getState() };
+  }
+
+  setState(s: StepperState): void {
+    this.W.forEach((w, m) => {
+      const x = s.arrays[`W${m + 1}`];
+      if (!x || x.length !== w.length) throw new SpecError('deep_linear: checkpoint parameters do not match the model shape');
+      w.set(x);
+    });
+    if (this.perm && s.arrays.perm && s.arrays.perm.length === this.perm.length) this.perm.set(s.arrays.perm);
+    this.rng.setState(s.rng);
+  }
+
+  theory(): Record<string, number> {
+    return {};
+  }
+}

@@ -1,0 +1,143 @@
+// Diagonal linear network β = u ⊙ v (Even, Pesme, Gunasekar, Flammarion 2023), u₀ = √2·α, v₀ = 0.
+// With g = ∇_β L_B(β) (minibatch, rescaled data; model.ts):
+//   u ← (1−2γλ)u − γ g⊙v,   v ← (1−2γλ)v − γ g⊙u          (simultaneous)
+// so without weight decay (u+v) ← (1−γg)(u+v), (u−v) ← (1+γg)(u−v) and exactly
+//   (u² − v²)/2 = α²·exp(−Gain),  Gain = Σ_steps q(γg),  q(x) = −½ ln((1 − x²)²) = −ln|1 − x²|
+// (theory.md). Gain is accumulated per coordinate; α∞ = α·exp(−Gain/2) is the effective init.
+
+import type { RegressionData } from './data';
+import type { ModelSpec } from '../spec';
+import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
+import { drawBatch, SpecError } from './model';
+import { Rng } from './rng';
+
+/** q(x) = −ln|1 − x²|, accurate for small x (log1p). */
+export function qGain(x: number): number {
+  const x2 = x * x;
+  return x2 < 1 ? -Math.log1p(-x2) : -Math.log(x2 - 1);
+}
+
+export class Diagonal implements Stepper {
+  readonly d: number;
+  u: Float64Array;
+  v: Float64Array;
+  gain: Float64Array;
+  private readonly g: Float64Array;
+  private readonly r: Float64Array;
+  private readonly perm: Float64Array | null;
+  notes: string[] = [];
+
+  constructor(
+    readonly data: RegressionData,
+    readonly spec: Extract<ModelSpec, { kind: 'diagonal' }>,
+    readonly opt: OptConfig,
+    readonly rng: Rng,
+  ) {
+    if (data.k !== 1) throw new SpecError(`diagonal: needs one output (k = 1), the data has k = ${data.k}`);
+    if (!(spec.alpha > 0 && Number.isFinite(spec.alpha))) throw new SpecError(`diagonal: alpha must be positive (got ${spec.alpha})`);
+    const d = data.p;
+    this.d = d;
+    this.u = new Float64Array(d).fill(Math.SQRT2 * spec.alpha);
+    this.v = new Float64Array(d);
+    this.gain = new Float64Array(d);
+    this.g = new Float64Array(d);
+    this.r = new Float64Array(data.n);
+    this.perm = opt.batch === null ? null : Float64Array.from({ length: data.n }, (_, i) => i);
+  }
+
+  step(): number {
+    const { d, u, v, g, gain, data, opt } = this;
+    const X = data.X, Y = data.Y, n = data.n;
+    const gamma = opt.lr;
+    const sd = Math.sqrt(opt.delta);
+    g.fill(0);
+    let probe = 0;
+    const accumulate = (row: number, scale: number) => {
+      const o = row * d;
+      let f = 0;
+      for (let j = 0; j < d; j++) f += X[o + j] * u[j] * v[j];
+      const e = Y[row] - f;
+      probe += e * e;
+      const e2 = (opt.delta > 0 ? e + sd * this.rng.gauss() : e) * scale;
+      for (let j = 0; j < d; j++) g[j] -= e2 * X[o + j];
+    };
+    if (opt.batch === null) {
+      for (let row = 0; row < n; row++) accumulate(row, 1);
+      probe *= 0.5;
+    } else {
+      const b = opt.batch, perm = this.perm!, rng = this.rng;
+      drawBatch(perm, n, b, () => rng.uniform());
+      const sc = n / b;
+      for (let s = 0; s < b; s++) accumulate(perm[s], sc);
+      probe *= 0.5 * sc;
+    }
+    const dec = 1 - 2 * gamma * opt.wd;
+    for (let j = 0; j < d; j++) {
+      const x = gamma * g[j];
+      const uj = u[j], vj = v[j];
+      u[j] = dec * uj - x * vj;
+      v[j] = dec * vj - x * uj;
+      gain[j] += qGain(x);
+    }
+    return probe;
+  }
+
+  beta(): Float64Array {
+    const b = new Float64Array(this.d);
+    for (let j = 0; j < this.d; j++) b[j] = this.u[j] * this.v[j];
+    return b;
+  }
+
+  private lossOn(X: Float64Array, Y: Float64Array, rows: number, beta: Float64Array): number {
+    let s = 0;
+    for (let r = 0; r < rows; r++) {
+      let f = 0;
+      for (let j = 0; j < this.d; j++) f += X[r * this.d + j] * beta[j];
+      s += (Y[r] - f) ** 2;
+    }
+    return 0.5 * s;
+  }
+
+  loss(): number {
+    return this.lossOn(this.data.X, this.data.Y, this.data.n, this.beta());
+  }
+
+  metrics(): Record<string, MetricValue> {
+    const beta = this.beta();
+    const data = this.data;
+    const out: Record<string, MetricValue> = { loss: this.lossOn(data.X, data.Y, data.n, beta) };
+    if (data.ntest > 0) out.test_loss = this.lossOn(data.Xtest, data.Ytest, data.ntest, beta);
+    out.gain = Array.from(this.gain);
+    let s = 0;
+    for (const x of this.gain) s += x;
+    out.gain_norm = s; // ‖Gain‖₁ (Gain ≥ 0 coordinatewise while γ|g| < √2)
+    // scalar α∞: geometric mean of α·exp(−Gainⱼ/2) over coordinates
+    out.effective_alpha = this.spec.alpha * Math.exp(-s / (2 * this.d));
+    if (data.U) {
+      let dd = 0;
+      for (let j = 0; j < this.d; j++) dd += (beta[j] - data.U[j]) ** 2;
+      out.distance = Math.sqrt(dd);
+    }
+    return out;
+  }
+
+  getState(): StepperState {
+    const arrays: Record<string, Float64Array> = { u: Float64Array.from(this.u), v: Float64Array.from(this.v), gain: Float64Array.from(this.gain) };
+    if (this.perm) arrays.perm = Float64Array.from(this.perm);
+    return { arrays, rng: this.rng.getState() };
+  }
+
+  setState(s: StepperState): void {
+    const { u, v, gain } = s.arrays;
+    if (!u || !v || u.length !== this.d || v.length !== this.d) throw new SpecError('diagonal: checkpoint parameters do not match the model shape');
+    this.u.set(u);
+    this.v.set(v);
+    if (gain && gain.length === this.d) this.gain.set(gain);
+    if (this.perm && s.arrays.perm && s.arrays.perm.length === this.perm.length) this.perm.set(s.arrays.perm);
+    this.rng.setState(s.rng);
+  }
+
+  theory(): Record<string, number> {
+    return {};
+  }
+}

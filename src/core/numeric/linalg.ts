@@ -1,0 +1,164 @@
+// Small dense linear algebra on row-major Float64Arrays. Decompositions whose speed does not
+// matter (they run at record points, not per step) come from ml-matrix; the QR below is
+// hand-written because it is the robust log det (see logdetGramRows) and runs on the
+// parameter matrix layout directly (rows of θᵀ are contiguous: no copy into a Matrix).
+
+import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
+
+/** C (m×q) = A (m×n) · B (n×q). */
+export function matmul(A: Float64Array, B: Float64Array, m: number, n: number, q: number, C = new Float64Array(m * q)): Float64Array {
+  C.fill(0);
+  for (let i = 0; i < m; i++) {
+    const ci = i * q;
+    for (let j = 0; j < n; j++) {
+      const a = A[i * n + j];
+      if (a === 0) continue;
+      const bj = j * q;
+      for (let c = 0; c < q; c++) C[ci + c] += a * B[bj + c];
+    }
+  }
+  return C;
+}
+
+/** C (n×q) = Aᵀ · B with A (m×n), B (m×q). */
+export function matmulTN(A: Float64Array, B: Float64Array, m: number, n: number, q: number, C = new Float64Array(n * q)): Float64Array {
+  C.fill(0);
+  for (let r = 0; r < m; r++) {
+    for (let i = 0; i < n; i++) {
+      const a = A[r * n + i];
+      if (a === 0) continue;
+      const ci = i * q, br = r * q;
+      for (let c = 0; c < q; c++) C[ci + c] += a * B[br + c];
+    }
+  }
+  return C;
+}
+
+/** C (m×q) = A · Bᵀ with A (m×n), B (q×n): dot products of rows. */
+export function matmulNT(A: Float64Array, B: Float64Array, m: number, n: number, q: number, C = new Float64Array(m * q)): Float64Array {
+  for (let i = 0; i < m; i++) {
+    for (let c = 0; c < q; c++) C[i * q + c] = dot(A, i * n, B, c * n, n);
+  }
+  return C;
+}
+
+export function transpose(A: Float64Array, m: number, n: number): Float64Array {
+  const T = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) T[j * m + i] = A[i * n + j];
+  return T;
+}
+
+/** Σ a[ia + t]·b[ib + t], t < len, with four accumulators (the hot kernel of every step). */
+export function dot(a: Float64Array, ia: number, b: Float64Array, ib: number, len: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let t = 0;
+  for (; t + 3 < len; t += 4) {
+    s0 += a[ia + t] * b[ib + t];
+    s1 += a[ia + t + 1] * b[ib + t + 1];
+    s2 += a[ia + t + 2] * b[ib + t + 2];
+    s3 += a[ia + t + 3] * b[ib + t + 3];
+  }
+  for (; t < len; t++) s0 += a[ia + t] * b[ib + t];
+  return s0 + s1 + (s2 + s3);
+}
+
+export function frob2(a: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
+  return s;
+}
+
+export function allFinite(a: Float64Array): boolean {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * 0;
+  return s === 0; // x·0 is NaN exactly when x is ±∞ or NaN
+}
+
+/** Lower Cholesky factor of a symmetric positive definite n×n matrix, or null if not SPD. */
+export function cholesky(A: Float64Array, n: number): Float64Array | null {
+  const L = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = A[i * n + j];
+      for (let t = 0; t < j; t++) s -= L[i * n + t] * L[j * n + t];
+      if (i === j) {
+        if (!(s > 0)) return null;
+        L[i * n + i] = Math.sqrt(s);
+      } else L[i * n + j] = s / L[j * n + j];
+    }
+  }
+  return L;
+}
+
+/**
+ * log det(ΘΘᵀ) for Θ (m×len, row-major, m ≤ len) — i.e. log det(θᵀθ) for θ = Θᵀ — as
+ * 2 Σ log|R_jj| from a Householder QR of θ (equivalently an LQ of Θ; its rows are θ's columns).
+ * Householder QR is backward stable, so the error is ≈ ε·cond(θ) in log det, whereas forming
+ * the Gram matrix θᵀθ first costs ε·cond(θ)²: at σ_min(θ) ~ 1e-13 the Gram matrix is numerically
+ * singular (theory.md, "log det must be computed robustly"). Returns −Infinity when a column is
+ * exactly dependent, NaN for non-finite input.
+ */
+export function logdetGramRows(Theta: Float64Array, m: number, len: number): number {
+  const W = Float64Array.from(Theta.subarray(0, m * len));
+  let logdet = 0;
+  for (let j = 0; j < m; j++) {
+    const rj = j * len;
+    // Householder on the tail W[j, j:], scaled against overflow/underflow.
+    let scale = 0;
+    for (let t = j; t < len; t++) scale = Math.max(scale, Math.abs(W[rj + t]));
+    if (!(scale > 0)) return scale === 0 ? -Infinity : NaN;
+    let norm2 = 0;
+    for (let t = j; t < len; t++) {
+      const x = W[rj + t] / scale;
+      norm2 += x * x;
+    }
+    const norm = scale * Math.sqrt(norm2);
+    const x0 = W[rj + j];
+    const alpha = x0 >= 0 ? -norm : norm; // R_jj
+    logdet += 2 * Math.log(Math.abs(alpha));
+    // v = x − alpha·e_j (stored in place), H = I − 2vvᵀ/(vᵀv), vᵀv = 2(norm² − x0·alpha)
+    W[rj + j] = x0 - alpha;
+    const vtv = 2 * (norm * norm - x0 * alpha);
+    if (vtv === 0) continue;
+    for (let i = j + 1; i < m; i++) {
+      const ri = i * len;
+      let s = 0;
+      for (let t = j; t < len; t++) s += W[rj + t] * W[ri + t];
+      const f = (2 * s) / vtv;
+      for (let t = j; t < len; t++) W[ri + t] -= f * W[rj + t];
+    }
+  }
+  return logdet;
+}
+
+/** Singular values (descending) of a rows×cols row-major matrix (ml-matrix SVD, no vectors). */
+export function singularValues(A: Float64Array, rows: number, cols: number): number[] {
+  if (rows === 0 || cols === 0) return [];
+  if (rows === 1 || cols === 1) return [Math.sqrt(frob2(A))];
+  // ml-matrix's SVD wants rows ≥ cols; transpose ourselves (σ(A) = σ(Aᵀ)).
+  const tall = rows >= cols;
+  const M = tall ? toMatrix(A, rows, cols) : toMatrix(transpose(A, rows, cols), cols, rows);
+  const svd = new SingularValueDecomposition(M, { computeLeftSingularVectors: false, computeRightSingularVectors: false, autoTranspose: false });
+  return Array.from(svd.diagonal).sort((a, b) => b - a);
+}
+
+export function toMatrix(A: Float64Array, rows: number, cols: number): Matrix {
+  const M = new Matrix(rows, cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) M.set(i, j, A[i * cols + j]);
+  return M;
+}
+
+/** Largest eigenvalue of a symmetric n×n matrix. */
+export function symLambdaMax(A: Float64Array, n: number): number {
+  if (n === 0) return 0;
+  const evd = new EigenvalueDecomposition(toMatrix(A, n, n), { assumeSymmetric: true });
+  return Math.max(...evd.realEigenvalues);
+}
+
+/** Numerical rank: number of singular values above tol·σ₁. */
+export function numericalRank(sv: number[], tol: number): number {
+  if (sv.length === 0 || !(sv[0] > 0)) return 0;
+  let r = 0;
+  for (const s of sv) if (s > tol * sv[0]) r++;
+  return r;
+}

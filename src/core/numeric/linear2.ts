@@ -1,0 +1,295 @@
+// Two-layer linear network f(x) = W2ᵀW1ᵀx, W1 ∈ R^{p×l}, W2 ∈ R^{l×k} (Varre, Sagitova, Flammarion 2024).
+//
+// Layout: one buffer T = θᵀ ((p+k)×l, row-major) with rows 0..p−1 = W1's rows and rows p..p+k−1 =
+// W2's columns, θ = [W1ᵀ | W2]. Then one step of GD / label-noise GD / Euler–Maruyama is exactly
+// (theory.md)  θ' = (1−2ηλ)θ + θA,  A = [[0, M], [Mᵀ, 0]],  M = ηR,  R = Xᵀ(Y + √δε − X W1W2):
+//   row i < p:   T'[i]   = (1−2ηλ)T[i]   + Σ_c M[i,c]·T[p+c]     (W1 += ηRW2ᵀ)
+//   row p + c:   T'[p+c] = (1−2ηλ)T[p+c] + Σ_i M[i,c]·T[i]       (W2 += ηW1ᵀR, old W1)
+// both reading the old T (a second buffer: simultaneous update), 4·p·l·k flops.
+//
+// Full batch needs the data only through XᵀX, XᵀY (theory.md): with P = W1W2 (via dot products
+// of rows of T: Pᵀ[c,i] = ⟨T[p+c], T[i]⟩, 2plk flops), R = XᵀY − XᵀX·P + √δ·Xᵀε. The label-noise
+// term Xᵀε has, per output column, the law N(0, XᵀX); 'cholesky' mode draws it as C·z with
+// XᵀX = CCᵀ, z ~ N(0, I_p): exact in law, n-independent (p²k flops instead of npk). 'exact' mode
+// draws ε (n×k) itself: needed when n ≤ p (XᵀX singular) and by the per-step determinant test,
+// which must see the M of the actual draws. Minibatches go through the rows.
+
+import type { RegressionData } from './data';
+import type { ModelSpec } from '../spec';
+import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
+import { drawBatch, RANK_TOL, SpecError } from './model';
+import { cholesky, dot, logdetGramRows, numericalRank, singularValues } from './linalg';
+import { Rng } from './rng';
+
+export type NoiseMode = 'auto' | 'exact' | 'cholesky';
+
+export interface Linear2Options {
+  noiseMode?: NoiseMode;
+  /** called after each step with M = ηR (p×k, row-major) of that step (tests) */
+  onM?: (M: Float64Array) => void;
+}
+
+export class Linear2 implements Stepper {
+  readonly p: number;
+  readonly k: number;
+  readonly l: number;
+  readonly m: number; // p + k
+  T: Float64Array;
+  private T2: Float64Array;
+  private readonly Pt: Float64Array; // k×p
+  private readonly Gt: Float64Array; // k×p, (XᵀX P)ᵀ
+  private readonly Mt: Float64Array; // k×p, (ηR)ᵀ
+  private readonly Z: Float64Array; // k×p or n×k noise draws
+  private readonly XtXt: Float64Array; // (XᵀY)ᵀ k×p
+  private readonly chol: Float64Array | null;
+  private readonly perm: Float64Array | null;
+  private readonly resid: Float64Array; // k
+  readonly mode: 'exact' | 'cholesky';
+  notes: string[] = [];
+
+  constructor(
+    readonly data: RegressionData,
+    spec: Extract<ModelSpec, { kind: 'linear2' }>,
+    readonly opt: OptConfig,
+    init: Rng,
+    readonly rng: Rng,
+    readonly options: Linear2Options = {},
+  ) {
+    const { p, k } = data;
+    const l = spec.width;
+    if (!(Number.isInteger(l) && l >= 1)) throw new SpecError(`linear2: width must be a positive integer (got ${l})`);
+    if (!(spec.init.scale >= 0 && Number.isFinite(spec.init.scale))) throw new SpecError(`linear2: init scale must be ≥ 0`);
+    this.p = p;
+    this.k = k;
+    this.l = l;
+    this.m = p + k;
+    // init: W1 then W2, iid N(0, scale²), drawn in the natural (row-major W1 p×l, W2 l×k) order
+    this.T = new Float64Array(this.m * l);
+    for (let i = 0; i < p; i++) for (let j = 0; j < l; j++) this.T[i * l + j] = spec.init.scale * init.gauss();
+    for (let j = 0; j < l; j++) for (let c = 0; c < k; c++) this.T[(p + c) * l + j] = spec.init.scale * init.gauss();
+    this.T2 = new Float64Array(this.T.length);
+    this.Pt = new Float64Array(k * p);
+    this.Gt = new Float64Array(k * p);
+    this.Mt = new Float64Array(k * p);
+    this.XtXt = new Float64Array(k * p);
+    for (let i = 0; i < p; i++) for (let c = 0; c < k; c++) this.XtXt[c * p + i] = data.XtY[i * k + c];
+    this.resid = new Float64Array(k);
+    const want = options.noiseMode ?? 'auto';
+    let chol: Float64Array | null = null;
+    if (opt.delta > 0 && opt.batch === null && want !== 'exact' && (want === 'cholesky' || data.n > p)) chol = cholesky(data.XtX, p);
+    if (want === 'cholesky' && opt.delta > 0 && !chol) throw new SpecError('linear2: XᵀX is not positive definite; cholesky noise mode impossible');
+    this.chol = chol;
+    this.mode = chol ? 'cholesky' : 'exact';
+    this.Z = new Float64Array(opt.batch === null ? (chol ? k * p : data.n * k) : k);
+    this.perm = opt.batch === null ? null : Float64Array.from({ length: data.n }, (_, i) => i);
+    if (l < this.m) this.notes.push(`logdet omitted: width ${l} < p + k = ${this.m}, so det(θᵀθ) = 0 for all time`);
+  }
+
+  step(): number {
+    const { p, k, l, m, T, T2, Pt, Gt, Mt, XtXt, data, opt } = this;
+    // Pᵀ[c, i] = ⟨W2[:, c], W1[i, :]⟩
+    for (let c = 0; c < k; c++) {
+      const oc = (p + c) * l;
+      for (let i = 0; i < p; i++) Pt[c * p + i] = dot(T, oc, T, i * l, l);
+    }
+    let probe: number;
+    const eta = opt.lr;
+    if (opt.batch === null) {
+      // Gᵀ = (XᵀX P)ᵀ, XᵀX symmetric
+      const XtX = data.XtX;
+      for (let c = 0; c < k; c++) for (let i = 0; i < p; i++) Gt[c * p + i] = dot(XtX, i * p, Pt, c * p, p);
+      // loss at the current state: ½(‖Y‖² − 2⟨P, XᵀY⟩ + ⟨P, XᵀXP⟩): a cheap divergence probe
+      // (not used for recording: it cancels catastrophically near zero loss)
+      let py = 0, pg = 0;
+      for (let t = 0; t < k * p; t++) {
+        py += Pt[t] * XtXt[t];
+        pg += Pt[t] * Gt[t];
+      }
+      probe = 0.5 * (data.yy - 2 * py + pg);
+      for (let t = 0; t < k * p; t++) Mt[t] = XtXt[t] - Gt[t];
+      if (opt.delta > 0) {
+        const sd = Math.sqrt(opt.delta);
+        const Z = this.Z, rng = this.rng;
+        if (this.chol) {
+          const C = this.chol;
+          for (let t = 0; t < k * p; t++) Z[t] = rng.gauss();
+          for (let c = 0; c < k; c++)
+            for (let i = 0; i < p; i++) Mt[c * p + i] += sd * dot(C, i * p, Z, c * p, i + 1);
+        } else {
+          const n = data.n, X = data.X;
+          for (let t = 0; t < n * k; t++) Z[t] = rng.gauss();
+          // (Xᵀε)ᵀ[c, i] = Σ_r ε[r, c] X[r, i]
+          for (let r = 0; r < n; r++)
+            for (let c = 0; c < k; c++) {
+              const e = sd * Z[r * k + c];
+              const xr = r * p, mc = c * p;
+              for (let i = 0; i < p; i++) Mt[mc + i] += e * X[xr + i];
+            }
+        }
+      }
+    } else {
+      // minibatch: R = (n/b)·Σ_{r∈B} x_r (y_r + √δ ε_r − P ᵀx_r)ᵀ
+      const b = opt.batch, n = data.n, X = data.X, Y = data.Y, perm = this.perm!, rng = this.rng, res = this.resid;
+      drawBatch(perm, n, b, () => rng.uniform());
+      Mt.fill(0);
+      const sd = Math.sqrt(opt.delta);
+      let bl = 0;
+      for (let s = 0; s < b; s++) {
+        const r = perm[s];
+        for (let c = 0; c < k; c++) {
+          const e = Y[r * k + c] - dot(X, r * p, Pt, c * p, p);
+          bl += e * e;
+          res[c] = opt.delta > 0 ? e + sd * rng.gauss() : e;
+        }
+        for (let c = 0; c < k; c++) {
+          const e = res[c], mc = c * p, xr = r * p;
+          for (let i = 0; i < p; i++) Mt[mc + i] += e * X[xr + i];
+        }
+      }
+      const sc = n / b;
+      probe = 0.5 * sc * bl;
+      for (let t = 0; t < k * p; t++) Mt[t] *= sc;
+    }
+    for (let t = 0; t < k * p; t++) Mt[t] *= eta;
+    if (this.options.onM) {
+      const M = new Float64Array(p * k);
+      for (let i = 0; i < p; i++) for (let c = 0; c < k; c++) M[i * k + c] = Mt[c * p + i];
+      this.options.onM(M);
+    }
+    // θ' = (1 − 2ηλ)θ + θA (see header)
+    const d = 1 - 2 * eta * opt.wd;
+    for (let i = 0; i < p; i++) {
+      const oi = i * l;
+      for (let q = 0; q < l; q++) T2[oi + q] = d * T[oi + q];
+      for (let c = 0; c < k; c++) {
+        const a = Mt[c * p + i];
+        const oc = (p + c) * l;
+        for (let q = 0; q < l; q++) T2[oi + q] += a * T[oc + q];
+      }
+    }
+    for (let c = 0; c < k; c++) {
+      const oc = (p + c) * l;
+      for (let q = 0; q < l; q++) T2[oc + q] = d * T[oc + q];
+      let i = 0;
+      for (; i + 1 < p; i += 2) {
+        const a0 = Mt[c * p + i], a1 = Mt[c * p + i + 1];
+        const o0 = i * l, o1 = o0 + l;
+        for (let q = 0; q < l; q++) T2[oc + q] += a0 * T[o0 + q] + a1 * T[o1 + q];
+      }
+      for (; i < p; i++) {
+        const a = Mt[c * p + i], oi = i * l;
+        for (let q = 0; q < l; q++) T2[oc + q] += a * T[oi + q];
+      }
+    }
+    this.T = T2;
+    this.T2 = T;
+    return probe;
+  }
+
+  /** P = W1W2 (p×k, row-major) */
+  product(): Float64Array {
+    const { p, k, l, T } = this;
+    const P = new Float64Array(p * k);
+    for (let i = 0; i < p; i++) for (let c = 0; c < k; c++) P[i * k + c] = dot(T, i * l, T, (p + c) * l, l);
+    return P;
+  }
+
+  private lossOn(X: Float64Array, Y: Float64Array, rows: number, P: Float64Array): number {
+    const { p, k } = this;
+    let s = 0;
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < k; c++) {
+        let f = 0;
+        for (let i = 0; i < p; i++) f += X[r * p + i] * P[i * k + c];
+        const e = Y[r * k + c] - f;
+        s += e * e;
+      }
+    return 0.5 * s;
+  }
+
+  loss(): number {
+    return this.lossOn(this.data.X, this.data.Y, this.data.n, this.product());
+  }
+
+  /** log det(θᵀθ) by QR of θ (robust; linalg.logdetGramRows) */
+  logdet(): number {
+    return logdetGramRows(this.T, this.m, this.l);
+  }
+
+  metrics(): Record<string, MetricValue> {
+    const { p, k, l, m, T, data } = this;
+    const P = this.product();
+    const out: Record<string, MetricValue> = {};
+    out.loss = this.lossOn(data.X, data.Y, data.n, P);
+    if (data.ntest > 0) out.test_loss = this.lossOn(data.Xtest, data.Ytest, data.ntest, P);
+    if (l >= m) out.logdet = this.logdet();
+    const sv1 = singularValues(T.subarray(0, p * l), p, l);
+    out.sv_W1 = sv1;
+    out.sv_W2 = singularValues(T.subarray(p * l), k, l);
+    const svp = singularValues(P, p, k);
+    out.sv_product = svp;
+    if (svp.length >= 2) out.sv_ratio = svp[0] > 0 ? svp[1] / svp[0] : 0;
+    out.imbalance = this.imbalance(P);
+    if (data.U) {
+      let s = 0;
+      for (let t = 0; t < p * k; t++) s += (P[t] - data.U[t]) ** 2;
+      out.distance = Math.sqrt(s);
+    }
+    // numerical rank of W1: the quantity label noise lowers (Varre et al.)
+    out.rank = numericalRank(sv1, RANK_TOL);
+    return out;
+  }
+
+  /** ‖W1ᵀW1 − W2W2ᵀ‖_F (balancedness Δ, conserved by gradient flow). */
+  imbalance(P = this.product()): number {
+    const { p, k, l, T } = this;
+    // ‖A − B‖² = ‖A‖² + ‖B‖² − 2⟨A, B⟩ with A = W1ᵀW1, B = W2W2ᵀ: ‖A‖ = ‖W1W1ᵀ‖ (p×p),
+    // ‖B‖ = ‖W2ᵀW2‖ (k×k), ⟨A, B⟩ = ‖W1W2‖². Cheap, but cancels when Δ ≪ ‖A‖: then form Δ (l×l).
+    const gram = (o: number, r: number) => {
+      let s = 0;
+      for (let i = 0; i < r; i++)
+        for (let j = 0; j < r; j++) {
+          const g = dot(T, (o + i) * l, T, (o + j) * l, l);
+          s += g * g;
+        }
+      return s;
+    };
+    const a2 = gram(0, p), b2 = gram(p, k);
+    let ab = 0;
+    for (let t = 0; t < P.length; t++) ab += P[t] * P[t];
+    const d2 = a2 + b2 - 2 * ab;
+    if (d2 > 1e-6 * (a2 + b2)) return Math.sqrt(d2);
+    let s = 0;
+    for (let u = 0; u < l; u++)
+      for (let v = 0; v < l; v++) {
+        let a = 0, b = 0;
+        for (let i = 0; i < p; i++) a += T[i * l + u] * T[i * l + v];
+        for (let c = 0; c < k; c++) b += T[(p + c) * l + u] * T[(p + c) * l + v];
+        s += (a - b) ** 2;
+      }
+    return Math.sqrt(s);
+  }
+
+  getState(): StepperState {
+    const arrays: Record<string, Float64Array> = { theta: Float64Array.from(this.T) };
+    if (this.perm) arrays.perm = Float64Array.from(this.perm);
+    return { arrays, rng: this.rng.getState() };
+  }
+
+  setState(s: StepperState): void {
+    const th = s.arrays.theta;
+    if (!th || th.length !== this.T.length) throw new SpecError('linear2: checkpoint parameters do not match the model shape');
+    this.T.set(th);
+    if (this.perm && s.arrays.perm && s.arrays.perm.length === this.perm.length) this.perm.set(s.arrays.perm);
+    this.rng.setState(s.rng);
+  }
+
+  theory(): Record<string, number> {
+    const { opt, data, l, m } = this;
+    if (opt.wd !== 0 || opt.batch !== null || l < m) return {};
+    // Theorem 4.2 (SGF): d log det(θᵀθ)/dt = −2ηδ·k·tr(XᵀX); per step of size h: ×h.
+    // GD (δ = 0): gradient flow conserves det; discrete GD drifts by O(η²) (theory.md).
+    const perTime = -2 * opt.eta * opt.sdeDelta * data.k * data.trXtX;
+    return { logdet_rate_per_time: perTime, logdet_rate_per_step: perTime * opt.timePerStep, trace_XtX: data.trXtX };
+  }
+}

@@ -1,0 +1,109 @@
+// What every model's stepper provides to the run loop (run.ts), and the optimiser conventions
+// shared by all models (theory.md):
+//  - weight decay λ: θ ← (1 − 2ηλ)θ − η∇L, i.e. the objective L + λ‖θ‖² (Wang & Jacot's convention,
+//    applied to every model so that one `weight_decay` means the same thing everywhere);
+//  - label noise δ: the variance of the noise added to the *rescaled* labels each step,
+//    Y_t = Y + √δ·ε_t, ε_t iid N(0, 1);
+//  - minibatch b < n: b distinct samples drawn uniformly without replacement each step, loss
+//    L_B = (n/b)·½Σ_{i∈B}‖ỹᵢ − f(x̃ᵢ)‖² on rescaled data = 1/(2b)·Σ_{i∈B}‖yᵢ − f(xᵢ)‖² raw (Even et al.);
+//    b ≥ n is full-batch GD;
+//  - sgf(dt, lr, δ): Euler–Maruyama with step h = dt of dθ = −∇L dt + √(ηδ)·J_fᵀ dB, dB ~ N(0, h)
+//    per label (theory.md, SGF). A label-noise step with lr h and labels Y + σε moves θ by
+//    −h∇L + hσ·J_fᵀε, so EM with step h *is* the label-noise step with lr = h and σ² = ηδ/h:
+//    with h = η it is label-noise GD (same law), as theory.md states.
+
+import type { OptimizerSpec } from '../spec';
+import type { RngState } from './rng';
+
+export interface StepperState {
+  /** parameters and per-run accumulators (Gain, minibatch permutation, ...), copies */
+  arrays: Record<string, Float64Array>;
+  /** the noise stream */
+  rng: RngState;
+}
+
+export type MetricValue = number | number[];
+
+export interface Stepper {
+  /**
+   * One optimiser step. Returns a cheap probe of the loss *at the state before the update*
+   * (full-batch: the exact loss; minibatch: the batch loss), non-finite iff that state diverged
+   * as far as this step can see. The run loop confirms with loss() when it is not finite.
+   */
+  step(): number;
+  /** full training loss at the current state */
+  loss(): number;
+  /** every applicable metric at the current state (keys from METRIC_KEYS) */
+  metrics(): Record<string, MetricValue>;
+  getState(): StepperState;
+  setState(s: StepperState): void;
+  /** predictions of the theory for this run (e.g. the label-noise log det rate) */
+  theory(): Record<string, number>;
+  /** notes for the user (e.g. why a metric is omitted) */
+  notes: string[];
+}
+
+export interface OptConfig {
+  kind: OptimizerSpec['kind'];
+  /** step size of the iteration (sgf: dt) */
+  lr: number;
+  /** label-noise variance on rescaled labels actually injected per step (sgf: ηδ/dt) */
+  delta: number;
+  /** minibatch size, or null for full batch */
+  batch: number | null;
+  /** λ in θ ← (1 − 2ηλ)θ − η∇L */
+  wd: number;
+  /** model time advanced per step (lr, or dt for sgf) */
+  timePerStep: number;
+  /** the SDE's η and δ (sgf) or lr and delta (label_noise), for the theory */
+  eta: number;
+  sdeDelta: number;
+}
+
+export class SpecError extends Error {}
+
+/** Validate and normalise an optimiser spec for a dataset of n samples (or observed entries). */
+export function resolveOptimizer(o: OptimizerSpec, n: number): OptConfig {
+  const pos = (x: number, what: string) => {
+    if (!(Number.isFinite(x) && x > 0)) throw new SpecError(`${o.kind}: ${what} must be a positive number (got ${x})`);
+  };
+  const nonneg = (x: number, what: string) => {
+    if (!(Number.isFinite(x) && x >= 0)) throw new SpecError(`${o.kind}: ${what} must be ≥ 0 (got ${x})`);
+  };
+  const batchOf = (b: number | null): number | null => {
+    if (b === null) return null;
+    if (!(Number.isInteger(b) && b >= 1)) throw new SpecError(`${o.kind}: batch must be a positive integer (got ${b})`);
+    return b >= n ? null : b;
+  };
+  nonneg(o.weight_decay, 'weight_decay');
+  switch (o.kind) {
+    case 'gd':
+      pos(o.lr, 'lr');
+      return { kind: o.kind, lr: o.lr, delta: 0, batch: null, wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: 0 };
+    case 'sgd':
+      pos(o.lr, 'lr');
+      return { kind: o.kind, lr: o.lr, delta: 0, batch: batchOf(o.batch), wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: 0 };
+    case 'label_noise':
+      pos(o.lr, 'lr');
+      nonneg(o.delta, 'delta');
+      return { kind: o.kind, lr: o.lr, delta: o.delta, batch: batchOf(o.batch), wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: o.delta };
+    case 'sgf':
+      pos(o.dt, 'dt');
+      pos(o.lr, 'lr');
+      nonneg(o.delta, 'delta');
+      return { kind: o.kind, lr: o.dt, delta: (o.lr * o.delta) / o.dt, batch: null, wd: o.weight_decay, timePerStep: o.dt, eta: o.lr, sdeDelta: o.delta };
+  }
+}
+
+/** Draw b distinct indices of [0, n) uniformly into perm[0..b) by a partial Fisher–Yates shuffle
+ *  of the persistent permutation `perm` (its order is part of the run state). */
+export function drawBatch(perm: Float64Array, n: number, b: number, uniform: () => number): void {
+  for (let i = 0; i < b; i++) {
+    const j = i + Math.floor(uniform() * (n - i));
+    const t = perm[i];
+    perm[i] = perm[j];
+    perm[j] = t;
+  }
+}
+
+export const RANK_TOL = 1e-3;

@@ -1,0 +1,164 @@
+// One-hidden-layer ReLU network f(x) = Σⱼ aⱼ relu(wⱼᵀx) (Varre et al. §7), W ∈ R^{m×p}, a ∈ R^{m×k}.
+// On rescaled data (x̃ = x/√n) f(x̃) = f(x)/√n by positive homogeneity, so L = ½‖Ỹ − f(X̃)‖² is
+// the raw mean-squared loss. With H = X̃Wᵀ, S = relu(H), E = S·a − Ỹ (label noise: Ỹ + √δε):
+//   ∇_a L = SᵀE,   ∇_W L = ((E aᵀ) ⊙ 1[H > 0])ᵀ X̃.
+
+import type { RegressionData } from './data';
+import type { ModelSpec } from '../spec';
+import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
+import { drawBatch, SpecError } from './model';
+import { singularValues } from './linalg';
+import { Rng } from './rng';
+
+export class Relu2 implements Stepper {
+  readonly width: number;
+  W: Float64Array; // m×p
+  a: Float64Array; // m×k
+  private readonly gW: Float64Array;
+  private readonly ga: Float64Array;
+  private readonly h: Float64Array;
+  private readonly e: Float64Array;
+  private readonly perm: Float64Array | null;
+  notes: string[] = [];
+
+  constructor(
+    readonly data: RegressionData,
+    spec: Extract<ModelSpec, { kind: 'relu2' }>,
+    readonly opt: OptConfig,
+    init: Rng,
+    readonly rng: Rng,
+  ) {
+    const m = spec.width;
+    if (!(Number.isInteger(m) && m >= 1)) throw new SpecError(`relu2: width must be a positive integer (got ${m})`);
+    this.width = m;
+    const { p, k } = data;
+    this.W = init.fillGauss(new Float64Array(m * p), spec.init.scale);
+    this.a = init.fillGauss(new Float64Array(m * k), spec.init.scale);
+    this.gW = new Float64Array(m * p);
+    this.ga = new Float64Array(m * k);
+    this.h = new Float64Array(m);
+    this.e = new Float64Array(k);
+    this.perm = opt.batch === null ? null : Float64Array.from({ length: data.n }, (_, i) => i);
+  }
+
+  /** adds sample `row`'s gradient contribution (scaled) and returns its squared error */
+  private accumulate(X: Float64Array, Y: Float64Array, row: number, scale: number, sd: number): number {
+    const { width: m, W, a, h, e, gW, ga } = this;
+    const { p, k } = this.data;
+    const xo = row * p;
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let i = 0; i < p; i++) s += W[j * p + i] * X[xo + i];
+      h[j] = s;
+    }
+    let sq = 0;
+    for (let c = 0; c < k; c++) {
+      let f = 0;
+      for (let j = 0; j < m; j++) if (h[j] > 0) f += a[j * k + c] * h[j];
+      const err = f - Y[row * k + c];
+      sq += err * err;
+      e[c] = (sd > 0 ? err - sd * this.rng.gauss() : err) * scale;
+    }
+    for (let j = 0; j < m; j++) {
+      if (!(h[j] > 0)) continue;
+      let ea = 0;
+      for (let c = 0; c < k; c++) {
+        ga[j * k + c] += e[c] * h[j];
+        ea += e[c] * a[j * k + c];
+      }
+      for (let i = 0; i < p; i++) gW[j * p + i] += ea * X[xo + i];
+    }
+    return sq;
+  }
+
+  step(): number {
+    const { data, opt, W, a, gW, ga } = this;
+    gW.fill(0);
+    ga.fill(0);
+    const sd = Math.sqrt(opt.delta);
+    let probe = 0;
+    if (opt.batch === null) {
+      for (let r = 0; r < data.n; r++) probe += this.accumulate(data.X, data.Y, r, 1, sd);
+      probe *= 0.5;
+    } else {
+      const b = opt.batch, rng = this.rng;
+      drawBatch(this.perm!, data.n, b, () => rng.uniform());
+      const sc = data.n / b;
+      for (let s = 0; s < b; s++) probe += this.accumulate(data.X, data.Y, this.perm![s], sc, sd);
+      probe *= 0.5 * sc;
+    }
+    const dec = 1 - 2 * opt.lr * opt.wd;
+    for (let t = 0; t < W.length; t++) W[t] = dec * W[t] - opt.lr * gW[t];
+    for (let t = 0; t < a.length; t++) a[t] = dec * a[t] - opt.lr * ga[t];
+    return probe;
+  }
+
+  private lossOn(X: Float64Array, Y: Float64Array, rows: number): number {
+    const { width: m, W, a } = this;
+    const { p, k } = this.data;
+    let s = 0;
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < k; c++) {
+        let f = 0;
+        for (let j = 0; j < m; j++) {
+          let hj = 0;
+          for (let i = 0; i < p; i++) hj += W[j * p + i] * X[r * p + i];
+          if (hj > 0) f += a[j * k + c] * hj;
+        }
+        s += (Y[r * k + c] - f) ** 2;
+      }
+    return 0.5 * s;
+  }
+
+  loss(): number {
+    return this.lossOn(this.data.X, this.data.Y, this.data.n);
+  }
+
+  /** each neuron's largest |cos| with a teacher direction */
+  alignment(): number[] {
+    const { width: m, W, data } = this;
+    const p = data.p;
+    const out: number[] = [];
+    for (let j = 0; j < m; j++) {
+      let nw = 0;
+      for (let i = 0; i < p; i++) nw += W[j * p + i] ** 2;
+      nw = Math.sqrt(nw);
+      let best = 0;
+      for (let t = 0; t < data.ndirections; t++) {
+        let c = 0;
+        for (let i = 0; i < p; i++) c += W[j * p + i] * data.directions[t * p + i];
+        best = Math.max(best, nw > 0 ? Math.abs(c) / nw : 0);
+      }
+      out.push(best);
+    }
+    return out;
+  }
+
+  metrics(): Record<string, MetricValue> {
+    const data = this.data;
+    const out: Record<string, MetricValue> = { loss: this.loss() };
+    if (data.ntest > 0) out.test_loss = this.lossOn(data.Xtest, data.Ytest, data.ntest);
+    out.alignment = this.alignment();
+    out.sv_W1 = singularValues(this.W, this.width, data.p);
+    return out;
+  }
+
+  getState(): StepperState {
+    const arrays: Record<string, Float64Array> = { W: Float64Array.from(this.W), a: Float64Array.from(this.a) };
+    if (this.perm) arrays.perm = Float64Array.from(this.perm);
+    return { arrays, rng: this.rng.getState() };
+  }
+
+  setState(s: StepperState): void {
+    const { W, a } = s.arrays;
+    if (!W || !a || W.length !== this.W.length || a.length !== this.a.length) throw new SpecError('relu2: checkpoint parameters do not match the model shape');
+    this.W.set(W);
+    this.a.set(a);
+    if (this.perm && s.arrays.perm && s.arrays.perm.length === this.perm.length) this.perm.set(s.arrays.perm);
+    this.rng.setState(s.rng);
+  }
+
+  theory(): Record<string, number> {
+    return {};
+  }
+}
