@@ -61,6 +61,9 @@ export interface Definition {
   value: Value;
   /** names of the top-level definitions this one references, in order of appearance */
   deps: string[];
+  /** a family: the parameters swept by lists (its own and those of what it references), with
+   *  their values; absent for a single run (added by the language checker, issue 3) */
+  family?: { param: string; values: number[] }[];
 }
 
 export interface PlotDef {

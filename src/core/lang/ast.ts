@@ -1,0 +1,160 @@
+// The syntax tree. Every node carries exact source offsets [start, end); error recovery produces
+// `missing` and `error` nodes instead of throwing, so a half-typed file still has a full tree.
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface Ident extends Span {
+  kind: 'ident';
+  name: string;
+}
+export interface NumberLit extends Span {
+  kind: 'number';
+  value: number;
+  text: string;
+}
+export interface StringLit extends Span {
+  kind: 'string';
+  value: string;
+}
+export interface BoolLit extends Span {
+  kind: 'bool';
+  value: boolean;
+}
+/** `?`: a missing entry of a matrix literal */
+export interface Hole extends Span {
+  kind: 'hole';
+}
+export interface ListExpr extends Span {
+  kind: 'list';
+  items: Expr[];
+  /** offset of the closing bracket, or null when it is missing */
+  close: number | null;
+}
+export interface Arg extends Span {
+  /** the parameter name of a named argument `name = value` */
+  name: Ident | null;
+  /** offset of `=` in a named argument */
+  eq: number | null;
+  value: Expr;
+}
+export interface CallExpr extends Span {
+  kind: 'call';
+  callee: Ident;
+  open: number;
+  args: Arg[];
+  /** offsets of the separating commas */
+  commas: number[];
+  close: number | null;
+}
+export interface SelectExpr extends Span {
+  kind: 'select';
+  target: Ident;
+  open: number;
+  param: Ident | null;
+  value: Expr | null;
+  close: number | null;
+}
+/** an expression that should be here but is not (zero-width at the point where it was expected) */
+export interface MissingExpr extends Span {
+  kind: 'missing';
+}
+/** tokens that make no sense where they are */
+export interface ErrorExpr extends Span {
+  kind: 'error';
+  text: string;
+}
+
+export type Expr = Ident | NumberLit | StringLit | BoolLit | Hole | ListExpr | CallExpr | SelectExpr | MissingExpr | ErrorExpr;
+
+export interface DefStmt extends Span {
+  kind: 'def';
+  name: Ident;
+  eq: number;
+  value: Expr;
+}
+export interface PlotStmt extends Span {
+  kind: 'plot';
+  keyword: Span;
+  value: Expr;
+}
+/** an expression on its own line (an error, kept so completion still works inside it) */
+export interface ExprStmt extends Span {
+  kind: 'expr';
+  value: Expr;
+}
+export type Statement = DefStmt | PlotStmt | ExprStmt;
+
+export interface Comment extends Span {
+  text: string;
+}
+
+export interface SyntaxError extends Span {
+  message: string;
+  code: string;
+}
+
+export interface FileNode extends Span {
+  kind: 'file';
+  statements: Statement[];
+  comments: Comment[];
+  errors: SyntaxError[];
+}
+
+/** Children of an expression, for generic walks. */
+export function childExprs(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'list':
+      return e.items;
+    case 'call':
+      return e.args.map((a) => a.value);
+    case 'select':
+      return e.value ? [e.value] : [];
+    default:
+      return [];
+  }
+}
+
+/** Visit every expression under `e`, parents first. */
+export function walkExpr(e: Expr, f: (e: Expr) => void): void {
+  f(e);
+  for (const c of childExprs(e)) walkExpr(c, f);
+}
+
+/** Visit every identifier of the file (callees, argument names, references, selections). */
+export function walkIdents(file: FileNode, f: (id: Ident, role: 'def' | 'callee' | 'param' | 'ref' | 'select-target' | 'select-param') => void): void {
+  const visit = (e: Expr) => {
+    switch (e.kind) {
+      case 'ident':
+        f(e, 'ref');
+        break;
+      case 'call':
+        f(e.callee, 'callee');
+        for (const a of e.args) {
+          if (a.name) f(a.name, 'param');
+          visit(a.value);
+        }
+        break;
+      case 'select':
+        f(e.target, 'select-target');
+        if (e.param) f(e.param, 'select-param');
+        if (e.value) visit(e.value);
+        break;
+      case 'list':
+        for (const it of e.items) visit(it);
+        break;
+    }
+  };
+  for (const s of file.statements) {
+    if (s.kind === 'def') f(s.name, 'def');
+    visit(s.value);
+  }
+}
+
+/** The innermost node path (outermost first) whose span contains offset (inclusive of the end). */
+export function statementAt(file: FileNode, offset: number): Statement | null {
+  for (const s of file.statements) if (s.start <= offset && offset <= s.end) return s;
+  return null;
+}

@@ -1,0 +1,497 @@
+// The one table of built-ins. It alone drives the checker, completion, hover, signature help and
+// the generated language reference (docs/language.md, scripts/gen-docs.mjs). Parameter names are
+// the field names of src/core/spec.ts (RunSpec, DataSpec, ModelSpec, OptimizerSpec), because the
+// graph lowers checked arguments into a RunSpec by name (src/core/lower.ts).
+import type { Value } from '../program';
+
+export type BuiltinKind = 'data' | 'model' | 'optimizer' | 'init' | 'run' | 'value' | 'metric' | 'plot';
+export type NodeKind = 'data' | 'model' | 'optimizer' | 'init' | 'run';
+export type ModelKind = 'linear2' | 'diagonal' | 'deep_linear' | 'relu2';
+
+export type ParamType =
+  | { t: 'number'; integer?: boolean; min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean }
+  | { t: 'bool' }
+  | { t: 'string' }
+  /** an identifier from a fixed set, e.g. `of = W1` */
+  | { t: 'word'; words: string[] }
+  /** `x = lr` in `final(...)`: a parameter swept by the plotted families */
+  | { t: 'swept' }
+  /** a definition or inline call of one of these kinds */
+  | { t: 'node'; kinds: NodeKind[] }
+  /** a matrix literal, `?` for a missing entry */
+  | { t: 'matrix' }
+  /** a metric name, optionally with its options: `test_loss`, `rank(tol = 1e-3)` */
+  | { t: 'metric' };
+
+export interface ParamSpec {
+  name: string;
+  type: ParamType;
+  /** absent: required (unless `optional`) */
+  default?: Value;
+  /** not required and has no default: the canonical value is `null` */
+  optional?: boolean;
+  unit?: string;
+  doc: string;
+  /** a list of numbers is accepted and makes the enclosing definition a family */
+  sweep?: boolean;
+  aliases?: string[];
+}
+
+export interface Builtin {
+  name: string;
+  kind: BuiltinKind;
+  /** one line */
+  summary: string;
+  /** the formula it stands for (markdown, unicode maths) */
+  formula?: string;
+  params: ParamSpec[];
+  /** names of the parameters that may be given positionally, in order */
+  positional: string[];
+  /** extra positional arguments: the runs (or families) of a plot */
+  variadic?: { name: string; doc: string; min: number };
+  /** metrics: the models it is defined for */
+  models?: ModelKind[];
+  /** metrics: the theory line that `theory = true` draws, if any */
+  theory?: string;
+  example: string;
+}
+
+const num = (value: number): Value => ({ kind: 'number', value });
+const word = (value: string): Value => ({ kind: 'word', value });
+const NULL: Value = { kind: 'null' };
+
+const pos = { t: 'number', min: 0, minExclusive: true } as const;
+const nonneg = { t: 'number', min: 0 } as const;
+const count = (min = 1, max?: number) => ({ t: 'number', integer: true, min, max }) as const;
+
+const seedParam = (what: string): ParamSpec => ({
+  name: 'seed',
+  type: { t: 'number', integer: true, min: 0 },
+  default: num(0),
+  doc: `Seed of the ${what} stream, mixed with the file's root seed (\`seed = N\` at top level). A list makes a family over seeds.`,
+  sweep: true,
+});
+const initParam: ParamSpec = {
+  name: 'init',
+  type: { t: 'node', kinds: ['init'] },
+  default: { kind: 'call', builtin: 'gaussian', args: { scale: num(1) } },
+  doc: 'Initialisation of the weights.',
+};
+const weightDecay: ParamSpec = {
+  name: 'weight_decay',
+  type: nonneg,
+  default: num(0),
+  unit: 'λ',
+  doc: 'L2 penalty λ: each step also shrinks the parameters, θ ← (1 − 2ηλ)θ − η∇L.',
+  sweep: true,
+};
+const lrParam: ParamSpec = { name: 'lr', type: pos, unit: 'η (stepsize)', doc: 'Stepsize η.', sweep: true };
+
+const plotOptions: ParamSpec[] = [
+  { name: 'x', type: { t: 'word', words: ['step', 'time'] }, default: word('step'), doc: 'Horizontal axis: the step index, or time t = step · lr (sgf: step · dt).' },
+  { name: 'y', type: { t: 'word', words: ['linear', 'log'] }, default: word('linear'), doc: 'Vertical scale.' },
+  { name: 'theory', type: { t: 'bool' }, default: { kind: 'bool', value: false }, doc: "Also draw the theory's prediction, where the metric has one." },
+  { name: 'title', type: { t: 'string' }, default: NULL, optional: true, doc: 'Figure title (default: the metric).' },
+];
+
+const metric = (
+  name: string,
+  summary: string,
+  formula: string,
+  models: ModelKind[],
+  extra: ParamSpec[] = [],
+  theory?: string,
+): Builtin => ({
+  name,
+  kind: 'metric',
+  summary,
+  formula,
+  params: [...extra, ...plotOptions],
+  positional: [],
+  variadic: { name: 'runs', doc: 'The runs (or families, or `run[param = value]` members) to draw.', min: 1 },
+  models,
+  theory,
+  example: `plot ${name}(run${extra.length ? `, ${extra[0].name} = ${exampleValue(extra[0])}` : ''})`,
+});
+
+function exampleValue(p: ParamSpec): string {
+  if (p.type.t === 'word') return p.type.words[0];
+  if (p.default?.kind === 'number') return String(p.default.value);
+  return '1';
+}
+
+const ALL_MODELS: ModelKind[] = ['linear2', 'diagonal', 'deep_linear', 'relu2'];
+
+export const BUILTINS: Builtin[] = [
+  // ---------------- data ----------------
+  {
+    name: 'teacher',
+    kind: 'data',
+    summary: 'Gaussian inputs labelled by a random teacher (linear, or a sum of ReLU neurons).',
+    formula:
+      'x ~ N(0, I_p); linear: Y = X U*, U* ∈ ℝ^{p×k} with N(0, 1) entries; relu: y = Σⱼ relu(w*ⱼᵀx), w*ⱼ ~ N(0, I_p). ' +
+      'X and Y are rescaled by 1/√n, so L = ½‖Y − f(X)‖²_F is the mean-squared loss of the raw data and tr(XᵀX) ≈ p.',
+    params: [
+      { name: 'n', type: count(1), unit: 'samples', doc: 'Number of training samples.', sweep: true },
+      { name: 'p', type: count(1), unit: 'input dimension', doc: 'Input dimension.', sweep: true },
+      { name: 'k', type: count(1), default: num(1), unit: 'output dimension', doc: 'Output dimension (number of teacher columns).', sweep: true },
+      { name: 'noise', type: nonneg, default: num(0), unit: 'std', doc: 'Standard deviation of additive label noise in the data (raw units); 0 = clean.', sweep: true },
+      { name: 'test', type: count(0), default: num(1000), unit: 'samples', doc: 'Size of the held-out test set (for `test_loss`).', sweep: true },
+      { name: 'activation', type: { t: 'word', words: ['linear', 'relu'] }, default: word('linear'), doc: 'Linear teacher Y = XU*, or ReLU teacher y = Σⱼ relu(w*ⱼᵀx).' },
+      { name: 'neurons', type: count(1), default: num(3), unit: 'neurons', doc: 'Number of teacher neurons (ReLU teacher only); their directions w*ⱼ are what `alignment` measures.', sweep: true },
+      seedParam('data'),
+    ],
+    positional: ['n', 'p', 'k'],
+    example: 'data = teacher(n = 40, p = 10, k = 1)',
+  },
+  {
+    name: 'sparse',
+    kind: 'data',
+    summary: 'Sparse regression: Gaussian inputs, an s-sparse teacher β*.',
+    formula: 'x ~ N(0, I_d), β* has s non-zero N(0, 1) entries, y = ⟨β*, x⟩ (+ noise); X, y rescaled by 1/√n.',
+    params: [
+      { name: 'n', type: count(1), unit: 'samples', doc: 'Number of training samples.', sweep: true },
+      { name: 'd', type: count(1), unit: 'dimension', doc: 'Input dimension.', sweep: true },
+      { name: 's', type: count(1), unit: 'non-zeros', doc: 'Number of non-zero entries of β* (s ≤ d).', sweep: true },
+      { name: 'noise', type: nonneg, default: num(0), unit: 'std', doc: 'Standard deviation of additive label noise (raw units).', sweep: true },
+      { name: 'test', type: count(0), default: num(1000), unit: 'samples', doc: 'Size of the held-out test set.', sweep: true },
+      seedParam('data'),
+    ],
+    positional: ['n', 'd', 's'],
+    example: 'data = sparse(n = 20, d = 30, s = 3)',
+  },
+  {
+    name: 'completion',
+    kind: 'data',
+    summary: 'Matrix completion: some entries of a matrix are observed, the rest (`?`) are to be predicted.',
+    formula:
+      'L(A) = ½ Σ_{(i,j) observed} (A_ij − A*_ij)². Either the observed matrix is given (`?` marks a missing entry), ' +
+      'or a random rank-r matrix rows × cols is drawn and a fraction of its entries observed.',
+    params: [
+      { name: 'observed', type: { t: 'matrix' }, default: NULL, optional: true, doc: 'The observed matrix, e.g. `[[1, ?], [0.3, 1]]`; `?` marks a missing entry.' },
+      { name: 'rows', type: count(1), optional: true, default: NULL, unit: 'rows', doc: 'Rows of the random matrix (when `observed` is not given).', sweep: true },
+      { name: 'cols', type: count(1), optional: true, default: NULL, unit: 'columns', doc: 'Columns of the random matrix (when `observed` is not given).', sweep: true },
+      { name: 'rank', type: count(1), default: num(1), unit: 'rank', doc: 'Rank of the random matrix (≤ min(rows, cols)).', sweep: true },
+      { name: 'fraction', type: { t: 'number', min: 0, max: 1, minExclusive: true }, default: num(0.5), unit: 'fraction', doc: 'Fraction of the entries observed (random matrix).', sweep: true },
+      seedParam('data'),
+    ],
+    positional: ['observed'],
+    example: 'data = completion(observed = [[1, ?], [0.3, 1]])',
+  },
+  // ---------------- init ----------------
+  {
+    name: 'gaussian',
+    kind: 'init',
+    summary: 'Gaussian initialisation.',
+    formula: 'every weight ~ N(0, scale²)',
+    params: [{ name: 'scale', type: pos, default: num(1), unit: 'std', doc: 'Standard deviation of each initial weight.', sweep: true }],
+    positional: ['scale'],
+    example: 'init = gaussian(scale = 0.5)',
+  },
+  // ---------------- models ----------------
+  {
+    name: 'linear2',
+    kind: 'model',
+    summary: 'Two-layer linear network.',
+    formula: 'f(x) = W2ᵀW1ᵀx, W1 ∈ ℝ^{p×l}, W2 ∈ ℝ^{l×k}, l = width; θ = [W1ᵀ | W2] ∈ ℝ^{l×(p+k)}.',
+    params: [
+      { name: 'width', type: count(1), unit: 'hidden units (l)', doc: 'Hidden width l. det(θᵀθ) ≡ 0 when l < p + k.', sweep: true },
+      initParam,
+      seedParam('initialisation'),
+    ],
+    positional: ['width', 'init'],
+    example: 'net = linear2(width = 20, init = gaussian(scale = 0.5))',
+  },
+  {
+    name: 'diagonal',
+    kind: 'model',
+    summary: 'Diagonal linear network.',
+    formula: 'β = u ⊙ v, u₀ = √2·α·𝟙, v₀ = 0 (so β₀ = 0).',
+    params: [
+      { name: 'alpha', type: pos, unit: 'α (init scale)', doc: 'Initialisation scale α: small α is the rich (sparse) regime.', sweep: true },
+      seedParam('initialisation'),
+    ],
+    positional: ['alpha'],
+    example: 'net = diagonal(alpha = 0.1)',
+  },
+  {
+    name: 'deep_linear',
+    kind: 'model',
+    summary: 'Deep linear network for matrix completion.',
+    formula: 'A = W_L ⋯ W_1, L = depth, inner widths = width.',
+    params: [
+      { name: 'depth', type: count(2, 50), unit: 'layers (L)', doc: 'Number of layers L (rank jumps need L ≥ 3).', sweep: true },
+      { name: 'width', type: count(1), unit: 'units', doc: 'Width of the inner layers.', sweep: true },
+      initParam,
+      seedParam('initialisation'),
+    ],
+    positional: ['depth', 'width', 'init'],
+    example: 'net = deep_linear(depth = 3, width = 2, init = gaussian(scale = 1))',
+  },
+  {
+    name: 'relu2',
+    kind: 'model',
+    summary: 'One-hidden-layer ReLU network.',
+    formula: 'f(x) = Σⱼ aⱼ relu(wⱼᵀx), j = 1 … width.',
+    params: [
+      { name: 'width', type: count(1), unit: 'neurons', doc: 'Number of hidden neurons.', sweep: true },
+      initParam,
+      seedParam('initialisation'),
+    ],
+    positional: ['width', 'init'],
+    example: 'net = relu2(width = 20, init = gaussian(scale = 0.5))',
+  },
+  // ---------------- optimisers ----------------
+  {
+    name: 'gd',
+    kind: 'optimizer',
+    summary: 'Full-batch gradient descent.',
+    formula: 'θ ← θ − η∇L(θ). Diverges (on a quadratic) when η > 2/λ_max.',
+    params: [lrParam, weightDecay],
+    positional: ['lr'],
+    example: 'opt = gd(lr = 0.01)',
+  },
+  {
+    name: 'sgd',
+    kind: 'optimizer',
+    summary: 'Stochastic gradient descent on mini-batches drawn without replacement.',
+    formula: 'θ ← θ − η∇L_B(θ), L_B = 1/(2b) Σ_{i∈B} (yᵢ − f(xᵢ))², |B| = b (completion: one observed entry per sample).',
+    params: [lrParam, { name: 'batch', type: count(1), default: num(1), unit: 'samples (b)', doc: 'Mini-batch size b (b = n is GD).', sweep: true }, weightDecay],
+    positional: ['lr', 'batch'],
+    example: 'opt = sgd(lr = 0.1, batch = 1)',
+  },
+  {
+    name: 'label_noise',
+    kind: 'optimizer',
+    summary: 'Gradient descent on labels perturbed afresh at every step.',
+    formula:
+      'Y_t = Y + √δ·ε_t, ε_t ~ N(0, 1) (n×k): the Euler–Maruyama scheme, step η, of the SGF dθ = θ[J dt + √(ηδ) dΞ]. ' +
+      'Theorem 4.2 (Varre et al.): log det(θᵀθ) falls by 2η²δ·k·tr(XᵀX) per step.',
+    params: [
+      lrParam,
+      { name: 'delta', type: nonneg, unit: 'δ (variance)', doc: 'Variance δ of the noise added to the (rescaled) labels.', sweep: true },
+      { name: 'batch', type: count(1), default: NULL, optional: true, unit: 'samples', doc: 'Mini-batch size (default: full batch n).', sweep: true },
+      weightDecay,
+    ],
+    positional: ['lr', 'delta'],
+    example: 'opt = label_noise(lr = 0.01, delta = 2)',
+  },
+  {
+    name: 'sgf',
+    kind: 'optimizer',
+    summary: 'Stochastic gradient flow, integrated by Euler–Maruyama with its own time step.',
+    formula: 'dθ = θJ dt + √(ηδ)·θ Ξ(dB); θ ← θ(I + hJ + √(ηδ)Ξ(dB)), dB ~ N(0, h), h = dt. With dt = lr this is label-noise GD in law.',
+    params: [
+      { name: 'dt', type: pos, unit: 'h (time step)', doc: 'Time step h of the Euler–Maruyama scheme.', sweep: true },
+      { name: 'lr', type: pos, unit: 'η', doc: 'The η in the noise scale √(ηδ).', sweep: true },
+      { name: 'delta', type: nonneg, unit: 'δ (variance)', doc: 'Label-noise variance δ.', sweep: true },
+      weightDecay,
+    ],
+    positional: ['dt', 'lr', 'delta'],
+    example: 'opt = sgf(dt = 0.001, lr = 0.01, delta = 2)',
+  },
+  // ---------------- runs ----------------
+  {
+    name: 'train',
+    kind: 'run',
+    summary: 'A training run. Passing a run as `model` continues from its final parameters (an offshoot).',
+    formula: 'θ₀ = init (or the final θ of the run given as model); θ_{t+1} = step(θ_t), t < steps; `record` points are kept, spaced so early and late dynamics both show.',
+    params: [
+      { name: 'model', type: { t: 'node', kinds: ['model', 'run'] }, doc: 'The model, or a run to continue from (offshoot).' },
+      { name: 'data', type: { t: 'node', kinds: ['data'] }, doc: 'The data set.' },
+      { name: 'optimizer', type: { t: 'node', kinds: ['optimizer'] }, doc: 'The optimiser.', aliases: ['optimiser'] },
+      { name: 'steps', type: count(1, 1e9), unit: 'steps', doc: 'Number of optimisation steps.', sweep: true },
+      { name: 'record', type: count(2, 100_000), default: num(1000), unit: 'points', doc: 'Approximate number of recorded points.' },
+      seedParam('noise (batches, label noise)'),
+    ],
+    positional: ['model', 'data', 'optimizer', 'steps'],
+    example: 'run = train(net, data, gd(lr = 0.01), steps = 20000)',
+  },
+  // ---------------- values ----------------
+  {
+    name: 'linspace',
+    kind: 'value',
+    summary: 'num evenly spaced values from start to stop (both included).',
+    formula: 'xᵢ = start + i·(stop − start)/(num − 1), i = 0 … num − 1',
+    params: [
+      { name: 'start', type: { t: 'number' }, doc: 'First value.' },
+      { name: 'stop', type: { t: 'number' }, doc: 'Last value.' },
+      { name: 'num', type: count(1, 10_000), doc: 'How many values.' },
+    ],
+    positional: ['start', 'stop', 'num'],
+    example: 'lrs = linspace(0.01, 0.6, 15)',
+  },
+  {
+    name: 'logspace',
+    kind: 'value',
+    summary: 'num geometrically spaced values from start to stop (the values themselves, not exponents as in numpy.logspace).',
+    formula: 'xᵢ = start·(stop/start)^{i/(num − 1)}, i = 0 … num − 1',
+    params: [
+      { name: 'start', type: pos, doc: 'First value (> 0).' },
+      { name: 'stop', type: pos, doc: 'Last value (> 0).' },
+      { name: 'num', type: count(1, 10_000), doc: 'How many values.' },
+    ],
+    positional: ['start', 'stop', 'num'],
+    example: 'lrs = logspace(0.001, 0.1, 5)',
+  },
+  // ---------------- metrics (usable in plots) ----------------
+  metric('loss', 'Training loss.', 'L(θ) = ½‖Y − f(X)‖²_F (rescaled data; completion: ½Σ over observed entries).', ALL_MODELS),
+  metric('test_loss', 'Loss on the held-out test set (completion: error on the missing entries).', 'L_test = ½‖Y_test − f(X_test)‖²_F / n_test · n (same scale as `loss`)', ALL_MODELS),
+  metric(
+    'logdet',
+    'log det(θᵀθ), θ = [W1ᵀ | W2]: conserved by gradient flow, driven down linearly by label noise.',
+    'log det(θᵀθ) = 2Σᵢ log sᵢ(θ); per step of label-noise GD it falls by 2η²δ·k·tr(XᵀX) (Theorem 4.2).',
+    ['linear2'],
+    [],
+    'label_noise / sgf: the line log det(θ₀ᵀθ₀) − 2ηδ·k·tr(XᵀX)·t (Theorem 4.2)',
+  ),
+  metric(
+    'singular_values',
+    'Singular values of a weight matrix along training.',
+    'σ₁ ≥ σ₂ ≥ … of W1, W2 or the end-to-end matrix W1W2 (deep_linear: A = W_L⋯W_1).',
+    ['linear2', 'deep_linear'],
+    [
+      { name: 'of', type: { t: 'word', words: ['W1', 'W2', 'product'] }, default: word('W1'), doc: 'Which matrix: W1, W2 or the end-to-end product (deep_linear: product only).' },
+      { name: 'top', type: count(1, 1000), default: num(5), unit: 'values', doc: 'How many of the largest singular values to draw.' },
+    ],
+  ),
+  metric('sv_ratio', 'Ratio s₂/s₁ of the end-to-end matrix: near 0 means (numerically) rank 1.', 's₂(A)/s₁(A), A = W1W2 or W_L⋯W_1', ['linear2', 'deep_linear']),
+  metric('gain', 'Gain_γ per coordinate (diagonal networks).', '(u_k² − v_k²)/2 = α²·exp(−Gain_k), Gain_k = Σ_{j<k} q(γ g_j), q(x) = −½ ln((1 − x²)²) (Even et al. 2023)', ['diagonal']),
+  metric('effective_alpha', 'Effective initialisation scale α∞ of a diagonal network.', 'α∞ = α·exp(−Gain/2) per coordinate', ['diagonal']),
+  metric('imbalance', 'Imbalance of the two layers; conserved by gradient flow, not by SGF.', '‖W1ᵀW1 − W2W2ᵀ‖_F', ['linear2']),
+  metric('alignment', "Each hidden neuron's largest |cosine| with a teacher direction (ReLU teacher).", 'maxⱼ |⟨wᵢ, w*ⱼ⟩| / (‖wᵢ‖‖w*ⱼ‖)', ['relu2']),
+  metric('distance', 'Distance to the teacher.', '‖W1W2 − U*‖_F (linear2), ‖β − β*‖ (diagonal), ‖A − A*‖_F (deep_linear)', ['linear2', 'diagonal', 'deep_linear']),
+  metric(
+    'rank',
+    'Numerical rank of the end-to-end matrix.',
+    '#{i : sᵢ > tol·s₁}',
+    ['linear2', 'deep_linear'],
+    [{ name: 'tol', type: { t: 'number', min: 0, max: 1, minExclusive: true, maxExclusive: true }, default: num(1e-3), doc: 'Relative threshold on s_i/s_1.' }],
+  ),
+  // ---------------- plots ----------------
+  {
+    name: 'final',
+    kind: 'plot',
+    summary: "A metric's final value against a swept parameter, one line per family.",
+    formula: 'for each member m of each family: point (x_m, METRIC(m) at the last step)',
+    params: [
+      { name: 'metric', type: { t: 'metric' }, doc: 'The metric, e.g. `test_loss` or `rank(tol = 1e-3)`.' },
+      { name: 'x', type: { t: 'swept' }, optional: true, default: NULL, doc: 'The swept parameter on the horizontal axis (default: the only one).' },
+      { name: 'y', type: { t: 'word', words: ['linear', 'log'] }, default: word('linear'), doc: 'Vertical scale.' },
+      { name: 'title', type: { t: 'string' }, default: NULL, optional: true, doc: 'Figure title.' },
+    ],
+    positional: ['metric'],
+    variadic: { name: 'runs', doc: 'The families to draw.', min: 1 },
+    example: 'plot final(test_loss, gd, sgd, x = lr, y = log)',
+  },
+];
+
+export const BUILTIN_BY_NAME: ReadonlyMap<string, Builtin> = new Map(BUILTINS.map((b) => [b.name, b]));
+
+/** Words that cannot be defined. */
+export const RESERVED = new Set(['plot', 'true', 'false', 'seed']);
+
+export const KIND_LABEL: Record<BuiltinKind, string> = {
+  data: 'data set',
+  model: 'model',
+  optimizer: 'optimiser',
+  init: 'initialisation',
+  run: 'run',
+  value: 'value',
+  metric: 'metric',
+  plot: 'plot',
+};
+
+export function findParam(b: Builtin, name: string): ParamSpec | undefined {
+  return b.params.find((p) => p.name === name || p.aliases?.includes(name));
+}
+
+/** The signature as text: `teacher(n, p, k = 1, …)`. */
+export function signature(b: Builtin): string {
+  const parts: string[] = [];
+  const fmtDefault = (v: Value): string =>
+    v.kind === 'number' ? String(v.value) : v.kind === 'word' ? v.value : v.kind === 'bool' ? String(v.value) : v.kind === 'call' ? `${v.builtin}(…)` : 'none';
+  const variadicAfter = b.positional.length;
+  b.params.forEach((p, i) => {
+    if (b.variadic && i === variadicAfter) parts.push(`${b.variadic.name}…`);
+    parts.push(p.default !== undefined && !(p.optional && p.default.kind === 'null') ? `${p.name} = ${fmtDefault(p.default)}` : p.optional ? `${p.name}?` : p.name);
+  });
+  if (b.variadic && b.params.length <= variadicAfter) parts.push(`${b.variadic.name}…`);
+  return `${b.name}(${parts.join(', ')})`;
+}
+
+export function describeType(t: ParamType): string {
+  switch (t.t) {
+    case 'number': {
+      const base = t.integer ? 'integer' : 'number';
+      const lo = t.min !== undefined ? `${t.minExclusive ? '>' : '≥'} ${t.min}` : '';
+      const hi = t.max !== undefined ? `${t.maxExclusive ? '<' : '≤'} ${t.max}` : '';
+      return [base, lo, hi].filter(Boolean).join(', ');
+    }
+    case 'bool':
+      return 'true | false';
+    case 'string':
+      return 'string';
+    case 'word':
+      return t.words.join(' | ');
+    case 'swept':
+      return 'a swept parameter name';
+    case 'node':
+      return t.kinds.map((k) => KIND_LABEL[k]).join(' or ');
+    case 'matrix':
+      return 'matrix ([[…], …], `?` = missing)';
+    case 'metric':
+      return 'metric';
+  }
+}
+
+/** Markdown documentation of a built-in (hover, completion, docs/language.md). */
+export function builtinMarkdown(b: Builtin, opts: { heading?: boolean } = {}): string {
+  const lines: string[] = [];
+  lines.push(opts.heading ? `### \`${signature(b)}\`` : '```sgdexp\n' + signature(b) + '\n```');
+  lines.push('');
+  lines.push(`*${KIND_LABEL[b.kind]}* — ${b.summary}`);
+  if (b.formula) lines.push('', `Formula: ${b.formula}`);
+  if (b.models) lines.push('', `Defined for: ${b.models.map((m) => '`' + m + '`').join(', ')}.`);
+  if (b.theory) lines.push('', `Theory line: ${b.theory}.`);
+  if (b.variadic) lines.push('', `- \`${b.variadic.name}…\` — ${b.variadic.doc}`);
+  for (const p of b.params) lines.push(`- ${paramLine(p)}`);
+  lines.push('', 'Example: `' + b.example + '`');
+  return lines.join('\n');
+}
+
+export function paramLine(p: ParamSpec): string {
+  const dflt =
+    p.default === undefined ? (p.optional ? 'optional' : '**required**') : p.default.kind === 'null' ? 'optional' : `default ${valueText(p.default)}`;
+  const unit = p.unit ? `, ${p.unit}` : '';
+  const sweep = p.sweep ? '; a list sweeps it' : '';
+  const alias = p.aliases?.length ? ` (also \`${p.aliases.join('`, `')}\`)` : '';
+  return `\`${p.name}\`${alias} (${describeType(p.type)}${unit}; ${dflt}${sweep}) — ${p.doc}`;
+}
+
+export function valueText(v: Value): string {
+  switch (v.kind) {
+    case 'number':
+      return String(v.value);
+    case 'string':
+      return JSON.stringify(v.value);
+    case 'bool':
+      return String(v.value);
+    case 'word':
+      return v.value;
+    case 'null':
+      return 'none';
+    case 'ref':
+      return v.name;
+    case 'select':
+      return `${v.name}[${v.param} = ${v.value}]`;
+    case 'list':
+      return `[${v.items.map(valueText).join(', ')}]`;
+    case 'matrix':
+      return `[${v.rows.map((r) => `[${r.map((x) => (x === null ? '?' : String(x))).join(', ')}]`).join(', ')}]`;
+    case 'call':
+      return `${v.builtin}(${Object.entries(v.args)
+        .map(([k, a]) => `${k} = ${valueText(a)}`)
+        .join(', ')})`;
+  }
+}

@@ -1,0 +1,1169 @@
+// The checker: syntax tree → CheckedProgram (src/core/program.ts), plus what the editor features
+// need (every site of every name, identifiers read as words, families' swept parameters).
+//
+// Phase 1 resolves each definition on its own: names, types, ranges, canonical arguments (every
+// parameter present, defaults filled, positional arguments named, linspace/logspace evaluated).
+// Phase 2 looks across definitions: cycles, model/data/metric compatibility, families and
+// selections, domain warnings (rank deficiency, GD stability, cost), plots.
+import type { Arg, CallExpr, DefStmt, Expr, FileNode, Ident, ListExpr, Span } from './ast';
+import type { Category, CheckedProgram, Definition, Diagnostic, PlotDef, Severity, Value } from '../program';
+import {
+  BUILTINS, BUILTIN_BY_NAME, KIND_LABEL, RESERVED, describeType, findParam,
+  type Builtin, type NodeKind, type ParamSpec,
+} from './builtins';
+import { didYouMean } from './suggest';
+import { LineIndex } from './text';
+import { parse } from './parser';
+import { domainChecks, type DomainHooks } from './domain';
+
+export type CallValue = Extract<Value, { kind: 'call' }>;
+
+export interface NameSite extends Span {
+  name: string;
+  role: 'def' | 'ref' | 'select';
+}
+
+export interface CheckOptions extends DomainHooks {}
+
+/** Everything the editor features need about one version of a document. */
+export interface Analysis {
+  text: string;
+  lines: LineIndex;
+  tree: FileNode;
+  program: CheckedProgram;
+  /** the (first) definition statement of each name */
+  defs: Map<string, DefStmt>;
+  categories: Map<string, Category | 'unknown'>;
+  /** every occurrence of a definition's name: where it is defined and where it is used */
+  sites: NameSite[];
+  /** identifiers read as words from a fixed set (`W1`, `log`, `lr` in `x = lr`) */
+  words: Span[];
+  /** the swept parameters of each family definition, with their values */
+  axes: Map<string, Map<string, number[]>>;
+}
+
+interface RawDiag {
+  start: number;
+  end: number;
+  severity: Severity;
+  message: string;
+  code: string;
+  related?: { start: number; end: number; message: string }[];
+  data?: unknown;
+}
+
+/** A resolved call together with its syntax, for the cross-definition checks of phase 2. */
+export interface CallSite {
+  builtin: Builtin;
+  value: CallValue;
+  node: CallExpr;
+  /** the argument node of each given parameter */
+  args: Map<string, Arg>;
+  /** the definition it sits in */
+  owner: string | null;
+}
+
+const NODE_KINDS = new Set<string>(['data', 'model', 'optimizer', 'init', 'run']);
+const CONSTRUCTOR_KINDS = new Set<string>(['data', 'model', 'optimizer', 'init', 'run', 'value']);
+
+export function check(text: string, opts: CheckOptions = {}): Analysis {
+  return new Checker(text, opts).run();
+}
+
+export class Checker {
+  readonly lines: LineIndex;
+  readonly tree: FileNode;
+  readonly diags: RawDiag[] = [];
+  readonly defs = new Map<string, DefStmt>();
+  readonly categories = new Map<string, Category | 'unknown'>();
+  readonly values = new Map<string, Value>();
+  readonly deps = new Map<string, string[]>();
+  readonly sites: NameSite[] = [];
+  readonly words: Span[] = [];
+  readonly calls: CallSite[] = [];
+  readonly axes = new Map<string, Map<string, number[]>>();
+  /** definitions with an error of their own */
+  readonly invalid = new Set<string>();
+  private current: { name: string | null; deps: string[] } = { name: null, deps: [] };
+  seed = 0;
+
+  constructor(readonly text: string, readonly opts: CheckOptions) {
+    this.lines = new LineIndex(text);
+    this.tree = parse(text);
+  }
+
+  // ---------------- diagnostics ----------------
+  report(span: Span, severity: Severity, code: string, message: string, extra: Partial<RawDiag> = {}): void {
+    this.diags.push({ start: span.start, end: span.end, severity, code, message, ...extra });
+    if (severity === 'error' && this.current.name) this.invalid.add(this.current.name);
+  }
+  error(span: Span, code: string, message: string, extra: Partial<RawDiag> = {}): void {
+    this.report(span, 'error', code, message, extra);
+  }
+
+  run(): Analysis {
+    for (const e of this.tree.errors) this.diags.push({ start: e.start, end: e.end, severity: 'error', code: e.code, message: e.message });
+    this.collectNames();
+    const definitions: Definition[] = [];
+    for (const s of this.tree.statements) {
+      if (s.kind !== 'def' || this.defs.get(s.name.name) !== s) continue;
+      this.current = { name: s.name.name, deps: [] };
+      const value = this.resolveTop(s);
+      this.values.set(s.name.name, value);
+      this.deps.set(s.name.name, this.current.deps);
+      const cat = this.categories.get(s.name.name)!;
+      definitions.push({
+        name: s.name.name,
+        range: this.lines.range(s.start, s.end),
+        nameRange: this.lines.range(s.name.start, s.name.end),
+        category: cat === 'unknown' ? 'value' : cat,
+        value,
+        deps: this.current.deps,
+      });
+    }
+    for (const s of this.tree.statements) {
+      if (s.kind === 'expr') {
+        this.current = { name: null, deps: [] };
+        this.visitLoose(s.value);
+      }
+    }
+    this.current = { name: null, deps: [] };
+    this.checkCycles();
+    for (const d of definitions) this.axesOf(d.name);
+    for (const sel of this.pendingSelects.splice(0)) {
+      this.current = { name: sel.owner, deps: [] };
+      this.checkSelect(sel);
+    }
+    this.current = { name: null, deps: [] };
+    for (const c of this.calls) {
+      this.current = { name: c.owner, deps: [] };
+      domainChecks(this, c);
+    }
+    const plots: PlotDef[] = [];
+    for (const s of this.tree.statements) {
+      if (s.kind !== 'plot') continue;
+      this.current = { name: null, deps: [] };
+      const p = this.resolvePlot(s.value, plots.length, s);
+      if (p) plots.push(p);
+    }
+    // invalid definitions: the error lives in their range, which is how the graph finds it
+    const diagnostics = this.diags
+      .sort((a, b) => a.start - b.start || a.end - b.end)
+      .map((d): Diagnostic => {
+        const out: Diagnostic = { range: this.lines.range(d.start, d.end), severity: d.severity, message: d.message, code: d.code };
+        if (d.related) out.related = d.related.map((r) => ({ range: this.lines.range(r.start, r.end), message: r.message }));
+        if (d.data !== undefined) out.data = d.data;
+        return out;
+      });
+    const program: CheckedProgram = {
+      seed: this.seed,
+      definitions,
+      plots,
+      diagnostics,
+      ok: !diagnostics.some((d) => d.severity === 'error'),
+    };
+    for (const d of definitions) {
+      const ax = this.axes.get(d.name);
+      if (ax && ax.size) d.family = [...ax].map(([param, values]) => ({ param, values }));
+    }
+    return {
+      text: this.text, lines: this.lines, tree: this.tree, program, defs: this.defs, categories: this.categories,
+      sites: this.sites, words: this.words, axes: this.axes,
+    };
+  }
+
+  // ---------------- names ----------------
+  private collectNames(): void {
+    const all = new Map<string, DefStmt[]>();
+    let seedStmt: DefStmt | null = null;
+    for (const s of this.tree.statements) {
+      if (s.kind !== 'def') continue;
+      const name = s.name.name;
+      if (name === 'seed') {
+        if (seedStmt) {
+          this.error(s.name, 'duplicate', "the root seed is set twice", {
+            related: [{ start: seedStmt.name.start, end: seedStmt.name.end, message: 'first set here' }],
+          });
+        } else seedStmt = s;
+        continue;
+      }
+      this.sites.push({ name, role: 'def', start: s.name.start, end: s.name.end });
+      const list = all.get(name) ?? [];
+      list.push(s);
+      all.set(name, list);
+    }
+    if (seedStmt) this.rootSeed(seedStmt);
+    for (const [name, list] of all) {
+      this.defs.set(name, list[0]);
+      if (list.length > 1) {
+        for (const s of list) {
+          const others = list.filter((o) => o !== s);
+          this.error(s.name, 'duplicate', `'${name}' is defined ${list.length} times (also on line ${others.map((o) => this.lines.position(o.start).line + 1).join(', ')})`, {
+            related: others.map((o) => ({ start: o.name.start, end: o.name.end, message: `'${name}' is also defined here` })),
+          });
+        }
+      }
+      const first = list[0];
+      const b = BUILTIN_BY_NAME.get(name);
+      if (RESERVED.has(name)) this.error(first.name, 'reserved', `'${name}' is a reserved word and cannot be defined`);
+      else if (b && (b.kind === 'metric' || b.kind === 'plot')) {
+        this.error(first.name, 'shadows-builtin', `'${name}' shadows the built-in ${KIND_LABEL[b.kind]} ${name}(…), which plots read as a bare name: choose another name`);
+      }
+    }
+    for (const name of this.defs.keys()) this.categoryOf(name, new Set());
+  }
+
+  private rootSeed(s: DefStmt): void {
+    const v = s.value;
+    if (v.kind === 'number' && Number.isInteger(v.value) && v.value >= 0 && v.value <= Number.MAX_SAFE_INTEGER) this.seed = v.value;
+    else if (v.kind === 'list') this.error(v, 'type', 'the root seed is one whole number; to make a family over seeds put `seed = [1, 2, 3]` on a run, model or data set');
+    else if (v.kind !== 'missing' && v.kind !== 'error') this.error(v, 'type', `the root seed must be a whole number ≥ 0`);
+  }
+
+  /** Shallow category of a definition, from the shape of its expression. */
+  categoryOf(name: string, seen: Set<string>): Category | 'unknown' {
+    const known = this.categories.get(name);
+    if (known) return known;
+    const s = this.defs.get(name);
+    if (!s || seen.has(name)) return 'unknown';
+    seen.add(name);
+    let cat: Category | 'unknown' = 'unknown';
+    const e = s.value;
+    if (e.kind === 'call') {
+      const b = BUILTIN_BY_NAME.get(e.callee.name);
+      cat = b && CONSTRUCTOR_KINDS.has(b.kind) ? (b.kind as Category) : 'unknown';
+    } else if (e.kind === 'number' || e.kind === 'list' || e.kind === 'string' || e.kind === 'bool') cat = 'value';
+    else if (e.kind === 'ident') {
+      const t = this.categoryOf(e.name, seen);
+      cat = t === 'value' ? 'value' : 'unknown';
+    }
+    this.categories.set(name, cat);
+    return cat;
+  }
+
+  /** Shape of a value definition, for type checks against numeric / matrix / string parameters. */
+  valueShape(name: string, seen = new Set<string>()): 'number' | 'list' | 'matrix' | 'string' | 'bool' | 'unknown' {
+    const s = this.defs.get(name);
+    if (!s || seen.has(name)) return 'unknown';
+    seen.add(name);
+    const e = s.value;
+    switch (e.kind) {
+      case 'number':
+        return 'number';
+      case 'string':
+        return 'string';
+      case 'bool':
+        return 'bool';
+      case 'list':
+        return e.items.some((i) => i.kind === 'list') ? 'matrix' : 'list';
+      case 'call':
+        return e.callee.name === 'linspace' || e.callee.name === 'logspace' ? 'list' : 'unknown';
+      case 'ident':
+        return this.valueShape(e.name, seen);
+      default:
+        return 'unknown';
+    }
+  }
+
+  /** A reference to a top-level name: records the site and the edge; reports unknown names. */
+  private reference(id: Ident, role: 'ref' | 'select' = 'ref'): boolean {
+    if (this.defs.has(id.name)) {
+      this.sites.push({ name: id.name, role, start: id.start, end: id.end });
+      if (!this.current.deps.includes(id.name)) this.current.deps.push(id.name);
+      return true;
+    }
+    if (id.name === 'seed') {
+      this.error(id, 'unknown-name', "'seed' is the file's root seed, not a value you can refer to");
+      return false;
+    }
+    const suggestion = didYouMean(id.name, this.defs.keys());
+    const b = BUILTIN_BY_NAME.get(id.name);
+    let message = `unknown name '${id.name}'`;
+    if (suggestion) message += `: did you mean '${suggestion}'?`;
+    else if (b && CONSTRUCTOR_KINDS.has(b.kind)) message += `: the built-in ${id.name} is called with arguments, e.g. \`${b.example.replace(/^\w+ = /, '')}\``;
+    this.error(id, 'unknown-name', message, suggestion ? { data: { fix: 'replace', replacement: suggestion } } : {});
+    return false;
+  }
+
+  // ---------------- phase 1: one definition ----------------
+  private resolveTop(s: DefStmt): Value {
+    const e = s.value;
+    switch (e.kind) {
+      case 'call': {
+        const b = this.lookupFunction(e.callee, CONSTRUCTOR_KINDS);
+        if (!b) {
+          this.visitArgsLoose(e);
+          return { kind: 'null' };
+        }
+        if (b.kind === 'metric' || b.kind === 'plot') {
+          this.error(e.callee, 'metric-outside-plot', `${b.name}(…) is a ${KIND_LABEL[b.kind]}: draw it with \`plot ${b.name}(…)\`, it cannot be a definition`);
+          this.visitArgsLoose(e);
+          return { kind: 'null' };
+        }
+        if (b.kind === 'value') return this.evalRange(e, b);
+        return this.resolveCall(e, b);
+      }
+      case 'number':
+        if (!Number.isFinite(e.value)) return { kind: 'null' };
+        return { kind: 'number', value: e.value };
+      case 'string':
+        return { kind: 'string', value: e.value };
+      case 'bool':
+        return { kind: 'bool', value: e.value };
+      case 'list': {
+        if (e.items.some((i) => i.kind === 'list' || i.kind === 'hole')) return this.resolveMatrix(e) ?? { kind: 'null' };
+        const items: Value[] = [];
+        for (const it of e.items) {
+          if (it.kind === 'number') items.push({ kind: 'number', value: it.value });
+          else if (it.kind !== 'missing' && it.kind !== 'error') this.error(it, 'type', 'a list definition holds numbers');
+        }
+        if (e.items.length === 0) this.error(e, 'empty-list', 'an empty list makes a family with no members');
+        return { kind: 'list', items };
+      }
+      case 'ident': {
+        if (!this.reference(e)) return { kind: 'null' };
+        const cat = this.categories.get(e.name);
+        if (cat !== 'value' && cat !== 'unknown') {
+          this.error(e, 'alias', `'${s.name.name} = ${e.name}' only renames ${e.name}: use '${e.name}' directly`);
+        }
+        return { kind: 'ref', name: e.name };
+      }
+      case 'select':
+        this.resolveSelect(e);
+        this.error(e, 'alias', `a selection cannot be a definition of its own: write ${e.target.name}[…] where it is used`);
+        return { kind: 'null' };
+      case 'hole':
+        this.error(e, 'type', "'?' marks a missing entry inside a completion matrix");
+        return { kind: 'null' };
+      default:
+        return { kind: 'null' };
+    }
+  }
+
+  /** Idents of a statement that is not checked further: still recorded so navigation works. */
+  private visitLoose(e: Expr): void {
+    if (e.kind === 'ident') {
+      if (this.defs.has(e.name)) this.reference(e);
+    } else if (e.kind === 'call') this.visitArgsLoose(e);
+    else if (e.kind === 'list') e.items.forEach((i) => this.visitLoose(i));
+    else if (e.kind === 'select') {
+      if (this.defs.has(e.target.name)) this.reference(e.target, 'select');
+      if (e.value) this.visitLoose(e.value);
+    }
+  }
+  private visitArgsLoose(e: CallExpr): void {
+    for (const a of e.args) this.visitLoose(a.value);
+  }
+
+  lookupFunction(callee: Ident, kinds: Set<string> | null): Builtin | null {
+    const b = BUILTIN_BY_NAME.get(callee.name);
+    if (b) return b;
+    const pool = BUILTINS.filter((x) => !kinds || kinds.has(x.kind)).map((x) => x.name);
+    const suggestion = didYouMean(callee.name, pool) ?? didYouMean(callee.name, BUILTIN_BY_NAME.keys());
+    const defined = this.defs.has(callee.name);
+    let message = `unknown function '${callee.name}'`;
+    if (suggestion) message += `: did you mean '${suggestion}'?`;
+    else if (defined) message += `: '${callee.name}' is a definition, not a function`;
+    this.error(callee, 'unknown-function', message, suggestion ? { data: { fix: 'replace', replacement: suggestion } } : {});
+    return null;
+  }
+
+  /** Map the arguments of a call to parameters; report unknown, repeated, misplaced ones. */
+  bindArgs(e: CallExpr, b: Builtin): { named: Map<string, Arg>; rest: Arg[] } {
+    const named = new Map<string, Arg>();
+    const rest: Arg[] = [];
+    let positional = 0;
+    let sawNamed = false;
+    for (const a of e.args) {
+      if (a.name) {
+        sawNamed = true;
+        const p = findParam(b, a.name.name);
+        if (!p) {
+          const free = b.params.filter((q) => !named.has(q.name)).map((q) => q.name);
+          const suggestion = didYouMean(a.name.name, free) ?? didYouMean(a.name.name, b.params.map((q) => q.name));
+          let message = `${b.name}(…) has no parameter '${a.name.name}'`;
+          message += suggestion ? `: did you mean '${suggestion}'?` : `; its parameters: ${b.params.map((q) => q.name).join(', ')}`;
+          this.error(a.name, 'unknown-parameter', message, suggestion ? { data: { fix: 'replace', replacement: suggestion } } : {});
+          this.visitLoose(a.value);
+          continue;
+        }
+        const prev = named.get(p.name);
+        if (prev) {
+          this.error(a.name, 'duplicate-argument', `'${p.name}' is given twice`, {
+            related: [{ start: prev.start, end: prev.end, message: 'first given here' }],
+          });
+          this.visitLoose(a.value);
+          continue;
+        }
+        named.set(p.name, a);
+      } else {
+        if (a.value.kind === 'missing') continue;
+        if (sawNamed) {
+          this.error(a.value, 'positional-after-named', 'a positional argument cannot follow a named one: write `name = value`');
+          this.visitLoose(a.value);
+          continue;
+        }
+        const pname = b.positional[positional];
+        if (pname !== undefined && !(b.variadic && b.kind === 'metric')) {
+          positional++;
+          if (named.has(pname)) {
+            this.error(a.value, 'duplicate-argument', `'${pname}' is given twice`);
+            continue;
+          }
+          named.set(pname, a);
+        } else if (b.variadic) rest.push(a);
+        else {
+          this.error(a.value, 'too-many-arguments', `${b.name}(…) takes at most ${b.positional.length} positional argument${b.positional.length === 1 ? '' : 's'} (${b.positional.join(', ')}); name the others`);
+          this.visitLoose(a.value);
+        }
+      }
+    }
+    return { named, rest };
+  }
+
+  /** A constructor call → canonical `call` value with every parameter present. */
+  resolveCall(e: CallExpr, b: Builtin): CallValue {
+    const { named } = this.bindArgs(e, b);
+    const args: Record<string, Value> = {};
+    const missing: ParamSpec[] = [];
+    for (const p of b.params) {
+      const a = named.get(p.name);
+      if (a) {
+        const v = this.resolveArg(a.value, p, b);
+        if (v) args[p.name] = v;
+        else if (p.default) args[p.name] = p.default;
+      } else if (p.default !== undefined) args[p.name] = p.default;
+      else if (p.optional) args[p.name] = { kind: 'null' };
+      else missing.push(p);
+    }
+    if (missing.length) this.reportMissing(e, b, missing);
+    const value: CallValue = { kind: 'call', builtin: b.name, args };
+    this.calls.push({ builtin: b, value, node: e, args: named, owner: this.current.name });
+    return value;
+  }
+
+  reportMissing(e: CallExpr, b: Builtin, missing: ParamSpec[]): void {
+    const names = missing.map((p) => `'${p.name}'${p.unit ? ` (${p.unit})` : ''}`).join(', ');
+    // the fix inserts `name = example` before the closing parenthesis
+    const insertAt = e.close ?? e.end;
+    const hasArgs = e.args.some((a) => a.value.kind !== 'missing' || a.name);
+    const trailingComma = e.commas.length > 0 && e.commas[e.commas.length - 1] > (e.args.length ? e.args[e.args.length - 1].end - 1 : e.open);
+    const parts = missing.map((p) => `${p.name} = ${placeholder(b, p)}`);
+    const text = (hasArgs && !trailingComma ? ', ' : '') + parts.join(', ');
+    this.error(e.callee, 'missing-argument', `${b.name}(…) needs ${names}`, {
+      data: { fix: 'insert', position: this.lines.position(insertAt), text, title: `Add ${missing.map((p) => p.name).join(', ')}` },
+    });
+  }
+
+  private resolveArg(e: Expr, p: ParamSpec, owner: Builtin): Value | null {
+    if (e.kind === 'missing' || e.kind === 'error') return null;
+    const t = p.type;
+    switch (t.t) {
+      case 'number':
+        return this.resolveNumeric(e, p, owner);
+      case 'bool':
+        if (e.kind === 'bool') return { kind: 'bool', value: e.value };
+        if (e.kind === 'ident' && this.defs.has(e.name) && this.valueShape(e.name) === 'bool') {
+          this.reference(e);
+          return this.inlineValue(e.name);
+        }
+        this.typeError(e, p, owner);
+        return null;
+      case 'string':
+        if (e.kind === 'string') return { kind: 'string', value: e.value };
+        if (e.kind === 'ident' && this.defs.has(e.name) && this.valueShape(e.name) === 'string') {
+          this.reference(e);
+          return this.inlineValue(e.name);
+        }
+        this.typeError(e, p, owner);
+        return null;
+      case 'word':
+        return this.resolveWord(e, p, t.words);
+      case 'node':
+        return this.resolveNode(e, p, t.kinds, owner);
+      case 'matrix':
+        if (e.kind === 'list') return this.resolveMatrix(e);
+        if (e.kind === 'ident') {
+          if (!this.reference(e)) return null;
+          if (this.valueShape(e.name) !== 'matrix') {
+            this.error(e, 'type', `'${p.name}' takes a matrix such as [[1, ?], [0.3, 1]]; '${e.name}' is not one`);
+            return null;
+          }
+          return { kind: 'ref', name: e.name };
+        }
+        this.typeError(e, p, owner);
+        return null;
+      default:
+        this.typeError(e, p, owner);
+        return null;
+    }
+  }
+
+  /** The literal value of a value definition (for plot options and bool/string parameters). */
+  inlineValue(name: string, seen = new Set<string>()): Value | null {
+    const s = this.defs.get(name);
+    if (!s || seen.has(name)) return null;
+    seen.add(name);
+    const e = s.value;
+    if (e.kind === 'number') return { kind: 'number', value: e.value };
+    if (e.kind === 'string') return { kind: 'string', value: e.value };
+    if (e.kind === 'bool') return { kind: 'bool', value: e.value };
+    if (e.kind === 'ident') return this.inlineValue(e.name, seen);
+    return null;
+  }
+
+  private typeError(e: Expr, p: ParamSpec, owner: Builtin): void {
+    const got = describeExpr(e, this);
+    this.error(e, 'type', `'${p.name}' of ${owner.name}(…) takes ${describeType(p.type)}, not ${got}`);
+    this.visitLoose(e);
+  }
+
+  checkNumber(span: Span, x: number, p: ParamSpec, owner: Builtin): boolean {
+    const t = p.type;
+    if (t.t !== 'number') return false;
+    if (!Number.isFinite(x)) {
+      this.error(span, 'range', `'${p.name}' must be a finite number`);
+      return false;
+    }
+    if (t.integer && !Number.isInteger(x)) {
+      this.error(span, 'range', `'${p.name}' of ${owner.name}(…) must be a whole number (got ${x})`);
+      return false;
+    }
+    const below = t.min !== undefined && (t.minExclusive ? x <= t.min : x < t.min);
+    const above = t.max !== undefined && (t.maxExclusive ? x >= t.max : x > t.max);
+    if (below || above) {
+      this.error(span, 'range', `'${p.name}' of ${owner.name}(…) must be ${describeType(t).replace(/^(integer|number), /, '')} (got ${x})`);
+      return false;
+    }
+    return true;
+  }
+
+  private resolveNumeric(e: Expr, p: ParamSpec, owner: Builtin): Value | null {
+    if (e.kind === 'number') {
+      if (!this.checkNumber(e, e.value, p, owner)) return null;
+      return { kind: 'number', value: e.value };
+    }
+    if (e.kind === 'list') {
+      if (!p.sweep) {
+        this.error(e, 'no-sweep', `'${p.name}' of ${owner.name}(…) takes one number, not a list`);
+        return null;
+      }
+      if (e.items.length === 0) {
+        this.error(e, 'empty-list', 'an empty list makes a family with no members');
+        return null;
+      }
+      const items: Value[] = [];
+      let ok = true;
+      const seen = new Set<number>();
+      for (const it of e.items) {
+        if (it.kind !== 'number') {
+          if (it.kind !== 'missing' && it.kind !== 'error') this.error(it, 'type', `a list given to '${p.name}' holds numbers`);
+          ok = false;
+          continue;
+        }
+        if (!this.checkNumber(it, it.value, p, owner)) ok = false;
+        if (seen.has(it.value)) this.report(it, 'warning', 'duplicate-member', `${it.value} appears twice in the list: the family has a repeated member`);
+        seen.add(it.value);
+        items.push({ kind: 'number', value: it.value });
+      }
+      return ok ? { kind: 'list', items } : null;
+    }
+    if (e.kind === 'call' && (e.callee.name === 'linspace' || e.callee.name === 'logspace')) {
+      if (!p.sweep) {
+        this.error(e, 'no-sweep', `'${p.name}' of ${owner.name}(…) takes one number, not a list`);
+        return null;
+      }
+      const v = this.evalRange(e, BUILTIN_BY_NAME.get(e.callee.name)!);
+      if (v.kind !== 'list') return null;
+      let ok = true;
+      for (const it of v.items) if (it.kind === 'number' && !this.checkNumber(e, it.value, p, owner)) { ok = false; break; }
+      return ok ? v : null;
+    }
+    if (e.kind === 'ident') {
+      if (!this.reference(e)) return null;
+      const shape = this.valueShape(e.name);
+      if (shape === 'number' || shape === 'list') {
+        if (shape === 'list' && !p.sweep) {
+          this.error(e, 'no-sweep', `'${p.name}' of ${owner.name}(…) takes one number; '${e.name}' is a list`);
+          return null;
+        }
+        for (const x of this.numbersOfDef(e.name)) if (!this.checkNumber(e, x, p, owner)) return null;
+        return { kind: 'ref', name: e.name };
+      }
+      const cat = this.categories.get(e.name);
+      if (cat === 'unknown') return null;
+      this.error(e, 'type', `'${p.name}' of ${owner.name}(…) takes ${describeType(p.type)}; '${e.name}' is a ${cat === 'value' ? 'value of another type' : KIND_LABEL[cat as NodeKind]}`);
+      return null;
+    }
+    this.typeError(e, p, owner);
+    return null;
+  }
+
+  /** The numbers of a value definition, read from the syntax (no evaluation order needed). */
+  numbersOfDef(name: string, seen = new Set<string>()): number[] {
+    const s = this.defs.get(name);
+    if (!s || seen.has(name)) return [];
+    seen.add(name);
+    const e = s.value;
+    if (e.kind === 'number') return [e.value];
+    if (e.kind === 'list') return e.items.flatMap((i) => (i.kind === 'number' ? [i.value] : []));
+    if (e.kind === 'ident') return this.numbersOfDef(e.name, seen);
+    if (e.kind === 'call' && (e.callee.name === 'linspace' || e.callee.name === 'logspace')) {
+      const v = this.values.get(name);
+      if (v?.kind === 'list') return v.items.flatMap((i) => (i.kind === 'number' ? [i.value] : []));
+      return rangeFromSyntax(e);
+    }
+    return [];
+  }
+
+  private resolveWord(e: Expr, p: ParamSpec, words: string[]): Value | null {
+    if (e.kind === 'ident') {
+      if (words.includes(e.name)) {
+        this.words.push({ start: e.start, end: e.end });
+        return { kind: 'word', value: e.name };
+      }
+      const suggestion = didYouMean(e.name, words);
+      this.error(e, 'unknown-word', `'${p.name}' is one of ${words.join(' | ')}, not '${e.name}'${suggestion ? `: did you mean '${suggestion}'?` : ''}`, suggestion ? { data: { fix: 'replace', replacement: suggestion } } : {});
+      return null;
+    }
+    if (e.kind === 'string' && words.includes(e.value)) {
+      this.error(e, 'quoted-word', `write ${e.value} without quotes: '${p.name}' takes a word`, { data: { fix: 'replace', replacement: e.value } });
+      return null;
+    }
+    this.error(e, 'type', `'${p.name}' is one of ${words.join(' | ')}`);
+    this.visitLoose(e);
+    return null;
+  }
+
+  private resolveNode(e: Expr, p: ParamSpec, kinds: NodeKind[], owner: Builtin): Value | null {
+    const want = kinds.map((k) => KIND_LABEL[k]).join(' or ');
+    if (e.kind === 'ident') {
+      if (!this.reference(e)) return null;
+      const cat = this.categories.get(e.name);
+      if (cat === 'unknown' || cat === undefined) return { kind: 'ref', name: e.name };
+      if (!kinds.includes(cat as NodeKind)) {
+        this.error(e, 'type', `'${p.name}' of ${owner.name}(…) takes a ${want}; '${e.name}' is a ${cat === 'value' ? 'value' : KIND_LABEL[cat as NodeKind]}`);
+        return null;
+      }
+      return { kind: 'ref', name: e.name };
+    }
+    if (e.kind === 'call') {
+      const b = this.lookupFunction(e.callee, new Set(kinds));
+      if (!b) {
+        this.visitArgsLoose(e);
+        return null;
+      }
+      if (!kinds.includes(b.kind as NodeKind)) {
+        this.error(e.callee, 'type', `'${p.name}' of ${owner.name}(…) takes a ${want}; ${b.name}(…) is a ${KIND_LABEL[b.kind]}`);
+        this.visitArgsLoose(e);
+        return null;
+      }
+      return this.resolveCall(e, b);
+    }
+    if (e.kind === 'select') {
+      if (!kinds.includes('run')) {
+        this.error(e, 'type', `'${p.name}' of ${owner.name}(…) takes a ${want}, not a member of a family`);
+        return null;
+      }
+      return this.resolveSelect(e);
+    }
+    if (e.kind === 'number' && p.name === 'init') {
+      this.error(e, 'type', `'init' takes an initialisation: write gaussian(scale = ${e.value})`, {
+        data: { fix: 'replace', replacement: `gaussian(scale = ${e.text})` },
+      });
+      return null;
+    }
+    this.typeError(e, p, owner);
+    return null;
+  }
+
+  /** `gd[lr = 0.3]`: the target is recorded now, validated in phase 2 (it needs the families). */
+  resolveSelect(e: Extract<Expr, { kind: 'select' }>): Value | null {
+    if (!this.reference(e.target, 'select')) return null;
+    if (!e.param || !e.value) return null;
+    let value: number | null = null;
+    if (e.value.kind === 'number') value = e.value.value;
+    else if (e.value.kind === 'ident' && this.defs.has(e.value.name) && this.valueShape(e.value.name) === 'number') {
+      this.reference(e.value);
+      value = this.numbersOfDef(e.value.name)[0] ?? null;
+    } else {
+      this.error(e.value, 'type', `a selection picks a member by a number: ${e.target.name}[${e.param.name} = 0.1]`);
+      return null;
+    }
+    if (value === null) return null;
+    this.pendingSelects.push({ node: e, value, owner: this.current.name });
+    return { kind: 'select', name: e.target.name, param: e.param.name, value };
+  }
+  readonly pendingSelects: { node: Extract<Expr, { kind: 'select' }>; value: number; owner: string | null }[] = [];
+
+  resolveMatrix(e: ListExpr): Value | null {
+    const rows: (number | null)[][] = [];
+    let ok = true;
+    for (const r of e.items) {
+      if (r.kind !== 'list') {
+        if (r.kind !== 'missing' && r.kind !== 'error') this.error(r, 'type', 'a matrix is a list of rows: [[1, ?], [0.3, 1]]');
+        ok = false;
+        continue;
+      }
+      const row: (number | null)[] = [];
+      for (const x of r.items) {
+        if (x.kind === 'number') row.push(x.value);
+        else if (x.kind === 'hole') row.push(null);
+        else {
+          if (x.kind !== 'missing' && x.kind !== 'error') this.error(x, 'type', 'a matrix entry is a number or ? (missing)');
+          ok = false;
+        }
+      }
+      rows.push(row);
+    }
+    if (!ok) return null;
+    if (rows.length === 0 || rows[0].length === 0) {
+      this.error(e, 'matrix-shape', 'the matrix is empty');
+      return null;
+    }
+    const w = rows[0].length;
+    const bad = rows.findIndex((r) => r.length !== w);
+    if (bad >= 0) {
+      this.error(e.items[bad], 'matrix-shape', `row ${bad + 1} has ${rows[bad].length} entries, row 1 has ${w}: a matrix is rectangular`);
+      return null;
+    }
+    const observed = rows.flat().filter((x) => x !== null).length;
+    if (observed === 0) this.error(e, 'matrix-empty', 'every entry is missing: nothing to learn from');
+    return { kind: 'matrix', rows };
+  }
+
+  /** linspace / logspace, evaluated to a list of numbers. */
+  evalRange(e: CallExpr, b: Builtin): Value {
+    const v = this.resolveCall(e, b);
+    const start = v.args.start;
+    const stop = v.args.stop;
+    const num = v.args.num;
+    if (start?.kind !== 'number' || stop?.kind !== 'number' || num?.kind !== 'number') return { kind: 'null' };
+    return { kind: 'list', items: spaced(b.name, start.value, stop.value, num.value).map((x) => ({ kind: 'number', value: x })) };
+  }
+
+  // ---------------- phase 2 ----------------
+  private checkCycles(): void {
+    const state = new Map<string, 1 | 2>();
+    const stack: string[] = [];
+    const reported = new Set<string>();
+    const visit = (n: string) => {
+      state.set(n, 1);
+      stack.push(n);
+      for (const d of this.deps.get(n) ?? []) {
+        const st = state.get(d);
+        if (st === 1) {
+          const cycle = stack.slice(stack.indexOf(d));
+          const key = [...cycle].sort().join(',');
+          if (!reported.has(key)) {
+            reported.add(key);
+            const path = [...cycle, d].join(' → ');
+            for (const m of cycle) {
+              const s = this.defs.get(m)!;
+              this.current = { name: m, deps: [] };
+              this.error(s.name, 'cycle', `cycle: ${path}`, {
+                related: cycle.filter((o) => o !== m).map((o) => ({ start: this.defs.get(o)!.name.start, end: this.defs.get(o)!.name.end, message: `'${o}' is part of the cycle` })),
+              });
+            }
+          }
+        } else if (st === undefined && this.defs.has(d)) visit(d);
+      }
+      stack.pop();
+      state.set(n, 2);
+    };
+    for (const n of this.defs.keys()) if (!state.has(n)) visit(n);
+  }
+
+  /** The call a value stands for, following references (and selections) to definitions. */
+  callOf(v: Value | undefined, seen = new Set<string>()): CallValue | null {
+    if (!v) return null;
+    if (v.kind === 'call') return v;
+    if (v.kind === 'ref' || v.kind === 'select') {
+      if (seen.has(v.name)) return null;
+      seen.add(v.name);
+      return this.callOf(this.values.get(v.name), seen);
+    }
+    return null;
+  }
+
+  /** All numbers a numeric argument takes (one, or each member of a list). */
+  numbers(v: Value | undefined, seen = new Set<string>()): number[] {
+    if (!v) return [];
+    if (v.kind === 'number') return [v.value];
+    if (v.kind === 'list') return v.items.flatMap((i) => this.numbers(i, seen));
+    if (v.kind === 'ref' && !seen.has(v.name)) {
+      seen.add(v.name);
+      return this.numbers(this.values.get(v.name), seen);
+    }
+    return [];
+  }
+
+  /** The model of a run, following offshoots (a run passed as the model). */
+  modelOfRun(run: CallValue, seen = new Set<CallValue>()): CallValue | null {
+    if (seen.has(run)) return null;
+    seen.add(run);
+    const m = this.callOf(run.args.model);
+    if (!m) return null;
+    if (m.builtin === 'train') return this.modelOfRun(m, seen);
+    return m;
+  }
+
+  /** Swept parameters of a definition (its own lists and those of what it references). */
+  axesOf(name: string, seen = new Set<string>()): Map<string, number[]> {
+    const memo = this.axes.get(name);
+    if (memo) return memo;
+    const out = new Map<string, number[]>();
+    if (seen.has(name)) return out;
+    seen.add(name);
+    const v = this.values.get(name);
+    if (v && this.categories.get(name) !== 'value') this.collectAxes(v, null, out, seen);
+    this.axes.set(name, out);
+    return out;
+  }
+  private collectAxes(v: Value, param: string | null, out: Map<string, number[]>, seen: Set<string>): void {
+    const add = (p: string, xs: number[]) => {
+      const prev = out.get(p);
+      if (!prev) out.set(p, xs);
+      else for (const x of xs) if (!prev.some((y) => sameNumber(x, y))) prev.push(x);
+    };
+    switch (v.kind) {
+      case 'list':
+        if (param) add(param, this.numbers(v));
+        break;
+      case 'call':
+        for (const [k, a] of Object.entries(v.args)) this.collectAxes(a, k, out, seen);
+        break;
+      case 'ref': {
+        const cat = this.categories.get(v.name);
+        if (cat === 'value') {
+          const xs = this.numbers(v);
+          if (param && this.values.get(v.name)?.kind === 'list') add(param, xs);
+        } else for (const [k, xs] of this.axesOf(v.name, seen)) add(k, [...xs]);
+        break;
+      }
+      case 'select':
+        for (const [k, xs] of this.axesOf(v.name, seen)) if (k !== v.param) add(k, [...xs]);
+        break;
+    }
+  }
+
+  /** Validate a selection `name[param = value]` against the family's members. */
+  checkSelect(s: { node: Extract<Expr, { kind: 'select' }>; value: number }): boolean {
+    const e = s.node;
+    const name = e.target.name;
+    const axes = this.axesOf(name);
+    if (!e.param) return false;
+    if (axes.size === 0) {
+      this.error(e.target, 'not-a-family', `'${name}' is not a family (no parameter of it is given a list): there is nothing to select`);
+      return false;
+    }
+    const xs = axes.get(e.param.name);
+    if (!xs) {
+      const suggestion = didYouMean(e.param.name, axes.keys());
+      this.error(e.param, 'unknown-axis', `'${name}' is not swept over '${e.param.name}'; its swept parameters: ${[...axes.keys()].join(', ')}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`, suggestion ? { data: { fix: 'replace', replacement: suggestion } } : {});
+      return false;
+    }
+    if (!xs.some((x) => sameNumber(x, s.value))) {
+      const nearest = xs.reduce((a, b) => (Math.abs(b - s.value) < Math.abs(a - s.value) ? b : a));
+      this.error(e.value ?? e, 'no-member', `'${name}' has no member with ${e.param.name} = ${s.value}; its values: ${xs.map(fmt).join(', ')}`, {
+        data: { fix: 'replace', replacement: fmt(nearest) },
+      });
+      return false;
+    }
+    return true;
+  }
+
+  // ---------------- plots ----------------
+  private resolvePlot(e: Expr, index: number, stmt: Span): PlotDef | null {
+    if (e.kind !== 'call') {
+      if (e.kind !== 'missing' && e.kind !== 'error') {
+        this.error(e, 'plot-expects-metric', 'plot draws a metric of runs, e.g. `plot loss(run)` or `plot final(test_loss, family, x = lr)`');
+        this.visitLoose(e);
+      }
+      return null;
+    }
+    const b = this.lookupFunction(e.callee, new Set(['metric', 'plot']));
+    if (!b) {
+      this.visitArgsLoose(e);
+      return null;
+    }
+    if (b.kind !== 'metric' && b.kind !== 'plot') {
+      this.error(e.callee, 'plot-expects-metric', `plot draws a metric (loss, logdet, …) or final(…); ${b.name}(…) is a ${KIND_LABEL[b.kind]}`);
+      this.visitArgsLoose(e);
+      return null;
+    }
+    const deps: string[] = [];
+    this.current = { name: null, deps };
+    const { named, rest } = this.bindArgs(e, b);
+    const runs: Value[] = [];
+    const runCalls: { value: Value; node: Expr }[] = [];
+    let errors = false;
+    for (const a of rest) {
+      const v = this.resolvePlotRun(a.value);
+      if (v) {
+        runs.push(v);
+        runCalls.push({ value: v, node: a.value });
+      } else errors = true;
+    }
+    if (runs.length === 0 && !errors && b.variadic) {
+      this.error(e.callee, 'missing-argument', `${b.name}(…) needs at least one run: ${b.example}`, {
+        data: this.firstRunName() ? { fix: 'insert', position: this.lines.position(e.close ?? e.end), text: (e.args.length ? ', ' : '') + this.firstRunName(), title: `Add run '${this.firstRunName()}'` } : undefined,
+      });
+    }
+    const options: Record<string, Value> = {};
+    let metric: Builtin | null = b.kind === 'metric' ? b : null;
+    for (const p of b.params) {
+      const a = named.get(p.name);
+      if (p.type.t === 'metric') {
+        if (!a) {
+          this.error(e.callee, 'missing-argument', `final(…) needs the metric first: final(test_loss, family, x = lr)`);
+          continue;
+        }
+        metric = this.resolveMetricArg(a.value, options);
+        if (metric) options.metric = { kind: 'word', value: metric.name };
+        continue;
+      }
+      if (p.type.t === 'swept') {
+        options.x = this.resolveSweptX(a?.value ?? null, runs, e) ?? { kind: 'null' };
+        continue;
+      }
+      if (a) {
+        const v = this.resolvePlotOption(a.value, p, b);
+        options[p.name] = v ?? p.default ?? { kind: 'null' };
+      } else options[p.name] = p.default ?? { kind: 'null' };
+    }
+    // compatibility of each run with the metric
+    if (metric) {
+      for (const r of runCalls) this.checkMetricRun(metric, r.value, r.node, options, b);
+      if (options.theory?.kind === 'bool' && options.theory.value && !metric.theory) {
+        const a = named.get('theory')!;
+        this.report(a, 'warning', 'no-theory', `${metric.name} has no theory line; theory = true draws nothing`);
+      }
+    }
+    return { index, range: this.lines.range(stmt.start, stmt.end), builtin: b.name, runs, options, deps };
+  }
+
+  private firstRunName(): string | null {
+    for (const [n, c] of this.categories) if (c === 'run') return n;
+    return null;
+  }
+
+  private resolvePlotRun(e: Expr): Value | null {
+    if (e.kind === 'ident') {
+      if (!this.reference(e)) return null;
+      const cat = this.categories.get(e.name);
+      if (cat !== 'run' && cat !== 'unknown') {
+        this.error(e, 'type', `a plot draws runs; '${e.name}' is a ${cat === 'value' ? 'value' : KIND_LABEL[cat as NodeKind]}`);
+        return null;
+      }
+      return { kind: 'ref', name: e.name };
+    }
+    if (e.kind === 'select') {
+      const v = this.resolveSelect(e);
+      if (!v) return null;
+      const cat = this.categories.get(e.target.name);
+      if (cat !== 'run' && cat !== 'unknown') {
+        this.error(e.target, 'type', `a plot draws runs; '${e.target.name}' is a ${cat === 'value' ? 'value' : KIND_LABEL[cat as NodeKind]}`);
+        return null;
+      }
+      const last = this.pendingSelects.pop()!;
+      return this.checkSelect(last) ? v : null;
+    }
+    if (e.kind === 'call') {
+      this.error(e, 'type', 'a plot draws named runs: define the run (`r = train(…)`) and plot `r`');
+      this.visitArgsLoose(e);
+      return null;
+    }
+    if (e.kind !== 'missing' && e.kind !== 'error') this.error(e, 'type', 'a plot draws runs (names of train(…) definitions)');
+    return null;
+  }
+
+  private resolvePlotOption(e: Expr, p: ParamSpec, b: Builtin): Value | null {
+    // plot options are inlined literals: a plot has no edges to value definitions
+    if (e.kind === 'ident' && p.type.t !== 'word' && this.defs.has(e.name)) {
+      this.reference(e);
+      const v = this.inlineValue(e.name);
+      if (!v) {
+        this.error(e, 'type', `'${p.name}' takes ${describeType(p.type)}`);
+        return null;
+      }
+      if (v.kind === 'number' && p.type.t === 'number') return this.checkNumber(e, v.value, p, b) ? v : null;
+      if ((v.kind === 'string' && p.type.t === 'string') || (v.kind === 'bool' && p.type.t === 'bool')) return v;
+      this.error(e, 'type', `'${p.name}' takes ${describeType(p.type)}`);
+      return null;
+    }
+    return this.resolveArg(e, p, b);
+  }
+
+  private resolveMetricArg(e: Expr, options: Record<string, Value>): Builtin | null {
+    const metrics = BUILTINS.filter((x) => x.kind === 'metric');
+    if (e.kind === 'ident') {
+      const m = BUILTIN_BY_NAME.get(e.name);
+      if (m && m.kind === 'metric') {
+        this.words.push({ start: e.start, end: e.end });
+        for (const p of m.params) if (!(p.name in options) && !['x', 'y', 'theory', 'title'].includes(p.name)) options[p.name] = p.default ?? { kind: 'null' };
+        return m;
+      }
+      const suggestion = didYouMean(e.name, metrics.map((x) => x.name));
+      this.error(e, 'unknown-metric', `'${e.name}' is not a metric${suggestion ? `: did you mean '${suggestion}'?` : `; metrics: ${metrics.map((x) => x.name).join(', ')}`}`, suggestion ? { data: { fix: 'replace', replacement: suggestion } } : {});
+      return null;
+    }
+    if (e.kind === 'call') {
+      const m = this.lookupFunction(e.callee, new Set(['metric']));
+      if (!m) return null;
+      if (m.kind !== 'metric') {
+        this.error(e.callee, 'type', `${m.name}(…) is not a metric`);
+        return null;
+      }
+      const { named, rest } = this.bindArgs(e, m);
+      for (const a of rest) this.error(a.value, 'type', 'inside final(…) the metric takes only options; list the families after it: final(rank(tol = 1e-3), gd, sgd, x = lr)');
+      for (const p of m.params) {
+        if (['x', 'y', 'theory', 'title'].includes(p.name)) {
+          const a = named.get(p.name);
+          if (a) this.error(a, 'type', `give '${p.name}' to final(…), not to the metric`);
+          continue;
+        }
+        const a = named.get(p.name);
+        options[p.name] = (a ? this.resolvePlotOption(a.value, p, m) : null) ?? p.default ?? { kind: 'null' };
+      }
+      return m;
+    }
+    if (e.kind !== 'missing' && e.kind !== 'error') this.error(e, 'type', `final(…) takes a metric first, e.g. test_loss`);
+    return null;
+  }
+
+  private resolveSweptX(e: Expr | null, runs: Value[], call: CallExpr): Value | null {
+    // parameters swept by every plotted family
+    let common: string[] | null = null;
+    for (const r of runs) {
+      const ax = r.kind === 'ref' ? this.axesOf(r.name) : r.kind === 'select' ? new Map([...this.axesOf(r.name)].filter(([k]) => k !== r.param)) : new Map();
+      const keys = [...ax.keys()];
+      common = common === null ? keys : common.filter((k) => keys.includes(k));
+    }
+    for (const r of runs) {
+      if (r.kind === 'ref' && this.axesOf(r.name).size === 0 && this.categories.get(r.name) === 'run') {
+        const site = call.args.find((a) => a.value.kind === 'ident' && a.value.name === r.name)!;
+        this.report(site.value, 'warning', 'not-a-family', `'${r.name}' is not a family: final(…) draws a single point for it`);
+      }
+    }
+    if (e === null) {
+      if (common && common.length === 1) return { kind: 'word', value: common[0] };
+      if (common && common.length > 1) this.error(call.callee, 'missing-argument', `final(…) needs x: the families are swept over ${common.join(', ')}`);
+      else if (runs.length && common?.length === 0 && runs.some((r) => r.kind === 'ref' && this.axesOf(r.name).size > 0))
+        this.error(call.callee, 'missing-argument', 'final(…) needs x = PARAM, a parameter swept by every family');
+      return null;
+    }
+    if (e.kind !== 'ident') {
+      this.error(e, 'type', 'x names the swept parameter, e.g. x = lr');
+      return null;
+    }
+    this.words.push({ start: e.start, end: e.end });
+    if (common && !common.includes(e.name)) {
+      const suggestion = didYouMean(e.name, common);
+      const msg = common.length
+        ? `the plotted families are not all swept over '${e.name}'; they share: ${common.join(', ')}`
+        : `the plotted families share no swept parameter, so '${e.name}' cannot be the x axis`;
+      this.error(e, 'unknown-axis', msg + (suggestion ? `. Did you mean '${suggestion}'?` : ''), suggestion ? { data: { fix: 'replace', replacement: suggestion } } : {});
+      return null;
+    }
+    return { kind: 'word', value: e.name };
+  }
+
+  private checkMetricRun(metric: Builtin, run: Value, node: Expr, options: Record<string, Value>, plot: Builtin): void {
+    const call = this.callOf(run);
+    if (!call || call.builtin !== 'train') return;
+    const model = this.modelOfRun(call);
+    const data = this.callOf(call.args.data);
+    const span = node.kind === 'select' ? node.target : node;
+    if (model && metric.models && !metric.models.includes(model.builtin as never)) {
+      const what = metric.name === 'gain' || metric.name === 'effective_alpha' ? 'Gain_γ is defined for diagonal networks' : `${metric.name} is defined for ${metric.models.join(', ')}`;
+      this.error(span, 'incompatible-metric', `${what}; '${valueName(run)}' trains a ${model.builtin} model`);
+      return;
+    }
+    if (model && metric.name === 'singular_values' && model.builtin === 'deep_linear') {
+      const of = options.of;
+      if (of?.kind === 'word' && of.value !== 'product') this.error(span, 'incompatible-metric', `a deep_linear model has only the end-to-end matrix: use of = product (not ${of.value})`);
+    }
+    if (metric.name === 'alignment' && data && (data.builtin !== 'teacher' || data.args.activation?.kind !== 'word' || data.args.activation.value !== 'relu')) {
+      this.error(span, 'incompatible-metric', `alignment measures neurons against the directions of a ReLU teacher: '${valueName(run)}' is trained on ${data.builtin === 'teacher' ? 'a linear teacher' : `${data.builtin} data`}; use teacher(…, activation = relu)`);
+    }
+    if (metric.name === 'distance' && data?.builtin === 'completion' && data.args.observed?.kind !== 'null') {
+      this.error(span, 'incompatible-metric', `distance needs the true matrix; '${valueName(run)}' completes a given matrix whose missing entries are unknown (use test_loss for the error on them)`);
+    }
+    if (metric.name === 'test_loss' && data && (data.builtin === 'teacher' || data.builtin === 'sparse') && this.numbers(data.args.test).includes(0)) {
+      this.report(span, 'warning', 'empty-test-set', `'${valueName(run)}' has test = 0: there is no test set to measure`);
+    }
+    void plot;
+  }
+}
+
+// ---------------- helpers ----------------
+
+export function sameNumber(a: number, b: number): boolean {
+  return a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+export function fmt(x: number): string {
+  return String(Number(x.toPrecision(6)));
+}
+
+function valueName(v: Value): string {
+  return v.kind === 'ref' ? v.name : v.kind === 'select' ? `${v.name}[${v.param} = ${fmt(v.value)}]` : '?';
+}
+
+/** linspace / logspace (geometric, endpoints included); results rounded to 12 significant digits. */
+export function spaced(kind: string, start: number, stop: number, num: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < num; i++) {
+    const t = num === 1 ? 0 : i / (num - 1);
+    const x = kind === 'logspace' ? start * Math.pow(stop / start, t) : start + t * (stop - start);
+    out.push(Number(x.toPrecision(12)));
+  }
+  return out;
+}
+
+function rangeFromSyntax(e: CallExpr): number[] {
+  const nums = e.args.map((a) => (a.value.kind === 'number' ? a.value.value : NaN));
+  if (nums.length !== 3 || nums.some((x) => !Number.isFinite(x))) return [];
+  return spaced(e.callee.name, nums[0], nums[1], Math.max(0, Math.min(10_000, Math.floor(nums[2]))));
+}
+
+function describeExpr(e: Expr, c: Checker): string {
+  switch (e.kind) {
+    case 'number':
+      return `the number ${e.text}`;
+    case 'string':
+      return 'a string';
+    case 'bool':
+      return `${e.value}`;
+    case 'list':
+      return 'a list';
+    case 'hole':
+      return '?';
+    case 'ident': {
+      const cat = c.categories.get(e.name);
+      return cat && cat !== 'unknown' ? `'${e.name}' (a ${cat === 'value' ? 'value' : KIND_LABEL[cat as NodeKind]})` : `'${e.name}'`;
+    }
+    case 'call': {
+      const b = BUILTIN_BY_NAME.get(e.callee.name);
+      return b ? `${b.name}(…) (a ${KIND_LABEL[b.kind]})` : `${e.callee.name}(…)`;
+    }
+    case 'select':
+      return 'a family member';
+    default:
+      return 'this';
+  }
+}
+
+/** An example value for a parameter, taken from the built-in's own example. */
+export function placeholder(b: Builtin, p: ParamSpec): string {
+  const m = new RegExp(`\\b${p.name} = ([^,()\\[\\]]+|\\w+\\([^)]*\\))`).exec(b.example);
+  if (m) return m[1].trim();
+  if (p.type.t === 'number') return p.type.integer ? String(Math.max(1, p.type.min ?? 1)) : '1';
+  if (p.type.t === 'word') return p.type.words[0];
+  if (p.type.t === 'bool') return 'true';
+  if (p.type.t === 'string') return '""';
+  return p.name;
+}
+
+export { NODE_KINDS };

@@ -1,0 +1,343 @@
+// Cross-definition checks on one resolved call: local constraints between parameters, model/data
+// compatibility, and the domain warnings of the spec (rank deficiency, GD stability, cost).
+//
+// Families make grids (every combination of the lists exists), so a constraint a ≤ b holds for
+// every member iff max(a) ≤ min(b): comparing extremes is exact, not an approximation.
+import type { Arg, Span } from './ast';
+import type { Value } from '../program';
+import type { DataSpec, RunSpec } from '../spec';
+import type { CallSite, CallValue, Checker } from './checker';
+import { fmt } from './checker';
+
+export interface CostEstimate {
+  bytes: number;
+  flops: number;
+  seconds: number;
+}
+export interface DomainHooks {
+  /** λ_max(XᵀX) of a data set (rescaled inputs), when the numerics provide it */
+  lambdaMax?: (data: DataSpec) => number | null;
+  /** estimated memory and time of one run */
+  estimate?: (spec: RunSpec) => CostEstimate;
+  /** limits above which a run is refused */
+  limits?: { bytes: number; seconds: number };
+}
+
+const max = (xs: number[]) => (xs.length ? Math.max(...xs) : NaN);
+const min = (xs: number[]) => (xs.length ? Math.min(...xs) : NaN);
+
+/**
+ * λ_max(XᵀX) for X with iid N(0, 1/n) entries (n × p): the Marchenko–Pastur upper edge
+ * (1 + √(p/n))², accurate to O(n^{-2/3}) fluctuations (Tracy–Widom) — enough for a warning.
+ */
+export function marchenkoPasturEdge(n: number, p: number): number {
+  return (1 + Math.sqrt(p / n)) ** 2;
+}
+
+export function domainChecks(c: Checker, site: CallSite): void {
+  const a = site.value.args;
+  const span = (name: string): Span => site.args.get(name)?.value ?? site.node.callee;
+  switch (site.builtin.name) {
+    case 'teacher': {
+      const relu = a.activation?.kind === 'word' && a.activation.value === 'relu';
+      if (relu && max(c.numbers(a.k)) > 1) c.error(span('k'), 'incompatible', 'a ReLU teacher has one output: k must be 1');
+      if (!relu && site.args.has('neurons')) c.report(site.args.get('neurons')!, 'warning', 'ignored', 'neurons counts the units of a ReLU teacher; a linear teacher ignores it (add activation = relu)');
+      break;
+    }
+    case 'sparse': {
+      const s = c.numbers(a.s);
+      const d = c.numbers(a.d);
+      if (max(s) > min(d)) c.error(span('s'), 'range', `s = ${fmt(max(s))} non-zeros do not fit in d = ${fmt(min(d))} coordinates: s ≤ d`);
+      break;
+    }
+    case 'completion': {
+      const observed = a.observed && a.observed.kind !== 'null';
+      const sized = site.args.has('rows') || site.args.has('cols');
+      if (observed && sized) c.error(span('rows'), 'conflict', 'give either observed = [[…]] or rows and cols, not both');
+      else if (!observed && !(site.args.has('rows') && site.args.has('cols'))) {
+        const missing = ['rows', 'cols'].filter((n) => !site.args.has(n));
+        c.error(site.node.callee, 'missing-argument', `completion(…) needs observed = [[…]] (a matrix with ? for missing entries), or rows and cols of a random rank-r matrix`, {
+          data: { fix: 'insert', position: c.lines.position(site.node.close ?? site.node.end), text: (site.node.args.length ? ', ' : '') + missing.map((n) => `${n} = 10`).join(', '), title: `Add ${missing.join(', ')}` },
+        });
+      }
+      if (!observed && sized) {
+        const r = max(c.numbers(a.rank));
+        const m = Math.min(min(c.numbers(a.rows)), min(c.numbers(a.cols)));
+        if (r > m) c.error(span('rank'), 'range', `rank ${fmt(r)} exceeds min(rows, cols) = ${fmt(m)}`);
+      }
+      const mat = matrixOf(c, a.observed);
+      if (mat && !mat.some((r) => r.includes(null))) c.report(span('observed'), 'warning', 'nothing-missing', 'no entry is missing (?): there is nothing to complete');
+      break;
+    }
+    case 'deep_linear':
+      if (min(c.numbers(a.depth)) === 2) c.report(span('depth'), 'info', 'shallow', 'rank jumps need depth ≥ 3: depth 2 has no rank-1 minimum in the 2×2 completion problem (Wang & Jacot)');
+      break;
+    case 'train':
+      checkRun(c, site);
+      break;
+  }
+}
+
+function matrixOf(c: Checker, v: Value | undefined, seen = new Set<string>()): (number | null)[][] | null {
+  if (!v) return null;
+  if (v.kind === 'matrix') return v.rows;
+  if (v.kind === 'ref' && !seen.has(v.name)) {
+    seen.add(v.name);
+    return matrixOf(c, c.values.get(v.name), seen);
+  }
+  return null;
+}
+
+/** Number of training samples (completion: observed entries). */
+function samples(c: Checker, data: CallValue): number[] {
+  if (data.builtin === 'completion') {
+    const m = matrixOf(c, data.args.observed);
+    if (m) return [m.flat().filter((x) => x !== null).length];
+    const rows = c.numbers(data.args.rows);
+    const cols = c.numbers(data.args.cols);
+    const f = c.numbers(data.args.fraction);
+    if (!rows.length || !cols.length || !f.length) return [];
+    return [Math.max(1, Math.round(min(rows) * min(cols) * min(f)))];
+  }
+  return c.numbers(data.args.n);
+}
+
+/** (inputs, outputs) of a data set: teacher (p, k), sparse (d, 1), completion (rows, cols). */
+function shape(c: Checker, data: CallValue): [number[], number[]] | null {
+  switch (data.builtin) {
+    case 'teacher':
+      return [c.numbers(data.args.p), c.numbers(data.args.k)];
+    case 'sparse':
+      return [c.numbers(data.args.d), [1]];
+    case 'completion': {
+      const m = matrixOf(c, data.args.observed);
+      if (m) return [[m.length], [m[0]?.length ?? 0]];
+      return [c.numbers(data.args.rows), c.numbers(data.args.cols)];
+    }
+  }
+  return null;
+}
+
+function checkRun(c: Checker, site: CallSite): void {
+  const run = site.value;
+  const a = run.args;
+  const argNode = (name: string): Span => site.args.get(name)?.value ?? site.node.callee;
+  const model = c.modelOfRun(run);
+  const data = c.callOf(a.data);
+  const opt = c.callOf(a.optimizer);
+  if (!model || !data) return;
+  const modelSpan = argNode('model');
+  const dataSpan = argNode('data');
+  const optSpan = argNode('optimizer');
+  const m = model.builtin;
+  const d = data.builtin;
+  const k = d === 'teacher' ? c.numbers(data.args.k) : [1];
+
+  // ---- compatibility ----
+  if (d === 'completion' && m !== 'deep_linear') {
+    c.error(dataSpan, 'incompatible', `completion data is for deep_linear models; this run trains a ${m} model`);
+    return;
+  }
+  if (m === 'deep_linear' && d !== 'completion') {
+    c.error(modelSpan, 'incompatible', `deep_linear is trained on matrix completion data, completion(…); this run has ${d} data`);
+    return;
+  }
+  if ((m === 'diagonal' || m === 'relu2') && max(k) > 1) {
+    c.error(dataSpan, 'incompatible', `a ${m} network has one output, but the teacher has k = ${fmt(max(k))} outputs: use k = 1`);
+    return;
+  }
+  if (opt?.builtin === 'sgf' && m !== 'linear2') {
+    c.error(optSpan, 'incompatible', `sgf integrates the stochastic gradient flow of the two-layer linear network (Varre et al.); this run trains a ${m} model — use label_noise`);
+  }
+
+  // ---- offshoot: the continued run must have data of the same shape ----
+  const parent = c.callOf(a.model);
+  if (parent && parent.builtin === 'train') {
+    const pd = c.callOf(parent.args.data);
+    const s1 = pd ? shape(c, pd) : null;
+    const s2 = shape(c, data);
+    if (pd && s1 && s2 && (pd.builtin !== d || s1[0].join() !== s2[0].join() || s1[1].join() !== s2[1].join())) {
+      c.error(modelSpan, 'offshoot-shape', `an offshoot continues the parameters of its parent run, so its data must have the same shape; the parent has ${pd.builtin} data of shape ${s1[0].join('|')}×${s1[1].join('|')}, this run ${d} data of ${s2[0].join('|')}×${s2[1].join('|')}`);
+    }
+  }
+
+  // ---- rank deficiency: θ = [W1ᵀ | W2] is l × (p + k); det(θᵀθ) ≡ 0 when l < p + k ----
+  if (m === 'linear2') {
+    const sh = shape(c, data);
+    const widths = c.numbers(model.args.width);
+    if (sh && widths.length && sh[0].length && sh[1].length) {
+      const need = max(sh[0]) + max(sh[1]);
+      if (min(widths) < need) {
+        c.report(modelSpan, 'warning', 'rank-deficient', `det(θᵀθ) is 0 for all time because width = ${fmt(min(widths))} < p + k = ${fmt(need)} (θ = [W1ᵀ | W2] is width × (p + k)): the determinant plot carries no signal`);
+      }
+    }
+  }
+
+  if (!opt) return;
+  const n = samples(c, data);
+  // ---- mini-batches ----
+  const batch = c.numbers(opt.args.batch);
+  if ((opt.builtin === 'sgd' || opt.builtin === 'label_noise') && batch.length && n.length && max(batch) > min(n)) {
+    c.error(batchSpan(c, opt, optSpan), 'range', `batch = ${fmt(max(batch))} is larger than the ${d === 'completion' ? 'number of observed entries' : 'number of samples'} (${fmt(min(n))})`);
+  }
+
+  // ---- GD stability: on the quadratic loss ½‖Y − Xw‖², GD diverges iff η > 2/λ_max(XᵀX) ----
+  const fullBatch = opt.builtin === 'gd' || (opt.builtin === 'label_noise' && (batch.length === 0 || (n.length > 0 && min(batch) >= max(n))));
+  if (fullBatch && (d === 'teacher' || d === 'sparse')) {
+    const lam = lambdaMaxOf(c, data);
+    if (lam && Number.isFinite(lam.value) && lam.value > 0) {
+      const limit = 2 / lam.value;
+      const lrs = c.numbers(opt.args.lr);
+      const over = lrs.filter((x) => x > limit);
+      if (over.length) {
+        const which = lrs.length > 1 ? `${over.length} of ${lrs.length} members (lr = ${over.slice(0, 3).map(fmt).join(', ')}${over.length > 3 ? ', …' : ''})` : `lr = ${fmt(over[0])}`;
+        c.report(lrSpan(c, opt, optSpan), 'warning', 'unstable-lr', `${which} above GD's stability limit 2/λ_max(XᵀX) ≈ ${fmt(Number(limit.toPrecision(3)))} (λ_max ≈ ${fmt(Number(lam.value.toPrecision(3)))}, ${lam.source}): GD diverges at this stepsize`);
+      }
+    }
+  }
+
+  // ---- cost ----
+  checkCost(c, site, model, data, opt);
+}
+
+function lambdaMaxOf(c: Checker, data: CallValue): { value: number; source: string } | null {
+  const ns = c.numbers(data.args.n);
+  const ps = data.builtin === 'teacher' ? c.numbers(data.args.p) : c.numbers(data.args.d);
+  if (!ns.length || !ps.length) return null;
+  // the largest λ_max over the members: fewest samples, most dimensions
+  const n = min(ns);
+  const p = max(ps);
+  if (c.opts.lambdaMax) {
+    const spec = dataSpecOf(c, data, n, p);
+    const v = spec ? c.opts.lambdaMax(spec) : null;
+    if (v !== null && v !== undefined && Number.isFinite(v)) return { value: v, source: 'of this data set' };
+  }
+  return { value: marchenkoPasturEdge(n, p), source: 'Marchenko–Pastur edge (1 + √(p/n))²' };
+}
+
+function dataSpecOf(c: Checker, data: CallValue, n: number, p: number): DataSpec | null {
+  const first = (v: Value | undefined, dflt: number) => c.numbers(v)[0] ?? dflt;
+  if (data.builtin === 'teacher') {
+    const act = data.args.activation;
+    return {
+      kind: 'teacher', n, p, k: first(data.args.k, 1), noise: first(data.args.noise, 0), test: first(data.args.test, 1000),
+      activation: act?.kind === 'word' && act.value === 'relu' ? 'relu' : 'linear', neurons: first(data.args.neurons, 3), seed: first(data.args.seed, 0),
+    };
+  }
+  if (data.builtin === 'sparse') {
+    return { kind: 'sparse', n, d: p, s: first(data.args.s, 1), noise: first(data.args.noise, 0), test: first(data.args.test, 1000), seed: first(data.args.seed, 0) };
+  }
+  return null;
+}
+
+/** The span of a parameter inside an optimiser call written inline in this run, else the optimiser argument. */
+function paramSpanIn(c: Checker, opt: CallValue, param: string, fallback: Span): Span {
+  const s = c.calls.find((x) => x.value === opt);
+  const a: Arg | undefined = s?.args.get(param);
+  if (!a) return fallback;
+  // only when the optimiser is written inside this run (inside the fallback's span)
+  return a.start >= fallback.start && a.end <= fallback.end ? a : fallback;
+}
+const lrSpan = (c: Checker, opt: CallValue, fallback: Span) => paramSpanIn(c, opt, 'lr', fallback);
+const batchSpan = (c: Checker, opt: CallValue, fallback: Span) => paramSpanIn(c, opt, 'batch', fallback);
+
+function checkCost(c: Checker, site: CallSite, model: CallValue, data: CallValue, opt: CallValue): void {
+  const { estimate, limits } = c.opts;
+  if (!estimate || !limits) return;
+  const spec = largestSpec(c, site.value, model, data, opt);
+  if (!spec) return;
+  let est: CostEstimate;
+  try {
+    est = estimate(spec);
+  } catch {
+    return;
+  }
+  const members = memberCount(c, site.owner);
+  const bytes = est.bytes;
+  const seconds = est.seconds * members;
+  if (bytes > limits.bytes || seconds > limits.seconds) {
+    const parts = [`memory ≈ ${fmtBytes(bytes)} (limit ${fmtBytes(limits.bytes)})`, `time ≈ ${fmtSeconds(seconds)}${members > 1 ? ` for ${members} members` : ''} (limit ${fmtSeconds(limits.seconds)})`, `≈ ${est.flops.toExponential(1)} flops per run`];
+    c.error(site.node.callee, 'too-expensive', `this experiment is too large to run: ${parts.join(', ')}`);
+  }
+}
+
+function memberCount(c: Checker, owner: string | null): number {
+  if (!owner) return 1;
+  let count = 1;
+  for (const xs of c.axes.get(owner)?.values() ?? []) count *= Math.max(1, xs.length);
+  return count;
+}
+
+/** The most expensive member of a run family, as a RunSpec (largest of every numeric list). */
+function largestSpec(c: Checker, run: CallValue, model: CallValue, data: CallValue, opt: CallValue): RunSpec | null {
+  const big = (v: Value | undefined, dflt: number) => {
+    const xs = c.numbers(v);
+    return xs.length ? max(xs) : dflt;
+  };
+  const dn = big(data.args.n, NaN);
+  let dataSpec: DataSpec | null;
+  if (data.builtin === 'completion') {
+    const m = matrixOf(c, data.args.observed);
+    dataSpec = {
+      kind: 'completion', observed: m, rows: m ? m.length : big(data.args.rows, 1), cols: m ? (m[0]?.length ?? 1) : big(data.args.cols, 1),
+      rank: big(data.args.rank, 1), fraction: big(data.args.fraction, 0.5), seed: 0,
+    };
+  } else dataSpec = dataSpecOf(c, data, dn, big(data.builtin === 'teacher' ? data.args.p : data.args.d, NaN));
+  if (!dataSpec) return null;
+  if (dataSpec.kind === 'teacher') {
+    dataSpec.k = big(data.args.k, 1);
+    dataSpec.test = big(data.args.test, 1000);
+    dataSpec.neurons = big(data.args.neurons, 3);
+  }
+  if (dataSpec.kind === 'sparse') dataSpec.test = big(data.args.test, 1000);
+  const init = { kind: 'gaussian' as const, scale: 1 };
+  let modelSpec: RunSpec['model'];
+  switch (model.builtin) {
+    case 'linear2':
+    case 'relu2':
+      modelSpec = { kind: model.builtin, width: big(model.args.width, 1), init, seed: 0 };
+      break;
+    case 'deep_linear':
+      modelSpec = { kind: 'deep_linear', depth: big(model.args.depth, 2), width: big(model.args.width, 1), init, seed: 0 };
+      break;
+    default:
+      modelSpec = { kind: 'diagonal', alpha: big(model.args.alpha, 0.1), seed: 0 };
+  }
+  const lr = big(opt.args.lr, 0.01);
+  const wd = big(opt.args.weight_decay, 0);
+  let optSpec: RunSpec['optimizer'];
+  switch (opt.builtin) {
+    case 'sgd':
+      optSpec = { kind: 'sgd', lr, batch: big(opt.args.batch, 1), weight_decay: wd };
+      break;
+    case 'label_noise': {
+      const b = c.numbers(opt.args.batch);
+      optSpec = { kind: 'label_noise', lr, delta: big(opt.args.delta, 0), batch: b.length ? max(b) : null, weight_decay: wd };
+      break;
+    }
+    case 'sgf':
+      optSpec = { kind: 'sgf', dt: big(opt.args.dt, 0.01), lr, delta: big(opt.args.delta, 0), weight_decay: wd };
+      break;
+    default:
+      optSpec = { kind: 'gd', lr, weight_decay: wd };
+  }
+  const steps = big(run.args.steps, NaN);
+  if (!Number.isFinite(steps)) return null;
+  return { rootSeed: 0, seed: 0, data: dataSpec, model: modelSpec, optimizer: optSpec, steps, record: big(run.args.record, 1000), from: null };
+}
+
+export function fmtBytes(b: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let i = 0;
+  while (b >= 1024 && i < units.length - 1) {
+    b /= 1024;
+    i++;
+  }
+  return `${b.toPrecision(3)} ${units[i]}`;
+}
+export function fmtSeconds(s: number): string {
+  if (s < 120) return `${s.toPrecision(2)} s`;
+  if (s < 7200) return `${(s / 60).toPrecision(2)} min`;
+  if (s < 2 * 86400) return `${(s / 3600).toPrecision(2)} h`;
+  return `${(s / 86400).toPrecision(2)} days`;
+}

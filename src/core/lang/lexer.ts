@@ -1,0 +1,145 @@
+// The scanner. Never throws: every character of the input lands in exactly one token (or in
+// skipped whitespace), malformed input becomes an `error` token or a flagged token.
+
+export type TokenKind =
+  | 'name'
+  | 'number'
+  | 'string'
+  | '='
+  | '('
+  | ')'
+  | '['
+  | ']'
+  | ','
+  | '?'
+  | 'newline'
+  | 'comment'
+  | 'error'
+  | 'eof';
+
+export interface Token {
+  kind: TokenKind;
+  start: number;
+  end: number;
+  /** the source text of the token */
+  text: string;
+  /** numbers: the parsed value; strings: the unescaped content */
+  value?: number | string;
+  /** column (UTF-16 units from the line start) of the token's first character */
+  column: number;
+  /** a lexical problem: unterminated string, malformed number, unexpected character */
+  problem?: string;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isNamePart = (c: number) => isNameStart(c) || isDigit(c);
+
+export function lex(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  let lineStart = 0;
+  const n = text.length;
+  const push = (kind: TokenKind, start: number, end: number, extra?: Partial<Token>) => {
+    tokens.push({ kind, start, end, text: text.slice(start, end), column: start - lineStart, ...extra });
+  };
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 12 || c === 0xfeff) {
+      i++;
+      continue;
+    }
+    if (c === 10 || c === 13) {
+      const start = i;
+      i += c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1;
+      push('newline', start, i);
+      lineStart = i;
+      continue;
+    }
+    if (c === 35 /* # */) {
+      const start = i;
+      while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+      push('comment', start, i);
+      continue;
+    }
+    if (isDigit(c) || ((c === 46 || c === 45) && isNumberStart(text, i))) {
+      const start = i;
+      if (c === 45) i++;
+      while (i < n && isDigit(text.charCodeAt(i))) i++;
+      if (text.charCodeAt(i) === 46) {
+        i++;
+        while (i < n && isDigit(text.charCodeAt(i))) i++;
+      }
+      let problem: string | undefined;
+      const e = text.charCodeAt(i);
+      if (e === 101 || e === 69) {
+        let j = i + 1;
+        if (text.charCodeAt(j) === 43 || text.charCodeAt(j) === 45) j++;
+        if (isDigit(text.charCodeAt(j))) {
+          while (j < n && isDigit(text.charCodeAt(j))) j++;
+          i = j;
+        } else {
+          i = j;
+          problem = 'malformed number: the exponent has no digits';
+        }
+      }
+      const value = Number(text.slice(start, i));
+      push('number', start, i, { value: Number.isFinite(value) ? value : NaN, problem });
+      if (!problem && !Number.isFinite(value)) tokens[tokens.length - 1].problem = 'number out of range';
+      continue;
+    }
+    if (isNameStart(c)) {
+      const start = i;
+      while (i < n && isNamePart(text.charCodeAt(i))) i++;
+      push('name', start, i);
+      continue;
+    }
+    if (c === 34 || c === 39) {
+      const start = i;
+      const quote = c;
+      i++;
+      let value = '';
+      let closed = false;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 10 || d === 13) break;
+        if (d === quote) {
+          i++;
+          closed = true;
+          break;
+        }
+        if (d === 92 /* \ */ && i + 1 < n && text.charCodeAt(i + 1) !== 10 && text.charCodeAt(i + 1) !== 13) {
+          const e = text[i + 1];
+          value += e === 'n' ? '\n' : e === 't' ? '\t' : e;
+          i += 2;
+          continue;
+        }
+        value += text[i];
+        i++;
+      }
+      push('string', start, i, { value, problem: closed ? undefined : 'unterminated string' });
+      continue;
+    }
+    const single: Record<number, TokenKind> = { 61: '=', 40: '(', 41: ')', 91: '[', 93: ']', 44: ',', 63: '?' };
+    const kind = single[c];
+    if (kind) {
+      push(kind, i, i + 1);
+      i++;
+      continue;
+    }
+    // Anything else: one code point (both halves of a surrogate pair) as an error token.
+    const start = i;
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
+    push('error', start, i, { problem: `unexpected character '${text.slice(start, i)}'` });
+  }
+  push('eof', n, n);
+  return tokens;
+}
+
+function isNumberStart(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c === 46) return isDigit(text.charCodeAt(i + 1));
+  // '-' followed by a digit or by '.digit'
+  const d = text.charCodeAt(i + 1);
+  return isDigit(d) || (d === 46 && isDigit(text.charCodeAt(i + 2)));
+}

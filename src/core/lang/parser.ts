@@ -1,0 +1,314 @@
+// Hand-written recursive-descent parser with error recovery (in the style of rust-analyzer and
+// vscode-css-languageservice: report, then either insert a `missing` node or skip one token, so
+// every loop makes progress). It never throws.
+//
+// Layout rule: newlines end statements except inside brackets. To keep one unclosed bracket from
+// swallowing the rest of the file, a line that starts in column 0 with `name =` or `plot` always
+// starts a new statement, even inside an unclosed bracket (continuation lines are indented).
+import { lex, type Token } from './lexer';
+import type {
+  Arg, CallExpr, Comment, Expr, FileNode, Ident, ListExpr, SelectExpr, Statement, SyntaxError,
+} from './ast';
+
+export function parse(text: string): FileNode {
+  return new Parser(text).parseFile();
+}
+
+const describe = (t: Token): string =>
+  t.kind === 'eof' ? 'end of file' : t.kind === 'newline' ? 'end of line' : `'${t.text}'`;
+
+class Parser {
+  private toks: Token[] = [];
+  private comments: Comment[] = [];
+  private errors: SyntaxError[] = [];
+  private pos = 0;
+  private stack: ('(' | '[')[] = [];
+
+  constructor(private readonly text: string) {
+    for (const t of lex(text)) {
+      if (t.kind === 'comment') this.comments.push({ start: t.start, end: t.end, text: t.text });
+      else this.toks.push(t);
+      if (t.problem) this.error(t.start, t.end, t.problem, t.kind === 'string' ? 'unterminated-string' : 'lexical');
+    }
+  }
+
+  private error(start: number, end: number, message: string, code = 'syntax'): void {
+    this.errors.push({ start, end, message, code });
+  }
+
+  /** Does token i start a new statement in column 0 (`name =` or `plot`)? */
+  private startsStatement(i: number): boolean {
+    const t = this.toks[i];
+    if (!t || t.kind !== 'name' || t.column !== 0) return false;
+    const nx = this.toks[i + 1];
+    return t.text === 'plot' ? nx?.kind !== '=' : nx?.kind === '=';
+  }
+
+  /** The current token; inside brackets newlines are skipped unless a new statement starts. */
+  private cur(): Token {
+    for (;;) {
+      const t = this.toks[this.pos];
+      if (t.kind === 'newline' && this.stack.length > 0) {
+        let j = this.pos;
+        while (this.toks[j].kind === 'newline') j++;
+        if (this.startsStatement(j) || this.toks[j].kind === 'eof') return t;
+        this.pos = j;
+        continue;
+      }
+      return t;
+    }
+  }
+  /** The token after the current one (same newline rule). */
+  private peekNext(): Token {
+    const save = this.pos;
+    this.cur();
+    this.pos++;
+    const t = this.cur();
+    this.pos = save;
+    return t;
+  }
+  private advance(): Token {
+    const t = this.cur();
+    if (t.kind !== 'eof') this.pos++;
+    return t;
+  }
+  private prevEnd(): number {
+    for (let i = this.pos - 1; i >= 0; i--) if (this.toks[i].kind !== 'newline') return this.toks[i].end;
+    return 0;
+  }
+  private isTerminator(t: Token): boolean {
+    return t.kind === 'eof' || t.kind === 'newline';
+  }
+
+  parseFile(): FileNode {
+    const statements: Statement[] = [];
+    for (;;) {
+      const t = this.cur();
+      if (t.kind === 'eof') break;
+      if (t.kind === 'newline') {
+        this.pos++;
+        continue;
+      }
+      const before = this.pos;
+      const s = this.parseStatement();
+      if (s) statements.push(s);
+      const after = this.cur();
+      if (!this.isTerminator(after)) {
+        this.error(after.start, after.end, `unexpected ${describe(after)}: a statement ends at the end of its line`);
+        // skip the rest of the line, brackets included
+        while (!this.isTerminator(this.toks[this.pos])) this.pos++;
+      }
+      if (this.pos === before) this.pos++; // cannot happen, but guarantees progress
+    }
+    return {
+      kind: 'file', start: 0, end: this.text.length, statements, comments: this.comments, errors: this.errors,
+    };
+  }
+
+  private parseStatement(): Statement | null {
+    const t = this.cur();
+    const nx = this.peekNext();
+    if (t.kind === 'name' && t.text === 'plot' && nx.kind !== '=') {
+      this.pos++;
+      const value = this.parseExpr('expected what to plot, e.g. `plot loss(run)`');
+      return { kind: 'plot', start: t.start, end: Math.max(t.end, value.end), keyword: { start: t.start, end: t.end }, value };
+    }
+    if (t.kind === 'name' && nx.kind === '=') {
+      this.pos++;
+      const name: Ident = { kind: 'ident', name: t.text, start: t.start, end: t.end };
+      const eq = this.advance();
+      const value = this.parseExpr(`expected an expression after '${t.text} ='`);
+      return { kind: 'def', start: t.start, end: Math.max(eq.end, value.end), name, eq: eq.start, value };
+    }
+    if (!this.canStartExpr(t)) {
+      this.error(t.start, t.end, `unexpected ${describe(t)}: a statement is \`name = expression\` or \`plot expression\``);
+      this.pos++;
+      return null;
+    }
+    const value = this.parseExpr('expected an expression');
+    this.error(value.start, value.end, 'an expression on its own does nothing: write `name = …` or `plot …`', 'bare-expression');
+    return { kind: 'expr', start: value.start, end: value.end, value };
+  }
+
+  private canStartExpr(t: Token): boolean {
+    return t.kind === 'name' || t.kind === 'number' || t.kind === 'string' || t.kind === '[' || t.kind === '?' || t.kind === 'error';
+  }
+
+  private parseExpr(missingMessage: string): Expr {
+    const t = this.cur();
+    switch (t.kind) {
+      case 'number':
+        this.pos++;
+        return { kind: 'number', value: t.value as number, text: t.text, start: t.start, end: t.end };
+      case 'string':
+        this.pos++;
+        return { kind: 'string', value: t.value as string, start: t.start, end: t.end };
+      case '?':
+        this.pos++;
+        return { kind: 'hole', start: t.start, end: t.end };
+      case 'error':
+        this.pos++;
+        return { kind: 'error', text: t.text, start: t.start, end: t.end };
+      case '[':
+        return this.parseList();
+      case 'name': {
+        this.pos++;
+        const id: Ident = { kind: 'ident', name: t.text, start: t.start, end: t.end };
+        const nx = this.cur();
+        if (nx.kind === '(') return this.parseCall(id);
+        if (nx.kind === '[') return this.parseSelect(id);
+        if (t.text === 'true' || t.text === 'false') return { kind: 'bool', value: t.text === 'true', start: t.start, end: t.end };
+        return id;
+      }
+      default: {
+        const at = t.kind === 'newline' || t.kind === 'eof' ? this.prevEnd() : t.start;
+        this.error(at, t.kind === 'newline' || t.kind === 'eof' ? at : t.end, missingMessage, 'missing-expression');
+        return { kind: 'missing', start: at, end: at };
+      }
+    }
+  }
+
+  /** Does an enclosing bracket (not the innermost) close with this token? */
+  private closesOuter(t: Token): boolean {
+    const want = t.kind === ')' ? '(' : t.kind === ']' ? '[' : null;
+    if (!want) return false;
+    for (let i = this.stack.length - 2; i >= 0; i--) if (this.stack[i] === want) return true;
+    return false;
+  }
+
+  private parseCall(callee: Ident): CallExpr {
+    const open = this.advance().start;
+    this.stack.push('(');
+    const args: Arg[] = [];
+    const commas: number[] = [];
+    let close: number | null = null;
+    for (;;) {
+      const t = this.cur();
+      if (t.kind === ')') {
+        close = t.start;
+        this.pos++;
+        break;
+      }
+      if (this.isTerminator(t) || (t.kind === ']' && this.closesOuter(t))) {
+        this.error(open, open + 1, `'(' of ${callee.name}(…) is never closed: expected ')'`, 'unclosed');
+        break;
+      }
+      if (t.kind === ',') {
+        this.error(t.start, t.end, 'expected an argument before \',\'', 'missing-expression');
+        commas.push(t.start);
+        this.pos++;
+        continue;
+      }
+      if (!this.canStartExpr(t) && !(t.kind === 'name')) {
+        this.error(t.start, t.end, `unexpected ${describe(t)} in the arguments of ${callee.name}(…)`);
+        this.pos++;
+        continue;
+      }
+      args.push(this.parseArg());
+      const u = this.cur();
+      if (u.kind === ',') {
+        commas.push(u.start);
+        this.pos++;
+      } else if (u.kind !== ')' && !this.isTerminator(u) && !(u.kind === ']' && this.closesOuter(u))) {
+        if (this.canStartExpr(u)) this.error(u.start, u.end, "expected ',' between arguments");
+        else {
+          this.error(u.start, u.end, `unexpected ${describe(u)} in the arguments of ${callee.name}(…)`);
+          this.pos++;
+        }
+      }
+    }
+    this.stack.pop();
+    const end = close !== null ? close + 1 : Math.max(open + 1, args.length ? args[args.length - 1].end : 0, commas.length ? commas[commas.length - 1] + 1 : 0);
+    return { kind: 'call', callee, open, args, commas, close, start: callee.start, end };
+  }
+
+  private parseArg(): Arg {
+    const t = this.cur();
+    if (t.kind === 'name' && this.peekNext().kind === '=') {
+      this.pos++;
+      const name: Ident = { kind: 'ident', name: t.text, start: t.start, end: t.end };
+      const eq = this.advance();
+      const value = this.parseExpr(`expected a value after '${t.text} ='`);
+      return { name, eq: eq.start, value, start: t.start, end: Math.max(eq.end, value.end) };
+    }
+    const value = this.parseExpr('expected an argument');
+    return { name: null, eq: null, value, start: value.start, end: value.end };
+  }
+
+  private parseSelect(target: Ident): SelectExpr {
+    const open = this.advance().start;
+    this.stack.push('[');
+    let param: Ident | null = null;
+    let value: Expr | null = null;
+    let close: number | null = null;
+    const t = this.cur();
+    if (t.kind === 'name') {
+      this.pos++;
+      param = { kind: 'ident', name: t.text, start: t.start, end: t.end };
+      if (this.cur().kind === '=') {
+        this.pos++;
+        value = this.parseExpr(`expected a value after '${t.text} ='`);
+      } else this.error(t.end, t.end, `expected '=' after '${t.text}': a selection is ${target.name}[param = value]`);
+    } else {
+      this.error(t.start, this.isTerminator(t) ? t.start : t.end, `expected a parameter name: a selection is ${target.name}[param = value]`);
+    }
+    const u = this.cur();
+    if (u.kind === ']') {
+      close = u.start;
+      this.pos++;
+    } else {
+      this.error(open, open + 1, `'[' of ${target.name}[…] is never closed: expected ']'`, 'unclosed');
+      // skip junk up to the closing bracket on the same logical line
+      while (!this.isTerminator(this.cur()) && this.cur().kind !== ']' && this.cur().kind !== ')' && this.cur().kind !== ',') this.pos++;
+      if (this.cur().kind === ']') {
+        close = this.cur().start;
+        this.pos++;
+      }
+    }
+    this.stack.pop();
+    const end = close !== null ? close + 1 : Math.max(open + 1, value?.end ?? 0, param?.end ?? 0);
+    return { kind: 'select', target, open, param, value, close, start: target.start, end };
+  }
+
+  private parseList(): ListExpr {
+    const open = this.advance().start;
+    this.stack.push('[');
+    const items: Expr[] = [];
+    let close: number | null = null;
+    for (;;) {
+      const t = this.cur();
+      if (t.kind === ']') {
+        close = t.start;
+        this.pos++;
+        break;
+      }
+      if (this.isTerminator(t) || (t.kind === ')' && this.closesOuter(t))) {
+        this.error(open, open + 1, "'[' is never closed: expected ']'", 'unclosed');
+        break;
+      }
+      if (t.kind === ',') {
+        this.error(t.start, t.end, "expected a value before ','", 'missing-expression');
+        this.pos++;
+        continue;
+      }
+      if (!this.canStartExpr(t)) {
+        this.error(t.start, t.end, `unexpected ${describe(t)} in a list`);
+        this.pos++;
+        continue;
+      }
+      items.push(this.parseExpr('expected a value'));
+      const u = this.cur();
+      if (u.kind === ',') this.pos++;
+      else if (u.kind !== ']' && !this.isTerminator(u) && !(u.kind === ')' && this.closesOuter(u))) {
+        if (this.canStartExpr(u)) this.error(u.start, u.end, "expected ',' between list items");
+        else {
+          this.error(u.start, u.end, `unexpected ${describe(u)} in a list`);
+          this.pos++;
+        }
+      }
+    }
+    this.stack.pop();
+    const end = close !== null ? close + 1 : Math.max(open + 1, items.length ? items[items.length - 1].end : 0);
+    return { kind: 'list', items, close, start: open, end };
+  }
+}

@@ -1,0 +1,52 @@
+// Offsets ⇄ LSP positions. LSP counts lines split at \n, \r\n and \r, and characters in UTF-16
+// code units, which is exactly what a JavaScript string index is.
+import type { Position, Range } from '../program';
+
+export class LineIndex {
+  /** offset of the first character of each line */
+  readonly lineStarts: number[];
+  constructor(readonly text: string) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13 /* \r */) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      } else if (c === 10 /* \n */) starts.push(i + 1);
+    }
+    this.lineStarts = starts;
+  }
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+  position(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: o - this.lineStarts[lo] };
+  }
+  offset(pos: Position): number {
+    if (pos.line < 0) return 0;
+    if (pos.line >= this.lineStarts.length) return this.text.length;
+    const start = this.lineStarts[pos.line];
+    const end = this.lineEnd(pos.line);
+    return Math.min(start + Math.max(0, pos.character), end);
+  }
+  /** offset of the end of a line, before its line break */
+  lineEnd(line: number): number {
+    if (line + 1 < this.lineStarts.length) {
+      let e = this.lineStarts[line + 1] - 1;
+      if (e > this.lineStarts[line] && this.text.charCodeAt(e) === 10 && this.text.charCodeAt(e - 1) === 13) e--;
+      return e;
+    }
+    return this.text.length;
+  }
+  range(start: number, end: number): Range {
+    return { start: this.position(start), end: this.position(end) };
+  }
+}
