@@ -70,7 +70,7 @@ export interface LoweredProgram {
 }
 
 export interface LowerOptions {
-  /** canonical string of a RunSpec; the stepping core's `specKey` when available */
+  /** canonical string of a RunSpec without its steps/record (the stepping core's `specKey`) */
   specKey?: (spec: RunSpec) => string;
 }
 
@@ -148,7 +148,7 @@ function rangeContains(outer: Range, inner: Range): boolean {
 }
 
 export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): LoweredProgram {
-  const specKey = opts.specKey ?? ((s: RunSpec) => canonicalJson(s));
+  const specKey = opts.specKey ?? ((s: RunSpec) => canonicalJson({ ...s, steps: null, record: null }));
   const byName = new Map(program.definitions.map((d) => [d.name, d]));
   const diagnostics: Diagnostic[] = [];
   const errors = program.diagnostics.filter((d) => d.severity === 'error');
@@ -328,8 +328,11 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
       from: from ? from.spec : null,
     };
     if (spec.steps < 0) throw new LowerError('steps must be ≥ 0');
-    const key = hashOf({ v: ENGINE_VALUE_VERSION, spec: specKey(spec) });
-    const prefixKey = hashOf({ v: ENGINE_VALUE_VERSION, prefix: specKey({ ...spec, steps: 0 }) });
+    // specKey covers everything but the horizon; steps and record are added here (the prefix
+    // key leaves steps out: runs sharing it are prefixes of one another)
+    const sk = specKey(spec);
+    const key = hashOf({ v: ENGINE_VALUE_VERSION, spec: sk, steps: spec.steps, record: spec.record });
+    const prefixKey = hashOf({ v: ENGINE_VALUE_VERSION, spec: sk, record: spec.record });
     const id = memberId(d.name, member ?? {});
     const params: LoweredRun['params'] = {};
     for (const [k, x] of Object.entries(spec.optimizer)) if (k !== 'kind') params[k] = x as number | null;

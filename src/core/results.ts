@@ -37,6 +37,8 @@ export interface RunResult extends Trajectory {
   diverged_at?: number | null;
   /** while streaming */
   progress?: { step: number; steps: number } | null;
+  /** remarks of the stepping core about this run (e.g. why a metric is omitted) */
+  notes?: string[];
 }
 
 export type PlotKind = 'series' | 'final' | 'gain';

@@ -80,11 +80,11 @@ export async function fakeRunner(req: JobRequest, signal: AbortSignal, onProgres
   };
   if (!req.resume) put();
   while (t < spec.steps) {
-    if (signal.aborted) return { status: 'cancelled', message: 'cancelled', divergedAt: null, trajectory: traj, theory: {}, checkpoint: null, stepsDone: t, ms: 0 };
+    if (signal.aborted) return { status: 'cancelled', message: 'cancelled', divergedAt: null, lastFiniteStep: null, notes: [], trajectory: traj, theory: {}, checkpoint: null, stepsDone: t, ms: 0 };
     w *= 1 - lr;
     t++;
     if (!Number.isFinite(w) || Math.abs(w) > 1e6) {
-      return { status: 'diverged', message: `diverged at step ${t}`, divergedAt: t - 1, trajectory: traj, theory: {}, checkpoint: null, stepsDone: t, ms: 0 };
+      return { status: 'diverged', message: `diverged at step ${t}`, divergedAt: t, lastFiniteStep: t - 1, notes: [], trajectory: traj, theory: {}, checkpoint: null, stepsDone: t, ms: 0 };
     }
     put();
     if (t % 50 === 0) {
@@ -93,5 +93,5 @@ export async function fakeRunner(req: JobRequest, signal: AbortSignal, onProgres
     }
   }
   const checkpoint = new TextEncoder().encode(JSON.stringify({ t, w }));
-  return { status: 'done', message: null, divergedAt: null, trajectory: traj, theory: { rate: lr }, checkpoint, stepsDone: t, ms: 0 };
+  return { status: 'done', message: null, divergedAt: null, lastFiniteStep: null, notes: [], trajectory: traj, theory: { rate: lr }, checkpoint, stepsDone: t, ms: 0 };
 }

@@ -24,6 +24,9 @@ import { hashOf } from './hash';
 import { MemoryCache } from './memoryCache';
 import { DiskCache } from './diskCache';
 import { WorkerPool, type Job, type JobProgress, type JobResult, type PoolOptions } from './pool';
+import { runJob } from './runJob';
+import { specKey as coreSpecKey } from '../numeric/run';
+import { estimateCost, LIMITS } from '../numeric/estimate';
 import { joinTrajectories, makeRunValue, runValueBytes, sliceTrajectory, type RunValue } from './runValue';
 
 export interface EngineOptions {
@@ -159,16 +162,16 @@ export class Engine {
   private seq = 0;
   private readonly progressIntervalMs: number;
   private readonly emitIntervalMs: number;
-  private readonly specKey?: (spec: RunSpec) => string;
+  private readonly specKey: (spec: RunSpec) => string;
   private disposed = false;
 
   constructor(opts: EngineOptions = {}) {
-    this.pool = new WorkerPool({ size: opts.workers, workerScript: opts.workerScript, inline: opts.inline, killAfterMs: opts.killAfterMs });
+    this.pool = new WorkerPool({ size: opts.workers, workerScript: opts.workerScript, inline: opts.inline ?? runJob, killAfterMs: opts.killAfterMs });
     this.memory = new MemoryCache<RunValue>((opts.memoryMB ?? 256) * 2 ** 20, runValueBytes);
     this.disk = opts.cacheDir && !opts.noCache ? new DiskCache(opts.cacheDir, (opts.diskMB ?? 256) * 2 ** 20) : null;
     this.progressIntervalMs = opts.progressIntervalMs ?? 100;
     this.emitIntervalMs = opts.emitIntervalMs ?? 100;
-    this.specKey = opts.specKey;
+    this.specKey = opts.specKey ?? coreSpecKey;
   }
 
   on<K extends keyof Events>(event: K, fn: Listener<Events[K]>): () => void {
@@ -432,6 +435,17 @@ export class Engine {
           return this.settle(doc, slot, v, 'done', null);
         }
       }
+      // 4. refuse what would not fit (the checker normally says so first)
+      const cost = estimateCost(run.spec);
+      if (cost.bytes > LIMITS.bytes || cost.seconds > LIMITS.seconds) {
+        const msg = `refused: estimated ${fmtBytes(cost.bytes)} and ${Math.round(cost.seconds)} s exceed the limits (${fmtBytes(LIMITS.bytes)}, ${LIMITS.seconds} s)`;
+        const v = makeRunValue({
+          key: run.key, prefixKey: run.prefixKey, steps: run.spec.steps, record: run.spec.record, status: 'error', message: msg,
+          divergedAt: null, lastFiniteStep: null, notes: [], trajectory: emptyTrajectory(), theory: {}, stepsDone: 0, checkpoint: null,
+        });
+        this.logEvent({ uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key: run.key, event: 'failed', message: msg });
+        return this.settle(doc, slot, v, 'done', null);
+      }
       const shorter = cands
         .filter((c) => c.steps < run.spec.steps && c.status === 'done' && c.checkpoint && c.record === run.spec.record)
         .sort((a, b) => b.steps - a.steps)[0];
@@ -483,7 +497,7 @@ export class Engine {
       const trajectory = prefix ? joinTrajectories(prefix.trajectory, r.trajectory, run.spec.steps, run.spec.record) : r.trajectory;
       const v = makeRunValue({
         key: run.key, prefixKey: run.prefixKey, steps: run.spec.steps, record: run.spec.record,
-        status: r.status, message: r.message, divergedAt: r.divergedAt, trajectory, theory: r.theory,
+        status: r.status, message: r.message, divergedAt: r.divergedAt, lastFiniteStep: r.lastFiniteStep, notes: r.notes, trajectory, theory: r.theory,
         stepsDone: r.stepsDone, checkpoint: r.checkpoint,
       });
       if (v.status !== 'error') this.remember(v, true);
@@ -577,7 +591,8 @@ export class Engine {
         const v = s.value;
         runs[r.id] = {
           status: v.status, message: v.message, ...base, ...v.trajectory, theory: v.theory,
-          ...(v.status === 'diverged' ? { diverged_at: v.divergedAt } : {}),
+          ...(v.status === 'diverged' ? { diverged_at: v.lastFiniteStep } : {}),
+          ...(v.notes.length ? { notes: v.notes } : {}),
         };
       } else {
         const t = s.partial?.trajectory ?? emptyTrajectory();
@@ -652,6 +667,10 @@ export class Engine {
     doc.diagKey = key;
     for (const l of this.listeners.diagnostics) l({ uri: doc.uri, diagnostics: diags });
   }
+}
+
+function fmtBytes(b: number): string {
+  return b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GB` : `${Math.ceil(b / 2 ** 20)} MB`;
 }
 
 function sumProgress(slots: (Slot | undefined)[]): { step: number; steps: number } | null {

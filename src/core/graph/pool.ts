@@ -32,6 +32,8 @@ export interface JobResult {
   status: FinalStatus;
   message: string | null;
   divergedAt: number | null;
+  lastFiniteStep: number | null;
+  notes: string[];
   trajectory: Trajectory;
   theory: Record<string, number>;
   checkpoint: Uint8Array | null;
@@ -111,7 +113,7 @@ export function defaultWorkerScript(): string {
 }
 
 const cancelledResult = (worker: number): JobResult => ({
-  status: 'cancelled', message: 'cancelled', divergedAt: null,
+  status: 'cancelled', message: 'cancelled', divergedAt: null, lastFiniteStep: null, notes: [],
   trajectory: { step: [], time: [], metrics: {} }, theory: {}, checkpoint: null, stepsDone: 0, worker, ms: 0,
 });
 

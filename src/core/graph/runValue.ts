@@ -20,7 +20,12 @@ export interface RunValue {
   record: number;
   status: FinalStatus;
   message: string | null;
+  /** first step whose loss is not finite */
   divergedAt: number | null;
+  /** last step with a finite loss, when diverged */
+  lastFiniteStep: number | null;
+  /** remarks of the stepping core (e.g. why a metric is omitted) */
+  notes: string[];
   trajectory: Trajectory;
   theory: Record<string, number>;
   stepsDone: number;

@@ -1,0 +1,37 @@
+// One training job, as run inside a worker thread (worker.ts) or in this thread (pool size 0):
+// deserialise the checkpoints, call the stepping core, serialise the final state.
+import { runTraining, serializeCheckpoint, deserializeCheckpoint } from '../numeric/run';
+import type { JobProgress, JobRequest, JobResult } from './pool';
+
+export async function runJob(
+  req: JobRequest,
+  signal: AbortSignal,
+  onProgress: (p: JobProgress) => void,
+): Promise<Omit<JobResult, 'worker'>> {
+  const t0 = performance.now();
+  const resume = req.resume ? deserializeCheckpoint(req.resume) : null;
+  const initFrom = req.initFrom ? deserializeCheckpoint(req.initFrom) : null;
+  if (req.initFrom && !initFrom) {
+    return { status: 'error', message: 'the parent run state could not be read', divergedAt: null, lastFiniteStep: null, notes: [], trajectory: { step: [], time: [], metrics: {} }, theory: {}, checkpoint: null, stepsDone: 0, ms: 0 };
+  }
+  const out = await runTraining(req.spec, {
+    signal,
+    onProgress: (p) => onProgress({ step: p.step, steps: p.steps, trajectory: p.trajectory }),
+    progressIntervalMs: req.progressIntervalMs,
+    resume,
+    initFrom,
+  });
+  return {
+    status: out.status,
+    message: out.message,
+    divergedAt: out.divergedAt,
+    lastFiniteStep: out.lastFiniteStep,
+    notes: out.notes,
+    trajectory: out.trajectory,
+    theory: out.theory,
+    // a private copy: the worker transfers its buffer to the main thread
+    checkpoint: out.checkpoint ? new Uint8Array(serializeCheckpoint(out.checkpoint)) : null,
+    stepsDone: out.stepsDone,
+    ms: performance.now() - t0,
+  };
+}

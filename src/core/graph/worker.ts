@@ -1,0 +1,25 @@
+// Worker-thread entry (bundled to dist/worker.js): runs training jobs sent by pool.ts and
+// streams their progress back. One job at a time per worker; a 'cancel' aborts its signal and
+// the stepping core returns within a few milliseconds with status 'cancelled'.
+import { parentPort } from 'node:worker_threads';
+import type { FromWorker, ToWorker } from './pool';
+import { runJob } from './runJob';
+
+const port = parentPort;
+if (!port) throw new Error('worker.js must run in a worker thread');
+const aborts = new Map<number, AbortController>();
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'cancel') {
+    aborts.get(m.job)?.abort();
+    return;
+  }
+  if (m.type !== 'run') return;
+  const ac = new AbortController();
+  aborts.set(m.job, ac);
+  const post = (x: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(x, transfer);
+  runJob(m, ac.signal, (p) => post({ type: 'progress', job: m.job, ...p }))
+    .then((r) => post({ type: 'done', job: m.job, ...r }, r.checkpoint ? [r.checkpoint.buffer as ArrayBuffer] : []))
+    .catch((e) => post({ type: 'error', job: m.job, message: e instanceof Error ? e.message : String(e) }))
+    .finally(() => aborts.delete(m.job));
+});

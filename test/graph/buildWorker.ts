@@ -1,0 +1,32 @@
+// vitest runs TypeScript sources, but a worker thread needs a plain JS file: bundle
+// src/core/graph/worker.ts with esbuild (as scripts/build.mjs does for dist/worker.js) into a
+// temporary file once per test file. ~100 ms.
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export async function buildWorker(): Promise<{ file: string; cleanup: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'sgdexp-worker-'));
+  const file = join(dir, 'worker.js');
+  await build({
+    entryPoints: [join(__dirname, '../../src/core/graph/worker.ts')],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
+  return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** OS threads of this process (Linux), or null where /proc is not available. */
+export function threadCount(): number | null {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('node:fs').readdirSync('/proc/self/task').length;
+  } catch {
+    return null;
+  }
+}

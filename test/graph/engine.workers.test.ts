@@ -1,0 +1,152 @@
+// The engine with the real stepping core (src/core/numeric/run.ts) in worker threads.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '../../src/core/graph/engine';
+import { hashRunValue } from '../../src/core/graph/hash';
+import type { RunResult } from '../../src/core/results';
+import { buildWorker, threadCount } from './buildWorker';
+import { call, list, num, program, ref, twoRuns } from './helpers';
+
+let worker: Awaited<ReturnType<typeof buildWorker>>;
+beforeAll(async () => {
+  worker = await buildWorker();
+});
+afterAll(() => worker?.cleanup());
+
+const URI = 'file:///w.sgdexp';
+const vh = (r: RunResult) => hashRunValue({ ...r, theory: r.theory });
+
+describe('engine with the real stepping core in worker threads', () => {
+  it('steps N → 2N steps only N more and is bit-identical to a fresh 2N run', async () => {
+    const e = new Engine({ workers: 2, workerScript: worker.file });
+    try {
+      const N = 3000;
+      await e.run(URI, twoRuns({ stepsA: N }));
+      e.clearLog();
+      const doubled = await e.run(URI, twoRuns({ stepsA: 2 * N }));
+      const ev = e.log.filter((x) => x.kind === 'run');
+      expect(ev.map((x) => `${x.node}:${x.event}`).sort()).toEqual(['gd:executed', 'ln:reused']);
+      expect(ev.find((x) => x.node === 'gd')).toMatchObject({ fromStep: N, steps: N });
+      const fresh = new Engine({ workers: 1, workerScript: worker.file });
+      const f = await fresh.run('file:///fresh', twoRuns({ stepsA: 2 * N }));
+      await fresh.dispose();
+      expect(f.runs.gd.step).toEqual(doubled.runs.gd.step);
+      expect(Object.keys(f.runs.gd.metrics).length).toBeGreaterThan(3);
+      // hash of every recorded double's bit pattern
+      expect(vh(doubled.runs.gd)).toBe(vh(f.runs.gd));
+      // and back to N: cut from the 2N run when the schedule allows, else recomputed — equal either way
+      e.clearLog();
+      const back = await e.run(URI, twoRuns({ stepsA: N }));
+      expect(e.log.filter((x) => x.node === 'gd').map((x) => x.event)).toEqual(['reused']);
+      expect(back.runs.gd.step.at(-1)).toBe(N);
+    } finally {
+      await e.dispose();
+    }
+  });
+
+  it('an edit during a long run cancels it within 50 ms and leaks no worker thread', async () => {
+    const before = threadCount();
+    const e = new Engine({ workers: 2, workerScript: worker.file });
+    try {
+      e.warm();
+      const long = twoRuns({ stepsA: 50_000_000 });
+      const r1 = e.update(URI, long);
+      // wait until the long run reports progress
+      await new Promise<void>((res) => {
+        const off = e.on('results', (m) => {
+          if (m.revision === r1 && m.doc.runs.gd?.status === 'running' && (m.doc.runs.gd.progress?.step ?? 0) > 0) {
+            off();
+            res();
+          }
+        });
+      });
+      const r2 = e.update(URI, twoRuns({ stepsA: 500 }));
+      const fin = await e.whenFinal(URI, r2);
+      expect(fin.doc.runs.gd.status).toBe('done');
+      const cancelled = e.log.find((x) => x.revision === r1 && x.node === 'gd' && x.event === 'cancelled')!;
+      expect(cancelled).toBeDefined();
+      await new Promise((r) => setTimeout(r, 60));
+      expect(cancelled.releaseMs).toBeDefined();
+      expect(cancelled.releaseMs!).toBeLessThan(50);
+      expect(e.pool.threads).toBeLessThanOrEqual(2);
+    } finally {
+      await e.dispose();
+    }
+    expect(e.pool.threads).toBe(0);
+    if (before !== null) {
+      // terminated threads leave /proc asynchronously: allow a moment
+      for (let i = 0; i < 50 && threadCount()! > before; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(threadCount()).toBe(before);
+    }
+  });
+
+  it('a family of 12 stepsizes runs on all workers and produces 12 members', async () => {
+    const e = new Engine({ workers: 2, workerScript: worker.file });
+    try {
+      const lrs = Array.from({ length: 12 }, (_, i) => 0.02 * (i + 1));
+      const p = program({
+        defs: [
+          ['data', 'data', call('sparse', { n: num(20), d: num(30), s: num(3) })],
+          ['net', 'model', call('diagonal', { alpha: num(0.1) })],
+          ['sweep', 'run', call('train', { model: ref('net'), data: ref('data'), optimizer: call('gd', { lr: list(...lrs) }), steps: num(1500) })],
+        ],
+        plots: [['final', [ref('sweep')], { metric: { kind: 'word', value: 'test_loss' } }]],
+      });
+      const doc = await e.run(URI, p);
+      expect(Object.keys(doc.runs)).toHaveLength(12);
+      expect(Object.values(doc.runs).every((r) => r.status === 'done' || r.status === 'diverged')).toBe(true);
+      expect(e.pool.stats.workersUsed.size).toBe(2);
+      expect(e.pool.stats.maxBusy).toBe(2);
+      expect(e.log.filter((x) => x.kind === 'run' && x.event === 'executed')).toHaveLength(12);
+    } finally {
+      await e.dispose();
+    }
+  });
+
+  it('the disk cache survives a restart, and a corrupted cache file is recovered from', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sgdexp-cache-'));
+    try {
+      const e1 = new Engine({ workers: 1, workerScript: worker.file, cacheDir: dir });
+      const d1 = await e1.run(URI, twoRuns());
+      await e1.dispose();
+      const files = readdirSync(dir).filter((f) => f.endsWith('.run'));
+      expect(files).toHaveLength(2);
+
+      const e2 = new Engine({ workers: 1, workerScript: worker.file, cacheDir: dir });
+      expect(e2.getResults(URI)?.doc.runs.gd.status).toBe('done'); // last results before any compute
+      const d2 = await e2.run(URI, twoRuns());
+      expect(e2.log.filter((x) => x.kind === 'run').map((x) => `${x.node}:${x.event}:${x.source}`).sort()).toEqual(['gd:reused:disk', 'ln:reused:disk']);
+      expect(vh(d2.runs.gd)).toBe(vh(d1.runs.gd));
+      expect(vh(d2.runs.ln)).toBe(vh(d1.runs.ln));
+      await e2.dispose();
+
+      // corrupt one file (flip bytes in the middle), truncate the other
+      const [fa, fb] = files.map((f) => join(dir, f));
+      const buf = readFileSync(fa);
+      buf[buf.length >> 1] ^= 0xff;
+      writeFileSync(fa, buf);
+      writeFileSync(fb, readFileSync(fb).subarray(0, 40));
+      const e3 = new Engine({ workers: 1, workerScript: worker.file, cacheDir: dir });
+      const d3 = await e3.run(URI, twoRuns());
+      expect(e3.log.filter((x) => x.kind === 'run').map((x) => x.event)).toEqual(['executed', 'executed']);
+      expect(e3.disk!.stats.corrupt).toBe(2);
+      expect(vh(d3.runs.gd)).toBe(vh(d1.runs.gd));
+      await e3.dispose();
+      // rewritten: a fourth start reuses both again
+      const e4 = new Engine({ workers: 1, workerScript: worker.file, cacheDir: dir });
+      await e4.run(URI, twoRuns());
+      expect(e4.log.filter((x) => x.kind === 'run').map((x) => x.event)).toEqual(['reused', 'reused']);
+      await e4.dispose();
+      // a foreign file under a valid name is ignored too
+      writeFileSync(fa, 'not a cache file');
+      const e5 = new Engine({ workers: 1, workerScript: worker.file, cacheDir: dir });
+      await e5.run(URI, twoRuns());
+      expect(e5.disk!.stats.corrupt).toBe(1);
+      await e5.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
