@@ -443,7 +443,7 @@ export class Checker {
   }
 
   reportMissing(e: CallExpr, b: Builtin, missing: ParamSpec[]): void {
-    const names = missing.map((p) => `'${p.name}'${p.unit ? ` (${p.unit})` : ''}`).join(', ');
+    const names = missing.map((p) => `'${p.name}'${p.unit && p.unit !== p.name ? ` (${p.unit})` : ''}`).join(', ');
     // the fix inserts `name = example` before the closing parenthesis
     const insertAt = e.close ?? e.end;
     const hasArgs = e.args.some((a) => a.value.kind !== 'missing' || a.name);

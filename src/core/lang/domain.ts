@@ -16,7 +16,7 @@ export interface CostEstimate {
 }
 export interface DomainHooks {
   /** λ_max(XᵀX) of a data set (rescaled inputs), when the numerics provide it */
-  lambdaMax?: (data: DataSpec) => number | null;
+  lambdaMax?: (data: DataSpec, rootSeed: number) => number | null;
   /** estimated memory and time of one run */
   estimate?: (spec: RunSpec) => CostEstimate;
   /** limits above which a run is refused */
@@ -209,7 +209,7 @@ function lambdaMaxOf(c: Checker, data: CallValue): { value: number; source: stri
   const p = max(ps);
   if (c.opts.lambdaMax) {
     const spec = dataSpecOf(c, data, n, p);
-    const v = spec ? c.opts.lambdaMax(spec) : null;
+    const v = spec ? c.opts.lambdaMax(spec, c.seed) : null;
     if (v !== null && v !== undefined && Number.isFinite(v)) return { value: v, source: 'of this data set' };
   }
   return { value: marchenkoPasturEdge(n, p), source: 'Marchenko–Pastur edge (1 + √(p/n))²' };

@@ -3,6 +3,9 @@
 import { check, type Analysis, type CheckOptions } from './checker';
 import type { CheckedProgram } from '../program';
 import type { FileNode } from './ast';
+import type { DataSpec } from '../spec';
+import { dataLambdaMax } from '../numeric/data';
+import { estimateCost, LIMITS } from '../numeric/estimate';
 
 export type { Analysis, CheckOptions } from './checker';
 export type { FileNode } from './ast';
@@ -11,9 +14,34 @@ export { lex } from './lexer';
 export { LineIndex } from './text';
 export { BUILTINS, BUILTIN_BY_NAME, signature, builtinMarkdown } from './builtins';
 
+// λ_max(XᵀX) of the actual data set (the data are generated: O(n·p²)), memoised; above a small
+// budget the checker falls back to the Marchenko–Pastur edge so a keystroke stays fast.
+const LAMBDA_BUDGET = 2e6;
+const lambdaMemo = new Map<string, number>();
+function lambdaMax(spec: DataSpec, rootSeed: number): number | null {
+  const p = spec.kind === 'teacher' ? spec.p : spec.kind === 'sparse' ? spec.d : 0;
+  const n = spec.kind === 'completion' ? 0 : spec.n;
+  if (!(n > 0 && p > 0) || n * p * (p + 1) > LAMBDA_BUDGET) return null;
+  const key = JSON.stringify([spec, rootSeed]);
+  let v = lambdaMemo.get(key);
+  if (v === undefined) {
+    try {
+      v = dataLambdaMax(spec, rootSeed);
+    } catch {
+      v = NaN;
+    }
+    if (lambdaMemo.size > 256) lambdaMemo.clear();
+    lambdaMemo.set(key, v);
+  }
+  return Number.isFinite(v) ? v : null;
+}
+
+/** The numerics' hooks: exact λ_max of small data sets, and the cost estimate with its limits. */
+export const defaultHooks: CheckOptions = { lambdaMax, estimate: estimateCost, limits: LIMITS };
+
 /** Parse and check a document: the syntax tree, the checked program, and the editor analysis. */
 export function checkDocument(text: string, opts: CheckOptions = {}): { tree: FileNode; program: CheckedProgram; analysis: Analysis } {
-  const analysis = check(text, opts);
+  const analysis = check(text, { ...defaultHooks, ...opts });
   return { tree: analysis.tree, program: analysis.program, analysis };
 }
 
@@ -21,5 +49,14 @@ export { check };
 
 /** Just the checked program (the CLI and the graph need nothing else). */
 export function checkText(text: string, opts: CheckOptions = {}): CheckedProgram {
-  return check(text, opts).program;
+  return check(text, { ...defaultHooks, ...opts }).program;
 }
+
+export { complete, hover, signatureHelp, callSnippet } from './complete';
+export type { CompletionItem, CompletionKind, Hover, SignatureHelp } from './complete';
+export {
+  definition, references, prepareRename, rename, documentSymbols, foldingRanges, semanticTokens, codeActions,
+  TOKEN_TYPES, TOKEN_MODIFIERS,
+} from './navigate';
+export type { TextEdit, DocumentSymbol, FoldingRange, SemanticToken, CodeAction } from './navigate';
+export { format, shape } from './format';

@@ -1,0 +1,331 @@
+// Completion, hover and signature help: all read the built-in table (builtins.ts).
+import type { Analysis } from './checker';
+import { placeholder } from './checker';
+import {
+  BUILTINS, BUILTIN_BY_NAME, KIND_LABEL, builtinMarkdown, describeType, paramLine, valueText,
+  type Builtin, type BuiltinKind, type ParamSpec,
+} from './builtins';
+import { lex } from './lexer';
+import { isWordChar, locate } from './locate';
+import type { Range } from '../program';
+
+export type CompletionKind = 'function' | 'parameter' | 'word' | 'variable' | 'keyword' | 'snippet' | 'value';
+
+export interface CompletionItem {
+  label: string;
+  kind: CompletionKind;
+  detail?: string;
+  /** markdown */
+  documentation?: string;
+  /** text to insert (a snippet when `snippet` is true), replacing `range` */
+  insertText: string;
+  snippet?: boolean;
+  range: Range;
+  sortText?: string;
+}
+
+const CONSTRUCTOR_KINDS: BuiltinKind[] = ['data', 'model', 'optimizer', 'init', 'run', 'value'];
+
+/** Is the offset inside a comment or a string? (No completion there.) */
+function inCommentOrString(text: string, offset: number): boolean {
+  // only the current line matters: comments and strings end at the line's end
+  let ls = offset;
+  while (ls > 0 && text[ls - 1] !== '\n' && text[ls - 1] !== '\r') ls--;
+  let le = offset;
+  while (le < text.length && text[le] !== '\n' && text[le] !== '\r') le++;
+  for (const t of lex(text.slice(ls, le))) {
+    const s = t.start + ls;
+    const e = t.end + ls;
+    if (t.kind === 'comment' && s < offset + 1 && offset >= s + 1) return true;
+    if (t.kind === 'string' && s < offset && (offset < e || t.problem)) return true;
+  }
+  return false;
+}
+
+export function complete(a: Analysis, offset: number): CompletionItem[] {
+  const text = a.text;
+  offset = Math.max(0, Math.min(offset, text.length));
+  if (inCommentOrString(text, offset)) return [];
+  let ws = offset;
+  while (ws > 0 && isWordChar(text.charCodeAt(ws - 1))) ws--;
+  // a number being typed: nothing to suggest
+  if (ws < offset && /^[0-9]/.test(text.slice(ws, offset))) return [];
+  const range = a.lines.range(ws, offset);
+  const loc = locate(a, offset);
+  const items: CompletionItem[] = [];
+  // the definition being written is not offered inside itself (that would be a cycle)
+  const self = loc.stmt?.kind === 'def' ? loc.stmt.name.name : null;
+  const defsOf = (cats: string[]) => [...a.categories].filter(([n, c]) => cats.includes(c) && n !== self).map(([n]) => n);
+
+  const addBuiltin = (b: Builtin, sort = '1') =>
+    items.push({
+      label: b.name,
+      kind: 'function',
+      detail: `${KIND_LABEL[b.kind]} — ${b.summary}`,
+      documentation: builtinMarkdown(b),
+      insertText: callSnippet(b, a),
+      snippet: true,
+      range,
+      sortText: sort + b.name,
+    });
+  const addName = (name: string, sort = '0') => {
+    const s = a.defs.get(name);
+    const d = a.program.definitions.find((x) => x.name === name);
+    items.push({
+      label: name,
+      kind: 'variable',
+      detail: d ? `${d.category}${d.family ? ` family over ${d.family.map((f) => f.param).join(', ')}` : ''}` : undefined,
+      documentation: s ? '```sgdexp\n' + text.slice(s.start, s.end) + '\n```' : undefined,
+      insertText: name,
+      range,
+      sortText: sort + name,
+    });
+  };
+  const addWord = (w: string, doc?: string) => items.push({ label: w, kind: 'word', insertText: w, range, documentation: doc, sortText: '0' + w });
+
+  // inside a selection `gd[lr = …]`
+  if (loc.select) {
+    const sel = loc.select;
+    const axes = a.axes.get(sel.target.name);
+    const afterEq = sel.param && offset > sel.param.end && text.slice(sel.param.end, offset).includes('=');
+    if (axes) {
+      if (!afterEq) for (const p of axes.keys()) items.push({ label: p, kind: 'parameter', insertText: `${p} = `, range, detail: `swept: ${axes.get(p)!.length} values` });
+      else if (sel.param) for (const x of axes.get(sel.param.name) ?? []) items.push({ label: String(x), kind: 'value', insertText: String(x), range });
+    }
+    return items;
+  }
+
+  const cc = loc.call;
+  if (cc) {
+    const b = cc.builtin;
+    if (!b) return items;
+    const valueOf = (p: ParamSpec | null) => {
+      if (!p) return;
+      const t = p.type;
+      switch (t.t) {
+        case 'word':
+          t.words.forEach((w) => addWord(w, paramLine(p)));
+          break;
+        case 'bool':
+          addWord('true');
+          addWord('false');
+          break;
+        case 'number':
+          for (const [n, c] of a.categories) if (c === 'value' && n !== self) addName(n);
+          if (p.sweep) {
+            addBuiltin(BUILTIN_BY_NAME.get('linspace')!, '2');
+            addBuiltin(BUILTIN_BY_NAME.get('logspace')!, '2');
+          }
+          break;
+        case 'node':
+          defsOf(t.kinds).forEach((n) => addName(n));
+          BUILTINS.filter((x) => (t.kinds as string[]).includes(x.kind)).forEach((x) => addBuiltin(x));
+          break;
+        case 'matrix':
+          items.push({ label: '[[1, ?], [0.3, 1]]', kind: 'snippet', insertText: '[[${1:1}, ?], [${2:0.3}, ${3:1}]]', snippet: true, range, detail: 'observed matrix, ? = missing' });
+          break;
+        case 'metric':
+          BUILTINS.filter((x) => x.kind === 'metric').forEach((m) => items.push({ label: m.name, kind: 'function', insertText: m.name, range, detail: m.summary, documentation: builtinMarkdown(m) }));
+          break;
+        case 'swept': {
+          const names = new Set<string>();
+          for (const x of cc.call.args) if (!x.name && x.value.kind === 'ident') for (const k of a.axes.get(x.value.name)?.keys() ?? []) names.add(k);
+          names.forEach((w) => addWord(w, 'a parameter swept by the plotted families'));
+          break;
+        }
+      }
+    };
+    const runs = () => {
+      for (const n of defsOf(['run'])) {
+        addName(n);
+        const ax = a.axes.get(n);
+        if (ax) for (const [p, xs] of ax) items.push({ label: `${n}[${p} = …]`, kind: 'snippet', insertText: `${n}[${p} = \${1:${xs[0]}}]`, snippet: true, range, detail: `one member of ${n}`, sortText: '1' + n });
+      }
+    };
+    if (cc.arg && cc.arg.name && !cc.inValue) {
+      // completing a parameter name
+      paramNames(b, cc.given, cc.arg.name.name).forEach((p) => items.push(paramItem(p, range, b)));
+      return items;
+    }
+    if (cc.arg && cc.arg.name && cc.inValue) {
+      valueOf(cc.param);
+      return items;
+    }
+    // a positional slot (new, or an identifier being typed): parameter names and values
+    const typing = cc.arg ? text.slice(cc.arg.start, offset) : '';
+    const isIdentLike = /^[A-Za-z_]\w*$/.test(typing) || typing === '';
+    if (cc.variadic) runs();
+    else valueOf(cc.param);
+    if (isIdentLike) paramNames(b, cc.given, null).forEach((p) => items.push(paramItem(p, range, b)));
+    return items;
+  }
+
+  // statement level
+  const stmt = loc.stmt;
+  if (!stmt || (stmt.kind === 'expr' && stmt.value.kind === 'ident') || (stmt.kind === 'def' && offset <= stmt.name.end)) {
+    // the start of a statement: `plot`, or a new definition
+    items.push({ label: 'plot', kind: 'keyword', insertText: 'plot ', range, detail: 'draw a metric of runs in the preview', sortText: '0plot' });
+    if (!a.program.definitions.length || !a.defs.has('seed')) items.push({ label: 'seed', kind: 'keyword', insertText: 'seed = ${1:0}', snippet: true, range, detail: "the file's root seed", sortText: '1seed' });
+    return items;
+  }
+  if (stmt.kind === 'plot') {
+    if (offset <= stmt.keyword.end) return items;
+    for (const m of BUILTINS.filter((x) => x.kind === 'metric' || x.kind === 'plot')) addBuiltin(m);
+    return items;
+  }
+  if (stmt.kind === 'def' && offset > stmt.eq) {
+    for (const b of BUILTINS.filter((x) => CONSTRUCTOR_KINDS.includes(x.kind))) addBuiltin(b);
+    for (const [n, c] of a.categories) if (c === 'value' && n !== stmt.name.name) addName(n);
+    return items;
+  }
+  return items;
+}
+
+function paramNames(b: Builtin, given: Set<string>, typing: string | null): ParamSpec[] {
+  return b.params.filter((p) => !given.has(p.name) || p.name === typing);
+}
+
+function paramItem(p: ParamSpec, range: Range, b: Builtin): CompletionItem {
+  const required = p.default === undefined && !p.optional;
+  return {
+    label: p.name,
+    kind: 'parameter',
+    detail: `${describeType(p.type)}${required ? ' (required)' : p.default && p.default.kind !== 'null' ? ` = ${valueText(p.default)}` : ''}`,
+    documentation: paramLine(p),
+    insertText: p.type.t === 'word' ? `${p.name} = \${1|${p.type.words.join(',')}|}` : `${p.name} = \${1:${placeholder(b, p)}}`,
+    snippet: true,
+    range,
+    sortText: (required ? '0' : '2') + String(b.params.indexOf(p)).padStart(2, '0'),
+  };
+}
+
+function escapeSnippet(s: string): string {
+  return s.replace(/[$}\\]/g, (c) => '\\' + c);
+}
+
+/** A whole call as a snippet: required parameters with example values as placeholders. */
+export function callSnippet(b: Builtin, a: Analysis | null): string {
+  if (b.kind === 'metric') {
+    const run = a ? [...a.categories].find(([, c]) => c === 'run')?.[0] : undefined;
+    return `${b.name}(\${1:${run ?? 'run'}})`;
+  }
+  if (b.name === 'final') {
+    const run = a ? [...a.categories].find(([n, c]) => c === 'run' && a.axes.get(n)?.size)?.[0] : undefined;
+    return `final(\${1:test_loss}, \${2:${run ?? 'family'}}, x = \${3:lr})`;
+  }
+  const required = b.params.filter((p) => p.default === undefined && !p.optional);
+  let i = 1;
+  const parts = required.map((p) => {
+    let ph = placeholder(b, p);
+    if (p.type.t === 'node' && a) {
+      const name = [...a.categories].find(([, c]) => (p.type as { kinds: string[] }).kinds.includes(c))?.[0];
+      if (name) ph = name;
+    }
+    const v = `\${${i++}:${escapeSnippet(ph)}}`;
+    return p.type.t === 'node' && b.positional.includes(p.name) ? v : `${p.name} = ${v}`;
+  });
+  return `${b.name}(${parts.join(', ')})`;
+}
+
+// ---------------- hover ----------------
+
+export interface Hover {
+  contents: string;
+  range: Range;
+}
+
+export function hover(a: Analysis, offset: number): Hover | null {
+  const loc = locate(a, offset);
+  const id = loc.ident;
+  const cc = loc.call;
+  if (id) {
+    const range = a.lines.range(id.start, id.end);
+    // a built-in function being called
+    const callee = cc && cc.call.callee === id ? cc.call : findCallee(a, offset);
+    if (callee) {
+      const b = BUILTIN_BY_NAME.get(id.name);
+      if (b) return { contents: builtinMarkdown(b), range };
+    }
+    // a parameter name
+    if (cc && cc.arg && cc.arg.name === id && cc.builtin) {
+      const p = cc.param;
+      if (p) return { contents: `**${cc.builtin.name}**(…) parameter\n\n${paramLine(p)}`, range };
+    }
+    // a definition or a reference to one
+    const site = a.sites.find((s) => s.start <= offset && offset <= s.end);
+    if (site) {
+      const s = a.defs.get(site.name);
+      const d = a.program.definitions.find((x) => x.name === site.name);
+      if (s && d) {
+        const lines = ['```sgdexp', a.text.slice(s.start, s.end), '```', '', `*${d.category}*${d.deps.length ? ` — depends on ${d.deps.join(', ')}` : ''}`];
+        if (d.family) lines.push('', `Family over ${d.family.map((f) => `${f.param} ∈ {${f.values.slice(0, 8).join(', ')}${f.values.length > 8 ? ', …' : ''}}`).join(' × ')}`);
+        if (d.value.kind === 'call' || d.value.kind === 'list') lines.push('', 'Resolved: `' + valueText(d.value) + '`');
+        return { contents: lines.join('\n'), range };
+      }
+    }
+    // a word (`W1`, `log`, `lr` in x = lr) or a metric name in final(…)
+    if (a.words.some((w) => w.start === id.start)) {
+      const m = BUILTIN_BY_NAME.get(id.name);
+      if (m && m.kind === 'metric') return { contents: builtinMarkdown(m), range };
+      if (cc?.param) return { contents: `\`${id.name}\` — ${paramLine(cc.param)}`, range };
+    }
+    if (loc.stmt?.kind === 'plot' && id.start === loc.stmt.keyword.start) return plotKeyword(a, id.start, id.end);
+  }
+  if (loc.stmt?.kind === 'plot' && offset >= loc.stmt.keyword.start && offset <= loc.stmt.keyword.end) return plotKeyword(a, loc.stmt.keyword.start, loc.stmt.keyword.end);
+  // a literal value: the parameter it is given to
+  if (cc && cc.arg && cc.inValue && cc.param) {
+    return { contents: `**${cc.builtin?.name}**(…) parameter\n\n${paramLine(cc.param)}`, range: a.lines.range(cc.arg.value.start, cc.arg.value.end) };
+  }
+  return null;
+}
+
+function plotKeyword(a: Analysis, start: number, end: number): Hover {
+  return {
+    contents: '`plot METRIC(runs…, x = step | time, y = linear | log, theory, title)` — a figure in the preview.\n\n`plot final(METRIC, families…, x = PARAM)` — final values against a swept parameter.',
+    range: a.lines.range(start, end),
+  };
+}
+
+function findCallee(a: Analysis, offset: number): boolean {
+  // the identifier at offset is immediately followed by '(' (a callee, whether or not the call is closed)
+  let e = offset;
+  while (e < a.text.length && isWordChar(a.text.charCodeAt(e))) e++;
+  while (e < a.text.length && (a.text[e] === ' ' || a.text[e] === '\t')) e++;
+  return a.text[e] === '(';
+}
+
+// ---------------- signature help ----------------
+
+export interface SignatureHelp {
+  label: string;
+  documentation: string;
+  parameters: { label: [number, number]; documentation: string }[];
+  activeParameter: number | null;
+}
+
+export function signatureHelp(a: Analysis, offset: number): SignatureHelp | null {
+  const loc = locate(a, offset);
+  const cc = loc.call;
+  if (!cc || !cc.builtin) return null;
+  const b = cc.builtin;
+  const parts: { name: string; text: string; doc: string }[] = [];
+  const variadicAt = b.positional.length;
+  b.params.forEach((p, i) => {
+    if (b.variadic && i === variadicAt) parts.push({ name: b.variadic.name, text: `${b.variadic.name}…`, doc: b.variadic.doc });
+    const dflt = p.default !== undefined && p.default.kind !== 'null' ? ` = ${valueText(p.default).replace(/\(.*\)$/, '(…)')}` : p.optional ? '?' : '';
+    parts.push({ name: p.name, text: `${p.name}${dflt}`, doc: paramLine(p) });
+  });
+  if (b.variadic && b.params.length <= variadicAt) parts.push({ name: b.variadic.name, text: `${b.variadic.name}…`, doc: b.variadic.doc });
+  let label = `${b.name}(`;
+  const parameters: SignatureHelp['parameters'] = [];
+  parts.forEach((p, i) => {
+    if (i) label += ', ';
+    parameters.push({ label: [label.length, label.length + p.text.length], documentation: p.doc });
+    label += p.text;
+  });
+  label += ')';
+  let active: number | null = null;
+  if (cc.param) active = parts.findIndex((p) => p.name === cc.param!.name);
+  else if (cc.variadic && b.variadic) active = parts.findIndex((p) => p.name === b.variadic!.name);
+  return { label, documentation: `${b.summary}${b.formula ? `\n\n${b.formula}` : ''}`, parameters, activeParameter: active !== null && active >= 0 ? active : null };
+}

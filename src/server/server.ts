@@ -1,0 +1,133 @@
+// The sgdexp language server: a thin adapter over src/core/lang (every handler: get the document,
+// call the language, convert). It re-checks a document at most once per version (memoised),
+// publishes the checker's diagnostics merged with the engine's runtime findings (debounced on
+// typing), and hosts the reactive graph through `attachEngine` (src/server/engine.ts).
+import {
+  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeParams, type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import * as lang from '../core/lang';
+import type { CheckedProgram, Diagnostic } from '../core/program';
+import { attachEngine, type Engine } from './engine';
+import { registerFeatures, semanticLegend } from './features';
+import { toLspDiagnostic } from './convert';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+
+const analyses = new Map<string, { version: number; analysis: lang.Analysis }>();
+const runtime = new Map<string, Diagnostic[]>();
+const timers = new Map<string, ReturnType<typeof setTimeout>>();
+let engine: Engine | null = null;
+let storagePath: string | null = null;
+let settings: Record<string, unknown> = {};
+let debounceMs = 150;
+
+function analysisOf(uri: string): lang.Analysis | null {
+  const doc = documents.get(uri);
+  if (!doc) return null;
+  const memo = analyses.get(uri);
+  if (memo && memo.version === doc.version) return memo.analysis;
+  let analysis: lang.Analysis;
+  try {
+    analysis = lang.checkDocument(doc.getText()).analysis;
+  } catch (e) {
+    // the checker never throws by design; if it does, report it instead of killing the server
+    connection.console.error(`sgdexp: checker failed on ${uri}: ${(e as Error).stack ?? e}`);
+    return memo?.analysis ?? null;
+  }
+  analyses.set(uri, { version: doc.version, analysis });
+  return analysis;
+}
+
+function publish(uri: string): void {
+  const a = analysisOf(uri);
+  if (!a) return;
+  const all = [...a.program.diagnostics, ...(runtime.get(uri) ?? [])];
+  void connection.sendDiagnostics({ uri, diagnostics: all.map((d) => toLspDiagnostic(uri, d)) });
+}
+
+function checkNow(uri: string): void {
+  const t = timers.get(uri);
+  if (t) clearTimeout(t);
+  timers.delete(uri);
+  publish(uri);
+  engine?.onChange(uri);
+}
+
+function schedule(uri: string): void {
+  const t = timers.get(uri);
+  if (t) clearTimeout(t);
+  timers.set(uri, setTimeout(() => checkNow(uri), debounceMs));
+}
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
+  storagePath = typeof init.storagePath === 'string' ? init.storagePath : null;
+  settings = (init.settings && typeof init.settings === 'object' ? init.settings : init) as Record<string, unknown>;
+  if (typeof settings.debounceMs === 'number' && settings.debounceMs >= 0) debounceMs = settings.debounceMs;
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      completionProvider: { triggerCharacters: ['(', ',', '=', ' ', '['], resolveProvider: false },
+      hoverProvider: true,
+      signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: ['='] },
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      documentFormattingProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      semanticTokensProvider: { legend: semanticLegend, full: true },
+    },
+    serverInfo: { name: 'sgdexp-language-server', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  engine = attachEngine({
+    connection,
+    documents,
+    getProgram: (uri: string): CheckedProgram | null => analysisOf(uri)?.program ?? null,
+    publishRuntimeDiagnostics: (uri: string, diagnostics: Diagnostic[]) => {
+      runtime.set(uri, diagnostics);
+      publish(uri);
+    },
+    storagePath,
+    settings,
+  });
+});
+
+documents.onDidOpen((e) => checkNow(e.document.uri));
+documents.onDidChangeContent((e) => {
+  // didOpen also fires a content change; the open handler already checked this version
+  const memo = analyses.get(e.document.uri);
+  if (memo && memo.version === e.document.version && !timers.has(e.document.uri)) return;
+  schedule(e.document.uri);
+});
+documents.onDidSave((e) => {
+  if (timers.has(e.document.uri)) checkNow(e.document.uri);
+  engine?.onSave(e.document.uri);
+});
+documents.onDidClose((e) => {
+  const uri = e.document.uri;
+  const t = timers.get(uri);
+  if (t) clearTimeout(t);
+  timers.delete(uri);
+  analyses.delete(uri);
+  runtime.delete(uri);
+  engine?.onClose(uri);
+  void connection.sendDiagnostics({ uri, diagnostics: [] });
+});
+
+registerFeatures(connection, documents, analysisOf);
+
+connection.onShutdown(async () => {
+  for (const t of timers.values()) clearTimeout(t);
+  timers.clear();
+  await engine?.dispose();
+});
+
+documents.listen(connection);
+connection.listen();
