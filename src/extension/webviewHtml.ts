@@ -69,7 +69,7 @@ export function renderWebviewHtml(o: WebviewHtmlOptions): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta id="sgdexp-data" data-nonce="${escapeAttr(o.nonce)}" data-state="${state}">
+<meta id="sgdexp-data" data-state="${state}">
 <link rel="stylesheet" href="${escapeAttr(o.styleUri)}">
 <title>${escapeAttr(o.title ?? 'sgdexp preview')}</title>
 </head>

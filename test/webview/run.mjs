@@ -1,0 +1,348 @@
+// The webview in real headless Chromium (Debian's, driven by playwright-core): the built page
+// (dist/webview) inside the HTML of src/extension/webviewHtml.ts, a stubbed VS Code API, recorded
+// result messages (done, streaming, stale, diverged, invalid). Prints "N passed, N failed" last
+// and exits non-zero on any failure. Screenshots: docs/images/webview-{light,dark}.png.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fixture, launch, loadHtmlModule, newNonce, pageHtml, root, serve, webviewFiles, THEMES } from './harness.mjs';
+
+const mod = await loadHtmlModule();
+let html = '';
+const { server, origin } = await serve({ ...webviewFiles(), '/index.html': { type: 'text/html', body: () => html }, '/favicon.ico': { type: 'image/x-icon', body: '' } });
+const browser = await launch({ width: 1200, height: 900 });
+const FIG1 = fixture('fig1.json');
+const S40 = fixture('fig1-streaming-40.json');
+const DIAG = fixture('diagonal.json');
+const DIV = fixture('diverged.json');
+const URI = 'file:///work/examples/01-varre-fig1.sgdexp';
+
+const results = (revision, doc, final = true, uri = URI) => ({ type: 'results', uri, revision, final, doc });
+const STATUS = (revision, states) => ({
+  type: 'status', uri: URI, revision,
+  nodes: [
+    { id: 'data', kind: 'data', state: states.data ?? 'cached', deps: [] },
+    { id: 'net', kind: 'model', state: 'cached', deps: [] },
+    { id: 'gd', kind: 'run', state: states.gd ?? 'cached', deps: ['data', 'net'] },
+    { id: 'ln', kind: 'run', state: states.ln ?? 'running', deps: ['data', 'net'], progress: { step: 4000, steps: 10000 } },
+    { id: 'plot#0', kind: 'plot', state: 'stale', deps: ['gd', 'ln'] },
+    { id: 'plot#1', kind: 'plot', state: 'stale', deps: ['gd', 'ln'] },
+    { id: 'plot#2', kind: 'plot', state: states.plot2 ?? 'failed', deps: ['gd', 'ln'], message: 'no data' },
+  ],
+});
+
+/** Open a fresh page; `saved` preloads what vscode.getState() returns (a reload). */
+async function open({ theme = 'light', width = 1200, height = 900, saved, state } = {}) {
+  const nonce = newNonce();
+  html = pageHtml(mod, { nonce, origin, theme, state });
+  const page = await browser.ctx.newPage();
+  await page.setViewportSize({ width, height });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // the one expected console error: the CSP refusing the un-nonced test script
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Executing inline script violates')) errors.push(m.text()); });
+  if (saved !== undefined) await page.addInitScript((s) => { window.__saved = s; }, saved);
+  await page.goto(`${origin}/index.html`);
+  await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
+  return { page, errors, nonce };
+}
+
+/** Post a message and wait for the render it causes (or prove that none happens). */
+async function post(page, msg, { expectRender = true } = {}) {
+  const before = await page.evaluate(() => window.__posted.length);
+  await page.evaluate((m) => window.postMessage(m, '*'), msg);
+  if (!expectRender) {
+    await page.waitForTimeout(150);
+    return page.evaluate((n) => window.__posted.slice(n), before);
+  }
+  await page.waitForFunction((n) => window.__posted.slice(n).some((m) => m.type === 'rendered'), before, { timeout: 10000 });
+  return page.evaluate((n) => window.__posted.slice(n), before);
+}
+
+const card = (i) => `section.sg-card[data-plot="${i}"]`;
+/** number of polylines drawn by the line marks of a card, split by faded (stale) or not */
+const lineCount = (page, i) =>
+  page.evaluate((sel) => {
+    const paths = [...document.querySelectorAll(`${sel} g[aria-label="line"] path`)];
+    const of = (d) => paths.filter((p) => p.closest('g[aria-label="line"]').getAttribute('aria-description') === d).length;
+    return { all: paths.length, faded: of('stale runs (older revision)'), theory: of('theory') };
+  }, card(i));
+const texts = (page, sel) => page.evaluate((s) => [...document.querySelectorAll(s)].map((e) => e.textContent), sel);
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+function eq(a, b, msg) {
+  if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`${msg}: expected ${JSON.stringify(b)}, got ${JSON.stringify(a)}`);
+}
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+test('page loads under its CSP, posts ready, and a script without the nonce does not run', async () => {
+  const { page, errors } = await open();
+  const evil = await page.evaluate(() => window.__evil);
+  eq(evil, undefined, 'the un-nonced inline script ran');
+  const v = await page.evaluate(() => window.__violations);
+  assert(v.some((x) => x.directive === 'script-src-elem' || x.directive === 'script-src'), `no CSP violation reported for the un-nonced script: ${JSON.stringify(v)}`);
+  const csp = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]').content);
+  assert(csp.includes("default-src 'none'") && !csp.includes('unsafe-inline') && !csp.includes('unsafe-eval'), `weak CSP: ${csp}`);
+  assert((await texts(page, '.sg-empty')).join('').includes('Waiting'), 'no waiting message');
+  eq(errors, [], 'page errors');
+  await page.close();
+});
+
+test('done results: three figures with the right marks, axis labels, theory line; no CSP violation from Plot', async () => {
+  const { page, errors } = await open();
+  const out = await post(page, results(1, FIG1));
+  const rendered = out.find((m) => m.type === 'rendered');
+  eq([rendered.revision, rendered.plots], [1, 3], 'rendered message');
+  eq(await page.locator('section.sg-card').count(), 3, 'cards');
+  // log det: gd + ln curves, and the theory (Thm 4.2) line drawn twice per run (dashed + hairline)
+  const ld = await lineCount(page, 0);
+  eq([ld.all, ld.theory], [2 + 2 * 2, 4], 'logdet paths (all, theory)');
+  // singular values: top-5 of W1 for each of 2 runs
+  eq((await lineCount(page, 1)).all, 10, 'singular value paths');
+  // loss: loss and test loss (dashed) per run
+  eq((await lineCount(page, 2)).all, 4, 'loss paths');
+  const labels = await texts(page, `${card(0)} g[aria-label="x-axis label"] text, ${card(0)} g[aria-label="y-axis label"] text`);
+  assert(labels.includes('step') && labels.includes('log det(θᵀθ)'), `axis labels: ${labels}`);
+  // the theory line of ln falls at the theorem's rate: compare its end points with the data's scale
+  const ln = FIG1.runs.ln;
+  const y0 = ln.metrics.logdet[0], rate = ln.theory.logdet_rate_per_step, last = ln.step.at(-1);
+  const num = (t) => Number(t.replace(/\u2212/g, '-').replace(/,/g, ''));
+  const ticks = (await texts(page, `${card(0)} g[aria-label="y-axis tick label"] text`)).map(num);
+  assert(Math.min(...ticks) <= y0 + rate * last + 5, `y axis does not reach the theory's end ${y0 + rate * last}: ${ticks}`);
+  const logTicks = await texts(page, `${card(1)} g[aria-label="y-axis tick label"] text`);
+  assert(logTicks.includes('1') && logTicks.some((t) => /e-3|0\.001/.test(t)), `log ticks: ${logTicks}`);
+  // Plot's own <style> elements carry the nonce and were admitted: no style violation at all
+  const v = await page.evaluate(() => window.__violations.filter((x) => !String(x.directive).startsWith('script')));
+  eq(v, [], 'style CSP violations');
+  const maxw = await page.evaluate(() => getComputedStyle(document.querySelector('svg.sg-plot')).maxWidth);
+  eq(maxw, '100%', 'svg max-width');
+  eq(errors, [], 'page errors');
+  await page.close();
+});
+
+test('legend toggles a run off and on in every plot', async () => {
+  const { page } = await open();
+  await post(page, results(1, FIG1));
+  await page.click(`${card(0)} .sg-legend-item[data-run="ln"]`);
+  await page.waitForFunction((sel) => document.querySelector(`${sel} .sg-legend-item[data-run="ln"]`)?.getAttribute('aria-pressed') === 'false', card(0));
+  eq((await lineCount(page, 0)).all, 1 + 2, 'logdet paths with ln hidden');
+  eq((await lineCount(page, 1)).all, 5, 'sv paths with ln hidden');
+  const saved = await page.evaluate(() => window.__saved.hidden);
+  eq(saved, ['ln'], 'hidden runs saved with setState');
+  await page.click(`${card(1)} .sg-legend-item[data-run="ln"]`);
+  await page.waitForFunction((sel) => document.querySelector(`${sel} .sg-legend-item[data-run="ln"]`)?.getAttribute('aria-pressed') === 'true', card(0));
+  eq((await lineCount(page, 1)).all, 10, 'sv paths after showing ln again');
+  await page.close();
+});
+
+test('streaming: progress bars per run, cancel button; an older revision is dropped', async () => {
+  const { page } = await open();
+  await post(page, results(1, FIG1));
+  await post(page, results(2, S40, false));
+  const bars = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.sg-run')].map((li) => [li.dataset.run, li.querySelector('[role=progressbar]').getAttribute('aria-valuenow')])));
+  eq(bars, { gd: '40', ln: '28' }, 'per-run progress (gd 4000/10000, ln 2800/10000)');
+  const width = await page.evaluate(() => document.querySelector('.sg-run[data-run="gd"] .sg-progress-fill').style.width);
+  eq(parseFloat(width), 40, 'progress fill width (%)');
+  assert((await texts(page, '.sg-run .sg-badge')).includes('running 40%'), 'running badge');
+  // the x axis now ends where the streamed data ends (4000), not at 10000
+  const xt = (await texts(page, `${card(0)} g[aria-label="x-axis tick label"] text`)).map((t) => Number(t.replace(/,/g, '')));
+  assert(Math.max(...xt) <= 4000, `x axis extends past the streamed data: ${xt}`);
+  // an old revision arriving late is ignored: nothing re-rendered, progress unchanged
+  const late = await post(page, results(1, FIG1), { expectRender: false });
+  assert(!late.some((m) => m.type === 'rendered'), 'a stale revision was rendered');
+  eq(await page.evaluate(() => window.sgdexp.store.revision), 2, 'revision after a late old message');
+  await page.click('.sg-header button:has-text("Cancel")');
+  assert(await page.evaluate(() => window.__posted.some((m) => m.type === 'cancel')), 'cancel not posted');
+  await page.close();
+});
+
+test('a new revision marks old curves stale instead of mixing, and final removes them', async () => {
+  const { page } = await open();
+  await post(page, results(1, FIG1));
+  // revision 2 has streamed gd only; ln is queued without data
+  const r2 = structuredClone(S40);
+  r2.runs.ln = { ...r2.runs.ln, status: 'queued', step: [], time: [], metrics: {}, progress: { step: 0, steps: 10000 } };
+  await post(page, results(2, r2, false));
+  const c = await lineCount(page, 0);
+  eq(c.faded, 1, 'faded (stale) ln curve in the log det plot');
+  assert((await texts(page, '.sg-run[data-run="ln"] .sg-badge')).includes('stale'), 'ln not marked stale');
+  assert((await texts(page, '.sg-title .sg-badge')).some((t) => t.includes('stale')), 'no stale count in header');
+  // the gd curve is the new, shorter one: never old and new points in one curve
+  const gdPoints = await page.evaluate(() => window.sgdexp.store.doc.runs.gd.step.length);
+  eq(gdPoints, S40.runs.gd.step.length, 'gd holds exactly revision 2 points');
+  await post(page, results(2, { ...FIG1 }, true));
+  eq((await lineCount(page, 0)).faded, 0, 'faded curves after final');
+  eq(await page.locator('.sg-run-stale').count(), 0, 'stale runs after final');
+  await page.close();
+});
+
+test('diverged and failed runs show their messages on the curve and in the run list', async () => {
+  const { page } = await open();
+  await post(page, results(5, DIV, true, 'file:///work/examples/diverge.sgdexp'));
+  const svgText = (await texts(page, `${card(0)} svg text`)).join('\n');
+  assert(svgText.includes('diverged at step 812'), 'diverged message not drawn on the figure');
+  assert(svgText.includes('data has NaN in row 3'), 'failed-run message not drawn');
+  eq(await page.locator(`${card(0)} g[aria-label="dot"] path`).count(), 1, 'cross at the diverged end');
+  const msgs = await texts(page, '.sg-run-message');
+  assert(msgs.some((m) => m.includes('812')) && msgs.some((m) => m.includes('NaN')), `run list messages: ${msgs}`);
+  assert((await texts(page, '.sg-badge-diverged')).length === 1, 'diverged badge');
+  await page.close();
+});
+
+test('invalid messages are ignored and reported with {type:"error"}', async () => {
+  const { page } = await open();
+  await post(page, results(1, FIG1));
+  const bad = [
+    { type: 'results', uri: URI, revision: -1, final: true, doc: FIG1 },
+    { type: 'results', uri: URI, revision: 9, final: true, doc: { ...FIG1, format: 'other' } },
+    { type: 'results', uri: URI, revision: 9, final: true, doc: { ...FIG1, runs: { gd: { ...FIG1.runs.gd, metrics: { loss: [1, 2] } } } } },
+    { type: 'nonsense' },
+    'a string',
+  ];
+  for (const m of bad) {
+    const out = await post(page, m, { expectRender: false });
+    assert(!out.some((x) => x.type === 'rendered'), `rendered after invalid ${JSON.stringify(m).slice(0, 60)}`);
+    assert(out.some((x) => x.type === 'error' && x.text.startsWith('invalid message ignored')), `no error reported for ${JSON.stringify(m).slice(0, 60)}`);
+  }
+  const errs = await page.evaluate(() => window.__posted.filter((m) => m.type === 'error').map((m) => m.text));
+  assert(errs.some((e) => e.includes('doc.runs["gd"].metrics.loss: has 2 entries')), `imprecise error: ${errs}`);
+  eq(await page.evaluate(() => window.sgdexp.store.revision), 1, 'revision after invalid messages');
+  await page.close();
+});
+
+test('graph view shows each node with its status', async () => {
+  const { page } = await open();
+  await post(page, results(1, FIG1));
+  await post(page, STATUS(1, {}));
+  const states = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.sg-graph .sg-node')].map((g) => [g.dataset.id, g.dataset.state])));
+  eq(states, { data: 'cached', net: 'cached', gd: 'cached', ln: 'running', 'plot#0': 'stale', 'plot#1': 'stale', 'plot#2': 'failed' }, 'node states');
+  eq(await page.locator('.sg-graph .sg-edge').count(), 2 + 2 + 6, 'edges');
+  eq(await page.locator('.sg-graph .sg-node-progress').count(), 1, 'progress on the running node');
+  assert((await texts(page, '.sg-graph-view summary')).join('').includes('1 failed'), 'summary counts');
+  await page.close();
+});
+
+test('exports: SVG, PNG, CSV, JSON per plot, and the Export Figures request', async () => {
+  const { page } = await open();
+  await post(page, results(1, FIG1));
+  const exported = async (fmt, i) => {
+    const n = await page.evaluate(() => window.__posted.length);
+    await page.click(`${card(i)} button[data-export="${fmt}"]`);
+    await page.waitForFunction((n) => window.__posted.slice(n).some((m) => m.type === 'export'), n);
+    return page.evaluate((n) => window.__posted.slice(n).find((m) => m.type === 'export'), n);
+  };
+  const svg = await exported('svg', 0);
+  assert(svg.plotIndex === 0 && svg.data.startsWith('<svg') && svg.data.includes('xmlns="http://www.w3.org/2000/svg"') && !svg.data.includes('nonce'), 'svg export');
+  const png = await exported('png', 1);
+  assert(png.data.startsWith('data:image/png;base64,') && png.data.length > 5000, `png export (${png.data.length} chars)`);
+  const csv = await exported('csv', 0);
+  const lines = csv.data.trim().split('\n');
+  eq(lines[0], 'run,kind,metric,component,step,time,value,min,max,seeds', 'csv header');
+  eq(lines.filter((l) => l.startsWith('ln,data,logdet')).length, FIG1.runs.ln.step.length, 'csv rows of ln');
+  eq(lines.filter((l) => l.includes(',theory,')).length, 4, 'csv theory rows');
+  const json = JSON.parse((await exported('json', 2)).data);
+  eq([json.format, Object.keys(json.runs), json.plots.length], ['sgdexp-results', ['gd', 'ln'], 1], 'json export');
+  // the extension's Export Figures command asks for all plots at once
+  const n = await page.evaluate(() => window.__posted.length);
+  await page.evaluate(() => window.postMessage({ type: 'export', requestId: 7, format: 'svg' }, '*'));
+  await page.waitForFunction((n) => window.__posted.slice(n).filter((m) => m.requestId === 7).length === 3, n);
+  const answers = await page.evaluate((n) => window.__posted.slice(n).filter((m) => m.requestId === 7), n);
+  eq(answers.map((a) => [a.plotIndex, a.total, a.format, a.title]), FIG1.plots.map((p, i) => [i, 3, 'svg', p.title]), 'export answers');
+  await page.close();
+});
+
+test('family plots: final metric vs lr with seed spread, Gain bars GD beside SGD, mean and band over seeds', async () => {
+  const { page, errors } = await open();
+  await post(page, results(1, DIAG, true, 'file:///work/examples/04-even-diagonal.sgdexp'));
+  // final: 6 gd points + 3 seeds × 4 finite sgd points, diverged members as crosses (2 lr × 3 seeds)
+  const dots = await page.evaluate((sel) => [...document.querySelectorAll(`${sel} g[aria-label="dot"]`)].map((g) => g.querySelectorAll('circle, path').length), card(0));
+  eq(dots, [6 + 12, 6], 'final-plot dots (finite, diverged)');
+  eq(await page.locator(`${card(0)} g[aria-label="rule"] line`).count(), 4, 'seed spread rules (sgd lr with 3 finite seeds)');
+  eq(await page.locator(`${card(1)} g[aria-label="bar"] rect`).count(), 2 * 30, 'gain bars (2 runs × 30 coordinates)');
+  eq(await page.locator(`${card(2)} g[aria-label="area"] path`).count(), 1, 'spread band of sgd[lr=0.3] over 3 seeds');
+  eq(await texts(page, `${card(2)} .sg-legend-item`), ['gd[lr=0.3]', 'sgd[lr=0.3]'], 'legend of a seed family');
+  eq(errors, [], 'page errors');
+  await page.close();
+});
+
+test('restores at once from saved state (reload) and from the initial data-state', async () => {
+  const { page } = await open();
+  await post(page, results(3, FIG1));
+  await post(page, STATUS(3, { ln: 'cached', plot2: 'cached' }));
+  const saved = await page.evaluate(() => window.__saved);
+  await page.close();
+  eq(saved.results.revision, 3, 'saved revision');
+  const r = await open({ saved, state: { uri: URI, locked: true } });
+  await r.page.waitForFunction(() => window.__posted.some((m) => m.type === 'rendered' && m.plots === 3));
+  eq(await r.page.locator('section.sg-card svg.sg-plot').count(), 3, 'figures after reload');
+  eq(await r.page.locator('.sg-graph .sg-node').count(), 7, 'graph after reload');
+  // the extension's own state fields survive in setState (its panel serializer reads them back)
+  await post(r.page, results(4, FIG1));
+  const s2 = await r.page.evaluate(() => window.__saved);
+  eq([s2.uri, s2.locked, s2.results.revision], [URI, true, 4], 'extension fields kept in saved state');
+  await r.page.close();
+  const c = await open({ state: { uri: URI, results: { uri: URI, revision: 2, final: true, doc: FIG1 } } });
+  await c.page.waitForFunction(() => window.__posted.some((m) => m.type === 'rendered' && m.plots === 3));
+  await c.page.close();
+});
+
+test('narrow panel (340 px): figures shrink to fit, nothing overflows sideways', async () => {
+  const { page } = await open({ width: 340, height: 800 });
+  await post(page, results(1, FIG1));
+  await post(page, STATUS(1, {}));
+  const m = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    inner: window.innerWidth,
+    svg: Math.max(...[...document.querySelectorAll('svg.sg-plot')].map((s) => s.getBoundingClientRect().width)),
+  }));
+  assert(m.scroll <= m.inner, `page scrolls sideways: ${m.scroll} > ${m.inner}`);
+  assert(m.svg <= m.inner - 20, `figure wider than the panel: ${m.svg}`);
+  await page.close();
+});
+
+test('theme: follows body class and --vscode-* colours (light → dark); screenshots', async () => {
+  mkdirSync(join(root, 'docs/images'), { recursive: true });
+  const shots = {};
+  for (const theme of ['light', 'dark']) {
+    const { page, errors } = await open({ theme, width: 1180, height: 1060 });
+    await post(page, results(2, S40, false));
+    await post(page, STATUS(2, {}));
+    await post(page, results(2, FIG1, true));
+    await post(page, STATUS(2, { ln: 'done', plot2: 'cached' }));
+    const color = await page.evaluate(() => document.querySelector('svg.sg-plot').getAttribute('color'));
+    eq(color, THEMES[theme].vars['--vscode-editor-foreground'], `${theme} figure foreground`);
+    const stroke = await page.evaluate((sel) => document.querySelector(`${sel} g[aria-label="line"] path`).getAttribute('stroke'), card(0));
+    eq(stroke, THEMES[theme].vars['--vscode-charts-blue'], `${theme} first run colour`);
+    await page.mouse.move(420, 520);
+    await page.screenshot({ path: join(root, `docs/images/webview-${theme}.png`) });
+    shots[theme] = true;
+    if (theme === 'light') {
+      // switching the theme live re-renders with the new colours
+      await page.evaluate((t) => window.__applyTheme('dark', t), THEMES.dark);
+      await page.waitForFunction((c) => document.querySelector('svg.sg-plot')?.getAttribute('color') === c, THEMES.dark.vars['--vscode-editor-foreground']);
+    }
+    eq(errors, [], 'page errors');
+    await page.close();
+  }
+  eq(shots, { light: true, dark: true }, 'screenshots');
+});
+
+let passed = 0, failed = 0;
+for (const t of tests) {
+  const t0 = Date.now();
+  try {
+    await t.fn();
+    passed++;
+    console.log(`ok   ${t.name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${t.name}\n     ${String(e?.stack ?? e).split('\n').slice(0, 3).join('\n     ')}`);
+  }
+}
+await browser.close();
+server.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,346 @@
+// The preview page: header with overall progress, run list (status, progress bar, message),
+// experiment graph, and one card per plot (title, export buttons, clickable legend, figure).
+// Pure renderer: every message is validated, state lives in PreviewStore, figures come from
+// src/core/figures (the same code the CLI uses).
+import type { FromWebview } from '../src/core/protocol';
+import type { PlotSpec, ResultsDoc, RunResult } from '../src/core/results';
+import { buildFigure, figureCsv, figureData, plotRuns, type FigureTheme } from '../src/core/figures';
+import { validateToWebview } from '../src/core/webviewMessages';
+import { PreviewStore, type WebviewState } from './store';
+import { readTheme } from './theme';
+import { renderGraph } from './graph';
+import { resultsJson, serialiseSvg, svgToPng } from './exporter';
+
+export interface VsCodeApi {
+  postMessage(m: FromWebview): void;
+  getState(): unknown;
+  setState(s: unknown): void;
+}
+
+const h = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] => {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text != null) e.textContent = text;
+  return e;
+};
+
+function button(label: string, title: string, onClick: () => void, cls = 'sg-btn'): HTMLButtonElement {
+  const b = h('button', cls, label);
+  b.type = 'button';
+  b.title = title;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function progressBar(fraction: number, label: string, cls = 'sg-progress'): HTMLElement {
+  const p = h('div', cls);
+  p.setAttribute('role', 'progressbar');
+  p.setAttribute('aria-valuemin', '0');
+  p.setAttribute('aria-valuemax', '100');
+  p.setAttribute('aria-valuenow', String(Math.round(fraction * 100)));
+  p.setAttribute('aria-label', label);
+  const fill = h('div', 'sg-progress-fill');
+  fill.style.width = `${(Math.max(0, Math.min(1, fraction)) * 100).toFixed(1)}%`; // CSSOM: allowed by the CSP
+  p.appendChild(fill);
+  return p;
+}
+
+function runFraction(r: RunResult): number {
+  if (r.status === 'done' || r.status === 'diverged' || r.status === 'error' || r.status === 'cancelled') return 1;
+  const steps = r.progress?.steps ?? Number(r.params?.steps ?? 0);
+  return steps > 0 ? Math.min(1, (r.progress?.step ?? 0) / steps) : 0;
+}
+
+export class App {
+  readonly store = new PreviewStore();
+  private frame = 0;
+  private lastWidth = 0;
+  private messages: { level: 'info' | 'error'; text: string }[] = [];
+  private figures: (SVGSVGElement | null)[] = [];
+  private theme: FigureTheme;
+  /** fields of the page's initial state that belong to the extension (uri, locked, …): kept in
+   *  every setState, because the panel serializer reads them back after a reload */
+  private extra: Record<string, unknown> = {};
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly vscode: VsCodeApi,
+    private readonly nonce: string,
+  ) {
+    this.theme = readTheme(document);
+    new MutationObserver(() => {
+      this.theme = readTheme(document);
+      this.scheduleRender();
+    }).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+    new ResizeObserver(() => {
+      const w = this.root.clientWidth;
+      if (Math.abs(w - this.lastWidth) >= 2) this.scheduleRender();
+    }).observe(this.root);
+  }
+
+  /** Restore a saved or initial state (already parsed JSON, validated here). */
+  restore(raw: unknown): boolean {
+    if (typeof raw !== 'object' || raw == null) return false;
+    const s = raw as WebviewState & Record<string, unknown>;
+    for (const [k, v] of Object.entries(s)) if (k !== 'results' && k !== 'status' && k !== 'hidden') this.extra[k] = v;
+    const out: WebviewState = { hidden: Array.isArray(s.hidden) ? s.hidden.filter((x) => typeof x === 'string') : [] };
+    if (s.results) {
+      const v = validateToWebview({ ...s.results, type: 'results' });
+      if (!v.ok) return this.reportError(`saved state: ${v.error}`), false;
+      if (v.value.type === 'results') out.results = { ...v.value, staleRuns: Array.isArray(s.results.staleRuns) ? s.results.staleRuns : [] };
+    }
+    if (s.status) {
+      const v = validateToWebview({ ...s.status, type: 'status' });
+      if (v.ok && v.value.type === 'status') out.status = v.value;
+    }
+    this.store.restore(out);
+    this.scheduleRender();
+    return out.results != null;
+  }
+
+  private saveState() {
+    this.vscode.setState({ ...this.extra, ...this.store.snapshot() });
+  }
+
+  private reportError(text: string) {
+    this.vscode.postMessage({ type: 'error', text });
+  }
+
+  /** Entry point for window 'message' events. */
+  handle(data: unknown): void {
+    const v = validateToWebview(data);
+    if (!v.ok) {
+      this.reportError(`invalid message ignored: ${v.error}`);
+      return;
+    }
+    const m = v.value;
+    if (m.type === 'export') {
+      void this.answerExport(m.requestId, m.format);
+      return;
+    }
+    if (m.type === 'message') {
+      this.messages = [...this.messages, { level: m.level, text: m.text }].slice(-5);
+    } else if (m.type === 'status') {
+      if (this.store.applyStatus(m) !== 'applied') return;
+    } else if (this.store.applyResults(m) !== 'applied') {
+      return;
+    }
+    this.saveState();
+    this.scheduleRender();
+  }
+
+  scheduleRender(): void {
+    if (this.frame) return;
+    // at most one render per frame: streaming messages arrive faster than frames
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  render(): void {
+    const t0 = performance.now();
+    const focusKey = (document.activeElement as HTMLElement | null)?.dataset?.focus;
+    this.lastWidth = this.root.clientWidth;
+    const doc = this.store.doc;
+    this.root.replaceChildren();
+    this.root.appendChild(this.header(doc));
+    if (this.messages.length) {
+      const box = h('div', 'sg-messages');
+      for (const m of this.messages) box.appendChild(h('div', `sg-msg sg-msg-${m.level}`, m.text));
+      this.root.appendChild(box);
+    }
+    if (!doc) {
+      this.root.appendChild(h('p', 'sg-empty', 'Waiting for results… Save the .sgdexp file or run “sgdexp: Run Now”.'));
+      this.figures = [];
+      this.vscode.postMessage({ type: 'rendered', revision: Math.max(0, this.store.revision), plots: 0, ms: performance.now() - t0 });
+      return;
+    }
+    const top = h('div', 'sg-top');
+    top.appendChild(this.runsPanel(doc));
+    if (this.store.status?.nodes.length) top.appendChild(this.graphPanel());
+    this.root.appendChild(top);
+    const plots = h('div', 'sg-plots');
+    this.root.appendChild(plots);
+    const cards = doc.plots.map((p, i) => {
+      const card = this.card(doc, p, i);
+      plots.appendChild(card.el);
+      return card;
+    });
+    const stale = this.store.staleRuns();
+    const hidden = [...this.store.hidden];
+    this.figures = cards.map(({ holder }, i) => {
+      const width = holder.clientWidth || 600;
+      try {
+        const svg = buildFigure(doc, doc.plots[i]!, { document, width, theme: this.theme, hidden, stale, legend: false, title: false, notes: true, className: 'sg-plot' });
+        // Plot adds <style> elements without a nonce; give them ours before they enter the
+        // document so the strict style-src of webviewHtml.ts admits them.
+        for (const s of Array.from(svg.querySelectorAll('style'))) s.setAttribute('nonce', this.nonce);
+        holder.appendChild(svg);
+        return svg;
+      } catch (e) {
+        holder.appendChild(h('div', 'sg-msg sg-msg-error', `could not draw this plot: ${(e as Error).message}`));
+        this.reportError(`plot ${i}: ${(e as Error).message}`);
+        return null;
+      }
+    });
+    if (focusKey) (this.root.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`) as HTMLElement | null)?.focus();
+    this.vscode.postMessage({ type: 'rendered', revision: this.store.revision, plots: this.figures.filter(Boolean).length, ms: performance.now() - t0 });
+  }
+
+  private header(doc: ResultsDoc | null): HTMLElement {
+    const head = h('header', 'sg-header');
+    const title = h('div', 'sg-title');
+    title.appendChild(h('h1', undefined, doc ? doc.file.split(/[\\/]/).pop()! : 'sgdexp preview'));
+    const st = this.store;
+    if (doc) {
+      const stale = st.staleRuns().length;
+      const state = st.final ? (stale ? 'done' : 'up to date') : 'running';
+      title.appendChild(h('span', `sg-badge sg-badge-${st.final ? 'done' : 'running'}`, `revision ${st.revision} · ${state}`));
+      if (stale) title.appendChild(h('span', 'sg-badge sg-badge-stale', `${stale} stale`));
+    }
+    head.appendChild(title);
+    const tools = h('div', 'sg-tools');
+    const prog = st.progress();
+    if (doc && prog.total > 0) tools.appendChild(progressBar(prog.done / prog.total, 'overall progress', 'sg-progress sg-progress-overall'));
+    if (prog.running > 0) {
+      const c = button('Cancel', 'Cancel the runs in flight', () => this.vscode.postMessage({ type: 'cancel' }));
+      c.dataset.focus = 'cancel';
+      tools.appendChild(c);
+    }
+    if (doc) {
+      const j = button('JSON', 'Export all results as JSON', () => this.exportPlot('json', null));
+      j.dataset.focus = 'json-all';
+      tools.appendChild(j);
+    }
+    head.appendChild(tools);
+    return head;
+  }
+
+  private runsPanel(doc: ResultsDoc): HTMLElement {
+    const det = h('details', 'sg-runs');
+    const keys = Object.keys(doc.runs);
+    det.open = keys.length <= 12;
+    det.appendChild(h('summary', undefined, `Runs (${keys.length})`));
+    const list = h('ul', 'sg-run-list');
+    const stale = new Set(this.store.staleRuns());
+    for (const k of keys) {
+      const r = doc.runs[k]!;
+      const li = h('li', `sg-run sg-run-${stale.has(k) ? 'stale' : r.status}`);
+      li.dataset.run = k;
+      li.appendChild(h('span', 'sg-run-name', k));
+      const status = stale.has(k) ? 'stale' : r.status;
+      const frac = runFraction(r);
+      li.appendChild(h('span', `sg-badge sg-badge-${status}`, status === 'running' ? `running ${Math.round(frac * 100)}%` : status));
+      li.appendChild(progressBar(frac, `${k} progress`));
+      if (r.message) li.appendChild(h('span', 'sg-run-message', r.message));
+      list.appendChild(li);
+    }
+    det.appendChild(list);
+    return det;
+  }
+
+  private graphPanel(): HTMLElement {
+    const det = h('details', 'sg-graph-view');
+    det.open = true;
+    const nodes = this.store.status!.nodes;
+    const counts = new Map<string, number>();
+    for (const n of nodes) counts.set(n.state, (counts.get(n.state) ?? 0) + 1);
+    det.appendChild(h('summary', undefined, `Graph · ${[...counts].map(([s, c]) => `${c} ${s}`).join(', ')}`));
+    const wrap = h('div', 'sg-graph-wrap');
+    wrap.appendChild(renderGraph(document, nodes));
+    det.appendChild(wrap);
+    return det;
+  }
+
+  private card(doc: ResultsDoc, plot: PlotSpec, i: number): { el: HTMLElement; holder: HTMLElement } {
+    const el = h('section', 'sg-card');
+    el.dataset.plot = String(i);
+    const head = h('header', 'sg-card-head');
+    head.appendChild(h('h2', undefined, plot.title));
+    const tools = h('div', 'sg-card-tools');
+    for (const f of ['svg', 'png', 'csv', 'json'] as const) {
+      const b = button(f.toUpperCase(), `Export this plot as ${f.toUpperCase()}`, () => this.exportPlot(f, i), 'sg-btn sg-btn-small');
+      b.dataset.export = f;
+      b.dataset.focus = `export-${f}-${i}`;
+      tools.appendChild(b);
+    }
+    head.appendChild(tools);
+    el.appendChild(head);
+    // Legend: one toggle per drawn run (or seed group), colour = the figure's colour for it
+    const data = figureData(doc, plot, { hidden: this.store.hidden, stale: this.store.staleRuns() });
+    const legend = h('div', 'sg-legend');
+    legend.setAttribute('role', 'group');
+    legend.setAttribute('aria-label', 'runs (click to show or hide)');
+    data.runs.forEach((k, j) => {
+      const on = !this.store.hidden.has(k);
+      const b = button('', on ? `Hide ${k}` : `Show ${k}`, () => {
+        this.store.toggle(k);
+        this.saveState();
+        this.scheduleRender();
+      }, `sg-legend-item${on ? '' : ' sg-off'}`);
+      b.dataset.run = k;
+      b.dataset.focus = `legend-${i}-${k}`;
+      b.setAttribute('aria-pressed', String(on));
+      const sw = h('span', 'sg-swatch');
+      sw.style.background = this.theme.palette[j % this.theme.palette.length]!;
+      b.append(sw, document.createTextNode(k));
+      legend.appendChild(b);
+    });
+    if (data.kind === 'series' && data.rows.some((r) => r.metric === 'test_loss')) legend.appendChild(h('span', 'sg-legend-note', '┅ test loss'));
+    if (data.kind === 'series' && data.theory.length) legend.appendChild(h('span', 'sg-legend-note', '╌ theory (Thm 4.2)'));
+    if (data.kind === 'final' && data.summary.some((s) => s.n > 1)) legend.appendChild(h('span', 'sg-legend-note', '┃ min–max over seeds'));
+    el.appendChild(legend);
+    const holder = h('div', 'sg-figure');
+    el.appendChild(holder);
+    if (!plotRuns(doc, plot).length) holder.appendChild(h('div', 'sg-msg sg-msg-info', `no runs match ${plot.runs.join(', ')}`));
+    return { el, holder };
+  }
+
+  /** Export Figures (extension command): every drawn plot, one answer each, same requestId. */
+  async answerExport(requestId: number, format: 'svg' | 'png'): Promise<void> {
+    const doc = this.store.doc;
+    const drawn = this.figures.map((svg, i) => ({ svg, i })).filter((f): f is { svg: SVGSVGElement; i: number } => f.svg != null);
+    if (!doc || !drawn.length) {
+      this.vscode.postMessage({ type: 'export', format, plotIndex: null, requestId, total: 0 });
+      return;
+    }
+    for (const { svg, i } of drawn) {
+      try {
+        let data = serialiseSvg(svg);
+        if (format === 'png') data = await svgToPng(data, Number(svg.getAttribute('width')), Number(svg.getAttribute('height')), this.theme.background);
+        this.vscode.postMessage({ type: 'export', format, plotIndex: i, data, requestId, total: drawn.length, title: doc.plots[i]!.title });
+      } catch (e) {
+        this.reportError(`export ${format} of plot ${i}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  async exportPlot(format: 'svg' | 'png' | 'csv' | 'json', plotIndex: number | null): Promise<void> {
+    const doc = this.store.doc;
+    if (!doc) return;
+    try {
+      let data: string;
+      if (format === 'json') {
+        if (plotIndex == null) data = resultsJson(doc);
+        else {
+          const plot = doc.plots[plotIndex]!;
+          const runs = Object.fromEntries(plotRuns(doc, plot).map((k) => [k, doc.runs[k]]));
+          data = resultsJson({ ...doc, runs, plots: [plot] });
+        }
+      } else if (format === 'csv') {
+        data = figureCsv(doc, doc.plots[plotIndex ?? 0]!, { hidden: this.store.hidden, stale: this.store.staleRuns() });
+      } else {
+        const svg = this.figures[plotIndex ?? 0];
+        if (!svg) throw new Error('this plot has not been drawn');
+        data = serialiseSvg(svg);
+        if (format === 'png') {
+          data = await svgToPng(data, Number(svg.getAttribute('width')), Number(svg.getAttribute('height')), this.theme.background);
+        }
+      }
+      this.vscode.postMessage({ type: 'export', format, plotIndex, data });
+    } catch (e) {
+      this.reportError(`export ${format}: ${(e as Error).message}`);
+    }
+  }
+}
