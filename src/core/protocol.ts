@@ -32,6 +32,23 @@ export const Methods = {
   getResults: 'sgdexp/getResults',
 } as const;
 
+/** params of sgdexp/runNow (request; answers RunNowResult) and sgdexp/didSaveRun (notification) */
+export interface RunNowParams {
+  uri: string;
+}
+export interface RunNowResult {
+  /** the revision started, or null when the document is unknown to the server */
+  revision: number | null;
+}
+/** params of sgdexp/cancel (request; answers null): no uri cancels every document's work */
+export interface CancelParams {
+  uri?: string;
+}
+/** params of sgdexp/getResults (request; answers ResultsMessage | null) */
+export interface GetResultsParams {
+  uri: string;
+}
+
 export interface ResultsMessage {
   uri: string;
   /** monotone per uri; receivers drop messages older than the newest seen */

@@ -4,11 +4,18 @@
 // runtime findings (divergence at step k, NaN in data) through `publishRuntimeDiagnostics`,
 // which the server merges with the checker's diagnostics.
 //
-// PLACEHOLDER until the reactive graph lands: it registers nothing.
+// When runs start (settings.runOn):
+//   'save'   — on save (and sgdexp/didSaveRun); opening a document shows what is cached at once;
+//   'type'   — on every checked change (the server debounces typing);
+//   'manual' — only on sgdexp/runNow; opening still shows what is cached.
+// sgdexp/runNow computes every run of the file (not only the plotted ones).
+import { join } from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CheckedProgram, Diagnostic } from '../core/program';
+import { Methods, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams } from '../core/protocol';
+import { Engine as GraphEngine, type EngineOptions } from '../core/graph/engine';
 
 export interface EngineHost {
   connection: Connection;
@@ -29,9 +36,103 @@ export interface Engine {
   /** the document was saved */
   onSave(uri: string): void;
   onClose(uri: string): void;
+  /** new settings (same shape as EngineHost.settings); runOn applies at once */
+  updateSettings(settings: Record<string, unknown>): void;
+  /** the graph engine itself (tests, benchmarks) */
+  readonly graph: GraphEngine;
   dispose(): Promise<void>;
 }
 
-export function attachEngine(_host: EngineHost): Engine {
-  return { onChange() {}, onSave() {}, onClose() {}, async dispose() {} };
+type RunOn = 'save' | 'type' | 'manual';
+
+function runOnOf(s: Record<string, unknown>): RunOn {
+  return s.runOn === 'type' || s.runOn === 'manual' ? s.runOn : 'save';
+}
+
+/** Engine options from the client's settings: workers ≤ 0 means "as many as the machine has". */
+export function engineOptions(storagePath: string | null, settings: Record<string, unknown>): EngineOptions {
+  const workers = typeof settings.workers === 'number' && settings.workers >= 1 ? Math.floor(settings.workers) : undefined;
+  const cacheMB = typeof settings.cacheMB === 'number' && settings.cacheMB >= 0 ? settings.cacheMB : 256;
+  return {
+    workers,
+    cacheDir: storagePath ? join(storagePath, 'cache') : null,
+    noCache: settings.cache === false,
+    diskMB: cacheMB,
+    memoryMB: Math.max(16, Math.min(cacheMB, 512)),
+  };
+}
+
+const uriOf = (p: unknown): string | undefined =>
+  p && typeof p === 'object' && typeof (p as { uri?: unknown }).uri === 'string' ? (p as { uri: string }).uri : undefined;
+
+export function attachEngine(host: EngineHost): Engine {
+  const { connection } = host;
+  let runOn = runOnOf(host.settings);
+  const graph = new GraphEngine(engineOptions(host.storagePath, host.settings));
+  const shown = new Set<string>();
+
+  graph.on('results', (m) => void connection.sendNotification(Methods.results, m));
+  graph.on('status', (m) => void connection.sendNotification(Methods.status, m));
+  graph.on('diagnostics', ({ uri, diagnostics }) => host.publishRuntimeDiagnostics(uri, diagnostics));
+
+  const update = (uri: string, mode: 'run' | 'cached', runAll = false): number | null => {
+    const program = host.getProgram(uri);
+    if (!program) return null;
+    shown.add(uri);
+    try {
+      return graph.update(uri, program, { mode, runAll, file: fileOf(uri) });
+    } catch (e) {
+      connection.console.error(`sgdexp: engine failed on ${uri}: ${(e as Error).stack ?? e}`);
+      return null;
+    }
+  };
+
+  connection.onRequest(Methods.runNow, (p: RunNowParams) => {
+    const uri = uriOf(p);
+    if (!uri) return { revision: null };
+    return { revision: update(uri, 'run', true) };
+  });
+  connection.onRequest(Methods.cancel, (p: CancelParams) => {
+    graph.cancel(uriOf(p));
+    return null;
+  });
+  connection.onRequest(Methods.getResults, (p: GetResultsParams): ResultsMessage | null => {
+    const uri = uriOf(p);
+    return uri ? graph.getResults(uri) : null;
+  });
+  connection.onNotification(Methods.didSaveRun, (p: RunNowParams) => {
+    const uri = uriOf(p);
+    if (uri && runOn !== 'manual') update(uri, 'run');
+  });
+
+  const api: Engine = {
+    graph,
+    onChange(uri) {
+      if (runOn === 'type') update(uri, 'run');
+      // first sight of a document: show what the caches hold, start nothing
+      else if (!shown.has(uri)) update(uri, 'cached');
+    },
+    onSave(uri) {
+      if (runOn !== 'manual') update(uri, 'run');
+    },
+    onClose(uri) {
+      shown.delete(uri);
+      graph.close(uri);
+    },
+    updateSettings(settings) {
+      runOn = runOnOf(settings);
+    },
+    dispose: () => graph.dispose(),
+  };
+  return api;
+}
+
+/** The `file` field of a results document: the path of a file: URI, else the URI. */
+function fileOf(uri: string): string {
+  if (!uri.startsWith('file://')) return uri;
+  try {
+    return decodeURIComponent(new URL(uri).pathname);
+  } catch {
+    return uri;
+  }
 }

@@ -1,0 +1,124 @@
+// The real language server process over stdio (bundled like dist/server.js, with its worker
+// next to it): didOpen → didSave → streamed partial results → final results, then the custom
+// requests (getResults, runNow, cancel) and runtime diagnostics of a diverging run.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { Methods, type ResultsMessage, type StatusMessage } from '../../src/core/protocol';
+
+const root = join(__dirname, '../..');
+let dir: string;
+let proc: ChildProcess;
+let conn: MessageConnection;
+const results: ResultsMessage[] = [];
+const statuses: StatusMessage[] = [];
+const diagnostics: { uri: string; diagnostics: { message: string; severity?: number; code?: unknown }[] }[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sgdexp-server-'));
+  const opts = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' } as const;
+  await Promise.all([
+    build({ ...opts, entryPoints: [join(root, 'src/server/server.ts')], outfile: join(dir, 'server.js') }),
+    build({ ...opts, entryPoints: [join(root, 'src/core/graph/worker.ts')], outfile: join(dir, 'worker.js') }),
+  ]);
+  proc = spawn(process.execPath, [join(dir, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  conn.onNotification(Methods.results, (m: ResultsMessage) => results.push(m));
+  conn.onNotification(Methods.status, (m: StatusMessage) => statuses.push(m));
+  conn.onNotification('textDocument/publishDiagnostics', (m) => diagnostics.push(m));
+  conn.onRequest(() => null); // client/registerCapability and friends
+  conn.listen();
+  await conn.sendRequest('initialize', {
+    processId: process.pid, rootUri: null, capabilities: {},
+    initializationOptions: { storagePath: join(dir, 'storage'), settings: { runOn: 'save', workers: 2 } },
+  });
+  await conn.sendNotification('initialized', {});
+});
+
+afterAll(async () => {
+  try {
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+  } catch {
+    /* already gone */
+  }
+  await new Promise<void>((r) => {
+    if (proc.exitCode !== null) return r();
+    const t = setTimeout(() => (proc.kill(), r()), 2000);
+    proc.once('exit', () => (clearTimeout(t), r()));
+  });
+  conn?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const waitFor = async <T>(f: () => T | undefined, ms = 20_000): Promise<T> => {
+  const t0 = Date.now();
+  for (;;) {
+    const x = f();
+    if (x !== undefined) return x;
+    if (Date.now() - t0 > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+const uri = 'file:///tmp/proto.sgdexp';
+const text = (lr: number) => `seed = 3
+data = teacher(n = 40, p = 5, k = 1)
+net  = linear2(width = 8, init = gaussian(scale = 0.5))
+gd   = train(net, data, gd(lr = ${lr}), steps = 150000, record = 200)
+ln   = train(net, data, label_noise(lr = 0.01, delta = 1), steps = 2000)
+plot loss(gd, ln, y = log)
+`;
+
+describe('language server process: results stream', () => {
+  it('didOpen shows nothing computed; didSave streams partial results, then the final document', async () => {
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sgdexp', version: 1, text: text(0.01) } });
+    // opening runs nothing (runOn = save): a non-final document whose runs are stale
+    const opened = await waitFor(() => results.find((m) => m.uri === uri));
+    expect(opened.final).toBe(false);
+    expect(opened.doc.runs.gd.status).toBe('stale');
+
+    await conn.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    const fin = await waitFor(() => results.find((m) => m.uri === uri && m.final));
+    const mine = results.filter((m) => m.uri === uri);
+    const partial = mine.filter((m) => !m.final && m.revision === fin.revision);
+    expect(partial.some((m) => m.doc.runs.gd.status === 'running' && m.doc.runs.gd.step.length > 0)).toBe(true);
+    // revisions never decrease along the stream
+    expect(mine.map((m) => m.revision)).toEqual([...mine.map((m) => m.revision)].sort((a, b) => a - b));
+    expect(fin.doc.format).toBe('sgdexp-results');
+    expect(fin.doc.runs.gd.status).toBe('done');
+    expect(fin.doc.runs.gd.step.at(-1)).toBe(150000);
+    expect(fin.doc.plots).toEqual([expect.objectContaining({ metric: 'loss', runs: ['gd', 'ln'], y: 'log' })]);
+    expect(statuses.some((s) => s.uri === uri && s.nodes.some((n) => n.id === 'gd' && n.state === 'running'))).toBe(true);
+    expect(statuses.at(-1)!.nodes.find((n) => n.id === 'plot#0')?.state).toBe('done');
+
+    const got = (await conn.sendRequest(Methods.getResults, { uri })) as ResultsMessage;
+    expect(got.revision).toBe(fin.revision);
+    expect(got.doc.runs.gd.step).toEqual(fin.doc.runs.gd.step);
+  });
+
+  it('a diverging run becomes a diagnostic on its definition; cancel ends in-flight work', async () => {
+    await conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: text(5) }],
+    });
+    const { revision } = (await conn.sendRequest(Methods.runNow, { uri })) as { revision: number };
+    const fin = await waitFor(() => results.find((m) => m.uri === uri && m.final && m.revision >= revision));
+    expect(fin.doc.runs.gd.status).toBe('diverged');
+    expect(fin.doc.runs.ln.status).toBe('done');
+    const d = await waitFor(() => diagnostics.filter((x) => x.uri === uri).at(-1)?.diagnostics.find((x) => x.code === 'diverged'));
+    expect(d.message).toMatch(/diverged at step \d+/);
+
+    // a long run, cancelled by request: the final document says 'cancelled'
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: text(0.011).replace('150000', '90000000') }] });
+    const r2 = ((await conn.sendRequest(Methods.runNow, { uri })) as { revision: number }).revision;
+    await waitFor(() => results.find((m) => m.uri === uri && m.revision === r2 && m.doc.runs.gd.status === 'running'));
+    await conn.sendRequest(Methods.cancel, { uri });
+    const c = await waitFor(() => results.find((m) => m.uri === uri && m.revision === r2 && m.final));
+    expect(c.doc.runs.gd.status).toBe('cancelled');
+  });
+});
