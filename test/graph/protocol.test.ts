@@ -27,9 +27,9 @@ beforeAll(async () => {
   ]);
   proc = spawn(process.execPath, [join(dir, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  conn.onNotification(Methods.results, (m: ResultsMessage) => results.push(m));
-  conn.onNotification(Methods.status, (m: StatusMessage) => statuses.push(m));
-  conn.onNotification('textDocument/publishDiagnostics', (m) => diagnostics.push(m));
+  conn.onNotification(Methods.results, (m: unknown) => void results.push(m as ResultsMessage));
+  conn.onNotification(Methods.status, (m: unknown) => void statuses.push(m as StatusMessage));
+  conn.onNotification('textDocument/publishDiagnostics', (m: unknown) => void diagnostics.push(m as (typeof diagnostics)[number]));
   conn.onRequest(() => null); // client/registerCapability and friends
   conn.listen();
   await conn.sendRequest('initialize', {
