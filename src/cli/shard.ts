@@ -36,11 +36,11 @@ export interface ShardInfo {
 
 export type ShardedDoc = ResultsDoc & { shard?: ShardInfo };
 
-/** Restrict a full document to the shard's runs and record the shard. */
-export function restrictToShard(doc: ResultsDoc, shard: Shard): ShardedDoc {
-  const keys = Object.keys(doc.runs);
+/** Restrict a document to the shard's runs and record the shard. `keys` are every run of the
+ *  unsharded document, in order (default: the document's own runs). */
+export function restrictToShard(doc: ResultsDoc, shard: Shard, keys: readonly string[] = Object.keys(doc.runs)): ShardedDoc {
   const mine = new Set(shardKeys(keys, shard));
   const runs: ResultsDoc['runs'] = {};
-  for (const k of keys) if (mine.has(k)) runs[k] = doc.runs[k];
-  return { ...doc, runs, shard: { index: shard.index, count: shard.count, keys } };
+  for (const k of keys) if (mine.has(k) && doc.runs[k]) runs[k] = doc.runs[k];
+  return { ...doc, runs, shard: { index: shard.index, count: shard.count, keys: [...keys] } };
 }

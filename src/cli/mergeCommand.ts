@@ -1,0 +1,41 @@
+// `sgdexp merge A.json B.json ... -o OUT.json`
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { mergeDocs, MergeError } from './merge';
+import { UsageError } from './files';
+import type { ShardedDoc } from './shard';
+
+export async function mergeCommand(files: string[], output: string): Promise<number> {
+  const docs: ShardedDoc[] = [];
+  for (const f of files) {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      throw new UsageError(`no such file: ${f}`);
+    }
+    try {
+      docs.push(JSON.parse(text));
+    } catch (e) {
+      process.stderr.write(`sgdexp merge: ${f}: not JSON (${(e as Error).message})\n`);
+      return 1;
+    }
+  }
+  try {
+    const merged = mergeDocs(docs);
+    const json = JSON.stringify(merged) + '\n';
+    if (output === '-') process.stdout.write(json);
+    else {
+      mkdirSync(dirname(output), { recursive: true });
+      writeFileSync(output, json);
+      process.stderr.write(`merged ${files.length} documents, ${Object.keys(merged.runs).length} runs → ${output}\n`);
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof MergeError) {
+      process.stderr.write(`sgdexp merge: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

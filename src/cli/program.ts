@@ -1,0 +1,103 @@
+// `sgdexp`: the command-line runner over the same src/core as the editor preview.
+//   sgdexp check FILE...                      diagnostics as file:line:col: severity: message
+//   sgdexp run FILE|DIR... [options]          run through the reactive graph, write results + figures
+//   sgdexp merge A.json B.json ... -o OUT     join the JSON of `run --shard i/N` shards
+// Exit codes: 0 done; 1 a diagnostic error or a failed run (a diverged run too with --strict);
+// 2 bad usage (unknown option, bad value, missing file).
+import { Command, CommanderError, Option } from 'commander';
+import { checkCommand } from './checkCommand';
+import { runCommand, FORMATS, type Format } from './runCommand';
+import { mergeCommand } from './mergeCommand';
+import { UsageError } from './files';
+import { parseShard } from './shard';
+
+export const EXIT_OK = 0;
+export const EXIT_FAIL = 1;
+export const EXIT_USAGE = 2;
+
+declare const SGDEXP_VERSION: string | undefined;
+
+function parseFormats(text: string): Format[] {
+  const items = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const bad = items.filter((s) => !(FORMATS as readonly string[]).includes(s));
+  if (bad.length || items.length === 0)
+    throw new UsageError(`--format: unknown format ${bad.map((b) => `"${b}"`).join(', ') || '(empty)'}; choose from ${FORMATS.join(',')}`);
+  return [...new Set(items)] as Format[];
+}
+
+function parseJobs(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--jobs expects a whole number from 1 to 256, got "${text}"`);
+  return n;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let code = EXIT_OK;
+  const program = new Command('sgdexp')
+    .description('Run .sgdexp experiments: GD and SGD on small networks, with figures.')
+    .version(typeof SGDEXP_VERSION === 'string' ? SGDEXP_VERSION : '0.0.0-dev')
+    .exitOverride()
+    .showHelpAfterError('(run sgdexp --help for usage)')
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('check')
+    .description('check experiment files; print diagnostics as file:line:col: severity: message')
+    .argument('<files...>', '.sgdexp files or directories')
+    .action(async (files: string[]) => {
+      code = await checkCommand(files);
+    });
+
+  program
+    .command('run')
+    .description('run experiment files and write results (JSON), figures (SVG, PNG), series (CSV) and an HTML report')
+    .argument('<inputs...>', '.sgdexp files or directories (searched recursively)')
+    .option('-o, --out <dir>', 'output directory', 'out')
+    .option('-f, --format <list>', `outputs, comma-separated: ${FORMATS.join(',')}`, FORMATS.join(','))
+    .option('--json', 'print the results JSON to stdout (one document, or an array for several files)')
+    .option('-j, --jobs <n>', 'worker threads (default: one per core)')
+    .option('-q, --quiet', 'no progress output')
+    .option('--no-cache', 'ignore and do not write the disk cache')
+    .option('--cache-dir <dir>', 'disk cache folder (default: $SGDEXP_CACHE_DIR or ~/.cache/sgdexp)')
+    .option('--strict', 'exit 1 when a run diverges')
+    .addOption(new Option('--shard <i/N>', 'run every N-th run, starting at the i-th (1-based); join shards with `sgdexp merge`'))
+    .action(async (inputs: string[], o: Record<string, unknown>) => {
+      code = await runCommand(inputs, {
+        out: String(o.out),
+        formats: parseFormats(String(o.format)),
+        json: o.json === true,
+        jobs: o.jobs === undefined ? null : parseJobs(String(o.jobs)),
+        quiet: o.quiet === true,
+        cache: o.cache !== false,
+        cacheDir: typeof o.cacheDir === 'string' ? o.cacheDir : null,
+        strict: o.strict === true,
+        shard: typeof o.shard === 'string' ? parseShard(o.shard) : null,
+      });
+    });
+
+  program
+    .command('merge')
+    .description('join the results JSON of the shards of one experiment (from run --shard i/N)')
+    .argument('<files...>', 'results JSON files, one per shard')
+    .requiredOption('-o, --output <file>', 'where to write the merged JSON ("-" for stdout)')
+    .action(async (files: string[], o: { output: string }) => {
+      code = await mergeCommand(files, o.output);
+    });
+
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here too, successfully
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`sgdexp: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`sgdexp: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT_FAIL;
+  }
+}

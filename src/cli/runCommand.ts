@@ -1,0 +1,156 @@
+// `sgdexp run FILE|DIR...`: check each file, run it through the reactive graph (the same engine
+// and worker pool as the editor's language server, src/core/graph), then write its outputs.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, basename, join, relative } from 'node:path';
+import type { ResultsDoc } from '../core/results';
+import { commonBase, expandInputs, outputStem } from './files';
+import { formatDiagnostic, hasError, sortDiagnostics } from './diagnostics';
+import { readAndCheck } from './source';
+import { makeProgress, type ProgressSink } from './progress';
+import { restrictToShard, shardKeys, type Shard } from './shard';
+import { toCsv } from './csv';
+import { indexHtml, toHtml, type ReportFigure } from './html';
+import { freshDocument, svgToPng, toStandaloneSvg } from './render';
+import { openEngine, plannedRunIds, type CliEngine } from './engine';
+import { buildFigure, LIGHT_THEME } from '../core/figures';
+
+export const FORMATS = ['json', 'csv', 'svg', 'png', 'html'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface RunOptions {
+  out: string;
+  formats: Format[];
+  json: boolean;
+  jobs: number | null;
+  quiet: boolean;
+  cache: boolean;
+  cacheDir: string | null;
+  strict: boolean;
+  shard: Shard | null;
+}
+
+/** Width of the figures in CSS pixels (the preview's default), PNGs at 2× for sharp text. */
+const FIGURE_WIDTH = 640;
+const PNG_SCALE = 2;
+
+export async function runCommand(inputs: string[], o: RunOptions): Promise<number> {
+  const files = expandInputs(inputs);
+  const base = commonBase(files);
+  const progress = makeProgress(process.stderr, { quiet: o.quiet });
+  const engine = await openEngine({ jobs: o.jobs, cache: o.cache, cacheDir: o.cacheDir });
+  const docs: ResultsDoc[] = [];
+  const index: { file: string; href: string; status: string }[] = [];
+  let failed = false;
+  const t0 = performance.now();
+  try {
+    for (const file of files) {
+      const r = await runOne(file, engine, progress, o);
+      if (r.failed) failed = true;
+      if (r.doc) {
+        docs.push(r.doc);
+        const stem = outputStem(file, base, o.out);
+        if (o.formats.includes('html')) index.push({ file, href: relative(o.out, stem + '.html'), status: r.summary });
+        await writeOutputs(r.doc, stem, o.formats);
+      }
+    }
+  } finally {
+    await engine.dispose();
+  }
+  if (o.formats.includes('html') && files.length > 1) {
+    mkdirSync(o.out, { recursive: true });
+    writeFileSync(join(o.out, 'index.html'), indexHtml(index));
+  }
+  if (o.json) process.stdout.write(JSON.stringify(docs.length === 1 ? docs[0] : docs) + '\n');
+  if (!o.quiet)
+    process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'} in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${o.out}\n`);
+  return failed ? 1 : 0;
+}
+
+async function runOne(
+  file: string,
+  engine: CliEngine,
+  progress: ProgressSink,
+  o: RunOptions,
+): Promise<{ doc: ResultsDoc | null; failed: boolean; summary: string }> {
+  const checked = readAndCheck(file);
+  for (const d of sortDiagnostics(checked.diagnostics)) {
+    if (d.severity === 'error' || d.severity === 'warning') process.stderr.write(formatDiagnostic(file, d) + '\n');
+  }
+  const diagFailed = hasError(checked.diagnostics);
+  if (!checked.program) return { doc: null, failed: true, summary: 'unreadable' };
+
+  // Every run of the file, in the order the document lists them; a shard takes every N-th.
+  const all = plannedRunIds(checked.program);
+  const only = o.shard ? new Set(shardKeys(all, o.shard)) : null;
+
+  progress.begin(file);
+  const result = await engine.run(file, checked.program, {
+    only,
+    onUpdate: (partial) => {
+      for (const [key, r] of Object.entries(partial.runs)) {
+        if (only && !only.has(key)) continue;
+        progress.update(key, {
+          status: r.status,
+          step: r.progress?.step ?? r.step?.[r.step.length - 1] ?? 0,
+          steps: r.progress?.steps ?? Number(r.params?.steps ?? 0),
+          message: r.message,
+        });
+      }
+    },
+  });
+  let doc: ResultsDoc = canonicalOrder(result.doc, all);
+  if (o.shard) doc = restrictToShard(doc, o.shard, all);
+
+  const runs = Object.values(doc.runs);
+  const count = (s: string) => runs.filter((r) => r.status === s).length;
+  const errors = count('error') + count('cancelled');
+  const diverged = count('diverged');
+  for (const [key, r] of Object.entries(doc.runs)) {
+    if (r.status === 'error' || r.status === 'diverged') process.stderr.write(`${file}: ${key}: ${r.status}: ${r.message ?? ''}\n`);
+  }
+  const { computed, cached } = result.stats;
+  const summary =
+    `${runs.length} runs: ${count('done')} done${diverged ? `, ${diverged} diverged` : ''}${errors ? `, ${errors} failed` : ''}` +
+    ` (${computed} computed, ${cached} from cache)${diagFailed ? '; check errors' : ''}`;
+  progress.end(summary);
+  return { doc, failed: diagFailed || errors > 0 || (o.strict && diverged > 0), summary };
+}
+
+/** Runs in the file's order (lowering order), whatever order the engine finished them in,
+ *  so a sharded and merged document equals the unsharded one byte for byte. */
+function canonicalOrder(doc: ResultsDoc, order: readonly string[]): ResultsDoc {
+  const runs: ResultsDoc['runs'] = {};
+  for (const k of order) if (k in doc.runs) runs[k] = doc.runs[k];
+  for (const k of Object.keys(doc.runs)) if (!(k in runs)) runs[k] = doc.runs[k];
+  return { ...doc, runs };
+}
+
+async function writeOutputs(doc: ResultsDoc, stem: string, formats: readonly Format[]): Promise<void> {
+  mkdirSync(dirname(stem), { recursive: true });
+  const name = basename(stem);
+  if (formats.includes('json')) writeFileSync(stem + '.json', JSON.stringify(doc) + '\n');
+  if (formats.includes('csv')) writeFileSync(stem + '.csv', toCsv(doc));
+  const wantSvg = formats.includes('svg') || formats.includes('png') || formats.includes('html');
+  if (!wantSvg) return;
+  const figures: ReportFigure[] = [];
+  const pngs: Promise<void>[] = [];
+  doc.plots.forEach((plot, i) => {
+    let svg: string;
+    let inline: string;
+    try {
+      const el = buildFigure(doc, plot, { document: freshDocument(), width: FIGURE_WIDTH, theme: LIGHT_THEME, tips: false }) as unknown as Element;
+      svg = toStandaloneSvg(el);
+      inline = el.outerHTML;
+    } catch (e) {
+      process.stderr.write(`${doc.file}: plot ${i + 1} (${plot.title}): cannot draw: ${(e as Error).message}\n`);
+      return;
+    }
+    const fig = `${stem}-plot${i + 1}`;
+    if (formats.includes('svg')) writeFileSync(fig + '.svg', svg);
+    if (formats.includes('png')) pngs.push(svgToPng(svg, FIGURE_WIDTH * PNG_SCALE).then((png) => writeFileSync(fig + '.png', png)));
+    figures.push({ title: plot.title, svg: inline });
+  });
+  if (formats.includes('html'))
+    writeFileSync(stem + '.html', toHtml(doc, figures, { json: formats.includes('json') ? name + '.json' : undefined, csv: formats.includes('csv') ? name + '.csv' : undefined }));
+  await Promise.all(pngs);
+}
