@@ -51,7 +51,8 @@ export function domainChecks(c: Checker, site: CallSite): void {
       break;
     }
     case 'completion': {
-      const observed = a.observed && a.observed.kind !== 'null';
+      // an invalid matrix was reported already: still counts as given
+      const observed = (a.observed && a.observed.kind !== 'null') || site.args.has('observed');
       const sized = site.args.has('rows') || site.args.has('cols');
       if (observed && sized) c.error(span('rows'), 'conflict', 'give either observed = [[…]] or rows and cols, not both');
       else if (!observed && !(site.args.has('rows') && site.args.has('cols'))) {

@@ -36,7 +36,7 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
     }
   }
   if (best === null) return null;
-  // one- and two-letter names suggest nothing but a change of case: anything else is noise
-  const limit = name.length < 3 ? 0.5 : Math.max(1, Math.floor(Math.max(name.length, best.length) / 3));
+  // a one-letter name suggests nothing but a change of case: anything else is noise
+  const limit = name.length < 2 ? 0.5 : name.length < 3 ? 1 : Math.max(1, Math.floor(Math.max(name.length, best.length) / 3));
   return bestD <= limit ? best : null;
 }

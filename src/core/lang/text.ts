@@ -28,7 +28,8 @@ export class LineIndex {
       if (this.lineStarts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.lineStarts[lo] };
+    // an offset inside a line break (between \r and \n) maps to the end of its line
+    return { line: lo, character: Math.min(o, this.lineEnd(lo)) - this.lineStarts[lo] };
   }
   offset(pos: Position): number {
     if (pos.line < 0) return 0;

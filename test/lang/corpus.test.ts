@@ -1,0 +1,266 @@
+// Corpus of valid and invalid files: every diagnostic asserted by severity, code, range (marked
+// «…» in the source) and message.
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkDocument } from '../../src/core/lang';
+import { marked } from './helpers';
+
+const base = 'data = teacher(n = 40, p = 10)\nnet = linear2(width = 20)\n';
+
+interface Case {
+  name: string;
+  src: string;
+  /** in the order of the «» ranges */
+  expect: { severity: string; code: string; message: RegExp | string }[];
+}
+
+const cases: Case[] = [
+  {
+    name: 'unknown name with did-you-mean',
+    src: base + 'r = train(«nt», data, gd(lr = 0.01), steps = 100)',
+    expect: [{ severity: 'error', code: 'unknown-name', message: "unknown name 'nt': did you mean 'net'?" }],
+  },
+  {
+    name: 'unknown function with did-you-mean',
+    src: 'net = «linaer2»(width = 3)',
+    expect: [{ severity: 'error', code: 'unknown-function', message: "unknown function 'linaer2': did you mean 'linear2'?" }],
+  },
+  {
+    name: 'unknown parameter with did-you-mean',
+    src: base + 'r = train(net, data, sgd(lr = 0.1, «bach» = 2), steps = 100)',
+    expect: [{ severity: 'error', code: 'unknown-parameter', message: "sgd(…) has no parameter 'bach': did you mean 'batch'?" }],
+  },
+  {
+    name: 'duplicate definitions: both sites',
+    src: '«data» = teacher(n = 4, p = 2)\n«data» = teacher(n = 5, p = 2)',
+    expect: [
+      { severity: 'error', code: 'duplicate', message: "'data' is defined 2 times (also on line 2)" },
+      { severity: 'error', code: 'duplicate', message: "'data' is defined 2 times (also on line 1)" },
+    ],
+  },
+  {
+    name: 'shadowing a metric',
+    src: base + '«loss» = train(net, data, gd(lr = 0.01), steps = 10)',
+    expect: [{ severity: 'error', code: 'shadows-builtin', message: /shadows the built-in metric loss/ }],
+  },
+  {
+    name: 'reserved word',
+    src: '«true» = 3',
+    expect: [{ severity: 'error', code: 'reserved', message: "'true' is a reserved word and cannot be defined" }],
+  },
+  {
+    name: 'cycle names the cycle',
+    src: '«a» = train(b, data, gd(lr = 0.1), steps = 10)\n«b» = train(a, data, gd(lr = 0.1), steps = 10)\ndata = teacher(n = 4, p = 2)',
+    expect: [
+      { severity: 'error', code: 'cycle', message: 'cycle: a → b → a' },
+      { severity: 'error', code: 'cycle', message: 'cycle: a → b → a' },
+    ],
+  },
+  {
+    name: 'out of range and non-integer',
+    src: 'd = teacher(n = «-4», p = «2.5»)',
+    expect: [
+      { severity: 'error', code: 'range', message: "'n' of teacher(…) must be ≥ 1 (got -4)" },
+      { severity: 'error', code: 'range', message: "'p' of teacher(…) must be a whole number (got 2.5)" },
+    ],
+  },
+  {
+    name: 'wrong type: a model where data is expected',
+    src: base + 'r = train(net, «net», gd(lr = 0.1), steps = 10)',
+    expect: [{ severity: 'error', code: 'type', message: "'data' of train(…) takes a data set; 'net' is a model" }],
+  },
+  {
+    name: 'missing required argument',
+    src: base + 'r = «train»(net, data, gd(lr = 0.1))',
+    expect: [{ severity: 'error', code: 'missing-argument', message: "train(…) needs 'steps'" }],
+  },
+  {
+    name: 'word from a fixed set',
+    src: base + 'r = train(net, data, gd(lr = 0.01), steps = 10)\nplot singular_values(r, of = «W3»)',
+    expect: [{ severity: 'error', code: 'unknown-word', message: "'of' is one of W1 | W2 | product, not 'W3': did you mean 'W1'?" }],
+  },
+  {
+    name: 'gain only for diagonal networks',
+    src: base + 'r = train(net, data, gd(lr = 0.01), steps = 10)\nplot gain(«r»)',
+    expect: [{ severity: 'error', code: 'incompatible-metric', message: "Gain_γ is defined for diagonal networks; 'r' trains a linear2 model" }],
+  },
+  {
+    name: 'logdet only for linear2',
+    src: 'data = sparse(n = 20, d = 30, s = 3)\nnet = diagonal(alpha = 0.1)\nr = train(net, data, gd(lr = 0.01), steps = 10)\nplot logdet(«r»)',
+    expect: [{ severity: 'error', code: 'incompatible-metric', message: "logdet is defined for linear2; 'r' trains a diagonal model" }],
+  },
+  {
+    name: 'completion data only with deep_linear',
+    src: 'data = completion(observed = [[1, ?], [0.3, 1]])\nnet = linear2(width = 4)\nr = train(net, «data», gd(lr = 0.01), steps = 10)',
+    expect: [{ severity: 'error', code: 'incompatible', message: 'completion data is for deep_linear models; this run trains a linear2 model' }],
+  },
+  {
+    name: 'alignment only for relu2',
+    src: base + 'r = train(net, data, gd(lr = 0.01), steps = 10)\nplot alignment(«r»)',
+    expect: [{ severity: 'error', code: 'incompatible-metric', message: "alignment is defined for relu2; 'r' trains a linear2 model" }],
+  },
+  {
+    name: 'rank deficiency warning: width < p + k',
+    src: 'data = teacher(n = 40, p = 10, k = 1)\nnet = linear2(width = 5)\nr = train(«net», data, gd(lr = 0.01), steps = 10)',
+    expect: [{ severity: 'warning', code: 'rank-deficient', message: /det\(θᵀθ\) is 0 for all time because width = 5 < p \+ k = 11/ }],
+  },
+  {
+    name: 'GD stability warning',
+    src: base + 'r = train(net, data, gd(«lr = 3»), steps = 10)',
+    expect: [{ severity: 'warning', code: 'unstable-lr', message: /lr = 3 above GD's stability limit 2\/λ_max\(XᵀX\) ≈ [\d.]+ .*GD diverges at this stepsize/ }],
+  },
+  {
+    name: 'oversized experiment is refused with its estimate',
+    src: 'data = teacher(n = 1e9, p = 10)\nnet = linear2(width = 20)\nr = «train»(net, data, gd(lr = 0.01), steps = 100)',
+    expect: [{ severity: 'error', code: 'too-expensive', message: /too large to run: memory ≈ \d+(\.\d+)? GB \(limit .*\), time ≈ .* \(limit 30 min\)/ }],
+  },
+  {
+    name: 'selection of a missing member',
+    src: base + 'r = train(net, data, gd(lr = [0.1, 0.2]), steps = 10)\nplot loss(r[lr = «0.3»])',
+    expect: [{ severity: 'error', code: 'no-member', message: "'r' has no member with lr = 0.3; its values: 0.1, 0.2" }],
+  },
+  {
+    name: 'selection of a non-family',
+    src: base + 'r = train(net, data, gd(lr = 0.1), steps = 10)\nplot loss(«r»[lr = 0.1])',
+    expect: [{ severity: 'error', code: 'not-a-family', message: /'r' is not a family/ }],
+  },
+  {
+    name: 'selection over an unswept parameter',
+    src: base + 'r = train(net, data, gd(lr = [0.1, 0.2]), steps = 10)\nplot loss(r[«batch» = 1])',
+    expect: [{ severity: 'error', code: 'unknown-axis', message: "'r' is not swept over 'batch'; its swept parameters: lr" }],
+  },
+  {
+    name: 'final over a parameter the families do not share',
+    src: base + 'r = train(net, data, gd(lr = [0.1, 0.2]), steps = 10)\nplot final(loss, r, x = «delta»)',
+    expect: [{ severity: 'error', code: 'unknown-axis', message: /not all swept over 'delta'; they share: lr/ }],
+  },
+  {
+    name: 'a list where one number is expected',
+    src: base + 'r = train(net, data, gd(lr = 0.1), steps = 10, record = «[10, 20]»)',
+    expect: [{ severity: 'error', code: 'no-sweep', message: "'record' of train(…) takes one number, not a list" }],
+  },
+  {
+    name: 'metric outside a plot',
+    src: base + 'x = «loss»(r)',
+    expect: [{ severity: 'error', code: 'metric-outside-plot', message: /loss\(…\) is a metric: draw it with `plot loss\(…\)`/ }],
+  },
+  {
+    name: 'unclosed parenthesis recovers at the next statement',
+    src: 'data = teacher«(»n = 40, p = 10\nnet = linear2(width = 20)\nr = train(net, data, gd(lr = 0.1), steps = 10)',
+    expect: [{ severity: 'error', code: 'unclosed', message: "'(' of teacher(…) is never closed: expected ')'" }],
+  },
+  {
+    name: 'unterminated string',
+    src: base + 'r = train(net, data, gd(lr = 0.1), steps = 10)\nplot loss«(»r, title = «"abc»',
+    expect: [
+      { severity: 'error', code: 'unclosed', message: "'(' of loss(…) is never closed: expected ')'" },
+      { severity: 'error', code: 'unterminated-string', message: 'unterminated string' },
+    ],
+  },
+  {
+    name: 'stray token after a statement',
+    src: 'x = 3 «)»',
+    expect: [{ severity: 'error', code: 'syntax', message: "unexpected ')': a statement ends at the end of its line" }],
+  },
+  {
+    name: 'sparse: s must fit in d',
+    src: 'data = sparse(n = 10, d = 3, s = «5»)',
+    expect: [{ severity: 'error', code: 'range', message: 's = 5 non-zeros do not fit in d = 3 coordinates: s ≤ d' }],
+  },
+  {
+    name: 'ragged observed matrix',
+    src: 'data = completion(observed = [[1, ?], «[0.3]»])',
+    expect: [{ severity: 'error', code: 'matrix-shape', message: 'row 2 has 1 entries, row 1 has 2: a matrix is rectangular' }],
+  },
+  {
+    name: 'batch larger than n',
+    src: base + 'r = train(net, data, sgd(lr = 0.01, «batch = 50»), steps = 10)',
+    expect: [{ severity: 'error', code: 'range', message: 'batch = 50 is larger than the number of samples (40)' }],
+  },
+  {
+    name: 'sgf only for linear2',
+    src: 'data = sparse(n = 20, d = 30, s = 3)\nnet = diagonal(alpha = 0.1)\nr = train(net, data, «sgf(dt = 0.01, lr = 0.01, delta = 1)», steps = 10)',
+    expect: [{ severity: 'error', code: 'incompatible', message: /sgf integrates the stochastic gradient flow of the two-layer linear network/ }],
+  },
+  {
+    name: 'positional after named',
+    src: 'data = «teacher»(n = 4, «2»)',
+    expect: [
+      { severity: 'error', code: 'missing-argument', message: "teacher(…) needs 'p' (input dimension)" },
+      { severity: 'error', code: 'positional-after-named', message: 'a positional argument cannot follow a named one: write `name = value`' },
+    ],
+  },
+  {
+    name: 'quoted word offers the fix',
+    src: base + 'r = train(net, data, gd(lr = 0.01), steps = 10)\nplot loss(r, y = «"log"»)',
+    expect: [{ severity: 'error', code: 'quoted-word', message: "write log without quotes: 'y' takes a word" }],
+  },
+  {
+    name: 'offshoot needs data of the same shape',
+    src: base + 'other = teacher(n = 40, p = 3)\nr = train(net, data, gd(lr = 0.01), steps = 10)\ns = train(«r», other, gd(lr = 0.01), steps = 10)',
+    expect: [{ severity: 'error', code: 'offshoot-shape', message: /an offshoot continues the parameters of its parent run/ }],
+  },
+];
+
+describe('corpus: invalid files', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const { text, ranges } = marked(c.src);
+      const { program } = checkDocument(text);
+      const got = program.diagnostics;
+      expect(got.map((d) => [d.severity, d.code])).toEqual(c.expect.map((e) => [e.severity, e.code]));
+      got.forEach((d, i) => {
+        expect(d.range).toEqual(ranges[i]);
+        const m = c.expect[i].message;
+        if (typeof m === 'string') expect(d.message).toBe(m);
+        else expect(d.message).toMatch(m);
+      });
+      expect(program.ok).toBe(!got.some((d) => d.severity === 'error'));
+    });
+  }
+});
+
+it('a duplicate carries related information pointing at the other site', () => {
+  const { program } = checkDocument('a = 1\na = 2');
+  expect(program.diagnostics[0].related).toEqual([{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 1 } }, message: "'a' is also defined here" }]);
+});
+
+const examples = join(__dirname, '../../examples');
+describe('corpus: valid files', () => {
+  const valid: Record<string, string> = {
+    'spec example 1': `# SGD vs GD: rank deficiency in a two-layer linear network
+seed = 1
+
+data = teacher(n = 40, p = 10, k = 1)
+net  = linear2(width = 20, init = gaussian(scale = 0.5))
+
+gd   = train(net, data, gd(lr = 0.01), steps = 20000)
+ln   = train(net, data, label_noise(lr = 0.01, delta = 2), steps = 20000)
+
+plot logdet(gd, ln, theory = true)
+plot singular_values(gd, ln, of = W1, top = 5)
+plot loss(gd, ln, y = log)
+`,
+    'offshoot and seeds family': `data = completion(observed = [[1, ?], [0.3, 1]])
+net = deep_linear(depth = 3, width = 2)
+big = train(net, data, sgd(lr = 0.7, weight_decay = 0.015), steps = 1000, seed = [1, 2, 3])
+small = train(big, data, sgd(lr = 0.1), steps = 1000)
+plot sv_ratio(big, small)
+plot singular_values(big, of = product)
+`,
+    'relu teacher': `data = teacher(n = 200, p = 5, activation = relu, neurons = 2)
+net = relu2(width = 20, init = gaussian(scale = 0.5))
+ln = train(net, data, label_noise(lr = 0.05, delta = 1), steps = 2000)
+plot alignment(ln)
+`,
+  };
+  for (const f of readdirSync(examples).filter((x) => x.endsWith('.sgdexp'))) valid[f] = readFileSync(join(examples, f), 'utf8');
+  for (const [name, text] of Object.entries(valid)) {
+    it(`${name} has no errors`, () => {
+      const { program } = checkDocument(text);
+      expect(program.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(program.ok).toBe(true);
+    });
+  }
+});

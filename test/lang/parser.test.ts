@@ -1,0 +1,77 @@
+// Parser recovery: one mistake leaves the rest of the file understood.
+import { describe, expect, it } from 'vitest';
+import { parse, lex } from '../../src/core/lang';
+import type { Statement } from '../../src/core/lang/ast';
+
+const kinds = (ss: Statement[]) => ss.map((s) => (s.kind === 'def' ? `def:${s.name.name}` : s.kind));
+
+describe('lexer', () => {
+  it('reads numbers in every spelling, names, strings, comments', () => {
+    const t = lex('x = [20, 0.01, 1e-3, 2E4, -1, .5] # c\ny = "a\\"b"');
+    expect(t.filter((x) => x.kind === 'number').map((x) => x.value)).toEqual([20, 0.01, 1e-3, 2e4, -1, 0.5]);
+    expect(t.find((x) => x.kind === 'comment')?.text).toBe('# c');
+    expect(t.find((x) => x.kind === 'string')?.value).toBe('a"b');
+  });
+  it('flags malformed numbers and strange characters without throwing', () => {
+    const t = lex('x = 1e+ @ é 😀');
+    expect(t.filter((x) => x.problem).map((x) => x.problem)).toEqual([
+      'malformed number: the exponent has no digits', "unexpected character '@'", "unexpected character 'é'", "unexpected character '😀'",
+    ]);
+  });
+  it('treats \\r\\n and \\r as line breaks', () => {
+    expect(lex('a\r\nb\rc').filter((x) => x.kind === 'newline').length).toBe(2);
+  });
+});
+
+describe('parser recovery', () => {
+  it('parses calls across lines inside brackets', () => {
+    const f = parse('r = train(net,\n  data,\n  gd(lr = 0.1),\n  steps = 10)\nplot loss(r)');
+    expect(f.errors).toEqual([]);
+    expect(kinds(f.statements)).toEqual(['def:r', 'plot']);
+  });
+  it('an unclosed call ends at the next statement in column 0', () => {
+    const f = parse('a = teacher(n = 1,\n  p = 2\nb = linear2(width = 3)\nplot loss(b)');
+    expect(kinds(f.statements)).toEqual(['def:a', 'def:b', 'plot']);
+    expect(f.errors.map((e) => e.message)).toEqual(["'(' of teacher(…) is never closed: expected ')'"]);
+    const a = f.statements[0];
+    expect(a.kind === 'def' && a.value.kind === 'call' && a.value.args.map((x) => x.name?.name)).toEqual(['n', 'p']);
+  });
+  it('a half-typed call keeps its arguments', () => {
+    const f = parse('x = train(net, data, gd(lr = ');
+    const x = f.statements[0];
+    expect(x.kind === 'def' && x.value.kind === 'call' && x.value.args.length).toBe(3);
+    expect(f.errors.length).toBeGreaterThan(0);
+  });
+  it('missing commas are reported and the arguments kept', () => {
+    const f = parse('x = f(a b = 2)');
+    expect(f.errors.map((e) => e.message)).toEqual(["expected ',' between arguments"]);
+    const x = f.statements[0];
+    expect(x.kind === 'def' && x.value.kind === 'call' && x.value.args.map((a) => a.name?.name ?? null)).toEqual([null, 'b']);
+  });
+  it('stray closing brackets are skipped', () => {
+    const f = parse('x = f(1))\ny = 2');
+    expect(kinds(f.statements)).toEqual(['def:x', 'def:y']);
+    expect(f.errors).toHaveLength(1);
+  });
+  it('a mismatched bracket closes the right one', () => {
+    const f = parse('x = f([1, 2)\ny = 3');
+    expect(f.errors.map((e) => e.message)).toEqual(["'[' is never closed: expected ']'"]);
+    const x = f.statements[0];
+    expect(x.kind === 'def' && x.value.kind === 'call' && x.value.close !== null).toBe(true);
+  });
+  it('bare expressions are errors but stay in the tree', () => {
+    const f = parse('teacher(n = 3)');
+    expect(kinds(f.statements)).toEqual(['expr']);
+    expect(f.errors[0].code).toBe('bare-expression');
+  });
+  it('selections parse, with recovery when half typed', () => {
+    expect(parse('x = loss(gd[lr = 0.3])').errors).toEqual([]);
+    const f = parse('plot loss(gd[lr');
+    expect(f.errors.map((e) => e.message)).toContain("expected '=' after 'lr': a selection is gd[param = value]");
+  });
+  it('never loops on junk', () => {
+    const f = parse(')))]]]===,,,???\n@@@ (((');
+    expect(f.statements.length).toBeGreaterThanOrEqual(0);
+    expect(f.errors.length).toBeGreaterThan(0);
+  });
+});
