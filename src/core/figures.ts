@@ -7,6 +7,7 @@ import type { PlotSpec, ResultsDoc } from './results';
 import {
   figureData,
   groupKey,
+  metricLabel,
   type DataOptions,
   type FigureData,
   type SeriesRow,
@@ -196,7 +197,7 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
 
   let x: Plot.ScaleOptions = { label: data.xLabel };
   const y: Plot.ScaleOptions = { label: data.yLabel, type: plot.y === 'log' ? 'log' : 'linear', grid: true };
-  if (plot.y === 'log') y.tickFormat = logTickFormat(data);
+  if (plot.y === 'log') Object.assign(y, logTicks(data));
   let fx: Plot.ScaleOptions | undefined;
   const notes = data.notes.map((n) => ({ ...n, color: n.status === 'stale' ? theme.muted : colorOfKey(n.run) }));
   const floating: typeof notes = [];
@@ -243,7 +244,7 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
     if (tips && data.rows.length) {
       marks.push(Plot.tip(data.rows, Plot.pointer({
         x: 'x', y: 'y', stroke: 'run',
-        title: (r: SeriesRow) => `${r.run}${r.component != null ? ` · #${r.component + 1}` : ''}\nstep ${r.step}${r.time !== r.step ? `  (t = ${fmt(r.time)})` : ''}\n${r.metric} = ${fmt(r.y)}${r.n ? `\n(mean of ${r.n} seeds: ${fmt(r.lo!)} … ${fmt(r.hi!)})` : ''}`,
+        title: (r: SeriesRow) => `${r.run}${r.component != null ? ` · #${r.component + 1}` : ''}\nstep ${r.step}${r.time !== r.step ? `  (t = ${fmt(r.time)})` : ''}\n${metricLabel(r.metric)} = ${fmt(r.y)}${r.n ? `\n(mean of ${r.n} seeds: ${fmt(r.lo!)} … ${fmt(r.hi!)})` : ''}`,
       })));
     }
   } else if (data.kind === 'final') {
@@ -331,19 +332,28 @@ export function formatTick(v: number): string {
 }
 
 /**
- * Log axes: label 1·10^k always, and 2·10^k, 5·10^k only when the axis spans few decades
- * (Plot's default SI labels, "200m", read badly for losses).
+ * Log axes: over many decades, ticks (and grid lines) only at powers of ten — every 2nd or 3rd
+ * when there are very many; over few decades, Plot's ticks with 1·, 2·, 5·10^k labelled.
+ * (Plot's default SI labels, "200m", read badly for losses.)
  */
-function logTickFormat(data: FigureData): (v: number) => string {
-  const ys: number[] =
-    data.kind === 'series' ? data.rows.map((r) => r.y) : data.kind === 'final' ? data.rows.map((r) => r.y) : data.rows.map((r) => r.y);
-  const pos = ys.filter((v) => v > 0);
-  const decades = pos.length ? Math.log10(Math.max(...pos) / Math.min(...pos)) : 1;
-  return (v: number) => {
-    const m = Math.round(v / 10 ** Math.floor(Math.log10(v) + 1e-9));
-    if (m === 1 || (decades < 2.5 && (m === 2 || m === 5))) return formatTick(v);
-    return '';
-  };
+function logTicks(data: FigureData): { ticks?: number[]; tickFormat: (v: number) => string } {
+  const ys: number[] = data.kind === 'series' ? data.rows.flatMap((r) => (r.lo != null ? [r.y, r.lo, r.hi!] : [r.y])) : data.rows.map((r) => r.y);
+  let lo = Infinity, hi = -Infinity;
+  for (const v of ys) if (v > 0) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  if (!(hi > 0)) return { tickFormat: formatTick };
+  const decades = Math.log10(hi / lo);
+  if (decades < 2.5) {
+    return {
+      tickFormat: (v: number) => {
+        const m = Math.round(v / 10 ** Math.floor(Math.log10(v) + 1e-9));
+        return m === 1 || m === 2 || m === 5 ? formatTick(v) : '';
+      },
+    };
+  }
+  const step = Math.max(1, Math.ceil(decades / 8));
+  const ticks: number[] = [];
+  for (let e = Math.floor(Math.log10(lo) + 1e-9); e <= Math.ceil(Math.log10(hi) - 1e-9); e++) if (e % step === 0) ticks.push(10 ** e);
+  return { ticks: ticks.filter((t) => t >= lo / 1.0001 && t <= hi * 1.0001), tickFormat: formatTick };
 }
 
 /** Plot draws the y-axis label horizontally above the axis; rotate it alongside the axis instead. */

@@ -24,8 +24,8 @@ const STATUS = (revision, states) => ({
     { id: 'net', kind: 'model', state: 'cached', deps: [] },
     { id: 'gd', kind: 'run', state: states.gd ?? 'cached', deps: ['data', 'net'] },
     { id: 'ln', kind: 'run', state: states.ln ?? 'running', deps: ['data', 'net'], progress: { step: 4000, steps: 10000 } },
-    { id: 'plot#0', kind: 'plot', state: 'stale', deps: ['gd', 'ln'] },
-    { id: 'plot#1', kind: 'plot', state: 'stale', deps: ['gd', 'ln'] },
+    { id: 'plot#0', kind: 'plot', state: states.plot0 ?? 'stale', deps: ['gd', 'ln'] },
+    { id: 'plot#1', kind: 'plot', state: states.plot1 ?? 'stale', deps: ['gd', 'ln'] },
     { id: 'plot#2', kind: 'plot', state: states.plot2 ?? 'failed', deps: ['gd', 'ln'], message: 'no data' },
   ],
 });
@@ -311,12 +311,15 @@ test('theme: follows body class and --vscode-* colours (light → dark); screens
     await post(page, results(2, S40, false));
     await post(page, STATUS(2, {}));
     await post(page, results(2, FIG1, true));
-    await post(page, STATUS(2, { ln: 'done', plot2: 'cached' }));
+    await post(page, STATUS(2, { ln: 'done', plot0: 'cached', plot1: 'cached', plot2: 'cached' }));
     const color = await page.evaluate(() => document.querySelector('svg.sg-plot').getAttribute('color'));
     eq(color, THEMES[theme].vars['--vscode-editor-foreground'], `${theme} figure foreground`);
     const stroke = await page.evaluate((sel) => document.querySelector(`${sel} g[aria-label="line"] path`).getAttribute('stroke'), card(0));
     eq(stroke, THEMES[theme].vars['--vscode-charts-blue'], `${theme} first run colour`);
-    await page.mouse.move(420, 520);
+    // hover the label-noise curve of the first plot so the screenshot shows a tooltip
+    const box = await page.locator(`${card(0)} svg.sg-plot`).boundingBox();
+    await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.45);
+    await page.waitForTimeout(100);
     await page.screenshot({ path: join(root, `docs/images/webview-${theme}.png`) });
     shots[theme] = true;
     if (theme === 'light') {
