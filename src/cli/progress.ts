@@ -75,7 +75,21 @@ class BarProgress implements ProgressSink {
     this.last = Date.now();
     const cols = Math.max(40, this.out.columns ?? 80);
     const width = Math.max(...[...this.rows.keys()].map((k) => k.length), 4);
-    const lines = [...this.rows].map(([k, p]) => bar(k.padEnd(width), p, cols));
+    let rows = [...this.rows];
+    // more runs than the terminal has lines (a large sweep): the unfinished runs, then a count
+    // of the finished ones, so the cursor-up redraw never scrolls out of the screen
+    const maxRows = Math.max(3, (this.out.rows ?? 24) - 3);
+    let footer: string | null = null;
+    if (rows.length > maxRows) {
+      const open = rows.filter(([, p]) => !FINAL.has(p.status));
+      const finished = rows.length - open.length;
+      rows = open.slice(0, maxRows - 1);
+      footer = `  … ${finished} finished, ${open.length - rows.length} more waiting`;
+    }
+    const lines = rows.map(([k, p]) => bar(k.padEnd(width), p, cols));
+    if (footer) lines.push(footer);
+    // a shorter drawing than the last one: blank the leftover lines
+    while (lines.length < this.drawn) lines.push('');
     // cursor up over the previous drawing, then rewrite every line (\x1b[K clears its rest)
     let s = this.drawn > 0 ? `\x1b[${this.drawn}A` : '';
     for (const l of lines) s += `\r${l}\x1b[K\n`;

@@ -191,3 +191,30 @@ describe('failures are reported, never crashes', () => {
     }
   });
 });
+
+describe('shards of a grid', () => {
+  it('a 2×3 grid split 4 ways merges back to the unsharded document', () => {
+    const dir = tempDir('grid');
+    const f = join(dir, 'grid.sgdexp');
+    writeFileSync(
+      f,
+      'data = sparse(n = 10, d = 8, s = 2)\nnet = diagonal(alpha = 0.1)\n' +
+        'g = train(net, data, sgd(lr = [0.01, 0.02], batch = [1, 2, 5]), steps = 300)\nplot loss(g)\n',
+    );
+    const cache = tempDir('grid-cache');
+    const full = sgdexp(['run', f, '--out', join(dir, 'full'), '--cache-dir', cache, '--format', 'json']);
+    expect(full.code, full.stderr).toBe(0);
+    const whole = readDoc(join(dir, 'full', 'grid.json'));
+    expect(Object.keys(whole.runs).length).toBe(6);
+    const parts = [1, 2, 3, 4].map((i) => {
+      const o = join(dir, `s${i}`);
+      const r = sgdexp(['run', f, '--shard', `${i}/4`, '--out', o, '--cache-dir', cache, '--format', 'json']);
+      expect(r.code, r.stderr).toBe(0);
+      return join(o, 'grid.json');
+    });
+    expect(parts.map((p) => Object.keys(readDoc(p).runs).length)).toEqual([2, 2, 1, 1]);
+    const m = sgdexp(['merge', ...parts, '-o', '-']);
+    expect(m.code, m.stderr).toBe(0);
+    expect(JSON.parse(m.stdout)).toEqual(whole);
+  });
+});
