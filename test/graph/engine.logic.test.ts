@@ -4,6 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine, type ExecEvent } from '../../src/core/graph/engine';
 import type { ResultsMessage } from '../../src/core/protocol';
+import { MemoryCache } from '../../src/core/graph/memoryCache';
+import { runValueBytes } from '../../src/core/graph/runValue';
 import { call, fakeRunner, list, num, program, ref, twoRuns } from './helpers';
 
 const URI = 'file:///t.sgdexp';
@@ -138,5 +140,76 @@ describe('reactive graph (test-double core)', () => {
     expect(Object.keys(m.doc.runs)).toHaveLength(12);
     expect(m.doc.runs['sweep[lr=0.12]'].member).toEqual({ lr: 0.12 });
     expect(m.doc.plots[0].runs).toHaveLength(12);
+  });
+
+  it('shrinking steps slices the cached longer run when it recorded every step a fresh run records', async () => {
+    const e = make();
+    const every = (steps: number) => {
+      const p = twoRuns({ stepsA: steps });
+      // record = 1000 > steps + 1: every step is recorded, so any shorter run is a slice
+      (p.definitions[2].value as { args: Record<string, unknown> }).args.record = num(1000);
+      return p;
+    };
+    await settle(e, every(400));
+    const m = await settle(e, every(150));
+    expect(events(e, (x) => x.node === 'gd')).toEqual(['gd:sliced']);
+    const fresh = new Engine({ workers: 0, inline: fakeRunner });
+    const f = await fresh.run('file:///fresh', every(150));
+    await fresh.dispose();
+    expect(m.doc.runs.gd.step).toEqual(f.runs.gd.step);
+    expect(m.doc.runs.gd.metrics).toEqual(f.runs.gd.metrics);
+    // with the default sparse schedule a slice is not exact: the run is recomputed instead
+    await settle(e, twoRuns({ stepsA: 400 }));
+    await settle(e, twoRuns({ stepsA: 300 }));
+    expect(events(e, (x) => x.node === 'gd')).toEqual(['gd:executed']);
+  });
+
+  it('demand: only plotted runs are computed, unless every run (or a given set) is asked for', async () => {
+    const e = make();
+    const p = twoRuns();
+    p.plots = p.plots.slice(2); // only `ln` is drawn
+    let m = await settle(e, p);
+    expect(Object.keys(m.doc.runs)).toEqual(['ln']);
+    expect(events(e, (x) => x.kind === 'run')).toEqual(['ln:executed']);
+    e.clearLog();
+    m = await e.whenFinal(URI, e.update(URI, p, { runAll: true }));
+    expect(events(e, (x) => x.kind === 'run')).toEqual(['gd:executed', 'ln:reused']);
+    m = await e.whenFinal(URI, e.update(URI, p, { only: new Set(['gd']) }));
+    expect(Object.keys(m.doc.runs)).toEqual(['gd']);
+  });
+
+  it('the memory cache is bounded by bytes and evicts the least recently used entry', () => {
+    const evicted: string[] = [];
+    const c = new MemoryCache<number[]>(100, (v) => v.length * 10, (k) => evicted.push(k));
+    c.set('a', [1, 2, 3]); // 30
+    c.set('b', [1, 2, 3]); // 60
+    c.set('c', [1, 2, 3]); // 90
+    expect(c.get('a')).toEqual([1, 2, 3]); // a is now the most recent
+    c.set('d', [1, 2]); // 110 > 100: evict b (least recent)
+    expect(evicted).toEqual(['b']);
+    expect([...c.keys()]).toEqual(['c', 'a', 'd']);
+    expect(c.bytes).toBe(80);
+    c.set('huge', new Array(20).fill(0)); // larger than the budget: not kept, nothing evicted
+    expect(c.has('huge')).toBe(false);
+    expect(c.size).toBe(3);
+  });
+
+  it('the engine keeps its memory cache within budget and recomputes what was evicted', async () => {
+    const probe = new Engine({ workers: 0, inline: fakeRunner });
+    await probe.run(URI, twoRuns());
+    const one = Math.max(...[...probe.memory.keys()].map((k) => runValueBytes(probe.memory.peek(k)!)));
+    await probe.dispose();
+    const budget = 1.5 * one; // room for one run, not two
+    const e = new Engine({ workers: 0, inline: fakeRunner, memoryMB: budget / 2 ** 20 });
+    engine = e;
+    await e.whenFinal(URI, e.update(URI, twoRuns()));
+    expect(e.memory.size).toBe(1);
+    expect(e.memory.bytes).toBeLessThanOrEqual(budget);
+    e.clearLog();
+    await e.whenFinal(URI, e.update(URI, twoRuns({ title: 'x' })));
+    const ev = events(e, (x) => x.kind === 'run');
+    // the evicted run is stepped again; its value is the same as before, so it is backdated
+    expect(ev.filter((x) => x.endsWith(':backdated'))).toHaveLength(1);
+    expect(ev.filter((x) => x.endsWith(':reused'))).toHaveLength(1);
   });
 });

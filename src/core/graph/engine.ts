@@ -90,6 +90,8 @@ export interface UpdateOptions {
   runAll?: boolean;
   /** the `file` field of the results document */
   file?: string;
+  /** demand exactly these run ids (and the runs they continue from), e.g. a CLI shard */
+  only?: ReadonlySet<string> | null;
 }
 
 type Listener<T> = (x: T) => void;
@@ -202,7 +204,7 @@ export class Engine {
       lowered,
       mode,
       runAll,
-      demanded: demandedRuns(lowered, runAll),
+      demanded: demandedRuns(lowered, runAll, opts.only ?? null),
       slots: new Map(),
       runPromises: new Map(),
       plotsDone: new Set(),
@@ -234,8 +236,12 @@ export class Engine {
    * Run every run of a document to completion (the CLI's entry point): resolves with the final
    * results document of this revision. Aborting the signal cancels the document's work.
    */
-  async run(uri: string, program: CheckedProgram, opts: { signal?: AbortSignal; file?: string; runAll?: boolean } = {}): Promise<ResultsDoc> {
-    const rev = this.update(uri, program, { mode: 'run', runAll: opts.runAll ?? true, file: opts.file });
+  async run(
+    uri: string,
+    program: CheckedProgram,
+    opts: { signal?: AbortSignal; file?: string; runAll?: boolean; only?: ReadonlySet<string> | null } = {},
+  ): Promise<ResultsDoc> {
+    const rev = this.update(uri, program, { mode: 'run', runAll: opts.runAll ?? true, file: opts.file, only: opts.only });
     const onAbort = () => this.cancel(uri);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -531,10 +537,11 @@ export class Engine {
   private checkPlots(doc: DocState): void {
     for (const p of doc.lowered.plots) {
       if (doc.plotsDone.has(p.id)) continue;
-      const slots = p.runIds.map((id) => doc.slots.get(id));
-      if (slots.some((s) => !s || !this.settled(s) || s.state === 'stale')) continue;
+      // runs not demanded in this revision (an explicit `only` set) are not drawn
+      const slots = p.runIds.map((id) => doc.slots.get(id)).filter((s): s is Slot => !!s);
+      if (slots.some((s) => !this.settled(s) || s.state === 'stale')) continue;
       doc.plotsDone.add(p.id);
-      const key = hashOf({ plot: p.defKey, runs: slots.map((s) => s!.value?.valueHash ?? `${s!.state}:${s!.message}`) });
+      const key = hashOf({ plot: p.defKey, runs: slots.map((s) => s.value?.valueHash ?? `${s.state}:${s.message}`) });
       const seen = doc.plotKeys.has(key);
       doc.plotKeys.add(key);
       this.logEvent({ uri: doc.uri, revision: doc.revision, node: p.id, kind: 'plot', key, event: seen ? 'reused' : 'executed' });
@@ -690,7 +697,7 @@ function sumProgress(slots: (Slot | undefined)[]): { step: number; steps: number
 }
 
 /** Runs some plot draws, plus the parents they continue from (or every run). */
-function demandedRuns(l: LoweredProgram, runAll: boolean): Set<string> {
+function demandedRuns(l: LoweredProgram, runAll: boolean, only: ReadonlySet<string> | null): Set<string> {
   const byId = new Map(l.runs.map((r) => [r.id, r]));
   const out = new Set<string>();
   const add = (id: string) => {
@@ -699,7 +706,8 @@ function demandedRuns(l: LoweredProgram, runAll: boolean): Set<string> {
     out.add(id);
     if (r.parent) add(r.parent);
   };
-  if (runAll) for (const r of l.runs) add(r.id);
+  if (only) for (const id of only) add(id);
+  else if (runAll) for (const r of l.runs) add(r.id);
   else for (const p of l.plots) for (const id of p.runIds) add(id);
   return out;
 }

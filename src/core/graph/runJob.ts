@@ -3,6 +3,8 @@
 import { runTraining, serializeCheckpoint, deserializeCheckpoint } from '../numeric/run';
 import type { JobProgress, JobRequest, JobResult } from './pool';
 
+const FIRST_MS = 20;
+
 export async function runJob(
   req: JobRequest,
   signal: AbortSignal,
@@ -14,10 +16,18 @@ export async function runJob(
   if (req.initFrom && !initFrom) {
     return { status: 'error', message: 'the parent run state could not be read', divergedAt: null, lastFiniteStep: null, notes: [], trajectory: { step: [], time: [], metrics: {} }, theory: {}, checkpoint: null, stepsDone: 0, ms: 0 };
   }
+  // The first partial result is sent as soon as the core reports (after ~FIRST_MS), later ones
+  // at most every progressIntervalMs: an edited run shows its first points at once.
+  let last = -Infinity;
   const out = await runTraining(req.spec, {
     signal,
-    onProgress: (p) => onProgress({ step: p.step, steps: p.steps, trajectory: p.trajectory }),
-    progressIntervalMs: req.progressIntervalMs,
+    onProgress: (p) => {
+      const t = performance.now();
+      if (t - last < req.progressIntervalMs && p.step < p.steps) return;
+      last = t;
+      onProgress({ step: p.step, steps: p.steps, trajectory: p.trajectory });
+    },
+    progressIntervalMs: Math.min(FIRST_MS, req.progressIntervalMs),
     resume,
     initFrom,
   });
