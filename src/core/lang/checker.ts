@@ -1159,6 +1159,7 @@ function describeExpr(e: Expr, c: Checker): string {
 export function placeholder(b: Builtin, p: ParamSpec): string {
   const m = new RegExp(`\\b${p.name} = ([^,()\\[\\]]+|\\w+\\([^)]*\\))`).exec(b.example);
   if (m) return m[1].trim();
+  if (p.default?.kind === 'number') return String(p.default.value);
   if (p.type.t === 'number') return p.type.integer ? String(Math.max(1, p.type.min ?? 1)) : '1';
   if (p.type.t === 'word') return p.type.words[0];
   if (p.type.t === 'bool') return 'true';

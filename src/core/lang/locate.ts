@@ -107,6 +107,8 @@ function callContext(e: CallExpr, offset: number): CallContext {
   let slot = 0;
   for (const c of e.commas) if (c < offset) slot++;
   const isMetric = b?.kind === 'metric';
+  let sawNamed = false;
+  let namedBefore = false;
   for (let i = 0; i < e.args.length; i++) {
     const x = e.args[i];
     const argSlot = e.commas.filter((c) => c < x.start).length;
@@ -118,8 +120,10 @@ function callContext(e: CallExpr, offset: number): CallContext {
       } else {
         inValue = true;
         slotPositional = positional;
+        namedBefore = sawNamed;
       }
     }
+    if (x.name) sawNamed = true;
     if (x.name) given.add(b?.params.find((p) => p.aliases?.includes(x.name!.name))?.name ?? x.name.name);
     else if (x.value.kind !== 'missing') {
       if (b && !isMetric && positional < b.positional.length) given.add(b.positional[positional]);
@@ -128,6 +132,12 @@ function callContext(e: CallExpr, offset: number): CallContext {
   }
   if (!arg) slotPositional = positional;
   let variadic = false;
+  // an identifier typed after named arguments can only be a parameter name being written
+  if (b && arg && !arg.name && namedBefore) {
+    const typed = arg.value.kind === 'ident' ? arg.value.name : '';
+    param = b.params.find((p) => !given.has(p.name) && p.name.startsWith(typed)) ?? null;
+    return { call: e, builtin: b, arg, inValue: false, param, positionalIndex: -1, variadic: false, given };
+  }
   if (b && slotPositional >= 0 && !param) {
     if (!isMetric && slotPositional < b.positional.length) param = b.params.find((p) => p.name === b.positional[slotPositional]) ?? null;
     else if (b.variadic) variadic = true;
