@@ -1,0 +1,98 @@
+// Diagonal linear networks (Even, Pesme, Gunasekar, Flammarion 2023; theory.md).
+import { describe, expect, it } from 'vitest';
+import { buildRun } from '../../../src/core/numeric/build';
+import { Diagonal, qGain } from '../../../src/core/numeric/diagonal';
+import { dataLambdaMax } from '../../../src/core/numeric/data';
+import { runTraining } from '../../../src/core/numeric/run';
+import type { DataSpec } from '../../../src/core/spec';
+import { gd, ln, sgd, spec } from './helpers';
+
+const fig1: DataSpec = { kind: 'sparse', n: 20, d: 30, s: 3, noise: 0, test: 1000, seed: 0 };
+const diag = (alpha: number) => ({ kind: 'diagonal' as const, alpha, seed: 0 });
+
+/**
+ * Identity error over a run, max over steps and coordinates: |lhs − rhs| / rhs with
+ * lhs = |u² − v²|/2, rhs = α² e^{−Gain}. Floating point stores u and v, not u ± v: when Gain is
+ * large u ≈ ±v and u² − v² loses ≈ ε·(u² + v²)/|u² − v²| to cancellation, and a step with
+ * γg ≈ ±1 amplifies earlier rounding by 1/|1 ∓ γg|; the regimes below keep that under 1e-10.
+ * A wrong q, sign or update order is off by O(γg) ≈ 1e-2 relative per step.
+ */
+function identityError(opt: Parameters<typeof spec>[2], steps: number, alpha = 0.1): { rel: number } {
+  const { stepper } = buildRun(spec(fig1, diag(alpha), opt, steps));
+  const dn = stepper as Diagonal;
+  let rel = 0;
+  for (let t = 0; t < steps; t++) {
+    stepper.step();
+    for (let j = 0; j < dn.d; j++) {
+      const u = dn.u[j], v = dn.v[j];
+      // (u² − v²)/2 evaluated as (u − v)(u + v)/2: both factors evolve multiplicatively. Its sign
+      // flips whenever |γg| > 1 (SGD's (n/b)-scaled steps do that), which q(x) = −½ln((1 − x²)²)
+      // cannot see: the identity is for the magnitude.
+      const lhs = Math.abs(((u - v) * (u + v)) / 2);
+      const rhs = alpha * alpha * Math.exp(-dn.gain[j]);
+      rel = Math.max(rel, Math.abs(lhs - rhs) / rhs);
+    }
+  }
+  return { rel };
+}
+
+describe('diagonal network identity |u² − v²|/2 = α²·exp(−Gain)', () => {
+  const lmax = dataLambdaMax(fig1, 1);
+  it('GD at a macroscopic stepsize, 3000 steps: relative error ≤ 1e-10', () => {
+    const e = identityError(gd(3 / lmax), 3000);
+    expect(e.rel).toBeLessThan(1e-10);
+  });
+  it('SGD (batch 1), 3000 steps: relative error ≤ 1e-10', () => {
+    expect(identityError(sgd(0.6 / lmax, 1), 3000).rel).toBeLessThan(1e-10);
+  });
+  it('label noise (batch 5), 3000 steps: relative error ≤ 1e-10', () => {
+    expect(identityError(ln(0.2 / lmax, 0.05, 5), 3000).rel).toBeLessThan(1e-10);
+  });
+  it('near SGD’s stability limit the identity still holds to the rounding floor', () => {
+    // There Gain reaches ~8 and single steps have |1 − γg| ≈ 0.02, which amplifies rounding in
+    // u ± v by 1/|1 − γg|: measured relative error 1.0e-10 (see the report); allow 1e-9.
+    expect(identityError(sgd(1.2 / lmax, 1), 5000).rel).toBeLessThan(1e-9);
+  });
+  it('q(x) = −½ ln((1 − x²)²)', () => {
+    for (const x of [1e-9, 0.01, 0.3, 0.99, 1.2, -0.5]) expect(qGain(x)).toBeCloseTo(-0.5 * Math.log((1 - x * x) ** 2), 12);
+  });
+});
+
+describe("Even et al.'s Fig. 1 at (n, d, s, α) = (20, 30, 3, 0.1)", () => {
+  // Stepsizes in units of 1/λ_max(XᵀX). For each method, the largest stepsize on the grid that
+  // still converges (train loss < 1e-4 after 30000 steps) is "near its convergence limit".
+  it('near their limits SGD’s test loss is orders of magnitude below GD’s; GD’s rises, SGD’s falls', async () => {
+    const lmax = dataLambdaMax(fig1, 1);
+    const run = async (opt: Parameters<typeof spec>[2]) => {
+      const o = await runTraining(spec(fig1, diag(0.1), opt, 30000, 10));
+      const m = o.trajectory.metrics;
+      return { ok: o.status === 'done' && (m.loss as number[]).at(-1)! < 1e-4, test: (m.test_loss as number[]).at(-1)!, gain: (m.gain as number[][]).at(-1)! };
+    };
+    const limit = async (grid: number[], mk: (lr: number) => Parameters<typeof spec>[2]) => {
+      let best: Awaited<ReturnType<typeof run>> | null = null;
+      let f0 = NaN;
+      for (const f of grid) {
+        const r = await run(mk(f / lmax));
+        if (!r.ok) break;
+        best = r;
+        f0 = f;
+      }
+      return { best: best!, f: f0 };
+    };
+    const gdSmall = await run(gd(0.05 / lmax));
+    const sgdSmall = await run(sgd(0.05 / lmax, 1));
+    const G = await limit([2, 3, 4, 5, 6], (lr) => gd(lr));
+    const S = await limit([0.6, 1.0, 1.2, 1.3, 1.35, 1.4, 1.5], (lr) => sgd(lr, 1));
+    // small steps: both close to gradient flow (same order of test loss)
+    expect(sgdSmall.test / gdSmall.test).toBeGreaterThan(0.3);
+    expect(sgdSmall.test / gdSmall.test).toBeLessThan(3);
+    // SGD's limit is the smaller stepsize
+    expect(S.f).toBeLessThan(G.f);
+    expect(S.best.test).toBeLessThan(1e-2 * G.best.test);
+    expect(G.best.test).toBeGreaterThan(gdSmall.test);
+    expect(S.best.test).toBeLessThan(1e-2 * sgdSmall.test);
+    // GD's Gain is heterogeneous (largest on the support), SGD's homogeneous
+    const spread = (g: number[]) => Math.max(...g) / Math.min(...g);
+    expect(spread(G.best.gain)).toBeGreaterThan(5 * spread(S.best.gain));
+  });
+});
