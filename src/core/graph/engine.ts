@@ -141,6 +141,7 @@ interface DocState {
   plotKeys: Set<string>;
   lastEmit: number;
   emitTimer: NodeJS.Timeout | null;
+  emitDue: number;
   final: ResultsMessage | null;
   lastMessage: ResultsMessage | null;
   waiters: { revision: number; resolve: (m: ResultsMessage) => void }[];
@@ -148,6 +149,9 @@ interface DocState {
   /** true while update() sets the revision up: emits wait until it is complete */
   building: boolean;
 }
+
+/** least gap before a run's first partial result may be sent */
+const FIRST_PARTIAL_GAP_MS = 16;
 
 const emptyTrajectory = (): Trajectory => ({ step: [], time: [], metrics: {} });
 
@@ -212,6 +216,7 @@ export class Engine {
       plotKeys: prev?.plotKeys ?? new Set(),
       lastEmit: 0,
       emitTimer: null,
+      emitDue: 0,
       final: null,
       lastMessage: prev?.lastMessage ?? null,
       waiters: prev?.waiters ?? [],
@@ -463,9 +468,12 @@ export class Engine {
     slot.partial = f.progress;
     const onProgress = (p: JobProgress) => {
       if (!this.current(doc) || slot.state === 'cancelled') return;
+      const first = slot.partial === null;
       slot.state = 'running';
       slot.partial = p;
-      this.scheduleEmit(doc);
+      // a run's first points go out at once (an edited run shows up without waiting for the
+      // stream's interval); later ones are throttled
+      this.scheduleEmit(doc, first);
     };
     f.listeners.add(onProgress);
     const v = await f.value;
@@ -554,16 +562,18 @@ export class Engine {
     return doc.plotsDone.size === doc.lowered.plots.length;
   }
 
-  private scheduleEmit(doc: DocState): void {
+  private scheduleEmit(doc: DocState, soon = false): void {
     if (!this.current(doc) || doc.building) return;
     const final = this.isFinal(doc);
     const now = performance.now();
-    const due = doc.lastEmit + this.emitIntervalMs;
+    const due = doc.lastEmit + (soon ? Math.min(FIRST_PARTIAL_GAP_MS, this.emitIntervalMs) : this.emitIntervalMs);
     if (final || now >= due) {
       if (doc.emitTimer) clearTimeout(doc.emitTimer);
       doc.emitTimer = null;
       this.emit(doc, final);
-    } else if (!doc.emitTimer) {
+    } else if (!doc.emitTimer || due < doc.emitDue) {
+      if (doc.emitTimer) clearTimeout(doc.emitTimer);
+      doc.emitDue = due;
       doc.emitTimer = setTimeout(() => {
         doc.emitTimer = null;
         if (this.current(doc)) this.emit(doc, this.isFinal(doc));
