@@ -454,7 +454,8 @@ export function builtinMarkdown(b: Builtin, opts: { heading?: boolean } = {}): s
   if (b.formula) lines.push('', `Formula: ${b.formula}`);
   if (b.models) lines.push('', `Defined for: ${b.models.map((m) => '`' + m + '`').join(', ')}.`);
   if (b.theory) lines.push('', `Theory line: ${b.theory}.`);
-  if (b.variadic) lines.push('', `- \`${b.variadic.name}…\` — ${b.variadic.doc}`);
+  lines.push('');
+  if (b.variadic) lines.push(`- \`${b.variadic.name}…\` — ${b.variadic.doc}`);
   for (const p of b.params) lines.push(`- ${paramLine(p)}`);
   lines.push('', 'Example: `' + b.example + '`');
   return lines.join('\n');

@@ -1,0 +1,56 @@
+// The TextMate grammar (highlighting before the server starts), tokenized by VS Code's own engine
+// (vscode-textmate + oniguruma), and the language configuration's brackets and comments.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as oniguruma from 'vscode-oniguruma';
+import { Registry, INITIAL, parseRawGrammar, type IGrammar } from 'vscode-textmate';
+
+const root = join(__dirname, '../..');
+let grammar: IGrammar;
+
+beforeAll(async () => {
+  const wasm = readFileSync(join(root, 'node_modules/vscode-oniguruma/release/onig.wasm'));
+  await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
+  const registry = new Registry({
+    onigLib: Promise.resolve({ createOnigScanner: (s: string[]) => new oniguruma.OnigScanner(s), createOnigString: (s: string) => new oniguruma.OnigString(s) }),
+    loadGrammar: async (scope) =>
+      scope === 'source.sgdexp' ? parseRawGrammar(readFileSync(join(root, 'syntaxes/sgdexp.tmLanguage.json'), 'utf8'), 'sgdexp.tmLanguage.json') : null,
+  });
+  grammar = (await registry.loadGrammar('source.sgdexp'))!;
+});
+
+/** token text → its innermost scope, for one line */
+function scopes(line: string): [string, string][] {
+  const r = grammar.tokenizeLine(line, INITIAL);
+  return r.tokens.map((t) => [line.slice(t.startIndex, t.endIndex), t.scopes[t.scopes.length - 1]] as [string, string]).filter(([s]) => s.trim());
+}
+
+describe('TextMate grammar', () => {
+  it('colours a definition', () => {
+    const s = Object.fromEntries(scopes('gd = train(net, data, gd(lr = 1e-3), steps = 20000)  # run'));
+    expect(s['gd ']).toBeUndefined();
+    const list = scopes('gd = train(net, data, gd(lr = 1e-3), steps = 20000)  # run');
+    expect(list[0]).toEqual(['gd', 'entity.name.variable.definition.sgdexp']);
+    expect(list).toContainEqual(['train', 'support.function.builtin.sgdexp']);
+    expect(list).toContainEqual(['lr', 'variable.parameter.sgdexp']);
+    expect(list).toContainEqual(['1e-3', 'constant.numeric.sgdexp']);
+    expect(list).toContainEqual(['net', 'variable.other.sgdexp']);
+    expect(list).toContainEqual(['# run', 'comment.line.number-sign.sgdexp']);
+  });
+  it('colours plot statements, words, strings and holes', () => {
+    const list = scopes('plot singular_values(gd, of = W1, title = "a \\"b\\"")');
+    expect(list[0]).toEqual(['plot', 'keyword.control.plot.sgdexp']);
+    expect(list).toContainEqual(['W1', 'constant.other.word.sgdexp']);
+    expect(list.some(([t, s]) => t.includes('a ') && s === 'string.quoted.double.sgdexp')).toBe(true);
+    expect(scopes('obs = [[1, ?]]')).toContainEqual(['?', 'keyword.operator.missing.sgdexp']);
+    expect(scopes('seed = 1')[0]).toEqual(['seed', 'keyword.other.seed.sgdexp']);
+  });
+});
+
+it('language configuration: # comments, () and [] brackets, auto-closing quotes', () => {
+  const c = JSON.parse(readFileSync(join(root, 'language-configuration.json'), 'utf8'));
+  expect(c.comments.lineComment).toBe('#');
+  expect(c.brackets).toEqual([['(', ')'], ['[', ']']]);
+  expect(c.autoClosingPairs.map((p: { open: string }) => p.open)).toEqual(['(', '[', '"', "'"]);
+});
