@@ -70,6 +70,7 @@ export function attachEngine(host: EngineHost): Engine {
   let runOn = runOnOf(host.settings);
   const graph = new GraphEngine(engineOptions(host.storagePath, host.settings));
   const shown = new Set<string>();
+  if (graph.pool.fallback) connection.console.warn(`sgdexp: ${graph.pool.fallback}`);
 
   graph.on('results', (m) => void connection.sendNotification(Methods.results, m));
   graph.on('status', (m) => void connection.sendNotification(Methods.status, m));

@@ -94,7 +94,9 @@ describe('language server process: results stream', () => {
     expect(fin.doc.runs.gd.step.at(-1)).toBe(150000);
     expect(fin.doc.plots).toEqual([expect.objectContaining({ metric: 'loss', runs: ['gd', 'ln'], y: 'log' })]);
     expect(statuses.some((s) => s.uri === uri && s.nodes.some((n) => n.id === 'gd' && n.state === 'running'))).toBe(true);
-    expect(statuses.at(-1)!.nodes.find((n) => n.id === 'plot#0')?.state).toBe('done');
+    // the status notification follows the results notification of the same revision
+    const st = await waitFor(() => statuses.find((x) => x.uri === uri && x.revision === fin.revision && x.nodes.find((n) => n.id === 'plot#0')?.state === 'done'));
+    expect(st.nodes.find((n) => n.id === 'gd')).toMatchObject({ kind: 'run', state: 'done', deps: ['net', 'data'] });
 
     const got = (await conn.sendRequest(Methods.getResults, { uri })) as ResultsMessage;
     expect(got.revision).toBe(fin.revision);

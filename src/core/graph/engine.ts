@@ -142,6 +142,8 @@ interface DocState {
   lastEmit: number;
   emitTimer: NodeJS.Timeout | null;
   emitDue: number;
+  /** ms the listeners took for the last message */
+  emitCost: number;
   final: ResultsMessage | null;
   lastMessage: ResultsMessage | null;
   waiters: { revision: number; resolve: (m: ResultsMessage) => void }[];
@@ -213,10 +215,11 @@ export class Engine {
       runPromises: new Map(),
       plotsDone: new Set(),
       prevValue: prev?.prevValue ?? new Map(),
-      plotKeys: prev?.plotKeys ?? new Set(),
+      plotKeys: prev && prev.plotKeys.size < 10_000 ? prev.plotKeys : new Set(),
       lastEmit: 0,
       emitTimer: null,
       emitDue: 0,
+      emitCost: prev?.emitCost ?? 0,
       final: null,
       lastMessage: prev?.lastMessage ?? null,
       waiters: prev?.waiters ?? [],
@@ -566,7 +569,10 @@ export class Engine {
     if (!this.current(doc) || doc.building) return;
     const final = this.isFinal(doc);
     const now = performance.now();
-    const due = doc.lastEmit + (soon ? Math.min(FIRST_PARTIAL_GAP_MS, this.emitIntervalMs) : this.emitIntervalMs);
+    // A large document (a 20-member family with vector metrics is a few MB of JSON) costs the
+    // listeners real time to serialise: keep streaming under ~10% of this thread.
+    const interval = Math.max(this.emitIntervalMs, 10 * doc.emitCost);
+    const due = doc.lastEmit + (soon ? Math.min(FIRST_PARTIAL_GAP_MS, interval) : interval);
     if (final || now >= due) {
       if (doc.emitTimer) clearTimeout(doc.emitTimer);
       doc.emitTimer = null;
@@ -593,10 +599,12 @@ export class Engine {
       doc.waiters = doc.waiters.filter((w) => w.revision > doc.revision);
       for (const w of ready) w.resolve(msg);
     }
+    const t0 = performance.now();
     for (const l of this.listeners.results) l(msg);
     const st = this.statusOf(doc);
     for (const l of this.listeners.status) l(st);
     this.publishDiagnostics(doc);
+    doc.emitCost = performance.now() - t0;
   }
 
   private buildDoc(doc: DocState): ResultsDoc {
@@ -679,6 +687,8 @@ export class Engine {
       if (e.diverged.length) diags.push({ range: e.range, severity: 'warning', code: 'diverged', message: clip(e.diverged) });
       if (e.errors.length) diags.push({ range: e.range, severity: 'error', code: 'runtime-error', message: clip(e.errors) });
     }
+    // what lowering found that the checker did not (normally nothing)
+    diags.push(...doc.lowered.diagnostics);
     const key = JSON.stringify(diags);
     if (key === doc.diagKey) return;
     doc.diagKey = key;

@@ -9,6 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { RunSpec } from '../spec';
 import type { Trajectory } from '../results';
 import type { FinalStatus } from './runValue';
@@ -119,6 +120,8 @@ const cancelledResult = (worker: number): JobResult => ({
 
 export class WorkerPool {
   readonly size: number;
+  /** why the pool runs in this thread although workers were asked for, or null */
+  readonly fallback: string | null = null;
   readonly stats: PoolStats = { spawned: 0, terminated: 0, maxBusy: 0, workersUsed: new Set(), completed: 0, cancelled: 0 };
   private readonly script: string;
   private readonly killAfterMs: number;
@@ -130,8 +133,14 @@ export class WorkerPool {
   private inlineBusy = 0;
 
   constructor(private readonly opts: PoolOptions = {}) {
-    this.size = Math.max(0, Math.floor(opts.size ?? defaultPoolSize()));
     this.script = opts.workerScript ?? defaultWorkerScript();
+    let size = Math.max(0, Math.floor(opts.size ?? defaultPoolSize()));
+    // no bundled worker next to us (an unusual layout): compute in this thread rather than fail
+    if (size > 0 && !existsSync(this.script) && opts.inline) {
+      this.fallback = `worker script not found (${this.script}): running in this thread`;
+      size = 0;
+    }
+    this.size = size;
     this.killAfterMs = opts.killAfterMs ?? 30;
   }
 
