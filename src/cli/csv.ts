@@ -12,15 +12,17 @@ export function toCsv(doc: ResultsDoc): string {
   const header = ['run', ...memberCols, 'status', 'step', 'time', 'metric', 'index', 'value'];
   const lines = [header.join(',')];
   for (const [key, r] of runs) {
-    const member = memberCols.map((c) => num(r.member?.[c]));
+    const runCols = [field(key), ...memberCols.map((c) => num(r.member?.[c])), r.status].join(',');
     const steps = r.step ?? [];
     const times = r.time ?? [];
     for (const [metric, series] of Object.entries(r.metrics ?? {})) {
+      const m = field(metric);
       for (let t = 0; t < series.length && t < steps.length; t++) {
+        // one prefix per (run, step, metric), then one line per component
+        const pre = `${runCols},${num(steps[t])},${num(times[t])},${m},`;
         const v = series[t];
-        const pre = [field(key), ...member, r.status, num(steps[t]), num(times[t]), field(metric)];
-        if (Array.isArray(v)) v.forEach((x, i) => lines.push([...pre, String(i), num(x)].join(',')));
-        else lines.push([...pre, '', num(v)].join(','));
+        if (Array.isArray(v)) for (let i = 0; i < v.length; i++) lines.push(`${pre}${i},${num(v[i])}`);
+        else lines.push(`${pre},${num(v)}`);
       }
     }
   }

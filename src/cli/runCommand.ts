@@ -13,6 +13,7 @@ import { indexHtml, toHtml, type ReportFigure } from './html';
 import { freshDocument, svgToPng, toStandaloneSvg } from './render';
 import { openEngine, plannedRunIds, type CliEngine } from './engine';
 import { buildFigure, LIGHT_THEME } from '../core/figures';
+import { outputKey, stamp, upToDate } from './stamps';
 
 export const FORMATS = ['json', 'csv', 'svg', 'png', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -28,6 +29,9 @@ export interface RunOptions {
   strict: boolean;
   shard: Shard | null;
 }
+
+/** Phase timings (ms), printed with SGDEXP_TIMING=1: where a run's wall time goes. */
+const timing = { check: 0, engine: 0, write: 0 };
 
 /** Width of the figures in CSS pixels (the preview's default), PNGs at 2× for sharp text. */
 const FIGURE_WIDTH = 640;
@@ -50,7 +54,9 @@ export async function runCommand(inputs: string[], o: RunOptions): Promise<numbe
         docs.push(r.doc);
         const stem = outputStem(file, base, o.out);
         if (o.formats.includes('html')) index.push({ file, href: relative(o.out, stem + '.html'), status: r.summary });
+        const tw = performance.now();
         await writeOutputs(r.doc, stem, o.formats);
+        timing.write += performance.now() - tw;
       }
     }
   } finally {
@@ -60,6 +66,8 @@ export async function runCommand(inputs: string[], o: RunOptions): Promise<numbe
     mkdirSync(o.out, { recursive: true });
     writeFileSync(join(o.out, 'index.html'), indexHtml(index));
   }
+  if (process.env.SGDEXP_TIMING)
+    process.stderr.write(`timing: check ${timing.check.toFixed(0)} ms, engine ${timing.engine.toFixed(0)} ms, outputs ${timing.write.toFixed(0)} ms\n`);
   if (o.json) process.stdout.write(JSON.stringify(docs.length === 1 ? docs[0] : docs) + '\n');
   if (!o.quiet)
     process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'} in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${o.out}\n`);
@@ -72,7 +80,9 @@ async function runOne(
   progress: ProgressSink,
   o: RunOptions,
 ): Promise<{ doc: ResultsDoc | null; failed: boolean; summary: string }> {
+  const tc = performance.now();
   const checked = readAndCheck(file);
+  timing.check += performance.now() - tc;
   for (const d of sortDiagnostics(checked.diagnostics)) {
     if (d.severity === 'error' || d.severity === 'warning') process.stderr.write(formatDiagnostic(file, d) + '\n');
   }
@@ -84,6 +94,7 @@ async function runOne(
   const only = o.shard ? new Set(shardKeys(all, o.shard)) : null;
 
   progress.begin(file);
+  const te = performance.now();
   const result = await engine.run(file, checked.program, {
     only,
     onUpdate: (partial) => {
@@ -98,6 +109,7 @@ async function runOne(
       }
     },
   });
+  timing.engine += performance.now() - te;
   let doc: ResultsDoc = canonicalOrder(result.doc, all);
   if (o.shard) doc = restrictToShard(doc, o.shard, all);
 
@@ -128,10 +140,17 @@ function canonicalOrder(doc: ResultsDoc, order: readonly string[]): ResultsDoc {
 async function writeOutputs(doc: ResultsDoc, stem: string, formats: readonly Format[]): Promise<void> {
   mkdirSync(dirname(stem), { recursive: true });
   const name = basename(stem);
-  if (formats.includes('json')) writeFileSync(stem + '.json', JSON.stringify(doc) + '\n');
+  const json = JSON.stringify(doc) + '\n';
+  const key = outputKey(json, formats);
+  const expected = [
+    ...(['json', 'csv', 'html'] as const).filter((f) => formats.includes(f)).map((f) => `${stem}.${f}`),
+    ...(['svg', 'png'] as const).filter((f) => formats.includes(f)).flatMap((f) => doc.plots.map((_, i) => `${stem}-plot${i + 1}.${f}`)),
+  ];
+  if (upToDate(stem, key, expected)) return;
+  if (formats.includes('json')) writeFileSync(stem + '.json', json);
   if (formats.includes('csv')) writeFileSync(stem + '.csv', toCsv(doc));
   const wantSvg = formats.includes('svg') || formats.includes('png') || formats.includes('html');
-  if (!wantSvg) return;
+  if (!wantSvg) return stamp(stem, key);
   const figures: ReportFigure[] = [];
   const pngs: Promise<void>[] = [];
   doc.plots.forEach((plot, i) => {
@@ -153,4 +172,5 @@ async function writeOutputs(doc: ResultsDoc, stem: string, formats: readonly For
   if (formats.includes('html'))
     writeFileSync(stem + '.html', toHtml(doc, figures, { json: formats.includes('json') ? name + '.json' : undefined, csv: formats.includes('csv') ? name + '.csv' : undefined }));
   await Promise.all(pngs);
+  if (figures.length === doc.plots.length) stamp(stem, key);
 }

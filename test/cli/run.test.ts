@@ -2,7 +2,7 @@
 // paper shows, read from the results JSON. Then: cache, --json, --shard + merge, divergence,
 // broken and oversized files.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResultsDoc, RunResult } from '../../src/core/results';
 import { ensureBuilt, last, readDoc, sgdexp, slope, tempDir, type Result } from './helpers';
@@ -140,6 +140,19 @@ describe('cache, --json, shards', () => {
     // --no-cache computes again
     const r3 = sgdexp(['run', 'examples/01-varre-fig1.sgdexp', '--out', out2, '--cache-dir', cache, '--format', 'json', '--no-cache']);
     expect(r3.stderr).toMatch(/\(2 computed, 0 from cache\)/);
+  });
+
+  it('outputs already up to date are not drawn again; a missing one is', () => {
+    const o = tempDir('stamps');
+    const args = ['run', 'examples/05-wang-jacot-rank-jump.sgdexp', '--out', o, '--cache-dir', cache];
+    expect(sgdexp(args).code).toBe(0);
+    const png = join(o, '05-wang-jacot-rank-jump-plot1.png');
+    const t1 = statSync(png).mtimeMs;
+    expect(sgdexp(args).code).toBe(0);
+    expect(statSync(png).mtimeMs).toBe(t1);
+    rmSync(png);
+    expect(sgdexp(args).code).toBe(0);
+    expect(existsSync(png)).toBe(true);
   });
 
   it('--shard i/N computes only its runs, and merge of the shards equals the unsharded run', () => {
