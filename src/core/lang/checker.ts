@@ -786,17 +786,33 @@ export class Checker {
     return null;
   }
 
-  /** All numbers a numeric argument takes (one, or each member of a list). */
-  numbers(v: Value | undefined, seen = new Set<string>()): number[] {
+  /** All numbers a numeric argument takes (one, or each member of a list). Memoised per value. */
+  numbers(v: Value | undefined, seen?: Set<string>): number[] {
     if (!v) return [];
     if (v.kind === 'number') return [v.value];
-    if (v.kind === 'list') return v.items.flatMap((i) => this.numbers(i, seen));
-    if (v.kind === 'ref' && !seen.has(v.name)) {
-      seen.add(v.name);
-      return this.numbers(this.values.get(v.name), seen);
+    const memo = this.numbersMemo.get(v);
+    if (memo) return memo;
+    let out: number[] = [];
+    if (v.kind === 'list') {
+      for (const i of v.items) if (i.kind === 'number') out.push(i.value);
+      else out.push(...this.numbers(i, seen));
+    } else if (v.kind === 'ref') {
+      const s = seen ?? new Set<string>();
+      if (!s.has(v.name)) {
+        s.add(v.name);
+        out = this.numbers(this.values.get(v.name), s);
+      }
     }
-    return [];
+    this.numbersMemo.set(v, out);
+    return out;
   }
+  private readonly numbersMemo = new WeakMap<Value, number[]>();
+  /** the call site of each resolved call value */
+  siteOf(v: CallValue): CallSite | undefined {
+    if (!this.siteMap) this.siteMap = new Map(this.calls.map((c) => [c.value, c]));
+    return this.siteMap.get(v);
+  }
+  private siteMap: Map<CallValue, CallSite> | null = null;
 
   /** The model of a run, following offshoots (a run passed as the model). */
   modelOfRun(run: CallValue, seen = new Set<CallValue>()): CallValue | null {
@@ -831,7 +847,10 @@ export class Checker {
         if (param) add(param, this.numbers(v));
         break;
       case 'call':
-        for (const [k, a] of Object.entries(v.args)) this.collectAxes(a, k, out, seen);
+        for (const k in v.args) {
+          const a = v.args[k];
+          if (a.kind === 'list' || a.kind === 'call' || a.kind === 'ref' || a.kind === 'select') this.collectAxes(a, k, out, seen);
+        }
         break;
       case 'ref': {
         const cat = this.categories.get(v.name);

@@ -233,7 +233,7 @@ function dataSpecOf(c: Checker, data: CallValue, n: number, p: number): DataSpec
 
 /** The span of a parameter inside an optimiser call written inline in this run, else the optimiser argument. */
 function paramSpanIn(c: Checker, opt: CallValue, param: string, fallback: Span): Span {
-  const s = c.calls.find((x) => x.value === opt);
+  const s = c.siteOf(opt);
   const a: Arg | undefined = s?.args.get(param);
   if (!a) return fallback;
   // only when the optimiser is written inside this run (inside the fallback's span)

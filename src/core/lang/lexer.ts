@@ -35,13 +35,27 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isNamePart = (c: number) => isNameStart(c) || isDigit(c);
 
+const SINGLE: (TokenKind | undefined)[] = [];
+SINGLE[61] = '=';
+SINGLE[40] = '(';
+SINGLE[41] = ')';
+SINGLE[91] = '[';
+SINGLE[93] = ']';
+SINGLE[44] = ',';
+SINGLE[63] = '?';
+
 export function lex(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   let lineStart = 0;
   const n = text.length;
-  const push = (kind: TokenKind, start: number, end: number, extra?: Partial<Token>) => {
-    tokens.push({ kind, start, end, text: text.slice(start, end), column: start - lineStart, ...extra });
+  const push = (kind: TokenKind, start: number, end: number, extra?: { value?: number | string; problem?: string }) => {
+    const t: Token = { kind, start, end, text: text.slice(start, end), column: start - lineStart };
+    if (extra) {
+      if (extra.value !== undefined) t.value = extra.value;
+      if (extra.problem !== undefined) t.problem = extra.problem;
+    }
+    tokens.push(t);
   };
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -120,8 +134,7 @@ export function lex(text: string): Token[] {
       push('string', start, i, { value, problem: closed ? undefined : 'unterminated string' });
       continue;
     }
-    const single: Record<number, TokenKind> = { 61: '=', 40: '(', 41: ')', 91: '[', 93: ']', 44: ',', 63: '?' };
-    const kind = single[c];
+    const kind = c < 128 ? SINGLE[c] : undefined;
     if (kind) {
       push(kind, i, i + 1);
       i++;

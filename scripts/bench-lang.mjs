@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// Benchmark of the language (issue 3): full re-check of a 500-line file (target < 10 ms) and
+// completion at positions spread over it (target < 20 ms each). Prints medians (and p95/max).
+// The TypeScript sources are bundled in memory with esbuild, as the server bundle is.
+import { build } from 'esbuild';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = await build({
+  entryPoints: [join(root, 'src/core/lang/index.ts')],
+  bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20', logLevel: 'error',
+});
+const lang = await import('data:text/javascript;base64,' + Buffer.from(out.outputFiles[0].text).toString('base64'));
+
+// A realistic 500-line experiment file: 50 blocks of 10 lines (data, model, sweep, 2 runs, plots, comments).
+function makeFile(blocks) {
+  const lines = ['# benchmark file', 'seed = 3', ''];
+  for (let i = 0; lines.length < blocks * 10; i++) {
+    lines.push(
+      `# block ${i}: GD vs label noise`,
+      `data${i} = teacher(n = ${40 + i}, p = ${5 + (i % 7)}, k = 1, noise = 0.01)`,
+      `net${i}  = linear2(width = ${20 + (i % 5)}, init = gaussian(scale = 0.5))`,
+      `lrs${i}  = linspace(0.001, 0.05, 8)`,
+      `gd${i}   = train(net${i}, data${i}, gd(lr = lrs${i}), steps = 2000)`,
+      `ln${i}   = train(net${i}, data${i},`,
+      `  label_noise(lr = 0.01, delta = [1, 2]), steps = 2000, record = 500)`,
+      `plot logdet(gd${i}[lr = 0.001], ln${i}, theory = true, title = "block ${i}")`,
+      `plot final(test_loss, gd${i}, x = lr, y = log)`,
+      '',
+    );
+  }
+  return lines.slice(0, blocks * 10).join('\n') + '\n';
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+const pct = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+const time = (f) => {
+  const t0 = performance.now();
+  f();
+  return performance.now() - t0;
+};
+
+const text = makeFile(50);
+const lineCount = text.split('\n').length - 1;
+const first = lang.checkDocument(text);
+if (first.program.diagnostics.some((d) => d.severity === 'error')) {
+  console.error('benchmark file has errors:', first.program.diagnostics.filter((d) => d.severity === 'error').slice(0, 3));
+  process.exit(1);
+}
+// warm-up
+for (let i = 0; i < 20; i++) lang.checkDocument(text);
+
+// each iteration edits one number so nothing is reused across checks except the λ_max memo (as on a keystroke)
+const checks = [];
+for (let i = 0; i < 60; i++) {
+  const edited = text.replace('steps = 2000)', `steps = ${2000 + i})`);
+  checks.push(time(() => lang.checkDocument(edited)));
+}
+const checksNoHooks = [];
+for (let i = 0; i < 60; i++) checksNoHooks.push(time(() => lang.check(text, {})));
+const parses = [];
+for (let i = 0; i < 60; i++) parses.push(time(() => lang.parse(text)));
+
+// completion at 400 positions spread over the file (every ~35th character), on the memoised analysis
+const { analysis } = lang.checkDocument(text);
+const positions = [];
+for (let o = 0; o <= text.length; o += Math.max(1, Math.floor(text.length / 400))) positions.push(o);
+const completions = positions.map((o) => time(() => lang.complete(analysis, o)));
+const hovers = positions.map((o) => time(() => lang.hover(analysis, o)));
+const formats = [];
+for (let i = 0; i < 20; i++) formats.push(time(() => lang.format(text, analysis.tree)));
+// completion right after an edit: re-check + complete
+const checkAndComplete = positions.filter((_, i) => i % 10 === 0).map((o) => time(() => lang.complete(lang.checkDocument(text).analysis, o)));
+
+const f = (x) => `${x.toFixed(2)} ms`;
+console.log(`language benchmark: ${lineCount}-line file, ${text.length} characters, ${first.program.definitions.length} definitions, ${first.program.plots.length} plots`);
+console.log(`  parse                          median ${f(median(parses))}`);
+console.log(`  full re-check (checkDocument)  median ${f(median(checks))}   p95 ${f(pct(checks, 0.95))}   (target < 10 ms)`);
+console.log(`  re-check without numeric hooks median ${f(median(checksNoHooks))}`);
+console.log(`  completion (${positions.length} positions)     median ${f(median(completions))}   p95 ${f(pct(completions, 0.95))}   max ${f(Math.max(...completions))}   (target < 20 ms)`);
+console.log(`  re-check + completion          median ${f(median(checkAndComplete))}   max ${f(Math.max(...checkAndComplete))}`);
+console.log(`  hover                          median ${f(median(hovers))}   max ${f(Math.max(...hovers))}`);
+console.log(`  format                         median ${f(median(formats))}`);
