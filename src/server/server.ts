@@ -99,6 +99,15 @@ connection.onInitialized(() => {
   });
 });
 
+// the client sends its settings (same shape as initializationOptions.settings) when they change
+connection.onDidChangeConfiguration((p) => {
+  const raw = p.settings as Record<string, unknown> | null;
+  if (!raw || typeof raw !== 'object') return;
+  settings = (raw.sgdexp && typeof raw.sgdexp === 'object' ? raw.sgdexp : raw) as Record<string, unknown>;
+  if (typeof settings.debounceMs === 'number' && settings.debounceMs >= 0) debounceMs = settings.debounceMs;
+  engine?.updateSettings(settings);
+});
+
 documents.onDidOpen((e) => checkNow(e.document.uri));
 documents.onDidChangeContent((e) => {
   // didOpen also fires a content change; the open handler already checked this version

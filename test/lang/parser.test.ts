@@ -75,3 +75,21 @@ describe('parser recovery', () => {
     expect(f.errors.length).toBeGreaterThan(0);
   });
 });
+
+describe('limits', () => {
+  it('deep nesting is refused with a diagnostic, not a stack overflow', async () => {
+    const { checkDocument, format } = await import('../../src/core/lang');
+    for (const src of ['x = ' + '['.repeat(20000), 'x = ' + 'f('.repeat(20000) + ')'.repeat(20000), 'x = ' + '['.repeat(100) + ']'.repeat(100) + '\ny = 2']) {
+      const { program, tree } = checkDocument(src);
+      expect(program.diagnostics.some((d) => d.code === 'too-deep')).toBe(true);
+      expect(() => format(src, tree)).not.toThrow();
+    }
+    const ok = checkDocument('x = ' + '['.repeat(100) + ']'.repeat(100) + '\ny = 2');
+    expect(ok.program.definitions.map((d) => d.name)).toEqual(['x', 'y']);
+  });
+  it('a long file of junk parses in linear time', async () => {
+    const { parse } = await import('../../src/core/lang');
+    const junk = ')(,=]['.repeat(20000);
+    expect(parse(junk).errors.length).toBeGreaterThan(0);
+  });
+});

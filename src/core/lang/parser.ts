@@ -10,6 +10,9 @@ import type {
   Arg, CallExpr, Comment, Expr, FileNode, Ident, ListExpr, SelectExpr, Statement, SyntaxError,
 } from './ast';
 
+/** Bracket nesting beyond this is refused (keeps every recursion — parser, checker, formatter — shallow). */
+const MAX_DEPTH = 64;
+
 export function parse(text: string): FileNode {
   return new Parser(text).parseFile();
 }
@@ -136,6 +139,9 @@ class Parser {
 
   private parseExpr(missingMessage: string): Expr {
     const t = this.cur();
+    if (this.stack.length >= MAX_DEPTH && (t.kind === '[' || (t.kind === 'name' && (this.peekNext().kind === '(' || this.peekNext().kind === '[')))) {
+      return this.skipTooDeep(t);
+    }
     switch (t.kind) {
       case 'number':
         this.pos++;
@@ -166,6 +172,26 @@ class Parser {
         return { kind: 'missing', start: at, end: at };
       }
     }
+  }
+
+  /** Brackets nested beyond MAX_DEPTH: report once and skip to the matching close (no recursion). */
+  private skipTooDeep(first: Token): Expr {
+    let depth = 0;
+    let end = first.end;
+    for (;;) {
+      const t = this.cur();
+      if (this.isTerminator(t)) break;
+      if (t.kind === '(' || t.kind === '[') depth++;
+      else if (t.kind === ')' || t.kind === ']') {
+        if (depth === 0) break;
+        depth--;
+      }
+      end = t.end;
+      this.pos++;
+      if (depth === 0 && t.kind !== 'name') break;
+    }
+    this.error(first.start, end, `brackets nested more than ${MAX_DEPTH} deep`, 'too-deep');
+    return { kind: 'error', text: this.text.slice(first.start, end), start: first.start, end };
   }
 
   /** Does an enclosing bracket (not the innermost) close with this token? */
