@@ -10,12 +10,12 @@ import { runCommand, FORMATS, type Format } from './runCommand';
 import { mergeCommand } from './mergeCommand';
 import { UsageError } from './files';
 import { parseShard } from './shard';
+import pkg from '../../package.json';
 
 export const EXIT_OK = 0;
 export const EXIT_FAIL = 1;
 export const EXIT_USAGE = 2;
 
-declare const SGDEXP_VERSION: string | undefined;
 
 function parseFormats(text: string): Format[] {
   const items = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
@@ -35,7 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let code = EXIT_OK;
   const program = new Command('sgdexp')
     .description('Run .sgdexp experiments: GD and SGD on small networks, with figures.')
-    .version(typeof SGDEXP_VERSION === 'string' ? SGDEXP_VERSION : '0.0.0-dev')
+    .version(pkg.version)
     .exitOverride()
     .showHelpAfterError('(run sgdexp --help for usage)')
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
