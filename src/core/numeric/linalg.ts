@@ -131,15 +131,68 @@ export function logdetGramRows(Theta: Float64Array, m: number, len: number): num
   return logdet;
 }
 
-/** Singular values (descending) of a rows×cols row-major matrix (ml-matrix SVD, no vectors). */
+/**
+ * Singular values (descending) of a rows×cols row-major matrix. Small matrices (the common case:
+ * recorded every ~100 steps, where ml-matrix's object overhead dominated the record cost at
+ * 40–70 µs for 5×10) use a one-sided Jacobi iteration (Hestenes) on the min(rows, cols) vectors:
+ * values-only, and with high relative accuracy for tiny singular values (Demmel & Veselić), which
+ * matters for the collapse of σ(W1) on log plots. Larger ones go to ml-matrix's SVD.
+ */
 export function singularValues(A: Float64Array, rows: number, cols: number): number[] {
   if (rows === 0 || cols === 0) return [];
-  if (rows === 1 || cols === 1) return [Math.sqrt(frob2(A))];
+  if (rows === 1 || cols === 1) return [Math.sqrt(frob2(A.subarray(0, rows * cols)))];
+  if (Math.min(rows, cols) <= JACOBI_MAX) {
+    return rows <= cols ? jacobiSingularValues(A, rows, cols) : jacobiSingularValues(transpose(A, rows, cols), cols, rows);
+  }
   // ml-matrix's SVD wants rows ≥ cols; transpose ourselves (σ(A) = σ(Aᵀ)).
   const tall = rows >= cols;
   const M = tall ? toMatrix(A, rows, cols) : toMatrix(transpose(A, rows, cols), cols, rows);
   const svd = new SingularValueDecomposition(M, { computeLeftSingularVectors: false, computeRightSingularVectors: false, autoTranspose: false });
   return Array.from(svd.diagonal).sort((a, b) => b - a);
+}
+
+/** above this many vectors ml-matrix's Golub–Kahan SVD is used (measured crossover, see bench notes) */
+export const JACOBI_MAX = 16;
+
+/** One-sided Jacobi: orthogonalise the m rows (length len, m ≤ len) of a copy of A by plane
+ *  rotations until every pair is orthogonal to ε; the row norms are then the singular values. */
+export function jacobiSingularValues(A: Float64Array, m: number, len: number): number[] {
+  const W = Float64Array.from(A.subarray(0, m * len));
+  const tol = 1e-15;
+  for (let sweep = 0; sweep < 60; sweep++) {
+    let rotated = false;
+    for (let i = 0; i < m - 1; i++) {
+      const ri = i * len;
+      for (let j = i + 1; j < m; j++) {
+        const rj = j * len;
+        let a = 0, b = 0, g = 0;
+        for (let t = 0; t < len; t++) {
+          const x = W[ri + t], y = W[rj + t];
+          a += x * x;
+          b += y * y;
+          g += x * y;
+        }
+        if (g === 0 || Math.abs(g) <= tol * Math.sqrt(a * b)) continue;
+        rotated = true;
+        const zeta = (b - a) / (2 * g);
+        const tn = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+        const c = 1 / Math.sqrt(1 + tn * tn), s = c * tn;
+        for (let t = 0; t < len; t++) {
+          const x = W[ri + t], y = W[rj + t];
+          W[ri + t] = c * x - s * y;
+          W[rj + t] = s * x + c * y;
+        }
+      }
+    }
+    if (!rotated) break;
+  }
+  const out: number[] = [];
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    for (let t = 0; t < len; t++) s += W[i * len + t] ** 2;
+    out.push(Math.sqrt(s));
+  }
+  return out.sort((x, y) => y - x);
 }
 
 export function toMatrix(A: Float64Array, rows: number, cols: number): Matrix {

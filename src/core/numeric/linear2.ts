@@ -19,6 +19,7 @@ import type { ModelSpec } from '../spec';
 import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, RANK_TOL, SpecError } from './model';
 import { cholesky, dot, logdetGramRows, numericalRank, singularValues } from './linalg';
+import { rowCombine, rowDots } from './kernels';
 import { Rng } from './rng';
 
 export type NoiseMode = 'auto' | 'exact' | 'cholesky';
@@ -86,18 +87,14 @@ export class Linear2 implements Stepper {
   }
 
   step(): number {
-    const { p, k, l, m, T, T2, Pt, Gt, Mt, XtXt, data, opt } = this;
+    const { p, k, l, T, T2, Pt, Gt, Mt, XtXt, data, opt } = this;
     // Pᵀ[c, i] = ⟨W2[:, c], W1[i, :]⟩
-    for (let c = 0; c < k; c++) {
-      const oc = (p + c) * l;
-      for (let i = 0; i < p; i++) Pt[c * p + i] = dot(T, oc, T, i * l, l);
-    }
+    rowDots(T, p * l, k, T, 0, p, l, Pt, p);
     let probe: number;
     const eta = opt.lr;
     if (opt.batch === null) {
       // Gᵀ = (XᵀX P)ᵀ, XᵀX symmetric
-      const XtX = data.XtX;
-      for (let c = 0; c < k; c++) for (let i = 0; i < p; i++) Gt[c * p + i] = dot(XtX, i * p, Pt, c * p, p);
+      rowDots(Pt, 0, k, data.XtX, 0, p, p, Gt, p);
       // loss at the current state: ½(‖Y‖² − 2⟨P, XᵀY⟩ + ⟨P, XᵀXP⟩): a cheap divergence probe
       // (not used for recording: it cancels catastrophically near zero loss)
       let py = 0, pg = 0;
@@ -156,31 +153,10 @@ export class Linear2 implements Stepper {
       for (let i = 0; i < p; i++) for (let c = 0; c < k; c++) M[i * k + c] = Mt[c * p + i];
       this.options.onM(M);
     }
-    // θ' = (1 − 2ηλ)θ + θA (see header)
+    // θ' = (1 − 2ηλ)θ + θA (see header): W1 rows from old W2 columns, W2 columns from old W1 rows
     const d = 1 - 2 * eta * opt.wd;
-    for (let i = 0; i < p; i++) {
-      const oi = i * l;
-      for (let q = 0; q < l; q++) T2[oi + q] = d * T[oi + q];
-      for (let c = 0; c < k; c++) {
-        const a = Mt[c * p + i];
-        const oc = (p + c) * l;
-        for (let q = 0; q < l; q++) T2[oi + q] += a * T[oc + q];
-      }
-    }
-    for (let c = 0; c < k; c++) {
-      const oc = (p + c) * l;
-      for (let q = 0; q < l; q++) T2[oc + q] = d * T[oc + q];
-      let i = 0;
-      for (; i + 1 < p; i += 2) {
-        const a0 = Mt[c * p + i], a1 = Mt[c * p + i + 1];
-        const o0 = i * l, o1 = o0 + l;
-        for (let q = 0; q < l; q++) T2[oc + q] += a0 * T[o0 + q] + a1 * T[o1 + q];
-      }
-      for (; i < p; i++) {
-        const a = Mt[c * p + i], oi = i * l;
-        for (let q = 0; q < l; q++) T2[oc + q] += a * T[oi + q];
-      }
-    }
+    rowCombine(T2, 0, T, 0, p, d, Mt, 1, p, T, p * l, k, l);
+    rowCombine(T2, p * l, T, p * l, k, d, Mt, p, 1, T, 0, p, l);
     this.T = T2;
     this.T2 = T;
     return probe;

@@ -1,0 +1,59 @@
+// Stepping-core benchmark body (bundled and run by scripts/bench.mjs). Prints JSON lines.
+// For each config: steps/s of runTraining with a negligible record schedule ("bare": the
+// stepping plus the run loop), and with metrics recorded 1000 times per 10⁵ steps
+// (record = steps/100), medians over reps of ~`seconds` each.
+import { buildRun } from '../src/core/numeric/build';
+import { runTraining } from '../src/core/numeric/run';
+import type { RunSpec } from '../src/core/spec';
+
+const [cfgJson] = process.argv.slice(2);
+const cfg = JSON.parse(cfgJson) as { model: string; n: number; p: number; l: number; k: number; d: number; lr: number; delta: number; seconds: number; reps: number };
+
+function specFor(steps: number, record: number): RunSpec {
+  if (cfg.model === 'linear2')
+    return {
+      rootSeed: 0, seed: 0, steps, record,
+      data: { kind: 'teacher', n: cfg.n, p: cfg.p, k: cfg.k, noise: 0, test: 0, activation: 'linear', neurons: 1, seed: 0 },
+      model: { kind: 'linear2', width: cfg.l, init: { kind: 'gaussian', scale: 1 }, seed: 0 },
+      optimizer: { kind: 'label_noise', lr: cfg.lr, delta: cfg.delta, batch: null, weight_decay: 0 },
+    };
+  return {
+    rootSeed: 0, seed: 0, steps, record,
+    data: { kind: 'sparse', n: cfg.n, d: cfg.d, s: 3, noise: 0, test: 0, seed: 0 },
+    model: { kind: 'diagonal', alpha: 0.1, seed: 0 },
+    optimizer: { kind: 'sgd', lr: cfg.lr, batch: 1, weight_decay: 0 },
+  };
+}
+
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+
+async function main() {
+  // calibrate: steps for ~`seconds` of bare stepping
+  const { stepper } = buildRun(specFor(1, 2));
+  let m = 16;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < m; i++) stepper.step();
+    if (performance.now() - t0 > 50) break;
+    m *= 2;
+  }
+  const t0 = performance.now();
+  for (let i = 0; i < m; i++) stepper.step();
+  const perStep = (performance.now() - t0) / m;
+  const steps = Math.max(200, Math.round((cfg.seconds * 1000) / perStep / 100) * 100);
+  const bare: number[] = [], rec: number[] = [];
+  let records = 0;
+  for (let r = 0; r < cfg.reps; r++) {
+    for (const [record, out] of [[0, bare], [steps / 100, rec]] as const) {
+      const s = specFor(steps, record);
+      const t = performance.now();
+      const o = await runTraining(s);
+      const dt = (performance.now() - t) / 1000;
+      if (o.status !== 'done' && o.status !== 'diverged') throw new Error(`${o.status}: ${o.message}`);
+      out.push(o.stepsDone / dt);
+      if (record > 0) records = o.trajectory.step.length;
+    }
+  }
+  console.log(JSON.stringify({ bare: median(bare), rec: median(rec), bareAll: bare, recAll: rec, steps, records }));
+}
+main();
