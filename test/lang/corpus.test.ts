@@ -201,6 +201,73 @@ const cases: Case[] = [
     src: base + 'other = teacher(n = 40, p = 3)\nr = train(net, data, gd(lr = 0.01), steps = 10)\ns = train(«r», other, gd(lr = 0.01), steps = 10)',
     expect: [{ severity: 'error', code: 'offshoot-shape', message: /an offshoot continues the parameters of its parent run/ }],
   },
+  {
+    name: 'deep_linear needs completion data',
+    src: base + 'deep = deep_linear(depth = 3, width = 2)\nr = train(«deep», data, gd(lr = 0.01), steps = 10)',
+    expect: [{ severity: 'error', code: 'incompatible', message: 'deep_linear is trained on matrix completion data, completion(…); this run has teacher data' }],
+  },
+  {
+    name: 'relu2 has one output',
+    src: 'data = teacher(n = 40, p = 5, k = 2)\nnet = relu2(width = 4)\nr = train(net, «data», gd(lr = 0.01), steps = 10)',
+    expect: [{ severity: 'error', code: 'incompatible', message: 'a relu2 network has one output, but the teacher has k = 2 outputs: use k = 1' }],
+  },
+  {
+    name: 'a ReLU teacher has one output',
+    src: 'data = teacher(n = 40, p = 5, k = «2», activation = relu)',
+    expect: [{ severity: 'error', code: 'incompatible', message: 'a ReLU teacher has one output: k must be 1' }],
+  },
+  {
+    name: 'alignment needs a ReLU teacher',
+    src: 'data = teacher(n = 40, p = 5)\nnet = relu2(width = 4)\nr = train(net, data, gd(lr = 0.01), steps = 10)\nplot alignment(«r»)',
+    expect: [{ severity: 'error', code: 'incompatible-metric', message: /alignment measures neurons against the directions of a ReLU teacher/ }],
+  },
+  {
+    name: 'completion: observed and a size are exclusive; neither is an error',
+    src: 'a = completion(observed = [[1, ?]], rows = «2», cols = 2)\nb = «completion»(rank = 1)',
+    expect: [
+      { severity: 'error', code: 'conflict', message: 'give either observed = [[…]] or rows and cols, not both' },
+      { severity: 'error', code: 'missing-argument', message: /completion\(…\) needs observed = \[\[…\]\]/ },
+    ],
+  },
+  {
+    name: 'a number where an initialisation is expected offers gaussian(scale = …)',
+    src: 'net = linear2(width = 4, init = «0.5»)',
+    expect: [{ severity: 'error', code: 'type', message: "'init' takes an initialisation: write gaussian(scale = 0.5)" }],
+  },
+  {
+    name: 'unknown metric in final(…)',
+    src: base + 'r = train(net, data, gd(lr = [0.1, 0.2]), steps = 10)\nplot final(«tset_loss», r, x = lr)',
+    expect: [{ severity: 'error', code: 'unknown-metric', message: "'tset_loss' is not a metric: did you mean 'test_loss'?" }],
+  },
+  {
+    name: 'the root seed is one whole number',
+    src: 'seed = «[1, 2]»',
+    expect: [{ severity: 'error', code: 'type', message: /the root seed is one whole number/ }],
+  },
+  {
+    name: 'aliases of nodes are refused',
+    src: base + 'm = «net»',
+    expect: [{ severity: 'error', code: 'alias', message: "'m = net' only renames net: use 'net' directly" }],
+  },
+  {
+    name: 'warnings: theory without a theory line, repeated member, empty test set',
+    src: 'data = teacher(n = 40, p = 10, test = 0)\nnet = linear2(width = 20)\nr = train(net, data, gd(lr = [0.1, «0.1»]), steps = 10)\nplot loss(r, «theory = true»)\nplot test_loss(«r»)',
+    expect: [
+      { severity: 'warning', code: 'duplicate-member', message: '0.1 appears twice in the list: the family has a repeated member' },
+      { severity: 'warning', code: 'no-theory', message: 'loss has no theory line; theory = true draws nothing' },
+      { severity: 'warning', code: 'empty-test-set', message: "'r' has test = 0: there is no test set to measure" },
+    ],
+  },
+  {
+    name: 'deep_linear of depth 2 gets a note',
+    src: 'data = completion(observed = [[1, ?], [0.3, 1]])\nnet = deep_linear(depth = «2», width = 2)',
+    expect: [{ severity: 'info', code: 'shallow', message: /rank jumps need depth ≥ 3/ }],
+  },
+  {
+    name: 'a family member out of range is reported at the list',
+    src: base + 'r = train(net, data, sgd(lr = [0.1, «-0.1»]), steps = 10)',
+    expect: [{ severity: 'error', code: 'range', message: "'lr' of sgd(…) must be > 0 (got -0.1)" }],
+  },
 ];
 
 describe('corpus: invalid files', () => {
