@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "installing npm packages (npm ci)…"
-  npm ci --no-audit --no-fund >/dev/null
+  echo "installing npm packages…"
+  # `npm install` honours package-lock.json; `npm ci` is avoided because npm 11 rejects this
+  # lock over platform-specific optional packages it omits (rollup's) although nothing differs.
+  npm install --no-audit --no-fund >/dev/null
 fi
