@@ -112,6 +112,11 @@ export function attachEngine(host: EngineHost): Engine {
       if (runOn === 'type') update(uri, 'run');
       // first sight of a document: show what the caches hold, start nothing
       else if (!shown.has(uri)) update(uri, 'cached');
+      else {
+        // edited, not saved: tell the graph view which nodes are now stale
+        const program = host.getProgram(uri);
+        if (program) graph.markStale(uri, program);
+      }
     },
     onSave(uri) {
       if (runOn !== 'manual') update(uri, 'run');

@@ -212,4 +212,17 @@ describe('reactive graph (test-double core)', () => {
     expect(ev.filter((x) => x.endsWith(':backdated'))).toHaveLength(1);
     expect(ev.filter((x) => x.endsWith(':reused'))).toHaveLength(1);
   });
+
+  it('an unsaved edit marks exactly the changed nodes stale, computing nothing', async () => {
+    const e = make();
+    await settle(e, twoRuns());
+    e.clearLog();
+    const st = e.markStale(URI, twoRuns({ lrA: 0.09 }))!;
+    const state = Object.fromEntries(st.nodes.map((n) => [n.id, n.state]));
+    expect(state).toMatchObject({ gd: 'stale', ln: 'done', data: 'done', net: 'done', 'plot#0': 'stale', 'plot#1': 'stale', 'plot#2': 'done' });
+    expect(e.log).toEqual([]);
+    // and the same program again (or a comment edit) marks nothing
+    const same = e.markStale(URI, twoRuns())!;
+    expect(same.nodes.filter((n) => n.state === 'stale')).toEqual([]);
+  });
 });

@@ -145,6 +145,12 @@ describe('engine with the real stepping core in worker threads', () => {
       await e5.run(URI, twoRuns());
       expect(e5.disk!.stats.corrupt).toBe(1);
       await e5.dispose();
+      // after a restart, raising steps resumes from the run cached on disk
+      const e6 = new Engine({ workers: 1, workerScript: worker.file, cacheDir: dir });
+      const d6 = await e6.run(URI, twoRuns({ stepsA: 400 }));
+      expect(e6.log.filter((x) => x.kind === 'run').map((x) => `${x.node}:${x.event}:${x.fromStep ?? x.source}`).sort()).toEqual(['gd:executed:200', 'ln:reused:disk']);
+      expect(d6.runs.gd.step.at(-1)).toBe(400);
+      await e6.dispose();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -9,7 +9,7 @@
 // so the run is recomputed and the file rewritten. Writes go to a temporary file and are renamed
 // into place, so a crash never leaves a half-written file under a valid name.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResultsDoc } from '../results';
 import type { RunValue } from './runValue';
@@ -88,10 +88,47 @@ export class DiskCache {
       }
       return;
     }
+    this.addPrefixEntry(v);
     if (++this.writesSincePrune >= 32) {
       this.writesSincePrune = 0;
       this.prune();
     }
+  }
+
+  /**
+   * Runs sharing a prefix key (the same run at other step counts), from a small index file per
+   * prefix: after a restart, raising `steps` still resumes from the longest cached run.
+   */
+  prefixEntries(prefixKey: string): { key: string; steps: number }[] {
+    if (!this.usable || !/^[0-9a-f]+$/.test(prefixKey)) return [];
+    try {
+      const j = JSON.parse(readFileSync(this.prefixFile(prefixKey), 'utf8'));
+      if (j?.format !== DISK_FORMAT || j.engine !== ENGINE_VALUE_VERSION || j.prefixKey !== prefixKey || !Array.isArray(j.entries)) return [];
+      return (j.entries as unknown[]).filter(
+        (e): e is { key: string; steps: number } =>
+          !!e && typeof (e as { key?: unknown }).key === 'string' && /^[0-9a-f]+$/.test((e as { key: string }).key) && Number.isInteger((e as { steps?: unknown }).steps),
+      );
+    } catch {
+      return [];
+    }
+  }
+
+  private addPrefixEntry(v: RunValue): void {
+    const entries = this.prefixEntries(v.prefixKey).filter((e) => e.key !== v.key && existsSync(this.fileOf(e.key)));
+    entries.push({ key: v.key, steps: v.steps });
+    const keep = entries.slice(-16);
+    const file = this.prefixFile(v.prefixKey);
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      writeFileSync(tmp, JSON.stringify({ format: DISK_FORMAT, engine: ENGINE_VALUE_VERSION, prefixKey: v.prefixKey, entries: keep }));
+      renameSync(tmp, file);
+    } catch {
+      /* not fatal: only resume-after-restart is lost */
+    }
+  }
+
+  private prefixFile(prefixKey: string): string {
+    return join(this.dir, `prefix-${prefixKey}.json`);
   }
 
   /** Last final results of a document, shown at once when it is reopened. */

@@ -277,6 +277,31 @@ export class Engine {
     return d ? { uri, revision: 0, final: true, doc: d } : null;
   }
 
+  /**
+   * Status of an edited, not yet computed version of a document (runOn = save): nodes whose
+   * value is neither current nor memoised show as 'stale'. Sent to status listeners under the
+   * current revision; nothing is computed or cancelled.
+   */
+  markStale(uri: string, program: CheckedProgram): StatusMessage | null {
+    const doc = this.docs.get(uri);
+    if (!doc) return null;
+    const lowered = lowerProgram(program, { specKey: this.specKey });
+    const slots = new Map<string, Slot>();
+    for (const id of demandedRuns(lowered, doc.runAll, null)) {
+      const run = lowered.runs.find((r) => r.id === id)!;
+      const cur = doc.slots.get(id);
+      if (cur && cur.run.key === run.key) slots.set(id, cur);
+      else {
+        const v = this.memory.peek(run.key) ?? null;
+        slots.set(id, { run, state: v ? 'done' : 'stale', value: v, partial: null, message: v ? null : 'edited: save to compute', source: v ? 'memory' : null });
+      }
+    }
+    const plotsDone = new Set(lowered.plots.filter((p) => p.runIds.every((id) => slots.get(id)?.state !== 'stale')).map((p) => p.id));
+    const st = this.statusOf({ ...doc, lowered, slots, plotsDone });
+    for (const l of this.listeners.status) l(st);
+    return st;
+  }
+
   getStatus(uri: string): StatusMessage | null {
     const doc = this.docs.get(uri);
     return doc ? this.statusOf(doc) : null;
@@ -379,15 +404,30 @@ export class Engine {
     if (persist) this.disk?.set(v);
   }
 
-  /** Memoised runs of the same spec at other step counts. */
-  private prefixCandidates(prefixKey: string): RunValue[] {
-    const s = this.prefixIndex.get(prefixKey);
-    if (!s) return [];
+  /**
+   * Memoised runs of the same spec at other step counts: those in memory, plus from the disk
+   * index the nearest shorter one (to resume from) and the nearest longer one (to slice).
+   */
+  private prefixCandidates(prefixKey: string, steps: number): RunValue[] {
     const out: RunValue[] = [];
-    for (const k of [...s]) {
+    const s = this.prefixIndex.get(prefixKey);
+    for (const k of s ? [...s] : []) {
       const v = this.memory.peek(k);
       if (v) out.push(v);
-      else s.delete(k);
+      else s!.delete(k);
+    }
+    if (this.disk) {
+      const have = new Set(out.map((v) => v.key));
+      const entries = this.disk.prefixEntries(prefixKey).filter((e) => !have.has(e.key));
+      const below = entries.filter((e) => e.steps < steps).sort((a, b) => b.steps - a.steps)[0];
+      const above = entries.filter((e) => e.steps > steps).sort((a, b) => a.steps - b.steps)[0];
+      for (const e of [below, above]) {
+        const v = e ? this.disk.get(e.key) : null;
+        if (v && v.prefixKey === prefixKey) {
+          this.remember(v, false);
+          out.push(v);
+        }
+      }
     }
     return out;
   }
@@ -436,7 +476,7 @@ export class Engine {
       slot.source = 'inflight';
     } else {
       // 3. the same run at other step counts
-      const cands = this.prefixCandidates(run.prefixKey);
+      const cands = this.prefixCandidates(run.prefixKey, run.spec.steps);
       if (!needCheckpoint) {
         const longer = cands.filter((c) => c.steps > run.spec.steps && c.status === 'done').sort((a, b) => a.steps - b.steps);
         for (const c of longer) {
