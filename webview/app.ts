@@ -4,7 +4,7 @@
 // src/core/figures (the same code the CLI uses).
 import type { FromWebview } from '../src/core/protocol';
 import type { PlotSpec, ResultsDoc, RunResult } from '../src/core/results';
-import { buildFigure, figureCsv, figureData, plotRuns, type FigureTheme } from '../src/core/figures';
+import { buildFigure, figureBuckets, figureCsv, figureData, plotRuns, type FigureData, type FigureTheme } from '../src/core/figures';
 import { validateToWebview } from '../src/core/webviewMessages';
 import { PreviewStore, type WebviewState } from './store';
 import { readTheme } from './theme';
@@ -58,6 +58,9 @@ export class App {
   private messages: { level: 'info' | 'error'; text: string }[] = [];
   private figures: (SVGSVGElement | null)[] = [];
   private theme: FigureTheme;
+  /** where the last render spent its time (ms), for scripts/bench-webview.mjs */
+  timings: Record<string, number> = {};
+  private validateMs = 0;
   /** fields of the page's initial state that belong to the extension (uri, locked, …): kept in
    *  every setState, because the panel serializer reads them back after a reload */
   private extra: Record<string, unknown> = {};
@@ -108,7 +111,9 @@ export class App {
 
   /** Entry point for window 'message' events. */
   handle(data: unknown): void {
+    const tv = performance.now();
     const v = validateToWebview(data);
+    this.validateMs = performance.now() - tv;
     if (!v.ok) {
       this.reportError(`invalid message ignored: ${v.error}`);
       return;
@@ -169,21 +174,32 @@ export class App {
     });
     const stale = this.store.staleRuns();
     const hidden = [...this.store.hidden];
-    this.figures = cards.map(({ holder }, i) => {
-      const width = holder.clientWidth || 600;
+    // Read every width first (one layout), build all figures detached, then attach them all:
+    // interleaving reads and inserts would force a layout per plot.
+    const t1 = performance.now();
+    const widths = cards.map(({ holder }) => holder.clientWidth || 600);
+    const t2 = performance.now();
+    this.figures = cards.map((card, i) => {
       try {
-        const svg = buildFigure(doc, doc.plots[i]!, { document, width, theme: this.theme, hidden, stale, legend: false, title: false, notes: true, className: 'sg-plot' });
+        const plot = doc.plots[i]!;
+        // the rows once, at the figure's resolution (as buildFigure would compute them), for
+        // both the legend and the figure
+        const data = figureData(doc, plot, { hidden, stale, buckets: figureBuckets(widths[i]!) });
+        this.fillLegend(card.legend, data, i);
+        const svg = buildFigure(doc, plot, { document, width: widths[i]!, theme: this.theme, hidden, stale, legend: false, title: false, notes: true, className: 'sg-plot', data });
         // Plot adds <style> elements without a nonce; give them ours before they enter the
         // document so the strict style-src of webviewHtml.ts admits them.
         for (const s of Array.from(svg.querySelectorAll('style'))) s.setAttribute('nonce', this.nonce);
-        holder.appendChild(svg);
         return svg;
       } catch (e) {
-        holder.appendChild(h('div', 'sg-msg sg-msg-error', `could not draw this plot: ${(e as Error).message}`));
+        cards[i]!.holder.appendChild(h('div', 'sg-msg sg-msg-error', `could not draw this plot: ${(e as Error).message}`));
         this.reportError(`plot ${i}: ${(e as Error).message}`);
         return null;
       }
     });
+    const t3 = performance.now();
+    this.figures.forEach((svg, i) => svg && cards[i]!.holder.appendChild(svg));
+    this.timings = { validate: this.validateMs, chrome: t1 - t0, layout: t2 - t1, figures: t3 - t2, attach: performance.now() - t3 };
     if (focusKey) (this.root.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`) as HTMLElement | null)?.focus();
     this.vscode.postMessage({ type: 'rendered', revision: this.store.revision, plots: this.figures.filter(Boolean).length, ms: performance.now() - t0 });
   }
@@ -253,7 +269,7 @@ export class App {
     return det;
   }
 
-  private card(doc: ResultsDoc, plot: PlotSpec, i: number): { el: HTMLElement; holder: HTMLElement } {
+  private card(doc: ResultsDoc, plot: PlotSpec, i: number): { el: HTMLElement; holder: HTMLElement; legend: HTMLElement } {
     const el = h('section', 'sg-card');
     el.dataset.plot = String(i);
     const head = h('header', 'sg-card-head');
@@ -267,9 +283,16 @@ export class App {
     }
     head.appendChild(tools);
     el.appendChild(head);
-    // Legend: one toggle per drawn run (or seed group), colour = the figure's colour for it
-    const data = figureData(doc, plot, { hidden: this.store.hidden, stale: this.store.staleRuns() });
     const legend = h('div', 'sg-legend');
+    el.appendChild(legend);
+    const holder = h('div', 'sg-figure');
+    el.appendChild(holder);
+    if (!plotRuns(doc, plot).length) holder.appendChild(h('div', 'sg-msg sg-msg-info', `no runs match ${plot.runs.join(', ')}`));
+    return { el, holder, legend };
+  }
+
+  /** One toggle per drawn run (or seed group), in the figure's colour for it. */
+  private fillLegend(legend: HTMLElement, data: FigureData, i: number): void {
     legend.setAttribute('role', 'group');
     legend.setAttribute('aria-label', 'runs (click to show or hide)');
     data.runs.forEach((k, j) => {
@@ -290,11 +313,6 @@ export class App {
     if (data.kind === 'series' && data.rows.some((r) => r.metric === 'test_loss')) legend.appendChild(h('span', 'sg-legend-note', '┅ test loss'));
     if (data.kind === 'series' && data.theory.length) legend.appendChild(h('span', 'sg-legend-note', '╌ theory (Thm 4.2)'));
     if (data.kind === 'final' && data.summary.some((s) => s.n > 1)) legend.appendChild(h('span', 'sg-legend-note', '┃ min–max over seeds'));
-    el.appendChild(legend);
-    const holder = h('div', 'sg-figure');
-    el.appendChild(holder);
-    if (!plotRuns(doc, plot).length) holder.appendChild(h('div', 'sg-msg sg-msg-info', `no runs match ${plot.runs.join(', ')}`));
-    return { el, holder };
   }
 
   /** Export Figures (extension command): every drawn plot, one answer each, same requestId. */

@@ -68,15 +68,16 @@ function run(v: unknown, path: string): void {
   // A run that failed before recording anything may omit its trajectory (results.md example).
   const step = r.step === undefined ? [] : arr(r.step, `${path}.step`);
   let prev = -Infinity;
-  step.forEach((s, i) => {
-    const k = int(s, `${path}.step[${i}]`);
-    if (k <= prev) fail(`${path}.step[${i}]`, `steps must increase (${prev} then ${k})`);
-    prev = k;
-  });
+  for (let i = 0; i < step.length; i++) {
+    const k = step[i];
+    if (typeof k !== 'number' || !Number.isInteger(k) || k < 0) int(k, `${path}.step[${i}]`);
+    if ((k as number) <= prev) fail(`${path}.step[${i}]`, `steps must increase (${prev} then ${k})`);
+    prev = k as number;
+  }
   if (r.time !== undefined) {
     const t = arr(r.time, `${path}.time`);
     if (t.length !== step.length) fail(`${path}.time`, `has ${t.length} entries for ${step.length} steps`);
-    t.forEach((x, i) => value(x, `${path}.time[${i}]`));
+    t.forEach((x, i) => { if (x !== null && typeof x !== 'number') value(x, `${path}.time[${i}]`); });
   }
   if (r.metrics !== undefined) {
     const m = obj(r.metrics, `${path}.metrics`);
@@ -85,10 +86,15 @@ function run(v: unknown, path: string): void {
       const s = arr(series, p);
       // one entry per recorded step (results.md)
       if (s.length !== step.length) fail(p, `has ${s.length} entries for ${step.length} recorded steps`);
+      // hot loop (10⁵ values per document): build the error path only on failure
       for (let i = 0; i < s.length; i++) {
         const e = s[i];
-        if (Array.isArray(e)) for (let j = 0; j < e.length; j++) value(e[j], `${p}[${i}][${j}]`);
-        else value(e, `${p}[${i}]`);
+        if (Array.isArray(e)) {
+          for (let j = 0; j < e.length; j++) {
+            const x = e[j];
+            if (x !== null && typeof x !== 'number') value(x, `${p}[${i}][${j}]`);
+          }
+        } else if (e !== null && typeof e !== 'number') value(e, `${p}[${i}]`);
       }
     }
   }

@@ -1,6 +1,7 @@
 // The shared figure definitions (src/core/figures): which numbers each plot draws (figureData,
 // figureCsv) and the Plot SVG built in Node with linkedom, as the CLI does.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseHTML } from 'linkedom';
@@ -188,5 +189,40 @@ describe('buildFigure in Node (linkedom, as the CLI renders)', () => {
 describe('formatTick', () => {
   it('writes axis numbers compactly', () => {
     expect([1, 0.01, 0.001, 1e-4, 2e-9, 1e4, 25000, 0, 0.5].map(formatTick)).toEqual(['1', '0.01', '0.001', '1e-4', '2e-9', '1e4', '2.5e4', '0', '0.5']);
+  });
+});
+
+describe('min–max decimation (drawing at screen resolution)', () => {
+  it('keeps the first, last, lowest and highest point of every column, in order, ≤ 2 per column', async () => {
+    const { minMaxKeep } = await import('../../src/core/figures');
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 2, maxLength: 400 }), fc.integer({ min: 1, max: 60 }), (ys, buckets) => {
+        const k = ys.length;
+        const xs = ys.map((_, i) => i * 3 + (i % 2));
+        const keep = minMaxKeep(k, (j) => xs[j]!, (j) => ys[j]!, xs[0]!, xs[k - 1]!, buckets);
+        expect(keep[0]).toBe(0);
+        expect(keep[keep.length - 1]).toBe(k - 1);
+        for (let i = 1; i < keep.length; i++) expect(keep[i]!).toBeGreaterThan(keep[i - 1]!);
+        expect(keep.length).toBeLessThanOrEqual(2 * buckets + 2);
+        // every column's extremes survive, so the global ones do
+        const kept = keep.map((j) => ys[j]!);
+        expect(Math.min(...kept)).toBe(Math.min(...ys));
+        expect(Math.max(...kept)).toBe(Math.max(...ys));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('figureData at a resolution keeps the spike of a diverging run and never decimates seed members before averaging', () => {
+    const d = figureData(DIV, DIV.plots[0]!, { buckets: 20 });
+    if (d.kind !== 'series') throw new Error('kind');
+    const bad = d.rows.filter((r) => r.run === 'sgd[lr=0.05]');
+    const full = DIV.runs['sgd[lr=0.05]']!.metrics.loss!.filter((v) => v != null) as number[];
+    expect(Math.max(...bad.map((r) => r.y))).toBe(Math.max(...full));
+    const a = figureData(DIAG, DIAG.plots[3]!, { buckets: 10 });
+    const b = figureData(DIAG, DIAG.plots[3]!);
+    if (a.kind !== 'series' || b.kind !== 'series') throw new Error('kind');
+    const means = new Map(b.rows.filter((r) => r.n).map((r) => [r.step, r.y]));
+    for (const r of a.rows.filter((r) => r.n)) expect(r.y).toBe(means.get(r.step));
   });
 });

@@ -314,7 +314,10 @@ test('theme: follows body class and --vscode-* colours (light → dark); screens
     await post(page, STATUS(2, { ln: 'done', plot0: 'cached', plot1: 'cached', plot2: 'cached' }));
     const color = await page.evaluate(() => document.querySelector('svg.sg-plot').getAttribute('color'));
     eq(color, THEMES[theme].vars['--vscode-editor-foreground'], `${theme} figure foreground`);
-    const stroke = await page.evaluate((sel) => document.querySelector(`${sel} g[aria-label="line"] path`).getAttribute('stroke'), card(0));
+    const stroke = await page.evaluate((sel) => {
+      const p = document.querySelector(`${sel} g[aria-label="line"] path`);
+      return p.getAttribute('stroke') ?? p.closest('g[aria-label="line"]').getAttribute('stroke');
+    }, card(0));
     eq(stroke, THEMES[theme].vars['--vscode-charts-blue'], `${theme} first run colour`);
     // hover the label-noise curve of the first plot so the screenshot shows a tooltip
     const box = await page.locator(`${card(0)} svg.sg-plot`).boundingBox();

@@ -66,6 +66,9 @@ export type FigureData =
   | { kind: 'gain'; xLabel: string; yLabel: string; rows: GainRow[]; notes: RunNote[]; runs: string[] };
 
 export interface DataOptions {
+  /** draw at screen resolution: min–max decimation into this many x columns per line (0 = off;
+   *  buildFigure uses one column per 2 px of frame). CSV export never decimates. */
+  buckets?: number;
   /** run keys not to draw (legend toggles) */
   hidden?: Iterable<string>;
   /** run keys whose results belong to an older revision: drawn faded, never merged with fresh ones */
@@ -175,34 +178,59 @@ function seriesData(doc: ResultsDoc, plot: PlotSpec, opts: DataOptions): FigureD
   const notes: RunNote[] = [];
   // Per-run rows first; seed groups are averaged afterwards.
   const perRun = new Map<string, SeriesRow[]>();
+  const buckets = opts.buckets ?? 0;
+  let x0 = Infinity, x1 = -Infinity;
+  const groupsOf = new Map<string, string[]>();
+  for (const key of keys) {
+    const r = doc.runs[key]!;
+    const xs = useTime ? r.time ?? r.step : r.step;
+    if (xs?.length) { x0 = Math.min(x0, xs[0]!); x1 = Math.max(x1, xs[xs.length - 1]!); }
+    const g = groupKey(key, r);
+    groupsOf.set(g, [...(groupsOf.get(g) ?? []), key]);
+  }
+  const seeded = new Set([...groupsOf.values()].filter((m) => m.length > 1 && m.some((k) => doc.runs[k]!.member && 'seed' in doc.runs[k]!.member!)).flat());
   for (const key of keys) {
     const run = doc.runs[key]!;
     const stale = staleSet.has(key) || run.status === 'stale';
     const mine: SeriesRow[] = [];
     const n = run.step?.length ?? 0;
+    const xs = useTime ? run.time ?? run.step : run.step;
+    // members of a family over seeds are averaged step by step first: decimate only their mean
+    const thin = buckets > 0 && !seeded.has(key);
     for (const metric of seriesMetrics(plot.metric, run)) {
       const s = run.metrics?.[metric];
       if (!s) continue;
       const vector = VECTOR_METRICS.has(metric);
-      for (let i = 0; i < Math.min(n, s.length); i++) {
-        const step = run.step[i]!;
-        const time = run.time?.[i] ?? step;
-        const vals = componentsAt(s, i, vector ? plot.top ?? null : null);
-        for (let c = 0; c < vals.length; c++) {
-          const y = vals[c];
-          // non-finite (diverged) and, on a log axis, non-positive values are gaps, never points
-          if (!finite(y) || (logY && y <= 0)) continue;
-          mine.push({
-            run: key,
-            line: vector ? `${key}|${metric}|${c}` : `${key}|${metric}`,
-            metric,
-            component: vector ? c : null,
-            step,
-            time,
-            x: useTime ? time : step,
-            y,
-            stale,
-          });
+      const m = Math.min(n, s.length);
+      let ncomp = 1;
+      if (vector) {
+        ncomp = 0;
+        for (let i = 0; i < m; i++) ncomp = Math.max(ncomp, (s[i] as unknown as unknown[] | null)?.length ?? 0);
+        if (plot.top != null) ncomp = Math.min(ncomp, plot.top);
+      }
+      for (let c = 0; c < ncomp; c++) {
+        const line = vector ? `${key}|${metric}|${c}` : `${key}|${metric}`;
+        // indices of drawable values: non-finite (diverged) and, on a log axis, non-positive
+        // values are gaps, never points
+        const idx = new Int32Array(m);
+        const ys = new Float64Array(m);
+        let k = 0;
+        for (let i = 0; i < m; i++) {
+          const v = vector ? (s[i] as unknown as (number | null)[] | null)?.[c] : (s[i] as unknown as number | null);
+          if (!finite(v) || (logY && v <= 0)) continue;
+          idx[k] = i;
+          ys[k++] = v;
+        }
+        const push = (j: number) => {
+          const i = idx[j]!;
+          const step = run.step[i]!;
+          const time = run.time?.[i] ?? step;
+          mine.push({ run: key, line, metric, component: vector ? c : null, step, time, x: useTime ? time : step, y: ys[j]!, stale });
+        };
+        if (!thin || k <= buckets) {
+          for (let j = 0; j < k; j++) push(j);
+        } else {
+          for (const j of minMaxKeep(k, (j) => xs[idx[j]!]!, (j) => ys[j]!, x0, x1, buckets)) push(j);
         }
       }
     }
@@ -267,6 +295,10 @@ function seriesData(doc: ResultsDoc, plot: PlotSpec, opts: DataOptions): FigureD
         stale: visible.some((k) => perRun.get(k)![0]?.stale),
       });
     }
+    if (buckets > 0) {
+      const mine = rows.splice(rows.length - acc.size, acc.size);
+      rows.push(...decimate(mine, x0, x1, buckets));
+    }
     for (const t of theory.filter((r) => members.includes(r.run))) t.run = g;
   }
   return {
@@ -279,6 +311,55 @@ function seriesData(doc: ResultsDoc, plot: PlotSpec, opts: DataOptions): FigureD
     notes: notes.filter((n) => !hidden.has(n.run)),
     runs: drawn,
   };
+}
+
+/**
+ * Min–max decimation of one line with `k` points (x increasing): split [x0, x1] into `buckets`
+ * columns and keep, in order, the lowest and the highest point of each column, plus the line's
+ * first and last point. With a column per 2 px the drawn polyline differs from the full one by
+ * under 2 px horizontally and keeps every extreme (spikes, divergence). Returns kept indices.
+ */
+export function minMaxKeep(k: number, xAt: (j: number) => number, yAt: (j: number) => number, x0: number, x1: number, buckets: number): number[] {
+  const out: number[] = [0];
+  const scale = x1 > x0 ? buckets / (x1 - x0) : 0;
+  let b = -1, lo = -1, hi = -1;
+  const flush = () => {
+    if (b < 0) return;
+    if (lo === hi) out.push(lo);
+    else if (lo < hi) out.push(lo, hi);
+    else out.push(hi, lo);
+  };
+  for (let j = 1; j < k - 1; j++) {
+    const c = Math.min(buckets - 1, Math.floor((xAt(j) - x0) * scale));
+    if (c !== b) {
+      flush();
+      b = c;
+      lo = hi = j;
+    } else {
+      const y = yAt(j);
+      if (y < yAt(lo)) lo = j;
+      if (y > yAt(hi)) hi = j;
+    }
+  }
+  flush();
+  if (k > 1) out.push(k - 1);
+  return out;
+}
+
+/** `minMaxKeep` over rows of several lines (rows of one line in x order). */
+export function decimate<T extends { line: string; x: number; y: number }>(rows: T[], x0: number, x1: number, buckets: number): T[] {
+  const byLine = new Map<string, T[]>();
+  for (const r of rows) {
+    const a = byLine.get(r.line);
+    if (a) a.push(r);
+    else byLine.set(r.line, [r]);
+  }
+  const out: T[] = [];
+  for (const pts of byLine.values()) {
+    if (pts.length <= buckets) out.push(...pts);
+    else for (const j of minMaxKeep(pts.length, (j) => pts[j]!.x, (j) => pts[j]!.y, x0, x1, buckets)) out.push(pts[j]!);
+  }
+  return out;
 }
 
 /** Last finite value of a scalar metric (vector metrics: their first component, e.g. s₁). */
