@@ -225,4 +225,25 @@ describe('reactive graph (test-double core)', () => {
     const same = e.markStale(URI, twoRuns())!;
     expect(same.nodes.filter((n) => n.state === 'stale')).toEqual([]);
   });
+
+  it('two documents share in-flight work: editing one does not cancel a run the other still wants', async () => {
+    const e = make();
+    const long = twoRuns({ stepsA: 400_000 });
+    const A = 'file:///a.sgdexp';
+    const B = 'file:///b.sgdexp';
+    e.update(A, long);
+    const rb = e.update(B, long);
+    expect(e.log.filter((x) => x.uri === B && x.node === 'gd').map((x) => x.event)).toEqual(['joined']);
+    e.update(A, twoRuns()); // A no longer wants the long run; B does
+    expect(e.log.filter((x) => x.event === 'cancelled')).toEqual([]);
+    const fb = await e.whenFinal(B, rb);
+    expect(fb.doc.runs.gd.status).toBe('done');
+    expect(fb.doc.runs.gd.step.at(-1)).toBe(400_000);
+    // stepped once in all; A's revision was superseded, so the execution is logged by B, which joined it
+    const longKey = e.log.find((x) => x.uri === B && x.event === 'joined')!.key;
+    const runs = e.log.filter((x) => x.key === longKey && (x.event === 'executed' || x.event === 'backdated'));
+    expect(runs.map((x) => [x.uri, x.event, x.steps, x.source])).toEqual([[B, 'executed', 400_000, 'inflight']]);
+    e.close(B);
+    expect(e.pool.busy).toBe(0);
+  });
 });

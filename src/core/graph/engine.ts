@@ -121,6 +121,8 @@ interface Inflight {
   /** cached trajectory this job resumes from, joined to partial trajectories */
   prefix: RunValue | null;
   spec: RunSpec;
+  /** its execution has been logged */
+  logged: boolean;
 }
 
 interface DocState {
@@ -523,13 +525,17 @@ export class Engine {
     f.listeners.delete(onProgress);
     if (!this.current(doc) || (slot.state as SlotState) === 'cancelled') return null;
     if (!v) return this.settle(doc, slot, null, 'cancelled', 'cancelled');
-    if (slot.source === 'executed') {
+    // the execution is logged once, by the first current node that receives it (a job started by
+    // a superseded revision is logged by the revision that joined it)
+    if (!f.logged) {
+      f.logged = true;
       const prev = doc.prevValue.get(id);
       const backdated = prev !== undefined && prev.valueHash === v.valueHash;
       this.logEvent({
         uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key: run.key,
         event: backdated ? 'backdated' : 'executed',
         steps: v.stepsDone - (f.prefix?.steps ?? 0), fromStep: f.prefix?.steps, message: v.message,
+        ...(slot.source === 'inflight' ? { source: 'inflight' as const } : {}),
       });
     }
     return this.settle(doc, slot, v, 'done', null);
@@ -538,7 +544,7 @@ export class Engine {
   private startJob(run: LoweredRun, prefix: RunValue | null, initFrom: Uint8Array | null): Inflight {
     const listeners = new Set<(p: JobProgress) => void>();
     // registered before submitting: an in-thread runner may report progress synchronously
-    const f: Inflight = { key: run.key, job: null as unknown as Job, progress: null, listeners, value: null as unknown as Promise<RunValue | null>, prefix, spec: run.spec };
+    const f: Inflight = { key: run.key, job: null as unknown as Job, progress: null, listeners, value: null as unknown as Promise<RunValue | null>, prefix, spec: run.spec, logged: false };
     this.inflight.set(run.key, f);
     const job = this.pool.submit(
       { spec: run.spec, resume: prefix?.checkpoint ?? null, initFrom, progressIntervalMs: this.progressIntervalMs },
