@@ -111,6 +111,11 @@ const cases: Case[] = [
     expect: [{ severity: 'warning', code: 'unstable-lr', message: /lr = 3 above GD's stability limit 2\/λ_max\(XᵀX\) ≈ [\d.]+ .*GD diverges at this stepsize/ }],
   },
   {
+    name: 'GD stability on a diagonal network is only a note',
+    src: 'data = sparse(n = 20, d = 30, s = 3)\nnet = diagonal(alpha = 0.1)\nr = train(net, data, gd(«lr = [0.1, 0.9]»), steps = 10)',
+    expect: [{ severity: 'info', code: 'unstable-lr', message: /^1 of 2 members \(lr = 0\.9\) above 2\/λ_max\(XᵀX\) ≈ [\d.]+ .*a diagonal network's own limit scales with 1\/\(2\|β\|\)/ }],
+  },
+  {
     name: 'oversized experiment is refused with its estimate',
     src: 'data = teacher(n = 1e9, p = 10)\nnet = linear2(width = 20)\nr = «train»(net, data, gd(lr = 0.01), steps = 100)',
     expect: [{ severity: 'error', code: 'too-expensive', message: /too large to run: memory ≈ \d+(\.\d+)? GB \(limit .*\), time ≈ .* \(limit 30 min\)/ }],

@@ -92,7 +92,8 @@ comment    = "#" to end of line
 - Warnings: width < p + k for linear2 (det(θᵀθ) ≡ 0: θ = [W1ᵀ | W2] has rank ≤ width < p + k),
   a full-batch stepsize above GD's stability limit 2/λ_max(XᵀX) (λ_max of the actual data set
   when it is small enough to generate at once, n·p² ≤ 2·10⁶; otherwise the Marchenko–Pastur edge
-  (1 + √(p/n))² of the rescaled Gaussian design), repeated family members, \`theory = true\` on a
+  (1 + √(p/n))² of the rescaled Gaussian design; for diagonal networks only a note, since their
+  limit scales with 1/(2|β|)), repeated family members, \`theory = true\` on a
   metric without a theory line, an empty test set, \`neurons\` on a linear teacher.
 `;
 

@@ -192,7 +192,11 @@ function checkRun(c: Checker, site: CallSite): void {
       const over = lrs.filter((x) => x > limit);
       if (over.length) {
         const which = lrs.length > 1 ? `${over.length} of ${lrs.length} members (lr = ${over.slice(0, 3).map(fmt).join(', ')}${over.length > 3 ? ', …' : ''})` : `lr = ${fmt(over[0])}`;
-        c.report(lrSpan(c, opt, optSpan), 'warning', 'unstable-lr', `${which} above GD's stability limit 2/λ_max(XᵀX) ≈ ${fmt(Number(limit.toPrecision(3)))} (λ_max ≈ ${fmt(Number(lam.value.toPrecision(3)))}, ${lam.source}): GD diverges at this stepsize`);
+        const lim = `2/λ_max(XᵀX) ≈ ${fmt(Number(limit.toPrecision(3)))} (λ_max ≈ ${fmt(Number(lam.value.toPrecision(3)))}, ${lam.source})`;
+        // a diagonal network's curvature near β is λ(D^½ XᵀX D^½), D = diag(u² + v²) ≈ diag(2|β|):
+        // its limit depends on the teacher and is not 2/λ_max(XᵀX) (Even et al.), so only a note
+        if (m === 'diagonal') c.report(lrSpan(c, opt, optSpan), 'info', 'unstable-lr', `${which} above ${lim}, the stability limit of GD on the linear model; a diagonal network's own limit scales with 1/(2|β|) and may differ`);
+        else c.report(lrSpan(c, opt, optSpan), 'warning', 'unstable-lr', `${which} above GD's stability limit ${lim}: GD diverges at this stepsize`);
       }
     }
   }
