@@ -121,6 +121,11 @@ const cases: Case[] = [
     expect: [{ severity: 'error', code: 'too-expensive', message: /too large to run: memory ≈ \d+(\.\d+)? GB \(limit .*\), time ≈ .* \(limit 30 min\)/ }],
   },
   {
+    name: 'a family beyond the member limit is refused',
+    src: base + 'r = «train»(net, data, sgd(lr = linspace(0.01, 0.1, 200), batch = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), steps = 10, seed = [1, 2, 3, 4, 5, 6])',
+    expect: [{ severity: 'error', code: 'too-expensive', message: 'this family has 12000 members (a grid of 200 lr × 10 batch × 6 seed); the limit is 10000' }],
+  },
+  {
     name: 'selection of a missing member',
     src: base + 'r = train(net, data, gd(lr = [0.1, 0.2]), steps = 10)\nplot loss(r[lr = «0.3»])',
     expect: [{ severity: 'error', code: 'no-member', message: "'r' has no member with lr = 0.3; its values: 0.1, 0.2" }],

@@ -246,7 +246,15 @@ function paramSpanIn(c: Checker, opt: CallValue, param: string, fallback: Span):
 const lrSpan = (c: Checker, opt: CallValue, fallback: Span) => paramSpanIn(c, opt, 'lr', fallback);
 const batchSpan = (c: Checker, opt: CallValue, fallback: Span) => paramSpanIn(c, opt, 'batch', fallback);
 
+/** The graph refuses families beyond this many members (src/core/lower.ts MAX_MEMBERS). */
+export const MAX_MEMBERS = 10_000;
+
 function checkCost(c: Checker, site: CallSite, model: CallValue, data: CallValue, opt: CallValue): void {
+  const count = memberCount(c, site.owner);
+  if (count > MAX_MEMBERS) {
+    c.error(site.node.callee, 'too-expensive', `this family has ${count} members (a grid of ${[...(c.axes.get(site.owner ?? '')?.entries() ?? [])].map(([k, xs]) => `${xs.length} ${k}`).join(' × ')}); the limit is ${MAX_MEMBERS}`);
+    return;
+  }
   const { estimate, limits } = c.opts;
   if (!estimate || !limits) return;
   const spec = largestSpec(c, site.value, model, data, opt);
