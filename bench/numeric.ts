@@ -7,14 +7,14 @@ import { runTraining } from '../src/core/numeric/run';
 import type { RunSpec } from '../src/core/spec';
 
 const [cfgJson] = process.argv.slice(2);
-const cfg = JSON.parse(cfgJson) as { model: string; n: number; p: number; l: number; k: number; d: number; lr: number; delta: number; seconds: number; reps: number };
+const cfg = JSON.parse(cfgJson) as { model: string; n: number; p: number; l: number; k: number; d: number; lr: number; delta: number; scale: number; seconds: number; reps: number };
 
 function specFor(steps: number, record: number): RunSpec {
   if (cfg.model === 'linear2')
     return {
       rootSeed: 0, seed: 0, steps, record,
       data: { kind: 'teacher', n: cfg.n, p: cfg.p, k: cfg.k, noise: 0, test: 0, activation: 'linear', neurons: 1, seed: 0 },
-      model: { kind: 'linear2', width: cfg.l, init: { kind: 'gaussian', scale: 1 }, seed: 0 },
+      model: { kind: 'linear2', width: cfg.l, init: { kind: 'gaussian', scale: cfg.scale }, seed: 0 },
       optimizer: { kind: 'label_noise', lr: cfg.lr, delta: cfg.delta, batch: null, weight_decay: 0 },
     };
   return {
@@ -25,7 +25,6 @@ function specFor(steps: number, record: number): RunSpec {
   };
 }
 
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
 async function main() {
   // calibrate: steps for ~`seconds` of bare stepping
@@ -41,19 +40,24 @@ async function main() {
   for (let i = 0; i < m; i++) stepper.step();
   const perStep = (performance.now() - t0) / m;
   const steps = Math.max(200, Math.round((cfg.seconds * 1000) / perStep / 100) * 100);
-  const bare: number[] = [], rec: number[] = [];
+  // warm up the run loop and the metrics code (JIT) before measuring
+  await runTraining(specFor(Math.max(100, Math.round(steps / 10)), Math.max(2, steps / 1000)));
+  const bare: number[] = [], rec: number[] = [], bareCpu: number[] = [], recCpu: number[] = [];
   let records = 0;
   for (let r = 0; r < cfg.reps; r++) {
-    for (const [record, out] of [[0, bare], [steps / 100, rec]] as const) {
+    for (const [record, out, outCpu] of [[0, bare, bareCpu], [steps / 100, rec, recCpu]] as const) {
       const s = specFor(steps, record);
       const t = performance.now();
+      const c0 = process.cpuUsage();
       const o = await runTraining(s);
+      const cpu = process.cpuUsage(c0);
       const dt = (performance.now() - t) / 1000;
-      if (o.status !== 'done' && o.status !== 'diverged') throw new Error(`${o.status}: ${o.message}`);
+      if (o.status !== 'done') throw new Error(`${o.status}: ${o.message}`);
       out.push(o.stepsDone / dt);
+      outCpu.push(o.stepsDone / ((cpu.user + cpu.system) / 1e6));
       if (record > 0) records = o.trajectory.step.length;
     }
   }
-  console.log(JSON.stringify({ bare: median(bare), rec: median(rec), bareAll: bare, recAll: rec, steps, records }));
+  console.log(JSON.stringify({ bare, rec, bareCpu, recCpu, steps, records }));
 }
 main();

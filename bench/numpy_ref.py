@@ -3,7 +3,7 @@
 Usage: python3 bench/numpy_ref.py '<json config>'  ->  prints JSON {"steps_per_s": [...]} (one per rep).
 
 Configs:
-  {"model": "linear2", "n", "p", "l", "k", "lr", "delta", "mode": "naive" | "nindep", "seconds", "reps"}
+  {"model": "linear2", "n", "p", "l", "k", "lr", "delta", "scale", "mode": "naive" | "nindep", "seconds", "reps"}
      naive : what a researcher writes: E = Y + sqrt(delta)*eps - X @ (W1 @ W2), eps ~ N(0,1) n x k,
              R = X.T @ E; W1, W2 = W1 + lr R W2.T, W2 + lr W1.T R   (simultaneous)
      nindep: the same step in the n-independent form the TS core uses (theory.md):
@@ -12,7 +12,8 @@ Configs:
      SGD batch 1 on beta = u*v with the Gain accumulator:
        i uniform; r = y_i - x_i.(u*v); g = -n * r * x_i (rescaled data, loss (n/b) 1/2 sum_B);
        u, v = u - lr g v, v - lr g u;  gain += -log|1 - (lr g)^2|
-Each rep runs whole chunks of steps until `seconds` have passed and reports steps/s.
+Each rep runs whole chunks of steps until `seconds` have passed and reports steps per wall-clock
+second and per CPU second (time.process_time: all threads of the process).
 """
 import json
 import sys
@@ -26,8 +27,8 @@ def linear2(c):
     rng = np.random.default_rng(0)
     X = rng.standard_normal((n, p)) / np.sqrt(n)
     Y = X @ rng.standard_normal((p, k))
-    W1 = rng.standard_normal((p, l))
-    W2 = rng.standard_normal((l, k))
+    W1 = c["scale"] * rng.standard_normal((p, l))
+    W2 = c["scale"] * rng.standard_normal((l, k))
     sd = np.sqrt(delta)
     if c["mode"] == "naive":
         def step(W1, W2):
@@ -91,14 +92,15 @@ def main():
         if dt > 0.05:
             break
         m *= 2
-    out = []
+    out, cpu = [], []
     for _ in range(c["reps"]):
-        steps, t0 = 0, time.perf_counter()
+        steps, t0, c0 = 0, time.perf_counter(), time.process_time()
         while time.perf_counter() - t0 < c["seconds"]:
             chunk(m)
             steps += m
         out.append(steps / (time.perf_counter() - t0))
-    print(json.dumps({"steps_per_s": out, "numpy": np.__version__}))
+        cpu.append(steps / max(1e-9, time.process_time() - c0))
+    print(json.dumps({"steps_per_s": out, "steps_per_cpu_s": cpu, "numpy": np.__version__}))
 
 
 if __name__ == "__main__":

@@ -66,7 +66,8 @@ export function rowDots(
 /**
  * For r < nr:  OUT row r = d·IN row r + Σ_{s<ns} C[r·cr + s·cs] · SRC row s
  * (OUT row r at out[outOff + r·len], IN row r at inp[inOff + r·len], SRC row s at src[srcOff + s·len]).
- * OUT must not overlap IN or SRC.
+ * OUT must not overlap IN or SRC. Rows of OUT go in pairs, sources in groups of up to 4; the
+ * first group reads IN scaled by d (no separate initialisation pass over OUT).
  */
 export function rowCombine(
   out: Float64Array, outOff: number, inp: Float64Array, inOff: number, nr: number, d: number,
@@ -75,30 +76,55 @@ export function rowCombine(
 ): void {
   let r = 0;
   for (; r + 1 < nr; r += 2) {
-    const o0 = outOff + r * len, o1 = o0 + len, i0 = inOff + r * len, i1 = i0 + len;
-    for (let q = 0; q < len; q++) {
-      out[o0 + q] = d * inp[i0 + q];
-      out[o1 + q] = d * inp[i1 + q];
+    const o0 = outOff + r * len, o1 = o0 + len;
+    const ra = r * cr, rb = ra + cr;
+    if (ns === 0) {
+      const i0 = inOff + r * len, i1 = i0 + len;
+      for (let q = 0; q < len; q++) {
+        out[o0 + q] = d * inp[i0 + q];
+        out[o1 + q] = d * inp[i1 + q];
+      }
+      continue;
     }
-    let s = 0;
-    for (; s + 3 < ns; s += 4) {
-      const c00 = C[r * cr + s * cs], c01 = C[r * cr + (s + 1) * cs], c02 = C[r * cr + (s + 2) * cs], c03 = C[r * cr + (s + 3) * cs];
-      const c10 = C[(r + 1) * cr + s * cs], c11 = C[(r + 1) * cr + (s + 1) * cs], c12 = C[(r + 1) * cr + (s + 2) * cs], c13 = C[(r + 1) * cr + (s + 3) * cs];
+    for (let s = 0; s < ns; ) {
+      const first = s === 0;
+      const b = first ? inp : out;
+      const b0 = first ? inOff + r * len : o0, b1 = b0 + len;
+      const f = first ? d : 1;
+      const w = ns - s >= 4 ? 4 : ns - s;
       const s0 = srcOff + s * len, s1 = s0 + len, s2 = s1 + len, s3 = s2 + len;
-      for (let q = 0; q < len; q++) {
-        const x0 = src[s0 + q], x1 = src[s1 + q], x2 = src[s2 + q], x3 = src[s3 + q];
-        out[o0 + q] += c00 * x0 + c01 * x1 + c02 * x2 + c03 * x3;
-        out[o1 + q] += c10 * x0 + c11 * x1 + c12 * x2 + c13 * x3;
+      const c00 = C[ra + s * cs], c10 = C[rb + s * cs];
+      if (w === 4) {
+        const c01 = C[ra + (s + 1) * cs], c02 = C[ra + (s + 2) * cs], c03 = C[ra + (s + 3) * cs];
+        const c11 = C[rb + (s + 1) * cs], c12 = C[rb + (s + 2) * cs], c13 = C[rb + (s + 3) * cs];
+        for (let q = 0; q < len; q++) {
+          const x0 = src[s0 + q], x1 = src[s1 + q], x2 = src[s2 + q], x3 = src[s3 + q];
+          out[o0 + q] = f * b[b0 + q] + c00 * x0 + c01 * x1 + c02 * x2 + c03 * x3;
+          out[o1 + q] = f * b[b1 + q] + c10 * x0 + c11 * x1 + c12 * x2 + c13 * x3;
+        }
+      } else if (w === 3) {
+        const c01 = C[ra + (s + 1) * cs], c02 = C[ra + (s + 2) * cs];
+        const c11 = C[rb + (s + 1) * cs], c12 = C[rb + (s + 2) * cs];
+        for (let q = 0; q < len; q++) {
+          const x0 = src[s0 + q], x1 = src[s1 + q], x2 = src[s2 + q];
+          out[o0 + q] = f * b[b0 + q] + c00 * x0 + c01 * x1 + c02 * x2;
+          out[o1 + q] = f * b[b1 + q] + c10 * x0 + c11 * x1 + c12 * x2;
+        }
+      } else if (w === 2) {
+        const c01 = C[ra + (s + 1) * cs], c11 = C[rb + (s + 1) * cs];
+        for (let q = 0; q < len; q++) {
+          const x0 = src[s0 + q], x1 = src[s1 + q];
+          out[o0 + q] = f * b[b0 + q] + c00 * x0 + c01 * x1;
+          out[o1 + q] = f * b[b1 + q] + c10 * x0 + c11 * x1;
+        }
+      } else {
+        for (let q = 0; q < len; q++) {
+          const x0 = src[s0 + q];
+          out[o0 + q] = f * b[b0 + q] + c00 * x0;
+          out[o1 + q] = f * b[b1 + q] + c10 * x0;
+        }
       }
-    }
-    for (; s < ns; s++) {
-      const c0 = C[r * cr + s * cs], c1 = C[(r + 1) * cr + s * cs];
-      const s0 = srcOff + s * len;
-      for (let q = 0; q < len; q++) {
-        const x = src[s0 + q];
-        out[o0 + q] += c0 * x;
-        out[o1 + q] += c1 * x;
-      }
+      s += w;
     }
   }
   for (; r < nr; r++) {
