@@ -313,6 +313,7 @@ export class App {
     if (data.kind === 'series' && data.rows.some((r) => r.metric === 'test_loss')) legend.appendChild(h('span', 'sg-legend-note', '┅ test loss'));
     if (data.kind === 'series' && data.theory.length) legend.appendChild(h('span', 'sg-legend-note', '╌ theory (Thm 4.2)'));
     if (data.kind === 'final' && data.summary.some((s) => s.n > 1)) legend.appendChild(h('span', 'sg-legend-note', '┃ min–max over seeds'));
+    if (data.kind === 'final' && data.rows.some((r) => r.status === 'diverged' || r.status === 'error')) legend.appendChild(h('span', 'sg-legend-note', '✕ diverged (last finite value, not in the mean)'));
   }
 
   /** Export Figures (extension command): every drawn plot, one answer each, same requestId. */

@@ -184,8 +184,12 @@ function lineMarks(
     else byLine.set(r.line, [r]);
   }
   const marks: Plot.Markish[] = [];
+  // many lines per run (20 neurons' alignment): thinner, so the bundle stays readable
+  const perRun = new Map<string, number>();
+  for (const pts of byLine.values()) perRun.set(pts[0]!.run, (perRun.get(pts[0]!.run) ?? 0) + 1);
   for (const pts of byLine.values()) {
     const n = pts.length;
+    const many = perRun.get(pts[0]!.run)! > 6;
     const x = new Float64Array(n);
     const y = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -195,14 +199,14 @@ function lineMarks(
     marks.push(Plot.line({ length: n }, {
       ariaDescription: opts.description,
       x, y, stroke: color(pts[0]!.run),
-      strokeWidth: opts.width ?? 1.6, strokeOpacity: opts.opacity ?? 1,
+      strokeWidth: opts.width ?? (many ? 1 : 1.6), strokeOpacity: opts.opacity ?? (many ? 0.75 : 1),
       strokeDasharray: opts.dash, curve: 'linear',
     }));
   }
   return marks;
 }
 
-const MARGIN_LEFT = 58;
+const MARGIN_LEFT = 64;
 const MARGIN_RIGHT = 20;
 
 /** Decimation columns for a figure `width` px wide: one per 2 px of its frame (DataOptions.buckets). */
@@ -411,7 +415,7 @@ function rotateYLabel(svg: SVGSVGElement, frameHeight: number, top: number) {
   const label = Array.from(svg.querySelectorAll('g[aria-label="y-axis label"] text'))[0];
   if (!label) return;
   const cy = top + 6 + (frameHeight - 38 - 6) / 2;
-  label.setAttribute('transform', `translate(14,${cy}) rotate(-90)`);
+  label.setAttribute('transform', `translate(12,${cy}) rotate(-90)`);
   label.setAttribute('text-anchor', 'middle');
   label.removeAttribute('y');
   label.removeAttribute('x');

@@ -334,6 +334,14 @@ test('theme: follows body class and --vscode-* colours (light → dark); screens
     await page.close();
   }
   eq(shots, { light: true, dark: true }, 'screenshots');
+  // high contrast: VS Code's class and its colours
+  const hc = { cls: 'vscode-high-contrast', vars: { ...THEMES.dark.vars, '--vscode-editor-foreground': '#ffffff', '--vscode-editor-background': '#000000', '--vscode-contrastBorder': '#6fc3df' } };
+  const { page } = await open({ theme: 'dark' });
+  await page.evaluate((t) => window.__applyTheme('hc', t), hc);
+  await post(page, results(1, FIG1));
+  eq(await page.evaluate(() => document.querySelector('svg.sg-plot').getAttribute('color')), '#ffffff', 'high-contrast foreground');
+  eq(await page.evaluate(() => getComputedStyle(document.querySelector('.sg-card')).borderTopColor), 'rgb(111, 195, 223)', 'high-contrast card border');
+  await page.close();
 });
 
 let passed = 0, failed = 0;
