@@ -92,6 +92,8 @@ interface Axis {
   name: string;
   /** where it lives, used to disambiguate two axes with the same parameter name */
   owner: string;
+  /** qualified name used when two axes share `name`: `sparse.seed`, `data.seed` */
+  qual: string;
 }
 
 interface Variant {
@@ -206,7 +208,10 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
       case 'matrix':
         return [{ v: { matrix: v.rows }, coords: new Map(), parents: [] }];
       case 'list': {
-        const axis: Axis = { id: `${owner}:${path}`, name: param, owner };
+        // the call this list is an argument of: `…/sparse.seed` → sparse
+        const callee = /\/([^/]+)\.[^./]+$/.exec(path)?.[1] ?? null;
+        const qual = callee === null || callee === 'train' ? param : byName.get(owner)?.category === 'run' ? `${callee}.${param}` : `${owner}.${param}`;
+        const axis: Axis = { id: `${owner}:${path}`, name: param, owner, qual };
         const out: Variant[] = [];
         for (const item of v.items) {
           if (item.kind !== 'number') throw new LowerError(`a list given to '${param}' must hold numbers`);
@@ -241,7 +246,7 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
       return runs.map((r) => ({
         v: { run: r },
         coords: new Map(Object.entries(r.member ?? {}).map(([k, value]) => {
-          const axis: Axis = { id: `run:${name}:${k}`, name: k, owner: name };
+          const axis: Axis = { id: `run:${name}:${k}`, name: k, owner: name, qual: `${name}.${k}` };
           return [axis.id, { axis, value }];
         })),
         parents: [r.id],
@@ -268,7 +273,7 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
     return vs.map((x) => ({
       ...x,
       coords: new Map(
-        [...x.coords].map(([id, c]) => [id, c.axis.id.endsWith(`:${c.axis.owner}`) ? { ...c, axis: { ...c.axis, name: param } } : c]),
+        [...x.coords].map(([id, c]) => [id, c.axis.id.endsWith(`:${c.axis.owner}`) ? { ...c, axis: { ...c.axis, name: param, qual: `${c.axis.owner}.${param}` } } : c]),
       ),
     }));
   }
@@ -289,15 +294,28 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
         s.add(c.axis.id);
         nameCount.set(c.axis.name, s);
       }
+      // labels: the parameter name; qualified (`sparse.seed`) when two axes share it; the
+      // axis id as a last resort
+      const labels = new Map<string, string>();
+      const axes = new Map<string, Axis>();
+      for (const v of variants) for (const c of v.coords.values()) axes.set(c.axis.id, c.axis);
+      for (const a of axes.values()) labels.set(a.id, (nameCount.get(a.name)?.size ?? 0) > 1 ? a.qual : a.name);
+      const used = new Map<string, number>();
+      for (const l of labels.values()) used.set(l, (used.get(l) ?? 0) + 1);
+      for (const [id, l] of labels) if ((used.get(l) ?? 0) > 1) labels.set(id, id);
       const runs = variants.map((v) => {
         const coords: Record<string, number> = {};
-        for (const c of v.coords.values()) {
-          const label = (nameCount.get(c.axis.name)?.size ?? 0) > 1 ? `${c.axis.owner}.${c.axis.name}` : c.axis.name;
-          coords[label] = c.value;
-        }
+        for (const c of v.coords.values()) coords[labels.get(c.axis.id)!] = c.value;
         const member = v.coords.size ? coords : null;
         return buildRun(d, v.v, member, v.parents);
       });
+      // member ids must be unique (two values that print alike): number the repeats
+      const seen = new Map<string, number>();
+      for (const r of runs) {
+        const n = seen.get(r.id) ?? 0;
+        seen.set(r.id, n + 1);
+        if (n > 0) r.id = `${r.id}#${n + 1}`;
+      }
       runsOf.set(d.name, runs);
       allRuns.push(...runs);
       return runs;
@@ -470,9 +488,9 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
       for (const r of p.runs) {
         if (r.kind !== 'ref' && r.kind !== 'select') throw new LowerError('a plot draws runs');
         const d = byName.get(r.name);
+        const ld = defOut.get(r.name);
+        if (ld && (ld.error || ld.blockedBy)) continue; // drawn without it; its own diagnostic says why
         if (!d || d.category !== 'run') throw new LowerError(`'${r.name}' is not a run`);
-        const ld = defOut.get(r.name)!;
-        if (ld.error || ld.blockedBy) continue; // drawn without it; the run's own status says why
         const members = runsOf.get(r.name) ?? [];
         const picked = r.kind === 'ref' ? members : members.filter((m) => m.member && sameNumber(m.member[r.param] ?? NaN, r.value));
         if (r.kind === 'select' && picked.length === 0) throw new LowerError(`${r.name} has no member ${r.param} = ${r.value}`);

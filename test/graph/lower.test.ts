@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lowerProgram, memberId } from '../../src/core/lower';
+import { checkText } from '../../src/core/lang/index';
 import { call, list, num, program, ref, select, twoRuns, word } from './helpers';
 
 describe('lowering a checked program', () => {
@@ -106,5 +107,29 @@ describe('lowering a checked program', () => {
     expect(defs.a.blockedBy).toBe('bad');
     expect(defs.b.error).toBeNull();
     expect(l.plots[0].runIds).toEqual(['b']);
+  });
+
+  it('lowers checked .sgdexp text: seed grids get distinct member ids, errors block only their dependents', () => {
+    const p = checkText(`data = sparse(n = 20, d = 30, s = 3)
+net  = diagonal(alpha = 0.1)
+lrs  = linspace(0.01, 0.6, 3)
+gd   = train(net, data, gd(lr = lrs), steps = 200)
+best = gd[lr = 0.305]
+more = train(best, data, gd(lr = 0.01), steps = 100)
+seeds = train(net, sparse(n = 20, d = 30, s = 3, seed = [1, 2]), gd(lr = 0.1), steps = 100, seed = [3, 4])
+plot loss(best, more, seeds)
+plot final(test_loss, gd)
+`);
+    expect(p.ok).toBe(false); // \`best = gd[…]\` is an error of the checker
+    const l = lowerProgram(p);
+    expect(l.runs.map((r) => r.id)).toEqual([
+      'gd[lr=0.01]', 'gd[lr=0.305]', 'gd[lr=0.6]',
+      'seeds[sparse.seed=1,seed=3]', 'seeds[sparse.seed=1,seed=4]', 'seeds[sparse.seed=2,seed=3]', 'seeds[sparse.seed=2,seed=4]',
+    ]);
+    const seeds = l.runs.filter((r) => r.def === 'seeds');
+    expect(seeds.map((r) => [r.spec.data.seed, r.spec.seed])).toEqual([[1, 3], [1, 4], [2, 3], [2, 4]]);
+    expect(l.defs.find((d) => d.name === 'more')!.blockedBy).toBe('best');
+    expect(l.plots.map((x) => x.runIds.length)).toEqual([4, 3]);
+    expect(l.diagnostics).toEqual([]);
   });
 });
