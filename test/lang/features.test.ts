@@ -57,6 +57,12 @@ describe('completion at cursor markers', () => {
     expect(got).toEqual(expect.arrayContaining(['gd', 'ln', 'gd[lr = …]']));
     expect(got).not.toContain('net');
   });
+  it('after named arguments only parameter names fit; runs already drawn are not offered again', () => {
+    expect(labels(base + 'plot final(loss, gd, x = lr, |')).toEqual(['y', 'title']);
+    const got = labels(base + 'plot loss(gd, |');
+    expect(got).toContain('ln');
+    expect(got).not.toContain('gd');
+  });
   it('offers the swept parameters inside a selection and as final(x = …)', () => {
     expect(labels(base + 'plot loss(gd[|')).toEqual(['lr']);
     expect(labels(base + 'plot final(loss, gd, x = |')).toEqual(['lr']);

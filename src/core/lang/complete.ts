@@ -136,15 +136,17 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
       }
     };
     const runs = () => {
+      const listed = new Set(cc.call.args.filter((x) => x !== cc.arg && !x.name && x.value.kind === 'ident').map((x) => (x.value as { name: string }).name));
       for (const n of defsOf(['run'])) {
+        if (listed.has(n)) continue;
         addName(n);
         const ax = a.axes.get(n);
         if (ax) for (const [p, xs] of ax) items.push({ label: `${n}[${p} = …]`, kind: 'snippet', insertText: `${n}[${p} = \${1:${xs[0]}}]`, snippet: true, range, detail: `one member of ${n}`, sortText: '1' + n });
       }
     };
-    if (cc.arg && cc.arg.name && !cc.inValue) {
+    if (cc.namesOnly || (cc.arg && cc.arg.name && !cc.inValue)) {
       // completing a parameter name
-      paramNames(b, cc.given, cc.arg.name.name).forEach((p) => items.push(paramItem(p, range, b)));
+      paramNames(b, cc.given, cc.arg?.name?.name ?? (cc.arg?.value.kind === 'ident' ? cc.arg.value.name : null)).forEach((p) => items.push(paramItem(p, range, b)));
       return items;
     }
     if (cc.arg && cc.arg.name && cc.inValue) {

@@ -21,6 +21,8 @@ export interface CallContext {
   variadic: boolean;
   /** parameter names already given */
   given: Set<string>;
+  /** a new slot after named arguments: only a `name = value` argument can go here */
+  namesOnly: boolean;
 }
 
 export interface Location {
@@ -136,11 +138,12 @@ function callContext(e: CallExpr, offset: number): CallContext {
   if (b && arg && !arg.name && namedBefore) {
     const typed = arg.value.kind === 'ident' ? arg.value.name : '';
     param = b.params.find((p) => !given.has(p.name) && p.name.startsWith(typed)) ?? null;
-    return { call: e, builtin: b, arg, inValue: false, param, positionalIndex: -1, variadic: false, given };
+    return { call: e, builtin: b, arg, inValue: false, param, positionalIndex: -1, variadic: false, given, namesOnly: true };
   }
+  if (b && !arg && sawNamed) return { call: e, builtin: b, arg, inValue: false, param: null, positionalIndex: -1, variadic: false, given, namesOnly: true };
   if (b && slotPositional >= 0 && !param) {
     if (!isMetric && slotPositional < b.positional.length) param = b.params.find((p) => p.name === b.positional[slotPositional]) ?? null;
     else if (b.variadic) variadic = true;
   }
-  return { call: e, builtin: b, arg, inValue, param, positionalIndex: slotPositional, variadic, given };
+  return { call: e, builtin: b, arg, inValue, param, positionalIndex: slotPositional, variadic, given, namesOnly: false };
 }
