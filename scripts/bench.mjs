@@ -94,6 +94,7 @@ for (const [ci, c] of configs.entries()) {
     'ours bare': fmt(med.bare),
     'ours +rec': fmt(med.rec),
     'rec cost': `${((med.bare / med.rec - 1) * 100).toFixed(0)}%`,
+    'rec cost (cpu)': `${((med.bareCpu / med.recCpu - 1) * 100).toFixed(0)}%`,
     'np naive': `${fmt(med.naive)} (${fmt(med.naiveDflt)}/${fmt(med.naive1T)})`,
     'x naive': ratio(med.bare, med.naive),
     'np n-indep': `${fmt(med.nindep)} (${fmt(med.nindepDflt)}/${fmt(med.nindep1T)})`,

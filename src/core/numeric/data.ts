@@ -257,9 +257,16 @@ export function rank1Completion(target: Float64Array, observed: Int32Array, rows
 /**
  * λ_max(XᵀX) of the rescaled inputs: full-batch GD on a linear model diverges for lr > 2/λ_max
  * (the checker's stability warning). NaN for completion data (no such simple criterion).
+ * Above LAMBDA_EXACT_MAX input entries (n·p) the data are not generated (the checker calls this
+ * before a run is accepted): the Marchenko–Pastur edge (1 + √(p/n))², which λ_max of Gaussian
+ * XᵀX/n approaches for large n, is returned instead.
  */
+export const LAMBDA_EXACT_MAX = 2e7;
 export function dataLambdaMax(spec: DataSpec, rootSeed: number): number {
   if (spec.kind === 'completion') return NaN;
+  const n = spec.n, p = spec.kind === 'teacher' ? spec.p : spec.d;
+  if (!(n >= 1 && p >= 1)) return NaN;
+  if (n * p > LAMBDA_EXACT_MAX) return (1 + Math.sqrt(p / n)) ** 2;
   const d = makeData(spec, rootSeed) as RegressionData;
   return symLambdaMax(d.XtX, d.p);
 }

@@ -265,7 +265,7 @@ export class Linear2 implements Stepper {
     if (opt.wd !== 0 || opt.batch !== null || l < m) return {};
     // Theorem 4.2 (SGF): d log det(θᵀθ)/dt = −2ηδ·k·tr(XᵀX); per step of size h: ×h.
     // GD (δ = 0): gradient flow conserves det; discrete GD drifts by O(η²) (theory.md).
-    const perTime = -2 * opt.eta * opt.sdeDelta * data.k * data.trXtX;
+    const perTime = -2 * opt.eta * opt.sdeDelta * data.k * data.trXtX || 0; // (no −0 for GD)
     return { logdet_rate_per_time: perTime, logdet_rate_per_step: perTime * opt.timePerStep, trace_XtX: data.trXtX };
   }
 }

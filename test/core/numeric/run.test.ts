@@ -229,3 +229,33 @@ describe('resource estimate', () => {
     expect(long.seconds).toBeGreaterThan(LIMITS.seconds);
   });
 });
+
+describe('data', () => {
+  it('teacher data are rescaled: tr(XᵀX) ≈ p, loss = raw mean-squared error', async () => {
+    const { dataLambdaMax } = await import('../../../src/core/numeric/data');
+    const d = makeData(teacher(4000, 6, 2), 3);
+    if (d.kind !== 'regression') throw new Error('kind');
+    // tr(XᵀX) = Σ x²/n over n·p N(0,1) entries: mean p, s.d. √(2p/n) ≈ 0.055
+    expect(Math.abs(d.trXtX - 6)).toBeLessThan(5 * 0.055);
+    // λ_max close to the Marchenko–Pastur edge (1 + √(p/n))² ≈ 1.08, and the estimate for huge n
+    expect(Math.abs(dataLambdaMax(teacher(4000, 6, 2), 3) - 1.08)).toBeLessThan(0.1);
+    expect(dataLambdaMax(teacher(1e9, 6, 2), 3)).toBeCloseTo((1 + Math.sqrt(6e-9)) ** 2, 12);
+    expect(Number.isNaN(dataLambdaMax({ kind: 'completion', observed: [[1]], rows: 1, cols: 1, rank: 1, fraction: 1, seed: 0 }, 1))).toBe(true);
+  });
+  it('sparse β* has s non-zeros; completion draws exactly round(fraction·rows·cols) entries', () => {
+    const s = makeData({ kind: 'sparse', n: 10, d: 30, s: 4, noise: 0, test: 5, seed: 2 }, 1);
+    if (s.kind !== 'regression') throw new Error('kind');
+    expect(Array.from(s.U!).filter((x) => x !== 0).length).toBe(4);
+    const c = makeData({ kind: 'completion', observed: null, rows: 6, cols: 5, rank: 2, fraction: 0.4, seed: 1 }, 1);
+    if (c.kind !== 'completion') throw new Error('kind');
+    expect(c.observed.length).toBe(12);
+    expect(c.observed.length + c.missing.length).toBe(30);
+    // the given 2×2 example: rank-1 completion puts 1/ε at (0, 1)
+    const w = makeData({ kind: 'completion', observed: [[1, null], [0.3, 1]], rows: 2, cols: 2, rank: 1, fraction: 1, seed: 0 }, 1);
+    if (w.kind !== 'completion') throw new Error('kind');
+    expect(w.truth![1]).toBeCloseTo(1 / 0.3, 12);
+    // no rank-1 completion when a row has no observed entry
+    const z = makeData({ kind: 'completion', observed: [[1, 2], [null, null]], rows: 2, cols: 2, rank: 1, fraction: 1, seed: 0 }, 1);
+    expect(z.kind === 'completion' && z.truth).toBeNull();
+  });
+});
