@@ -159,7 +159,7 @@ describe('buildFigure in Node (linkedom, as the CLI renders)', () => {
   });
 
   it('draws every plot kind of every fixture, in both themes, without throwing', () => {
-    for (const f of ['fig1.json', 'fig1-streaming-40.json', 'diagonal.json', 'diverged.json', 'relu.json', 'completion.json']) {
+    for (const f of ['fig1.json', 'fig1-real.json', 'fig1-streaming-40.json', 'diagonal.json', 'diverged.json', 'relu.json', 'completion.json']) {
       const doc = fx(f);
       for (const plot of doc.plots) {
         for (const theme of [LIGHT_THEME, DARK_THEME]) {

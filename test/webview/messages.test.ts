@@ -14,7 +14,7 @@ const msg = (doc: unknown, revision = 1, final = true, uri = 'file:///a.sgdexp')
 
 describe('validateToWebview', () => {
   it('accepts every recorded fixture, with JSON nulls (non-finite values) in metrics', () => {
-    for (const f of ['fig1.json', 'fig1-streaming-40.json', 'diagonal.json', 'diverged.json', 'relu.json', 'completion.json']) {
+    for (const f of ['fig1.json', 'fig1-real.json', 'fig1-streaming-40.json', 'diagonal.json', 'diverged.json', 'relu.json', 'completion.json']) {
       const v = validateToWebview(msg(raw(f)));
       expect(v.ok, f + (v.ok ? '' : v.error)).toBe(true);
     }

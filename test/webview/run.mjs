@@ -14,6 +14,7 @@ const FIG1 = fixture('fig1.json');
 const S40 = fixture('fig1-streaming-40.json');
 const DIAG = fixture('diagonal.json');
 const DIV = fixture('diverged.json');
+const REAL = fixture('fig1-real.json'); // from the real core: `sgdexp run examples/01-varre-fig1.sgdexp`
 const URI = 'file:///work/examples/01-varre-fig1.sgdexp';
 
 const results = (revision, doc, final = true, uri = URI) => ({ type: 'results', uri, revision, final, doc });
@@ -310,7 +311,7 @@ test('theme: follows body class and --vscode-* colours (light → dark); screens
     const { page, errors } = await open({ theme, width: 1180, height: 1060 });
     await post(page, results(2, S40, false));
     await post(page, STATUS(2, {}));
-    await post(page, results(2, FIG1, true));
+    await post(page, results(2, REAL, true));
     await post(page, STATUS(2, { ln: 'done', plot0: 'cached', plot1: 'cached', plot2: 'cached' }));
     const color = await page.evaluate(() => document.querySelector('svg.sg-plot').getAttribute('color'));
     eq(color, THEMES[theme].vars['--vscode-editor-foreground'], `${theme} figure foreground`);
