@@ -15,6 +15,7 @@ import { didYouMean } from './suggest';
 import { LineIndex } from './text';
 import { parse } from './parser';
 import { domainChecks, type DomainHooks } from './domain';
+import { resolvePlot } from './plots';
 
 export type CallValue = Extract<Value, { kind: 'call' }>;
 
@@ -84,7 +85,7 @@ export class Checker {
   readonly axes = new Map<string, Map<string, number[]>>();
   /** definitions with an error of their own */
   readonly invalid = new Set<string>();
-  private current: { name: string | null; deps: string[] } = { name: null, deps: [] };
+  current: { name: string | null; deps: string[] } = { name: null, deps: [] };
   seed = 0;
 
   constructor(readonly text: string, readonly opts: CheckOptions) {
@@ -143,7 +144,7 @@ export class Checker {
     for (const s of this.tree.statements) {
       if (s.kind !== 'plot') continue;
       this.current = { name: null, deps: [] };
-      const p = this.resolvePlot(s.value, plots.length, s);
+      const p = resolvePlot(this, s.value, plots.length, s);
       if (p) plots.push(p);
     }
     // invalid definitions: the error lives in their range, which is how the graph finds it
@@ -266,7 +267,7 @@ export class Checker {
   }
 
   /** A reference to a top-level name: records the site and the edge; reports unknown names. */
-  private reference(id: Ident, role: 'ref' | 'select' = 'ref'): boolean {
+  reference(id: Ident, role: 'ref' | 'select' = 'ref'): boolean {
     if (this.defs.has(id.name)) {
       this.sites.push({ name: id.name, role, start: id.start, end: id.end });
       if (!this.current.deps.includes(id.name)) this.current.deps.push(id.name);
@@ -341,7 +342,7 @@ export class Checker {
   }
 
   /** Idents of a statement that is not checked further: still recorded so navigation works. */
-  private visitLoose(e: Expr): void {
+  visitLoose(e: Expr): void {
     if (e.kind === 'ident') {
       if (this.defs.has(e.name)) this.reference(e);
     } else if (e.kind === 'call') this.visitArgsLoose(e);
@@ -351,7 +352,7 @@ export class Checker {
       if (e.value) this.visitLoose(e.value);
     }
   }
-  private visitArgsLoose(e: CallExpr): void {
+  visitArgsLoose(e: CallExpr): void {
     for (const a of e.args) this.visitLoose(a.value);
   }
 
@@ -455,7 +456,7 @@ export class Checker {
     });
   }
 
-  private resolveArg(e: Expr, p: ParamSpec, owner: Builtin): Value | null {
+  resolveArg(e: Expr, p: ParamSpec, owner: Builtin): Value | null {
     if (e.kind === 'missing' || e.kind === 'error') return null;
     const t = p.type;
     switch (t.t) {
@@ -892,228 +893,6 @@ export class Checker {
     return true;
   }
 
-  // ---------------- plots ----------------
-  private resolvePlot(e: Expr, index: number, stmt: Span): PlotDef | null {
-    if (e.kind !== 'call') {
-      if (e.kind !== 'missing' && e.kind !== 'error') {
-        this.error(e, 'plot-expects-metric', 'plot draws a metric of runs, e.g. `plot loss(run)` or `plot final(test_loss, family, x = lr)`');
-        this.visitLoose(e);
-      }
-      return null;
-    }
-    const b = this.lookupFunction(e.callee, new Set(['metric', 'plot']));
-    if (!b) {
-      this.visitArgsLoose(e);
-      return null;
-    }
-    if (b.kind !== 'metric' && b.kind !== 'plot') {
-      this.error(e.callee, 'plot-expects-metric', `plot draws a metric (loss, logdet, …) or final(…); ${b.name}(…) is a ${KIND_LABEL[b.kind]}`);
-      this.visitArgsLoose(e);
-      return null;
-    }
-    const deps: string[] = [];
-    this.current = { name: null, deps };
-    const { named, rest } = this.bindArgs(e, b);
-    const runs: Value[] = [];
-    const runCalls: { value: Value; node: Expr }[] = [];
-    let errors = false;
-    for (const a of rest) {
-      const v = this.resolvePlotRun(a.value);
-      if (v) {
-        runs.push(v);
-        runCalls.push({ value: v, node: a.value });
-      } else errors = true;
-    }
-    if (runs.length === 0 && !errors && b.variadic) {
-      this.error(e.callee, 'missing-argument', `${b.name}(…) needs at least one run: ${b.example}`, {
-        data: this.firstRunName() ? { fix: 'insert', position: this.lines.position(e.close ?? e.end), text: (e.args.length ? ', ' : '') + this.firstRunName(), title: `Add run '${this.firstRunName()}'` } : undefined,
-      });
-    }
-    const options: Record<string, Value> = {};
-    let metric: Builtin | null = b.kind === 'metric' ? b : null;
-    for (const p of b.params) {
-      const a = named.get(p.name);
-      if (p.type.t === 'metric') {
-        if (!a) {
-          this.error(e.callee, 'missing-argument', `final(…) needs the metric first: final(test_loss, family, x = lr)`);
-          continue;
-        }
-        metric = this.resolveMetricArg(a.value, options);
-        if (metric) options.metric = { kind: 'word', value: metric.name };
-        continue;
-      }
-      if (p.type.t === 'swept') {
-        options.x = this.resolveSweptX(a?.value ?? null, runs, e) ?? { kind: 'null' };
-        continue;
-      }
-      if (a) {
-        const v = this.resolvePlotOption(a.value, p, b);
-        options[p.name] = v ?? p.default ?? { kind: 'null' };
-      } else options[p.name] = p.default ?? { kind: 'null' };
-    }
-    // compatibility of each run with the metric
-    if (metric) {
-      for (const r of runCalls) this.checkMetricRun(metric, r.value, r.node, options, b);
-      if (options.theory?.kind === 'bool' && options.theory.value && !metric.theory) {
-        const a = named.get('theory')!;
-        this.report(a, 'warning', 'no-theory', `${metric.name} has no theory line; theory = true draws nothing`);
-      }
-    }
-    return { index, range: this.lines.range(stmt.start, stmt.end), builtin: b.name, runs, options, deps };
-  }
-
-  private firstRunName(): string | null {
-    for (const [n, c] of this.categories) if (c === 'run') return n;
-    return null;
-  }
-
-  private resolvePlotRun(e: Expr): Value | null {
-    if (e.kind === 'ident') {
-      if (!this.reference(e)) return null;
-      const cat = this.categories.get(e.name);
-      if (cat !== 'run' && cat !== 'unknown') {
-        this.error(e, 'type', `a plot draws runs; '${e.name}' is a ${cat === 'value' ? 'value' : KIND_LABEL[cat as NodeKind]}`);
-        return null;
-      }
-      return { kind: 'ref', name: e.name };
-    }
-    if (e.kind === 'select') {
-      const v = this.resolveSelect(e);
-      if (!v) return null;
-      const cat = this.categories.get(e.target.name);
-      if (cat !== 'run' && cat !== 'unknown') {
-        this.error(e.target, 'type', `a plot draws runs; '${e.target.name}' is a ${cat === 'value' ? 'value' : KIND_LABEL[cat as NodeKind]}`);
-        return null;
-      }
-      const last = this.pendingSelects.pop()!;
-      return this.checkSelect(last) ? v : null;
-    }
-    if (e.kind === 'call') {
-      this.error(e, 'type', 'a plot draws named runs: define the run (`r = train(…)`) and plot `r`');
-      this.visitArgsLoose(e);
-      return null;
-    }
-    if (e.kind !== 'missing' && e.kind !== 'error') this.error(e, 'type', 'a plot draws runs (names of train(…) definitions)');
-    return null;
-  }
-
-  private resolvePlotOption(e: Expr, p: ParamSpec, b: Builtin): Value | null {
-    // plot options are inlined literals: a plot has no edges to value definitions
-    if (e.kind === 'ident' && p.type.t !== 'word' && this.defs.has(e.name)) {
-      this.reference(e);
-      const v = this.inlineValue(e.name);
-      if (!v) {
-        this.error(e, 'type', `'${p.name}' takes ${describeType(p.type)}`);
-        return null;
-      }
-      if (v.kind === 'number' && p.type.t === 'number') return this.checkNumber(e, v.value, p, b) ? v : null;
-      if ((v.kind === 'string' && p.type.t === 'string') || (v.kind === 'bool' && p.type.t === 'bool')) return v;
-      this.error(e, 'type', `'${p.name}' takes ${describeType(p.type)}`);
-      return null;
-    }
-    return this.resolveArg(e, p, b);
-  }
-
-  private resolveMetricArg(e: Expr, options: Record<string, Value>): Builtin | null {
-    const metrics = BUILTINS.filter((x) => x.kind === 'metric');
-    if (e.kind === 'ident') {
-      const m = BUILTIN_BY_NAME.get(e.name);
-      if (m && m.kind === 'metric') {
-        this.words.push({ start: e.start, end: e.end });
-        for (const p of m.params) if (!(p.name in options) && !['x', 'y', 'theory', 'title'].includes(p.name)) options[p.name] = p.default ?? { kind: 'null' };
-        return m;
-      }
-      const suggestion = didYouMean(e.name, metrics.map((x) => x.name));
-      this.error(e, 'unknown-metric', `'${e.name}' is not a metric${suggestion ? `: did you mean '${suggestion}'?` : `; metrics: ${metrics.map((x) => x.name).join(', ')}`}`, suggestion ? { data: { fix: 'replace', replacement: suggestion } } : {});
-      return null;
-    }
-    if (e.kind === 'call') {
-      const m = this.lookupFunction(e.callee, new Set(['metric']));
-      if (!m) return null;
-      if (m.kind !== 'metric') {
-        this.error(e.callee, 'type', `${m.name}(…) is not a metric`);
-        return null;
-      }
-      const { named, rest } = this.bindArgs(e, m);
-      for (const a of rest) this.error(a.value, 'type', 'inside final(…) the metric takes only options; list the families after it: final(rank(tol = 1e-3), gd, sgd, x = lr)');
-      for (const p of m.params) {
-        if (['x', 'y', 'theory', 'title'].includes(p.name)) {
-          const a = named.get(p.name);
-          if (a) this.error(a, 'type', `give '${p.name}' to final(…), not to the metric`);
-          continue;
-        }
-        const a = named.get(p.name);
-        options[p.name] = (a ? this.resolvePlotOption(a.value, p, m) : null) ?? p.default ?? { kind: 'null' };
-      }
-      return m;
-    }
-    if (e.kind !== 'missing' && e.kind !== 'error') this.error(e, 'type', `final(…) takes a metric first, e.g. test_loss`);
-    return null;
-  }
-
-  private resolveSweptX(e: Expr | null, runs: Value[], call: CallExpr): Value | null {
-    // parameters swept by every plotted family
-    let common: string[] | null = null;
-    for (const r of runs) {
-      const ax = r.kind === 'ref' ? this.axesOf(r.name) : r.kind === 'select' ? new Map([...this.axesOf(r.name)].filter(([k]) => k !== r.param)) : new Map();
-      const keys = [...ax.keys()];
-      common = common === null ? keys : common.filter((k) => keys.includes(k));
-    }
-    for (const r of runs) {
-      if (r.kind === 'ref' && this.axesOf(r.name).size === 0 && this.categories.get(r.name) === 'run') {
-        const site = call.args.find((a) => a.value.kind === 'ident' && a.value.name === r.name)!;
-        this.report(site.value, 'warning', 'not-a-family', `'${r.name}' is not a family: final(…) draws a single point for it`);
-      }
-    }
-    if (e === null) {
-      if (common && common.length === 1) return { kind: 'word', value: common[0] };
-      if (common && common.length > 1) this.error(call.callee, 'missing-argument', `final(…) needs x: the families are swept over ${common.join(', ')}`);
-      else if (runs.length && common?.length === 0 && runs.some((r) => r.kind === 'ref' && this.axesOf(r.name).size > 0))
-        this.error(call.callee, 'missing-argument', 'final(…) needs x = PARAM, a parameter swept by every family');
-      return null;
-    }
-    if (e.kind !== 'ident') {
-      this.error(e, 'type', 'x names the swept parameter, e.g. x = lr');
-      return null;
-    }
-    this.words.push({ start: e.start, end: e.end });
-    if (common && !common.includes(e.name)) {
-      const suggestion = didYouMean(e.name, common);
-      const msg = common.length
-        ? `the plotted families are not all swept over '${e.name}'; they share: ${common.join(', ')}`
-        : `the plotted families share no swept parameter, so '${e.name}' cannot be the x axis`;
-      this.error(e, 'unknown-axis', msg + (suggestion ? `. Did you mean '${suggestion}'?` : ''), suggestion ? { data: { fix: 'replace', replacement: suggestion } } : {});
-      return null;
-    }
-    return { kind: 'word', value: e.name };
-  }
-
-  private checkMetricRun(metric: Builtin, run: Value, node: Expr, options: Record<string, Value>, plot: Builtin): void {
-    const call = this.callOf(run);
-    if (!call || call.builtin !== 'train') return;
-    const model = this.modelOfRun(call);
-    const data = this.callOf(call.args.data);
-    const span = node.kind === 'select' ? node.target : node;
-    if (model && metric.models && !metric.models.includes(model.builtin as never)) {
-      const what = metric.name === 'gain' || metric.name === 'effective_alpha' ? 'Gain_γ is defined for diagonal networks' : `${metric.name} is defined for ${metric.models.join(', ')}`;
-      this.error(span, 'incompatible-metric', `${what}; '${valueName(run)}' trains a ${model.builtin} model`);
-      return;
-    }
-    if (model && metric.name === 'singular_values' && model.builtin === 'deep_linear') {
-      const of = options.of;
-      if (of?.kind === 'word' && of.value !== 'product') this.error(span, 'incompatible-metric', `a deep_linear model has only the end-to-end matrix: use of = product (not ${of.value})`);
-    }
-    if (metric.name === 'alignment' && data && (data.builtin !== 'teacher' || data.args.activation?.kind !== 'word' || data.args.activation.value !== 'relu')) {
-      this.error(span, 'incompatible-metric', `alignment measures neurons against the directions of a ReLU teacher: '${valueName(run)}' is trained on ${data.builtin === 'teacher' ? 'a linear teacher' : `${data.builtin} data`}; use teacher(…, activation = relu)`);
-    }
-    if (metric.name === 'distance' && data?.builtin === 'completion' && data.args.observed?.kind !== 'null') {
-      this.error(span, 'incompatible-metric', `distance needs the true matrix; '${valueName(run)}' completes a given matrix whose missing entries are unknown (use test_loss for the error on them)`);
-    }
-    if (metric.name === 'test_loss' && data && (data.builtin === 'teacher' || data.builtin === 'sparse') && this.numbers(data.args.test).includes(0)) {
-      this.report(span, 'warning', 'empty-test-set', `'${valueName(run)}' has test = 0: there is no test set to measure`);
-    }
-    void plot;
-  }
 }
 
 // ---------------- helpers ----------------
@@ -1126,9 +905,6 @@ export function fmt(x: number): string {
   return String(Number(x.toPrecision(6)));
 }
 
-function valueName(v: Value): string {
-  return v.kind === 'ref' ? v.name : v.kind === 'select' ? `${v.name}[${v.param} = ${fmt(v.value)}]` : '?';
-}
 
 /** linspace / logspace (geometric, endpoints included); results rounded to 12 significant digits. */
 export function spaced(kind: string, start: number, stop: number, num: number): number[] {

@@ -1,0 +1,235 @@
+// Plots: `plot METRIC(runs…, options)`, `plot final(METRIC, families…, x = PARAM)`, `plot gain(runs…)`
+// → PlotDef (src/core/program.ts), with each run checked against the metric (models it is
+// defined for, data it needs) and `final`'s x checked against the families' swept parameters.
+// Plot options are inlined literals: a plot has edges only to the runs it draws.
+import type { CallExpr, Expr, Span } from './ast';
+import type { PlotDef, Value } from '../program';
+import { BUILTINS, BUILTIN_BY_NAME, KIND_LABEL, describeType, type Builtin, type NodeKind, type ParamSpec } from './builtins';
+import { didYouMean } from './suggest';
+import { fmt, type Checker } from './checker';
+
+export function resolvePlot(c: Checker, e: Expr, index: number, stmt: Span): PlotDef | null {
+  if (e.kind !== 'call') {
+    if (e.kind !== 'missing' && e.kind !== 'error') {
+      c.error(e, 'plot-expects-metric', 'plot draws a metric of runs, e.g. `plot loss(run)` or `plot final(test_loss, family, x = lr)`');
+      c.visitLoose(e);
+    }
+    return null;
+  }
+  const b = c.lookupFunction(e.callee, new Set(['metric', 'plot']));
+  if (!b) {
+    c.visitArgsLoose(e);
+    return null;
+  }
+  if (b.kind !== 'metric' && b.kind !== 'plot') {
+    c.error(e.callee, 'plot-expects-metric', `plot draws a metric (loss, logdet, …) or final(…); ${b.name}(…) is a ${KIND_LABEL[b.kind]}`);
+    c.visitArgsLoose(e);
+    return null;
+  }
+  const deps: string[] = [];
+  c.current = { name: null, deps };
+  const { named, rest } = c.bindArgs(e, b);
+  const runs: Value[] = [];
+  const runCalls: { value: Value; node: Expr }[] = [];
+  let errors = false;
+  for (const a of rest) {
+    const v = resolvePlotRun(c, a.value);
+    if (v) {
+      runs.push(v);
+      runCalls.push({ value: v, node: a.value });
+    } else errors = true;
+  }
+  if (runs.length === 0 && !errors && b.variadic) {
+    c.error(e.callee, 'missing-argument', `${b.name}(…) needs at least one run: ${b.example}`, {
+      data: firstRunName(c) ? { fix: 'insert', position: c.lines.position(e.close ?? e.end), text: (e.args.length ? ', ' : '') + firstRunName(c), title: `Add run '${firstRunName(c)}'` } : undefined,
+    });
+  }
+  const options: Record<string, Value> = {};
+  let metric: Builtin | null = b.kind === 'metric' ? b : null;
+  for (const p of b.params) {
+    const a = named.get(p.name);
+    if (p.type.t === 'metric') {
+      if (!a) {
+        c.error(e.callee, 'missing-argument', `final(…) needs the metric first: final(test_loss, family, x = lr)`);
+        continue;
+      }
+      metric = resolveMetricArg(c, a.value, options);
+      if (metric) options.metric = { kind: 'word', value: metric.name };
+      continue;
+    }
+    if (p.type.t === 'swept') {
+      options.x = resolveSweptX(c, a?.value ?? null, runs, e) ?? { kind: 'null' };
+      continue;
+    }
+    if (a) {
+      const v = resolvePlotOption(c, a.value, p, b);
+      options[p.name] = v ?? p.default ?? { kind: 'null' };
+    } else options[p.name] = p.default ?? { kind: 'null' };
+  }
+  // compatibility of each run with the metric
+  if (metric) {
+    for (const r of runCalls) checkMetricRun(c, metric, r.value, r.node, options, b);
+    if (options.theory?.kind === 'bool' && options.theory.value && !metric.theory) {
+      const a = named.get('theory')!;
+      c.report(a, 'warning', 'no-theory', `${metric.name} has no theory line; theory = true draws nothing`);
+    }
+  }
+  return { index, range: c.lines.range(stmt.start, stmt.end), builtin: b.name, runs, options, deps };
+}
+
+function firstRunName(c: Checker): string | null {
+  for (const [n, cat] of c.categories) if (cat === 'run') return n;
+  return null;
+}
+
+function resolvePlotRun(c: Checker, e: Expr): Value | null {
+  if (e.kind === 'ident') {
+    if (!c.reference(e)) return null;
+    const cat = c.categories.get(e.name);
+    if (cat !== 'run' && cat !== 'unknown') {
+      c.error(e, 'type', `a plot draws runs; '${e.name}' is a ${cat === 'value' ? 'value' : KIND_LABEL[cat as NodeKind]}`);
+      return null;
+    }
+    return { kind: 'ref', name: e.name };
+  }
+  if (e.kind === 'select') {
+    const v = c.resolveSelect(e);
+    if (!v) return null;
+    const cat = c.categories.get(e.target.name);
+    if (cat !== 'run' && cat !== 'unknown') {
+      c.error(e.target, 'type', `a plot draws runs; '${e.target.name}' is a ${cat === 'value' ? 'value' : KIND_LABEL[cat as NodeKind]}`);
+      return null;
+    }
+    const last = c.pendingSelects.pop()!;
+    return c.checkSelect(last) ? v : null;
+  }
+  if (e.kind === 'call') {
+    c.error(e, 'type', 'a plot draws named runs: define the run (`r = train(…)`) and plot `r`');
+    c.visitArgsLoose(e);
+    return null;
+  }
+  if (e.kind !== 'missing' && e.kind !== 'error') c.error(e, 'type', 'a plot draws runs (names of train(…) definitions)');
+  return null;
+}
+
+function resolvePlotOption(c: Checker, e: Expr, p: ParamSpec, b: Builtin): Value | null {
+  // plot options are inlined literals: a plot has no edges to value definitions
+  if (e.kind === 'ident' && p.type.t !== 'word' && c.defs.has(e.name)) {
+    c.reference(e);
+    const v = c.inlineValue(e.name);
+    if (!v) {
+      c.error(e, 'type', `'${p.name}' takes ${describeType(p.type)}`);
+      return null;
+    }
+    if (v.kind === 'number' && p.type.t === 'number') return c.checkNumber(e, v.value, p, b) ? v : null;
+    if ((v.kind === 'string' && p.type.t === 'string') || (v.kind === 'bool' && p.type.t === 'bool')) return v;
+    c.error(e, 'type', `'${p.name}' takes ${describeType(p.type)}`);
+    return null;
+  }
+  return c.resolveArg(e, p, b);
+}
+
+function resolveMetricArg(c: Checker, e: Expr, options: Record<string, Value>): Builtin | null {
+  const metrics = BUILTINS.filter((x) => x.kind === 'metric');
+  if (e.kind === 'ident') {
+    const m = BUILTIN_BY_NAME.get(e.name);
+    if (m && m.kind === 'metric') {
+      c.words.push({ start: e.start, end: e.end });
+      for (const p of m.params) if (!(p.name in options) && !['x', 'y', 'theory', 'title'].includes(p.name)) options[p.name] = p.default ?? { kind: 'null' };
+      return m;
+    }
+    const suggestion = didYouMean(e.name, metrics.map((x) => x.name));
+    c.error(e, 'unknown-metric', `'${e.name}' is not a metric${suggestion ? `: did you mean '${suggestion}'?` : `; metrics: ${metrics.map((x) => x.name).join(', ')}`}`, suggestion ? { data: { fix: 'replace', replacement: suggestion } } : {});
+    return null;
+  }
+  if (e.kind === 'call') {
+    const m = c.lookupFunction(e.callee, new Set(['metric']));
+    if (!m) return null;
+    if (m.kind !== 'metric') {
+      c.error(e.callee, 'type', `${m.name}(…) is not a metric`);
+      return null;
+    }
+    const { named, rest } = c.bindArgs(e, m);
+    for (const a of rest) c.error(a.value, 'type', 'inside final(…) the metric takes only options; list the families after it: final(rank(tol = 1e-3), gd, sgd, x = lr)');
+    for (const p of m.params) {
+      if (['x', 'y', 'theory', 'title'].includes(p.name)) {
+        const a = named.get(p.name);
+        if (a) c.error(a, 'type', `give '${p.name}' to final(…), not to the metric`);
+        continue;
+      }
+      const a = named.get(p.name);
+      options[p.name] = (a ? resolvePlotOption(c, a.value, p, m) : null) ?? p.default ?? { kind: 'null' };
+    }
+    return m;
+  }
+  if (e.kind !== 'missing' && e.kind !== 'error') c.error(e, 'type', `final(…) takes a metric first, e.g. test_loss`);
+  return null;
+}
+
+function resolveSweptX(c: Checker, e: Expr | null, runs: Value[], call: CallExpr): Value | null {
+  // parameters swept by every plotted family
+  let common: string[] | null = null;
+  for (const r of runs) {
+    const ax = r.kind === 'ref' ? c.axesOf(r.name) : r.kind === 'select' ? new Map([...c.axesOf(r.name)].filter(([k]) => k !== r.param)) : new Map();
+    const keys = [...ax.keys()];
+    common = common === null ? keys : common.filter((k) => keys.includes(k));
+  }
+  for (const r of runs) {
+    if (r.kind === 'ref' && c.axesOf(r.name).size === 0 && c.categories.get(r.name) === 'run') {
+      const site = call.args.find((a) => a.value.kind === 'ident' && a.value.name === r.name)!;
+      c.report(site.value, 'warning', 'not-a-family', `'${r.name}' is not a family: final(…) draws a single point for it`);
+    }
+  }
+  if (e === null) {
+    if (common && common.length === 1) return { kind: 'word', value: common[0] };
+    if (common && common.length > 1) c.error(call.callee, 'missing-argument', `final(…) needs x: the families are swept over ${common.join(', ')}`);
+    else if (runs.length && common?.length === 0 && runs.some((r) => r.kind === 'ref' && c.axesOf(r.name).size > 0))
+      c.error(call.callee, 'missing-argument', 'final(…) needs x = PARAM, a parameter swept by every family');
+    return null;
+  }
+  if (e.kind !== 'ident') {
+    c.error(e, 'type', 'x names the swept parameter, e.g. x = lr');
+    return null;
+  }
+  c.words.push({ start: e.start, end: e.end });
+  if (common && !common.includes(e.name)) {
+    const suggestion = didYouMean(e.name, common);
+    const msg = common.length
+      ? `the plotted families are not all swept over '${e.name}'; they share: ${common.join(', ')}`
+      : `the plotted families share no swept parameter, so '${e.name}' cannot be the x axis`;
+    c.error(e, 'unknown-axis', msg + (suggestion ? `. Did you mean '${suggestion}'?` : ''), suggestion ? { data: { fix: 'replace', replacement: suggestion } } : {});
+    return null;
+  }
+  return { kind: 'word', value: e.name };
+}
+
+function checkMetricRun(c: Checker, metric: Builtin, run: Value, node: Expr, options: Record<string, Value>, plot: Builtin): void {
+  const call = c.callOf(run);
+  if (!call || call.builtin !== 'train') return;
+  const model = c.modelOfRun(call);
+  const data = c.callOf(call.args.data);
+  const span = node.kind === 'select' ? node.target : node;
+  if (model && metric.models && !metric.models.includes(model.builtin as never)) {
+    const what = metric.name === 'gain' || metric.name === 'effective_alpha' ? 'Gain_γ is defined for diagonal networks' : `${metric.name} is defined for ${metric.models.join(', ')}`;
+    c.error(span, 'incompatible-metric', `${what}; '${valueName(run)}' trains a ${model.builtin} model`);
+    return;
+  }
+  if (model && metric.name === 'singular_values' && model.builtin === 'deep_linear') {
+    const of = options.of;
+    if (of?.kind === 'word' && of.value !== 'product') c.error(span, 'incompatible-metric', `a deep_linear model has only the end-to-end matrix: use of = product (not ${of.value})`);
+  }
+  if (metric.name === 'alignment' && data && (data.builtin !== 'teacher' || data.args.activation?.kind !== 'word' || data.args.activation.value !== 'relu')) {
+    c.error(span, 'incompatible-metric', `alignment measures neurons against the directions of a ReLU teacher: '${valueName(run)}' is trained on ${data.builtin === 'teacher' ? 'a linear teacher' : `${data.builtin} data`}; use teacher(…, activation = relu)`);
+  }
+  if (metric.name === 'distance' && data?.builtin === 'completion' && data.args.observed?.kind !== 'null') {
+    c.error(span, 'incompatible-metric', `distance needs the true matrix; '${valueName(run)}' completes a given matrix whose missing entries are unknown (use test_loss for the error on them)`);
+  }
+  if (metric.name === 'test_loss' && data && (data.builtin === 'teacher' || data.builtin === 'sparse') && c.numbers(data.args.test).includes(0)) {
+    c.report(span, 'warning', 'empty-test-set', `'${valueName(run)}' has test = 0: there is no test set to measure`);
+  }
+  void plot;
+}
+
+function valueName(v: Value): string {
+  return v.kind === 'ref' ? v.name : v.kind === 'select' ? `${v.name}[${v.param} = ${fmt(v.value)}]` : '?';
+}
