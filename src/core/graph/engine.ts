@@ -16,8 +16,8 @@
 // Every decision is appended to `log` (executed / reused / backdated / cancelled / ...), which the
 // tests assert on.
 import type { CheckedProgram, Diagnostic } from '../program';
-import type { NodeStatus, ResultsMessage, StatusMessage } from '../protocol';
-import type { ResultsDoc, RunResult, Trajectory } from '../results';
+import type { ResultsMessage, StatusMessage } from '../protocol';
+import type { ResultsDoc, Trajectory } from '../results';
 import type { RunSpec } from '../spec';
 import { lowerProgram, type LoweredProgram, type LoweredRun } from '../lower';
 import { hashOf } from './hash';
@@ -27,6 +27,7 @@ import { WorkerPool, type Job, type JobProgress, type JobResult, type PoolOption
 import { runJob } from './runJob';
 import { specKey as coreSpecKey } from '../numeric/run';
 import { estimateCost, LIMITS } from '../numeric/estimate';
+import { buildResultsDoc, demandedRuns, nodeStatuses, runtimeDiagnostics, type Slot, type SlotState } from './report';
 import { joinTrajectories, makeRunValue, runValueBytes, sliceTrajectory, type RunValue } from './runValue';
 
 export interface EngineOptions {
@@ -99,17 +100,6 @@ interface Events {
   results: ResultsMessage;
   status: StatusMessage;
   diagnostics: { uri: string; diagnostics: Diagnostic[] };
-}
-
-type SlotState = 'queued' | 'running' | 'done' | 'blocked' | 'stale' | 'cancelled';
-
-interface Slot {
-  run: LoweredRun;
-  state: SlotState;
-  value: RunValue | null;
-  partial: JobProgress | null;
-  message: string | null;
-  source: ExecEvent['source'] | 'executed' | null;
 }
 
 interface Inflight {
@@ -299,14 +289,14 @@ export class Engine {
       }
     }
     const plotsDone = new Set(lowered.plots.filter((p) => p.runIds.every((id) => slots.get(id)?.state !== 'stale')).map((p) => p.id));
-    const st = this.statusOf({ ...doc, lowered, slots, plotsDone });
+    const st: StatusMessage = { uri, revision: doc.revision, nodes: nodeStatuses(lowered, slots, plotsDone) };
     for (const l of this.listeners.status) l(st);
     return st;
   }
 
   getStatus(uri: string): StatusMessage | null {
     const doc = this.docs.get(uri);
-    return doc ? this.statusOf(doc) : null;
+    return doc ? { uri, revision: doc.revision, nodes: nodeStatuses(doc.lowered, doc.slots, doc.plotsDone) } : null;
   }
 
   /** Cancel the in-flight work of one document (or of all): its unfinished runs end 'cancelled'. */
@@ -636,7 +626,7 @@ export class Engine {
   private emit(doc: DocState, final: boolean): void {
     if (doc.final) return; // the final message of a revision is its last
     doc.lastEmit = performance.now();
-    const msg: ResultsMessage = { uri: doc.uri, revision: doc.revision, final, doc: this.buildDoc(doc) };
+    const msg: ResultsMessage = { uri: doc.uri, revision: doc.revision, final, doc: buildResultsDoc(doc.lowered, doc.slots, doc.file, final) };
     doc.lastMessage = msg;
     if (final) {
       doc.final = msg;
@@ -647,94 +637,15 @@ export class Engine {
     }
     const t0 = performance.now();
     for (const l of this.listeners.results) l(msg);
-    const st = this.statusOf(doc);
+    const st: StatusMessage = { uri: doc.uri, revision: doc.revision, nodes: nodeStatuses(doc.lowered, doc.slots, doc.plotsDone) };
     for (const l of this.listeners.status) l(st);
     this.publishDiagnostics(doc);
     doc.emitCost = performance.now() - t0;
   }
 
-  private buildDoc(doc: DocState): ResultsDoc {
-    const runs: Record<string, RunResult> = {};
-    for (const s of doc.slots.values()) {
-      const r = s.run;
-      const base = { model: r.model, optimizer: r.optimizer, params: r.params, member: r.member };
-      if (s.value) {
-        const v = s.value;
-        runs[r.id] = {
-          status: v.status, message: v.message, ...base, ...v.trajectory, theory: v.theory,
-          ...(v.status === 'diverged' ? { diverged_at: v.lastFiniteStep } : {}),
-          ...(v.notes.length ? { notes: v.notes } : {}),
-        };
-      } else {
-        const t = s.partial?.trajectory ?? emptyTrajectory();
-        const status = s.state === 'done' ? 'error' : s.state;
-        runs[r.id] = {
-          status, message: s.message, ...base, ...t, theory: {},
-          progress: s.partial ? { step: s.partial.step, steps: s.partial.steps } : s.state === 'queued' ? { step: 0, steps: r.spec.steps } : null,
-        };
-      }
-    }
-    return {
-      format: 'sgdexp-results',
-      version: 1,
-      file: doc.file,
-      seed: doc.lowered.seed,
-      runs,
-      plots: doc.lowered.plots.map((p) => ({ ...p.spec, runs: p.runIds.filter((id) => id in runs) })),
-    };
-  }
-
-  private statusOf(doc: DocState): StatusMessage {
-    const nodes: NodeStatus[] = [];
-    const runDefState = (ids: string[]): NodeStatus['state'] => {
-      const ss = ids.map((id) => doc.slots.get(id)).filter((s): s is Slot => !!s);
-      if (ss.length === 0) return 'stale';
-      if (ss.some((s) => s.state === 'running')) return 'running';
-      if (ss.some((s) => s.state === 'queued')) return 'queued';
-      if (ss.some((s) => s.state === 'blocked')) return 'blocked';
-      if (ss.some((s) => s.value && (s.value.status === 'error' || s.value.status === 'diverged'))) return 'failed';
-      if (ss.some((s) => s.state === 'cancelled')) return 'cancelled';
-      if (ss.some((s) => s.state === 'stale')) return 'stale';
-      return ss.every((s) => s.source === 'memory' || s.source === 'disk') ? 'cached' : 'done';
-    };
-    for (const d of doc.lowered.defs) {
-      const kind = d.category;
-      let state: NodeStatus['state'];
-      let message: string | null = null;
-      if (d.error) [state, message] = ['failed', d.error];
-      else if (d.blockedBy) [state, message] = ['blocked', `blocked by ${d.blockedBy}`];
-      else if (kind === 'run') state = runDefState(d.runIds);
-      else state = 'done';
-      const progress = kind === 'run' ? sumProgress(d.runIds.map((id) => doc.slots.get(id))) : null;
-      nodes.push({ id: d.name, kind, state, deps: d.deps, message, progress });
-    }
-    for (const p of doc.lowered.plots) {
-      const state = doc.plotsDone.has(p.id) ? 'done' : runDefState(p.runIds) === 'stale' ? 'stale' : 'queued';
-      const defs = [...new Set(p.runIds.map((id) => doc.slots.get(id)?.run.def).filter((x): x is string => !!x))];
-      nodes.push({ id: p.id, kind: 'plot', state, deps: defs });
-    }
-    return { uri: doc.uri, revision: doc.revision, nodes };
-  }
-
   /** Divergence and runtime errors become diagnostics on the run's definition. */
   private publishDiagnostics(doc: DocState): void {
-    const byDef = new Map<string, { range: Diagnostic['range']; diverged: string[]; errors: string[] }>();
-    for (const s of doc.slots.values()) {
-      const v = s.value;
-      if (!v || (v.status !== 'diverged' && v.status !== 'error')) continue;
-      const e = byDef.get(s.run.def) ?? { range: s.run.range, diverged: [], errors: [] };
-      const label = s.run.member ? `${s.run.id}: ` : '';
-      (v.status === 'diverged' ? e.diverged : e.errors).push(`${label}${v.message ?? v.status}`);
-      byDef.set(s.run.def, e);
-    }
-    const diags: Diagnostic[] = [];
-    const clip = (xs: string[]) => (xs.length > 4 ? [...xs.slice(0, 4), `… and ${xs.length - 4} more`] : xs).join('; ');
-    for (const e of byDef.values()) {
-      if (e.diverged.length) diags.push({ range: e.range, severity: 'warning', code: 'diverged', message: clip(e.diverged) });
-      if (e.errors.length) diags.push({ range: e.range, severity: 'error', code: 'runtime-error', message: clip(e.errors) });
-    }
-    // what lowering found that the checker did not (normally nothing)
-    diags.push(...doc.lowered.diagnostics);
+    const diags = runtimeDiagnostics(doc.lowered, doc.slots);
     const key = JSON.stringify(diags);
     if (key === doc.diagKey) return;
     doc.diagKey = key;
@@ -744,36 +655,4 @@ export class Engine {
 
 function fmtBytes(b: number): string {
   return b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GB` : `${Math.ceil(b / 2 ** 20)} MB`;
-}
-
-function sumProgress(slots: (Slot | undefined)[]): { step: number; steps: number } | null {
-  let step = 0;
-  let steps = 0;
-  let any = false;
-  for (const s of slots) {
-    if (!s) continue;
-    steps += s.run.spec.steps;
-    if (s.state === 'running' && s.partial) {
-      any = true;
-      step += s.partial.step;
-    } else if (s.state === 'done') step += s.run.spec.steps;
-    if (s.state === 'queued') any = true;
-  }
-  return any ? { step, steps } : null;
-}
-
-/** Runs some plot draws, plus the parents they continue from (or every run). */
-function demandedRuns(l: LoweredProgram, runAll: boolean, only: ReadonlySet<string> | null): Set<string> {
-  const byId = new Map(l.runs.map((r) => [r.id, r]));
-  const out = new Set<string>();
-  const add = (id: string) => {
-    const r = byId.get(id);
-    if (!r || out.has(id)) return;
-    out.add(id);
-    if (r.parent) add(r.parent);
-  };
-  if (only) for (const id of only) add(id);
-  else if (runAll) for (const r of l.runs) add(r.id);
-  else for (const p of l.plots) for (const id of p.runIds) add(id);
-  return out;
 }

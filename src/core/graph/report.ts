@@ -1,0 +1,151 @@
+// What the engine reports about a document revision, as pure functions of its run slots: the
+// results document (src/core/results.ts, spec results.md), the node statuses for a graph view
+// (src/core/protocol.ts NodeStatus), and the runtime diagnostics (divergence, run errors).
+import type { Diagnostic } from '../program';
+import type { NodeStatus } from '../protocol';
+import type { ResultsDoc, RunResult, RunStatus, Trajectory } from '../results';
+import type { LoweredProgram, LoweredRun } from '../lower';
+import type { JobProgress } from './pool';
+import type { RunValue } from './runValue';
+
+export type SlotState = 'queued' | 'running' | 'done' | 'blocked' | 'stale' | 'cancelled';
+
+/** One demanded run node in one revision of a document. */
+export interface Slot {
+  run: LoweredRun;
+  state: SlotState;
+  value: RunValue | null;
+  partial: JobProgress | null;
+  message: string | null;
+  /** where the value came from: a cache, a job in flight, or this revision's own execution */
+  source: 'memory' | 'disk' | 'inflight' | 'executed' | null;
+}
+
+const emptyTrajectory = (): Trajectory => ({ step: [], time: [], metrics: {} });
+
+/**
+ * The results document. In a final document every run has a final status (results.md: done,
+ * diverged, cancelled, error): a run blocked by its parent is an error saying so.
+ */
+export function buildResultsDoc(lowered: LoweredProgram, slots: Map<string, Slot>, file: string, final: boolean): ResultsDoc {
+  const runs: Record<string, RunResult> = {};
+  for (const s of slots.values()) {
+    const r = s.run;
+    const base = { model: r.model, optimizer: r.optimizer, params: r.params, member: r.member };
+    if (s.value) {
+      const v = s.value;
+      runs[r.id] = {
+        status: v.status, message: v.message, ...base, ...v.trajectory, theory: v.theory,
+        ...(v.status === 'diverged' ? { diverged_at: v.lastFiniteStep } : {}),
+        ...(v.notes.length ? { notes: v.notes } : {}),
+      };
+    } else {
+      const t = s.partial?.trajectory ?? emptyTrajectory();
+      let status: RunStatus = s.state === 'done' ? 'error' : s.state;
+      if (final && status === 'blocked') status = 'error';
+      else if (final && (status === 'queued' || status === 'running' || status === 'stale')) status = 'cancelled';
+      runs[r.id] = {
+        status, message: s.message, ...base, ...t, theory: {},
+        progress: s.partial ? { step: s.partial.step, steps: s.partial.steps } : s.state === 'queued' ? { step: 0, steps: r.spec.steps } : null,
+      };
+    }
+  }
+  return {
+    format: 'sgdexp-results',
+    version: 1,
+    file,
+    seed: lowered.seed,
+    runs,
+    plots: lowered.plots.map((p) => ({ ...p.spec, runs: p.runIds.filter((id) => id in runs) })),
+  };
+}
+
+/** Node statuses: one per definition (a family sums its members) and one per plot. */
+export function nodeStatuses(lowered: LoweredProgram, slots: Map<string, Slot>, plotsDone: Set<string>): NodeStatus[] {
+  const nodes: NodeStatus[] = [];
+  const runDefState = (ids: string[]): NodeStatus['state'] => {
+    const ss = ids.map((id) => slots.get(id)).filter((s): s is Slot => !!s);
+    if (ss.length === 0) return 'stale';
+    if (ss.some((s) => s.state === 'running')) return 'running';
+    if (ss.some((s) => s.state === 'queued')) return 'queued';
+    if (ss.some((s) => s.state === 'blocked')) return 'blocked';
+    if (ss.some((s) => s.value && (s.value.status === 'error' || s.value.status === 'diverged'))) return 'failed';
+    if (ss.some((s) => s.state === 'cancelled')) return 'cancelled';
+    if (ss.some((s) => s.state === 'stale')) return 'stale';
+    return ss.every((s) => s.source === 'memory' || s.source === 'disk') ? 'cached' : 'done';
+  };
+  for (const d of lowered.defs) {
+    const kind = d.category;
+    let state: NodeStatus['state'];
+    let message: string | null = null;
+    if (d.error) [state, message] = ['failed', d.error];
+    else if (d.blockedBy) [state, message] = ['blocked', `blocked by ${d.blockedBy}`];
+    else if (kind === 'run') state = runDefState(d.runIds);
+    else state = 'done';
+    const progress = kind === 'run' ? sumProgress(d.runIds.map((id) => slots.get(id))) : null;
+    nodes.push({ id: d.name, kind, state, deps: d.deps, message, progress });
+  }
+  for (const p of lowered.plots) {
+    const state = plotsDone.has(p.id) ? 'done' : runDefState(p.runIds) === 'stale' ? 'stale' : 'queued';
+    const defs = [...new Set(p.runIds.map((id) => slots.get(id)?.run.def).filter((x): x is string => !!x))];
+    nodes.push({ id: p.id, kind: 'plot', state, deps: defs });
+  }
+  return nodes;
+}
+
+/**
+ * Divergence (a warning) and run errors (an error) on the range of the run's definition, one
+ * diagnostic per definition and kind listing its members; plus what lowering found.
+ */
+export function runtimeDiagnostics(lowered: LoweredProgram, slots: Map<string, Slot>): Diagnostic[] {
+  const byDef = new Map<string, { range: Diagnostic['range']; diverged: string[]; errors: string[] }>();
+  for (const s of slots.values()) {
+    const v = s.value;
+    if (!v || (v.status !== 'diverged' && v.status !== 'error')) continue;
+    const e = byDef.get(s.run.def) ?? { range: s.run.range, diverged: [], errors: [] };
+    const label = s.run.member ? `${s.run.id}: ` : '';
+    (v.status === 'diverged' ? e.diverged : e.errors).push(`${label}${v.message ?? v.status}`);
+    byDef.set(s.run.def, e);
+  }
+  const diags: Diagnostic[] = [];
+  const clip = (xs: string[]) => (xs.length > 4 ? [...xs.slice(0, 4), `… and ${xs.length - 4} more`] : xs).join('; ');
+  for (const e of byDef.values()) {
+    if (e.diverged.length) diags.push({ range: e.range, severity: 'warning', code: 'diverged', message: clip(e.diverged) });
+    if (e.errors.length) diags.push({ range: e.range, severity: 'error', code: 'runtime-error', message: clip(e.errors) });
+  }
+  // what lowering found that the checker did not (normally nothing)
+  diags.push(...lowered.diagnostics);
+  return diags;
+}
+
+function sumProgress(slots: (Slot | undefined)[]): { step: number; steps: number } | null {
+  let step = 0;
+  let steps = 0;
+  let any = false;
+  for (const s of slots) {
+    if (!s) continue;
+    steps += s.run.spec.steps;
+    if (s.state === 'running' && s.partial) {
+      any = true;
+      step += s.partial.step;
+    } else if (s.state === 'done') step += s.run.spec.steps;
+    if (s.state === 'queued') any = true;
+  }
+  return any ? { step, steps } : null;
+}
+
+/** Runs some plot draws, plus the parents they continue from (or every run, or a given set). */
+export function demandedRuns(l: LoweredProgram, runAll: boolean, only: ReadonlySet<string> | null): Set<string> {
+  const byId = new Map(l.runs.map((r) => [r.id, r]));
+  const out = new Set<string>();
+  const add = (id: string) => {
+    const r = byId.get(id);
+    if (!r || out.has(id)) return;
+    out.add(id);
+    if (r.parent) add(r.parent);
+  };
+  if (only) for (const id of only) add(id);
+  else if (runAll) for (const r of l.runs) add(r.id);
+  else for (const p of l.plots) for (const id of p.runIds) add(id);
+  return out;
+}
