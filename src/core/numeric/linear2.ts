@@ -18,7 +18,7 @@ import type { RegressionData } from './data';
 import type { ModelSpec } from '../spec';
 import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, RANK_TOL, SpecError } from './model';
-import { cholesky, dot, logdetGramRows, numericalRank, singularValues } from './linalg';
+import { cholesky, dot, logdetGramRows, matmulTN, numericalRank, singularValues } from './linalg';
 import { rowCombine, rowDots } from './kernels';
 import { Rng } from './rng';
 
@@ -170,6 +170,27 @@ export class Linear2 implements Stepper {
     return P;
   }
 
+  /**
+   * ½‖Y − XP‖² from the Gram statistics, ½(‖Y‖² − 2⟨P, XᵀY⟩ + ⟨P, XᵀXP⟩): O(p²k) instead of
+   * O(npk). It cancels when the loss is small against ‖Y‖²: its absolute error is ≈ ε·‖Y‖², so
+   * it is used only while loss > 1e-4·‖Y‖² (relative error ≤ ~1e-11); below, the direct sum.
+   */
+  private lossFast(X: Float64Array, Y: Float64Array, rows: number, P: Float64Array, g: { XtX: Float64Array; XtY: Float64Array; yy: number }): number {
+    const { p, k } = this;
+    let py = 0, pg = 0;
+    for (let i = 0; i < p; i++)
+      for (let c = 0; c < k; c++) {
+        py += P[i * k + c] * g.XtY[i * k + c];
+        let s = 0;
+        for (let j = 0; j < p; j++) s += g.XtX[i * p + j] * P[j * k + c];
+        pg += P[i * k + c] * s;
+      }
+    const cheap = 0.5 * (g.yy - 2 * py + pg);
+    return cheap > 1e-4 * g.yy ? cheap : this.lossOn(X, Y, rows, P);
+  }
+
+  private testGram: { XtX: Float64Array; XtY: Float64Array; yy: number } | null = null;
+
   private lossOn(X: Float64Array, Y: Float64Array, rows: number, P: Float64Array): number {
     const { p, k } = this;
     let s = 0;
@@ -196,8 +217,15 @@ export class Linear2 implements Stepper {
     const { p, k, l, m, T, data } = this;
     const P = this.product();
     const out: Record<string, MetricValue> = {};
-    out.loss = this.lossOn(data.X, data.Y, data.n, P);
-    if (data.ntest > 0) out.test_loss = this.lossOn(data.Xtest, data.Ytest, data.ntest, P);
+    out.loss = data.n > p ? this.lossFast(data.X, data.Y, data.n, P, data) : this.lossOn(data.X, data.Y, data.n, P);
+    if (data.ntest > 0) {
+      if (data.ntest > p && !this.testGram) {
+        let yy = 0;
+        for (const y of data.Ytest) yy += y * y;
+        this.testGram = { XtX: matmulTN(data.Xtest, data.Xtest, data.ntest, p, p), XtY: matmulTN(data.Xtest, data.Ytest, data.ntest, p, k), yy };
+      }
+      out.test_loss = this.testGram ? this.lossFast(data.Xtest, data.Ytest, data.ntest, P, this.testGram) : this.lossOn(data.Xtest, data.Ytest, data.ntest, P);
+    }
     if (l >= m) out.logdet = this.logdet();
     const sv1 = singularValues(T.subarray(0, p * l), p, l);
     out.sv_W1 = sv1;

@@ -96,3 +96,30 @@ describe("Even et al.'s Fig. 1 at (n, d, s, α) = (20, 30, 3, 0.1)", () => {
     expect(spread(G.best.gain)).toBeGreaterThan(5 * spread(S.best.gain));
   });
 });
+
+describe('diagonal recorded test loss', () => {
+  it('the O(d²) Gram form equals the direct sum to 1e-10 relative, including near zero', async () => {
+    const { buildRun: b } = await import('../../../src/core/numeric/build');
+    const s = spec(fig1, diag(0.1), sgd(0.05, 1), 20000, 20);
+    const { stepper } = b(s);
+    const dn = stepper as Diagonal;
+    const d = dn.data;
+    let checked = 0;
+    for (let t = 0; t <= 20000; t++) {
+      if (t % 2000 === 0) {
+        const beta = dn.beta();
+        let e2 = 0;
+        for (let r = 0; r < d.ntest; r++) {
+          let f = 0;
+          for (let j = 0; j < 30; j++) f += d.Xtest[r * 30 + j] * beta[j];
+          e2 += (d.Ytest[r] - f) ** 2;
+        }
+        const rec = stepper.metrics().test_loss as number;
+        expect(Math.abs(rec - 0.5 * e2)).toBeLessThanOrEqual(1e-10 * 0.5 * e2);
+        checked++;
+      }
+      stepper.step();
+    }
+    expect(checked).toBe(11);
+  });
+});
