@@ -4,10 +4,10 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CheckedProgram, PlotDef, Value } from '../core/program';
+import type { CheckedProgram } from '../core/program';
 import type { ResultsDoc } from '../core/results';
 import { Engine } from '../core/graph/engine';
-import { lowerProgram, type LoweredProgram } from '../core/lower';
+import { lowerProgram } from '../core/lower';
 
 export interface EngineConfig {
   jobs: number | null;
@@ -58,11 +58,10 @@ export async function openEngine(cfg: EngineConfig): Promise<CliEngine> {
       try {
         let doc: ResultsDoc;
         if (only) {
-          // A shard: the engine computes the runs its plots demand (runAll = false), so the
-          // shard is handed a copy of the program whose only plot draws the shard's runs; the
-          // document then gets the file's real plots back.
+          // A shard: the engine computes exactly these runs (and the runs they continue from);
+          // the document keeps the file's plots over all its runs, as the unsharded one does.
           const lowered = lowerProgram(program);
-          doc = await engine.run(uri, shardProgram(program, lowered, only), { file, runAll: false });
+          doc = await engine.run(uri, program, { file, only });
           doc = { ...doc, plots: lowered.plots.map((p) => ({ ...p.spec, runs: p.runIds })) };
         } else {
           doc = await engine.run(uri, program, { file, runAll: true });
@@ -80,32 +79,4 @@ export async function openEngine(cfg: EngineConfig): Promise<CliEngine> {
     },
     dispose: () => engine.dispose(),
   };
-}
-
-/** The program with its plots replaced by one plot over the shard's runs. A member is
- *  selected by its one coordinate (`gd[lr=0.3]`); a member of a grid (two coordinates) can
- *  only be selected with its whole row, so grids are computed in larger pieces than needed. */
-function shardProgram(program: CheckedProgram, lowered: LoweredProgram, only: ReadonlySet<string>): CheckedProgram {
-  const runs: Value[] = [];
-  const seen = new Set<string>();
-  for (const r of lowered.runs) {
-    if (!only.has(r.id)) continue;
-    const coords = Object.entries(r.member ?? {});
-    const v: Value = coords.length === 0 ? { kind: 'ref', name: r.def } : { kind: 'select', name: r.def, param: coords[0][0], value: coords[0][1] };
-    const k = JSON.stringify(v);
-    if (!seen.has(k)) {
-      seen.add(k);
-      runs.push(v);
-    }
-  }
-  const template = program.plots[0];
-  const plot: PlotDef = {
-    index: 0,
-    range: template?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    builtin: 'loss',
-    runs,
-    options: {},
-    deps: [...new Set(runs.map((v) => (v.kind === 'ref' || v.kind === 'select' ? v.name : '')))],
-  };
-  return { ...program, plots: runs.length ? [plot] : [] };
 }

@@ -219,10 +219,13 @@ describe('shards of a grid', () => {
     expect(full.code, full.stderr).toBe(0);
     const whole = readDoc(join(dir, 'full', 'grid.json'));
     expect(Object.keys(whole.runs).length).toBe(6);
+    // each shard with an empty cache: it computes exactly its own members of the grid
+    const sizes = [2, 2, 1, 1];
     const parts = [1, 2, 3, 4].map((i) => {
       const o = join(dir, `s${i}`);
-      const r = sgdexp(['run', f, '--shard', `${i}/4`, '--out', o, '--cache-dir', cache, '--format', 'json']);
+      const r = sgdexp(['run', f, '--shard', `${i}/4`, '--out', o, '--cache-dir', tempDir('grid-shard-cache'), '--format', 'json']);
       expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`(${sizes[i - 1]} computed, 0 from cache)`);
       return join(o, 'grid.json');
     });
     expect(parts.map((p) => Object.keys(readDoc(p).runs).length)).toEqual([2, 2, 1, 1]);
