@@ -26,7 +26,23 @@ function scopes(line: string): [string, string][] {
   return r.tokens.map((t) => [line.slice(t.startIndex, t.endIndex), t.scopes[t.scopes.length - 1]] as [string, string]).filter(([s]) => s.trim());
 }
 
+/** scopes of every line of a multi-line text (the rule stack carries over) */
+function scopesOf(text: string): [string, string][][] {
+  let stack = INITIAL;
+  return text.split('\n').map((line) => {
+    const r = grammar.tokenizeLine(line, stack);
+    stack = r.ruleStack;
+    return r.tokens.map((t) => [line.slice(t.startIndex, t.endIndex), t.scopes[t.scopes.length - 1]] as [string, string]).filter(([s]) => s.trim());
+  });
+}
+
 describe('TextMate grammar', () => {
+  it('colours the continuation lines of a call as arguments, not definitions', () => {
+    const lines = scopesOf('r = train(net, data,\n  gd(lr = 0.1),\n  steps = 10)\nnext = 1');
+    expect(lines[2]).toContainEqual(['steps', 'variable.parameter.sgdexp']);
+    expect(lines[1]).toContainEqual(['gd', 'support.function.builtin.sgdexp']);
+    expect(lines[3][0]).toEqual(['next', 'entity.name.variable.definition.sgdexp']);
+  });
   it('colours a definition', () => {
     const s = Object.fromEntries(scopes('gd = train(net, data, gd(lr = 1e-3), steps = 20000)  # run'));
     expect(s['gd ']).toBeUndefined();
@@ -53,4 +69,12 @@ it('language configuration: # comments, () and [] brackets, auto-closing quotes'
   expect(c.comments.lineComment).toBe('#');
   expect(c.brackets).toEqual([['(', ')'], ['[', ']']]);
   expect(c.autoClosingPairs.map((p: { open: string }) => p.open)).toEqual(['(', '[', '"', "'"]);
+});
+
+it('the grammar knows exactly the built-ins of the table', async () => {
+  const { BUILTINS } = await import('../../src/core/lang');
+  const g = JSON.parse(readFileSync(join(root, 'syntaxes/sgdexp.tmLanguage.json'), 'utf8'));
+  const begin: string = g.repository.call.patterns[0].begin;
+  const names = /\\b\(([^)]*)\)/.exec(begin)![1].split('|');
+  expect(names.sort()).toEqual(BUILTINS.map((b) => b.name).sort());
 });
