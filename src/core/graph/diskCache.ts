@@ -215,10 +215,12 @@ function decode(buf: Buffer, key: string): RunValue | null {
   }
 }
 
-// JSON has no NaN/±Infinity; a diverged run's last rows may hold them, and the value hash must
-// survive the round trip, so they are spelled as {"$nf": "Infinity"}.
+// JSON has no NaN/±Infinity (a diverged run's last rows may hold them) and prints -0 as 0; the
+// value hash must survive the round trip bit for bit, so they are spelled as {"$nf": "-0"}.
 function keepNonFinite(_k: string, v: unknown): unknown {
-  return typeof v === 'number' && !Number.isFinite(v) ? { $nf: String(v) } : v;
+  if (typeof v !== 'number') return v;
+  if (!Number.isFinite(v)) return { $nf: String(v) };
+  return Object.is(v, -0) ? { $nf: '-0' } : v;
 }
 function reviveNonFinite(_k: string, v: unknown): unknown {
   if (v && typeof v === 'object' && !Array.isArray(v) && '$nf' in v) return Number((v as { $nf: string }).$nf);

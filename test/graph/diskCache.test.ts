@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DiskCache } from '../../src/core/graph/diskCache';
+import { makeRunValue, type RunValue } from '../../src/core/graph/runValue';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+const fresh = () => {
+  const d = mkdtempSync(join(tmpdir(), 'sgdexp-disk-'));
+  dirs.push(d);
+  return d;
+};
+
+const value = (key: string, steps = 3): RunValue =>
+  makeRunValue({
+    key, prefixKey: 'ab'.repeat(16), steps, record: 1000, status: 'diverged', message: 'diverged at step 3 (loss = Infinity)',
+    divergedAt: 3, lastFiniteStep: 2, notes: [],
+    trajectory: { step: [0, 1, 2], time: [0, 0.1, 0.2], metrics: { loss: [1, -0, Infinity], logdet: [NaN, -Infinity, 5e-324], sv_W1: [[3, 2], [3.5, 1], [4, 0]] } },
+    theory: { rate: -0.5 }, stepsDone: 2, checkpoint: new Uint8Array([1, 2, 3, 250]),
+  });
+
+describe('disk cache', () => {
+  it('round-trips a value bit for bit (NaN, ±Infinity, -0, subnormals) with its checkpoint', () => {
+    const c = new DiskCache(fresh());
+    const v = value('0123abcd');
+    c.set(v);
+    const back = c.get('0123abcd')!;
+    expect(back.valueHash).toBe(v.valueHash);
+    expect(Object.is(back.trajectory.metrics.loss[1], -0)).toBe(true);
+    expect(back.trajectory.metrics.logdet).toEqual([NaN, -Infinity, 5e-324]);
+    expect([...back.checkpoint!]).toEqual([1, 2, 3, 250]);
+    expect(c.prefixEntries('ab'.repeat(16))).toEqual([{ key: '0123abcd', steps: 3 }]);
+  });
+
+  it('ignores and deletes foreign, truncated, bit-flipped or misplaced files; never throws', () => {
+    const dir = fresh();
+    const c = new DiskCache(dir);
+    c.set(value('aaaa'));
+    c.set(value('bbbb'));
+    const f = (k: string) => join(dir, `${k}.run`);
+    // a valid file under another key's name: the key inside does not match
+    renameSync(f('bbbb'), f('cccc'));
+    expect(c.get('cccc')).toBeNull();
+    const good = readFileSync(f('aaaa'));
+    for (const bad of [Buffer.from('hello'), good.subarray(0, good.length - 1), Buffer.concat([good, Buffer.from([0])])]) {
+      writeFileSync(f('aaaa'), bad);
+      expect(c.get('aaaa')).toBeNull();
+    }
+    const flipped = Buffer.from(good);
+    flipped[60] ^= 1;
+    writeFileSync(f('aaaa'), flipped);
+    expect(c.get('aaaa')).toBeNull();
+    expect(c.stats.corrupt).toBe(5);
+    expect(readdirSync(dir).filter((x) => x.endsWith('.run'))).toEqual([]);
+    expect(c.get('not/a/key')).toBeNull();
+    // an unusable folder (a file in its place) disables the cache instead of failing
+    const file = join(fresh(), 'plain');
+    writeFileSync(file, 'x');
+    const broken = new DiskCache(join(file, 'sub'));
+    broken.set(value('dddd'));
+    expect(broken.get('dddd')).toBeNull();
+  });
+
+  it('prunes the least recently written files beyond its budget', () => {
+    const dir = fresh();
+    const one = (() => {
+      const c = new DiskCache(dir);
+      c.set(value('eeee'));
+      return readFileSync(join(dir, 'eeee.run')).length;
+    })();
+    const c = new DiskCache(dir, 3.5 * one);
+    for (const k of ['f001', 'f002', 'f003', 'f004', 'f005']) c.set(value(k));
+    c.prune();
+    const left = readdirSync(dir).filter((x) => x.endsWith('.run')).sort();
+    expect(left.length).toBeLessThanOrEqual(3);
+  });
+});
