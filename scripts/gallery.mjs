@@ -1,8 +1,9 @@
 // Regenerates the README's gallery from `npm run demo`: every figure of every example
 // (out/demo/*-plotN.svg, drawn by the CLI with the preview's own figure code) rasterised to
 // docs/images/gallery/*.png at 800 px, and the list between the README's gallery markers.
-//   node scripts/gallery.mjs          uses out/demo, running `npm run demo` first if it is missing
-//   node scripts/gallery.mjs --run    always runs the demo first
+//   node scripts/gallery.mjs            runs `npm run demo` first (runs come from the disk cache
+//                                       when the examples did not change), then copies
+//   node scripts/gallery.mjs --no-run   uses out/demo as it is
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -13,14 +14,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const demo = join(root, 'out/demo');
 const gallery = join(root, 'docs/images/gallery');
 
-if (process.argv.includes('--run') || !existsSync(demo)) execSync('npm run --silent demo', { cwd: root, stdio: 'inherit' });
+if (!process.argv.includes('--no-run') || !existsSync(demo)) execSync('npm run --silent demo', { cwd: root, stdio: 'inherit' });
 
 const fonts = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'].filter(existsSync);
 rmSync(gallery, { recursive: true, force: true });
 mkdirSync(gallery, { recursive: true });
 
 const entries = [];
-for (const json of readdirSync(demo).filter((f) => f.endsWith('.json')).sort()) {
+for (const json of readdirSync(demo).filter((f) => f.endsWith('.json') && !f.startsWith('.')).sort()) {
   const stem = json.replace(/\.json$/, '');
   const doc = JSON.parse(readFileSync(join(demo, json), 'utf8'));
   doc.plots.forEach((plot, i) => {
