@@ -47,12 +47,21 @@ function publish(uri: string): void {
   void connection.sendDiagnostics({ uri, diagnostics: all.map((d) => toLspDiagnostic(uri, d)) });
 }
 
+/** Engine calls never take the language features down with them. */
+function safely(what: string, f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    connection.console.error(`sgdexp: engine ${what} failed: ${(e as Error).stack ?? e}`);
+  }
+}
+
 function checkNow(uri: string): void {
   const t = timers.get(uri);
   if (t) clearTimeout(t);
   timers.delete(uri);
   publish(uri);
-  engine?.onChange(uri);
+  safely('onChange', () => engine?.onChange(uri));
 }
 
 function schedule(uri: string): void {
@@ -105,7 +114,7 @@ connection.onDidChangeConfiguration((p) => {
   if (!raw || typeof raw !== 'object') return;
   settings = (raw.sgdexp && typeof raw.sgdexp === 'object' ? raw.sgdexp : raw) as Record<string, unknown>;
   if (typeof settings.debounceMs === 'number' && settings.debounceMs >= 0) debounceMs = settings.debounceMs;
-  engine?.updateSettings(settings);
+  safely('updateSettings', () => engine?.updateSettings(settings));
 });
 
 documents.onDidOpen((e) => checkNow(e.document.uri));
@@ -117,7 +126,7 @@ documents.onDidChangeContent((e) => {
 });
 documents.onDidSave((e) => {
   if (timers.has(e.document.uri)) checkNow(e.document.uri);
-  engine?.onSave(e.document.uri);
+  safely('onSave', () => engine?.onSave(e.document.uri));
 });
 documents.onDidClose((e) => {
   const uri = e.document.uri;
@@ -126,7 +135,7 @@ documents.onDidClose((e) => {
   timers.delete(uri);
   analyses.delete(uri);
   runtime.delete(uri);
-  engine?.onClose(uri);
+  safely('onClose', () => engine?.onClose(uri));
   void connection.sendDiagnostics({ uri, diagnostics: [] });
 });
 

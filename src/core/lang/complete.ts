@@ -272,6 +272,12 @@ export function hover(a: Analysis, offset: number): Hover | null {
       if (cc?.param) return { contents: `\`${id.name}\` — ${paramLine(cc.param)}`, range };
     }
     if (loc.stmt?.kind === 'plot' && id.start === loc.stmt.keyword.start) return plotKeyword(a, id.start, id.end);
+    if (loc.stmt?.kind === 'def' && loc.stmt.name === id && id.name === 'seed') {
+      return {
+        contents: "`seed = N` — the file's root seed (default 0). Every random node draws from a stream derived from (root seed, its own `seed =`, its purpose: data, init or noise), never from its name or position.",
+        range,
+      };
+    }
   }
   if (loc.stmt?.kind === 'plot' && offset >= loc.stmt.keyword.start && offset <= loc.stmt.keyword.end) return plotKeyword(a, loc.stmt.keyword.start, loc.stmt.keyword.end);
   // a literal value: the parameter it is given to
