@@ -3,9 +3,9 @@
 // `start()`, so esbuild's lazy CommonJS wrapper evaluates it only then.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Methods, type ResultsMessage, type StatusMessage } from '../core/protocol';
+import { Methods, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams, type RunNowResult, type StatusMessage } from '../core/protocol';
 import { readSettings } from './settings';
-import { isResultsMessage, isStatusMessage } from './validate';
+import { validateResults, validateStatus } from './validate';
 
 export class ServerClient implements vscode.Disposable {
   private starting: Promise<LanguageClient | null> | undefined;
@@ -58,21 +58,23 @@ export class ServerClient implements vscode.Disposable {
       },
     );
     client.onNotification(Methods.results, (m: unknown) => {
-      if (isResultsMessage(m)) this.onResultsEmitter.fire(m);
-      else this.reject(Methods.results, m);
+      const v = validateResults(m);
+      if (v.ok) this.onResultsEmitter.fire(v.value);
+      else this.reject(Methods.results, v.error);
     });
     client.onNotification(Methods.status, (m: unknown) => {
-      if (isStatusMessage(m)) this.onStatusEmitter.fire(m);
-      else this.reject(Methods.status, m);
+      const v = validateStatus(m);
+      if (v.ok) this.onStatusEmitter.fire(v.value);
+      else this.reject(Methods.status, v.error);
     });
     await client.start();
     this.client = client;
     return client;
   }
 
-  private reject(method: string, m: unknown): void {
+  private reject(method: string, why: string): void {
     this.rejected++;
-    this.output.appendLine(`ignored a malformed ${method} message: ${JSON.stringify(m)?.slice(0, 300)}`);
+    this.output.appendLine(`ignored a malformed ${method} message: ${why}`);
   }
 
   /** Tells a running server the settings changed (same shape as initializationOptions.settings). */
@@ -81,24 +83,37 @@ export class ServerClient implements vscode.Disposable {
     await this.client.sendNotification('workspace/didChangeConfiguration', { settings: readSettings() });
   }
 
-  async runNow(uri: vscode.Uri): Promise<void> {
+  /** Runs every run of the document now; the revision started, or null. */
+  async runNow(uri: vscode.Uri): Promise<number | null> {
     const c = await this.start();
-    await c?.sendRequest(Methods.runNow, { uri: uri.toString() });
+    const params: RunNowParams = { uri: uri.toString() };
+    const r = (await c?.sendRequest(Methods.runNow, params)) as RunNowResult | undefined;
+    return typeof r?.revision === 'number' ? r.revision : null;
+  }
+
+  /** Runs what the document's plots need, as a save does (honours run.on = manual). */
+  async runAsOnSave(uri: vscode.Uri): Promise<void> {
+    const c = await this.start();
+    const params: RunNowParams = { uri: uri.toString() };
+    await c?.sendNotification(Methods.didSaveRun, params);
   }
 
   async cancel(uri?: vscode.Uri): Promise<void> {
     const c = await this.start();
-    await c?.sendRequest(Methods.cancel, uri ? { uri: uri.toString() } : {});
+    const params: CancelParams = uri ? { uri: uri.toString() } : {};
+    await c?.sendRequest(Methods.cancel, params);
   }
 
   /** The server's last known results for a document (memory or disk cache), validated. */
   async getResults(uri: vscode.Uri): Promise<ResultsMessage | null> {
     const c = await this.start();
     if (!c) return null;
-    const m: unknown = await c.sendRequest(Methods.getResults, { uri: uri.toString() });
+    const params: GetResultsParams = { uri: uri.toString() };
+    const m: unknown = await c.sendRequest(Methods.getResults, params);
     if (m == null) return null;
-    if (isResultsMessage(m)) return m;
-    this.reject(Methods.getResults, m);
+    const v = validateResults(m);
+    if (v.ok) return v.value;
+    this.reject(Methods.getResults, v.error);
     return null;
   }
 

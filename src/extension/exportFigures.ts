@@ -2,6 +2,7 @@
 // extension asks with an `export` request and collects one answer per plot), CSV and JSON come
 // from the results document itself (the same CSV as the command-line runner's).
 import * as vscode from 'vscode';
+import { homedir } from 'node:os';
 import type { FromWebview } from '../core/protocol';
 import type { ResultsDoc } from '../core/results';
 import { toCsv } from '../cli/csv';
@@ -156,4 +157,29 @@ export async function exportFigures(
     }
   }
   return written;
+}
+
+/** An export button inside the page (one plot, or the whole results as JSON/CSV): the page sends
+ *  the serialized data unasked (no requestId); the extension asks where to save it. */
+export async function saveFromPage(preview: Preview, m: Extract<FromWebview, { type: 'export' }>): Promise<vscode.Uri | undefined> {
+  if (m.data === undefined || m.requestId !== undefined) return undefined;
+  const base = baseName(preview.resource);
+  const title = m.title ?? (m.plotIndex !== null ? preview.results?.doc.plots[m.plotIndex]?.title : undefined) ?? `plot ${(m.plotIndex ?? 0) + 1}`;
+  const name =
+    m.plotIndex === null
+      ? `${base}${m.format === 'json' ? '.results.json' : `.${m.format}`}`
+      : `${base}-${String(m.plotIndex + 1).padStart(2, '0')}-${slug(title)}.${m.format}`;
+  const dir =
+    preview.resource.scheme === 'file'
+      ? vscode.Uri.joinPath(preview.resource, '..')
+      : (vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()));
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.joinPath(dir, name),
+    filters: { [m.format.toUpperCase()]: [m.format] },
+    title: `Export ${m.plotIndex === null ? 'results' : `“${title}”`} as ${m.format.toUpperCase()}`,
+  });
+  if (!target) return undefined;
+  const bytes = m.format === 'svg' || m.format === 'png' ? figureBytes(m.format, m.data) : new TextEncoder().encode(m.data);
+  await vscode.workspace.fs.writeFile(target, bytes);
+  return target;
 }

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { SgdexpApi } from './api';
 import { ServerClient } from './client';
-import { exportFigures, type ExportArgs } from './exportFigures';
+import { exportFigures, saveFromPage, type ExportArgs } from './exportFigures';
 import { MessageLog } from './messageLog';
 import { newExperiment } from './newExperiment';
 import { PreviewManager } from './preview/previewManager';
@@ -52,6 +52,16 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
   };
 
   context.subscriptions.push(
+    previews.onDidReceive((p, m) => {
+      if (m.type === 'export' && m.requestId === undefined && m.data !== undefined) {
+        saveFromPage(p, m).then(
+          (f) => f && void vscode.window.showInformationMessage(`SGD Experiments: saved ${vscode.workspace.asRelativePath(f)}.`),
+          (e: unknown) => void vscode.window.showErrorMessage(`SGD Experiments: export failed — ${e instanceof Error ? e.message : String(e)}`),
+        );
+      } else if (m.type === 'error') {
+        server.log(`preview page (${p.resource.toString()}): ${m.text}`);
+      }
+    }),
     vscode.commands.registerCommand('sgdexp.showPreview', show(false, false)),
     vscode.commands.registerCommand('sgdexp.showPreviewToSide', show(true, false)),
     vscode.commands.registerCommand('sgdexp.showLockedPreviewToSide', show(true, true)),

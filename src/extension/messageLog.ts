@@ -7,7 +7,7 @@ export type LogEntry =
   | { dir: 'to'; panel: number; uri: string; t: number; msg: ToWebview }
   | { dir: 'from'; panel: number; uri: string; t: number; msg: FromWebview }
   /** a webview message that failed validation (dropped) */
-  | { dir: 'rejected'; panel: number; uri: string; t: number; msg: unknown };
+  | { dir: 'rejected'; panel: number; uri: string; t: number; msg: unknown; error: string };
 
 export class MessageLog implements vscode.Disposable {
   /** bounded: a long session must not grow without end */

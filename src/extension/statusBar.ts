@@ -28,7 +28,8 @@ export function summarize(uri: string, nodes: NodeStatus[]): Progress {
   return {
     uri,
     running: runs.filter((r) => r.state === 'running').length,
-    queued: runs.filter((r) => r.state === 'queued' || r.state === 'stale').length,
+    // `stale` is out of date but not scheduled (e.g. after a cancel): not in flight
+    queued: runs.filter((r) => r.state === 'queued').length,
     done: runs.filter((r) => r.state === 'done' || r.state === 'cached').length,
     failed: runs.filter((r) => r.state === 'failed').length,
     total: runs.length,
@@ -40,6 +41,7 @@ export class RunStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly progress = new Map<string, Progress>();
   private readonly started = new Map<string, number>();
+  private readonly finalRevision = new Map<string, number>();
   private hideTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -56,6 +58,8 @@ export class RunStatusBar implements vscode.Disposable {
   }
 
   onStatus(m: StatusMessage): void {
+    // a status of a revision whose final results arrived describes nothing in flight any more
+    if (m.revision <= (this.finalRevision.get(m.uri) ?? -1)) return;
     const p = summarize(m.uri, m.nodes);
     if (p.running + p.queued > 0 && !this.started.has(m.uri)) this.started.set(m.uri, Date.now());
     this.progress.set(m.uri, p);
@@ -64,6 +68,7 @@ export class RunStatusBar implements vscode.Disposable {
 
   onResults(m: ResultsMessage): void {
     if (!m.final) return;
+    this.finalRevision.set(m.uri, Math.max(m.revision, this.finalRevision.get(m.uri) ?? -1));
     // a final document means nothing is in flight for this file any more
     const p = this.progress.get(m.uri);
     if (p) this.progress.set(m.uri, { ...p, running: 0, queued: 0 });

@@ -7,12 +7,12 @@
 // and status are kept (latest wins). Every `ready` (first load, or a reload after the panel was
 // hidden) re-sends the newest state, so the page never needs to have stored anything.
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import type { FromWebview, ResultsMessage, StatusMessage, ToWebview } from '../../core/protocol';
-import { renderWebviewHtml } from './interimHtml';
+import type { ResultsDoc } from '../../core/results';
+import { validateFromWebview } from '../../core/webviewMessages';
+import { makeNonce, renderWebviewHtml } from '../webviewHtml';
 import type { MessageLog } from '../messageLog';
-import { isFromWebview } from '../validate';
 
 export const PREVIEW_VIEW_TYPE = 'sgdexp.preview';
 
@@ -45,10 +45,23 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
-/** 32 alphanumeric characters from a CSPRNG: a fresh script nonce for every page load. */
-export function makeNonce(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  return Array.from(randomBytes(32), (b) => alphabet[b % alphabet.length]).join('');
+/** A document with no runs: the initial state of a page whose file has no results yet, so the
+ *  page never shows what its panel showed for another file (webview state outlives page loads). */
+function emptyDoc(uri: vscode.Uri): ResultsDoc {
+  return { format: 'sgdexp-results', version: 1, file: uri.scheme === 'file' ? uri.fsPath : uri.toString(), seed: 0, runs: {}, plots: [] };
+}
+
+/** renderWebviewHtml, accepting every cspSource VS Code hands out. Recent VS Code gives a list
+ *  (`'self' https://*.vscode-cdn.net`), which renderWebviewHtml's single-source check refuses; the
+ *  value comes from VS Code itself, so render with a checked placeholder and substitute it. */
+function pageHtml(o: Parameters<typeof renderWebviewHtml>[0]): string {
+  try {
+    return renderWebviewHtml(o);
+  } catch (e) {
+    if (!/cspSource/.test(String(e))) throw e;
+    const placeholder = 'https://sgdexp-csp-source.invalid';
+    return renderWebviewHtml({ ...o, cspSource: placeholder }).split(placeholder).join(o.cspSource);
+  }
 }
 
 export class Preview implements vscode.Disposable {
@@ -68,7 +81,10 @@ export class Preview implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     private _resource: vscode.Uri,
     private _locked: boolean,
+    /** results the page already holds (a revived panel's saved state) */
+    initial?: ResultsMessage,
   ) {
+    this.latestResults = initial;
     panel.webview.options = webviewOptions(host.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'icons', 'sgdexp-preview.svg');
     this.disposables.push(
@@ -119,12 +135,18 @@ export class Preview implements vscode.Disposable {
     this.nonce = makeNonce();
     this.ready = false;
     this.loads++;
-    webview.html = renderWebviewHtml({
+    webview.html = pageHtml({
       nonce: this.nonce,
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, css)).toString(),
-      state: { ...this.state, theme: this.host.theme() },
+      // shipped in the page (data-state), read synchronously: the last results paint at once
+      state: {
+        ...this.state,
+        theme: this.host.theme(),
+        results: this.latestResults ?? { uri: this._resource.toString(), revision: 0, final: false, doc: emptyDoc(this._resource) },
+      },
+      title: `Preview ${this.fileName}`,
     });
   }
 
@@ -175,12 +197,14 @@ export class Preview implements vscode.Disposable {
     void this.panel.webview.postMessage(msg);
   }
 
-  private receive(raw: unknown): void {
+  private receive(data: unknown): void {
     const uri = this._resource.toString();
-    if (!isFromWebview(raw)) {
-      this.host.log.add({ dir: 'rejected', panel: this.id, uri, t: Date.now(), msg: raw });
+    const v = validateFromWebview(data);
+    if (!v.ok) {
+      this.host.log.add({ dir: 'rejected', panel: this.id, uri, t: Date.now(), msg: data, error: v.error });
       return;
     }
+    const raw = v.value;
     this.host.log.add({ dir: 'from', panel: this.id, uri, t: Date.now(), msg: raw });
     if (raw.type === 'ready') {
       this.ready = true;
@@ -199,9 +223,12 @@ export class Preview implements vscode.Disposable {
     this.host.onMessage(this, raw);
   }
 
+  get fileName(): string {
+    return this._resource.path.split('/').pop() || 'experiment';
+  }
+
   private updateTitle(): void {
-    const name = this._resource.path.split('/').pop() ?? 'experiment';
-    this.panel.title = this._locked ? `[Preview] ${name}` : `Preview ${name}`;
+    this.panel.title = this._locked ? `[Preview] ${this.fileName}` : `Preview ${this.fileName}`;
   }
 
   dispose(): void {

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import type { FromWebview, ResultsMessage, StatusMessage } from '../../core/protocol';
 import type { MessageLog } from '../messageLog';
 import type { ServerClient } from '../client';
+import { readSettings } from '../settings';
+import { validateResults } from '../validate';
 import { PREVIEW_VIEW_TYPE, Preview, type PreviewHost, type PreviewState, webviewOptions } from './preview';
 
 export interface ShowOptions {
@@ -96,19 +98,24 @@ export class PreviewManager implements vscode.WebviewPanelSerializer<PreviewStat
    *  stored with setState (it receives {uri, locked} in the page data); the workspace memento is
    *  the fallback when the page never got to store it. */
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const s = state as Partial<PreviewState> | undefined;
+    const s = state as (Partial<PreviewState> & { results?: unknown }) | undefined;
     const memo = this.context.workspaceState.get<PreviewState>('sgdexp.lastPreview');
     const uriText = typeof s?.uri === 'string' ? s.uri : memo?.uri;
     if (!uriText) {
       panel.dispose();
       return;
     }
-    const preview = this.add(panel, vscode.Uri.parse(uriText), s?.locked === true || (!s?.uri && memo?.locked === true));
+    const uri = vscode.Uri.parse(uriText);
+    // the page's own snapshot of its last results: drawn at once, before the server is up
+    const saved = s?.results ? validateResults(s.results) : undefined;
+    const initial = saved?.ok && saved.value.uri === uri.toString() ? saved.value : undefined;
+    if (initial && !this.latest.has(initial.uri)) this.latest.set(initial.uri, initial);
+    const preview = this.add(panel, uri, s?.locked === true || (!s?.uri && memo?.locked === true), initial);
     await this.feed(preview);
   }
 
-  private add(panel: vscode.WebviewPanel, resource: vscode.Uri, locked: boolean): Preview {
-    const p = new Preview(this.host, panel, resource, locked);
+  private add(panel: vscode.WebviewPanel, resource: vscode.Uri, locked: boolean, initial?: ResultsMessage): Preview {
+    const p = new Preview(this.host, panel, resource, locked, initial ?? this.latest.get(resource.toString()));
     this.previews.add(p);
     if (panel.active) this.setActive(p);
     void this.context.workspaceState.update('sgdexp.lastPreview', p.state);
@@ -116,19 +123,26 @@ export class PreviewManager implements vscode.WebviewPanelSerializer<PreviewStat
   }
 
   /** Gives a preview the newest results known for its resource: from memory, else from the
-   *  server's cache (getResults), without waiting for a new run. */
+   *  server's cache (getResults), without waiting for a new run. Then, unless runs are manual,
+   *  asks for a run as a save would: what is cached comes back at once, the rest computes (the
+   *  server only shows cached results when a file is opened; a preview is a request to see it). */
   private async feed(p: Preview): Promise<void> {
     const uri = p.resource;
     const known = this.latest.get(uri.toString());
     if (known) p.offerResults(known);
     const st = this.latestStatus.get(uri.toString());
     if (st) p.offerStatus(st);
-    if (known?.final) return;
     try {
-      const cached = await this.client.getResults(uri);
-      if (cached && p.matches(uri)) this.onResults(cached);
+      if (!known?.final) {
+        const cached = await this.client.getResults(uri);
+        if (cached && p.matches(uri)) this.onResults(cached);
+      }
+      if (readSettings(uri).runOn !== 'manual' && !this.latest.get(uri.toString())?.final && p.matches(uri)) {
+        // the server knows only documents open in an editor; an unopened file has nothing to run
+        await this.client.runAsOnSave(uri);
+      }
     } catch (e) {
-      this.client.log(`getResults failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.client.log(`preview ${uri.toString()}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
@@ -157,7 +171,6 @@ export class PreviewManager implements vscode.WebviewPanelSerializer<PreviewStat
 
   private onMessage(p: Preview, m: FromWebview): void {
     if (m.type === 'cancel') void this.client.cancel(p.resource);
-    else if (m.type === 'error') this.client.log(`preview ${p.resource.toString()}: ${m.text}`);
     for (const h of [...this.messageHandlers]) h(p, m);
   }
 

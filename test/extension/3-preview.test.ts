@@ -1,0 +1,66 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { api, built, closeAll, extensionRoot, fixture, open, until } from './helpers';
+
+suite('preview', () => {
+  suiteSetup(async () => {
+    await api();
+    await closeAll();
+  });
+  suiteTeardown(closeAll);
+
+  test('Open Preview to the Side opens a locked-down panel beside the editor', async () => {
+    const a = await api();
+    await open('small.sgdexp', vscode.ViewColumn.One);
+    await vscode.commands.executeCommand('sgdexp.showPreviewToSide');
+    const p = await until('a preview', () => a.previews()[0]);
+    assert.equal(a.previews().length, 1);
+    assert.equal(p.uri, fixture('small.sgdexp').toString());
+    assert.equal(p.locked, false);
+    // the panel's column is settled asynchronously after creation
+    await until(`the panel in column 2 (is ${a.previews()[0]?.viewColumn})`, () => a.previews()[0]?.viewColumn === vscode.ViewColumn.Two, 5000);
+    // the editor keeps the focus, as with Markdown's preview to the side
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), fixture('small.sgdexp').toString());
+    // only the webview bundle may be loaded into the page
+    assert.deepEqual(
+      p.localResourceRoots.map((u) => vscode.Uri.parse(u).path),
+      [vscode.Uri.file(path.join(extensionRoot(), 'dist', 'webview')).path],
+    );
+    assert.match(p.nonce, /^[A-Za-z0-9+/=]{16,}$/, 'a nonce of at least 16 base64 characters');
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Preview small.sgdexp');
+    assert.ok(tab, 'a tab titled "Preview small.sgdexp"');
+  });
+
+  test('the page completes the ready handshake', async function () {
+    if (!built('dist/webview/webview.js')) this.skip();
+    const a = await api();
+    const p = a.previews()[0];
+    await until('ready from the page', () => a.messages.entries.some((e) => e.dir === 'from' && e.panel === p.id && e.msg.type === 'ready'));
+    assert.equal(a.messages.entries.filter((e) => e.dir === 'rejected').length, 0, 'no malformed message from the page');
+  });
+
+  test('an unlocked preview follows the active .sgdexp editor, with a fresh nonce per page load', async () => {
+    const a = await api();
+    const before = a.previews()[0];
+    await open('bad.sgdexp', vscode.ViewColumn.One);
+    const after = await until('the preview to follow bad.sgdexp', () => a.previews().find((p) => p.uri === fixture('bad.sgdexp').toString()));
+    assert.equal(after.id, before.id, 'the same panel');
+    assert.ok(after.loads > before.loads, 'the page was reloaded for the new file');
+    assert.notEqual(after.nonce, before.nonce, 'a new nonce for the new page');
+  });
+
+  test('a locked preview stays on its file', async () => {
+    const a = await api();
+    await open('small.sgdexp', vscode.ViewColumn.One);
+    await until('back on small', () => a.previews()[0]?.uri === fixture('small.sgdexp').toString());
+    await vscode.commands.executeCommand('sgdexp.showLockedPreviewToSide');
+    const locked = await until('a locked preview', () => a.previews().find((p) => p.locked));
+    assert.equal(locked.uri, fixture('small.sgdexp').toString());
+    await open('bad.sgdexp', vscode.ViewColumn.One);
+    await until('the unlocked one to follow', () => a.previews().some((p) => !p.locked && p.uri === fixture('bad.sgdexp').toString()));
+    assert.equal(a.previews().find((p) => p.id === locked.id)?.uri, fixture('small.sgdexp').toString(), 'the locked one did not move');
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+    assert.ok(tabs.includes('[Preview] small.sgdexp'), `tabs: ${tabs.join(', ')}`);
+  });
+});

@@ -1,0 +1,157 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LogEntry } from '../../src/extension/messageLog';
+import { validateToWebview } from '../../src/core/webviewMessages';
+import { api, bench, built, closeAll, fixture, open, until } from './helpers';
+
+type ToResults = Extract<LogEntry, { dir: 'to' }> & { msg: { type: 'results' } };
+
+function resultsTo(a: Awaited<ReturnType<typeof api>>, uri: vscode.Uri, pred: (e: ToResults) => boolean = () => true): ToResults | undefined {
+  return a.messages.entries.find(
+    (e): e is ToResults => e.dir === 'to' && e.msg.type === 'results' && e.msg.uri === uri.toString() && pred(e as ToResults),
+  );
+}
+
+type FromRendered = Extract<LogEntry, { dir: 'from' }> & { msg: { type: 'rendered'; revision: number; plots: number; ms: number } };
+
+function rendered(a: Awaited<ReturnType<typeof api>>, panel: number, minRevision: number): FromRendered | undefined {
+  return a.messages.entries.find(
+    (e): e is FromRendered => e.dir === 'from' && e.panel === panel && e.msg.type === 'rendered' && e.msg.revision >= minRevision,
+  );
+}
+
+async function replaceAndSave(doc: vscode.TextDocument, from: string | RegExp, to: string): Promise<number> {
+  const text = doc.getText();
+  const next = text.replace(from, to);
+  assert.notEqual(next, text, `the fixture contains ${String(from)}`);
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(text.length)), next);
+  assert.ok(await vscode.workspace.applyEdit(edit));
+  const t = Date.now(); // same clock as the message log's timestamps
+  const saved = await doc.save();
+  assert.ok(saved, `saved ${doc.uri.toString()} (dirty ${doc.isDirty}, closed ${doc.isClosed}, version ${doc.version})`);
+  return t;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+suite('runs in the preview', () => {
+  let panel = 0;
+  const small = () => fixture('small.sgdexp');
+
+  suiteSetup(async function () {
+    await api();
+    if (!built('dist/server.js') || !built('dist/webview/webview.js')) this.skip();
+    await closeAll();
+  });
+  suiteTeardown(closeAll);
+
+  test('the preview receives the results of its file and the page draws every plot', async () => {
+    const a = await api();
+    await open('small.sgdexp', vscode.ViewColumn.One);
+    await vscode.commands.executeCommand('sgdexp.showPreviewToSide');
+    panel = (await until('a preview', () => a.previews().find((p) => p.uri === small().toString()))).id;
+    await vscode.commands.executeCommand('sgdexp.runNow', small());
+    const r = await until('final results for small.sgdexp', () => resultsTo(a, small(), (e) => e.msg.final && e.panel === panel), 90_000);
+    assert.deepEqual(Object.keys(r.msg.doc.runs).sort(), ['gd', 'ln']);
+    for (const run of Object.values(r.msg.doc.runs)) assert.equal(run.status, 'done', run.message ?? '');
+    assert.equal(r.msg.doc.plots.length, 2);
+    const d = await until('the page to draw them', () => rendered(a, panel, r.msg.revision), 30_000);
+    assert.equal(d.msg.plots, 2);
+  });
+
+  test('saving an edit re-runs and the panel receives the new results', async () => {
+    const a = await api();
+    const doc = await vscode.workspace.openTextDocument(small());
+    const before = Math.max(...a.messages.entries.filter((e) => e.dir === 'to' && e.msg.type === 'results' && e.uri === small().toString()).map((e) => (e.msg as { revision: number }).revision));
+    const tSave = await replaceAndSave(doc, 'gd(lr = 0.02)', 'gd(lr = 0.03)');
+    const r = await until('new final results', () => resultsTo(a, small(), (e) => e.msg.final && e.msg.revision > before && e.panel === panel), 90_000);
+    assert.equal(r.msg.doc.runs.gd.params.lr, 0.03, 'the edited run was re-run');
+    const d = await until('the page to redraw', () => rendered(a, panel, r.msg.revision), 30_000);
+    bench('save-to-final-redraw small.sgdexp', d.t - tSave);
+  });
+
+  test('Cancel Runs stops a long run and the status bar shows its progress until then', async () => {
+    const a = await api();
+    const doc = await vscode.workspace.openTextDocument(small());
+    const before = Math.max(0, ...a.messages.entries.filter((e) => e.dir === 'to' && e.msg.type === 'results' && e.uri === small().toString()).map((e) => (e.msg as { revision: number }).revision));
+    await replaceAndSave(doc, /steps = 400, record = 50\)\nln/, 'steps = 3000000, record = 50)\nln');
+    await until('the status bar to show run progress', () => /sgdexp \d+\/\d+ runs/.test(a.statusBarText()), 30_000);
+    const t = Date.now();
+    await vscode.commands.executeCommand('sgdexp.cancel');
+    const r = await until('a final document with the cancelled run', () =>
+      resultsTo(a, small(), (e) => e.msg.final && e.msg.revision > before && e.msg.doc.runs.gd?.status === 'cancelled'), 30_000);
+    bench('cancel-to-final', Date.now() - t);
+    assert.equal(r.msg.doc.runs.gd.status, 'cancelled');
+    await until('the status bar to stop showing progress', () => !/runs/.test(a.statusBarText()), 10_000);
+    // restore the fixture for the next tests
+    await replaceAndSave(doc, 'steps = 3000000', 'steps = 400');
+    await until('results after restoring', () => resultsTo(a, small(), (e) => e.msg.final && e.msg.doc.runs.gd?.status === 'done' && e.msg.revision > r.msg.revision), 90_000);
+  });
+
+  test('Export Figures writes SVG, PNG, CSV and JSON', async () => {
+    const a = await api();
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sgdexp-export-'));
+    const files = await a.exportFigures({ uri: small().toString(), folder, formats: ['svg', 'png', 'csv', 'json'] });
+    const names = files.map((f) => path.basename(f)).sort();
+    assert.equal(names.filter((n) => n.endsWith('.svg')).length, 2, names.join(', '));
+    assert.equal(names.filter((n) => n.endsWith('.png')).length, 2, names.join(', '));
+    const json = JSON.parse(fs.readFileSync(path.join(folder, 'small.results.json'), 'utf8'));
+    assert.equal(json.format, 'sgdexp-results');
+    const csv = fs.readFileSync(path.join(folder, 'small.csv'), 'utf8').split('\n');
+    assert.match(csv[0], /^run,.*step,time,metric,index,value$/);
+    assert.ok(csv.length > 10);
+    for (const n of names.filter((x) => x.endsWith('.svg'))) assert.match(fs.readFileSync(path.join(folder, n), 'utf8'), /<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    for (const n of names.filter((x) => x.endsWith('.png'))) assert.equal(fs.readFileSync(path.join(folder, n)).readUInt32BE(0), 0x89504e47);
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('bench: save → first redrawn plot, Fig. 1 example with cached runs', async function () {
+    const a = await api();
+    const fig1 = fixture('01-varre-fig1.sgdexp');
+    if (!fs.existsSync(fig1.fsPath)) this.skip();
+    await open('01-varre-fig1.sgdexp', vscode.ViewColumn.One);
+    if (!a.previews().length) await vscode.commands.executeCommand('sgdexp.showPreviewToSide');
+    const p = await until('the preview to follow', () => a.previews().find((x) => x.uri === fig1.toString()));
+    await vscode.commands.executeCommand('sgdexp.runNow', fig1);
+    await until('Fig. 1 computed', () => resultsTo(a, fig1, (e) => e.msg.final && e.panel === p.id), 180_000);
+    const doc = await vscode.workspace.openTextDocument(fig1);
+    const times: number[] = [];
+    const parts: [number, number][] = [];
+    const newest = () =>
+      Math.max(-1, ...a.messages.entries.filter((e) => e.dir === 'to' && e.msg.type === 'results' && e.uri === fig1.toString()).map((e) => (e.msg as { revision: number }).revision));
+    for (let i = 0; i < 5; i++) {
+      const rev = newest();
+      // a plot's title changes: its runs are cached, only the plot node recomputes
+      const t = await replaceAndSave(doc, /title = "top-5 singular values of W1[^"]*"/, `title = "top-5 singular values of W1 (${i})"`);
+      const got = await until('a redraw', () => a.messages.entries.find((e) => e.dir === 'from' && e.panel === p.id && e.t >= t && e.msg.type === 'rendered' && e.msg.revision > rev), 30_000);
+      times.push(got.t - t);
+      const sent = a.messages.entries.find((e) => e.dir === 'to' && e.msg.type === 'results' && e.uri === fig1.toString() && e.t >= t);
+      parts.push([sent ? sent.t - t : NaN, got.msg.type === 'rendered' ? got.msg.ms : NaN]);
+      if (process.env.SGDEXP_BENCH_TRACE)
+        for (const e of a.messages.entries.filter((x) => x.t >= t && x.uri === fig1.toString()))
+          console.log(`bench trace +${e.t - t} ${e.dir} ${JSON.stringify(e.msg).slice(0, 120)}`);
+      await until('final', () => resultsTo(a, fig1, (e) => e.msg.final && e.msg.revision > rev), 30_000);
+    }
+    bench('save-to-first-redraw fig1 (cached runs, median of 5)', median(times));
+    const last = resultsTo(a, fig1, (e) => e.msg.final && e.msg.revision >= newest());
+    if (last) {
+      const v: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        validateToWebview({ ...last.msg });
+        v.push(performance.now() - t0);
+      }
+      bench('  results message size (JSON)', JSON.stringify(last.msg).length / 1024, 'KB');
+      bench('  validating one results message (extension side)', median(v));
+    }
+    bench('  save-to-results-posted (server + extension)', median(parts.map((x) => x[0])));
+    bench('  page render time (reported by the page)', median(parts.map((x) => x[1])));
+  });
+});

@@ -1,0 +1,95 @@
+// The UI scenario through the workbench, as a user does it: open the experiment from the explorer,
+// run "SGDExp: Open Preview to the Side" from the command palette, find the plot inside the
+// webview's frames, save the screenshot (the README's). Then reload the window: the serializer must
+// bring the preview back with its plots from the cache.
+//   node ui-preview.mjs --tools DIR --origin URL --workspace DIR --ext DIR --file NAME
+//        --screenshot PNG [--shots DIR]
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { args, launch, remoteAuthority } from './browser.mjs';
+
+const a = args(process.argv.slice(2));
+const shots = a.shots ?? join(a.tmp ?? '/tmp', 'shots');
+mkdirSync(shots, { recursive: true });
+mkdirSync(dirname(a.screenshot), { recursive: true });
+let passed = 0;
+let failed = 0;
+const t0 = Date.now();
+const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
+
+const { ctx, page } = await launch(a.tools, a.tmp ?? '/tmp', { width: 1600, height: 900 });
+const authority = await remoteAuthority(a.origin);
+const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://${authority}${resolve(a.ext)}`]]);
+const url = `${a.origin}/?folder=${encodeURIComponent(resolve(a.workspace))}&payload=${encodeURIComponent(payload)}`;
+
+// the webview is an iframe (the host page) holding another iframe (our page)
+const webview = () => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+// a drawn plot: an Observable Plot SVG with at least one line mark
+const PLOT = 'svg g[aria-label="line"] path';
+
+async function step(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok - ui: ${name} (${secs()} s)`);
+  } catch (e) {
+    failed++;
+    console.log(`not ok - ui: ${name}: ${String(e?.message ?? e).split('\n')[0]}`);
+    await page.screenshot({ path: join(shots, `failed-${passed + failed}.png`) }).catch(() => {});
+  }
+}
+
+/** Waits until the page shows every plot drawn and no run still in progress. */
+async function plotsSettled(timeout) {
+  const wv = webview();
+  await wv.locator(PLOT).first().waitFor({ timeout });
+  const until = Date.now() + timeout;
+  // the page marks itself busy while results stream (data-state / progress bars); wait it out
+  while (Date.now() < until) {
+    const busy = await wv.locator('[data-busy="true"], progress:not([value="1"]), .progress.running').count().catch(() => 0);
+    if (!busy) break;
+    await page.waitForTimeout(250);
+  }
+}
+
+await step('open the experiment and run "Open Preview to the Side" from the command palette', async () => {
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: a.file });
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+  await page.locator('#status\\.editor\\.mode', { hasText: 'SGD Experiment' }).waitFor({ timeout: 30_000 });
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill('>SGDExp: Open Preview to the Side');
+  // click the exact entry (Enter would take the first match, which may be the locked variant)
+  const entry = page.locator('.quick-input-list .monaco-list-row', { hasText: 'SGDExp: Open Preview to the Side' }).first();
+  await entry.waitFor({ timeout: 10_000 });
+  await entry.click();
+  await plotsSettled(Number(a["plot-timeout-ms"] ?? 120_000));
+  // close the side bar and panel for a clean editor | preview screenshot
+  await page.keyboard.press('Control+B');
+  await page.waitForTimeout(800);
+  await plotsSettled(30_000);
+  await page.screenshot({ path: a.screenshot });
+  const n = await webview().locator('svg g[aria-label="line"]').count();
+  if (n < 1) throw new Error('no line marks in the preview');
+  console.log(`  ${n} line mark group(s) in the preview; screenshot ${a.screenshot}`);
+});
+
+await step('the preview survives a window reload (serializer) and shows its plots from the cache', async () => {
+  const tr = Date.now();
+  await page.reload({ waitUntil: 'commit' });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  const tw = Date.now();
+  await page.locator('iframe.webview.ready').first().waitFor({ state: 'attached', timeout: 60_000 });
+  const tf = Date.now();
+  await webview().locator(PLOT).first().waitFor({ timeout: 60_000 });
+  const tp = Date.now();
+  console.log(`bench reload-to-plot ${tp - tr} ms (workbench ${tw - tr} ms, webview frame +${tf - tw} ms, plot +${tp - tf} ms)`);
+  await page.screenshot({ path: join(shots, 'after-reload.png') });
+});
+
+await ctx.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
