@@ -130,10 +130,11 @@ suite('runs in the preview', () => {
       const rev = newest();
       // a plot's title changes: its runs are cached, only the plot node recomputes
       const t = await replaceAndSave(doc, /title = "top-5 singular values of W1[^"]*"/, `title = "top-5 singular values of W1 (${i})"`);
-      const got = await until('a redraw', () => a.messages.entries.find((e) => e.dir === 'from' && e.panel === p.id && e.t >= t && e.msg.type === 'rendered' && e.msg.revision > rev), 30_000);
+      const got = await until('a redraw', () =>
+        a.messages.entries.find((e): e is FromRendered => e.dir === 'from' && e.panel === p.id && e.t >= t && e.msg.type === 'rendered' && e.msg.revision > rev), 30_000);
       times.push(got.t - t);
       const sent = a.messages.entries.find((e) => e.dir === 'to' && e.msg.type === 'results' && e.uri === fig1.toString() && e.t >= t);
-      parts.push([sent ? sent.t - t : NaN, got.msg.type === 'rendered' ? got.msg.ms : NaN]);
+      parts.push([sent ? sent.t - t : NaN, got.msg.ms]);
       if (process.env.SGDEXP_BENCH_TRACE)
         for (const e of a.messages.entries.filter((x) => x.t >= t && x.uri === fig1.toString()))
           console.log(`bench trace +${e.t - t} ${e.dir} ${JSON.stringify(e.msg).slice(0, 120)}`);
