@@ -21,7 +21,8 @@ export function toHtml(doc: ResultsDoc, figures: readonly ReportFigure[], links:
     })
     .join('\n');
   const figs = figures
-    .map((f) => `<figure><figcaption>${esc(f.title)}</figcaption>\n${f.svg}\n</figure>`)
+    // the figures draw their own titles; the attribute keeps them findable
+    .map((f) => `<figure title="${esc(f.title)}">\n${f.svg}\n</figure>`)
     .join('\n');
   const linkHtml = [links.json && `<a href="${esc(links.json)}">results (JSON)</a>`, links.csv && `<a href="${esc(links.csv)}">series (CSV)</a>`]
     .filter(Boolean)
