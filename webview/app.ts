@@ -4,7 +4,7 @@
 // src/core/figures (the same code the CLI uses).
 import type { FromWebview } from '../src/core/protocol';
 import type { PlotSpec, ResultsDoc, RunResult } from '../src/core/results';
-import { buildFigure, figureBuckets, figureCsv, figureData, plotRuns, type FigureData, type FigureTheme } from '../src/core/figures';
+import { buildFigure, figureBuckets, figureCsv, figureData, plotRuns, type FigureData, type FigureOptions, type FigureTheme } from '../src/core/figures';
 import { validateToWebview } from '../src/core/webviewMessages';
 import { PreviewStore, type WebviewState } from './store';
 import { readTheme } from './theme';
@@ -61,6 +61,7 @@ export class App {
   /** where the last render spent its time (ms), for scripts/bench-webview.mjs */
   timings: Record<string, number> = {};
   private validateMs = 0;
+  private built: { doc: ResultsDoc; plot: PlotSpec; options: FigureOptions }[] = [];
   /** fields of the page's initial state that belong to the extension (uri, locked, …): kept in
    *  every setState, because the panel serializer reads them back after a reload */
   private extra: Record<string, unknown> = {};
@@ -179,6 +180,7 @@ export class App {
     const t1 = performance.now();
     const widths = cards.map(({ holder }) => holder.clientWidth || 600);
     const t2 = performance.now();
+    this.built = [];
     this.figures = cards.map((card, i) => {
       try {
         const plot = doc.plots[i]!;
@@ -186,11 +188,12 @@ export class App {
         // both the legend and the figure
         const data = figureData(doc, plot, { hidden, stale, buckets: figureBuckets(widths[i]!) });
         this.fillLegend(card.legend, data, i);
-        const svg = buildFigure(doc, plot, { document, width: widths[i]!, theme: this.theme, hidden, stale, legend: false, title: false, notes: true, className: 'sg-plot', data });
-        // Plot adds <style> elements without a nonce; give them ours before they enter the
-        // document so the strict style-src of webviewHtml.ts admits them.
-        for (const s of Array.from(svg.querySelectorAll('style'))) s.setAttribute('nonce', this.nonce);
-        return svg;
+        // Tips are added when the pointer first enters a figure: Plot's pointer/tip machinery is
+        // about half of a figure's cost, and most renders (streaming) are never hovered.
+        const options: FigureOptions = { document, width: widths[i]!, theme: this.theme, hidden, stale, legend: false, title: false, notes: true, className: 'sg-plot', data, tips: false };
+        this.built[i] = { doc, plot, options };
+        card.holder.addEventListener('pointerenter', () => this.enableTips(i, doc), { once: true });
+        return this.nonced(buildFigure(doc, plot, options));
       } catch (e) {
         cards[i]!.holder.appendChild(h('div', 'sg-msg sg-msg-error', `could not draw this plot: ${(e as Error).message}`));
         this.reportError(`plot ${i}: ${(e as Error).message}`);
@@ -332,6 +335,27 @@ export class App {
       } catch (e) {
         this.reportError(`export ${format} of plot ${i}: ${(e as Error).message}`);
       }
+    }
+  }
+
+  /** Plot adds <style> elements without a nonce; give them ours before they enter the document
+   *  so the strict style-src of webviewHtml.ts admits them. */
+  private nonced(svg: SVGSVGElement): SVGSVGElement {
+    for (const s of Array.from(svg.querySelectorAll('style'))) s.setAttribute('nonce', this.nonce);
+    return svg;
+  }
+
+  /** Redraw figure i with pointer tips (same rows, same size) when the pointer first enters it. */
+  private enableTips(i: number, doc: ResultsDoc): void {
+    const b = this.built[i];
+    const old = this.figures[i];
+    if (!b || !old || b.doc !== doc || this.store.doc !== doc || !old.isConnected) return;
+    try {
+      const svg = this.nonced(buildFigure(b.doc, b.plot, { ...b.options, tips: true }));
+      old.replaceWith(svg);
+      this.figures[i] = svg;
+    } catch (e) {
+      this.reportError(`tips of plot ${i}: ${(e as Error).message}`);
     }
   }
 

@@ -322,8 +322,13 @@ test('theme: follows body class and --vscode-* colours (light → dark); screens
     eq(stroke, THEMES[theme].vars['--vscode-charts-blue'], `${theme} first run colour`);
     // hover the label-noise curve of the first plot so the screenshot shows a tooltip
     const box = await page.locator(`${card(0)} svg.sg-plot`).boundingBox();
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.4);
+    // tips are added on the first pointer entry; the next move shows one
+    await page.waitForFunction((sel) => document.querySelector(`${sel} svg.sg-plot g[aria-label="tip"]`), card(0));
     await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.45);
-    await page.waitForTimeout(100);
+    await page.waitForFunction((sel) => document.querySelector(`${sel} g[aria-label="tip"] text`), card(0));
+    const tip = (await texts(page, `${card(0)} g[aria-label="tip"] text`)).join(' ');
+    assert(/ln|gd/.test(tip) && tip.includes('log det'), `tooltip text: ${tip}`);
     await page.screenshot({ path: join(root, `docs/images/webview-${theme}.png`) });
     shots[theme] = true;
     if (theme === 'light') {
