@@ -1,0 +1,129 @@
+// Extension benchmarks (medians):
+//   - activation: require(dist/extension.js) and activate() in fresh Node processes, against a
+//     stand-in `vscode` module (every API is a no-op proxy) — what the extension itself costs,
+//     without VS Code's own work; the real-VS-Code figure is printed by the e2e suite
+//     (`bench activation`) and by --e2e below;
+//   - bundle sizes: each esbuild entry, development and release (minified), raw and gzip;
+//   - .vsix size: a release package staged in a temporary folder (the working tree's dist/ is
+//     left alone);
+//   --e2e: also runs the extension-host benchmarks in the real VS Code (test/extension/run.sh,
+//     activation and save → first redrawn plot of the Fig. 1 example with cached runs).
+// Usage: node scripts/bench-extension.mjs [--runs N] [--e2e]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const runs = Number(argv[argv.indexOf('--runs') + 1]) || 21;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+// ---- activation in plain Node with a stand-in vscode ----
+const probe = `
+const Module = require('module');
+const anything = () => {
+  const cache = new Map();
+  const f = function () {};
+  return new Proxy(f, {
+    get(_t, k) {
+      if (k === Symbol.toPrimitive) return () => '';
+      if (k === 'then') return undefined;
+      if (!cache.has(k)) cache.set(k, anything());
+      return cache.get(k);
+    },
+    set: (_t, k, v) => (cache.set(k, v), true),
+    defineProperty: () => true,
+    apply: () => anything(),
+    construct: () => anything(),
+  });
+};
+// esbuild's CommonJS interop copies the module's own keys: list the namespaces the extension uses
+const fake = Object.fromEntries(['EventEmitter', 'Uri', 'window', 'workspace', 'commands', 'languages', 'extensions', 'env',
+  'ViewColumn', 'StatusBarAlignment', 'Disposable', 'FileType', 'Position', 'Range', 'ThemeColor', 'CancellationTokenSource']
+  .map((k) => [k, anything()]));
+const load = Module._load;
+Module._load = function (req, ...rest) { return req === 'vscode' ? fake : load.call(this, req, ...rest); };
+const ctx = new Proxy({ subscriptions: [], extensionUri: anything(), asAbsolutePath: (p) => p }, {
+  get: (t, k) => (k in t ? t[k] : anything()),
+});
+const t0 = performance.now();
+const ext = require(process.argv[process.argv.length - 1]);
+const t1 = performance.now();
+ext.activate(ctx);
+const t2 = performance.now();
+process.stdout.write(JSON.stringify({ load: t1 - t0, activate: t2 - t1 }));
+process.exit(0); // before the deferred server start
+`;
+const bundle = join(root, 'dist', 'extension.js');
+if (!existsSync(bundle)) execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit', env: { ...process.env, SGDEXP_QUIET: '1' } });
+const loads = [];
+const acts = [];
+for (let i = 0; i < runs; i++) {
+  const r = spawnSync(process.execPath, ['-e', probe, bundle], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  const { load, activate } = JSON.parse(r.stdout);
+  loads.push(load);
+  acts.push(activate);
+}
+console.log(`activation (plain Node, stand-in vscode, ${runs} processes): load bundle ${median(loads).toFixed(2)} ms, activate() ${median(acts).toFixed(2)} ms (medians)`);
+
+// ---- bundle sizes ----
+const stage = mkdtempSync(join(tmpdir(), 'sgdexp-bench-ext-'));
+const node = { platform: 'node', target: 'node20', format: 'cjs', bundle: true };
+const entries = [
+  { in: 'src/extension/extension.ts', out: 'dist/extension.js', ...node, external: ['vscode'] },
+  { in: 'src/server/server.ts', out: 'dist/server.js', ...node },
+  { in: 'src/core/graph/worker.ts', out: 'dist/worker.js', ...node },
+  { in: 'webview/main.ts', out: 'dist/webview/webview.js', platform: 'browser', target: 'es2022', format: 'iife', bundle: true },
+].filter((e) => existsSync(join(root, e.in)));
+console.log('bundle sizes (development → release; gzip of release):');
+for (const { in: input, out, ...opts } of entries) {
+  const sizes = {};
+  for (const release of [false, true]) {
+    const outfile = join(stage, release ? 'rel' : 'dev', out);
+    await build({ ...opts, absWorkingDir: root, entryPoints: [input], outfile, minify: release, sourcemap: false, logLevel: 'error',
+      define: { 'process.env.NODE_ENV': release ? '"production"' : '"development"' } });
+    sizes[release ? 'rel' : 'dev'] = statSync(outfile).size;
+  }
+  const gz = gzipSync(readFileSync(join(stage, 'rel', out))).length;
+  console.log(`  ${out.padEnd(26)} ${kb(sizes.dev).padStart(10)} → ${kb(sizes.rel).padStart(10)}   (gzip ${kb(gz)})`);
+}
+
+// ---- .vsix of the release build, staged ----
+const pkgDir = join(stage, 'pkg');
+mkdirSync(pkgDir, { recursive: true });
+for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'language-configuration.json', 'icons', 'templates', 'syntaxes']) {
+  if (existsSync(join(root, f))) cpSync(join(root, f), join(pkgDir, f), { recursive: true });
+}
+cpSync(join(stage, 'rel', 'dist'), join(pkgDir, 'dist'), { recursive: true });
+for (const css of existsSync(join(root, 'webview')) ? readdirSync(join(root, 'webview')).filter((f) => f.endsWith('.css')) : []) {
+  cpSync(join(root, 'webview', css), join(pkgDir, 'dist', 'webview', css));
+}
+const vsix = join(stage, 'sgdexp.vsix');
+const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+const t0 = performance.now();
+execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix, '--allow-missing-repository', '--skip-license'], {
+  cwd: pkgDir, stdio: ['ignore', 'ignore', 'inherit'],
+});
+console.log(`.vsix (release, --no-dependencies): ${kb(statSync(vsix).size)}, packaged in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+rmSync(stage, { recursive: true, force: true });
+
+// ---- in the real VS Code ----
+if (argv.includes('--e2e')) {
+  const r = spawnSync('bash', [join(root, 'test/extension/run.sh')], {
+    encoding: 'utf8',
+    env: { ...process.env, SGDEXP_E2E_ONLY: 'host', SGDEXP_TEST_GREP: 'opening a .sgdexp file|bench' },
+  });
+  const lines = (r.stdout ?? '').split('\n').filter((l) => l.startsWith('bench ') || /passed, \d+ failed$/.test(l));
+  console.log('in the real VS Code (extension-host suite):');
+  for (const l of lines) console.log(`  ${l}`);
+  if (r.status !== 0) process.exitCode = 1;
+}
