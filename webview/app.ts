@@ -253,6 +253,7 @@ export class App {
       li.appendChild(h('span', `sg-badge sg-badge-${status}`, status === 'running' ? `running ${Math.round(frac * 100)}%` : status));
       li.appendChild(progressBar(frac, `${k} progress`));
       if (r.message) li.appendChild(h('span', 'sg-run-message', r.message));
+      for (const n of r.notes ?? []) li.appendChild(h('span', 'sg-run-note', n));
       list.appendChild(li);
     }
     det.appendChild(list);

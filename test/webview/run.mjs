@@ -188,6 +188,8 @@ test('diverged and failed runs show their messages on the curve and in the run l
   assert(svgText.includes('data has NaN in row 3'), 'failed-run message not drawn');
   eq(await page.locator(`${card(0)} g[aria-label="dot"] path`).count(), 1, 'cross at the diverged end');
   const msgs = await texts(page, '.sg-run-message');
+  await post(page, results(6, { ...DIV, runs: { ...DIV.runs, gd: { ...DIV.runs.gd, notes: ['det(θᵀθ) = 0 for all time: width < p + k'] } } }, true, 'file:///work/examples/diverge.sgdexp'));
+  eq(await texts(page, '.sg-run[data-run="gd"] .sg-run-note'), ['det(θᵀθ) = 0 for all time: width < p + k'], 'run notes');
   assert(msgs.some((m) => m.includes('812')) && msgs.some((m) => m.includes('NaN')), `run list messages: ${msgs}`);
   assert((await texts(page, '.sg-badge-diverged')).length === 1, 'diverged badge');
   await page.close();
@@ -308,7 +310,7 @@ test('theme: follows body class and --vscode-* colours (light → dark); screens
   mkdirSync(join(root, 'docs/images'), { recursive: true });
   const shots = {};
   for (const theme of ['light', 'dark']) {
-    const { page, errors } = await open({ theme, width: 1180, height: 1060 });
+    const { page, errors } = await open({ theme, width: 1180, height: 920 });
     await post(page, results(2, S40, false));
     await post(page, STATUS(2, {}));
     await post(page, results(2, REAL, true));
