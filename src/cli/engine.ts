@@ -26,7 +26,7 @@ export interface CliEngine {
   run(
     file: string,
     program: CheckedProgram,
-    opts: { only: ReadonlySet<string> | null; onUpdate: (partial: ResultsDoc) => void },
+    opts: { only: ReadonlySet<string> | null; onUpdate: (partial: ResultsDoc) => void; signal?: AbortSignal },
   ): Promise<{ doc: ResultsDoc; stats: RunStats }>;
   dispose(): Promise<void>;
 }
@@ -49,7 +49,7 @@ export async function openEngine(cfg: EngineConfig): Promise<CliEngine> {
     noCache: !cfg.cache,
   });
   return {
-    async run(file, program, { only, onUpdate }) {
+    async run(file, program, { only, onUpdate, signal }) {
       const uri = pathToFileURL(resolve(file)).href;
       const off = engine.on('results', (m) => {
         if (m.uri === uri) onUpdate(m.doc);
@@ -61,10 +61,10 @@ export async function openEngine(cfg: EngineConfig): Promise<CliEngine> {
           // A shard: the engine computes exactly these runs (and the runs they continue from);
           // the document keeps the file's plots over all its runs, as the unsharded one does.
           const lowered = lowerProgram(program);
-          doc = await engine.run(uri, program, { file, only });
+          doc = await engine.run(uri, program, { file, only, signal });
           doc = { ...doc, plots: lowered.plots.map((p) => ({ ...p.spec, runs: p.runIds })) };
         } else {
-          doc = await engine.run(uri, program, { file, runAll: true });
+          doc = await engine.run(uri, program, { file, runAll: true, signal });
         }
         const events = engine.log.slice(from).filter((e) => e.uri === uri && e.kind === 'run');
         const stats: RunStats = {

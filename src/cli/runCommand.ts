@@ -42,13 +42,23 @@ export async function runCommand(inputs: string[], o: RunOptions): Promise<numbe
   const base = commonBase(files);
   const progress = makeProgress(process.stderr, { quiet: o.quiet });
   const engine = await openEngine({ jobs: o.jobs, cache: o.cache, cacheDir: o.cacheDir });
+  // Ctrl-C: the runs in flight are cancelled, what they computed is written (status
+  // `cancelled`), the remaining files are skipped, exit 130; a second Ctrl-C ends at once.
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(130);
+    process.stderr.write('\nsgdexp: interrupted; writing what was computed (Ctrl-C again to quit now)\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
   const docs: ResultsDoc[] = [];
   const index: { file: string; href: string; status: string }[] = [];
   let failed = false;
   const t0 = performance.now();
   try {
     for (const file of files) {
-      const r = await runOne(file, engine, progress, o);
+      if (abort.signal.aborted) break;
+      const r = await runOne(file, engine, progress, o, abort.signal);
       if (r.failed) failed = true;
       if (r.doc) {
         docs.push(r.doc);
@@ -60,6 +70,7 @@ export async function runCommand(inputs: string[], o: RunOptions): Promise<numbe
       }
     }
   } finally {
+    process.off('SIGINT', onSigint);
     await engine.dispose();
   }
   if (o.formats.includes('html') && files.length > 1) {
@@ -71,7 +82,7 @@ export async function runCommand(inputs: string[], o: RunOptions): Promise<numbe
   if (o.json) process.stdout.write(JSON.stringify(docs.length === 1 ? docs[0] : docs) + '\n');
   if (!o.quiet)
     process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'} in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${o.out}\n`);
-  return failed ? 1 : 0;
+  return abort.signal.aborted ? 130 : failed ? 1 : 0;
 }
 
 async function runOne(
@@ -79,6 +90,7 @@ async function runOne(
   engine: CliEngine,
   progress: ProgressSink,
   o: RunOptions,
+  signal: AbortSignal,
 ): Promise<{ doc: ResultsDoc | null; failed: boolean; summary: string }> {
   const tc = performance.now();
   const checked = readAndCheck(file);
@@ -97,6 +109,7 @@ async function runOne(
   const te = performance.now();
   const result = await engine.run(file, checked.program, {
     only,
+    signal,
     onUpdate: (partial) => {
       for (const [key, r] of Object.entries(partial.runs)) {
         if (only && !only.has(key)) continue;
@@ -115,17 +128,18 @@ async function runOne(
 
   const runs = Object.values(doc.runs);
   const count = (s: string) => runs.filter((r) => r.status === s).length;
-  const errors = count('error') + count('cancelled');
+  const errors = count('error');
+  const cancelled = count('cancelled');
   const diverged = count('diverged');
   for (const [key, r] of Object.entries(doc.runs)) {
     if (r.status === 'error' || r.status === 'diverged') process.stderr.write(`${file}: ${key}: ${r.status}: ${r.message ?? ''}\n`);
   }
   const { computed, cached } = result.stats;
   const summary =
-    `${runs.length} runs: ${count('done')} done${diverged ? `, ${diverged} diverged` : ''}${errors ? `, ${errors} failed` : ''}` +
+    `${runs.length} runs: ${count('done')} done${diverged ? `, ${diverged} diverged` : ''}${errors ? `, ${errors} failed` : ''}${cancelled ? `, ${cancelled} cancelled` : ''}` +
     ` (${computed} computed, ${cached} from cache)${diagFailed ? '; check errors' : ''}`;
   progress.end(summary);
-  return { doc, failed: diagFailed || errors > 0 || (o.strict && diverged > 0), summary };
+  return { doc, failed: diagFailed || errors > 0 || cancelled > 0 || (o.strict && diverged > 0), summary };
 }
 
 /** Runs in the file's order (lowering order), whatever order the engine finished them in,
