@@ -49,31 +49,43 @@ describe('engine with the real stepping core in worker threads', () => {
   it('an edit during a long run cancels it within 50 ms and leaks no worker thread', async () => {
     const before = threadCount();
     const e = new Engine({ workers: 2, workerScript: worker.file });
+    // Five edits, each during a long run. The machine is shared (2 cores, other suites running):
+    // a single measurement can catch a scheduler stall, so the claim is on the median; and the
+    // worker must stop cooperatively (its abort check), not only by being terminated.
+    const releases: { ms: number; terminated: boolean }[] = [];
+    const finals: number[] = [];
+    e.on('results', (m) => m.final && finals.push(m.revision));
     try {
       e.warm();
-      const long = twoRuns({ stepsA: 50_000_000 });
-      const r1 = e.update(URI, long);
-      // wait until the long run reports progress
-      await new Promise<void>((res) => {
-        const off = e.on('results', (m) => {
-          if (m.revision === r1 && m.doc.runs.gd?.status === 'running' && (m.doc.runs.gd.progress?.step ?? 0) > 0) {
-            off();
-            res();
-          }
+      for (let i = 0; i < 5; i++) {
+        const r1 = e.update(URI, twoRuns({ stepsA: 50_000_000 + i }));
+        // wait until the long run reports progress
+        await new Promise<void>((res) => {
+          const off = e.on('results', (m) => {
+            if (m.revision === r1 && m.doc.runs.gd?.status === 'running' && (m.doc.runs.gd.progress?.step ?? 0) > 0) {
+              off();
+              res();
+            }
+          });
         });
-      });
-      const r2 = e.update(URI, twoRuns({ stepsA: 500 }));
-      const fin = await e.whenFinal(URI, r2);
-      expect(fin.doc.runs.gd.status).toBe('done');
-      const cancelled = e.log.find((x) => x.revision === r1 && x.node === 'gd' && x.event === 'cancelled')!;
-      expect(cancelled).toBeDefined();
-      await new Promise((r) => setTimeout(r, 60));
-      expect(cancelled.releaseMs).toBeDefined();
-      expect(cancelled.releaseMs!).toBeLessThan(50);
-      expect(e.pool.threads).toBeLessThanOrEqual(2);
+        const r2 = e.update(URI, twoRuns({ stepsA: 500 }));
+        const fin = await e.whenFinal(URI, r2);
+        expect(fin.doc.runs.gd.status).toBe('done');
+        // the superseded revision never produced a final document
+        expect(finals).not.toContain(r1);
+        expect(finals).toContain(r2);
+        const cancelled = e.log.find((x) => x.revision === r1 && x.node === 'gd' && x.event === 'cancelled')!;
+        expect(cancelled).toBeDefined();
+        for (let k = 0; k < 100 && cancelled.releaseMs === undefined; k++) await new Promise((r) => setTimeout(r, 10));
+        releases.push({ ms: cancelled.releaseMs!, terminated: !!cancelled.terminated });
+        expect(e.pool.threads).toBeLessThanOrEqual(2);
+      }
     } finally {
       await e.dispose();
     }
+    const ms = releases.map((r) => r.ms).sort((a, b) => a - b);
+    expect(ms[2]).toBeLessThan(50);
+    expect(releases.filter((r) => !r.terminated).length).toBeGreaterThanOrEqual(3);
     expect(e.pool.threads).toBe(0);
     if (before !== null) {
       // terminated threads leave /proc asynchronously: allow a moment
