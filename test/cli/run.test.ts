@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResultsDoc, RunResult } from '../../src/core/results';
-import { ensureBuilt, last, readDoc, sgdexp, slope, tempDir, type Result } from './helpers';
+import { ensureBuilt, last, readDoc, ROOT, sgdexp, slope, tempDir, type Result } from './helpers';
 
 const EXAMPLES = ['01-varre-fig1', '02-logdet-rate', '03-relu-alignment', '04-even-diagonal', '05-wang-jacot-rank-jump'];
 
@@ -232,5 +232,25 @@ describe('shards of a grid', () => {
     const m = sgdexp(['merge', ...parts, '-o', '-']);
     expect(m.code, m.stderr).toBe(0);
     expect(JSON.parse(m.stdout)).toEqual(whole);
+  });
+});
+
+describe('interrupting', () => {
+  it('Ctrl-C cancels the run in flight, writes the document, exits 130', async () => {
+    const dir = tempDir('int');
+    const f = join(dir, 'long.sgdexp');
+    // far more steps than the test waits for
+    writeFileSync(f, 'data = teacher(n = 50, p = 3)\nnet = linear2(width = 4)\nr = train(net, data, gd(lr = 0.01), steps = 1e8)\nplot loss(r)\n');
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'run', f, '--out', dir, '--no-cache', '--format', 'json'], { cwd: ROOT });
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += String(d);
+      if (err.includes(': running')) setTimeout(() => child.kill('SIGINT'), 500);
+    });
+    const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+    expect(code, err).toBe(130);
+    expect(err).toMatch(/interrupted/);
+    expect(readDoc(join(dir, 'long.json')).runs.r.status).toBe('cancelled');
   });
 });
