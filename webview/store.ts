@@ -42,7 +42,13 @@ export class PreviewStore {
   doc: ResultsDoc | null = null;
   /** revision each displayed run came from */
   runRevision = new Map<string, number>();
-  status: StatusIn | null = null;
+  /** graph status per uri: a status for a file whose results have not arrived yet waits here,
+   *  so one file's graph is never shown with another file's plots */
+  private statuses = new Map<string, StatusIn>();
+  get status(): StatusIn | null {
+    if (this.uri == null) return [...this.statuses.values()].pop() ?? null;
+    return this.statuses.get(this.uri) ?? null;
+  }
   hidden = new Set<string>();
   /** newest revision seen per uri (results or status) */
   private newest = new Map<string, number>();
@@ -109,12 +115,15 @@ export class PreviewStore {
     this.doc = m.doc;
     const stale = new Set(m.staleRuns ?? []);
     this.runRevision = new Map(Object.keys(m.doc.runs).map((k) => [k, stale.has(k) ? m.revision - 1 : m.revision]));
-    if (this.status && this.status.uri !== m.uri) this.status = null;
+    for (const u of [...this.statuses.keys()]) if (u !== m.uri) this.statuses.delete(u);
   }
 
   applyStatus(s: StatusIn): Outcome {
     if (!this.seen(s.uri, s.revision)) return 'dropped-old-revision';
-    this.status = s;
+    this.statuses.delete(s.uri);
+    this.statuses.set(s.uri, s);
+    // keep only the shown file's status and the newest other one
+    while (this.statuses.size > 2) this.statuses.delete([...this.statuses.keys()].find((u) => u !== this.uri)!);
     return 'applied';
   }
 
@@ -136,7 +145,7 @@ export class PreviewStore {
       this.replace(s.results);
       this.newest.set(s.results.uri, s.results.revision);
     }
-    if (s.status && (!this.uri || s.status.uri === this.uri)) this.status = s.status;
+    if (s.status && (!this.uri || s.status.uri === this.uri)) this.statuses.set(s.status.uri, s.status);
     this.hidden = new Set(s.hidden ?? []);
   }
 

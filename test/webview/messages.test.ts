@@ -129,6 +129,17 @@ describe('PreviewStore (revisions)', () => {
     expect(Object.keys(s.doc!.runs).sort()).toEqual(['gd', 'ln']);
   });
 
+  it("never shows one file's graph with another file's plots", () => {
+    const s = new PreviewStore();
+    s.applyResults({ uri: 'a', revision: 1, final: true, doc: doc({ gd: { n: 3 } }) });
+    s.applyStatus({ uri: 'a', revision: 1, nodes: [] });
+    expect(s.status?.uri).toBe('a');
+    s.applyStatus({ uri: 'b', revision: 1, nodes: [] });
+    expect(s.status?.uri).toBe('a'); // b waits for its results
+    s.applyResults({ uri: 'b', revision: 1, final: false, doc: doc({ x: { n: 1 } }) });
+    expect(s.status?.uri).toBe('b');
+  });
+
   it('snapshot → restore round-trips, stale marks included', () => {
     const s = new PreviewStore();
     s.applyResults({ uri: 'a', revision: 1, final: true, doc: doc({ gd: { n: 3 }, ln: { n: 3 } }) });
