@@ -5,6 +5,10 @@
 import { build } from 'esbuild';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import rpc from 'vscode-languageserver-protocol/node';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = await build({
@@ -108,3 +112,72 @@ console.log(`  completion (${positions.length} positions)     median ${f(median(
 console.log(`  re-check + completion          median ${f(median(checkAndComplete))}   max ${f(Math.max(...checkAndComplete))}`);
 console.log(`  hover                          median ${f(median(hovers))}   max ${f(Math.max(...hovers))}`);
 console.log(`  format                         median ${f(median(formats))}`);
+
+// ---- through the language server: JSON-RPC round trips over stdio ----
+let serverJs = process.env.SERVER_JS ?? join(root, 'dist/server.js');
+let tmp = null;
+if (!existsSync(serverJs)) {
+  tmp = mkdtempSync(join(tmpdir(), 'sgdexp-bench-'));
+  serverJs = join(tmp, 'server.js');
+  await build({ entryPoints: [join(root, 'src/server/server.ts')], outfile: serverJs, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error' });
+}
+const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const conn = rpc.createProtocolConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
+let onDiag = null;
+conn.onNotification(rpc.PublishDiagnosticsNotification.type, (p) => onDiag?.(p));
+conn.listen();
+await conn.sendRequest(rpc.InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { storagePath: null, settings: { runOn: 'manual', debounceMs: 0 } } });
+await conn.sendNotification(rpc.InitializedNotification.type, {});
+const uri = 'file:///bench/bench.sgdexp';
+let version = 1;
+const diagAfter = (send) => new Promise((resolve) => {
+  const t0 = performance.now();
+  onDiag = (p) => {
+    if (p.uri === uri) {
+      onDiag = null;
+      resolve(performance.now() - t0);
+    }
+  };
+  send();
+});
+await diagAfter(() => conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'sgdexp', version, text } }));
+const li = new lang.LineIndex(text);
+// the edit: one digit of the first `steps = 2000` (a typical keystroke)
+const stepsAt = li.position(text.indexOf('steps = 2000') + 'steps = 200'.length);
+const edit = (i) => ({ range: { start: stepsAt, end: { line: stepsAt.line, character: stepsAt.character + 1 } }, text: String(i % 10) });
+const rpcPositions = positions.filter((_, i) => i % 4 === 0).map((o) => li.position(o));
+for (const position of rpcPositions.slice(0, 20)) await conn.sendRequest(rpc.CompletionRequest.type, { textDocument: { uri }, position });
+const rpcCompletions = [];
+for (const position of rpcPositions) {
+  const t0 = performance.now();
+  await conn.sendRequest(rpc.CompletionRequest.type, { textDocument: { uri }, position });
+  rpcCompletions.push(performance.now() - t0);
+}
+// an edit, then completion at once (the server re-checks the new version first)
+const editCompletions = [];
+const diagLatency = [];
+for (let i = 0; i < 30; i++) {
+  version++;
+  const position = rpcPositions[(i * 7) % rpcPositions.length];
+  const t0 = performance.now();
+  await conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version }, contentChanges: [edit(i)],
+  });
+  await conn.sendRequest(rpc.CompletionRequest.type, { textDocument: { uri }, position });
+  editCompletions.push(performance.now() - t0);
+}
+for (let i = 0; i < 20; i++) {
+  version++;
+  diagLatency.push(await diagAfter(() => conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version }, contentChanges: [edit(i)],
+  })));
+}
+await conn.sendRequest(rpc.ShutdownRequest.type);
+await conn.sendNotification(rpc.ExitNotification.type);
+conn.dispose();
+child.kill();
+if (tmp) rmSync(tmp, { recursive: true, force: true });
+console.log(`  server (stdio JSON-RPC):`);
+console.log(`    completion round trip (${rpcCompletions.length} positions)  median ${f(median(rpcCompletions))}   max ${f(Math.max(...rpcCompletions))}`);
+console.log(`    edit + completion round trip            median ${f(median(editCompletions))}   max ${f(Math.max(...editCompletions))}`);
+console.log(`    edit → diagnostics published (no debounce) median ${f(median(diagLatency))}`);

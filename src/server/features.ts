@@ -1,7 +1,7 @@
 // The language features: each handler gets the document's memoised analysis, calls src/core/lang
 // and converts the answer. Nothing here knows the language.
 import {
-  CodeActionKind, ErrorCodes, FoldingRangeKind, MarkupKind, ResponseError, SemanticTokensBuilder,
+  CodeActionKind, DocumentHighlightKind, ErrorCodes, FoldingRangeKind, MarkupKind, ResponseError, SemanticTokensBuilder,
   type Connection, type TextDocuments,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -55,6 +55,10 @@ export function registerFeatures(
 
   connection.onReferences((p) =>
     withDoc(p.textDocument.uri, (a) => lang.references(a, offset(a, p.position), p.context.includeDeclaration).map((range) => ({ uri: p.textDocument.uri, range })), []),
+  );
+
+  connection.onDocumentHighlight((p) =>
+    withDoc(p.textDocument.uri, (a) => lang.highlights(a, offset(a, p.position)).map((h) => ({ range: h.range, kind: h.write ? DocumentHighlightKind.Write : DocumentHighlightKind.Read })), []),
   );
 
   connection.onPrepareRename((p) => withDoc(p.textDocument.uri, (a) => lang.prepareRename(a, offset(a, p.position)), null));

@@ -61,7 +61,11 @@ function checkNow(uri: string): void {
   if (t) clearTimeout(t);
   timers.delete(uri);
   publish(uri);
-  safely('onChange', () => engine?.onChange(uri));
+  // after the current I/O (requests already received are answered first): the engine's own
+  // bookkeeping on a large file can take a while and must not delay diagnostics or completion
+  setImmediate(() => {
+    if (documents.get(uri)) safely('onChange', () => engine?.onChange(uri));
+  });
 }
 
 function schedule(uri: string): void {
@@ -83,6 +87,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: ['='] },
       definitionProvider: true,
       referencesProvider: true,
+      documentHighlightProvider: true,
       renameProvider: { prepareProvider: true },
       documentSymbolProvider: true,
       foldingRangeProvider: true,

@@ -1,7 +1,7 @@
 // Editor features at cursor positions marked `|` in fixture text.
 import { describe, expect, it } from 'vitest';
 import {
-  checkDocument, codeActions, complete, definition, documentSymbols, foldingRanges, format, hover, prepareRename,
+  checkDocument, codeActions, complete, definition, documentSymbols, foldingRanges, format, highlights, hover, prepareRename,
   references, rename, semanticTokens, signatureHelp,
 } from '../../src/core/lang';
 import { cursor } from './helpers';
@@ -151,6 +151,9 @@ describe('navigation and rename', () => {
     const withDecl = references(a, offsetOf('gd, ln'));
     expect(withDecl.map((r) => r.start.line)).toEqual([4, 6, 7]);
     expect(references(a, offsetOf('gd, ln'), false)).toHaveLength(2);
+  });
+  it('highlights every occurrence, the definition as written', () => {
+    expect(highlights(a, offsetOf('gd, ln')).map((h) => [h.range.start.line, h.write])).toEqual([[4, true], [6, false], [7, false]]);
   });
   it('renames every site, and not the built-in gd(…) call of the same name', () => {
     const r = rename(a, offsetOf('gd, ln'), 'full');

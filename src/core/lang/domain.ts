@@ -185,7 +185,7 @@ function checkRun(c: Checker, site: CallSite): void {
   // ---- GD stability: on the quadratic loss ½‖Y − Xw‖², GD diverges iff η > 2/λ_max(XᵀX) ----
   const fullBatch = opt.builtin === 'gd' || (opt.builtin === 'label_noise' && (batch.length === 0 || (n.length > 0 && min(batch) >= max(n))));
   if (fullBatch && (d === 'teacher' || d === 'sparse')) {
-    const lam = lambdaMaxOf(c, data);
+    const lam = lambdaMaxOf(c, data, max(c.numbers(opt.args.lr)));
     if (lam && Number.isFinite(lam.value) && lam.value > 0) {
       const limit = 2 / lam.value;
       const lrs = c.numbers(opt.args.lr);
@@ -205,19 +205,24 @@ function checkRun(c: Checker, site: CallSite): void {
   checkCost(c, site, model, data, opt);
 }
 
-function lambdaMaxOf(c: Checker, data: CallValue): { value: number; source: string } | null {
+function lambdaMaxOf(c: Checker, data: CallValue, lr: number): { value: number; source: string } | null {
   const ns = c.numbers(data.args.n);
   const ps = data.builtin === 'teacher' ? c.numbers(data.args.p) : c.numbers(data.args.d);
   if (!ns.length || !ps.length) return null;
   // the largest λ_max over the members: fewest samples, most dimensions
   const n = min(ns);
   const p = max(ps);
+  const edge = marchenkoPasturEdge(n, p);
+  // The data set is generated only when the stepsize is within a factor 4 of the edge's limit:
+  // λ_max of a Gaussian design exceeds 4× its edge with negligible probability, so below that
+  // no warning is possible and a keystroke never pays for generating data.
+  if (!(lr * edge * 4 > 2)) return { value: edge, source: 'Marchenko–Pastur edge (1 + √(p/n))²' };
   if (c.opts.lambdaMax) {
     const spec = dataSpecOf(c, data, n, p);
     const v = spec ? c.opts.lambdaMax(spec, c.seed) : null;
     if (v !== null && v !== undefined && Number.isFinite(v)) return { value: v, source: 'of this data set' };
   }
-  return { value: marchenkoPasturEdge(n, p), source: 'Marchenko–Pastur edge (1 + √(p/n))²' };
+  return { value: edge, source: 'Marchenko–Pastur edge (1 + √(p/n))²' };
 }
 
 function dataSpecOf(c: Checker, data: CallValue, n: number, p: number): DataSpec | null {

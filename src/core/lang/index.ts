@@ -66,7 +66,7 @@ export function checkText(text: string, opts: CheckOptions = {}): CheckedProgram
 export { complete, hover, signatureHelp, callSnippet } from './complete';
 export type { CompletionItem, CompletionKind, Hover, SignatureHelp } from './complete';
 export {
-  definition, references, prepareRename, rename, documentSymbols, foldingRanges, semanticTokens, codeActions,
+  definition, references, highlights, prepareRename, rename, documentSymbols, foldingRanges, semanticTokens, codeActions,
   TOKEN_TYPES, TOKEN_MODIFIERS,
 } from './navigate';
 export type { TextEdit, DocumentSymbol, FoldingRange, SemanticToken, CodeAction } from './navigate';

@@ -27,6 +27,13 @@ export function references(a: Analysis, offset: number, includeDeclaration = tru
   return a.sites.filter((x) => x.name === s.name && (includeDeclaration || x.role !== 'def')).map((x) => a.lines.range(x.start, x.end));
 }
 
+/** Every occurrence of the name under the cursor, marked as written (its definition) or read. */
+export function highlights(a: Analysis, offset: number): { range: Range; write: boolean }[] {
+  const s = siteAt(a, offset);
+  if (!s) return [];
+  return a.sites.filter((x) => x.name === s.name).map((x) => ({ range: a.lines.range(x.start, x.end), write: x.role === 'def' }));
+}
+
 /** The range of the name under the cursor if it can be renamed. */
 export function prepareRename(a: Analysis, offset: number): { range: Range; placeholder: string } | null {
   const s = siteAt(a, offset);
