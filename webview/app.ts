@@ -61,7 +61,7 @@ export class App {
   /** where the last render spent its time (ms), for scripts/bench-webview.mjs */
   timings: Record<string, number> = {};
   private validateMs = 0;
-  private built: { doc: ResultsDoc; plot: PlotSpec; options: FigureOptions }[] = [];
+  private built: { doc: ResultsDoc; plot: PlotSpec; options: FigureOptions; hk: string; sk: string; svg: SVGSVGElement; tipped: boolean }[] = [];
   /** fields of the page's initial state that belong to the extension (uri, locked, …): kept in
    *  every setState, because the panel serializer reads them back after a reload */
   private extra: Record<string, unknown> = {};
@@ -180,10 +180,22 @@ export class App {
     const t1 = performance.now();
     const widths = cards.map(({ holder }) => holder.clientWidth || 600);
     const t2 = performance.now();
+    const built = this.built;
     this.built = [];
+    const hk = hidden.join('\u0000');
+    const sk = stale.join('\u0000');
     this.figures = cards.map((card, i) => {
       try {
         const plot = doc.plots[i]!;
+        // A figure whose inputs did not change (a status message, a run-list update, another
+        // plot's legend click) is reused as it is, tips included.
+        const prev = built[i];
+        if (prev && prev.doc === doc && prev.plot === plot && prev.options.width === widths[i] && prev.options.theme === this.theme && prev.hk === hk && prev.sk === sk && prev.svg) {
+          this.fillLegend(card.legend, prev.options.data!, i);
+          this.built[i] = prev;
+          if (!prev.tipped) card.holder.addEventListener('pointerenter', () => this.enableTips(i, doc), { once: true });
+          return prev.svg;
+        }
         // the rows once, at the figure's resolution (as buildFigure would compute them), for
         // both the legend and the figure
         const data = figureData(doc, plot, { hidden, stale, buckets: figureBuckets(widths[i]!) });
@@ -191,9 +203,10 @@ export class App {
         // Tips are added when the pointer first enters a figure: Plot's pointer/tip machinery is
         // about half of a figure's cost, and most renders (streaming) are never hovered.
         const options: FigureOptions = { document, width: widths[i]!, theme: this.theme, hidden, stale, legend: false, title: false, notes: true, className: 'sg-plot', data, tips: false };
-        this.built[i] = { doc, plot, options };
         card.holder.addEventListener('pointerenter', () => this.enableTips(i, doc), { once: true });
-        return this.nonced(buildFigure(doc, plot, options));
+        const svg = this.nonced(buildFigure(doc, plot, options));
+        this.built[i] = { doc, plot, options, hk, sk, svg, tipped: false };
+        return svg;
       } catch (e) {
         cards[i]!.holder.appendChild(h('div', 'sg-msg sg-msg-error', `could not draw this plot: ${(e as Error).message}`));
         this.reportError(`plot ${i}: ${(e as Error).message}`);
@@ -350,11 +363,13 @@ export class App {
   private enableTips(i: number, doc: ResultsDoc): void {
     const b = this.built[i];
     const old = this.figures[i];
-    if (!b || !old || b.doc !== doc || this.store.doc !== doc || !old.isConnected) return;
+    if (!b || !old || b.tipped || b.doc !== doc || this.store.doc !== doc || !old.isConnected) return;
     try {
       const svg = this.nonced(buildFigure(b.doc, b.plot, { ...b.options, tips: true }));
       old.replaceWith(svg);
       this.figures[i] = svg;
+      b.svg = svg;
+      b.tipped = true;
     } catch (e) {
       this.reportError(`tips of plot ${i}: ${(e as Error).message}`);
     }

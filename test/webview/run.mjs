@@ -219,7 +219,10 @@ test('invalid messages are ignored and reported with {type:"error"}', async () =
 test('graph view shows each node with its status', async () => {
   const { page } = await open();
   await post(page, results(1, FIG1));
+  await page.evaluate(() => document.querySelectorAll('svg.sg-plot').forEach((s) => { s.__mark = 1; }));
   await post(page, STATUS(1, {}));
+  // a status message does not redraw unchanged figures
+  eq(await page.evaluate(() => [...document.querySelectorAll('svg.sg-plot')].map((s) => s.__mark)), [1, 1, 1], 'figures reused');
   const states = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.sg-graph .sg-node')].map((g) => [g.dataset.id, g.dataset.state])));
   eq(states, { data: 'cached', net: 'cached', gd: 'cached', ln: 'running', 'plot#0': 'stale', 'plot#1': 'stale', 'plot#2': 'failed' }, 'node states');
   eq(await page.locator('.sg-graph .sg-edge').count(), 2 + 2 + 6, 'edges');
