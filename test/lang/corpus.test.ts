@@ -102,7 +102,7 @@ const cases: Case[] = [
   },
   {
     name: 'rank deficiency warning: width < p + k',
-    src: 'data = teacher(n = 40, p = 10, k = 1)\nnet = linear2(width = 5)\nr = train(«net», data, gd(lr = 0.01), steps = 10)',
+    src: 'data = teacher(n = 40, p = 10, k = 1)\nnet = linear2(width = 5)\nr = train(«net», data, gd(lr = 0.01), steps = 10)\ns = train(net, data, sgd(lr = 0.01), steps = 10)',
     expect: [{ severity: 'warning', code: 'rank-deficient', message: /det\(θᵀθ\) is 0 for all time because width = 5 < p \+ k = 11/ }],
   },
   {

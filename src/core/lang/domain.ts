@@ -168,7 +168,10 @@ function checkRun(c: Checker, site: CallSite): void {
     const widths = c.numbers(model.args.width);
     if (sh && widths.length && sh[0].length && sh[1].length) {
       const need = max(sh[0]) + max(sh[1]);
-      if (min(widths) < need) {
+      // once per (model, data) pair of definitions: every run of the pair has the same θ shape
+      const pair = a.model?.kind === 'ref' && a.data?.kind === 'ref' ? `${a.model.name}|${a.data.name}` : null;
+      if (min(widths) < need && !(pair && warnedPairs(c).has(pair))) {
+        if (pair) warnedPairs(c).add(pair);
         c.report(modelSpan, 'warning', 'rank-deficient', `det(θᵀθ) is 0 for all time because width = ${fmt(min(widths))} < p + k = ${fmt(need)} (θ = [W1ᵀ | W2] is width × (p + k)): the determinant plot carries no signal`);
       }
     }
@@ -203,6 +206,13 @@ function checkRun(c: Checker, site: CallSite): void {
 
   // ---- cost ----
   checkCost(c, site, model, data, opt);
+}
+
+const pairsOf = new WeakMap<Checker, Set<string>>();
+function warnedPairs(c: Checker): Set<string> {
+  let s = pairsOf.get(c);
+  if (!s) pairsOf.set(c, (s = new Set()));
+  return s;
 }
 
 function lambdaMaxOf(c: Checker, data: CallValue, lr: number): { value: number; source: string } | null {
