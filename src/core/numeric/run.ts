@@ -304,9 +304,9 @@ async function runInner(spec: RunSpec, opts: RunOptions): Promise<RunOutput> {
   }
 
   if (t < steps) {
-    // cancelled: hand back what we have; the checkpoint is usable for resume when finite
-    const finite = Number.isFinite(stepper.loss());
-    return out('cancelled', `cancelled at step ${t}`, { checkpoint: finite ? makeCheckpoint(t, stepper.getState(), traj) : null });
+    // cancelled: hand back what we have, with the state of the last record as the checkpoint
+    // (known finite, and no work after the abort); resuming from it replays the steps since
+    return out('cancelled', `cancelled at step ${t}`, { checkpoint: makeCheckpoint(snap.step, snap.state, traj) });
   }
   if (opts.onProgress) opts.onProgress({ step: t, steps, trajectory: copyTrajectory(traj) });
   return out('done', null, { checkpoint: makeCheckpoint(t, stepper.getState(), traj) });
