@@ -95,6 +95,27 @@ suite('runs in the preview', () => {
     await until('results after restoring', () => resultsTo(a, small(), (e) => e.msg.final && e.msg.doc.runs.gd?.status === 'done' && e.msg.revision > r.msg.revision), 90_000);
   });
 
+  test('with sgdexp.run.on = manual a save does not run, Run Now does', async () => {
+    const a = await api();
+    const cfg = vscode.workspace.getConfiguration('sgdexp');
+    await cfg.update('run.on', 'manual', vscode.ConfigurationTarget.Workspace);
+    try {
+      // the client forwards the change (workspace/didChangeConfiguration); give it a moment to land
+      await new Promise((r) => setTimeout(r, 500));
+      const doc = await vscode.workspace.openTextDocument(small());
+      const t = await replaceAndSave(doc, 'gd(lr = 0.03)', 'gd(lr = 0.04)');
+      await new Promise((r) => setTimeout(r, 2500));
+      const ran = a.messages.entries.find((e) => e.dir === 'to' && e.t >= t && e.msg.type === 'results' && e.msg.uri === small().toString() && e.msg.doc.runs.gd?.params.lr === 0.04);
+      assert.equal(ran, undefined, 'no run of the saved edit while run.on = manual');
+      await vscode.commands.executeCommand('sgdexp.runNow', small());
+      const r = await until('results after Run Now', () => resultsTo(a, small(), (e) => e.t >= t && e.msg.final && e.msg.doc.runs.gd?.params.lr === 0.04), 60_000);
+      assert.equal(r.msg.doc.runs.gd.status, 'done');
+    } finally {
+      await cfg.update('run.on', undefined, vscode.ConfigurationTarget.Workspace);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  });
+
   test('Export Figures writes SVG, PNG, CSV and JSON', async () => {
     const a = await api();
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sgdexp-export-'));
