@@ -125,6 +125,11 @@ describe('sgdexp run examples/', () => {
     // GD at the same stepsize and weight decay ends at rank 2
     expect(last(rg)).toBeGreaterThan(0.05);
     expect(Math.min(...rg.slice(rg.length >> 1))).toBeGreaterThan(0.05);
+    // lowering λ afterwards (offshoots): only the jumped run completes the matrix to rank 1;
+    // test_loss = ½·(A₀₁ − 1/ε)², the error on the missing entry
+    const { sgd_fine, gd_fine } = docs['05-wang-jacot-rank-jump'].runs;
+    expect(last(scalar(sgd_fine, 'test_loss'))).toBeLessThan(1e-2 * last(scalar(gd_fine, 'test_loss')));
+    expect(last(scalar(sgd_fine, 'sv_ratio'))).toBeLessThan(1e-6);
   });
 });
 
