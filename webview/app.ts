@@ -4,7 +4,7 @@
 // src/core/figures (the same code the CLI uses).
 import type { FromWebview } from '../src/core/protocol';
 import type { PlotSpec, ResultsDoc, RunResult } from '../src/core/results';
-import { buildFigure, figureBuckets, figureCsv, figureData, plotRuns, type FigureData, type FigureOptions, type FigureTheme } from '../src/core/figures';
+import { buildFigure, figureBuckets, figureCsv, figureData, groupKey, plotRuns, type FigureData, type FigureOptions, type FigureTheme } from '../src/core/figures';
 import { validateToWebview } from '../src/core/webviewMessages';
 import { PreviewStore, type WebviewState } from './store';
 import { readTheme } from './theme';
@@ -182,11 +182,18 @@ export class App {
     const t2 = performance.now();
     const built = this.built;
     this.built = [];
-    const hk = hidden.join('\u0000');
-    const sk = stale.join('\u0000');
     this.figures = cards.map((card, i) => {
       try {
         const plot = doc.plots[i]!;
+        // only the hidden/stale keys this plot draws decide whether it must be redrawn
+        const mine = new Set<string>();
+        for (const k of plotRuns(doc, plot)) {
+          mine.add(k);
+          mine.add(groupKey(k, doc.runs[k]!));
+          mine.add(groupKey(k, doc.runs[k]!, [plot.x]));
+        }
+        const hk = hidden.filter((k) => mine.has(k)).join('\u0000');
+        const sk = stale.filter((k) => mine.has(k)).join('\u0000');
         // A figure whose inputs did not change (a status message, a run-list update, another
         // plot's legend click) is reused as it is, tips included.
         const prev = built[i];

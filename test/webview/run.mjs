@@ -136,6 +136,13 @@ test('legend toggles a run off and on in every plot', async () => {
   await page.click(`${card(1)} .sg-legend-item[data-run="ln"]`);
   await page.waitForFunction((sel) => document.querySelector(`${sel} .sg-legend-item[data-run="ln"]`)?.getAttribute('aria-pressed') === 'true', card(0));
   eq((await lineCount(page, 1)).all, 10, 'sv paths after showing ln again');
+  // hiding a run that a plot does not draw leaves that plot's figure untouched
+  const two = { ...FIG1, runs: { ...FIG1.runs, extra: FIG1.runs.gd }, plots: [...FIG1.plots, { ...FIG1.plots[2], runs: ['extra'] }] };
+  await post(page, results(2, two));
+  await page.evaluate(() => document.querySelectorAll('svg.sg-plot').forEach((s) => { s.__mark = 1; }));
+  await page.click(`${card(3)} .sg-legend-item[data-run="extra"]`);
+  await page.waitForFunction((sel) => document.querySelector(`${sel} .sg-legend-item[data-run="extra"]`)?.getAttribute('aria-pressed') === 'false', card(3));
+  eq(await page.evaluate(() => [...document.querySelectorAll('svg.sg-plot')].map((s) => s.__mark ?? 0)), [1, 1, 1, 0], 'only the plot drawing the toggled run is redrawn');
   await page.close();
 });
 
