@@ -6,10 +6,18 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixture, launch, loadHtmlModule, newNonce, pageHtml, root, serve, webviewFiles, THEMES } from './harness.mjs';
 
-const mod = await loadHtmlModule();
+let mod, server, origin, browser;
 let html = '';
-const { server, origin } = await serve({ ...webviewFiles(), '/index.html': { type: 'text/html', body: () => html }, '/favicon.ico': { type: 'image/x-icon', body: '' } });
-const browser = await launch({ width: 1200, height: 900 });
+try {
+  mod = await loadHtmlModule();
+  ({ server, origin } = await serve({ ...webviewFiles(), '/index.html': { type: 'text/html', body: () => html }, '/favicon.ico': { type: 'image/x-icon', body: '' } }));
+  browser = await launch({ width: 1200, height: 900 });
+} catch (e) {
+  console.log(`FAIL setup: ${e?.stack ?? e}`);
+  server?.close();
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 const FIG1 = fixture('fig1.json');
 const S40 = fixture('fig1-streaming-40.json');
 const DIAG = fixture('diagonal.json');
@@ -55,7 +63,7 @@ async function post(page, msg, { expectRender = true } = {}) {
     await page.waitForTimeout(150);
     return page.evaluate((n) => window.__posted.slice(n), before);
   }
-  await page.waitForFunction((n) => window.__posted.slice(n).some((m) => m.type === 'rendered'), before, { timeout: 10000 });
+  await page.waitForFunction((n) => window.__posted.slice(n).some((m) => m.type === 'rendered'), before, { timeout: 30000 });
   return page.evaluate((n) => window.__posted.slice(n), before);
 }
 
