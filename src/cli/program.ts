@@ -97,6 +97,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`sgdexp: ${e.message}\n`);
       return EXIT_USAGE;
     }
+    // the file system said no (unwritable --out, full disk): a message, not a stack trace
+    const sys = e as NodeJS.ErrnoException;
+    if (sys && typeof sys.code === 'string' && typeof sys.syscall === 'string') {
+      process.stderr.write(`sgdexp: cannot ${sys.syscall} ${sys.path ?? ''}: ${sys.code}\n`);
+      return EXIT_FAIL;
+    }
     process.stderr.write(`sgdexp: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT_FAIL;
   }

@@ -210,6 +210,18 @@ describe('failures are reported, never crashes', () => {
   });
 });
 
+describe('unwritable output', () => {
+  it('an --out that cannot be created is a message and exit 1, not a stack trace', () => {
+    const dir = tempDir('unwritable');
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    const r = sgdexp(['run', 'examples/05-wang-jacot-rank-jump.sgdexp', '--out', join(file, 'sub'), '--cache-dir', tempDir('uw-cache')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/sgdexp: cannot mkdir .*a-file\/sub: ENOTDIR/);
+    expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+  });
+});
+
 describe('shards of a grid', () => {
   it('a 2×3 grid split 4 ways merges back to the unsharded document', () => {
     const dir = tempDir('grid');
