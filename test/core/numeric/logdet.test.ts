@@ -56,7 +56,7 @@ describe('robust log det(θᵀθ)', () => {
   it('σ_min = 1e-13: QR stays right where the Gram matrix fails', () => {
     for (const seed of [1, 2, 3]) {
       const sig = [2, 1.3, 0.9, 1e-4, 1e-9, 1e-13];
-      const exact = 2 * sig.reduce((s, x) => s + Math.log(x), 0); // ≈ −88.3
+      const exact = 2 * sig.reduce((s, x) => s + Math.log(x), 0); // ≈ −118.03
       const T = theta(sig, seed);
       const robust = logdetGramRows(T, m, l);
       expect(Math.abs(robust - exact)).toBeLessThan(2e-2);
@@ -159,7 +159,7 @@ describe('Theorem 4.2: label-noise log det slope', () => {
   it('GD drift of log det per unit time → 0 as η → 0 (∝ η)', async () => {
     // over the same time T = 20: drift ≈ −2η∫‖R‖²dt, so halving η halves it.
     const drifts: number[] = [];
-    for (const lr of [0.04, 0.02, 0.01]) {
+    for (const lr of [0.02, 0.01, 0.005]) {
       const o = await runTraining(spec(teacher(200, 5, 2), linear2(10), gd(lr), Math.round(20 / lr), 10));
       const L = o.trajectory.metrics.logdet as number[];
       drifts.push(L[L.length - 1] - L[0]);
