@@ -90,7 +90,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version end here too, successfully
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT_OK;
+      // help shown because no command was given is bad usage; `sgdexp help run` is not
+      if (e.code === 'commander.help') return argv.length === 0 ? EXIT_USAGE : EXIT_OK;
       return EXIT_USAGE;
     }
     if (e instanceof UsageError) {

@@ -68,6 +68,7 @@ describe('sgdexp check', () => {
   });
 
   it('bad usage exits 2', () => {
+    expect(sgdexp([]).code).toBe(2);
     expect(sgdexp(['check']).code).toBe(2);
     expect(sgdexp(['check', 'no/such/file.sgdexp']).code).toBe(2);
     expect(sgdexp(['frobnicate']).code).toBe(2);
