@@ -58,7 +58,15 @@ export function requestFigures(
       reject(new Error(`the preview did not send its ${format.toUpperCase()} figures within ${timeoutMs / 1000} s`));
     }, timeoutMs);
     const sub = manager.onDidReceive((p: Preview, m: FromWebview) => {
-      if (p !== preview || m.type !== 'export' || m.requestId !== requestId || m.format !== format) return;
+      if (p !== preview) return;
+      // the page reports a figure it could not serialize as an error instead of an answer
+      if (m.type === 'error' && m.text.startsWith(`export ${format}`)) {
+        clearTimeout(timer);
+        sub.dispose();
+        reject(new Error(`the preview could not serialize a figure (${m.text})`));
+        return;
+      }
+      if (m.type !== 'export' || m.requestId !== requestId || m.format !== format) return;
       const total = m.total ?? 0;
       if (m.plotIndex !== null && typeof m.data === 'string') {
         got.set(m.plotIndex, { index: m.plotIndex, title: m.title ?? `plot ${m.plotIndex + 1}`, data: m.data });
@@ -70,6 +78,24 @@ export function requestFigures(
       }
     });
     preview.post({ type: 'export', requestId, format });
+  });
+}
+
+/** Resolves once the page has drawn plots (a preview opened for the export has not, yet). */
+function drawn(manager: PreviewManager, preview: Preview, timeoutMs = 60_000): Promise<void> {
+  if (preview.lastRendered?.plots) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`the preview drew no plot within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    const sub = manager.onDidReceive((p, m) => {
+      if (p === preview && m.type === 'rendered' && m.plots > 0) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      }
+    });
   });
 }
 
@@ -147,7 +173,9 @@ export async function exportFigures(
       manager.all.find((p) => p.matches(uri) && p.panel.visible) ??
       manager.all.find((p) => p.matches(uri)) ??
       manager.show(uri, { sideBySide: true, locked: false });
+    await drawn(manager, preview);
     const figures = await requestFigures(manager, preview, format);
+    if (!figures.length) throw new Error(`the preview of ${base} has no plot to export as ${format.toUpperCase()}`);
     const used = new Set<string>();
     for (const f of figures) {
       let name = `${base}-${String(f.index + 1).padStart(2, '0')}-${slug(f.title)}`;

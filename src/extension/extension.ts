@@ -14,7 +14,7 @@ let client: ServerClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): SgdexpApi {
   const t0 = performance.now();
-  const log = new MessageLog();
+  const log = new MessageLog(context.extensionMode !== vscode.ExtensionMode.Production);
   client = new ServerClient(context);
   const server = client;
   const previews = new PreviewManager(context, server, log, () => readSettings().theme);

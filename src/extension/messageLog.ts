@@ -16,7 +16,12 @@ export class MessageLog implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<LogEntry>();
   readonly onDidLog = this.emitter.event;
 
+  /** Entries hold whole results documents (hundreds of KB each), so the log records only when
+   *  the extension runs under test or development, never for users (ExtensionMode.Production). */
+  constructor(readonly enabled: boolean) {}
+
   add(e: LogEntry): void {
+    if (!this.enabled) return;
     this.entries.push(e);
     if (this.entries.length > MessageLog.MAX) this.entries.splice(0, this.entries.length - MessageLog.MAX);
     this.emitter.fire(e);

@@ -75,6 +75,8 @@ export class Preview implements vscode.Disposable {
   /** nonce of the page currently loaded (tests check it is fresh per load) */
   nonce = '';
   loads = 0;
+  /** the page's last `rendered` report (what it has drawn) */
+  lastRendered: { revision: number; plots: number } | undefined;
 
   constructor(
     private readonly host: PreviewHost,
@@ -134,6 +136,7 @@ export class Preview implements vscode.Disposable {
     }
     this.nonce = makeNonce();
     this.ready = false;
+    this.lastRendered = undefined;
     this.loads++;
     webview.html = pageHtml({
       nonce: this.nonce,
@@ -206,6 +209,7 @@ export class Preview implements vscode.Disposable {
     }
     const raw = v.value;
     this.host.log.add({ dir: 'from', panel: this.id, uri, t: Date.now(), msg: raw });
+    if (raw.type === 'rendered') this.lastRendered = { revision: raw.revision, plots: raw.plots };
     if (raw.type === 'ready') {
       this.ready = true;
       const queued = this.pending.filter((p) => p.type !== 'results' && p.type !== 'status');

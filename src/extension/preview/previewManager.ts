@@ -97,13 +97,13 @@ export class PreviewManager implements vscode.WebviewPanelSerializer<PreviewStat
   /** WebviewPanelSerializer: VS Code restores a panel after a reload. `state` is what the page
    *  stored with setState (it receives {uri, locked} in the page data); the workspace memento is
    *  the fallback when the page never got to store it. */
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+  deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const s = state as (Partial<PreviewState> & { results?: unknown }) | undefined;
     const memo = this.context.workspaceState.get<PreviewState>('sgdexp.lastPreview');
     const uriText = typeof s?.uri === 'string' ? s.uri : memo?.uri;
     if (!uriText) {
       panel.dispose();
-      return;
+      return Promise.resolve();
     }
     const uri = vscode.Uri.parse(uriText);
     // the page's own snapshot of its last results: drawn at once, before the server is up
@@ -111,7 +111,9 @@ export class PreviewManager implements vscode.WebviewPanelSerializer<PreviewStat
     const initial = saved?.ok && saved.value.uri === uri.toString() ? saved.value : undefined;
     if (initial && !this.latest.has(initial.uri)) this.latest.set(initial.uri, initial);
     const preview = this.add(panel, uri, s?.locked === true || (!s?.uri && memo?.locked === true), initial);
-    await this.feed(preview);
+    // resolve at once: the page already paints `initial`; fresher results follow when the server is up
+    void this.feed(preview);
+    return Promise.resolve();
   }
 
   private add(panel: vscode.WebviewPanel, resource: vscode.Uri, locked: boolean, initial?: ResultsMessage): Preview {
