@@ -89,6 +89,10 @@ export function registerFeatures(
     }, { data: [] }),
   );
 
+  connection.languages.inlayHint.on((p) =>
+    withDoc(p.textDocument.uri, (a) => lang.inlayHints(a).map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true })), []),
+  );
+
   connection.onDocumentFormatting((p) => {
     const doc = documents.get(p.textDocument.uri);
     const a = analysisOf(p.textDocument.uri);

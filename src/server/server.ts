@@ -94,6 +94,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       documentFormattingProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       semanticTokensProvider: { legend: semanticLegend, full: true },
+      inlayHintProvider: true,
     },
     serverInfo: { name: 'sgdexp-language-server', version: '0.1.0' },
   };

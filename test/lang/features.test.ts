@@ -1,7 +1,7 @@
 // Editor features at cursor positions marked `|` in fixture text.
 import { describe, expect, it } from 'vitest';
 import {
-  checkDocument, codeActions, complete, definition, documentSymbols, foldingRanges, format, highlights, hover, prepareRename,
+  checkDocument, codeActions, complete, definition, documentSymbols, foldingRanges, format, highlights, hover, inlayHints, prepareRename,
   references, rename, semanticTokens, signatureHelp,
 } from '../../src/core/lang';
 import { cursor } from './helpers';
@@ -180,6 +180,17 @@ describe('outline, folding, tokens', () => {
   it('classifies tokens', () => {
     const t = semanticTokens(a).map((x) => `${x.line}:${x.character}:${x.type}`);
     expect(t).toEqual(expect.arrayContaining(['0:0:comment', '2:0:variable', '2:7:function', '2:15:parameter', '2:19:number', '4:0:keyword']));
+  });
+});
+
+describe('inlay hints', () => {
+  it('count the members of each family at the end of its definition', () => {
+    const a = checkDocument(base + 'grid = train(net, data, sgd(lr = lrs, batch = [1, 2, 4]), steps = 10, seed = [1, 2])').analysis;
+    const h = inlayHints(a);
+    expect(h.map((x) => [x.position.line, x.label, x.tooltip])).toEqual([
+      [4, ' 4 runs', 'lr: 4 values'],
+      [6, ' 24 runs', 'lr: 4 values × batch: 3 values × seed: 2 values'],
+    ]);
   });
 });
 

@@ -12,7 +12,7 @@ import {
   InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification,
   PublishDiagnosticsNotification, CompletionRequest, HoverRequest, DefinitionRequest, RenameRequest,
   DocumentFormattingRequest, ReferencesRequest, SignatureHelpRequest, DocumentSymbolRequest, CodeActionRequest,
-  SemanticTokensRequest, ShutdownRequest, ExitNotification, type PublishDiagnosticsParams, type CompletionItem,
+  SemanticTokensRequest, InlayHintRequest, DocumentHighlightRequest, ShutdownRequest, ExitNotification, type PublishDiagnosticsParams, type CompletionItem,
   type CompletionList, type MarkupContent, type Location, type WorkspaceEdit, type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 
@@ -159,6 +159,17 @@ describe('language server over stdio', () => {
     // the canonical text is a fixed point: no edits
     const none = await conn.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
     expect(none).toEqual([]);
+  });
+
+  it('answers inlay hints (family sizes) and document highlights', async () => {
+    const fam = 'file:///tmp/protocol-family.sgdexp';
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: fam, languageId: 'sgdexp', version: 1, text: 'data = teacher(n = 40, p = 10)\nnet = linear2(width = 20)\nr = train(net, data, gd(lr = [0.1, 0.2, 0.3]), steps = 10)\n' },
+    });
+    const hints = await conn.sendRequest(InlayHintRequest.type, { textDocument: { uri: fam }, range: { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } } });
+    expect(hints!.map((h) => [h.position.line, h.label])).toEqual([[2, ' 3 runs']]);
+    const hl = await conn.sendRequest(DocumentHighlightRequest.type, { textDocument: { uri: fam }, position: { line: 1, character: 1 } });
+    expect(hl!.map((h) => [h.range.start.line, h.kind])).toEqual([[1, 3], [2, 2]]);
   });
 
   it('lists symbols and semantic tokens', async () => {

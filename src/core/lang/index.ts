@@ -66,8 +66,8 @@ export function checkText(text: string, opts: CheckOptions = {}): CheckedProgram
 export { complete, hover, signatureHelp, callSnippet } from './complete';
 export type { CompletionItem, CompletionKind, Hover, SignatureHelp } from './complete';
 export {
-  definition, references, highlights, prepareRename, rename, documentSymbols, foldingRanges, semanticTokens, codeActions,
+  definition, references, highlights, inlayHints, prepareRename, rename, documentSymbols, foldingRanges, semanticTokens, codeActions,
   TOKEN_TYPES, TOKEN_MODIFIERS,
 } from './navigate';
-export type { TextEdit, DocumentSymbol, FoldingRange, SemanticToken, CodeAction } from './navigate';
+export type { TextEdit, DocumentSymbol, FoldingRange, SemanticToken, CodeAction, InlayHint } from './navigate';
 export { format, shape } from './format';

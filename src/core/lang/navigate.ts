@@ -195,3 +195,27 @@ export function codeActions(a: Analysis, range: Range): CodeAction[] {
   }
   return out;
 }
+
+// ---------------- inlay hints ----------------
+
+export interface InlayHint {
+  position: Range['start'];
+  label: string;
+  tooltip: string;
+}
+
+/** After each family definition: how many members its lists make (a grid multiplies them). */
+export function inlayHints(a: Analysis): InlayHint[] {
+  const out: InlayHint[] = [];
+  for (const d of a.program.definitions) {
+    if (!d.family?.length || d.category === 'value') continue;
+    const count = d.family.reduce((n, f) => n * Math.max(1, f.values.length), 1);
+    const what = d.category === 'run' ? (count === 1 ? 'run' : 'runs') : 'members';
+    out.push({
+      position: d.range.end,
+      label: ` ${count} ${what}`,
+      tooltip: d.family.map((f) => `${f.param}: ${f.values.length} value${f.values.length === 1 ? '' : 's'}`).join(' × '),
+    });
+  }
+  return out;
+}
