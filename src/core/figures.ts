@@ -261,13 +261,20 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
     }
     if (stale.length) marks.push(...lineMarks(stale, colorOfKey, { dash: '2 3', opacity: 0.4, width: 1.2, description: 'stale runs (older revision)' }));
     if (data.theory.length) {
-      marks.push(Plot.line(data.theory, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'line', stroke: 'run', strokeWidth: 1.4, strokeDasharray: '7 4', strokeOpacity: 0.9 }));
-      marks.push(Plot.line(data.theory, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'line', stroke: theme.foreground, strokeWidth: 0.7, strokeOpacity: 0.5 }));
+      // a stale run's prediction is as old as its curve: faded with it
+      for (const stale of [false, true]) {
+        const th = data.theory.filter((r) => r.stale === stale);
+        if (!th.length) continue;
+        const o = stale ? 0.4 : 1;
+        marks.push(Plot.line(th, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'line', stroke: 'run', strokeWidth: 1.4, strokeDasharray: '7 4', strokeOpacity: 0.9 * o }));
+        marks.push(Plot.line(th, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'line', stroke: theme.foreground, strokeWidth: 0.7, strokeOpacity: 0.5 * o }));
+      }
       legendItems.push({ label: 'theory (Thm 4.2)', color: theme.muted, glyph: '╌╌' });
     }
     const attached = notes.filter((n) => n.x != null && n.y != null);
     if (attached.length) {
-      marks.push(Plot.dot(attached, { x: 'x', y: 'y', stroke: 'run', symbol: 'times', r: 4, strokeWidth: 2 }));
+      const crosses = attached.filter((n) => n.status === 'diverged' || n.status === 'error');
+      if (crosses.length) marks.push(Plot.dot(crosses, { x: 'x', y: 'y', stroke: 'run', symbol: 'times', r: 4, strokeWidth: 2 }));
       // Place each message where it fits: left of its point in the right part of the frame,
       // below the point near the top (the frame's extent is known from the drawn rows).
       let y0 = Infinity, y1 = -Infinity;
