@@ -210,6 +210,21 @@ describe('failures are reported, never crashes', () => {
   });
 });
 
+describe('several files', () => {
+  it('--json prints an array of documents in input order; an empty file is a document with no runs', () => {
+    const dir = tempDir('multi');
+    writeFileSync(join(dir, 'b.sgdexp'), 'data = teacher(n = 20, p = 2)\nnet = linear2(width = 3)\nr = train(net, data, gd(lr = 0.05), steps = 50)\n');
+    writeFileSync(join(dir, 'a.sgdexp'), '# nothing yet\n');
+    const r = sgdexp(['run', dir, '--out', join(dir, 'out'), '--no-cache', '--json', '--quiet', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const docs = JSON.parse(r.stdout) as ResultsDoc[];
+    expect(docs.map((d) => d.file.slice(dir.length + 1))).toEqual(['a.sgdexp', 'b.sgdexp']);
+    expect(docs[0].runs).toEqual({});
+    expect(docs[1].runs.r.status).toBe('done');
+    expect(r.stderr).toBe('');
+  });
+});
+
 describe('unwritable output', () => {
   it('an --out that cannot be created is a message and exit 1, not a stack trace', () => {
     const dir = tempDir('unwritable');
