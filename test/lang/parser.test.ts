@@ -91,5 +91,10 @@ describe('limits', () => {
     const { parse } = await import('../../src/core/lang');
     const junk = ')(,=]['.repeat(20000);
     expect(parse(junk).errors.length).toBeGreaterThan(0);
+    const { checkDocument } = await import('../../src/core/lang');
+    const { program } = checkDocument(')\n'.repeat(2000));
+    expect(program.diagnostics).toHaveLength(501);
+    expect(program.diagnostics[500].message).toMatch(/^\d+ more problems are not shown$/);
+    expect(program.ok).toBe(false);
   });
 });

@@ -64,6 +64,7 @@ export interface CallSite {
   owner: string | null;
 }
 
+const MAX_DIAGNOSTICS = 500;
 const NODE_KINDS = new Set<string>(['data', 'model', 'optimizer', 'init', 'run']);
 const CONSTRUCTOR_KINDS = new Set<string>(['data', 'model', 'optimizer', 'init', 'run', 'value']);
 
@@ -148,8 +149,16 @@ export class Checker {
       if (p) plots.push(p);
     }
     // invalid definitions: the error lives in their range, which is how the graph finds it
-    const diagnostics = this.diags
-      .sort((a, b) => a.start - b.start || a.end - b.end)
+    const sorted = this.diags.sort((a, b) => a.start - b.start || a.end - b.end);
+    const anyError = sorted.some((d) => d.severity === 'error');
+    // a file of junk can produce one error per token: the editor gets the first MAX_DIAGNOSTICS
+    if (sorted.length > MAX_DIAGNOSTICS) {
+      const more = sorted.length - MAX_DIAGNOSTICS;
+      sorted.length = MAX_DIAGNOSTICS;
+      const last = sorted[MAX_DIAGNOSTICS - 1];
+      sorted.push({ start: last.start, end: last.end, severity: 'info', code: 'too-many', message: `${more} more problems are not shown` });
+    }
+    const diagnostics = sorted
       .map((d): Diagnostic => {
         const out: Diagnostic = { range: this.lines.range(d.start, d.end), severity: d.severity, message: d.message, code: d.code };
         if (d.related) out.related = d.related.map((r) => ({ range: this.lines.range(r.start, r.end), message: r.message }));
@@ -161,7 +170,7 @@ export class Checker {
       definitions,
       plots,
       diagnostics,
-      ok: !diagnostics.some((d) => d.severity === 'error'),
+      ok: !anyError,
     };
     for (const d of definitions) {
       const ax = this.axes.get(d.name);
