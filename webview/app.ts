@@ -223,8 +223,19 @@ export class App {
     const t3 = performance.now();
     this.figures.forEach((svg, i) => svg && cards[i]!.holder.appendChild(svg));
     this.timings = { validate: this.validateMs, chrome: t1 - t0, layout: t2 - t1, figures: t3 - t2, attach: performance.now() - t3 };
+    this.announce(doc);
     if (focusKey) (this.root.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`) as HTMLElement | null)?.focus();
     this.vscode.postMessage({ type: 'rendered', revision: this.store.revision, plots: this.figures.filter(Boolean).length, ms: performance.now() - t0 });
+  }
+
+  /** One short line for screen readers when the state changes (the page itself is not live:
+   *  it is rebuilt on every streamed message). */
+  private announce(doc: ResultsDoc): void {
+    const live = document.getElementById('sg-live');
+    if (!live) return;
+    const failed = Object.values(doc.runs).filter((r) => r.status === 'diverged' || r.status === 'error').length;
+    const text = `${doc.file.split(/[\\/]/).pop()}: revision ${this.store.revision} ${this.store.final ? 'done' : 'running'}${failed ? `, ${failed} run${failed > 1 ? 's' : ''} failed` : ''}`;
+    if (live.textContent !== text) live.textContent = text;
   }
 
   private header(doc: ResultsDoc | null): HTMLElement {

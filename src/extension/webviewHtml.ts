@@ -74,7 +74,8 @@ export function renderWebviewHtml(o: WebviewHtmlOptions): string {
 <title>${escapeAttr(o.title ?? 'sgdexp preview')}</title>
 </head>
 <body>
-<div id="app" role="main" aria-live="polite"><p class="sg-empty">Waiting for results…</p></div>
+<div id="app" role="main"><p class="sg-empty">Waiting for results…</p></div>
+<div id="sg-live" class="sg-visually-hidden" aria-live="polite"></div>
 <script nonce="${escapeAttr(o.nonce)}" src="${escapeAttr(o.scriptUri)}"></script>
 </body>
 </html>
