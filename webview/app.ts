@@ -102,8 +102,19 @@ export class App {
     return out.results != null;
   }
 
-  private saveState() {
-    this.vscode.setState({ ...this.extra, ...this.store.snapshot() });
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** setState serialises the whole document in VS Code: while runs stream, at most every 0.5 s;
+   *  final results, status and legend changes at once. */
+  private saveState(soon = false) {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    const save = () => {
+      this.saveTimer = null;
+      this.vscode.setState({ ...this.extra, ...this.store.snapshot() });
+    };
+    if (soon) this.saveTimer = setTimeout(save, 500);
+    else save();
   }
 
   private reportError(text: string) {
@@ -131,7 +142,7 @@ export class App {
     } else if (this.store.applyResults(m) !== 'applied') {
       return;
     }
-    this.saveState();
+    this.saveState(m.type === 'results' && !m.final);
     this.scheduleRender();
   }
 
