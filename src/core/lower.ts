@@ -481,10 +481,12 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
 
   // ---- plots ----
   const plots: LoweredPlot[] = [];
+  const runById = new Map(allRuns.map((r) => [r.id, r]));
   for (const p of program.plots) {
     if (errors.some((e) => rangeContains(p.range, e.range))) continue;
     try {
       const runIds: string[] = [];
+      const drawn = new Set<string>();
       for (const r of p.runs) {
         if (r.kind !== 'ref' && r.kind !== 'select') throw new LowerError('a plot draws runs');
         const d = byName.get(r.name);
@@ -494,10 +496,9 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
         const members = runsOf.get(r.name) ?? [];
         const picked = r.kind === 'ref' ? members : members.filter((m) => m.member && sameNumber(m.member[r.param] ?? NaN, r.value));
         if (r.kind === 'select' && picked.length === 0) throw new LowerError(`${r.name} has no member ${r.param} = ${r.value}`);
-        for (const m of picked) if (!runIds.includes(m.id)) runIds.push(m.id);
+        for (const m of picked) if (!drawn.has(m.id)) drawn.add(m.id) && runIds.push(m.id);
       }
-      const byId = new Map(allRuns.map((r) => [r.id, r]));
-      const spec = plotSpec(p, runIds, runIds.map((id) => byId.get(id)?.member ?? null));
+      const spec = plotSpec(p, runIds, runIds.map((id) => runById.get(id)?.member ?? null));
       plots.push({ id: `plot#${p.index}`, index: p.index, range: p.range, spec, runIds, defKey: hashOf({ v: ENGINE_VALUE_VERSION, spec: { ...spec, runs: [] } }) });
     } catch (e) {
       if (!(e instanceof LowerError)) throw e;

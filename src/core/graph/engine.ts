@@ -19,7 +19,7 @@ import type { CheckedProgram, Diagnostic } from '../program';
 import type { ResultsMessage, StatusMessage } from '../protocol';
 import type { ResultsDoc, Trajectory } from '../results';
 import type { RunSpec } from '../spec';
-import { lowerProgram, type LoweredProgram, type LoweredRun } from '../lower';
+import { lowerProgram, type LoweredPlot, type LoweredProgram, type LoweredRun } from '../lower';
 import { hashOf } from './hash';
 import { MemoryCache } from './memoryCache';
 import { DiskCache } from './diskCache';
@@ -126,6 +126,14 @@ interface DocState {
   demanded: Set<string>;
   slots: Map<string, Slot>;
   runPromises: Map<string, Promise<RunValue | null>>;
+  /** ids of demanded runs that an offshoot continues from (their final state is needed) */
+  parents: Set<string>;
+  /** slots not yet settled, and settled as 'stale' (counters keep each settle O(plots of the run)) */
+  unsettled: number;
+  stale: number;
+  /** per plot: how many of its runs it still waits for; per run: the plots drawing it */
+  plotWait: Map<string, number>;
+  plotsOfRun: Map<string, LoweredPlot[]>;
   plotsDone: Set<string>;
   /** last value of every run node id, across revisions: backdating compares with it */
   prevValue: Map<string, { key: string; valueHash: string }>;
@@ -205,6 +213,11 @@ export class Engine {
       demanded: demandedRuns(lowered, runAll, opts.only ?? null),
       slots: new Map(),
       runPromises: new Map(),
+      parents: new Set(),
+      unsettled: 0,
+      stale: 0,
+      plotWait: new Map(),
+      plotsOfRun: new Map(),
       plotsDone: new Set(),
       prevValue: prev?.prevValue ?? new Map(),
       plotKeys: prev && prev.plotKeys.size < 10_000 ? prev.plotKeys : new Set(),
@@ -221,13 +234,26 @@ export class Engine {
     if (prev?.emitTimer) clearTimeout(prev.emitTimer);
     this.docs.set(uri, doc);
     for (const r of lowered.runs) {
-      if (doc.demanded.has(r.id)) doc.slots.set(r.id, { run: r, state: 'queued', value: null, partial: null, message: null, source: null });
+      if (!doc.demanded.has(r.id)) continue;
+      doc.slots.set(r.id, { run: r, state: 'queued', value: null, partial: null, message: null, source: null });
+      if (r.parent) doc.parents.add(r.parent);
+    }
+    doc.unsettled = doc.slots.size;
+    for (const p of lowered.plots) {
+      // runs not demanded in this revision (an explicit `only` set) are not drawn
+      const ids = p.runIds.filter((id) => doc.slots.has(id));
+      doc.plotWait.set(p.id, ids.length);
+      for (const id of ids) {
+        const ps = doc.plotsOfRun.get(id);
+        if (ps) ps.push(p);
+        else doc.plotsOfRun.set(id, [p]);
+      }
     }
     // what the previous revision was computing and this one no longer wants
     this.cancelUnwanted(prev ?? null);
     for (const id of doc.slots.keys()) void this.resolveRun(doc, id);
     doc.building = false;
-    this.checkPlots(doc);
+    for (const p of lowered.plots) if (doc.plotWait.get(p.id) === 0) this.finishPlot(doc, p);
     this.scheduleEmit(doc);
     return doc.revision;
   }
@@ -279,8 +305,9 @@ export class Engine {
     if (!doc) return null;
     const lowered = lowerProgram(program, { specKey: this.specKey });
     const slots = new Map<string, Slot>();
+    const byId = new Map(lowered.runs.map((r) => [r.id, r]));
     for (const id of demandedRuns(lowered, doc.runAll, null)) {
-      const run = lowered.runs.find((r) => r.id === id)!;
+      const run = byId.get(id)!;
       const cur = doc.slots.get(id);
       if (cur && cur.run.key === run.key) slots.set(id, cur);
       else {
@@ -305,14 +332,13 @@ export class Engine {
       if (uri !== undefined && doc.uri !== uri) continue;
       for (const s of doc.slots.values()) {
         if (s.state === 'queued' || s.state === 'running') {
-          s.state = 'cancelled';
           s.message = 'cancelled';
           s.partial = null;
+          this.markSettled(doc, s, 'cancelled');
         }
       }
       doc.demanded = new Set([...doc.slots.values()].filter((s) => s.state === 'done').map((s) => s.run.id));
       this.cancelUnwanted(doc);
-      this.checkPlots(doc);
       this.scheduleEmit(doc);
     }
   }
@@ -439,7 +465,7 @@ export class Engine {
   private async computeRun(doc: DocState, id: string): Promise<RunValue | null> {
     const slot = doc.slots.get(id)!;
     const run = slot.run;
-    const needCheckpoint = [...doc.slots.values()].some((s) => s.run.parent === id);
+    const needCheckpoint = doc.parents.has(id);
     let initFrom: Uint8Array | null = null;
     if (run.parent) {
       const parentSlot = doc.slots.get(run.parent);
@@ -562,16 +588,15 @@ export class Engine {
   }
 
   private settle(doc: DocState, slot: Slot, v: RunValue | null, state: SlotState, message: string | null): RunValue | null {
-    if (!this.current(doc)) return null;
+    if (!this.current(doc) || this.settled(slot)) return null; // e.g. cancelled meanwhile
     slot.value = v;
     slot.partial = null;
-    slot.state = state;
     slot.message = v ? v.message : message;
     if (v) doc.prevValue.set(slot.run.id, { key: v.key, valueHash: v.valueHash });
     if (state === 'blocked') this.logEvent({ uri: doc.uri, revision: doc.revision, node: slot.run.id, kind: 'run', key: slot.run.key, event: 'blocked', message });
     else if (v && (v.status === 'error' || v.status === 'diverged'))
       this.logEvent({ uri: doc.uri, revision: doc.revision, node: slot.run.id, kind: 'run', key: slot.run.key, event: 'failed', message: v.message });
-    this.checkPlots(doc);
+    this.markSettled(doc, slot, state);
     this.scheduleEmit(doc);
     return v;
   }
@@ -580,24 +605,37 @@ export class Engine {
     return s.state !== 'queued' && s.state !== 'running';
   }
 
-  /** A plot is computed once all its runs have settled; its key folds in their value hashes. */
-  private checkPlots(doc: DocState): void {
-    for (const p of doc.lowered.plots) {
-      if (doc.plotsDone.has(p.id)) continue;
-      // runs not demanded in this revision (an explicit `only` set) are not drawn
-      const slots = p.runIds.map((id) => doc.slots.get(id)).filter((s): s is Slot => !!s);
-      if (slots.some((s) => !this.settled(s) || s.state === 'stale')) continue;
-      doc.plotsDone.add(p.id);
-      const key = hashOf({ plot: p.defKey, runs: slots.map((s) => s.value?.valueHash ?? `${s.state}:${s.message}`) });
-      const seen = doc.plotKeys.has(key);
-      doc.plotKeys.add(key);
-      this.logEvent({ uri: doc.uri, revision: doc.revision, node: p.id, kind: 'plot', key, event: seen ? 'reused' : 'executed' });
+  /** A slot reaches a final state: count it, and finish the plots that waited only for it. */
+  private markSettled(doc: DocState, slot: Slot, state: SlotState): void {
+    const was = this.settled(slot);
+    slot.state = state;
+    if (was || !this.settled(slot)) return;
+    doc.unsettled--;
+    if (state === 'stale') {
+      doc.stale++;
+      return; // a plot over a run not computed is not finished
+    }
+    for (const p of doc.plotsOfRun.get(slot.run.id) ?? []) {
+      const left = (doc.plotWait.get(p.id) ?? 0) - 1;
+      doc.plotWait.set(p.id, left);
+      if (left === 0) this.finishPlot(doc, p);
     }
   }
 
+  /** A plot is computed once all its runs have settled; its key folds in their value hashes. */
+  private finishPlot(doc: DocState, p: LoweredPlot): void {
+    if (doc.plotsDone.has(p.id)) return;
+    doc.plotsDone.add(p.id);
+    const slots = p.runIds.map((id) => doc.slots.get(id)).filter((x): x is Slot => !!x);
+    const key = hashOf({ plot: p.defKey, runs: slots.map((x) => x.value?.valueHash ?? `${x.state}:${x.message}`) });
+    const seen = doc.plotKeys.has(key);
+    doc.plotKeys.add(key);
+    this.logEvent({ uri: doc.uri, revision: doc.revision, node: p.id, kind: 'plot', key, event: seen ? 'reused' : 'executed' });
+  }
+
   private isFinal(doc: DocState): boolean {
-    for (const s of doc.slots.values()) if (!this.settled(s)) return false;
-    if (doc.mode === 'cached') return [...doc.slots.values()].every((s) => s.state !== 'stale');
+    if (doc.unsettled > 0) return false;
+    if (doc.mode === 'cached') return doc.stale === 0;
     return doc.plotsDone.size === doc.lowered.plots.length;
   }
 
