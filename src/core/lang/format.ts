@@ -5,6 +5,7 @@
 // A file with syntax errors is not formatted (null): text that did not parse would be lost.
 import type { Comment, Expr, FileNode, Statement } from './ast';
 import { parse } from './parser';
+import { LineIndex } from './text';
 
 const MAX_WIDTH = 100;
 const INDENT = '  ';
@@ -73,24 +74,8 @@ export function format(text: string, tree: FileNode = parse(text)): string | nul
 }
 
 function makeLineOf(text: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\r') {
-      if (text[i + 1] === '\n') i++;
-      starts.push(i + 1);
-    } else if (c === '\n') starts.push(i + 1);
-  }
-  return (o: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const li = new LineIndex(text);
+  return (o: number) => li.position(o).line;
 }
 
 /** One argument per line; comments between arguments kept (trailing or on their own line). */
