@@ -4,13 +4,12 @@
 //     without VS Code's own work; the real-VS-Code figure is printed by the e2e suite
 //     (`bench activation`) and by --e2e below;
 //   - bundle sizes: each esbuild entry, development and release (minified), raw and gzip;
-//   - .vsix size: a release package staged in a temporary folder (the working tree's dist/ is
-//     left alone);
+//   - .vsix size: `scripts/package.mjs` (a release build staged in a temporary folder);
 //   --e2e: also runs the extension-host benchmarks in the real VS Code (test/extension/run.sh,
 //     activation and save → first redrawn plot of the Fig. 1 example with cached runs).
 // Usage: node scripts/bench-extension.mjs [--runs N] [--e2e]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +46,7 @@ const anything = () => {
 };
 // esbuild's CommonJS interop copies the module's own keys: list the namespaces the extension uses
 const fake = Object.fromEntries(['EventEmitter', 'Uri', 'window', 'workspace', 'commands', 'languages', 'extensions', 'env',
-  'ViewColumn', 'StatusBarAlignment', 'Disposable', 'FileType', 'Position', 'Range', 'ThemeColor', 'CancellationTokenSource']
+  'ViewColumn', 'StatusBarAlignment', 'Disposable', 'FileType', 'Position', 'Range', 'ThemeColor', 'CancellationTokenSource', 'ExtensionMode']
   .map((k) => [k, anything()]));
 const load = Module._load;
 Module._load = function (req, ...rest) { return req === 'vscode' ? fake : load.call(this, req, ...rest); };
@@ -62,18 +61,18 @@ const t2 = performance.now();
 process.stdout.write(JSON.stringify({ load: t1 - t0, activate: t2 - t1 }));
 process.exit(0); // before the deferred server start
 `;
-const bundle = join(root, 'dist', 'extension.js');
-if (!existsSync(bundle)) execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit', env: { ...process.env, SGDEXP_QUIET: '1' } });
-const loads = [];
-const acts = [];
-for (let i = 0; i < runs; i++) {
-  const r = spawnSync(process.execPath, ['-e', probe, bundle], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  const { load, activate } = JSON.parse(r.stdout);
-  loads.push(load);
-  acts.push(activate);
+function activation(bundle, label) {
+  const loads = [];
+  const acts = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync(process.execPath, ['-e', probe, bundle], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    const { load, activate } = JSON.parse(r.stdout);
+    loads.push(load);
+    acts.push(activate);
+  }
+  console.log(`activation, ${label} (plain Node, stand-in vscode, ${runs} processes): load bundle ${median(loads).toFixed(2)} ms, activate() ${median(acts).toFixed(2)} ms (medians)`);
 }
-console.log(`activation (plain Node, stand-in vscode, ${runs} processes): load bundle ${median(loads).toFixed(2)} ms, activate() ${median(acts).toFixed(2)} ms (medians)`);
 
 // ---- bundle sizes ----
 const stage = mkdtempSync(join(tmpdir(), 'sgdexp-bench-ext-'));
@@ -97,23 +96,14 @@ for (const { in: input, out, ...opts } of entries) {
   console.log(`  ${out.padEnd(26)} ${kb(sizes.dev).padStart(10)} → ${kb(sizes.rel).padStart(10)}   (gzip ${kb(gz)})`);
 }
 
-// ---- .vsix of the release build, staged ----
-const pkgDir = join(stage, 'pkg');
-mkdirSync(pkgDir, { recursive: true });
-for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'language-configuration.json', 'icons', 'templates', 'syntaxes']) {
-  if (existsSync(join(root, f))) cpSync(join(root, f), join(pkgDir, f), { recursive: true });
-}
-cpSync(join(stage, 'rel', 'dist'), join(pkgDir, 'dist'), { recursive: true });
-for (const css of existsSync(join(root, 'webview')) ? readdirSync(join(root, 'webview')).filter((f) => f.endsWith('.css')) : []) {
-  cpSync(join(root, 'webview', css), join(pkgDir, 'dist', 'webview', css));
-}
+activation(join(stage, 'dev', 'dist', 'extension.js'), 'development bundle');
+activation(join(stage, 'rel', 'dist', 'extension.js'), 'release bundle');
+
+// ---- .vsix of the release build (scripts/package.mjs stages it; dist/ is left alone) ----
 const vsix = join(stage, 'sgdexp.vsix');
-const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
 const t0 = performance.now();
-execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix, '--allow-missing-repository', '--skip-license'], {
-  cwd: pkgDir, stdio: ['ignore', 'ignore', 'inherit'],
-});
-console.log(`.vsix (release, --no-dependencies): ${kb(statSync(vsix).size)}, packaged in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+execFileSync(process.execPath, [join(root, 'scripts/package.mjs'), '--out', vsix], { stdio: ['ignore', 'ignore', 'inherit'] });
+console.log(`.vsix (release, --no-dependencies): ${kb(statSync(vsix).size)}, built and packaged in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 rmSync(stage, { recursive: true, force: true });
 
 // ---- in the real VS Code ----

@@ -1,26 +1,70 @@
-// Entry point. `activate` only wires things up — commands, the preview manager, the status bar —
-// and returns; the language server is forked afterwards, in the background (activation < 50 ms).
+// Entry point. `activate` only wires things up — commands, the serializer, the status bar — and
+// returns; the language server is forked afterwards, in the background, and the preview code
+// (with node:crypto for the page nonces) loads when the first preview or result needs it
+// (activation < 50 ms).
 import * as vscode from 'vscode';
 import type { SgdexpApi } from './api';
 import { ServerClient } from './client';
-import { exportFigures, saveFromPage, type ExportArgs } from './exportFigures';
+import type { ExportArgs } from './exportFigures';
 import { MessageLog } from './messageLog';
-import { newExperiment } from './newExperiment';
-import { PreviewManager } from './preview/previewManager';
+import type { PreviewManager } from './preview/previewManager';
 import { readSettings } from './settings';
 import { RunStatusBar } from './statusBar';
+import { PREVIEW_VIEW_TYPE } from './viewType';
 
 let client: ServerClient | undefined;
+
+/* eslint-disable @typescript-eslint/no-require-imports -- lazy modules (esbuild keeps them unevaluated until required) */
+const lazyPreviews = () => require('./preview/previewManager') as typeof import('./preview/previewManager');
+const lazyExport = () => require('./exportFigures') as typeof import('./exportFigures');
+const lazyNew = () => require('./newExperiment') as typeof import('./newExperiment');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export function activate(context: vscode.ExtensionContext): SgdexpApi {
   const t0 = performance.now();
   const log = new MessageLog(context.extensionMode !== vscode.ExtensionMode.Production);
   client = new ServerClient(context);
   const server = client;
-  const previews = new PreviewManager(context, server, log, () => readSettings().theme);
   const status = new RunStatusBar();
-  context.subscriptions.push(log, server, previews, status);
-  context.subscriptions.push(server.onStatus((m) => status.onStatus(m)), server.onResults((m) => status.onResults(m)));
+  context.subscriptions.push(log, server, status);
+
+  let manager: PreviewManager | undefined;
+  const previews = (): PreviewManager => {
+    if (!manager) {
+      const m = new (lazyPreviews().PreviewManager)(context, server, log, () => readSettings().theme);
+      manager = m;
+      context.subscriptions.push(
+        m,
+        m.onDidReceive((p, msg) => {
+          if (msg.type === 'export' && msg.requestId === undefined && msg.data !== undefined) {
+            lazyExport()
+              .saveFromPage(p, msg)
+              .then(
+                (f) => f && void vscode.window.showInformationMessage(`SGD Experiments: saved ${vscode.workspace.asRelativePath(f)}.`),
+                (e: unknown) => void vscode.window.showErrorMessage(`SGD Experiments: export failed — ${e instanceof Error ? e.message : String(e)}`),
+              );
+          } else if (msg.type === 'error') {
+            server.log(`preview page (${p.resource.toString()}): ${msg.text}`);
+          }
+        }),
+      );
+    }
+    return manager;
+  };
+
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel, state) => previews().deserializeWebviewPanel(panel, state),
+    }),
+    server.onResults((m) => {
+      status.onResults(m);
+      previews().onResults(m);
+    }),
+    server.onStatus((m) => {
+      status.onStatus(m);
+      previews().onStatus(m);
+    }),
+  );
 
   /** The resource a command applies to: its argument (explorer / editor title pass a Uri), else
    *  the active .sgdexp editor, else the active preview's file. */
@@ -29,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
     if (typeof arg === 'string' && arg) return vscode.Uri.parse(arg);
     const ed = vscode.window.activeTextEditor;
     if (ed?.document.languageId === 'sgdexp') return ed.document.uri;
-    return previews.activePreview?.resource;
+    return manager?.activePreview?.resource;
   };
   const show = (sideBySide: boolean, locked: boolean) => (arg?: unknown) => {
     const uri = target(arg);
@@ -37,13 +81,14 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
       void vscode.window.showWarningMessage('SGD Experiments: open an .sgdexp file to preview it.');
       return;
     }
-    previews.show(uri, { sideBySide, locked });
+    previews().show(uri, { sideBySide, locked });
   };
-  const resultsOf = async (uri: vscode.Uri) => previews.latestResults(uri)?.doc ?? (await server.getResults(uri))?.doc ?? null;
+  const resultsOf = async (uri: vscode.Uri) => manager?.latestResults(uri)?.doc ?? (await server.getResults(uri))?.doc ?? null;
   const doExport = async (args?: ExportArgs) => {
     try {
-      const files = await exportFigures(previews, resultsOf, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : {});
-      if (files.length && !args?.folder) void vscode.window.showInformationMessage(`SGD Experiments: exported ${files.length} file(s).`);
+      const opts = args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : {};
+      const files = await lazyExport().exportFigures(previews(), resultsOf, opts);
+      if (files.length && !opts.folder) void vscode.window.showInformationMessage(`SGD Experiments: exported ${files.length} file(s).`);
       return files.map((f) => f.fsPath);
     } catch (e) {
       void vscode.window.showErrorMessage(`SGD Experiments: export failed — ${e instanceof Error ? e.message : String(e)}`);
@@ -52,22 +97,12 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
   };
 
   context.subscriptions.push(
-    previews.onDidReceive((p, m) => {
-      if (m.type === 'export' && m.requestId === undefined && m.data !== undefined) {
-        saveFromPage(p, m).then(
-          (f) => f && void vscode.window.showInformationMessage(`SGD Experiments: saved ${vscode.workspace.asRelativePath(f)}.`),
-          (e: unknown) => void vscode.window.showErrorMessage(`SGD Experiments: export failed — ${e instanceof Error ? e.message : String(e)}`),
-        );
-      } else if (m.type === 'error') {
-        server.log(`preview page (${p.resource.toString()}): ${m.text}`);
-      }
-    }),
     vscode.commands.registerCommand('sgdexp.showPreview', show(false, false)),
     vscode.commands.registerCommand('sgdexp.showPreviewToSide', show(true, false)),
     vscode.commands.registerCommand('sgdexp.showLockedPreviewToSide', show(true, true)),
-    vscode.commands.registerCommand('sgdexp.toggleLock', () => previews.activePreview?.toggleLock()),
+    vscode.commands.registerCommand('sgdexp.toggleLock', () => manager?.activePreview?.toggleLock()),
     vscode.commands.registerCommand('sgdexp.showSource', async () => {
-      const p = previews.activePreview;
+      const p = manager?.activePreview;
       if (!p) return;
       const doc = await vscode.workspace.openTextDocument(p.resource);
       const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === p.resource.toString());
@@ -83,12 +118,12 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
     }),
     vscode.commands.registerCommand('sgdexp.exportFigures', (args?: ExportArgs) => doExport(args)),
     vscode.commands.registerCommand('sgdexp.newExperiment', (args?: { template?: string }) =>
-      newExperiment(context.extensionUri, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined),
+      lazyNew().newExperiment(context.extensionUri, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined),
     ),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('sgdexp')) return;
       void server.settingsChanged();
-      if (e.affectsConfiguration('sgdexp.plot.theme')) previews.reloadAll();
+      if (e.affectsConfiguration('sgdexp.plot.theme')) manager?.reloadAll();
     }),
   );
 
@@ -100,7 +135,7 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
     activationMs,
     messages: log,
     previews: () =>
-      previews.all.map((p) => ({
+      (manager?.all ?? []).map((p) => ({
         id: p.id,
         uri: p.resource.toString(),
         locked: p.locked,
@@ -115,7 +150,7 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
     startServer: async () => (await server.start()) !== null,
     serverRunning: () => server.running,
     statusBarText: () => status.text,
-    latestResults: (uri) => previews.latestResults(vscode.Uri.parse(uri)),
+    latestResults: (uri) => manager?.latestResults(vscode.Uri.parse(uri)),
     exportFigures: (args) => doExport(args),
     rejectedServerMessages: () => server.rejected,
   };

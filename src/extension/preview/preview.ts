@@ -14,7 +14,7 @@ import { validateFromWebview } from '../../core/webviewMessages';
 import { makeNonce, renderWebviewHtml } from '../webviewHtml';
 import type { MessageLog } from '../messageLog';
 
-export const PREVIEW_VIEW_TYPE = 'sgdexp.preview';
+export { PREVIEW_VIEW_TYPE } from '../viewType';
 
 export interface PreviewState {
   uri: string;

@@ -47,10 +47,9 @@ export class PreviewManager implements vscode.WebviewPanelSerializer<PreviewStat
       },
     };
     this.disposables.push(
-      vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, this),
+      // (the serializer is registered by extension.ts at activation and forwards here; so are the
+      // server's results and status, through onResults/onStatus)
       vscode.window.onDidChangeActiveTextEditor((e) => this.followEditor(e)),
-      client.onResults((m) => this.onResults(m)),
-      client.onStatus((m) => this.onStatus(m)),
     );
   }
 
@@ -159,13 +158,13 @@ export class PreviewManager implements vscode.WebviewPanelSerializer<PreviewStat
     }
   }
 
-  private onResults(m: ResultsMessage): void {
+  onResults(m: ResultsMessage): void {
     const cur = this.latest.get(m.uri);
     if (!cur || m.revision > cur.revision || (m.revision === cur.revision && (m.final || !cur.final))) this.latest.set(m.uri, m);
     for (const p of this.previews) p.offerResults(m);
   }
 
-  private onStatus(m: StatusMessage): void {
+  onStatus(m: StatusMessage): void {
     const cur = this.latestStatus.get(m.uri);
     if (!cur || m.revision >= cur.revision) this.latestStatus.set(m.uri, m);
     for (const p of this.previews) p.offerStatus(m);
