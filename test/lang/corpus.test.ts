@@ -269,6 +269,14 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'relu2 records the singular values of W1 only; rank only at tol = 1e-3',
+    src: 'data = teacher(n = 40, p = 5, activation = relu)\nnet = relu2(width = 4)\nr = train(net, data, gd(lr = 0.01), steps = 10)\nplot singular_values(«r», of = W2)\nd2 = completion(observed = [[1, ?], [0.3, 1]])\nm = deep_linear(depth = 3, width = 2)\nq = train(m, d2, sgd(lr = 0.1), steps = 10)\nplot rank(q, «tol = 0.01»)',
+    expect: [
+      { severity: 'error', code: 'incompatible-metric', message: 'for a relu2 model the singular values are recorded for its first layer: use of = W1 (not W2)' },
+      { severity: 'warning', code: 'fixed-tolerance', message: 'the stepping core records the numerical rank at tol = 1e-3; tol = 0.01 is not available and 1e-3 is drawn' },
+    ],
+  },
+  {
     name: 'deep_linear of depth 2 gets a note',
     src: 'data = completion(observed = [[1, ?], [0.3, 1]])\nnet = deep_linear(depth = «2», width = 2)',
     expect: [{ severity: 'info', code: 'shallow', message: /rank jumps need depth ≥ 3/ }],
@@ -325,6 +333,9 @@ big = train(net, data, sgd(lr = 0.7, weight_decay = 0.015), steps = 1000, seed =
 small = train(big, data, sgd(lr = 0.1), steps = 1000)
 plot sv_ratio(big, small)
 plot singular_values(big, of = product)
+plot distance(big)
+plot missing_error(big)
+plot imbalance(small)
 `,
     'relu teacher': `data = teacher(n = 200, p = 5, activation = relu, neurons = 2)
 net = relu2(width = 20, init = gaussian(scale = 0.5))

@@ -335,8 +335,9 @@ export const BUILTINS: Builtin[] = [
     example: 'lrs = logspace(0.001, 0.1, 5)',
   },
   // ---------------- metrics (usable in plots) ----------------
-  metric('loss', 'Training loss.', 'L(θ) = ½‖Y − f(X)‖²_F (rescaled data; completion: ½Σ over observed entries).', ALL_MODELS),
-  metric('test_loss', 'Loss on the held-out test set (completion: error on the missing entries).', 'L_test = ½‖Y_test − f(X_test)‖²_F / n_test · n (same scale as `loss`)', ALL_MODELS),
+  metric('loss', 'Training loss.', 'L(θ) = ½‖Y − f(X)‖²_F on the rescaled data (the mean-squared loss of the raw data); completion: ½ · mean over observed entries of (A_ij − A*_ij)².', ALL_MODELS),
+  metric('test_loss', 'Loss on the held-out test set (completion: on the missing entries).', '½‖Y_test − f(X_test)‖²_F with the test set rescaled by 1/√n_test (same scale as `loss`); completion: ½ · mean over missing entries of (A_ij − A*_ij)², A* the true matrix (given entries: their rank-1 completion)', ALL_MODELS),
+  metric('missing_error', 'RMS error on the missing entries of a completion problem.', '√(mean over missing (i, j) of (A_ij − A*_ij)²)', ['deep_linear']),
   metric(
     'logdet',
     'log det(θᵀθ), θ = [W1ᵀ | W2]: conserved by gradient flow, driven down linearly by label noise.',
@@ -348,17 +349,18 @@ export const BUILTINS: Builtin[] = [
   metric(
     'singular_values',
     'Singular values of a weight matrix along training.',
-    'σ₁ ≥ σ₂ ≥ … of W1, W2 or the end-to-end matrix W1W2 (deep_linear: A = W_L⋯W_1).',
-    ['linear2', 'deep_linear'],
+    'σ₁ ≥ σ₂ ≥ … of W1, W2 or the end-to-end matrix W1W2 (deep_linear: A = W_L⋯W_1; relu2: the first layer W1).',
+    ['linear2', 'deep_linear', 'relu2'],
     [
-      { name: 'of', type: { t: 'word', words: ['W1', 'W2', 'product'] }, default: word('W1'), doc: 'Which matrix: W1, W2 or the end-to-end product (deep_linear: product only).' },
+      { name: 'of', type: { t: 'word', words: ['W1', 'W2', 'product'] }, default: word('W1'), doc: 'Which matrix: W1, W2 or the end-to-end product (deep_linear: product only; relu2: W1 only).' },
       { name: 'top', type: count(1, 1000), default: num(5), unit: 'values', doc: 'How many of the largest singular values to draw.' },
     ],
   ),
   metric('sv_ratio', 'Ratio s₂/s₁ of the end-to-end matrix: near 0 means (numerically) rank 1.', 's₂(A)/s₁(A), A = W1W2 or W_L⋯W_1', ['linear2', 'deep_linear']),
+  metric('gain_norm', '‖Gain_γ‖ of a diagonal network along training.', '‖Gain_k‖₂ over the coordinates', ['diagonal']),
   metric('gain', 'Gain_γ per coordinate (diagonal networks).', '(u_k² − v_k²)/2 = α²·exp(−Gain_k), Gain_k = Σ_{j<k} q(γ g_j), q(x) = −½ ln((1 − x²)²) (Even et al. 2023)', ['diagonal']),
   metric('effective_alpha', 'Effective initialisation scale α∞ of a diagonal network.', 'α∞ = α·exp(−Gain/2) per coordinate', ['diagonal']),
-  metric('imbalance', 'Imbalance of the two layers; conserved by gradient flow, not by SGF.', '‖W1ᵀW1 − W2W2ᵀ‖_F', ['linear2']),
+  metric('imbalance', 'Imbalance of consecutive layers; conserved by gradient flow, not by SGF.', '‖W1ᵀW1 − W2W2ᵀ‖_F (deep_linear: √Σ_m ‖W_{m+1}ᵀW_{m+1} − W_mW_mᵀ‖²_F)', ['linear2', 'deep_linear']),
   metric('alignment', "Each hidden neuron's largest |cosine| with a teacher direction (ReLU teacher).", 'maxⱼ |⟨wᵢ, w*ⱼ⟩| / (‖wᵢ‖‖w*ⱼ‖)', ['relu2']),
   metric('distance', 'Distance to the teacher.', '‖W1W2 − U*‖_F (linear2), ‖β − β*‖ (diagonal), ‖A − A*‖_F (deep_linear)', ['linear2', 'diagonal', 'deep_linear']),
   metric(
@@ -366,7 +368,7 @@ export const BUILTINS: Builtin[] = [
     'Numerical rank of the end-to-end matrix.',
     '#{i : sᵢ > tol·s₁}',
     ['linear2', 'deep_linear'],
-    [{ name: 'tol', type: { t: 'number', min: 0, max: 1, minExclusive: true, maxExclusive: true }, default: num(1e-3), doc: 'Relative threshold on s_i/s_1.' }],
+    [{ name: 'tol', type: { t: 'number', min: 0, max: 1, minExclusive: true, maxExclusive: true }, default: num(1e-3), doc: 'Relative threshold on s_i/s_1 (the stepping core records the rank at 1e-3).' }],
   ),
   // ---------------- plots ----------------
   {
