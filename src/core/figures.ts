@@ -5,7 +5,6 @@
 import * as Plot from '@observablehq/plot';
 import type { PlotSpec, ResultsDoc } from './results';
 import {
-  decimate,
   figureData,
   groupKey,
   type DataOptions,
@@ -209,9 +208,10 @@ function lineMarks(
 const MARGIN_LEFT = 64;
 const MARGIN_RIGHT = 20;
 
-/** Decimation columns for a figure `width` px wide: one per 2 px of its frame (DataOptions.buckets). */
+/** Decimation columns for a figure `width` px wide: one per 3 px of its frame (DataOptions.buckets):
+ *  ≤ 2 points per 3 px per line, a polyline within 3 px of the full one, extremes kept. */
 export function figureBuckets(width: number): number {
-  return Math.max(20, Math.floor((Math.max(240, Math.round(width)) - MARGIN_LEFT - MARGIN_RIGHT) / 2));
+  return Math.max(20, Math.floor((Math.max(240, Math.round(width)) - MARGIN_LEFT - MARGIN_RIGHT) / 3));
 }
 
 /**
@@ -244,8 +244,8 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
   const floating: typeof notes = [];
 
   if (data.kind === 'series') {
-    // Draw at the screen's resolution: ≤ 1 point per pixel column per line (min–max kept), tips
-    // at ≤ 1 point per 3 px. CSV exports keep every recorded point (figureCsv).
+    // Draw at the screen's resolution: ≤ 2 points per 3 px column per line (min–max kept); tips
+    // snap to the drawn points. CSV exports keep every recorded point (figureCsv).
     let x0 = Infinity, x1 = -Infinity;
     for (const r of data.rows) { if (r.x < x0) x0 = r.x; if (r.x > x1) x1 = r.x; }
     const rows = data.rows; // already decimated to the frame (DataOptions.buckets)
@@ -295,7 +295,7 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
     if (tips && data.rows.length) {
       // channels, not a `title` function: Plot formats a tip only when it is shown, whereas a
       // title would be formatted for every point at every render
-      const tipRows = decimate(data.rows, x0, x1, Math.max(10, Math.floor(buckets / 3)));
+      const tipRows = data.rows;
       const seeds = tipRows.some((r) => r.n != null);
       marks.push(Plot.tip(tipRows, Plot.pointer({
         x: 'x', y: 'y', stroke: 'run',

@@ -67,7 +67,7 @@ export type FigureData =
 
 export interface DataOptions {
   /** draw at screen resolution: min–max decimation into this many x columns per line (0 = off;
-   *  buildFigure uses one column per 2 px of frame). CSV export never decimates. */
+   *  buildFigure uses one column per 3 px of frame). CSV export never decimates. */
   buckets?: number;
   /** run keys not to draw (legend toggles) */
   hidden?: Iterable<string>;
@@ -316,8 +316,8 @@ function seriesData(doc: ResultsDoc, plot: PlotSpec, opts: DataOptions): FigureD
 /**
  * Min–max decimation of one line with `k` points (x increasing): split [x0, x1] into `buckets`
  * columns and keep, in order, the lowest and the highest point of each column, plus the line's
- * first and last point. With a column per 2 px the drawn polyline differs from the full one by
- * under 2 px horizontally and keeps every extreme (spikes, divergence). Returns kept indices.
+ * first and last point. With a column per w px the drawn polyline differs from the full one by
+ * under w px horizontally and keeps every extreme (spikes, divergence). Returns kept indices.
  */
 export function minMaxKeep(k: number, xAt: (j: number) => number, yAt: (j: number) => number, x0: number, x1: number, buckets: number): number[] {
   const out: number[] = [0];
