@@ -246,4 +246,32 @@ describe('reactive graph (test-double core)', () => {
     e.close(B);
     expect(e.pool.busy).toBe(0);
   });
+
+  it('raising steps while the run is in flight resumes from the state the cancelled run reached', async () => {
+    const e = make();
+    const r1 = e.update(URI, twoRuns({ stepsA: 1_000_000 }));
+    await new Promise<void>((res) => {
+      const off = e.on('results', (m) => {
+        if (m.revision === r1 && (m.doc.runs.gd?.progress?.step ?? 0) >= 1000) (off(), res());
+      });
+    });
+    const r2 = e.update(URI, twoRuns({ stepsA: 1_000_100 }));
+    const m = await e.whenFinal(URI, r2);
+    const ev = e.log.find((x) => x.revision === r2 && x.node === 'gd' && x.event === 'executed')!;
+    expect(ev.fromStep).toBeGreaterThanOrEqual(1000);
+    expect(ev.steps).toBe(1_000_100 - ev.fromStep!);
+    const fresh = new Engine({ workers: 0, inline: fakeRunner });
+    const f = await fresh.run('file:///fresh', twoRuns({ stepsA: 1_000_100 }));
+    await fresh.dispose();
+    expect(m.doc.runs.gd.step).toEqual(f.runs.gd.step);
+    expect(m.doc.runs.gd.metrics).toEqual(f.runs.gd.metrics);
+    // a shorter horizon than the cancelled run's does not use its state (records would be missing)
+    const r3 = e.update(URI, twoRuns({ stepsA: 2_000_000 }));
+    await new Promise((r) => setTimeout(r, 20));
+    const r4 = e.update(URI, twoRuns({ stepsA: 1_500_000 }));
+    await e.whenFinal(URI, r4);
+    const ev4 = e.log.find((x) => x.revision === r4 && x.node === 'gd' && x.event === 'executed')!;
+    expect(ev4.fromStep).toBe(1_000_100); // from the completed shorter run, not the cancelled longer one
+    void r3;
+  });
 });

@@ -46,6 +46,30 @@ describe('engine with the real stepping core in worker threads', () => {
     }
   });
 
+  it('raising steps while the run is in flight resumes from where the cancelled run stopped, bit-identically', async () => {
+    const e = new Engine({ workers: 2, workerScript: worker.file });
+    try {
+      const r1 = e.update(URI, twoRuns({ stepsA: 300_000 }));
+      await new Promise<void>((res) => {
+        const off = e.on('results', (m) => {
+          if (m.revision === r1 && (m.doc.runs.gd?.progress?.step ?? 0) > 0) (off(), res());
+        });
+      });
+      const r2 = e.update(URI, twoRuns({ stepsA: 300_500 }));
+      const m = await e.whenFinal(URI, r2);
+      const ev = e.log.find((x) => x.revision === r2 && x.node === 'gd' && x.event === 'executed')!;
+      expect(ev.fromStep).toBeGreaterThan(0);
+      expect(ev.steps).toBe(300_500 - ev.fromStep!);
+      const fresh = new Engine({ workers: 1, workerScript: worker.file });
+      const f = await fresh.run('file:///fresh', twoRuns({ stepsA: 300_500 }));
+      await fresh.dispose();
+      expect(m.doc.runs.gd.step).toEqual(f.runs.gd.step);
+      expect(vh(m.doc.runs.gd)).toBe(vh(f.runs.gd));
+    } finally {
+      await e.dispose();
+    }
+  });
+
   it('an edit during a long run cancels it within 50 ms and leaks no worker thread', async () => {
     const before = threadCount();
     const e = new Engine({ workers: 2, workerScript: worker.file });

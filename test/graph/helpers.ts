@@ -80,7 +80,11 @@ export async function fakeRunner(req: JobRequest, signal: AbortSignal, onProgres
   };
   if (!req.resume) put();
   while (t < spec.steps) {
-    if (signal.aborted) return { status: 'cancelled', message: 'cancelled', divergedAt: null, lastFiniteStep: null, notes: [], trajectory: traj, theory: {}, checkpoint: null, stepsDone: t, ms: 0 };
+    if (signal.aborted) {
+      // like the real core: hand back the state reached, usable for resume
+      const checkpoint = new TextEncoder().encode(JSON.stringify({ t, w }));
+      return { status: 'cancelled', message: 'cancelled', divergedAt: null, lastFiniteStep: null, notes: [], trajectory: traj, theory: {}, checkpoint, stepsDone: t, ms: 0 };
+    }
     w *= 1 - lr;
     t++;
     if (!Number.isFinite(w) || Math.abs(w) > 1e6) {

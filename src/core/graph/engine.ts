@@ -111,6 +111,9 @@ interface Inflight {
   /** cached trajectory this job resumes from, joined to partial trajectories */
   prefix: RunValue | null;
   spec: RunSpec;
+  prefixKey: string;
+  /** an offshoot's starting state (its partial state is not kept) */
+  initFrom: Uint8Array | null;
   /** its execution has been logged */
   logged: boolean;
 }
@@ -164,6 +167,10 @@ export class Engine {
   readonly disk: DiskCache | null;
   private readonly docs = new Map<string, DocState>();
   private readonly inflight = new Map<string, Inflight>();
+  /** prefix key → the state a cancelled job reached, and that job's horizon */
+  private readonly partials = new Map<string, { value: RunValue; horizon: number }>();
+  /** prefix key → settles when a job of that spec being cancelled has stopped */
+  private readonly stopping = new Map<string, Promise<void>>();
   /** prefix key → keys of memoised runs sharing it (for resume / slice) */
   private readonly prefixIndex = new Map<string, Set<string>>();
   private readonly listeners: { [K in keyof Events]: Set<Listener<Events[K]>> } = { results: new Set(), status: new Set(), diagnostics: new Set() };
@@ -393,13 +400,30 @@ export class Engine {
       const evs = (nodes.length ? nodes : [key]).map((node) =>
         this.logEvent({ uri: prev?.uri ?? '', revision: prev?.revision ?? 0, node, kind: 'run', key, event: 'cancelled' }),
       );
-      void f.job.released.then((r) => {
+      const stopped = f.job.released.then((r) => {
         for (const ev of evs) {
           ev.releaseMs = r.ms;
           ev.terminated = r.terminated;
         }
+        this.keepPartial(f, r.result);
+        if (this.stopping.get(f.prefixKey) === stopped) this.stopping.delete(f.prefixKey);
       });
+      this.stopping.set(f.prefixKey, stopped);
     }
+  }
+
+  /** Keeps the final state of a cancelled job (the furthest per spec, a few dozen specs). */
+  private keepPartial(f: Inflight, r: JobResult | null): void {
+    if (!r || r.status !== 'cancelled' || !r.checkpoint || !(r.stepsDone > 0) || f.initFrom) return;
+    const prev = this.partials.get(f.prefixKey);
+    if (prev && prev.value.steps >= r.stepsDone) return;
+    const value = makeRunValue({
+      key: `partial:${f.key}`, prefixKey: f.prefixKey, steps: r.stepsDone, record: f.spec.record, status: 'cancelled', message: r.message,
+      divergedAt: null, lastFiniteStep: null, notes: r.notes, trajectory: r.trajectory, theory: r.theory, stepsDone: r.stepsDone, checkpoint: r.checkpoint,
+    });
+    this.partials.delete(f.prefixKey);
+    this.partials.set(f.prefixKey, { value, horizon: f.spec.steps });
+    if (this.partials.size > 32) this.partials.delete(this.partials.keys().next().value as string);
   }
 
   private memoGet(key: string): { v: RunValue; source: 'memory' | 'disk' } | null {
@@ -487,8 +511,15 @@ export class Engine {
     }
     if (doc.mode === 'cached') return this.settle(doc, slot, null, 'stale', 'not computed yet: save or run to compute');
 
-    // 2. in flight for the same key
+    // 2. in flight for the same key. A job of the same spec being cancelled right now (steps
+    // edited while it ran) is waited for (≤ ~50 ms): its final state is a point to resume from.
     let f = this.inflight.get(run.key);
+    const stopping = f ? undefined : this.stopping.get(run.prefixKey);
+    if (stopping) {
+      await stopping;
+      if (!this.current(doc) || (slot.state as SlotState) === 'cancelled') return null;
+      f = this.inflight.get(run.key);
+    }
     if (f) {
       this.logEvent({ uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key: run.key, event: 'joined', source: 'inflight' });
       slot.source = 'inflight';
@@ -518,9 +549,14 @@ export class Engine {
         this.logEvent({ uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key: run.key, event: 'failed', message: msg });
         return this.settle(doc, slot, v, 'done', null);
       }
-      const shorter = cands
+      let shorter = cands
         .filter((c) => c.steps < run.spec.steps && c.status === 'done' && c.checkpoint && c.record === run.spec.record)
         .sort((a, b) => b.steps - a.steps)[0];
+      // the state a cancelled run of this spec reached, when that is further along; only for a
+      // horizon at least the cancelled one's (its records then include what this run records
+      // before that step: schedule.ts prefix stability)
+      const part = this.partials.get(run.prefixKey);
+      if (part && part.horizon <= run.spec.steps && part.value.steps < run.spec.steps && part.value.steps > (shorter?.steps ?? 0)) shorter = part.value;
       f = this.startJob(run, shorter ?? null, initFrom);
       slot.source = 'executed';
     }
@@ -560,7 +596,7 @@ export class Engine {
   private startJob(run: LoweredRun, prefix: RunValue | null, initFrom: Uint8Array | null): Inflight {
     const listeners = new Set<(p: JobProgress) => void>();
     // registered before submitting: an in-thread runner may report progress synchronously
-    const f: Inflight = { key: run.key, job: null as unknown as Job, progress: null, listeners, value: null as unknown as Promise<RunValue | null>, prefix, spec: run.spec, logged: false };
+    const f: Inflight = { key: run.key, job: null as unknown as Job, progress: null, listeners, value: null as unknown as Promise<RunValue | null>, prefix, spec: run.spec, prefixKey: run.prefixKey, initFrom, logged: false };
     this.inflight.set(run.key, f);
     const job = this.pool.submit(
       { spec: run.spec, resume: prefix?.checkpoint ?? null, initFrom, progressIntervalMs: this.progressIntervalMs },

@@ -45,12 +45,22 @@ export interface JobResult {
   ms: number;
 }
 
+export interface Released {
+  ms: number;
+  terminated: boolean;
+  result: JobResult | null;
+}
+
 export interface Job {
   readonly id: number;
   readonly done: Promise<JobResult>;
   cancel(): void;
-  /** resolves when the thread that ran the job is free again (acknowledged or terminated) */
-  readonly released: Promise<{ ms: number; terminated: boolean }>;
+  /**
+   * resolves when the thread that ran the job is free again (acknowledged or terminated); for a
+   * cancelled job, `result` is what the stepping core handed back when it stopped (its
+   * checkpoint lets a later run of the same spec resume from there), null if terminated
+   */
+  readonly released: Promise<Released>;
 }
 
 // ---- worker wire protocol ----
@@ -95,7 +105,7 @@ interface PendingJob {
   req: JobRequest;
   onProgress: (p: JobProgress) => void;
   resolve: (r: JobResult) => void;
-  release: (x: { ms: number; terminated: boolean }) => void;
+  release: (x: Released) => void;
   settled: boolean;
   cancelledAt: number | null;
   slot: Slot | null;
@@ -165,7 +175,7 @@ export class WorkerPool {
     let resolve!: (r: JobResult) => void;
     let release!: PendingJob['release'];
     const done = new Promise<JobResult>((r) => (resolve = r));
-    const released = new Promise<{ ms: number; terminated: boolean }>((r) => (release = r));
+    const released = new Promise<Released>((r) => (release = r));
     const job: PendingJob = { id: this.nextJob++, req, onProgress, resolve, release, settled: false, cancelledAt: null, slot: null, killTimer: null };
     if (this.size === 0) this.runInline(job);
     else {
@@ -235,7 +245,7 @@ export class WorkerPool {
       m.type === 'done'
         ? { ...(rest as Omit<JobResult, 'worker'>), worker: slot.id }
         : { ...cancelledResult(slot.id), status: 'error', message: (m as { message: string }).message };
-    this.free(slot, job, false);
+    this.free(slot, job, false, result);
     this.settle(job, result, false);
     this.stats.completed++;
     this.pump();
@@ -256,14 +266,14 @@ export class WorkerPool {
     this.pump();
   }
 
-  private free(slot: Slot, job: PendingJob, terminated: boolean): void {
+  private free(slot: Slot, job: PendingJob, terminated: boolean, result: JobResult | null = null): void {
     if (job.killTimer) clearTimeout(job.killTimer);
     slot.job = null;
-    job.release({ ms: job.cancelledAt === null ? 0 : performance.now() - job.cancelledAt, terminated });
+    job.release({ ms: job.cancelledAt === null ? 0 : performance.now() - job.cancelledAt, terminated, result });
   }
 
   private settle(job: PendingJob, r: JobResult, released: boolean): void {
-    if (released) job.release({ ms: job.cancelledAt === null ? 0 : performance.now() - job.cancelledAt, terminated: true });
+    if (released) job.release({ ms: job.cancelledAt === null ? 0 : performance.now() - job.cancelledAt, terminated: true, result: null });
     if (job.settled) return;
     job.settled = true;
     job.resolve(r);
@@ -323,7 +333,7 @@ export class WorkerPool {
       .then((r) => {
         this.inlineBusy--;
         this.inlineAborts.delete(job.id);
-        job.release({ ms: job.cancelledAt === null ? 0 : performance.now() - job.cancelledAt, terminated: false });
+        job.release({ ms: job.cancelledAt === null ? 0 : performance.now() - job.cancelledAt, terminated: false, result: r });
         this.settle(job, r, false);
         this.stats.completed++;
       });
