@@ -82,7 +82,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-      completionProvider: { triggerCharacters: ['(', ',', '=', ' ', '['], resolveProvider: false },
+      completionProvider: { triggerCharacters: ['(', ',', '=', '['], resolveProvider: false },
       hoverProvider: true,
       signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: ['='] },
       definitionProvider: true,
