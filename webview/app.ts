@@ -72,10 +72,17 @@ export class App {
     private readonly nonce: string,
   ) {
     this.theme = readTheme(document);
-    new MutationObserver(() => {
-      this.theme = readTheme(document);
+    // VS Code switches the body class (light/dark/high contrast) and rewrites the --vscode-*
+    // variables on <html> (also between two themes of the same kind): redraw on either.
+    const onTheme = () => {
+      const t = readTheme(document);
+      if (JSON.stringify(t) === JSON.stringify(this.theme)) return;
+      this.theme = t;
       this.scheduleRender();
-    }).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+    };
+    const mo = new MutationObserver(onTheme);
+    mo.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
     new ResizeObserver(() => {
       const w = this.root.clientWidth;
       if (Math.abs(w - this.lastWidth) >= 2) this.scheduleRender();

@@ -356,6 +356,14 @@ test('theme: follows body class and --vscode-* colours (light → dark); screens
       await page.evaluate((t) => window.__applyTheme('dark', t), THEMES.dark);
       await page.waitForFunction((c) => document.querySelector('svg.sg-plot')?.getAttribute('color') === c, THEMES.dark.vars['--vscode-editor-foreground']);
     }
+    if (theme === 'dark') {
+      // another dark theme: same body class, new --vscode-* colours only
+      await page.evaluate(() => document.documentElement.style.setProperty('--vscode-charts-blue', '#00aaff'));
+      await page.waitForFunction((sel) => {
+        const p = document.querySelector(`${sel} g[aria-label="line"] path`);
+        return (p?.getAttribute('stroke') ?? p?.closest('g[aria-label="line"]').getAttribute('stroke')) === '#00aaff';
+      }, card(0));
+    }
     eq(errors, [], 'page errors');
     await page.close();
   }
