@@ -32,6 +32,11 @@ const cases: Case[] = [
     expect: [{ severity: 'error', code: 'unknown-parameter', message: "sgd(…) has no parameter 'bach': did you mean 'batch'?" }],
   },
   {
+    name: 'a parameter of a sibling built-in says where it belongs',
+    src: 'o = gd(lr = 0.1, «delta» = 2)',
+    expect: [{ severity: 'error', code: 'unknown-parameter', message: "gd(…) has no parameter 'delta'; its parameters: lr, weight_decay ('delta' belongs to label_noise(…), sgf(…))" }],
+  },
+  {
     name: 'duplicate definitions: both sites',
     src: '«data» = teacher(n = 4, p = 2)\n«data» = teacher(n = 5, p = 2)',
     expect: [

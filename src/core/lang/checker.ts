@@ -393,6 +393,9 @@ export class Checker {
           const suggestion = didYouMean(a.name.name, free) ?? didYouMean(a.name.name, b.params.map((q) => q.name));
           let message = `${b.name}(…) has no parameter '${a.name.name}'`;
           message += suggestion ? `: did you mean '${suggestion}'?` : `; its parameters: ${b.params.map((q) => q.name).join(', ')}`;
+          // the parameter of a sibling built-in (`delta` given to gd): say where it belongs
+          const owners = BUILTINS.filter((x) => x.kind === b.kind && x !== b && findParam(x, a.name!.name)).map((x) => `${x.name}(…)`);
+          if (!suggestion && owners.length) message += ` ('${a.name.name}' belongs to ${owners.join(', ')})`;
           this.error(a.name, 'unknown-parameter', message, suggestion ? { data: { fix: 'replace', replacement: suggestion } } : {});
           this.visitLoose(a.value);
           continue;
