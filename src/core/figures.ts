@@ -187,13 +187,20 @@ function lineMarks(
   const perRun = new Map<string, number>();
   for (const pts of byLine.values()) perRun.set(pts[0]!.run, (perRun.get(pts[0]!.run) ?? 0) + 1);
   for (const pts of byLine.values()) {
-    const n = pts.length;
     const many = perRun.get(pts[0]!.run)! > 6;
+    // a NaN between two points breaks the polyline (Plot draws defined runs only)
+    let gaps = 0;
+    for (const p of pts) if (p.gap) gaps++;
+    const n = pts.length + gaps;
     const x = new Float64Array(n);
     const y = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      x[i] = pts[i]!.x;
-      y[i] = pts[i]!.y;
+    for (let i = 0, o = 0; i < pts.length; i++) {
+      if (pts[i]!.gap) {
+        x[o] = pts[i]!.x;
+        y[o++] = NaN;
+      }
+      x[o] = pts[i]!.x;
+      y[o++] = pts[i]!.y;
     }
     marks.push(Plot.line({ length: n }, {
       ariaDescription: opts.description,

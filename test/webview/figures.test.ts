@@ -226,3 +226,29 @@ describe('min–max decimation (drawing at screen resolution)', () => {
     for (const r of a.rows.filter((r) => r.n)) expect(r.y).toBe(means.get(r.step));
   });
 });
+
+describe('gaps', () => {
+  const gapDoc = (values: (number | null)[]): ResultsDoc =>
+    normaliseDoc({
+      format: 'sgdexp-results', version: 1, file: 'g', seed: 0,
+      runs: { r: { status: 'done', step: values.map((_, i) => i), metrics: { loss: values } } },
+      plots: [series({ metric: 'loss', runs: ['r'], y: 'log' })],
+    } as unknown as ResultsDoc);
+
+  it('breaks the line at non-finite and (log axis) non-positive values, also after decimation', () => {
+    const doc = gapDoc([1, 0.5, null, 0.2, 0.1, 0, 0.05, 0.04]);
+    const d = figureData(doc, doc.plots[0]!);
+    if (d.kind !== 'series') throw new Error('kind');
+    expect(d.rows.filter((r) => r.gap).map((r) => r.step)).toEqual([3, 6]);
+    const svg = buildFigure(doc, doc.plots[0]!, { document: domDocument(), width: 400, theme: LIGHT_THEME, tips: false });
+    const path = svg.querySelector('g[aria-description="runs"] path')!.getAttribute('d')!;
+    expect(path.match(/M/g)).toHaveLength(3);
+    // 2000 points, one hole in the middle, decimated to 20 columns: the hole stays
+    const long = Array.from({ length: 2000 }, (_, i) => (i === 1000 ? null : 1 + Math.sin(i / 50)));
+    const dl = figureData(gapDoc(long), gapDoc(long).plots[0]!, { buckets: 20 });
+    if (dl.kind !== 'series') throw new Error('kind');
+    expect(dl.rows.length).toBeLessThan(60);
+    expect(dl.rows.filter((r) => r.gap).map((r) => r.step)).toEqual([1001]);
+    expect(dl.rows.some((r) => r.step === 999)).toBe(true);
+  });
+});

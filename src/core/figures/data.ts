@@ -18,6 +18,8 @@ export interface SeriesRow {
   time: number;
   x: number;
   y: number;
+  /** the line is broken before this point (non-finite or, on a log axis, non-positive values) */
+  gap?: boolean;
   /** only for mean-over-seeds rows: the spread (min and max over seeds) and seed count */
   lo?: number;
   hi?: number;
@@ -221,16 +223,25 @@ function seriesData(doc: ResultsDoc, plot: PlotSpec, opts: DataOptions): FigureD
           idx[k] = i;
           ys[k++] = v;
         }
+        // a skipped value between two drawable ones breaks the line there (`gap` on the next row)
+        const gapAt = (j: number) => j > 0 && idx[j]! - idx[j - 1]! > 1;
         const push = (j: number) => {
           const i = idx[j]!;
           const step = run.step[i]!;
           const time = run.time?.[i] ?? step;
-          mine.push({ run: key, line, metric, component: vector ? c : null, step, time, x: useTime ? time : step, y: ys[j]!, stale });
+          const row: SeriesRow = { run: key, line, metric, component: vector ? c : null, step, time, x: useTime ? time : step, y: ys[j]!, stale };
+          if (gapAt(j)) row.gap = true;
+          mine.push(row);
         };
         if (!thin || k <= buckets) {
           for (let j = 0; j < k; j++) push(j);
         } else {
-          for (const j of minMaxKeep(k, (j) => xs[idx[j]!]!, (j) => ys[j]!, x0, x1, buckets)) push(j);
+          const keep = minMaxKeep(k, (j) => xs[idx[j]!]!, (j) => ys[j]!, x0, x1, buckets);
+          // both ends of every gap survive decimation, so the break stays where it is
+          const ends: number[] = [];
+          for (let j = 1; j < k; j++) if (gapAt(j)) ends.push(j - 1, j);
+          const all = ends.length ? [...new Set([...keep, ...ends])].sort((a, b) => a - b) : keep;
+          for (const j of all) push(j);
         }
       }
     }
