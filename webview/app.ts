@@ -340,7 +340,10 @@ export class App {
     el.appendChild(legend);
     const holder = h('div', 'sg-figure');
     el.appendChild(holder);
-    if (!plotRuns(doc, plot).length) holder.appendChild(h('div', 'sg-msg sg-msg-info', `no runs match ${plot.runs.join(', ')}`));
+    if (!plotRuns(doc, plot).length) {
+      const text = this.store.final ? `no runs match ${plot.runs.join(', ')}` : `waiting for ${plot.runs.join(', ')}…`;
+      holder.appendChild(h('div', 'sg-msg sg-msg-info', text));
+    }
     return { el, holder, legend };
   }
 
