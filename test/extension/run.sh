@@ -31,7 +31,7 @@ node test/extension/build.mjs || fail_early "building the tests failed"
 RUN=$(mktemp -d /tmp/sgdexp-e2e-XXXXXX)
 SERVER=""
 cleanup() {
-  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; fi
+  stop_server
   if [ -n "${SGDEXP_E2E_KEEP:-}" ]; then echo "kept $RUN"; else rm -rf "$RUN"; fi
 }
 trap cleanup EXIT
@@ -41,22 +41,28 @@ for w in host ui; do
   cp examples/01-varre-fig1.sgdexp "$RUN/ws-$w/" 2>/dev/null || true
 done
 
-PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-(
-  export HOME=$RUN/home XDG_CONFIG_HOME=$RUN/home/.config XDG_CACHE_HOME=$RUN/home/.cache TMPDIR=$RUN/tmp
-  exec "$N24/node" "$VSCODE/out/server-main.js" --host 127.0.0.1 --port "$PORT" --without-connection-token \
+SERVER_ENV=(env HOME="$RUN/home" XDG_CONFIG_HOME="$RUN/home/.config" XDG_CACHE_HOME="$RUN/home/.cache" TMPDIR="$RUN/tmp")
+start_server() { # $1 = extensions dir; sets PORT and SERVER
+  stop_server
+  PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+  "${SERVER_ENV[@]}" "$N24/node" "$VSCODE/out/server-main.js" --host 127.0.0.1 --port "$PORT" --without-connection-token \
     --accept-server-license-terms --enable-smoke-test-driver --telemetry-level off --disable-workspace-trust \
-    --server-data-dir "$RUN/sd" --user-data-dir "$RUN/ud" --extensions-dir "$RUN/exts" >"$RUN/server.log" 2>&1
-) &
-SERVER=$!
-up=""
-for _ in $(seq 1 240); do
-  if curl -fs -o /dev/null "http://127.0.0.1:$PORT/"; then up=1; break; fi
-  kill -0 "$SERVER" 2>/dev/null || break
-  sleep 0.25
-done
-[ -n "$up" ] || { tail -20 "$RUN/server.log"; fail_early "VS Code server did not start"; }
-echo "VS Code server (node $("$N24/node" --version), $(node -p "require('$VSCODE/package.json').version")) on 127.0.0.1:$PORT after $(( $(date +%s) - t_start )) s"
+    --server-data-dir "$RUN/sd" --user-data-dir "$RUN/ud" --extensions-dir "$1" >>"$RUN/server.log" 2>&1 &
+  SERVER=$!
+  local _
+  for _ in $(seq 1 240); do
+    if curl -fs -o /dev/null "http://127.0.0.1:$PORT/"; then
+      echo "VS Code server (node $("$N24/node" --version), $(node -p "require('$VSCODE/package.json').version")) on 127.0.0.1:$PORT, $(( $(date +%s) - t_start )) s in"
+      return 0
+    fi
+    kill -0 "$SERVER" 2>/dev/null || break
+    sleep 0.25
+  done
+  tail -20 "$RUN/server.log"; return 1
+}
+stop_server() {
+  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; SERVER=""; fi
+}
 
 passed=0; failed=0
 count() { # $1 = log of a part
@@ -66,8 +72,10 @@ count() { # $1 = log of a part
 }
 export HOME=$RUN/home XDG_CONFIG_HOME=$RUN/home/.config XDG_CACHE_HOME=$RUN/home/.cache TMPDIR=$RUN/tmp
 
+SERVER=""
 if [ "${SGDEXP_E2E_ONLY:-host}" = host ] || [ -z "${SGDEXP_E2E_ONLY:-}" ]; then
   t0=$(date +%s)
+  start_server "$RUN/exts-none" || fail_early "VS Code server did not start"
   node tools/vscode-e2e/host-tests.mjs --tools "$TOOLS" --tmp "$RUN/tmp" --origin "http://127.0.0.1:$PORT" \
     --workspace "$RUN/ws-host" --ext "$ROOT" --tests "$ROOT/out/test/extension/index.js" \
     --log "$RUN/exthost-host.log" | tee "$RUN/host.out"
@@ -81,9 +89,20 @@ fi
 if [ "${SGDEXP_E2E_ONLY:-ui}" = ui ] || [ -z "${SGDEXP_E2E_ONLY:-}" ]; then
   if [ -f tools/vscode-e2e/ui-preview.mjs ]; then
     t0=$(date +%s)
-    node tools/vscode-e2e/ui-preview.mjs --tools "$TOOLS" --tmp "$RUN/tmp" --origin "http://127.0.0.1:$PORT" \
+    # the UI scenario uses the extension as users get it: the release .vsix, installed
+    if node scripts/package.mjs --out "$RUN/sgdexp.vsix" >"$RUN/package.log" 2>&1 &&
+      "${SERVER_ENV[@]}" "$N24/node" "$VSCODE/out/server-main.js" --accept-server-license-terms \
+        --server-data-dir "$RUN/sd" --user-data-dir "$RUN/ud" --extensions-dir "$RUN/exts-vsix" \
+        --install-extension "$RUN/sgdexp.vsix" >>"$RUN/package.log" 2>&1; then
+      echo "ok - release .vsix packaged ($(grep -oE '[0-9.]+ KB, [0-9]+ files' "$RUN/package.log" | head -1)) and installed in the VS Code server"
+      passed=$((passed + 1))
+    else
+      echo "not ok - packaging or installing the .vsix"; tail -15 "$RUN/package.log"; failed=$((failed + 1))
+    fi
+    start_server "$RUN/exts-vsix" || fail_early "VS Code server did not start"
+    node tools/vscode-e2e/ui-preview.mjs --installed --tools "$TOOLS" --tmp "$RUN/tmp" --origin "http://127.0.0.1:$PORT" \
       --workspace "$RUN/ws-ui" --ext "$ROOT" --file 01-varre-fig1.sgdexp \
-      --screenshot "$ROOT/docs/images/preview-beside-editor.png" --shots "$RUN/shots" | tee "$RUN/ui.out"
+      --screenshot "$ROOT/docs/images/preview-beside-editor.png" --shots "$RUN/shots" ${SGDEXP_E2E_UI_ARGS:-} | tee "$RUN/ui.out"
     count "$RUN/ui.out" "the UI scenario"
     echo "UI scenario: $(( $(date +%s) - t0 )) s"
   fi

@@ -2,8 +2,8 @@
 // run "SGDExp: Open Preview to the Side" from the command palette, find the plot inside the
 // webview's frames, save the screenshot (the README's). Then reload the window: the serializer must
 // bring the preview back with its plots from the cache.
-//   node ui-preview.mjs --tools DIR --origin URL --workspace DIR --ext DIR --file NAME
-//        --screenshot PNG [--shots DIR]
+//   node ui-preview.mjs --tools DIR --origin URL --workspace DIR --file NAME --screenshot PNG
+//        [--installed | --ext DIR] [--shots DIR]
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { args, launch, remoteAuthority } from './browser.mjs';
@@ -19,8 +19,10 @@ const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
 
 const { ctx, page } = await launch(a.tools, a.tmp ?? '/tmp', { width: 1600, height: 900 });
 const authority = await remoteAuthority(a.origin);
+// --installed: the extension is installed in the server (the release .vsix); else load the
+// working tree as an Extension Development Host
 const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://${authority}${resolve(a.ext)}`]]);
-const url = `${a.origin}/?folder=${encodeURIComponent(resolve(a.workspace))}&payload=${encodeURIComponent(payload)}`;
+const url = `${a.origin}/?folder=${encodeURIComponent(resolve(a.workspace))}${a.installed ? '' : `&payload=${encodeURIComponent(payload)}`}`;
 
 // the webview is an iframe (the host page) holding another iframe (our page)
 const webview = () => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
@@ -79,6 +81,11 @@ await step('open the experiment and run "Open Preview to the Side" from the comm
 
 await step('the preview survives a window reload (serializer) and shows its plots from the cache', async () => {
   const tr = Date.now();
+  let shot = 0;
+  const tracer = a['trace-reload']
+    ? setInterval(() => void page.screenshot({ path: join(shots, `reload-${String(shot++).padStart(2, '0')}.png`) }).catch(() => {}), 3000)
+    : null;
+  if (a['trace-reload']) page.on('console', (m) => console.error(`[console +${Date.now() - tr}] ${m.text().slice(0, 200)}`));
   await page.reload({ waitUntil: 'commit' });
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   const tw = Date.now();
@@ -86,6 +93,7 @@ await step('the preview survives a window reload (serializer) and shows its plot
   const tf = Date.now();
   await webview().locator(PLOT).first().waitFor({ timeout: 60_000 });
   const tp = Date.now();
+  if (tracer) clearInterval(tracer);
   console.log(`bench reload-to-plot ${tp - tr} ms (workbench ${tw - tr} ms, webview frame +${tf - tw} ms, plot +${tp - tf} ms)`);
   await page.screenshot({ path: join(shots, 'after-reload.png') });
 });
