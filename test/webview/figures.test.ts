@@ -33,6 +33,10 @@ describe('plotRuns and groups', () => {
     expect(plotRuns(DIAG, series({ metric: 'loss', runs: ['sgd[lr=0.3]'] }))).toEqual(['sgd[lr=0.3,seed=1]', 'sgd[lr=0.3,seed=2]', 'sgd[lr=0.3,seed=3]']);
     expect(plotRuns(DIAG, series({ metric: 'loss', runs: ['sgd[lr=0.3,seed=2]', 'gd[lr=0.1]'] }))).toEqual(['gd[lr=0.1]', 'sgd[lr=0.3,seed=2]']);
     expect(plotRuns(FIG1, series({ metric: 'loss', runs: ['ln', 'nope'] }))).toEqual(['ln']);
+    // a member made by arithmetic (linspace) still matches its printed selection
+    const noisy = { ...DIAG, runs: { 'gd[lr=0.30000000000000004]': { ...DIAG.runs['gd[lr=0.3]']!, member: { lr: 0.1 + 0.2 } } } };
+    expect(plotRuns(noisy, series({ metric: 'loss', runs: ['gd[lr=0.3]'] }))).toEqual(['gd[lr=0.30000000000000004]']);
+    expect(plotRuns(noisy, series({ metric: 'loss', runs: ['gd[lr=0.31]'] }))).toEqual([]);
   });
   it('collapses members differing only in seed into one legend entry', () => {
     const run = DIAG.runs['sgd[lr=0.3,seed=2]']!;

@@ -95,8 +95,16 @@ export function plotRuns(doc: ResultsDoc, plot: PlotSpec): string[] {
     const run = doc.runs[k]!;
     if (!k.includes('[') || !run.member) return false;
     // `sgd` names the whole family; `sgd[lr=0.3]` the members with lr = 0.3 (any seed)
-    return sel.some((s) => s.base === baseName(k) && Object.entries(s.params).every(([p, v]) => String(run.member![p]) === v));
+    return sel.some((s) => s.base === baseName(k) && Object.entries(s.params).every(([p, v]) => sameValue(run.member![p], v)));
   });
+}
+
+/** A member coordinate against a selection's text: numbers equal up to rounding (0.1 + 0.2 is 0.3). */
+function sameValue(m: number | undefined, v: string): boolean {
+  if (m == null) return false;
+  const n = Number(v);
+  if (!Number.isFinite(n)) return String(m) === v;
+  return Math.abs(m - n) <= 1e-9 * Math.max(1, Math.abs(n));
 }
 
 /** `sgd[lr=0.3,seed=1]` → { base: 'sgd', params: { lr: '0.3', seed: '1' } } */
