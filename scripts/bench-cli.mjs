@@ -20,15 +20,22 @@ const jobs = arg('--jobs', null);
 if (!existsSync(join(root, 'dist/cli.js')) || process.argv.includes('--build'))
   spawnSync('node', ['scripts/build.mjs'], { cwd: root, stdio: 'inherit', env: { ...process.env, SGDEXP_QUIET: '1' } });
 
+// Wall time, and the CPU time (user + sys) of the process and its worker threads from
+// /usr/bin/time when it exists: on a shared, loaded machine the CPU time is the steadier figure.
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 function time(args) {
+  const cli = [join(root, 'dist/cli.js'), ...args, '--quiet', ...(jobs ? ['--jobs', jobs] : [])];
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(root, 'dist/cli.js'), ...args, '--quiet', ...(jobs ? ['--jobs', jobs] : [])], { cwd: root, encoding: 'utf8' });
+  const r = TIME
+    ? spawnSync(TIME, ['-f', 'BENCH-CPU %U %S', process.execPath, ...cli], { cwd: root, encoding: 'utf8' })
+    : spawnSync(process.execPath, cli, { cwd: root, encoding: 'utf8' });
   const ms = performance.now() - t0;
   if (r.status !== 0) {
     console.error(r.stderr);
     throw new Error(`sgdexp ${args.join(' ')} exited ${r.status}`);
   }
-  return ms;
+  const m = /BENCH-CPU ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+  return { ms, cpu: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN };
 }
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -54,7 +61,14 @@ for (let i = 0; i < repeats; i++) {
   }
 }
 const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
-console.log(`sgdexp CLI benchmark (${repeats} repeats, medians; every format written; jobs ${jobs ?? 'default'})`);
-console.log(`  run examples/ cold     ${fmt(median(results.allCold))}   [${results.allCold.map(fmt).join(', ')}]`);
-console.log(`  run examples/ cached   ${fmt(median(results.allCached))}   [${results.allCached.map(fmt).join(', ')}]`);
-console.log(`  Fig. 1 example cold    ${fmt(median(results.fig1Cold))}   [${results.fig1Cold.map(fmt).join(', ')}]  (target < 5 s)`);
+const line = (label, xs, extra = '') => {
+  const wall = xs.map((x) => x.ms);
+  const cpu = xs.map((x) => x.cpu);
+  const c = cpu.every(Number.isFinite) ? `   CPU ${fmt(median(cpu))}` : '';
+  console.log(`  ${label.padEnd(22)} ${fmt(median(wall))}${c}   [${wall.map(fmt).join(', ')}]${extra}`);
+};
+console.log(`sgdexp CLI benchmark (${repeats} repeats, medians of wall time and of CPU time; every format written; jobs ${jobs ?? 'default'})`);
+console.log(`  load average at the end: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).availableParallelism()} cores`);
+line('run examples/ cold', results.allCold);
+line('run examples/ cached', results.allCached);
+line('Fig. 1 example cold', results.fig1Cold, '  (target < 5 s)');
