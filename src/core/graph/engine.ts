@@ -179,6 +179,9 @@ export class Engine {
   private readonly emitIntervalMs: number;
   private readonly specKey: (spec: RunSpec) => string;
   private disposed = false;
+  /** longest wait for a cancelled job of the same spec to hand back its state: a worker acknowledges
+   *  or is terminated within killAfterMs; an in-thread runner that ignored its signal is not waited for */
+  private readonly stopWaitMs: number;
 
   constructor(opts: EngineOptions = {}) {
     this.pool = new WorkerPool({ size: opts.workers, workerScript: opts.workerScript, inline: opts.inline ?? runJob, killAfterMs: opts.killAfterMs });
@@ -187,6 +190,7 @@ export class Engine {
     this.progressIntervalMs = opts.progressIntervalMs ?? 100;
     this.emitIntervalMs = opts.emitIntervalMs ?? 100;
     this.specKey = opts.specKey ?? coreSpecKey;
+    this.stopWaitMs = (opts.killAfterMs ?? 30) + 100;
   }
 
   on<K extends keyof Events>(event: K, fn: Listener<Events[K]>): () => void {
@@ -516,7 +520,10 @@ export class Engine {
     let f = this.inflight.get(run.key);
     const stopping = f ? undefined : this.stopping.get(run.prefixKey);
     if (stopping) {
-      await stopping;
+      // bounded: a runner that ignores its abort signal must not hold this run back
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([stopping, new Promise<void>((r) => (timer = setTimeout(r, this.stopWaitMs)))]);
+      clearTimeout(timer);
       if (!this.current(doc) || (slot.state as SlotState) === 'cancelled') return null;
       f = this.inflight.get(run.key);
     }
