@@ -36,7 +36,7 @@ export interface Engine {
   /** the document was saved */
   onSave(uri: string): void;
   onClose(uri: string): void;
-  /** new settings (same shape as EngineHost.settings); runOn applies at once */
+  /** new settings (same shape as EngineHost.settings); runOn and the memory budget apply at once */
   updateSettings(settings: Record<string, unknown>): void;
   /** the graph engine itself (tests, benchmarks) */
   readonly graph: GraphEngine;
@@ -127,6 +127,9 @@ export function attachEngine(host: EngineHost): Engine {
     },
     updateSettings(settings) {
       runOn = runOnOf(settings);
+      // the memory budget follows at once; workers and the cache folder apply at the next start
+      const o = engineOptions(host.storagePath, settings);
+      graph.memory.setBudget((o.memoryMB ?? 256) * 2 ** 20);
     },
     dispose: () => graph.dispose(),
   };
