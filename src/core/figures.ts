@@ -245,7 +245,7 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
 
   let x: Plot.ScaleOptions = { label: data.xLabel };
   const y: Plot.ScaleOptions = { label: data.yLabel, type: plot.y === 'log' ? 'log' : 'linear', grid: true };
-  if (plot.y === 'log') Object.assign(y, logTicks(data));
+  if (plot.y === 'log') Object.assign(y, logTicks(data.rows as { y: number; lo?: number; hi?: number }[]));
   let fx: Plot.ScaleOptions | undefined;
   const notes = data.notes.map((n) => ({ ...n, color: n.status === 'stale' ? theme.muted : colorOfKey(n.run) }));
   const floating: typeof notes = [];
@@ -317,7 +317,9 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
     }
   } else if (data.kind === 'final') {
     const xs = data.rows.map((r) => r.x).filter((v) => v > 0);
-    if (xs.length === data.rows.length && xs.length && Math.max(...xs) / Math.min(...xs) >= 50) x = { ...x, type: 'log' };
+    if (xs.length === data.rows.length && xs.length && Math.max(...xs) / Math.min(...xs) >= 50) {
+      x = { ...x, type: 'log', ...logTicks(data.rows.map((r) => ({ y: r.x }))) };
+    }
     const several = data.summary.some((s) => s.n > 1);
     const ok = data.rows.filter((r) => r.status !== 'diverged' && r.status !== 'error');
     const bad = data.rows.filter((r) => r.status === 'diverged' || r.status === 'error');
@@ -404,10 +406,10 @@ export function formatTick(v: number): string {
  * when there are very many; over few decades, Plot's ticks with 1·, 2·, 5·10^k labelled.
  * (Plot's default SI labels, "200m", read badly for losses.)
  */
-function logTicks(data: FigureData): { ticks?: number[]; tickFormat: (v: number) => string } {
+function logTicks(rows: { y: number; lo?: number; hi?: number }[]): { ticks?: number[]; tickFormat: (v: number) => string } {
   let lo = Infinity, hi = -Infinity;
   const see = (v: number | undefined) => { if (v != null && v > 0) { if (v < lo) lo = v; if (v > hi) hi = v; } };
-  for (const r of data.rows as { y: number; lo?: number; hi?: number }[]) { see(r.y); see(r.lo); see(r.hi); }
+  for (const r of rows) { see(r.y); see(r.lo); see(r.hi); }
   if (!(hi > 0)) return { tickFormat: formatTick };
   const decades = Math.log10(hi / lo);
   if (decades < 2.5) {
