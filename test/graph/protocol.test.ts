@@ -103,9 +103,20 @@ describe('language server process: results stream', () => {
     expect(got.doc.runs.gd.step).toEqual(fin.doc.runs.gd.step);
   });
 
+  it('an unsaved edit (runOn = save) computes nothing and reports the edited run as stale', async () => {
+    const before = results.length;
+    const n = statuses.length;
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: text(0.012) }] });
+    const st = await waitFor(() => statuses.slice(n).find((x) => x.uri === uri && x.nodes.some((y) => y.id === 'gd' && y.state === 'stale')));
+    expect(st.nodes.find((y) => y.id === 'ln')?.state).not.toBe('stale');
+    expect(st.nodes.find((y) => y.id === 'plot#0')?.state).toBe('stale');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(results.length).toBe(before); // no new results: nothing ran
+  });
+
   it('a diverging run becomes a diagnostic on its definition; cancel ends in-flight work', async () => {
     await conn.sendNotification('textDocument/didChange', {
-      textDocument: { uri, version: 2 },
+      textDocument: { uri, version: 3 },
       contentChanges: [{ text: text(5) }],
     });
     const { revision } = (await conn.sendRequest(Methods.runNow, { uri })) as { revision: number };
@@ -116,7 +127,7 @@ describe('language server process: results stream', () => {
     expect(d.message).toMatch(/diverged at step \d+/);
 
     // a long run, cancelled by request: the final document says 'cancelled'
-    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: text(0.011).replace('150000', '90000000') }] });
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 4 }, contentChanges: [{ text: text(0.011).replace('150000', '90000000') }] });
     const r2 = ((await conn.sendRequest(Methods.runNow, { uri })) as { revision: number }).revision;
     await waitFor(() => results.find((m) => m.uri === uri && m.revision === r2 && m.doc.runs.gd.status === 'running'));
     await conn.sendRequest(Methods.cancel, { uri });
