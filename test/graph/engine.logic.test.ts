@@ -274,4 +274,19 @@ describe('reactive graph (test-double core)', () => {
     expect(ev4.fromStep).toBe(1_000_100); // from the completed shorter run, not the cancelled longer one
     void r3;
   });
+
+  it('streams at most one message per ~100 ms (a run\'s first points may come sooner)', async () => {
+    const e = new Engine({ workers: 0, inline: fakeRunner }); // default interval: 100 ms
+    engine = e;
+    const times: number[] = [];
+    const rev = e.update(URI, twoRuns({ stepsA: 3_000_000 }));
+    e.on('results', (m) => m.revision === rev && !m.final && times.push(performance.now()));
+    await new Promise((r) => setTimeout(r, 700));
+    e.cancel(URI);
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    expect(times.length).toBeGreaterThanOrEqual(4); // it does stream
+    // the test double reports progress every 50 steps (thousands of times a second): all but the
+    // first-points messages of the two runs are held to the interval
+    expect(gaps.filter((g) => g < 95).length).toBeLessThanOrEqual(2);
+  });
 });

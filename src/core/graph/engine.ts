@@ -689,7 +689,8 @@ export class Engine {
     // A large document (a 20-member family with vector metrics is a few MB of JSON) costs the
     // listeners real time to serialise: keep streaming under ~10% of this thread.
     const interval = Math.max(this.emitIntervalMs, 10 * doc.emitCost);
-    const due = doc.lastEmit + (soon ? Math.min(FIRST_PARTIAL_GAP_MS, interval) : interval);
+    const soonGap = Math.min(interval, Math.max(FIRST_PARTIAL_GAP_MS, 10 * doc.emitCost));
+    const due = doc.lastEmit + (soon ? soonGap : interval);
     if (final || now >= due) {
       if (doc.emitTimer) clearTimeout(doc.emitTimer);
       doc.emitTimer = null;
