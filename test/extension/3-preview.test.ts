@@ -50,6 +50,29 @@ suite('preview', () => {
     assert.notEqual(after.nonce, before.nonce, 'a new nonce for the new page');
   });
 
+  test('Toggle Preview Locking and Show Source act on the focused preview', async () => {
+    const a = await api();
+    const p = a.previews().find((x) => !x.locked);
+    assert.ok(p, 'an unlocked preview');
+    await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
+    await until('the preview to be the active panel', () => a.previews().find((x) => x.id === p.id)?.active, 10_000);
+    await vscode.commands.executeCommand('sgdexp.toggleLock');
+    try {
+      assert.equal(a.previews().find((x) => x.id === p.id)?.locked, true);
+      const name = p.uri.split('/').pop();
+      await until(`a tab titled "[Preview] ${name}"`, () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === `[Preview] ${name}`), 5000);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
+      await until('the preview to be active', () => a.previews().find((x) => x.id === p.id)?.active, 10_000);
+      await vscode.commands.executeCommand('sgdexp.toggleLock');
+    }
+    assert.equal(a.previews().find((x) => x.id === p.id)?.locked, false);
+    await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
+    await until('the preview to be active again', () => a.previews().find((x) => x.id === p.id)?.active, 10_000);
+    await vscode.commands.executeCommand('sgdexp.showSource');
+    await until('the source in the active editor', () => vscode.window.activeTextEditor?.document.uri.toString() === p.uri, 10_000);
+  });
+
   test('a locked preview stays on its file', async () => {
     const a = await api();
     await open('small.sgdexp', vscode.ViewColumn.One);
