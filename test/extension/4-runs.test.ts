@@ -30,10 +30,15 @@ async function replaceAndSave(doc: vscode.TextDocument, from: string | RegExp, t
   const edit = new vscode.WorkspaceEdit();
   edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(text.length)), next);
   assert.ok(await vscode.workspace.applyEdit(edit));
-  const t = Date.now(); // same clock as the message log's timestamps
-  const saved = await doc.save();
-  assert.ok(saved, `saved ${doc.uri.toString()} (dirty ${doc.isDirty}, closed ${doc.isClosed}, version ${doc.version})`);
-  return t;
+  // The browser workbench now and then refuses a save right after an edit (save() resolves false,
+  // the document stays dirty); a second attempt goes through. Time from the save that succeeds.
+  for (let attempt = 1; ; attempt++) {
+    const t = Date.now(); // same clock as the message log's timestamps
+    if (await doc.save()) return t;
+    assert.ok(attempt < 4, `saved ${doc.uri.toString()} (dirty ${doc.isDirty}, closed ${doc.isClosed}, version ${doc.version})`);
+    console.log(`(save of ${doc.uri.path.split('/').pop()} refused, attempt ${attempt}; retrying)`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 const median = (xs: number[]) => {
@@ -113,6 +118,31 @@ suite('runs in the preview', () => {
     } finally {
       await cfg.update('run.on', undefined, vscode.ConfigurationTarget.Workspace);
       await new Promise((r) => setTimeout(r, 300));
+    }
+  });
+
+  test('with sgdexp.run.on = type an edit re-runs without a save, after the debounce', async () => {
+    const a = await api();
+    const cfg = vscode.workspace.getConfiguration('sgdexp');
+    await cfg.update('run.on', 'type', vscode.ConfigurationTarget.Workspace);
+    await cfg.update('run.debounceMs', 100, vscode.ConfigurationTarget.Workspace);
+    const doc = await vscode.workspace.openTextDocument(small());
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      const text = doc.getText();
+      const edit = new vscode.WorkspaceEdit();
+      const i = text.indexOf('gd(lr = 0.04)');
+      assert.ok(i >= 0, 'fixture state from the previous test');
+      edit.replace(doc.uri, new vscode.Range(doc.positionAt(i), doc.positionAt(i + 'gd(lr = 0.04)'.length)), 'gd(lr = 0.05)');
+      const t = Date.now();
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      const r = await until('results of the unsaved edit', () => resultsTo(a, small(), (e) => e.t >= t && e.msg.final && e.msg.doc.runs.gd?.params.lr === 0.05), 60_000);
+      assert.equal(doc.isDirty, true, 'not saved');
+      bench('type-to-final-results small.sgdexp (debounce 100 ms)', r.t - t);
+    } finally {
+      await cfg.update('run.on', undefined, vscode.ConfigurationTarget.Workspace);
+      await cfg.update('run.debounceMs', undefined, vscode.ConfigurationTarget.Workspace);
+      await doc.save();
     }
   });
 
