@@ -363,7 +363,9 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
   const head = header(options.legend === false ? [] : legendItems, options.title === false ? null : plot.title, width, theme, marginLeft, options.notes === false ? [] : floating);
   marks.push(...head.marks);
   const baseHeight = options.height ?? Math.max(200, Math.min(340, Math.round(width * 0.52)));
-  const svg = Plot.plot({
+  const yDomain = degenerateDomain(drawnYs(data), plot.y === 'log', data.kind === 'gain');
+  if (yDomain) y.domain = yDomain;
+  const spec = {
     document: options.document,
     width,
     height: baseHeight + head.height,
@@ -378,7 +380,18 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
     ...(fx ? { fx: { ...fx, labelAnchor: 'center' } as Plot.ScaleOptions } : {}),
     color: { type: 'ordinal', domain, range, legend: false },
     marks,
-  }) as SVGSVGElement;
+  } as Plot.PlotOptions;
+  let svg: SVGSVGElement;
+  try {
+    svg = Plot.plot(spec) as SVGSVGElement;
+  } catch (e) {
+    // never let one odd series take the whole figure down: say what went wrong, in the figure
+    svg = Plot.plot({
+      ...spec,
+      x: undefined, y: undefined, fx: undefined, color: undefined,
+      marks: [...head.marks, Plot.text([`could not draw this plot: ${(e as Error).message}`], { frameAnchor: 'middle', fill: theme.muted, fontSize: theme.fontSize + 1, facet: 'super' } as Plot.TextOptions)],
+    }) as SVGSVGElement;
+  }
   // Attributes, not CSS, for what a rasteriser needs: resvg ignores Plot's <style> and inline CSS
   // custom properties, and resolves `currentColor` from the `color` attribute.
   svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
@@ -389,6 +402,37 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
   // conventional rotated position beside the axis.
   rotateYLabel(svg, baseHeight, head.height);
   return svg;
+}
+
+/** Every y value a figure draws (points, seed spreads, theory lines, final means). */
+function drawnYs(data: FigureData): number[] {
+  const ys: number[] = [];
+  for (const r of data.rows as { y: number; lo?: number; hi?: number }[]) {
+    ys.push(r.y);
+    if (r.lo != null) ys.push(r.lo, r.hi!);
+  }
+  if (data.kind === 'series') for (const r of data.theory) ys.push(r.y);
+  if (data.kind === 'final') for (const s of data.summary) ys.push(s.mean);
+  return ys.filter(Number.isFinite);
+}
+
+/**
+ * A y domain when the data's own would break the axis: all values equal, or a span so small
+ * (denormals, 1e-320) that tick generation fails. Otherwise undefined (Plot's own, niced).
+ */
+export function degenerateDomain(ys: number[], log: boolean, withZero: boolean): [number, number] | undefined {
+  if (!ys.length) return undefined;
+  let lo = Infinity, hi = -Infinity;
+  for (const v of ys) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  if (withZero) { lo = Math.min(lo, 0); hi = Math.max(hi, 0); }
+  if (log) {
+    return hi / lo < 1 + 1e-9 || lo < 1e-300 ? [Math.max(lo, 1e-300) / 2, Math.max(hi, 1e-300) * 2] : undefined;
+  }
+  const scale = Math.max(Math.abs(lo), Math.abs(hi));
+  if (hi - lo > 1e-9 * scale && hi - lo > 1e-290) return undefined;
+  const c = (lo + hi) / 2;
+  const half = scale > 1e-290 ? Math.max(Math.abs(c) * 0.05, (hi - lo) / 2) : 1;
+  return [c - half, c + half];
 }
 
 /** Compact numbers for axes: 0.01 … 1000 plainly, beyond that 1e-5 / 2e6. */

@@ -18,7 +18,7 @@ import {
   LIGHT_THEME,
 } from '../../src/core/figures';
 import type { PlotSpec, ResultsDoc } from '../../src/core/results';
-import { normaliseDoc } from '../../src/core/webviewMessages';
+import { normaliseDoc, validateResultsDoc } from '../../src/core/webviewMessages';
 
 const fx = (name: string) => normaliseDoc(JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8')) as ResultsDoc);
 const FIG1 = fx('fig1.json');
@@ -254,5 +254,51 @@ describe('gaps', () => {
     expect(dl.rows.length).toBeLessThan(60);
     expect(dl.rows.filter((r) => r.gap).map((r) => r.step)).toEqual([1001]);
     expect(dl.rows.some((r) => r.step === 999)).toBe(true);
+  });
+});
+
+describe('bad input never crashes a figure', () => {
+  it('draws any valid document (nulls, negatives on log axes, ragged vectors, empty runs) without throwing', () => {
+    const num = fc.oneof(fc.double({ min: -1e3, max: 1e3, noNaN: true }), fc.constant(null), fc.constant(0));
+    const runArb = fc.integer({ min: 0, max: 25 }).chain((n) =>
+      fc.record({
+        status: fc.constantFrom('done', 'diverged', 'error', 'running', 'cancelled', 'stale'),
+        message: fc.option(fc.string(), { nil: null }),
+        member: fc.option(fc.record({ lr: fc.constantFrom(0.1, 0.2, 0.3), seed: fc.constantFrom(1, 2) }), { nil: null }),
+        step: fc.constant(Array.from({ length: n }, (_, i) => i * 3)),
+        metrics: fc.record({
+          loss: fc.array(num, { minLength: n, maxLength: n }),
+          sv_W1: fc.array(fc.array(num, { maxLength: 4 }), { minLength: n, maxLength: n }),
+          gain: fc.array(fc.array(num, { minLength: 3, maxLength: 3 }), { minLength: n, maxLength: n }),
+        }),
+        theory: fc.record({ logdet_rate_per_step: fc.double({ min: -1, max: 0, noNaN: true }) }),
+      }),
+    );
+    const plotArb = fc.record({
+      title: fc.string(),
+      kind: fc.constantFrom('series', 'final', 'gain'),
+      metric: fc.constantFrom('loss', 'sv_W1', 'gain', 'logdet'),
+      runs: fc.constant(['a', 'b', 'fam']),
+      x: fc.constantFrom('step', 'time', 'lr'),
+      y: fc.constantFrom('linear', 'log'),
+      theory: fc.boolean(),
+      top: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
+    });
+    const document = domDocument();
+    fc.assert(
+      fc.property(runArb, runArb, runArb, plotArb, fc.integer({ min: 200, max: 900 }), (a, b, c, plot, width) => {
+        const raw = { format: 'sgdexp-results', version: 1, file: 'f', seed: 0, runs: { a, b, 'fam[lr=0.1,seed=1]': { ...c, member: { lr: 0.1, seed: 1 } }, 'fam[lr=0.1,seed=2]': { ...c, member: { lr: 0.1, seed: 2 } } }, plots: [plot] };
+        const v = validateResultsDoc(raw);
+        expect(v.ok, v.ok ? '' : v.error).toBe(true);
+        if (!v.ok) return;
+        const doc = v.value;
+        const svg = buildFigure(doc, doc.plots[0]!, { document, width, theme: DARK_THEME, tips: true, hidden: ['b'], stale: ['a'] });
+        expect(svg.tagName.toLowerCase()).toBe('svg');
+        // drawn for real, not the fallback that reports a failure
+        expect(svg.outerHTML).not.toContain('could not draw');
+        expect(typeof figureCsv(doc, doc.plots[0]!)).toBe('string');
+      }),
+      { numRuns: 60 },
+    );
   });
 });
