@@ -3,7 +3,7 @@
 // corrupt cache file), the extension on FromWebview (the webview is a browser frame; treat its
 // messages as untrusted input). They return a precise reason instead of throwing, so a bad
 // message is reported and ignored, never crashes a renderer.
-import type { FromWebview, NodeState, NodeStatus, ToWebview } from './protocol';
+import type { FromWebview, NodeState, ToWebview } from './protocol';
 import type { PlotSpec, ResultsDoc, RunResult } from './results';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; error: string };

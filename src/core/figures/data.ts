@@ -170,13 +170,6 @@ function noteText(key: string, run: RunResult, stale: boolean): string | null {
   return null;
 }
 
-/** Values at recorded step i of a metric; vector metrics keep only the first `top` components. */
-function componentsAt(series: number[] | number[][], i: number, top: number | null): (number | null)[] {
-  const v = series[i] as unknown;
-  if (Array.isArray(v)) return (top != null ? v.slice(0, top) : v) as (number | null)[];
-  return [v as number | null];
-}
-
 function seriesData(doc: ResultsDoc, plot: PlotSpec, opts: DataOptions): FigureData {
   const hidden = new Set(opts.hidden ?? []);
   const staleSet = new Set(opts.stale ?? []);
