@@ -86,12 +86,20 @@ await step('the preview survives a window reload (serializer) and shows its plot
     ? setInterval(() => void page.screenshot({ path: join(shots, `reload-${String(shot++).padStart(2, '0')}.png`) }).catch(() => {}), 3000)
     : null;
   if (a['trace-reload']) page.on('console', (m) => console.error(`[console +${Date.now() - tr}] ${m.text().slice(0, 200)}`));
+  const stage = async (what, p) => {
+    try {
+      await p;
+    } catch (e) {
+      throw new Error(`${what} after ${Date.now() - tr} ms: ${String(e?.message ?? e).split('\n')[0]}`);
+    }
+  };
   await page.reload({ waitUntil: 'commit' });
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await stage('no workbench', page.locator('.monaco-workbench').waitFor({ timeout: 90_000 }));
   const tw = Date.now();
-  await page.locator('iframe.webview.ready').first().waitFor({ state: 'attached', timeout: 60_000 });
+  // VS Code restores the panel once the extension host is up and the extension activated
+  await stage('no webview frame', page.locator('iframe.webview.ready').first().waitFor({ state: 'attached', timeout: 120_000 }));
   const tf = Date.now();
-  await webview().locator(PLOT).first().waitFor({ timeout: 60_000 });
+  await stage('no plot in the restored preview', webview().locator(PLOT).first().waitFor({ timeout: 60_000 }));
   const tp = Date.now();
   if (tracer) clearInterval(tracer);
   console.log(`bench reload-to-plot ${tp - tr} ms (workbench ${tw - tr} ms, webview frame +${tf - tw} ms, plot +${tp - tf} ms)`);
