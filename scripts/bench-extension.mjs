@@ -106,6 +106,54 @@ execFileSync(process.execPath, [join(root, 'scripts/package.mjs'), '--out', vsix
 console.log(`.vsix (release, --no-dependencies): ${kb(statSync(vsix).size)}, built and packaged in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 rmSync(stage, { recursive: true, force: true });
 
+// ---- the language server alone: save → results over IPC (what the extension's client sees) ----
+async function serverSaveToResults(reps = 7) {
+  const { fork } = await import('node:child_process');
+  const { createRequire } = await import('node:module');
+  const P = createRequire(join(root, 'package.json'))('vscode-languageserver-protocol/node');
+  const storage = mkdtempSync(join(tmpdir(), 'sgdexp-srv-bench-'));
+  const child = fork(join(root, 'dist/server.js'), ['--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const conn = P.createProtocolConnection(new P.IPCMessageReader(child), new P.IPCMessageWriter(child));
+  const events = [];
+  conn.onNotification('sgdexp/results', (m) => events.push({ t: performance.now(), final: m.final }));
+  conn.onNotification('sgdexp/status', () => {});
+  conn.onNotification('textDocument/publishDiagnostics', () => {});
+  conn.listen();
+  await conn.sendRequest(P.InitializeRequest.type, {
+    processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null,
+    initializationOptions: { storagePath: storage, settings: { runOn: 'save', debounceMs: 400, workers: 1, cache: true, cacheMB: 256 } },
+  });
+  await conn.sendNotification(P.InitializedNotification.type, {});
+  const uri = 'file:///bench/01-varre-fig1.sgdexp';
+  let text = readFileSync(join(root, 'examples/01-varre-fig1.sgdexp'), 'utf8');
+  let version = 1;
+  await conn.sendNotification(P.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'sgdexp', version, text } });
+  const final = (after) => new Promise((res) => {
+    const iv = setInterval(() => { const e = events.find((x) => x.t >= after && x.final); if (e) { clearInterval(iv); res(e); } }, 1);
+  });
+  let t = performance.now();
+  await conn.sendNotification(P.DidSaveTextDocumentNotification.type, { textDocument: { uri } });
+  await final(t);
+  const firstRun = performance.now() - t;
+  const first = [];
+  const fin = [];
+  for (let i = 0; i < reps; i++) {
+    // a plot title changes: the runs are cached, the plot node recomputes
+    text = text.replace(/title = "top-5 singular values of W1[^"]*"/, `title = "top-5 singular values of W1 (${i})"`);
+    await conn.sendNotification(P.DidChangeTextDocumentNotification.type, { textDocument: { uri, version: ++version }, contentChanges: [{ text }] });
+    t = performance.now();
+    await conn.sendNotification(P.DidSaveTextDocumentNotification.type, { textDocument: { uri } });
+    const f = await final(t);
+    first.push(events.find((x) => x.t >= t).t - t);
+    fin.push(f.t - t);
+  }
+  child.kill();
+  rmSync(storage, { recursive: true, force: true });
+  console.log(`language server alone (LSP over IPC, Fig. 1 example): first run ${firstRun.toFixed(0)} ms; ` +
+    `save → first results ${median(first).toFixed(1)} ms, → final ${median(fin).toFixed(1)} ms with cached runs (medians of ${reps})`);
+}
+if (existsSync(join(root, 'dist/server.js'))) await serverSaveToResults();
+
 // ---- in the real VS Code ----
 if (argv.includes('--e2e')) {
   const r = spawnSync('bash', [join(root, 'test/extension/run.sh')], {
