@@ -31,6 +31,7 @@ export interface PreviewHost {
 }
 
 let nextId = 1;
+const STATUS_DELAY_MS = 30;
 
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
@@ -75,6 +76,7 @@ export class Preview implements vscode.Disposable {
   /** nonce of the page currently loaded (tests check it is fresh per load) */
   nonce = '';
   loads = 0;
+  private statusTimer: ReturnType<typeof setTimeout> | undefined;
   /** the page's last `rendered` report (what it has drawn) */
   lastRendered: { revision: number; plots: number } | undefined;
 
@@ -184,7 +186,16 @@ export class Preview implements vscode.Disposable {
     if (!this.matches(vscode.Uri.parse(m.uri))) return false;
     if (this.latestStatus && m.revision < this.latestStatus.revision) return false;
     this.latestStatus = m;
-    this.post({ type: 'status', uri: m.uri, revision: m.revision, nodes: m.nodes });
+    // Status goes out a moment later than it came, newest only: after a save the server reports
+    // node states just before the results, and the page would spend a frame drawing the old
+    // revision's status before the new plots. Results go first; the graph view follows ≤ 30 ms later.
+    if (!this.statusTimer) {
+      this.statusTimer = setTimeout(() => {
+        this.statusTimer = undefined;
+        const s = this.latestStatus;
+        if (s && this.matches(vscode.Uri.parse(s.uri))) this.post({ type: 'status', uri: s.uri, revision: s.revision, nodes: s.nodes });
+      }, STATUS_DELAY_MS);
+    }
     return true;
   }
 
@@ -238,6 +249,7 @@ export class Preview implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.statusTimer) clearTimeout(this.statusTimer);
     this.host.onDispose(this);
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
