@@ -69,8 +69,11 @@ await step('open the experiment and run "Open Preview to the Side" from the comm
   await entry.waitFor({ timeout: 10_000 });
   await entry.click();
   await plotsSettled(Number(a["plot-timeout-ms"] ?? 120_000));
-  // close the side bar and panel for a clean editor | preview screenshot
-  await page.keyboard.press('Control+B');
+  // hide the side bars for a clean editor | preview screenshot (the secondary one, where chat
+  // lives, sometimes opens on a first start)
+  await page.locator('.monaco-editor .view-lines').first().click();
+  if (await page.locator('.part.sidebar').isVisible()) await page.keyboard.press('Control+B');
+  if (await page.locator('.part.auxiliarybar').isVisible()) await page.keyboard.press('Control+Alt+B');
   await page.waitForTimeout(800);
   await plotsSettled(30_000);
   await page.screenshot({ path: a.screenshot });
@@ -93,7 +96,14 @@ await step('the preview survives a window reload (serializer) and shows its plot
       throw new Error(`${what} after ${Date.now() - tr} ms: ${String(e?.message ?? e).split('\n')[0]}`);
     }
   };
-  await page.reload({ waitUntil: 'commit' });
+  // as a user does: "Developer: Reload Window" (an expected shutdown: the workbench stores its
+  // layout first; a bare browser reload may drop it, and with it the preview)
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill('>Developer: Reload Window');
+  const reload = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' }).first();
+  await reload.waitFor({ timeout: 10_000 });
+  await Promise.all([page.waitForEvent('framenavigated', { timeout: 60_000 }), reload.click()]);
   await stage('no workbench', page.locator('.monaco-workbench').waitFor({ timeout: 90_000 }));
   const tw = Date.now();
   // VS Code restores the panel once the extension host is up and the extension activated
