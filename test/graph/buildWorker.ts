@@ -30,3 +30,21 @@ export function threadCount(): number | null {
     return null;
   }
 }
+
+/**
+ * The thread count once it has stopped changing: a thread of a worker terminated just before
+ * (an earlier test's engine) leaves /proc asynchronously, so a single reading can count it.
+ * Reads every 20 ms until three readings agree, for at most `ms`.
+ */
+export async function settledThreadCount(ms = 1500): Promise<number | null> {
+  let last = threadCount();
+  if (last === null) return null;
+  let same = 0;
+  for (let t = 0; t < ms && same < 2; t += 20) {
+    await new Promise((r) => setTimeout(r, 20));
+    const now = threadCount()!;
+    same = now === last ? same + 1 : 0;
+    last = now;
+  }
+  return last;
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Engine } from '../../src/core/graph/engine';
 import { hashRunValue } from '../../src/core/graph/hash';
 import type { RunResult } from '../../src/core/results';
-import { buildWorker, threadCount } from './buildWorker';
+import { buildWorker, settledThreadCount, threadCount } from './buildWorker';
 import { call, list, num, program, ref, twoRuns } from './helpers';
 
 let worker: Awaited<ReturnType<typeof buildWorker>>;
@@ -73,7 +73,7 @@ describe('engine with the real stepping core in worker threads', () => {
   });
 
   it('an edit during a long run cancels it within 50 ms and leaks no worker thread', async () => {
-    const before = threadCount();
+    const before = await settledThreadCount();
     const e = new Engine({ workers: 2, workerScript: worker.file });
     // Five edits, each during a long run. The machine is shared (2 cores, other suites running):
     // a single measurement can catch a scheduler stall, so the claim is on the median; and the
@@ -118,9 +118,10 @@ describe('engine with the real stepping core in worker threads', () => {
     expect(releases.filter((r) => !r.terminated).length).toBeGreaterThanOrEqual(3);
     expect(e.pool.threads).toBe(0);
     if (before !== null) {
-      // terminated threads leave /proc asynchronously: allow a moment
+      // terminated threads leave /proc asynchronously: allow a moment. A leaked worker is a
+      // thread more than before; fewer is a thread of the runtime's own that ended meanwhile.
       for (let i = 0; i < 50 && threadCount()! > before; i++) await new Promise((r) => setTimeout(r, 20));
-      expect(threadCount()).toBe(before);
+      expect(threadCount()).toBeLessThanOrEqual(before);
     }
   });
 
