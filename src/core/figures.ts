@@ -345,8 +345,20 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
     const every = Math.max(1, Math.ceil((ncoord * 22) / (width - marginLeft)));
     fx = { label: data.xLabel, padding: 0.2, tickFormat: (d: number) => (d % every === 0 ? String(d) : ''), tickSize: 0 };
     x = { axis: null, domain: domain.filter((k) => !hidden.has(k)), padding: 0.05 } as Plot.ScaleOptions;
-    marks.push(Plot.ruleY([0], { stroke: theme.muted, strokeOpacity: 0.6 }));
-    marks.push(Plot.barY(data.rows, { fx: 'coordinate', x: 'run', y: 'y', fill: 'run' }));
+    if (plot.y === 'log') {
+      // A bar on a log axis cannot start at 0: it starts at the axis's floor (a decade below the
+      // smallest positive Gain, see gainLogDomain), so bar heights still compare by ratios.
+      const dom = gainLogDomain(drawnYs(data));
+      const rows = data.rows.filter((r) => r.y > 0);
+      if (dom) {
+        y.domain = dom;
+        marks.push(Plot.ruleY([dom[0]], { stroke: theme.muted, strokeOpacity: 0.6 }));
+        marks.push(Plot.barY(rows, { fx: 'coordinate', x: 'run', y1: dom[0], y2: 'y', fill: 'run' }));
+      }
+    } else {
+      marks.push(Plot.ruleY([0], { stroke: theme.muted, strokeOpacity: 0.6 }));
+      marks.push(Plot.barY(data.rows, { fx: 'coordinate', x: 'run', y: 'y', fill: 'run' }));
+    }
     floating.push(...notes);
     if (tips && data.rows.length) {
       marks.push(Plot.tip(data.rows, Plot.pointer({
@@ -363,7 +375,7 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
   const head = header(options.legend === false ? [] : legendItems, options.title === false ? null : plot.title, width, theme, marginLeft, options.notes === false ? [] : floating);
   marks.push(...head.marks);
   const baseHeight = options.height ?? Math.max(200, Math.min(340, Math.round(width * 0.52)));
-  const yDomain = degenerateDomain(drawnYs(data), plot.y === 'log', data.kind === 'gain');
+  const yDomain = data.kind === 'gain' && plot.y === 'log' ? undefined : degenerateDomain(drawnYs(data), plot.y === 'log', data.kind === 'gain');
   if (yDomain) y.domain = yDomain;
   const spec = {
     document: options.document,
@@ -433,6 +445,21 @@ export function degenerateDomain(ys: number[], log: boolean, withZero: boolean):
   const c = (lo + hi) / 2;
   const half = scale > 1e-290 ? Math.max(Math.abs(c) * 0.05, (hi - lo) / 2) : 1;
   return [c - half, c + half];
+}
+
+/**
+ * The y domain of Gain bars on a log axis: from a decade below the smallest positive value (the
+ * bars' common floor) to the next power of ten above the largest; undefined when nothing is
+ * positive. A zero Gain (a coordinate the step never moved) has no bar there.
+ */
+export function gainLogDomain(ys: number[]): [number, number] | undefined {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of ys) if (v > 0) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  if (!(hi > 0)) return undefined;
+  // 1/10^k, not 10^-k: the latter is not the nearest double to a power of ten (10 ** -4 ≠ 1e-4)
+  const pow10 = (e: number) => (e < 0 ? 1 / 10 ** -e : 10 ** e);
+  const e0 = Math.floor(Math.log10(lo)) - 1;
+  return [pow10(e0), pow10(Math.max(Math.ceil(Math.log10(hi)), e0 + 2))];
 }
 
 /** Compact numbers for axes: 0.01 … 1000 plainly, beyond that 1e-5 / 2e6. */
