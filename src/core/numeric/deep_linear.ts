@@ -4,6 +4,20 @@
 //   θ ← (1 − 2ηλ)θ − (η/2)·∇(A*_ij − A_ij)²        (one entry per step: sgd(batch = 1))
 // GD uses all observed entries: the (1/2N)Σ_I loss of the paper. The gradient for W_m is
 //   (W_L⋯W_{m+1})ᵀ · E · (W_{m−1}⋯W_1)ᵀ,  E_ij = (A_ij − A*_ij)/|B| on the batch, 0 elsewhere.
+//
+// Label noise δ (model.ts, theory.md "Label noise": the variance of the noise on the *rescaled*
+// labels). The rescaling that turns this loss into a plain half squared error is the one of
+// linear2 with n → N observed entries: Ã = A/√N, Ã* = A*/√N, since
+//   L = (1/2N)Σ_I (A_ij − A*_ij)² = ½Σ_I (Ã_ij − Ã*_ij)²,
+// and the minibatch loss is (N/b)·½Σ_B on rescaled entries = 1/(2b)·Σ_B on raw ones (model.ts).
+// Noisy rescaled labels Ã* + √δ·z, z ~ N(0, 1), are raw labels A* + √(Nδ)·z: the raw-entry noise
+// has standard deviation √(N·δ) (as linear2's raw labels carry √(n·δ)). Per step the gradient of
+//   (N/b)·½Σ_B (Ã_f − Ã*_f − √δ z_f)²  is  (1/b)·Σ_B (A_f − A*_f − √(Nδ) z_f)·∇A_f,
+// i.e. E_f = (e_f − √(Nδ)·z_f)/b. The noise moves θ by (η√(Nδ)/b)·Σ_B z_f ∇A_f, of covariance
+// η²δ·(N/b²)·Σ_B ∇A_f∇A_fᵀ; full batch (b = N): η²δ·Σ_I ∇Ã_f∇Ã_fᵀ = η²δ·J̃ᵀJ̃ with J̃ the
+// Jacobian of the rescaled predictions — the same law as linear2's √δ·Xᵀε term.
+// SGF (resolveOptimizer): lr = h and δ_eff = ηδ/h, so the noise increment is √(ηδh)·Σ_I z_f ∇Ã_f,
+// the Euler–Maruyama step of dθ = −∇L dt + √(ηδ)·J̃ᵀdB, dB ~ N(0, h) per entry (theory.md, SGF).
 
 import type { CompletionData } from './data';
 import type { ModelSpec } from '../spec';
@@ -63,7 +77,8 @@ export class DeepLinear implements Stepper {
     const A = L === 1 ? W[0] : matmul(W[L - 1], R[L - 1]!, rows, dims[L - 1], cols);
     E.fill(0);
     let probe = 0;
-    const sd = Math.sqrt(opt.delta);
+    // raw-entry noise std √(N·δ), N = number of observed entries (header)
+    const sd = Math.sqrt(data.observed.length * opt.delta);
     let idx: ArrayLike<number>, b: number;
     if (opt.batch === null) {
       idx = data.observed;
