@@ -6,7 +6,8 @@ import { Engine, type ExecEvent } from '../../src/core/graph/engine';
 import type { ResultsMessage } from '../../src/core/protocol';
 import { MemoryCache } from '../../src/core/graph/memoryCache';
 import { runValueBytes } from '../../src/core/graph/runValue';
-import { call, fakeRunner, list, num, program, ref, twoRuns } from './helpers';
+import { recordSteps } from '../../src/core/schedule';
+import { call, fakeRunner, fakeRuns, list, num, program, ref, twoRuns } from './helpers';
 
 const URI = 'file:///t.sgdexp';
 let engine: Engine;
@@ -70,6 +71,22 @@ describe('reactive graph (test-double core)', () => {
     const ev = e.log.find((x) => x.node === 'gd' && x.event === 'executed')!;
     expect(ev.fromStep).toBe(200);
     expect(ev.steps).toBe(200);
+    const fresh = new Engine({ workers: 0, inline: fakeRunner });
+    const f = await fresh.run('file:///fresh', twoRuns({ stepsA: 400 }));
+    await fresh.dispose();
+    expect(m.doc.runs.gd.step).toEqual(f.runs.gd.step);
+    expect(m.doc.runs.gd.metrics).toEqual(f.runs.gd.metrics);
+  });
+
+  it('the log reports what the core did, not what the engine asked: a refused checkpoint is a run from scratch', async () => {
+    // a core that ignores every resume checkpoint (as the real one does for a foreign or unreadable one)
+    engine = new Engine({ workers: 0, inline: (req, signal, onProgress) => fakeRunner({ ...req, resume: null }, signal, onProgress), emitIntervalMs: 0 });
+    const e = engine;
+    await settle(e, twoRuns({ stepsA: 200 }));
+    const m = await settle(e, twoRuns({ stepsA: 400 }));
+    const ev = e.log.find((x) => x.node === 'gd' && x.event === 'executed')!;
+    expect(ev.fromStep).toBeUndefined();
+    expect(ev.steps).toBe(400);
     const fresh = new Engine({ workers: 0, inline: fakeRunner });
     const f = await fresh.run('file:///fresh', twoRuns({ stepsA: 400 }));
     await fresh.dispose();
@@ -250,15 +267,24 @@ describe('reactive graph (test-double core)', () => {
   it('raising steps while the run is in flight resumes from the state the cancelled run reached', async () => {
     const e = make();
     const r1 = e.update(URI, twoRuns({ stepsA: 1_000_000 }));
+    // past the record at step 1000 (the next is 1585): the cancelled run stops between records
     await new Promise<void>((res) => {
       const off = e.on('results', (m) => {
-        if (m.revision === r1 && (m.doc.runs.gd?.progress?.step ?? 0) >= 1000) (off(), res());
+        if (m.revision === r1 && (m.doc.runs.gd?.progress?.step ?? 0) >= 1100) (off(), res());
       });
     });
+    fakeRuns.length = 0;
     const r2 = e.update(URI, twoRuns({ stepsA: 1_000_100 }));
     const m = await e.whenFinal(URI, r2);
     const ev = e.log.find((x) => x.revision === r2 && x.node === 'gd' && x.event === 'executed')!;
+    const stopped = fakeRuns.find((x) => x.steps === 1_000_000 && x.status === 'cancelled')!;
+    const resumed = fakeRuns.find((x) => x.steps === 1_000_100 && x.status === 'done')!;
+    // the resume point is the cancelled run's last record, before the step it had reached
+    expect(recordSteps(1_000_000, 50)).toContain(ev.fromStep);
     expect(ev.fromStep).toBeGreaterThanOrEqual(1000);
+    expect(ev.fromStep).toBe(stopped.checkpointStep);
+    expect(stopped.stepsExecuted).toBeGreaterThan(stopped.checkpointStep!); // it had stepped past its checkpoint
+    expect([ev.fromStep, ev.steps]).toEqual([resumed.startStep, resumed.stepsExecuted]);
     expect(ev.steps).toBe(1_000_100 - ev.fromStep!);
     const fresh = new Engine({ workers: 0, inline: fakeRunner });
     const f = await fresh.run('file:///fresh', twoRuns({ stepsA: 1_000_100 }));

@@ -8,6 +8,7 @@ import { hashRunValue } from '../../src/core/graph/hash';
 import type { RunResult } from '../../src/core/results';
 import { buildWorker, settledThreadCount, threadCount } from './buildWorker';
 import { call, list, num, program, ref, twoRuns } from './helpers';
+import { recordSteps } from '../../src/core/schedule';
 
 let worker: Awaited<ReturnType<typeof buildWorker>>;
 beforeAll(async () => {
@@ -28,6 +29,7 @@ describe('engine with the real stepping core in worker threads', () => {
       const doubled = await e.run(URI, twoRuns({ stepsA: 2 * N }));
       const ev = e.log.filter((x) => x.kind === 'run');
       expect(ev.map((x) => `${x.node}:${x.event}`).sort()).toEqual(['gd:executed', 'ln:reused']);
+      // reported by the core from inside the worker: a worker that ignored the checkpoint would say fromStep undefined, steps 2N
       expect(ev.find((x) => x.node === 'gd')).toMatchObject({ fromStep: N, steps: N });
       const fresh = new Engine({ workers: 1, workerScript: worker.file });
       const f = await fresh.run('file:///fresh', twoRuns({ stepsA: 2 * N }));
@@ -60,7 +62,10 @@ describe('engine with the real stepping core in worker threads', () => {
       const r2 = e.update(URI, twoRuns({ stepsA: 300_500 }));
       const m = await e.whenFinal(URI, r2);
       const ev = e.log.find((x) => x.revision === r2 && x.node === 'gd' && x.event === 'executed')!;
+      // the core resumed (fromStep and steps are its report) from the cancelled run's checkpoint,
+      // which sits at a record of that run, not at the step it had reached
       expect(ev.fromStep).toBeGreaterThan(0);
+      expect(recordSteps(300_000, 50)).toContain(ev.fromStep);
       expect(ev.steps).toBe(300_500 - ev.fromStep!);
       const fresh = new Engine({ workers: 1, workerScript: worker.file });
       const f = await fresh.run('file:///fresh', twoRuns({ stepsA: 300_500 }));

@@ -58,9 +58,14 @@ export function twoRuns(o: { lrA?: number; lrB?: number; stepsA?: number; title?
   });
 }
 
+/** What the test double really did, job by job: the ground truth the engine's log is checked against. */
+export const fakeRuns: { steps: number; startStep: number; stepsExecuted: number; status: string; checkpointStep: number | null }[] = [];
+
 /**
  * Test double of the stepping core (pool size 0): loss_t = (1 − lr)^t, recorded on the real
  * schedule, resumable from {step, w}, abortable, yielding to the event loop every 50 steps.
+ * Like the real core, a cancelled run hands back the state of its last record (not of the step
+ * it reached), so a resume from it starts before where the cancelled run stopped.
  */
 export async function fakeRunner(req: JobRequest, signal: AbortSignal, onProgress: (p: JobProgress) => void): Promise<Omit<JobResult, 'worker'>> {
   const spec = req.spec;
@@ -69,6 +74,8 @@ export async function fakeRunner(req: JobRequest, signal: AbortSignal, onProgres
   let w = 1;
   if (req.resume) ({ t, w } = JSON.parse(new TextDecoder().decode(req.resume)));
   if (req.initFrom) ({ w } = JSON.parse(new TextDecoder().decode(req.initFrom)));
+  const startStep = t;
+  let snap = { t, w };
   const rec = new Set(recordSteps(spec.steps, spec.record));
   const traj = { step: [] as number[], time: [] as number[], metrics: { loss: [] as number[] } };
   const put = () => {
@@ -76,19 +83,24 @@ export async function fakeRunner(req: JobRequest, signal: AbortSignal, onProgres
       traj.step.push(t);
       traj.time.push(t * lr);
       traj.metrics.loss.push(w);
+      snap = { t, w };
     }
+  };
+  const end = (r: Omit<JobResult, 'worker' | 'startStep' | 'stepsExecuted' | 'checkpointStep'>, checkpointStep: number | null): Omit<JobResult, 'worker'> => {
+    const out = { ...r, startStep, stepsExecuted: t - startStep, checkpointStep };
+    fakeRuns.push({ steps: spec.steps, startStep, stepsExecuted: out.stepsExecuted, status: r.status, checkpointStep });
+    return out;
   };
   if (!req.resume) put();
   while (t < spec.steps) {
     if (signal.aborted) {
-      // like the real core: hand back the state reached, usable for resume
-      const checkpoint = new TextEncoder().encode(JSON.stringify({ t, w }));
-      return { status: 'cancelled', message: 'cancelled', divergedAt: null, lastFiniteStep: null, notes: [], trajectory: traj, theory: {}, checkpoint, stepsDone: t, ms: 0 };
+      const checkpoint = new TextEncoder().encode(JSON.stringify(snap));
+      return end({ status: 'cancelled', message: 'cancelled', divergedAt: null, lastFiniteStep: null, notes: [], trajectory: traj, theory: {}, checkpoint, stepsDone: t, ms: 0 }, snap.t);
     }
     w *= 1 - lr;
     t++;
     if (!Number.isFinite(w) || Math.abs(w) > 1e6) {
-      return { status: 'diverged', message: `diverged at step ${t}`, divergedAt: t, lastFiniteStep: t - 1, notes: [], trajectory: traj, theory: {}, checkpoint: null, stepsDone: t, ms: 0 };
+      return end({ status: 'diverged', message: `diverged at step ${t}`, divergedAt: t, lastFiniteStep: t - 1, notes: [], trajectory: traj, theory: {}, checkpoint: null, stepsDone: t, ms: 0 }, null);
     }
     put();
     if (t % 50 === 0) {
@@ -97,5 +109,5 @@ export async function fakeRunner(req: JobRequest, signal: AbortSignal, onProgres
     }
   }
   const checkpoint = new TextEncoder().encode(JSON.stringify({ t, w }));
-  return { status: 'done', message: null, divergedAt: null, lastFiniteStep: null, notes: [], trajectory: traj, theory: { rate: lr }, checkpoint, stepsDone: t, ms: 0 };
+  return end({ status: 'done', message: null, divergedAt: null, lastFiniteStep: null, notes: [], trajectory: traj, theory: { rate: lr }, checkpoint, stepsDone: t, ms: 0 }, t);
 }

@@ -72,9 +72,10 @@ export interface ExecEvent {
   key: string;
   event: ExecEventKind;
   source?: 'memory' | 'disk' | 'inflight';
-  /** steps actually stepped by this execution */
+  /** steps the stepping core reports it stepped in this execution */
   steps?: number;
-  /** resumed from a cached checkpoint at this step */
+  /** the step the stepping core reports it started from, when it resumed (for 'sliced': the
+   *  length of the cached run cut from) */
   fromStep?: number;
   /** for 'cancelled': ms from the cancel request until the thread was free again */
   releaseMs?: number;
@@ -116,6 +117,8 @@ interface Inflight {
   initFrom: Uint8Array | null;
   /** its execution has been logged */
   logged: boolean;
+  /** what the job reported doing, once it completed */
+  outcome: { startStep: number; stepsExecuted: number } | null;
 }
 
 interface DocState {
@@ -418,12 +421,15 @@ export class Engine {
 
   /** Keeps the final state of a cancelled job (the furthest per spec, a few dozen specs). */
   private keepPartial(f: Inflight, r: JobResult | null): void {
-    if (!r || r.status !== 'cancelled' || !r.checkpoint || !(r.stepsDone > 0) || f.initFrom) return;
+    // the core checkpoints a cancelled run at its last record, not at the step it reached: that
+    // step, not stepsDone, is where a resume from it starts
+    const at = r?.checkpointStep ?? null;
+    if (!r || r.status !== 'cancelled' || !r.checkpoint || at === null || !(at > 0) || f.initFrom) return;
     const prev = this.partials.get(f.prefixKey);
-    if (prev && prev.value.steps >= r.stepsDone) return;
+    if (prev && prev.value.steps >= at) return;
     const value = makeRunValue({
-      key: `partial:${f.key}`, prefixKey: f.prefixKey, steps: r.stepsDone, record: f.spec.record, status: 'cancelled', message: r.message,
-      divergedAt: null, lastFiniteStep: null, notes: r.notes, trajectory: r.trajectory, theory: r.theory, stepsDone: r.stepsDone, checkpoint: r.checkpoint,
+      key: `partial:${f.key}`, prefixKey: f.prefixKey, steps: at, record: f.spec.record, status: 'cancelled', message: r.message,
+      divergedAt: null, lastFiniteStep: null, notes: r.notes, trajectory: r.trajectory, theory: r.theory, stepsDone: at, checkpoint: r.checkpoint,
     });
     this.partials.delete(f.prefixKey);
     this.partials.set(f.prefixKey, { value, horizon: f.spec.steps });
@@ -593,7 +599,8 @@ export class Engine {
       this.logEvent({
         uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key: run.key,
         event: backdated ? 'backdated' : 'executed',
-        steps: v.stepsDone - (f.prefix?.steps ?? 0), fromStep: f.prefix?.steps, message: v.message,
+        // the core's own account: whether it accepted the checkpoint it was given is its call
+        steps: f.outcome?.stepsExecuted, ...(f.outcome?.startStep ? { fromStep: f.outcome.startStep } : {}), message: v.message,
         ...(slot.source === 'inflight' ? { source: 'inflight' as const } : {}),
       });
     }
@@ -603,7 +610,7 @@ export class Engine {
   private startJob(run: LoweredRun, prefix: RunValue | null, initFrom: Uint8Array | null): Inflight {
     const listeners = new Set<(p: JobProgress) => void>();
     // registered before submitting: an in-thread runner may report progress synchronously
-    const f: Inflight = { key: run.key, job: null as unknown as Job, progress: null, listeners, value: null as unknown as Promise<RunValue | null>, prefix, spec: run.spec, prefixKey: run.prefixKey, initFrom, logged: false };
+    const f: Inflight = { key: run.key, job: null as unknown as Job, progress: null, listeners, value: null as unknown as Promise<RunValue | null>, prefix, spec: run.spec, prefixKey: run.prefixKey, initFrom, logged: false, outcome: null };
     this.inflight.set(run.key, f);
     const job = this.pool.submit(
       { spec: run.spec, resume: prefix?.checkpoint ?? null, initFrom, progressIntervalMs: this.progressIntervalMs },
@@ -616,6 +623,7 @@ export class Engine {
     const value = job.done.then((r: JobResult): RunValue | null => {
       if (this.inflight.get(run.key) === f) this.inflight.delete(run.key);
       if (r.status === 'cancelled') return null;
+      f.outcome = { startStep: r.startStep, stepsExecuted: r.stepsExecuted };
       const trajectory = prefix ? joinTrajectories(prefix.trajectory, r.trajectory, run.spec.steps, run.spec.record) : r.trajectory;
       const v = makeRunValue({
         key: run.key, prefixKey: run.prefixKey, steps: run.spec.steps, record: run.spec.record,

@@ -39,6 +39,14 @@ export interface JobResult {
   theory: Record<string, number>;
   checkpoint: Uint8Array | null;
   stepsDone: number;
+  /** step the stepping core actually started from (0 when it ran from scratch, e.g. because it
+   *  rejected the resume checkpoint); the engine logs this, not what it asked for */
+  startStep: number;
+  /** steps the core actually stepped in this job */
+  stepsExecuted: number;
+  /** step of the returned checkpoint (a cancelled run's checkpoint sits at its last record,
+   *  before stepsDone), or null without one */
+  checkpointStep: number | null;
   /** which worker ran it (-1 inline) */
   worker: number;
   /** wall time inside the worker */
@@ -125,7 +133,8 @@ export function defaultWorkerScript(): string {
 
 const cancelledResult = (worker: number): JobResult => ({
   status: 'cancelled', message: 'cancelled', divergedAt: null, lastFiniteStep: null, notes: [],
-  trajectory: { step: [], time: [], metrics: {} }, theory: {}, checkpoint: null, stepsDone: 0, worker, ms: 0,
+  trajectory: { step: [], time: [], metrics: {} }, theory: {}, checkpoint: null, stepsDone: 0,
+  startStep: 0, stepsExecuted: 0, checkpointStep: null, worker, ms: 0,
 });
 
 export class WorkerPool {

@@ -14,7 +14,7 @@ export async function runJob(
   const resume = req.resume ? deserializeCheckpoint(req.resume) : null;
   const initFrom = req.initFrom ? deserializeCheckpoint(req.initFrom) : null;
   if (req.initFrom && !initFrom) {
-    return { status: 'error', message: 'the parent run state could not be read', divergedAt: null, lastFiniteStep: null, notes: [], trajectory: { step: [], time: [], metrics: {} }, theory: {}, checkpoint: null, stepsDone: 0, ms: 0 };
+    return { status: 'error', message: 'the parent run state could not be read', divergedAt: null, lastFiniteStep: null, notes: [], trajectory: { step: [], time: [], metrics: {} }, theory: {}, checkpoint: null, stepsDone: 0, startStep: 0, stepsExecuted: 0, checkpointStep: null, ms: 0 };
   }
   // The first partial result is sent as soon as the core reports (after ~FIRST_MS), later ones
   // at most every progressIntervalMs: an edited run shows its first points at once.
@@ -42,6 +42,9 @@ export async function runJob(
     // a private copy: the worker transfers its buffer to the main thread
     checkpoint: out.checkpoint ? new Uint8Array(serializeCheckpoint(out.checkpoint)) : null,
     stepsDone: out.stepsDone,
+    startStep: out.startStep,
+    stepsExecuted: Math.max(0, out.stepsDone - out.startStep),
+    checkpointStep: out.checkpoint ? out.checkpoint.step : null,
     ms: performance.now() - t0,
   };
 }

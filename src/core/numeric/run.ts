@@ -66,6 +66,9 @@ export interface RunOutput {
   theory: Record<string, number>;
   checkpoint: Checkpoint | null;
   stepsDone: number;
+  /** the step the loop started from: the resume checkpoint's step when it was usable, else 0
+   *  (a caller cannot tell from its own request whether a checkpoint was accepted) */
+  startStep: number;
   /** remarks for the user, e.g. why logdet is omitted */
   notes: string[];
 }
@@ -133,7 +136,7 @@ function stateOf(stepper: Stepper): StepperState {
 }
 
 function errorOutput(message: string, traj: Trajectory = emptyTrajectory()): RunOutput {
-  return { status: 'error', message, divergedAt: null, lastFiniteStep: null, trajectory: traj, theory: {}, checkpoint: null, stepsDone: 0, notes: [] };
+  return { status: 'error', message, divergedAt: null, lastFiniteStep: null, trajectory: traj, theory: {}, checkpoint: null, stepsDone: 0, startStep: 0, notes: [] };
 }
 
 export async function runTraining(spec: RunSpec, opts: RunOptions = {}): Promise<RunOutput> {
@@ -193,6 +196,7 @@ async function runInner(spec: RunSpec, opts: RunOptions): Promise<RunOutput> {
     }
   }
 
+  const startStep = t;
   let ri = schedule.findIndex((s) => s > t || (s === t && !resumed));
   if (ri < 0) ri = schedule.length;
 
@@ -215,6 +219,7 @@ async function runInner(spec: RunSpec, opts: RunOptions): Promise<RunOutput> {
     theory,
     checkpoint: null,
     stepsDone: t,
+    startStep,
     notes,
     ...extra,
   });
