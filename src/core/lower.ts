@@ -253,7 +253,7 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
       }));
     }
     const memo = variantsMemo.get(name);
-    if (memo) return renameAxes(memo, param);
+    if (memo) return renameAxes(memo, param, d);
     if (visiting.has(name)) throw new LowerError(`'${name}' is defined in terms of itself`);
     visiting.add(name);
     try {
@@ -261,7 +261,7 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
       if (err) throw new LowerError(`'${name}' has an error: ${err}`);
       const vs = expand(d.value, param, name, name);
       variantsMemo.set(name, vs);
-      return renameAxes(vs, param);
+      return renameAxes(vs, param, d);
     } finally {
       visiting.delete(name);
     }
@@ -269,7 +269,10 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
 
   // `lrs = linspace(...)` passed as `lr = lrs`: the coordinate is called `lr`, the name of the
   // parameter it feeds, for a bare list definition; lists inside calls keep their own names.
-  function renameAxes(vs: Variant[], param: string): Variant[] {
+  // Only through value definitions (`lrs`, or an alias `b = lrs`): `data = teacher(n = ns)`
+  // passed as `data` keeps the coordinate `n`, not `data`.
+  function renameAxes(vs: Variant[], param: string, d: Definition): Variant[] {
+    if (d.category !== 'value') return vs;
     return vs.map((x) => ({
       ...x,
       coords: new Map(

@@ -357,3 +357,47 @@ plot alignment(ln)
     });
   }
 });
+
+// Two swept parameters of one run with the same name (`lr` of the parent run r and `lr` of the
+// run's own optimiser) are two axes, labelled r.lr and gd.lr as src/core/lower.ts labels them.
+describe('swept parameters sharing a name are distinct axes', () => {
+  const parent = base + 'r = train(net, data, gd(lr = «[0.1, 0.2]»), steps = 10)\n';
+  const diag = (src: string) => {
+    const { text, ranges } = marked(src);
+    return { ranges, program: checkDocument(text).program };
+  };
+  it('a selection by the shared name is ambiguous, naming both sites', () => {
+    const { ranges, program } = diag(parent + 's = train(r, data, gd(lr = «[0.01, 0.02]»), steps = 10)\nplot loss(s[«lr» = 0.01])');
+    expect(program.diagnostics).toEqual([{
+      range: ranges[2], severity: 'error', code: 'ambiguous-axis',
+      message: "'s' sweeps 2 parameters named lr (r.lr, gd.lr), so a selection cannot tell them apart by the name 'lr': sweep lr in one place only",
+      related: [{ range: ranges[0], message: 'r.lr is swept here' }, { range: ranges[1], message: 'gd.lr is swept here' }],
+    }]);
+  });
+  it('so is final(…, x = lr)', () => {
+    const { ranges, program } = diag(parent + 's = train(r, data, gd(lr = «[0.01, 0.02]»), steps = 10)\nplot final(loss, s, x = «lr»)');
+    expect(program.diagnostics).toEqual([{
+      range: ranges[2], severity: 'error', code: 'ambiguous-axis',
+      message: "'s' sweeps 2 parameters named lr (r.lr, gd.lr), so x cannot tell them apart by the name 'lr': sweep lr in one place only",
+      related: [{ range: ranges[0], message: 'r.lr is swept here' }, { range: ranges[1], message: 'gd.lr is swept here' }],
+    }]);
+  });
+  it('final(…) without x says the qualified axes cannot be named', () => {
+    const { ranges, program } = diag(base.replace('p = 10', 'p = 10, seed = [1, 2]') + 'r = train(net, data, gd(lr = 0.01), steps = 10, seed = [3, 4])\nplot «final»(loss, r)');
+    expect(program.diagnostics.map((d) => [d.range, d.severity, d.code, d.message])).toEqual([
+      [ranges[0], 'error', 'missing-argument', 'final(…) needs x: the families are swept over data.seed, seed; x can be seed (a qualified parameter such as data.seed cannot be named)'],
+    ]);
+  });
+  it('member counts multiply the two axes instead of merging their values', () => {
+    const { ranges, program } = diag(base + 'r = train(net, data, gd(lr = linspace(0.01, 0.1, 100)), steps = 10)\ns = «train»(r, data, gd(lr = linspace(0.01, 0.02, 101)), steps = 10)');
+    expect(program.diagnostics.map((d) => [d.range, d.severity, d.code, d.message])).toEqual([
+      [ranges[0], 'error', 'too-expensive', 'this family has 10100 members (a grid of 100 r.lr × 101 gd.lr); the limit is 10000'],
+    ]);
+  });
+  it('the families are reported with their qualified labels', () => {
+    const { program } = checkDocument(marked(parent + 's = train(r, data, gd(lr = [0.01, 0.02]), steps = 10)').text);
+    expect(program.definitions.find((d) => d.name === 's')!.family).toEqual([
+      { param: 'r.lr', values: [0.1, 0.2] }, { param: 'gd.lr', values: [0.01, 0.02] },
+    ]);
+  });
+});

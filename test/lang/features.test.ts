@@ -67,6 +67,12 @@ describe('completion at cursor markers', () => {
     expect(labels(base + 'plot loss(gd[|')).toEqual(['lr']);
     expect(labels(base + 'plot final(loss, gd, x = |')).toEqual(['lr']);
   });
+  it('never offers a qualified swept parameter (r.lr), which a selection or x cannot spell', () => {
+    const fam = base + 's = train(gd, data, sgd(lr = [0.1, 0.2]), steps = 10, seed = [1, 2])\n';
+    expect(labels(fam + 'plot loss(s[|')).toEqual(['seed']);
+    expect(labels(fam + 'plot final(loss, s, x = |')).toEqual(['seed']);
+    expect(labels(fam + 'plot loss(ln, |')).not.toContain('s[gd.lr = …]');
+  });
   it('offers constructors after `name =`', () => {
     const got = labels(base + 'm = |');
     expect(got).toEqual(expect.arrayContaining(['teacher', 'linear2', 'train', 'linspace']));

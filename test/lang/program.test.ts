@@ -117,3 +117,32 @@ describe('the graph lowers what the checker produces', () => {
     });
   }
 });
+
+// The checker's families must be the lowering's members: same coordinate labels, and the
+// product of the axis sizes is the number of runs (MAX_MEMBERS and the cost estimate use it).
+describe('families agree with the lowered members', () => {
+  const head = 'data = teacher(n = 40, p = 10)\nnet = linear2(width = 20)\n';
+  const sources: Record<string, string> = {
+    'lr of a parent run and of the optimiser': head + 'r = train(net, data, gd(lr = [0.1, 0.2]), steps = 10)\ns = train(r, data, gd(lr = [0.01, 0.02, 0.03]), steps = 10)',
+    'seed of the data and of the run': head.replace('p = 10', 'p = 10, seed = [1, 2]') + 'r = train(net, data, gd(lr = 0.01), steps = 10, seed = [1, 2, 3])',
+    'seed of the data and of the model': head.replace('p = 10', 'p = 10, seed = [1, 2]').replace('width = 20', 'width = 20, seed = [3, 4]') + 'r = train(net, data, gd(lr = 0.01), steps = 10)',
+    'a list definition used twice is one axis': 'bs = [1, 2]\n' + head + 'r = train(net, data, sgd(lr = 0.1, batch = bs), steps = 10, seed = bs)',
+    'a list definition inside a data definition keeps its parameter name': 'ns = [20, 40]\ndata = teacher(n = ns, p = 10)\nnet = linear2(width = 20)\nr = train(net, data, gd(lr = 0.01), steps = 10)\nplot loss(r[n = 20])',
+    'a list definition inside an optimiser definition keeps its parameter name': 'lrs = [0.1, 0.2]\n' + head + 'opt = gd(lr = lrs)\nr = train(net, data, opt, steps = 10)\nplot loss(r[lr = 0.1])',
+    'a selection drops its axis': head + 'r = train(net, data, gd(lr = [0.1, 0.2]), steps = 10, seed = [1, 2])\ns = train(r[lr = 0.1], data, gd(lr = 0.01), steps = 10)',
+  };
+  for (const [name, src] of Object.entries(sources)) {
+    it(name, () => {
+      const program = checkText(src);
+      expect(program.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      const lowered = lowerProgram(program);
+      expect(lowered.diagnostics).toEqual([]);
+      for (const d of program.definitions.filter((x) => x.category === 'run')) {
+        const runs = lowered.runs.filter((r) => r.def === d.name);
+        const labels = (d.family ?? []).map((f) => f.param);
+        expect(runs.length).toBe((d.family ?? []).reduce((n, f) => n * f.values.length, 1));
+        for (const r of runs) expect(Object.keys(r.member ?? {})).toEqual(labels);
+      }
+    });
+  }
+});

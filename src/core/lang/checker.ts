@@ -53,6 +53,20 @@ interface RawDiag {
   data?: unknown;
 }
 
+/** One swept parameter of a family, identified as src/core/lower.ts identifies it. */
+export interface Axis {
+  /** identity: `owner:path` of the list, or `run:name:label` for an axis inherited from a run */
+  id: string;
+  /** the parameter the list is passed to */
+  name: string;
+  /** the label used when two axes share `name`: `r.lr`, `gd.lr`, `data.seed` */
+  qual: string;
+  owner: string;
+  values: number[];
+  /** where the list is written */
+  site: Span | null;
+}
+
 /** A resolved call together with its syntax, for the cross-definition checks of phase 2. */
 export interface CallSite {
   builtin: Builtin;
@@ -328,7 +342,7 @@ export class Checker {
           else if (it.kind !== 'missing' && it.kind !== 'error') this.error(it, 'type', 'a list definition holds numbers');
         }
         if (e.items.length === 0) this.error(e, 'empty-list', 'an empty list makes a family with no members');
-        return { kind: 'list', items };
+        return this.listAt({ kind: 'list', items }, e);
       }
       case 'ident': {
         if (!this.reference(e)) return { kind: 'null' };
@@ -579,7 +593,7 @@ export class Checker {
         seen.add(it.value);
         items.push({ kind: 'number', value: it.value });
       }
-      return ok ? { kind: 'list', items } : null;
+      return ok ? this.listAt({ kind: 'list', items }, e) : null;
     }
     if (e.kind === 'call' && (e.callee.name === 'linspace' || e.callee.name === 'logspace')) {
       if (!p.sweep) {
@@ -752,7 +766,7 @@ export class Checker {
     const stop = v.args.stop;
     const num = v.args.num;
     if (start?.kind !== 'number' || stop?.kind !== 'number' || num?.kind !== 'number') return { kind: 'null' };
-    return { kind: 'list', items: spaced(b.name, start.value, stop.value, num.value).map((x) => ({ kind: 'number', value: x })) };
+    return this.listAt({ kind: 'list', items: spaced(b.name, start.value, stop.value, num.value).map((x) => ({ kind: 'number', value: x })) }, e);
   }
 
   // ---------------- phase 2 ----------------
@@ -837,46 +851,100 @@ export class Checker {
     return m;
   }
 
-  /** Swept parameters of a definition (its own lists and those of what it references). */
+  /**
+   * Swept parameters of a definition (its own lists and those of what it references), labelled
+   * as src/core/lower.ts labels member coordinates: the parameter name, qualified (`r.lr`,
+   * `gd.lr`, `data.seed`) when two axes share it. Keying by the bare name would merge two axes
+   * into one (wrong member counts, selections the lowering cannot resolve).
+   */
   axesOf(name: string, seen = new Set<string>()): Map<string, number[]> {
     const memo = this.axes.get(name);
     if (memo) return memo;
-    const out = new Map<string, number[]>();
-    if (seen.has(name)) return out;
-    seen.add(name);
-    const v = this.values.get(name);
-    if (v && this.categories.get(name) !== 'value') this.collectAxes(v, null, out, seen);
+    const detail = this.labelledAxes(name, seen);
+    const out = new Map([...detail].map(([k, ax]) => [k, ax.values]));
     this.axes.set(name, out);
     return out;
   }
-  private collectAxes(v: Value, param: string | null, out: Map<string, number[]>, seen: Set<string>): void {
-    const add = (p: string, xs: number[]) => {
-      const prev = out.get(p);
-      if (!prev) out.set(p, xs);
-      else for (const x of xs) if (!prev.some((y) => sameNumber(x, y))) prev.push(x);
-    };
+  /** The labelled axes of a definition, with where each is swept (value definitions: none). */
+  labelledAxes(name: string, seen = new Set<string>()): Map<string, Axis> {
+    const memo = this.axisDetail.get(name);
+    if (memo) return memo;
+    const out = new Map<string, Axis>();
+    if (this.categories.get(name) !== 'value') {
+      const raw = [...this.rawAxes(name, seen).values()];
+      // lower.ts lowerRunDef: the name; the qualified name when two axes share it; the id when
+      // even the qualified names collide
+      const ids = new Map<string, Set<string>>();
+      for (const ax of raw) ids.set(ax.name, (ids.get(ax.name) ?? new Set()).add(ax.id));
+      const labels = raw.map((ax) => ((ids.get(ax.name)?.size ?? 0) > 1 ? ax.qual : ax.name));
+      raw.forEach((ax, i) => out.set(labels.filter((l) => l === labels[i]).length > 1 ? ax.id : labels[i], ax));
+    }
+    this.axisDetail.set(name, out);
+    return out;
+  }
+  private readonly axisDetail = new Map<string, Map<string, Axis>>();
+  private readonly rawMemo = new Map<string, Map<string, Axis>>();
+  /** The axes of a definition by identity, as lower.ts's expand produces them. */
+  private rawAxes(name: string, seen: Set<string>): Map<string, Axis> {
+    const memo = this.rawMemo.get(name);
+    if (memo) return memo;
+    const out = new Map<string, Axis>();
+    if (seen.has(name)) return out; // a cycle (reported already)
+    seen.add(name);
+    const v = this.values.get(name);
+    if (v) this.expandAxes(v, name, name, name, out, seen);
+    this.rawMemo.set(name, out);
+    return out;
+  }
+  private expandAxes(v: Value, param: string, owner: string, path: string, out: Map<string, Axis>, seen: Set<string>): void {
     switch (v.kind) {
-      case 'list':
-        if (param) add(param, this.numbers(v));
+      case 'list': {
+        // the call this list is an argument of: `…/sparse.seed` → sparse (lower.ts expand)
+        const callee = /\/([^/]+)\.[^./]+$/.exec(path)?.[1] ?? null;
+        const qual = callee === null || callee === 'train' ? param : this.categories.get(owner) === 'run' ? `${callee}.${param}` : `${owner}.${param}`;
+        const id = `${owner}:${path}`;
+        out.set(id, { id, name: param, qual, owner, values: this.numbers(v), site: this.listSites.get(v) ?? null });
         break;
+      }
       case 'call':
         for (const k in v.args) {
           const a = v.args[k];
-          if (a.kind === 'list' || a.kind === 'call' || a.kind === 'ref' || a.kind === 'select') this.collectAxes(a, k, out, seen);
+          if (a.kind === 'list' || a.kind === 'call' || a.kind === 'ref' || a.kind === 'select') this.expandAxes(a, k, owner, `${path}/${v.builtin}.${k}`, out, seen);
         }
         break;
-      case 'ref': {
-        const cat = this.categories.get(v.name);
-        if (cat === 'value') {
-          const xs = this.numbers(v);
-          if (param && this.values.get(v.name)?.kind === 'list') add(param, xs);
-        } else for (const [k, xs] of this.axesOf(v.name, seen)) add(k, [...xs]);
-        break;
-      }
+      case 'ref':
       case 'select':
-        for (const [k, xs] of this.axesOf(v.name, seen)) if (k !== v.param) add(k, [...xs]);
+        // a list referenced twice is one axis (same id, members zipped); the later name wins, as
+        // in lower.ts mergeCoords
+        for (const ax of this.refAxes(v.name, param, seen)) if (v.kind === 'ref' || ax.name !== v.param) out.set(ax.id, ax);
         break;
     }
+  }
+  /** The axes a reference brings (lower.ts expandRef): a run's member labels, or a definition's axes. */
+  private refAxes(name: string, param: string, seen: Set<string>): Axis[] {
+    if (this.categories.get(name) === 'run') {
+      return [...this.labelledAxes(name, seen)].map(([k, ax]) => ({ id: `run:${name}:${k}`, name: k, qual: `${name}.${k}`, owner: name, values: ax.values, site: ax.site }));
+    }
+    const raw = [...this.rawAxes(name, seen).values()];
+    // a bare list definition (`lrs`, or an alias of one) is named after the parameter it feeds
+    if (this.categories.get(name) !== 'value') return raw;
+    return raw.map((ax) => (ax.id.endsWith(`:${ax.owner}`) ? { ...ax, name: param, qual: `${ax.owner}.${param}` } : ax));
+  }
+  /** where each list value was written (for related information) */
+  readonly listSites = new WeakMap<Value, Span>();
+  private listAt(v: Value, at: Span): Value {
+    this.listSites.set(v, { start: at.start, end: at.end });
+    return v;
+  }
+
+  /** The axes of a family that carry the bare parameter name `param` but are labelled otherwise. */
+  ambiguousAxes(name: string, param: string): [string, Axis][] {
+    const out = [...this.labelledAxes(name)].filter(([k, ax]) => ax.name === param && k !== param);
+    return out.length > 1 ? out : [];
+  }
+  /** Related information: where each of the ambiguous axes is swept. */
+  ambiguitySites(axes: [string, Axis][]): { start: number; end: number; message: string }[] {
+    return axes.filter(([, ax]) => ax.site).map(([k, ax]) => ({ start: ax.site!.start, end: ax.site!.end, message: `${k} is swept here` }));
   }
 
   /** Validate a selection `name[param = value]` against the family's members. */
@@ -890,8 +958,14 @@ export class Checker {
       return false;
     }
     const xs = axes.get(e.param.name);
+    const ambiguous = xs ? [] : this.ambiguousAxes(name, e.param.name);
+    if (ambiguous.length) {
+      this.error(e.param, 'ambiguous-axis', ambiguityMessage(name, e.param.name, ambiguous, 'a selection'), { related: this.ambiguitySites(ambiguous) });
+      return false;
+    }
     if (!xs) {
-      const suggestion = didYouMean(e.param.name, axes.keys());
+      // qualified labels (`r.lr`) cannot be written in a selection: never suggest them
+      const suggestion = didYouMean(e.param.name, [...axes.keys()].filter(nameable));
       this.error(e.param, 'unknown-axis', `'${name}' is not swept over '${e.param.name}'; its swept parameters: ${[...axes.keys()].join(', ')}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`, suggestion ? { data: { fix: 'replace', replacement: suggestion } } : {});
       return false;
     }
@@ -908,6 +982,15 @@ export class Checker {
 }
 
 // ---------------- helpers ----------------
+
+/** Can a swept parameter's label be written as a NAME (`lr`), or is it qualified (`r.lr`)? */
+export function nameable(label: string): boolean {
+  return /^[A-Za-z_]\w*$/.test(label);
+}
+
+export function ambiguityMessage(family: string, param: string, axes: [string, Axis][], what: string): string {
+  return `'${family}' sweeps ${axes.length} parameters named ${param} (${axes.map(([k]) => k).join(', ')}), so ${what} cannot tell them apart by the name '${param}': sweep ${param} in one place only`;
+}
 
 export function sameNumber(a: number, b: number): boolean {
   return a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));

@@ -1,6 +1,6 @@
 // Completion, hover and signature help: all read the built-in table (builtins.ts).
 import type { Analysis } from './checker';
-import { placeholder } from './checker';
+import { nameable, placeholder } from './checker';
 import {
   BUILTINS, BUILTIN_BY_NAME, KIND_LABEL, builtinMarkdown, describeType, paramLine, valueText,
   type Builtin, type BuiltinKind, type ParamSpec,
@@ -89,7 +89,8 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
     const axes = a.axes.get(sel.target.name);
     const afterEq = sel.param && offset > sel.param.end && text.slice(sel.param.end, offset).includes('=');
     if (axes) {
-      if (!afterEq) for (const p of axes.keys()) items.push({ label: p, kind: 'parameter', insertText: `${p} = `, range, detail: `swept: ${axes.get(p)!.length} values` });
+      // a qualified label (`r.lr`, two axes share the name) cannot be written in a selection
+      if (!afterEq) for (const p of [...axes.keys()].filter(nameable)) items.push({ label: p, kind: 'parameter', insertText: `${p} = `, range, detail: `swept: ${axes.get(p)!.length} values` });
       else if (sel.param) for (const x of axes.get(sel.param.name) ?? []) items.push({ label: String(x), kind: 'value', insertText: String(x), range });
     }
     return items;
@@ -129,7 +130,7 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
           break;
         case 'swept': {
           const names = new Set<string>();
-          for (const x of cc.call.args) if (!x.name && x.value.kind === 'ident') for (const k of a.axes.get(x.value.name)?.keys() ?? []) names.add(k);
+          for (const x of cc.call.args) if (!x.name && x.value.kind === 'ident') for (const k of a.axes.get(x.value.name)?.keys() ?? []) if (nameable(k)) names.add(k);
           names.forEach((w) => addWord(w, 'a parameter swept by the plotted families'));
           break;
         }
@@ -141,7 +142,7 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
         if (listed.has(n)) continue;
         addName(n);
         const ax = a.axes.get(n);
-        if (ax) for (const [p, xs] of ax) items.push({ label: `${n}[${p} = …]`, kind: 'snippet', insertText: `${n}[${p} = \${1:${xs[0]}}]`, snippet: true, range, detail: `one member of ${n}`, sortText: '1' + n });
+        if (ax) for (const [p, xs] of ax) if (nameable(p)) items.push({ label: `${n}[${p} = …]`, kind: 'snippet', insertText: `${n}[${p} = \${1:${xs[0]}}]`, snippet: true, range, detail: `one member of ${n}`, sortText: '1' + n });
       }
     };
     if (cc.namesOnly || (cc.arg && cc.arg.name && !cc.inValue)) {

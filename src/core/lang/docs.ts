@@ -72,6 +72,9 @@ comment    = "#" to end of line
   the definition a **family**, one member per value; two lists make a grid. What references a
   family is a family too. \`name[param = value]\` selects one member; \`value\` must be one of the
   listed values. \`seed = [1, 2, 3]\` on a run, model or data set makes a family over seeds.
+  Two swept parameters of one family with the same name (the \`lr\` of a parent run \`r\` and of
+  the run's own \`gd\`) stay two axes, shown as \`r.lr\` and \`gd.lr\`; a selection or \`x =\`
+  cannot name them, so sweep a name in one place when you need to select by it.
 - \`seed = N\` at top level is the file's root seed (default 0). Every random node draws from a
   stream derived from (root seed, its own \`seed =\`, its purpose), never from its name or
   position.

@@ -6,7 +6,7 @@ import type { CallExpr, Expr, Span } from './ast';
 import type { PlotDef, Value } from '../program';
 import { BUILTINS, BUILTIN_BY_NAME, KIND_LABEL, describeType, type Builtin, type NodeKind, type ParamSpec } from './builtins';
 import { didYouMean } from './suggest';
-import { fmt, type Checker } from './checker';
+import { ambiguityMessage, fmt, nameable, type Checker } from './checker';
 
 export function resolvePlot(c: Checker, e: Expr, index: number, stmt: Span): PlotDef | null {
   if (e.kind !== 'call') {
@@ -187,7 +187,10 @@ function resolveSweptX(c: Checker, e: Expr | null, runs: Value[], call: CallExpr
   }
   if (e === null) {
     if (common && common.length === 1) return { kind: 'word', value: common[0] };
-    if (common && common.length > 1) c.error(call.callee, 'missing-argument', `final(…) needs x: the families are swept over ${common.join(', ')}`);
+    if (common && common.length > 1) {
+      const named = common.filter(nameable);
+      c.error(call.callee, 'missing-argument', `final(…) needs x: the families are swept over ${common.join(', ')}${named.length < common.length ? `; x can be ${named.length ? named.join(', ') : 'none of them'} (a qualified parameter such as ${common.find((k) => !nameable(k))} cannot be named)` : ''}`);
+    }
     else if (runs.length && common?.length === 0 && runs.some((r) => r.kind === 'ref' && c.axesOf(r.name).size > 0))
       c.error(call.callee, 'missing-argument', 'final(…) needs x = PARAM, a parameter swept by every family');
     return null;
@@ -198,7 +201,15 @@ function resolveSweptX(c: Checker, e: Expr | null, runs: Value[], call: CallExpr
   }
   c.words.push({ start: e.start, end: e.end });
   if (common && !common.includes(e.name)) {
-    const suggestion = didYouMean(e.name, common);
+    for (const r of runs) {
+      if (r.kind !== 'ref' && r.kind !== 'select') continue;
+      const ambiguous = c.ambiguousAxes(r.name, e.name);
+      if (ambiguous.length) {
+        c.error(e, 'ambiguous-axis', ambiguityMessage(r.name, e.name, ambiguous, 'x'), { related: c.ambiguitySites(ambiguous) });
+        return null;
+      }
+    }
+    const suggestion = didYouMean(e.name, common.filter(nameable));
     const msg = common.length
       ? `the plotted families are not all swept over '${e.name}'; they share: ${common.join(', ')}`
       : `the plotted families share no swept parameter, so '${e.name}' cannot be the x axis`;
