@@ -49,6 +49,26 @@ function runOnOf(s: Record<string, unknown>): RunOn {
   return s.runOn === 'type' || s.runOn === 'manual' ? s.runOn : 'save';
 }
 
+/** 2025-01-01T00:00:00Z: revisions count milliseconds from here (see revisionClock) */
+const REVISION_EPOCH_MS = Date.UTC(2025, 0, 1);
+
+/**
+ * The first revision of a document in this server process. The client outlives the server
+ * (a crash or "Restart Language Server" keeps the preview open) and drops every revision older
+ * than the newest it has seen, so a new process must start above anything an old one sent.
+ * Within a process a document's revisions count up by one from here (also across close and
+ * reopen: the engine keeps its counters), so an old process stays below a new one's clock
+ * unless it averaged over 1000 revisions a second of one document — impossible, each is a
+ * re-check and a lowering, and typing is debounced. Coarser units would give shorter numbers
+ * but not that margin: ten edits within a second and a quick restart would collide at tenths.
+ * So the preview shows an 11-digit "revision N" that counts up by one per save; a small number
+ * would need a session id, and every receiver (preview, webview store, status bar) resetting
+ * its newest-seen revision on a new session.
+ */
+export function revisionClock(nowMs = Date.now()): number {
+  return Math.max(1, Math.floor(nowMs - REVISION_EPOCH_MS));
+}
+
 /** Engine options from the client's settings: workers ≤ 0 means "as many as the machine has". */
 export function engineOptions(storagePath: string | null, settings: Record<string, unknown>): EngineOptions {
   const workers = typeof settings.workers === 'number' && settings.workers >= 1 ? Math.floor(settings.workers) : undefined;
@@ -59,6 +79,7 @@ export function engineOptions(storagePath: string | null, settings: Record<strin
     noCache: settings.cache === false,
     diskMB: cacheMB,
     memoryMB: Math.max(16, Math.min(cacheMB, 512)),
+    revisionBase: () => revisionClock(),
   };
 }
 

@@ -142,6 +142,35 @@ describe('reactive graph (test-double core)', () => {
     expect(e.log.some((x) => x.revision === r1 && x.node === 'gd' && x.event === 'cancelled')).toBe(true);
   });
 
+  it('revisions keep counting across close and reopen; a later engine with a clock base starts above an earlier one', async () => {
+    const e = make();
+    const r1 = e.update(URI, twoRuns());
+    await e.whenFinal(URI, r1);
+    e.close(URI);
+    const r2 = e.update(URI, twoRuns());
+    expect(r2).toBe(r1 + 1); // the preview drops anything below what it has seen
+    await e.whenFinal(URI, r2);
+    expect(e.getStatus(URI)!.revision).toBe(r2);
+    // another uri still starts at the base
+    expect(e.update('file:///other.sgdexp', twoRuns())).toBe(1);
+    // a restarted process: its base comes from a clock that has moved on
+    let clock = 1000;
+    const a = new Engine({ workers: 0, inline: fakeRunner, revisionBase: () => clock });
+    const b = new Engine({ workers: 0, inline: fakeRunner, revisionBase: () => clock });
+    try {
+      expect(a.update(URI, twoRuns())).toBe(1000);
+      expect(a.update(URI, twoRuns({ lrA: 0.07 }))).toBe(1001);
+      a.close(URI);
+      clock = 1010;
+      expect(a.update(URI, twoRuns())).toBe(1002); // same process: counts on, the clock is only the start
+      clock = 1020;
+      expect(b.update(URI, twoRuns())).toBe(1020);
+    } finally {
+      await a.dispose();
+      await b.dispose();
+    }
+  });
+
   it('a family of 12 stepsizes produces 12 members, all drawn by the final plot', async () => {
     const e = make();
     const lrs = Array.from({ length: 12 }, (_, i) => 0.01 * (i + 1));

@@ -51,6 +51,13 @@ export interface EngineOptions {
   inline?: PoolOptions['inline'];
   /** terminate a worker that has not acknowledged a cancel after this many ms */
   killAfterMs?: number;
+  /**
+   * the first revision of a document in this engine is max(1, revisionBase()); later ones count
+   * up by one, also across close() and reopen. Receivers drop revisions older than the newest
+   * they saw, so a process that outlives another (a restarted language server) must start above
+   * it: the server passes a clock. Default: 1.
+   */
+  revisionBase?: () => number;
 }
 
 export type ExecEventKind =
@@ -178,6 +185,9 @@ export class Engine {
   private readonly prefixIndex = new Map<string, Set<string>>();
   private readonly listeners: { [K in keyof Events]: Set<Listener<Events[K]>> } = { results: new Set(), status: new Set(), diagnostics: new Set() };
   private seq = 0;
+  /** last revision number given to each uri: kept when a document is closed */
+  private readonly revisions = new Map<string, number>();
+  private readonly revisionBase: () => number;
   private readonly progressIntervalMs: number;
   private readonly emitIntervalMs: number;
   private readonly specKey: (spec: RunSpec) => string;
@@ -194,6 +204,7 @@ export class Engine {
     this.emitIntervalMs = opts.emitIntervalMs ?? 100;
     this.specKey = opts.specKey ?? coreSpecKey;
     this.stopWaitMs = (opts.killAfterMs ?? 30) + 100;
+    this.revisionBase = opts.revisionBase ?? (() => 1);
   }
 
   on<K extends keyof Events>(event: K, fn: Listener<Events[K]>): () => void {
@@ -219,7 +230,7 @@ export class Engine {
     const doc: DocState = {
       uri,
       file: opts.file ?? prev?.file ?? uri,
-      revision: (prev?.revision ?? 0) + 1,
+      revision: this.nextRevision(uri),
       program,
       lowered,
       mode,
@@ -378,6 +389,18 @@ export class Engine {
   }
 
   // ---------------------------------------------------------------------------------------
+
+  private nextRevision(uri: string): number {
+    const last = this.revisions.get(uri);
+    let r: number;
+    if (last !== undefined) r = last + 1;
+    else {
+      const base = Math.floor(this.revisionBase());
+      r = Number.isFinite(base) ? Math.max(1, base) : 1;
+    }
+    this.revisions.set(uri, r);
+    return r;
+  }
 
   private logEvent(e: Omit<ExecEvent, 'seq' | 't'>): ExecEvent {
     const ev = { ...e, seq: ++this.seq, t: performance.now() };
