@@ -291,6 +291,80 @@ const cases: Case[] = [
     src: base + 'r = train(net, data, sgd(lr = [0.1, «-0.1»]), steps = 10)',
     expect: [{ severity: 'error', code: 'range', message: "'lr' of sgd(…) must be > 0 (got -0.1)" }],
   },
+  // ---- one mistake, one diagnostic ----
+  {
+    name: 'a stray character between arguments is one lexical error (not also a missing comma or a misplaced argument)',
+    src: 'x = teacher(n = 4 «@», p = 2)\ny = «teacher»(n = 4, «@»)\nz = teacher(n = 4 «@» p = 2)',
+    expect: [
+      { severity: 'error', code: 'lexical', message: "unexpected character '@'" },
+      { severity: 'error', code: 'missing-argument', message: "teacher(…) needs 'p' (input dimension)" },
+      { severity: 'error', code: 'lexical', message: "unexpected character '@'" },
+      { severity: 'error', code: 'lexical', message: "unexpected character '@'" },
+    ],
+  },
+  {
+    name: 'a stray character in a list or after a statement is one lexical error; what follows still gets its own',
+    src: 'x = [1 «@» 2]\ny = 3 «@»\nz = 3 «@» «foo»\n«@»',
+    expect: [
+      { severity: 'error', code: 'lexical', message: "unexpected character '@'" },
+      { severity: 'error', code: 'lexical', message: "unexpected character '@'" },
+      { severity: 'error', code: 'lexical', message: "unexpected character '@'" },
+      { severity: 'error', code: 'syntax', message: "unexpected 'foo': a statement ends at the end of its line" },
+      { severity: 'error', code: 'lexical', message: "unexpected character '@'" },
+    ],
+  },
+  {
+    name: 'a half-typed selection: the missing value only, not also a type error',
+    src: base + 'r = train(net, data, gd(lr = [0.1, 0.2]), steps = 10)\nplot loss«(»r«[»lr =«» ',
+    expect: [
+      { severity: 'error', code: 'unclosed', message: "'(' of loss(…) is never closed: expected ')'" },
+      { severity: 'error', code: 'unclosed', message: "'[' of r[…] is never closed: expected ']'" },
+      { severity: 'error', code: 'missing-expression', message: "expected a value after 'lr ='" },
+    ],
+  },
+  {
+    name: 'a malformed selection value is one lexical error',
+    src: base + 'r = train(net, data, gd(lr = [0.1, 0.2]), steps = 10)\nplot loss(r[lr = «@»])',
+    expect: [{ severity: 'error', code: 'lexical', message: "unexpected character '@'" }],
+  },
+  {
+    name: '`x == 3` reports the second = once',
+    src: 'x =«=» 3',
+    expect: [{ severity: 'error', code: 'missing-expression', message: "expected an expression after 'x ='" }],
+  },
+  {
+    name: 'a number out of range is one lexical error, at the literal and at its uses',
+    src: 'x = teacher(n = «1e999», p = 2)\ny = «1e999»\nd = teacher(n = y, p = 2)\nm = linear2(width = «2e»)',
+    expect: [
+      { severity: 'error', code: 'lexical', message: 'number out of range' },
+      { severity: 'error', code: 'lexical', message: 'number out of range' },
+      { severity: 'error', code: 'lexical', message: 'malformed number: the exponent has no digits' },
+    ],
+  },
+  {
+    name: 'an unclosed call is still being typed: no missing-argument errors beside the unclosed bracket',
+    src: base + 's = train«(»net, data, gd«(»lr =«» \nt = train«(»net, data, gd(lr = 0.1)\nplot final«(»\nplot loss«(»\nc = completion«(»',
+    expect: [
+      { severity: 'error', code: 'unclosed', message: "'(' of train(…) is never closed: expected ')'" },
+      { severity: 'error', code: 'unclosed', message: "'(' of gd(…) is never closed: expected ')'" },
+      { severity: 'error', code: 'missing-expression', message: "expected a value after 'lr ='" },
+      { severity: 'error', code: 'unclosed', message: "'(' of train(…) is never closed: expected ')'" },
+      { severity: 'error', code: 'unclosed', message: "'(' of final(…) is never closed: expected ')'" },
+      { severity: 'error', code: 'unclosed', message: "'(' of loss(…) is never closed: expected ')'" },
+      { severity: 'error', code: 'unclosed', message: "'(' of completion(…) is never closed: expected ')'" },
+    ],
+  },
+  {
+    name: 'a closed call still reports what it misses',
+    src: base + 's = «train»(net, data, gd(lr = 0.1))\nplot «final»()\nplot «final»(loss)\nplot «loss»()\nc = «completion»()',
+    expect: [
+      { severity: 'error', code: 'missing-argument', message: "train(…) needs 'steps'" },
+      { severity: 'error', code: 'missing-argument', message: 'final(…) needs a metric and the families to draw: final(test_loss, family, x = lr)' },
+      { severity: 'error', code: 'missing-argument', message: /^final\(…\) needs at least one run/ },
+      { severity: 'error', code: 'missing-argument', message: 'loss(…) needs at least one run: plot loss(run)' },
+      { severity: 'error', code: 'missing-argument', message: /^completion\(…\) needs observed/ },
+    ],
+  },
 ];
 
 describe('corpus: invalid files', () => {

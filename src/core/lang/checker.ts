@@ -424,7 +424,8 @@ export class Checker {
         }
         named.set(p.name, a);
       } else {
-        if (a.value.kind === 'missing') continue;
+        // a missing or malformed argument was reported by the parser: not also misplaced
+        if (a.value.kind === 'missing' || a.value.kind === 'error') continue;
         if (sawNamed) {
           this.error(a.value, 'positional-after-named', 'a positional argument cannot follow a named one: write `name = value`');
           this.visitLoose(a.value);
@@ -470,6 +471,9 @@ export class Checker {
   }
 
   reportMissing(e: CallExpr, b: Builtin, missing: ParamSpec[]): void {
+    // a call still being typed (its '(' is never closed, which is reported) is not yet missing
+    // anything: the arguments probably come next
+    if (e.close === null) return;
     const names = missing.map((p) => `'${p.name}'${p.unit && p.unit !== p.name ? ` (${p.unit})` : ''}`).join(', ');
     // the fix inserts `name = example` before the closing parenthesis
     const insertAt = e.close ?? e.end;
@@ -548,6 +552,8 @@ export class Checker {
   checkNumber(span: Span, x: number, p: ParamSpec, owner: Builtin): boolean {
     const t = p.type;
     if (t.t !== 'number') return false;
+    // NaN only comes from a malformed literal (`1e`, `1e999`), which the lexer reported already
+    if (Number.isNaN(x)) return false;
     if (!Number.isFinite(x)) {
       this.error(span, 'range', `'${p.name}' must be a finite number`);
       return false;
@@ -707,7 +713,8 @@ export class Checker {
   /** `gd[lr = 0.3]`: the target is recorded now, validated in phase 2 (it needs the families). */
   resolveSelect(e: Extract<Expr, { kind: 'select' }>): Value | null {
     if (!this.reference(e.target, 'select')) return null;
-    if (!e.param || !e.value) return null;
+    // `r[lr = ` or `r[lr = @`: the parser reported the missing or malformed value
+    if (!e.param || !e.value || e.value.kind === 'missing' || e.value.kind === 'error') return null;
     let value: number | null = null;
     if (e.value.kind === 'number') value = e.value.value;
     else if (e.value.kind === 'ident' && this.defs.has(e.value.name) && this.valueShape(e.value.name) === 'number') {

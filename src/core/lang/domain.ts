@@ -55,7 +55,8 @@ export function domainChecks(c: Checker, site: CallSite): void {
       const observed = (a.observed && a.observed.kind !== 'null') || site.args.has('observed');
       const sized = site.args.has('rows') || site.args.has('cols');
       if (observed && sized) c.error(span('rows'), 'conflict', 'give either observed = [[…]] or rows and cols, not both');
-      else if (!observed && !(site.args.has('rows') && site.args.has('cols'))) {
+      // an unclosed call (reported) is still being typed: nothing is missing yet
+      else if (!observed && !(site.args.has('rows') && site.args.has('cols')) && site.node.close !== null) {
         const missing = ['rows', 'cols'].filter((n) => !site.args.has(n));
         c.error(site.node.callee, 'missing-argument', `completion(…) needs observed = [[…]] (a matrix with ? for missing entries), or rows and cols of a random rank-r matrix`, {
           data: { fix: 'insert', position: c.lines.position(site.node.close ?? site.node.end), text: (site.node.args.length ? ', ' : '') + missing.map((n) => `${n} = 10`).join(', '), title: `Add ${missing.join(', ')}` },

@@ -26,6 +26,8 @@ class Parser {
   private errors: SyntaxError[] = [];
   private pos = 0;
   private stack: ('(' | '[')[] = [];
+  /** ranges already reported: one mistake gets one diagnostic, the first (most specific) one */
+  private reported = new Set<string>();
 
   constructor(private readonly text: string) {
     for (const t of lex(text)) {
@@ -36,7 +38,22 @@ class Parser {
   }
 
   private error(start: number, end: number, message: string, code = 'syntax'): void {
+    // e.g. `x == 3`: the second '=' is both a missing expression and a stray token; '@' is both
+    // a lexical error and a missing ','. The lexer's and the innermost rule's message come first.
+    const key = `${start}:${end}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
     this.errors.push({ start, end, message, code });
+  }
+
+  /** Skip `error` tokens (the lexer reported each one); true when there were any. */
+  private skipJunk(): boolean {
+    let any = false;
+    while (this.cur().kind === 'error') {
+      this.pos++;
+      any = true;
+    }
+    return any;
   }
 
   /** Does token i start a new statement in column 0 (`name =` or `plot`)? */
@@ -95,6 +112,8 @@ class Parser {
       const before = this.pos;
       const s = this.parseStatement();
       if (s) statements.push(s);
+      // a stray character was reported by the lexer; what follows it still gets its own error
+      this.skipJunk();
       const after = this.cur();
       if (!this.isTerminator(after)) {
         this.error(after.start, after.end, `unexpected ${describe(after)}: a statement ends at the end of its line`);
@@ -231,12 +250,17 @@ class Parser {
         continue;
       }
       args.push(this.parseArg());
+      // `n = 4 @, p = 2` or `n = 4 @ p = 2`: the stray character (reported by the lexer) stands
+      // for the separator, so it is not also a missing ',' nor an argument of its own
+      const junk = this.skipJunk();
       const u = this.cur();
       if (u.kind === ',') {
         commas.push(u.start);
         this.pos++;
       } else if (u.kind !== ')' && !this.isTerminator(u) && !(u.kind === ']' && this.closesOuter(u))) {
-        if (this.canStartExpr(u)) this.error(u.start, u.end, "expected ',' between arguments");
+        if (this.canStartExpr(u)) {
+          if (!junk) this.error(u.start, u.end, "expected ',' between arguments");
+        }
         else {
           this.error(u.start, u.end, `unexpected ${describe(u)} in the arguments of ${callee.name}(…)`);
           this.pos++;
@@ -323,10 +347,13 @@ class Parser {
         continue;
       }
       items.push(this.parseExpr('expected a value'));
+      const junk = this.skipJunk(); // as in parseCall
       const u = this.cur();
       if (u.kind === ',') this.pos++;
       else if (u.kind !== ']' && !this.isTerminator(u) && !(u.kind === ')' && this.closesOuter(u))) {
-        if (this.canStartExpr(u)) this.error(u.start, u.end, "expected ',' between list items");
+        if (this.canStartExpr(u)) {
+          if (!junk) this.error(u.start, u.end, "expected ',' between list items");
+        }
         else {
           this.error(u.start, u.end, `unexpected ${describe(u)} in a list`);
           this.pos++;

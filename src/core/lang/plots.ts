@@ -39,7 +39,13 @@ export function resolvePlot(c: Checker, e: Expr, index: number, stmt: Span): Plo
       runCalls.push({ value: v, node: a.value });
     } else errors = true;
   }
-  if (runs.length === 0 && !errors && b.variadic) {
+  // an unclosed call (reported) is still being typed: nothing is missing yet
+  const typing = e.close === null;
+  // `plot final()`: one error saying both what is missing, not two on the callee
+  const metricParam = b.params.find((p) => p.type.t === 'metric');
+  const noMetric = metricParam !== undefined && !named.has(metricParam.name);
+  const noRuns = runs.length === 0 && !errors && b.variadic;
+  if (noRuns && !typing && !noMetric) {
     c.error(e.callee, 'missing-argument', `${b.name}(…) needs at least one run: ${b.example}`, {
       data: firstRunName(c) ? { fix: 'insert', position: c.lines.position(e.close ?? e.end), text: (e.args.length ? ', ' : '') + firstRunName(c), title: `Add run '${firstRunName(c)}'` } : undefined,
     });
@@ -50,7 +56,7 @@ export function resolvePlot(c: Checker, e: Expr, index: number, stmt: Span): Plo
     const a = named.get(p.name);
     if (p.type.t === 'metric') {
       if (!a) {
-        c.error(e.callee, 'missing-argument', `final(…) needs the metric first: final(test_loss, family, x = lr)`);
+        if (!typing) c.error(e.callee, 'missing-argument', noRuns ? 'final(…) needs a metric and the families to draw: final(test_loss, family, x = lr)' : 'final(…) needs the metric first: final(test_loss, family, x = lr)');
         continue;
       }
       metric = resolveMetricArg(c, a.value, options);
@@ -187,6 +193,7 @@ function resolveSweptX(c: Checker, e: Expr | null, runs: Value[], call: CallExpr
   }
   if (e === null) {
     if (common && common.length === 1) return { kind: 'word', value: common[0] };
+    if (call.close === null) return null; // still being typed (the unclosed '(' is reported)
     if (common && common.length > 1) {
       const named = common.filter(nameable);
       c.error(call.callee, 'missing-argument', `final(…) needs x: the families are swept over ${common.join(', ')}${named.length < common.length ? `; x can be ${named.length ? named.join(', ') : 'none of them'} (a qualified parameter such as ${common.find((k) => !nameable(k))} cannot be named)` : ''}`);
