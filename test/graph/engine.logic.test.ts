@@ -2,6 +2,9 @@
 // nodes execute, are reused, backdated, sliced, resumed, blocked. The same scenarios run
 // against the real stepping core in worker threads in engine.workers.test.ts.
 import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Engine, type ExecEvent } from '../../src/core/graph/engine';
 import type { ResultsMessage } from '../../src/core/protocol';
 import { MemoryCache } from '../../src/core/graph/memoryCache';
@@ -168,6 +171,47 @@ describe('reactive graph (test-double core)', () => {
     } finally {
       await a.dispose();
       await b.dispose();
+    }
+  });
+
+  it('a cancel does not overwrite the last completed results on disk', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sgdexp-cancel-'));
+    try {
+      const e1 = new Engine({ workers: 0, inline: fakeRunner, emitIntervalMs: 0, cacheDir: dir });
+      engine = e1;
+      const good = await e1.whenFinal(URI, e1.update(URI, twoRuns()));
+      const r2 = e1.update(URI, twoRuns({ stepsA: 5_000_000 }));
+      await new Promise((r) => setTimeout(r, 20));
+      e1.cancel(URI);
+      const cancelled = await e1.whenFinal(URI, r2);
+      expect(cancelled.doc.runs.gd.status).toBe('cancelled');
+      await e1.dispose();
+      // a restart: the last results shown are the completed ones, not the cancelled revision
+      const e2 = new Engine({ workers: 0, inline: fakeRunner, cacheDir: dir });
+      engine = e2;
+      const shown = e2.getResults(URI)!;
+      expect(shown.final).toBe(true);
+      expect(shown.doc.runs.gd.status).toBe('done');
+      expect(shown.doc).toEqual(good.doc);
+      // a run blocked by its diverging parent is an outcome too: that document is persisted
+      const mk = (lr: number) =>
+        program({
+          defs: [
+            ['data', 'data', call('teacher', { n: num(10), p: num(3) })],
+            ['net', 'model', call('linear2', { width: num(4) })],
+            ['warm', 'run', call('train', { model: ref('net'), data: ref('data'), optimizer: call('gd', { lr: num(lr) }), steps: num(100) })],
+            ['cool', 'run', call('train', { model: ref('warm'), data: ref('data'), optimizer: call('gd', { lr: num(0.01) }), steps: num(100) })],
+          ],
+          plots: [['loss', [ref('cool')]]],
+        });
+      await e2.whenFinal(URI, e2.update(URI, mk(3)));
+      await e2.dispose();
+      const e3 = new Engine({ workers: 0, inline: fakeRunner, cacheDir: dir });
+      engine = e3;
+      expect(e3.getResults(URI)!.doc.runs.warm.status).toBe('diverged');
+      expect(e3.getResults(URI)!.doc.runs.cool.message).toMatch(/blocked: warm/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -713,6 +713,15 @@ export class Engine {
     return doc.plotsDone.size === doc.lowered.plots.length;
   }
 
+  /** every run has an outcome of its own (done, diverged, error, blocked by its parent) */
+  private completed(doc: DocState): boolean {
+    for (const s of doc.slots.values()) {
+      if (s.state === 'blocked') continue;
+      if (s.state !== 'done' || !s.value || s.value.status === 'cancelled') return false;
+    }
+    return true;
+  }
+
   private scheduleEmit(doc: DocState, soon = false): void {
     if (!this.current(doc) || doc.building) return;
     const final = this.isFinal(doc);
@@ -743,7 +752,9 @@ export class Engine {
     doc.lastMessage = msg;
     if (final) {
       doc.final = msg;
-      if (doc.mode === 'run') this.disk?.setDoc(doc.uri, msg.doc);
+      // the disk keeps the last *completed* results: a cancel also ends a revision with a final
+      // message, and persisting it would replace good results with cancelled partials after a restart
+      if (doc.mode === 'run' && this.completed(doc)) this.disk?.setDoc(doc.uri, msg.doc);
       const ready = doc.waiters.filter((w) => w.revision <= doc.revision);
       doc.waiters = doc.waiters.filter((w) => w.revision > doc.revision);
       for (const w of ready) w.resolve(msg);
