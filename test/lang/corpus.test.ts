@@ -291,6 +291,18 @@ const cases: Case[] = [
     src: base + 'r = train(net, data, sgd(lr = [0.1, «-0.1»]), steps = 10)',
     expect: [{ severity: 'error', code: 'range', message: "'lr' of sgd(…) must be > 0 (got -0.1)" }],
   },
+  {
+    name: 'a selection by two parameters: one error at the comma, the rest of the call still parsed',
+    src: base + 'r = train(net, data, gd(lr = [0.1, 0.2]), steps = 10, seed = [1, 2])\nplot loss(r[lr = 0.1«,» seed = 1], y = «lg»)\ns = train(r[lr = 0.2«,» seed = [f(1), 2]], data, gd(lr = 0.01), steps = 10)\nplot loss«(»r«[»lr = 0.1«,» seed = 1',
+    expect: [
+      { severity: 'error', code: 'syntax', message: 'a selection takes one parameter: r[lr = value] (the other swept parameters stay a family)' },
+      { severity: 'error', code: 'unknown-word', message: "'y' is one of linear | log, not 'lg': did you mean 'log'?" },
+      { severity: 'error', code: 'syntax', message: 'a selection takes one parameter: r[lr = value] (the other swept parameters stay a family)' },
+      { severity: 'error', code: 'unclosed', message: "'(' of loss(…) is never closed: expected ')'" },
+      { severity: 'error', code: 'unclosed', message: "'[' of r[…] is never closed: expected ']'" },
+      { severity: 'error', code: 'syntax', message: 'a selection takes one parameter: r[lr = value] (the other swept parameters stay a family)' },
+    ],
+  },
   // ---- one mistake, one diagnostic ----
   {
     name: 'a stray character between arguments is one lexical error (not also a missing comma or a misplaced argument)',

@@ -69,6 +69,13 @@ describe('parser recovery', () => {
     const f = parse('plot loss(gd[lr');
     expect(f.errors.map((e) => e.message)).toContain("expected '=' after 'lr': a selection is gd[param = value]");
   });
+  it('a selection by two parameters recovers at its own bracket', () => {
+    const f = parse('plot loss(r[lr = 0.1, x = 1], y = log)');
+    expect(f.errors.map((e) => [e.start, e.end])).toEqual([[20, 21]]);
+    const p = f.statements[0];
+    expect(p.kind === 'plot' && p.value.kind === 'call' && p.value.args.map((a) => a.name?.name ?? a.value.kind)).toEqual(['select', 'y']);
+    expect(p.kind === 'plot' && p.value.kind === 'call' && p.value.close).toBe(37);
+  });
   it('never loops on junk', () => {
     const f = parse(')))]]]===,,,???\n@@@ (((');
     expect(f.statements.length).toBeGreaterThanOrEqual(0);

@@ -302,7 +302,24 @@ class Parser {
     } else {
       this.error(t.start, this.isTerminator(t) ? t.start : t.end, `expected a parameter name: a selection is ${target.name}[param = value]`);
     }
-    const u = this.cur();
+    let u = this.cur();
+    if (u.kind === ',') {
+      // `r[lr = 0.1, seed = 1]`: one error at the comma, then on to this selection's own ']' so
+      // `seed = 1` does not leak into the enclosing call as an argument of its own
+      this.error(u.start, u.end, `a selection takes one parameter: ${target.name}[${param?.name ?? 'param'} = value] (the other swept parameters stay a family)`);
+      let depth = 0;
+      for (;;) {
+        const t = this.cur();
+        if (this.isTerminator(t)) break;
+        if (t.kind === '(' || t.kind === '[') depth++;
+        else if (t.kind === ')' || t.kind === ']') {
+          if (depth === 0) break;
+          depth--;
+        }
+        this.pos++;
+      }
+      u = this.cur();
+    }
     if (u.kind === ']') {
       close = u.start;
       this.pos++;
