@@ -303,6 +303,19 @@ const cases: Case[] = [
       { severity: 'error', code: 'syntax', message: 'a selection takes one parameter: r[lr = value] (the other swept parameters stay a family)' },
     ],
   },
+  {
+    name: "kind labels take the right article ('an optimiser', 'an initialisation')",
+    src: base + 'o = gd(lr = 0.1)\ng = gaussian(scale = 1)\nq = train(net, data, «g», steps = 10)\nm = linear2(width = 3, init = «o»)\nm2 = linear2(width = 3, init = «gd»(lr = 1))\nq2 = train(net, data, «\"x\"», steps = 10)\nq3 = train(net, «o», o, steps = 10)\nplot loss(«o»)\nplot «gaussian»(o)',
+    expect: [
+      { severity: 'error', code: 'type', message: "'optimizer' of train(…) takes an optimiser; 'g' is an initialisation" },
+      { severity: 'error', code: 'type', message: "'init' of linear2(…) takes an initialisation; 'o' is an optimiser" },
+      { severity: 'error', code: 'type', message: "'init' of linear2(…) takes an initialisation; gd(…) is an optimiser" },
+      { severity: 'error', code: 'type', message: "'optimizer' of train(…) takes an optimiser, not a string" },
+      { severity: 'error', code: 'type', message: "'data' of train(…) takes a data set; 'o' is an optimiser" },
+      { severity: 'error', code: 'type', message: "a plot draws runs; 'o' is an optimiser" },
+      { severity: 'error', code: 'plot-expects-metric', message: 'plot draws a metric (loss, logdet, …) or final(…); gaussian(…) is an initialisation' },
+    ],
+  },
   // ---- one mistake, one diagnostic ----
   {
     name: 'a stray character between arguments is one lexical error (not also a missing comma or a misplaced argument)',

@@ -404,6 +404,11 @@ export const KIND_LABEL: Record<BuiltinKind, string> = {
   plot: 'plot',
 };
 
+/** `a model`, `an optimiser`, `an initialisation`: the article a kind label (or a list of them) takes. */
+export function withArticle(label: string): string {
+  return (/^[aeiou]/i.test(label) ? 'an ' : 'a ') + label;
+}
+
 export function findParam(b: Builtin, name: string): ParamSpec | undefined {
   return b.params.find((p) => p.name === name || p.aliases?.includes(name));
 }

@@ -8,7 +8,7 @@
 import type { Arg, CallExpr, DefStmt, Expr, FileNode, Ident, ListExpr, Span } from './ast';
 import type { Category, CheckedProgram, Definition, Diagnostic, PlotDef, Severity, Value } from '../program';
 import {
-  BUILTINS, BUILTIN_BY_NAME, KIND_LABEL, RESERVED, describeType, findParam,
+  BUILTINS, BUILTIN_BY_NAME, KIND_LABEL, RESERVED, describeType, findParam, withArticle,
   type Builtin, type NodeKind, type ParamSpec,
 } from './builtins';
 import { didYouMean } from './suggest';
@@ -320,7 +320,7 @@ export class Checker {
           return { kind: 'null' };
         }
         if (b.kind === 'metric' || b.kind === 'plot') {
-          this.error(e.callee, 'metric-outside-plot', `${b.name}(…) is a ${KIND_LABEL[b.kind]}: draw it with \`plot ${b.name}(…)\`, it cannot be a definition`);
+          this.error(e.callee, 'metric-outside-plot', `${b.name}(…) is ${withArticle(KIND_LABEL[b.kind])}: draw it with \`plot ${b.name}(…)\`, it cannot be a definition`);
           this.visitArgsLoose(e);
           return { kind: 'null' };
         }
@@ -545,7 +545,9 @@ export class Checker {
 
   private typeError(e: Expr, p: ParamSpec, owner: Builtin): void {
     const got = describeExpr(e, this);
-    this.error(e, 'type', `'${p.name}' of ${owner.name}(…) takes ${describeType(p.type)}, not ${got}`);
+    // node types read as nouns (`takes an optimiser`); the others as a type (`takes number, > 0`)
+    const want = p.type.t === 'node' ? withArticle(describeType(p.type)) : describeType(p.type);
+    this.error(e, 'type', `'${p.name}' of ${owner.name}(…) takes ${want}, not ${got}`);
     this.visitLoose(e);
   }
 
@@ -625,7 +627,7 @@ export class Checker {
       }
       const cat = this.categories.get(e.name);
       if (cat === 'unknown') return null;
-      this.error(e, 'type', `'${p.name}' of ${owner.name}(…) takes ${describeType(p.type)}; '${e.name}' is a ${cat === 'value' ? 'value of another type' : KIND_LABEL[cat as NodeKind]}`);
+      this.error(e, 'type', `'${p.name}' of ${owner.name}(…) takes ${describeType(p.type)}; '${e.name}' is ${cat === 'value' ? 'a value of another type' : withArticle(KIND_LABEL[cat as NodeKind])}`);
       return null;
     }
     this.typeError(e, p, owner);
@@ -675,7 +677,7 @@ export class Checker {
       const cat = this.categories.get(e.name);
       if (cat === 'unknown' || cat === undefined) return { kind: 'ref', name: e.name };
       if (!kinds.includes(cat as NodeKind)) {
-        this.error(e, 'type', `'${p.name}' of ${owner.name}(…) takes a ${want}; '${e.name}' is a ${cat === 'value' ? 'value' : KIND_LABEL[cat as NodeKind]}`);
+        this.error(e, 'type', `'${p.name}' of ${owner.name}(…) takes ${withArticle(want)}; '${e.name}' is ${withArticle(cat === 'value' ? 'value' : KIND_LABEL[cat as NodeKind])}`);
         return null;
       }
       return { kind: 'ref', name: e.name };
@@ -687,7 +689,7 @@ export class Checker {
         return null;
       }
       if (!kinds.includes(b.kind as NodeKind)) {
-        this.error(e.callee, 'type', `'${p.name}' of ${owner.name}(…) takes a ${want}; ${b.name}(…) is a ${KIND_LABEL[b.kind]}`);
+        this.error(e.callee, 'type', `'${p.name}' of ${owner.name}(…) takes ${withArticle(want)}; ${b.name}(…) is ${withArticle(KIND_LABEL[b.kind])}`);
         this.visitArgsLoose(e);
         return null;
       }
@@ -695,7 +697,7 @@ export class Checker {
     }
     if (e.kind === 'select') {
       if (!kinds.includes('run')) {
-        this.error(e, 'type', `'${p.name}' of ${owner.name}(…) takes a ${want}, not a member of a family`);
+        this.error(e, 'type', `'${p.name}' of ${owner.name}(…) takes ${withArticle(want)}, not a member of a family`);
         return null;
       }
       return this.resolveSelect(e);
@@ -1039,11 +1041,11 @@ function describeExpr(e: Expr, c: Checker): string {
       return '?';
     case 'ident': {
       const cat = c.categories.get(e.name);
-      return cat && cat !== 'unknown' ? `'${e.name}' (a ${cat === 'value' ? 'value' : KIND_LABEL[cat as NodeKind]})` : `'${e.name}'`;
+      return cat && cat !== 'unknown' ? `'${e.name}' (${withArticle(cat === 'value' ? 'value' : KIND_LABEL[cat as NodeKind])})` : `'${e.name}'`;
     }
     case 'call': {
       const b = BUILTIN_BY_NAME.get(e.callee.name);
-      return b ? `${b.name}(…) (a ${KIND_LABEL[b.kind]})` : `${e.callee.name}(…)`;
+      return b ? `${b.name}(…) (${withArticle(KIND_LABEL[b.kind])})` : `${e.callee.name}(…)`;
     }
     case 'select':
       return 'a family member';

@@ -4,7 +4,7 @@
 // Plot options are inlined literals: a plot has edges only to the runs it draws.
 import type { CallExpr, Expr, Span } from './ast';
 import type { PlotDef, Value } from '../program';
-import { BUILTINS, BUILTIN_BY_NAME, KIND_LABEL, describeType, type Builtin, type NodeKind, type ParamSpec } from './builtins';
+import { BUILTINS, BUILTIN_BY_NAME, KIND_LABEL, describeType, withArticle, type Builtin, type NodeKind, type ParamSpec } from './builtins';
 import { didYouMean } from './suggest';
 import { ambiguityMessage, fmt, nameable, type Checker } from './checker';
 
@@ -22,7 +22,7 @@ export function resolvePlot(c: Checker, e: Expr, index: number, stmt: Span): Plo
     return null;
   }
   if (b.kind !== 'metric' && b.kind !== 'plot') {
-    c.error(e.callee, 'plot-expects-metric', `plot draws a metric (loss, logdet, …) or final(…); ${b.name}(…) is a ${KIND_LABEL[b.kind]}`);
+    c.error(e.callee, 'plot-expects-metric', `plot draws a metric (loss, logdet, …) or final(…); ${b.name}(…) is ${withArticle(KIND_LABEL[b.kind])}`);
     c.visitArgsLoose(e);
     return null;
   }
@@ -98,7 +98,7 @@ function resolvePlotRun(c: Checker, e: Expr): Value | null {
     if (!c.reference(e)) return null;
     const cat = c.categories.get(e.name);
     if (cat !== 'run' && cat !== 'unknown') {
-      c.error(e, 'type', `a plot draws runs; '${e.name}' is a ${cat === 'value' ? 'value' : KIND_LABEL[cat as NodeKind]}`);
+      c.error(e, 'type', `a plot draws runs; '${e.name}' is ${withArticle(cat === 'value' ? 'value' : KIND_LABEL[cat as NodeKind])}`);
       return null;
     }
     return { kind: 'ref', name: e.name };
@@ -108,7 +108,7 @@ function resolvePlotRun(c: Checker, e: Expr): Value | null {
     if (!v) return null;
     const cat = c.categories.get(e.target.name);
     if (cat !== 'run' && cat !== 'unknown') {
-      c.error(e.target, 'type', `a plot draws runs; '${e.target.name}' is a ${cat === 'value' ? 'value' : KIND_LABEL[cat as NodeKind]}`);
+      c.error(e.target, 'type', `a plot draws runs; '${e.target.name}' is ${withArticle(cat === 'value' ? 'value' : KIND_LABEL[cat as NodeKind])}`);
       return null;
     }
     const last = c.pendingSelects.pop()!;
