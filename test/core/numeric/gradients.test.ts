@@ -22,25 +22,13 @@ import { describe, expect, it } from 'vitest';
 import { buildRun } from '../../../src/core/numeric/build';
 import type { RegressionData } from '../../../src/core/numeric/data';
 import type { RunSpec } from '../../../src/core/spec';
-import { type Arrays, fdAgainstStep, gd, spec, teacher } from './helpers';
-
-const H = 1e-3;
+import { type Arrays, fdAgainstStep, gd, safeH, spec, teacher } from './helpers';
 
 function hFor(s: RunSpec, a: Arrays): number {
-  if (s.model.kind !== 'relu2') return H;
   const { data } = buildRun(s);
+  if (data.kind !== 'regression') return 1e-3;
   const { n, p, X } = data as RegressionData;
-  let margin = Infinity;
-  for (let r = 0; r < n; r++) {
-    let xm = 0;
-    for (let i = 0; i < p; i++) xm = Math.max(xm, Math.abs(X[r * p + i]));
-    for (let j = 0; j < s.model.width; j++) {
-      let z = 0;
-      for (let i = 0; i < p; i++) z += a.W[j * p + i] * X[r * p + i];
-      margin = Math.min(margin, Math.abs(z) / xm);
-    }
-  }
-  return Math.min(H, 0.5 * margin);
+  return safeH(s.model, a, Array.from({ length: n }, (_, r) => X.subarray(r * p, (r + 1) * p)), p);
 }
 
 /** One GD step of `s` from `from` (default: the init) against finite differences of stepper.loss(). */

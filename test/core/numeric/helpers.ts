@@ -114,3 +114,21 @@ export function fdAgainstStep(a0: Arrays, a1: Arrays, eta: number, lambda: numbe
   }
   return { worstRatio, worstAbs, checked, maxG, maxTol, h, L };
 }
+
+/** relu2: the largest h ≤ hMax such that moving one entry of W by ±h flips no pre-activation wⱼᵀx
+ *  at the given inputs (half the smallest margin |wⱼᵀx|/max|x|); other models: hMax. Below it the
+ *  loss is exactly quadratic along each coordinate (see gradients.test.ts). */
+export function safeH(model: ModelSpec, a: Arrays, xs: ArrayLike<number>[], p: number, hMax = 1e-3): number {
+  if (model.kind !== 'relu2') return hMax;
+  let margin = Infinity;
+  for (const x of xs) {
+    let xm = 0;
+    for (let i = 0; i < p; i++) xm = Math.max(xm, Math.abs(x[i]));
+    for (let j = 0; j < model.width; j++) {
+      let z = 0;
+      for (let i = 0; i < p; i++) z += a.W[j * p + i] * x[i];
+      margin = Math.min(margin, Math.abs(z) / xm);
+    }
+  }
+  return Math.min(hMax, 0.5 * margin);
+}

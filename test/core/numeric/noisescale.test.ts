@@ -18,10 +18,8 @@ import { describe, expect, it } from 'vitest';
 import { buildRun } from '../../../src/core/numeric/build';
 import type { RegressionData } from '../../../src/core/numeric/data';
 import type { OptimizerSpec, RunSpec } from '../../../src/core/spec';
-import { gd, ln, spec, teacher } from './helpers';
+import { type Arrays, endToEnd, forward, gd, ln, paramKeys, spec, teacher } from './helpers';
 
-type Arrays = Record<string, Float64Array>;
-const paramKeys = (a: Arrays) => Object.keys(a).filter((k) => k !== 'perm' && k !== 'gain').sort();
 const flat = (a: Arrays) => paramKeys(a).flatMap((k) => Array.from(a[k]));
 
 /** θ vector → arrays with the same keys and shapes as `like` */
@@ -36,47 +34,18 @@ function unflat(x: number[], like: Arrays): Arrays {
   return out;
 }
 
-/** the model's predictions on the rescaled labels, written independently of the steppers */
+/** the model's predictions of the rescaled labels (helpers.forward / endToEnd, independent of the steppers) */
 function predictions(s: RunSpec, a: Arrays): number[] {
   const { data } = buildRun({ ...s, optimizer: gd(0.1) });
   const m = s.model;
   if (m.kind === 'deep_linear') {
-    if (data.kind !== 'completion') throw new Error('completion');
-    const dims = [data.cols, ...Array(m.depth - 1).fill(m.width), data.rows];
-    // A = W_L⋯W_1, W_m is dims[m]×dims[m−1]
-    let A = Array.from(a.W1);
-    for (let q = 2; q <= m.depth; q++) {
-      const W = a[`W${q}`], r = dims[q], c = dims[q - 1], cols = data.cols;
-      const B = new Array(r * cols).fill(0);
-      for (let i = 0; i < r; i++) for (let t = 0; t < c; t++) for (let j = 0; j < cols; j++) B[i * cols + j] += W[i * c + t] * A[t * cols + j];
-      A = B;
-    }
-    const N = data.observed.length;
+    if (data.kind !== 'completion') throw new Error('completion data');
+    const A = endToEnd(m, a, data.rows, data.cols), N = data.observed.length;
     return Array.from(data.observed, (f) => A[f] / Math.sqrt(N));
   }
-  const d = data as RegressionData;
-  const { n, p, k, X } = d;
+  const { n, p, k, X } = data as RegressionData;
   const out: number[] = [];
-  for (let r = 0; r < n; r++) {
-    const x = X.subarray(r * p, (r + 1) * p);
-    for (let c = 0; c < k; c++) {
-      let f = 0;
-      if (m.kind === 'linear2') {
-        // θᵀ rows: W1's rows, then W2's columns (linear2.ts layout)
-        const l = m.width, T = a.theta;
-        for (let i = 0; i < p; i++) for (let j = 0; j < l; j++) f += x[i] * T[i * l + j] * T[(p + c) * l + j];
-      } else if (m.kind === 'diagonal') {
-        for (let j = 0; j < p; j++) f += x[j] * a.u[j] * a.v[j];
-      } else {
-        for (let j = 0; j < m.width; j++) {
-          let h = 0;
-          for (let i = 0; i < p; i++) h += a.W[j * p + i] * x[i];
-          if (h > 0) f += a.a[j * k + c] * h;
-        }
-      }
-      out.push(f);
-    }
-  }
+  for (let r = 0; r < n; r++) out.push(...forward(m, a, X.subarray(r * p, (r + 1) * p), p, k));
   return out;
 }
 
