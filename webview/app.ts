@@ -7,7 +7,7 @@ import type { PlotSpec, ResultsDoc, RunResult } from '../src/core/results';
 import { buildFigure, figureBuckets, figureCsv, figureData, groupKey, plotRuns, type FigureData, type FigureOptions, type FigureTheme } from '../src/core/figures';
 import { validateToWebview } from '../src/core/webviewMessages';
 import { PreviewStore, type WebviewState } from './store';
-import { readTheme } from './theme';
+import { plotThemeSetting, readTheme, type PlotThemeSetting } from './theme';
 import { renderGraph } from './graph';
 import { resultsJson, serialiseSvg, svgToPng } from './exporter';
 
@@ -58,6 +58,8 @@ export class App {
   private messages: { level: 'info' | 'error'; text: string }[] = [];
   private figures: (SVGSVGElement | null)[] = [];
   private theme: FigureTheme;
+  /** the `sgdexp.plot.theme` setting from the initial state ('auto': follow VS Code) */
+  private plotTheme: PlotThemeSetting = 'auto';
   /** where the last render spent its time (ms), for scripts/bench-webview.mjs */
   timings: Record<string, number> = {};
   private validateMs = 0;
@@ -73,13 +75,9 @@ export class App {
   ) {
     this.theme = readTheme(document);
     // VS Code switches the body class (light/dark/high contrast) and rewrites the --vscode-*
-    // variables on <html> (also between two themes of the same kind): redraw on either.
-    const onTheme = () => {
-      const t = readTheme(document);
-      if (JSON.stringify(t) === JSON.stringify(this.theme)) return;
-      this.theme = t;
-      this.scheduleRender();
-    };
+    // variables on <html> (also between two themes of the same kind): redraw on either. With a
+    // fixed plot theme only the font can change this way.
+    const onTheme = () => this.updateTheme();
     const mo = new MutationObserver(onTheme);
     mo.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
     mo.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
@@ -89,11 +87,26 @@ export class App {
     }).observe(this.root);
   }
 
+  private updateTheme(): void {
+    const t = readTheme(document, this.plotTheme);
+    // a fixed plot theme brings its own background: the figures sit on it (not on the editor's),
+    // or dark text would land on a dark editor background; 'auto' figures stay transparent
+    if (this.plotTheme === 'auto') this.root.style.removeProperty('--sg-plot-bg');
+    else this.root.style.setProperty('--sg-plot-bg', t.background); // CSSOM: allowed by the CSP
+    this.root.dataset.plotTheme = this.plotTheme;
+    if (JSON.stringify(t) === JSON.stringify(this.theme)) return;
+    this.theme = t;
+    this.scheduleRender();
+  }
+
   /** Restore a saved or initial state (already parsed JSON, validated here). */
   restore(raw: unknown): boolean {
     if (typeof raw !== 'object' || raw == null) return false;
     const s = raw as WebviewState & Record<string, unknown>;
     for (const [k, v] of Object.entries(s)) if (k !== 'results' && k !== 'status' && k !== 'hidden') this.extra[k] = v;
+    // the extension ships the setting in every page load (and reloads the page when it changes)
+    this.plotTheme = plotThemeSetting(this.extra.theme);
+    this.updateTheme();
     const out: WebviewState = { hidden: Array.isArray(s.hidden) ? s.hidden.filter((x) => typeof x === 'string') : [] };
     if (s.results) {
       const v = validateToWebview({ ...s.results, type: 'results' });
@@ -160,6 +173,16 @@ export class App {
       this.frame = 0;
       this.render();
     });
+  }
+
+  /** Draws now what a scheduled frame would draw: an export request right behind a results
+   *  message (Export Figures waits for the final document, then asks) must serialize the figures
+   *  of that document, not the ones still on screen from the previous message. */
+  private flush(): void {
+    if (!this.frame) return;
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.render();
   }
 
   render(): void {
@@ -374,6 +397,7 @@ export class App {
 
   /** Export Figures (extension command): every drawn plot, one answer each, same requestId. */
   async answerExport(requestId: number, format: 'svg' | 'png'): Promise<void> {
+    this.flush();
     const doc = this.store.doc;
     const drawn = this.figures.map((svg, i) => ({ svg, i })).filter((f): f is { svg: SVGSVGElement; i: number } => f.svg != null);
     if (!doc || !drawn.length) {

@@ -52,6 +52,19 @@ export const DARK_THEME: FigureTheme = {
   fontSize: 11,
 };
 
+// The high-contrast (dark) counterpart, for the `sgdexp.plot.theme` = "high-contrast" setting:
+// white on black, VS Code's contrast border for the grid, saturated run colours.
+export const HIGH_CONTRAST_THEME: FigureTheme = {
+  kind: 'high-contrast',
+  foreground: '#ffffff',
+  background: '#000000',
+  muted: '#d0d0d0',
+  grid: '#6fc3df',
+  palette: ['#3794ff', '#ff6b6b', '#89d185', '#ffa630', '#d18cff', '#ffff00', '#00e5e5', '#ff7ad9', '#ffffff', '#e0b070'],
+  fontFamily: LIGHT_THEME.fontFamily,
+  fontSize: 11,
+};
+
 export interface FigureOptions extends DataOptions {
   /** the DOM to build in: the page's own `document` in the browser, linkedom's in Node */
   document?: Document;

@@ -21,6 +21,10 @@ export interface PreviewInfo {
 export interface SgdexpApi {
   /** time spent in activate(), ms */
   readonly activationMs: number;
+  /** performance.now() when activate() returned */
+  readonly activatedAt: number;
+  /** performance.now() of the first request to start the language server, if any yet */
+  serverStartRequestedAt(): number | undefined;
   /** every message sent to / received from preview pages */
   readonly messages: MessageLog;
   previews(): PreviewInfo[];

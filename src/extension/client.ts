@@ -16,6 +16,8 @@ export class ServerClient implements vscode.Disposable {
   readonly onStatus = this.onStatusEmitter.event;
   /** messages from the server that failed validation (kept for tests and the output channel) */
   rejected = 0;
+  /** performance.now() of the first start() (tests check it comes after activate() returned) */
+  startRequestedAt: number | undefined;
   private readonly output: vscode.OutputChannel;
 
   constructor(private readonly context: vscode.ExtensionContext) {
@@ -29,6 +31,7 @@ export class ServerClient implements vscode.Disposable {
   /** Starts the server once; later calls share the same promise. Resolves to null when the
    *  server cannot start (missing build, crash at start-up): the editor keeps working. */
   start(): Promise<LanguageClient | null> {
+    this.startRequestedAt ??= performance.now();
     this.starting ??= this.doStart().catch((e: unknown) => {
       const text = e instanceof Error ? e.message : String(e);
       this.output.appendLine(`language server failed to start: ${text}`);

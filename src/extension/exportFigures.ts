@@ -1,9 +1,17 @@
 // Export Figures: SVG and PNG are serialized by the preview page (it holds the drawn plots; the
 // extension asks with an `export` request and collects one answer per plot), CSV and JSON come
-// from the results document itself (the same CSV as the command-line runner's).
+// from the results document itself (the same CSV as the command-line runner's, and the same file
+// name for the JSON: `NAME.json`, as `sgdexp run` writes it).
+//
+// Runs still in flight (running, queued): the export waits for the document's final results,
+// under a cancellable progress notification, and then exports them. Exported files go into
+// papers and reports, where a half-drawn curve looks like a finished one, and JSON, CSV and
+// figures taken at different moments would disagree; the runs end by themselves, and a user who
+// does not want to wait either cancels the wait (nothing is written) or cancels the runs (the
+// document becomes final at once, with those runs marked `cancelled`, and is exported).
 import * as vscode from 'vscode';
 import { homedir } from 'node:os';
-import type { FromWebview } from '../core/protocol';
+import type { FromWebview, ResultsMessage } from '../core/protocol';
 import type { ResultsDoc } from '../core/results';
 import { toCsv } from '../cli/csv';
 import type { Preview } from './preview/preview';
@@ -33,6 +41,42 @@ export function slug(s: string): string {
 
 export function baseName(uri: vscode.Uri): string {
   return (uri.path.split('/').pop() ?? 'experiment').replace(/\.sgdexp$/, '');
+}
+
+/** Keys of the runs still computing in a document (a final document has none). */
+export function runsInFlight(doc: ResultsDoc): string[] {
+  return Object.keys(doc.runs).filter((k) => doc.runs[k]!.status === 'running' || doc.runs[k]!.status === 'queued');
+}
+
+/** `msg` itself when no run is in flight; else the first results of the document with none in
+ *  flight (a later revision counts: a save during the wait starts new runs), or 'cancelled'
+ *  when the user cancels the wait. */
+async function settled(manager: PreviewManager, uri: vscode.Uri, msg: ResultsMessage | null): Promise<ResultsMessage | null | 'cancelled'> {
+  if (!msg || !runsInFlight(msg.doc).length) return msg;
+  const base = baseName(uri);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, cancellable: true, title: `SGD Experiments: the export of ${base} waits for its runs to finish` },
+    (progress, token) =>
+      new Promise<ResultsMessage | 'cancelled'>((resolve) => {
+        let shown = '';
+        const check = (m: ResultsMessage) => {
+          if (m.uri !== uri.toString()) return;
+          const left = runsInFlight(m.doc);
+          if (!left.length) return done(m);
+          const text = `${left.length} of ${Object.keys(m.doc.runs).length} run(s) still running (${left.slice(0, 3).join(', ')}${left.length > 3 ? ', …' : ''})`;
+          if (text !== shown) progress.report({ message: (shown = text) });
+        };
+        const sub = manager.onDidReceiveResults(check);
+        const cancel = token.onCancellationRequested(() => done('cancelled'));
+        function done(r: ResultsMessage | 'cancelled') {
+          sub.dispose();
+          cancel.dispose();
+          resolve(r);
+        }
+        // newer results may have come between the caller's look and the subscription
+        check(manager.latestResults(uri) ?? msg);
+      }),
+  );
 }
 
 interface Figure {
@@ -114,7 +158,7 @@ export function figureBytes(format: 'svg' | 'png', data: string): Uint8Array {
 
 export async function exportFigures(
   manager: PreviewManager,
-  resultsOf: (uri: vscode.Uri) => Promise<ResultsDoc | null>,
+  resultsOf: (uri: vscode.Uri) => Promise<ResultsMessage | null>,
   args: ExportArgs = {},
 ): Promise<vscode.Uri[]> {
   const uri = args.uri
@@ -152,21 +196,11 @@ export async function exportFigures(
     if (!chosen?.length) return [];
     folder = chosen[0];
   }
-  await vscode.workspace.fs.createDirectory(folder);
   const base = baseName(uri);
-  const written: vscode.Uri[] = [];
-  const write = async (name: string, bytes: Uint8Array) => {
-    const target = vscode.Uri.joinPath(folder, name);
-    await vscode.workspace.fs.writeFile(target, bytes);
-    written.push(target);
-  };
+  const figureFiles: { name: string; bytes: Uint8Array }[] = [];
+  let msg = await settled(manager, uri, await resultsOf(uri));
+  if (msg === 'cancelled') return [];
 
-  if (formats.includes('csv') || formats.includes('json')) {
-    const doc = await resultsOf(uri);
-    if (!doc) throw new Error(`no results for ${base} yet: run it first`);
-    if (formats.includes('json')) await write(`${base}.results.json`, new TextEncoder().encode(JSON.stringify(doc, null, 2) + '\n'));
-    if (formats.includes('csv')) await write(`${base}.csv`, new TextEncoder().encode(toCsv(doc)));
-  }
   for (const format of ['svg', 'png'] as const) {
     if (!formats.includes(format)) continue;
     const preview =
@@ -174,6 +208,10 @@ export async function exportFigures(
       manager.all.find((p) => p.matches(uri)) ??
       manager.show(uri, { sideBySide: true, locked: false });
     await drawn(manager, preview);
+    // a preview opened for the export may have started the runs its file needed
+    msg = await settled(manager, uri, manager.latestResults(uri) ?? msg);
+    if (msg === 'cancelled') return [];
+    // asked after the final results were posted to the page, so it answers with their figures
     const figures = await requestFigures(manager, preview, format);
     if (!figures.length) throw new Error(`the preview of ${base} has no plot to export as ${format.toUpperCase()}`);
     const used = new Set<string>();
@@ -181,8 +219,27 @@ export async function exportFigures(
       let name = `${base}-${String(f.index + 1).padStart(2, '0')}-${slug(f.title)}`;
       while (used.has(name)) name += '_';
       used.add(name);
-      await write(`${name}.${format}`, figureBytes(format, f.data));
+      figureFiles.push({ name: `${name}.${format}`, bytes: figureBytes(format, f.data) });
     }
+  }
+  const files: { name: string; bytes: Uint8Array }[] = [];
+  if (formats.includes('csv') || formats.includes('json')) {
+    // the same (final) document the figures were drawn from
+    const doc = msg?.doc;
+    if (!doc) throw new Error(`no results for ${base} yet: run it first`);
+    if (formats.includes('json')) files.push({ name: `${base}.json`, bytes: new TextEncoder().encode(JSON.stringify(doc, null, 2) + '\n') });
+    if (formats.includes('csv')) files.push({ name: `${base}.csv`, bytes: new TextEncoder().encode(toCsv(doc)) });
+  }
+  files.push(...figureFiles);
+
+  // written only once everything is at hand: a cancelled wait or a failed figure leaves no
+  // half-exported folder
+  await vscode.workspace.fs.createDirectory(folder);
+  const written: vscode.Uri[] = [];
+  for (const f of files) {
+    const target = vscode.Uri.joinPath(folder, f.name);
+    await vscode.workspace.fs.writeFile(target, f.bytes);
+    written.push(target);
   }
   return written;
 }
@@ -195,7 +252,7 @@ export async function saveFromPage(preview: Preview, m: Extract<FromWebview, { t
   const title = m.title ?? (m.plotIndex !== null ? preview.results?.doc.plots[m.plotIndex]?.title : undefined) ?? `plot ${(m.plotIndex ?? 0) + 1}`;
   const name =
     m.plotIndex === null
-      ? `${base}${m.format === 'json' ? '.results.json' : `.${m.format}`}`
+      ? `${base}.${m.format}` // NAME.json / NAME.csv, the command-line runner's names
       : `${base}-${String(m.plotIndex + 1).padStart(2, '0')}-${slug(title)}.${m.format}`;
   const dir =
     preview.resource.scheme === 'file'

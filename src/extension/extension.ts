@@ -83,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
     }
     previews().show(uri, { sideBySide, locked });
   };
-  const resultsOf = async (uri: vscode.Uri) => manager?.latestResults(uri)?.doc ?? (await server.getResults(uri))?.doc ?? null;
+  const resultsOf = async (uri: vscode.Uri) => manager?.latestResults(uri) ?? (await server.getResults(uri)) ?? null;
   const doExport = async (args?: ExportArgs) => {
     try {
       const opts = args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : {};
@@ -130,9 +130,12 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
   // The server (and with it diagnostics) starts right after activation, off the activation path.
   setTimeout(() => void server.start(), 0);
 
-  const activationMs = performance.now() - t0;
+  const activatedAt = performance.now();
+  const activationMs = activatedAt - t0;
   return {
     activationMs,
+    activatedAt,
+    serverStartRequestedAt: () => server.startRequestedAt,
     messages: log,
     previews: () =>
       (manager?.all ?? []).map((p) => ({

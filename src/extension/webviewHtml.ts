@@ -37,10 +37,26 @@ function checkNonce(n: string): string {
   return n;
 }
 
-/** A CSP source may not contain characters that end a directive or start a new one. */
+// `webview.cspSource` is a source LIST: recent VS Code gives `'self' https://*.vscode-cdn.net`,
+// older ones `vscode-resource:` or `https://*.vscode-webview.net`. Each source is checked on its
+// own against what VS Code hands out: the keyword 'self', a vscode-* scheme source, or an
+// http(s)/vscode-* host source with a concrete host (a `*.` prefix allowed, a bare `*` not; host
+// labels are letters, digits and `-`, as CSP's grammar has them).
+// Anything else is refused: `;` or `,` (would end the directive or the policy), other quoted
+// keywords ('unsafe-inline', 'unsafe-eval', 'nonce-…', 'strict-dynamic'), bare schemes such as
+// `https:` or `data:` (every host of that scheme), or `*`.
+const SELF = "'self'";
+const SCHEME_SOURCE = /^vscode-[a-z0-9-]+:$/i;
+const HOST_SOURCE = /^(?:(?:https?|vscode-[a-z0-9-]+):\/\/)?(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::(?:\d{1,5}|\*))?(?:\/[A-Za-z0-9._~!$&()*+=:@%/-]*)?$/i;
+
 function checkSource(s: string): string {
-  if (/[;,'"\s]/.test(s.trim()) || !s.trim()) throw new Error(`renderWebviewHtml: invalid cspSource ${JSON.stringify(s)}`);
-  return s.trim();
+  const sources = s.trim().split(/\s+/).filter(Boolean);
+  if (!sources.length) throw new Error(`renderWebviewHtml: invalid cspSource ${JSON.stringify(s)}`);
+  for (const src of sources) {
+    if (src === SELF || SCHEME_SOURCE.test(src) || HOST_SOURCE.test(src)) continue;
+    throw new Error(`renderWebviewHtml: invalid source ${JSON.stringify(src)} in cspSource ${JSON.stringify(s)}`);
+  }
+  return sources.join(' ');
 }
 
 export function contentSecurityPolicy(nonce: string, cspSource: string): string {

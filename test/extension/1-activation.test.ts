@@ -1,19 +1,28 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, api, bench, open, until } from './helpers';
+import { EXTENSION_ID, api, bench, built, open, until } from './helpers';
 
 suite('activation', () => {
-  test('opening a .sgdexp file gives it the sgdexp language and activates the extension', async () => {
+  test('opening a .sgdexp file gives it the sgdexp language and activates the extension; the server starts after activate() returned', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, 'extension present');
+    // activation is lazy (activationEvents: onLanguage:sgdexp, onWebviewPanel): nothing of the
+    // extension — language client included — runs in a window without an .sgdexp document
+    assert.equal(ext.isActive, false, 'the extension was active before any .sgdexp document was opened');
     const editor = await open('small.sgdexp');
     assert.equal(editor.document.languageId, 'sgdexp');
     await until('activation on the sgdexp language', () => ext.isActive, 20_000);
     const a = await api();
     // issue 5's budget is 50 ms; measured here and in scripts/bench-extension.mjs, not asserted
-    // (timings are benchmarks, not tests). What is asserted: activate() did not wait for the server.
+    // (timings are benchmarks, not tests). What is asserted: activate() did not wait for the
+    // server — its start was first requested after activate() had returned — and the server
+    // then comes up by itself, with nobody asking (diagnostics need it).
     bench('activation', a.activationMs);
-    assert.ok(Number.isFinite(a.activationMs) && a.activationMs >= 0);
+    if (built('dist/server.js')) {
+      const asked = await until('a request to start the server', () => a.serverStartRequestedAt(), 20_000);
+      assert.ok(asked >= a.activatedAt, `the server start was requested ${(a.activatedAt - asked).toFixed(1)} ms before activate() returned`);
+      await until('the server to run without a startServer() call', () => a.serverRunning(), 30_000);
+    }
   });
 
   test('every contributed command is registered', async () => {

@@ -100,6 +100,43 @@ suite('runs in the preview', () => {
     await until('results after restoring', () => resultsTo(a, small(), (e) => e.msg.final && e.msg.doc.runs.gd?.status === 'done' && e.msg.revision > r.msg.revision), 90_000);
   });
 
+  test('Export Figures waits for runs in flight, then exports the final document', async () => {
+    const a = await api();
+    const doc = await vscode.workspace.openTextDocument(small());
+    const before = Math.max(0, ...a.messages.entries.filter((e) => e.dir === 'to' && e.msg.type === 'results' && e.uri === small().toString()).map((e) => (e.msg as { revision: number }).revision));
+    await replaceAndSave(doc, /steps = 400, record = 50\)\nln/, 'steps = 3000000, record = 50)\nln');
+    const streaming = await until('gd streaming', () =>
+      resultsTo(a, small(), (e) => e.msg.revision > before && !e.msg.final && e.msg.doc.runs.gd?.status === 'running'), 30_000);
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sgdexp-export-wait-'));
+    try {
+      let finishedAt = 0;
+      const tExport = Date.now();
+      const exporting = a.exportFigures({ uri: small().toString(), folder, formats: ['json', 'svg'] }).then((f) => ((finishedAt = Date.now()), f));
+      // gd goes on streaming (a results message sent after the export began, gd still running):
+      // the export must still be waiting then, with nothing written
+      await until('gd still streaming after the export began', () =>
+        resultsTo(a, small(), (e) => e.t > tExport && e.msg.revision === streaming.msg.revision && !e.msg.final && e.msg.doc.runs.gd?.status === 'running'), 30_000);
+      assert.equal(finishedAt, 0, 'the export finished while gd was still running');
+      assert.deepEqual(fs.readdirSync(folder), [], 'files written while runs were in flight');
+      // cancelling the runs makes the document final: the export goes on with it
+      const tCancel = Date.now();
+      await vscode.commands.executeCommand('sgdexp.cancel');
+      const files = (await exporting).map((f) => path.basename(f)).sort();
+      assert.ok(finishedAt >= tCancel, 'the export finished before the runs were cancelled');
+      assert.deepEqual(files.filter((n) => n.endsWith('.json')), ['small.json']);
+      assert.equal(files.filter((n) => n.endsWith('.svg')).length, 2, files.join(', '));
+      const json = JSON.parse(fs.readFileSync(path.join(folder, 'small.json'), 'utf8')) as { runs: Record<string, { status: string }> };
+      assert.equal(json.runs.gd.status, 'cancelled', 'the exported document is the final one');
+      assert.deepEqual(Object.entries(json.runs).filter(([, r]) => r.status === 'running' || r.status === 'queued').map(([k]) => k), [], 'runs in flight in the export');
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+      await vscode.commands.executeCommand('sgdexp.cancel');
+      await replaceAndSave(doc, 'steps = 3000000', 'steps = 400');
+      await until('results after restoring', () =>
+        resultsTo(a, small(), (e) => e.msg.final && e.msg.doc.runs.gd?.status === 'done' && e.msg.doc.runs.gd.params.steps === 400 && e.msg.revision > streaming.msg.revision), 90_000);
+    }
+  });
+
   test('with sgdexp.run.on = manual a save does not run, Run Now does', async () => {
     const a = await api();
     const cfg = vscode.workspace.getConfiguration('sgdexp');
@@ -153,7 +190,9 @@ suite('runs in the preview', () => {
     const names = files.map((f) => path.basename(f)).sort();
     assert.equal(names.filter((n) => n.endsWith('.svg')).length, 2, names.join(', '));
     assert.equal(names.filter((n) => n.endsWith('.png')).length, 2, names.join(', '));
-    const json = JSON.parse(fs.readFileSync(path.join(folder, 'small.results.json'), 'utf8'));
+    // NAME.json, as `sgdexp run` names it
+    assert.ok(names.includes('small.json') && !names.some((n) => n.includes('.results.')), names.join(', '));
+    const json = JSON.parse(fs.readFileSync(path.join(folder, 'small.json'), 'utf8'));
     assert.equal(json.format, 'sgdexp-results');
     const csv = fs.readFileSync(path.join(folder, 'small.csv'), 'utf8').split('\n');
     assert.match(csv[0], /^run,.*step,time,metric,index,value$/);

@@ -65,10 +65,10 @@ export async function loadHtmlModule() {
  * posted messages and saved state and applies the theme, (2) an inline script WITHOUT the nonce
  * that must not run (CSP check).
  */
-export function pageHtml(mod, { nonce, origin, theme = 'light', state, evil = true }) {
+export function pageHtml(mod, { nonce, origin, theme = 'light', state, evil = true, cspSource = origin }) {
   const t = THEMES[theme];
   let html = mod.renderWebviewHtml({
-    nonce, cspSource: origin, scriptUri: `${origin}/webview.js`, styleUri: `${origin}/webview.css`, state, title: 'test',
+    nonce, cspSource, scriptUri: `${origin}/webview.js`, styleUri: `${origin}/webview.css`, state, title: 'test',
   });
   const stub = `<script nonce="${nonce}">
 window.__posted = []; window.__violations = []; window.__saved = window.__saved ?? undefined;

@@ -174,4 +174,42 @@ describe('renderWebviewHtml', () => {
     expect(() => renderWebviewHtml({ nonce: "abc'; script-src *", cspSource: 'x', scriptUri: '', styleUri: '' })).toThrow();
     expect(() => renderWebviewHtml({ nonce: makeNonce(), cspSource: "x; script-src 'unsafe-inline'", scriptUri: '', styleUri: '' })).toThrow();
   });
+
+  it("accepts VS Code's real cspSource, a list of sources, and checks each source on its own", () => {
+    const nonce = makeNonce();
+    // what VS Code 1.9x's webview.cspSource is (vs/workbench/api/common/extHostWebview.ts)
+    const real = "'self' https://*.vscode-cdn.net";
+    const csp = contentSecurityPolicy(nonce, real);
+    expect(csp).toContain(`style-src 'self' https://*.vscode-cdn.net 'nonce-${nonce}'`);
+    expect(csp).toContain("img-src 'self' https://*.vscode-cdn.net data:");
+    expect(csp).toContain("font-src 'self' https://*.vscode-cdn.net;");
+    expect(csp).toContain("script-src 'nonce-");
+    expect(csp).not.toMatch(/unsafe/);
+    const html = renderWebviewHtml({ nonce, cspSource: real, scriptUri: 'a.js', styleUri: 'a.css' });
+    expect(html).toContain(`style-src 'self' https://*.vscode-cdn.net 'nonce-${nonce}'`.replace(/'/g, '&#39;'));
+    // older VS Code values, and extra white space (normalised)
+    for (const ok of ['vscode-resource:', 'https://*.vscode-webview.net', 'vscode-webview://abc', 'http://127.0.0.1:39123', "  'self'\thttps://x.vscode-cdn.net:443/a/  "])
+      expect(() => contentSecurityPolicy(nonce, ok), ok).not.toThrow();
+    expect(contentSecurityPolicy(nonce, " 'self'   https://*.vscode-cdn.net ")).toBe(csp);
+    // each source refused on its own, also next to valid ones
+    for (const bad of [
+      "'self' 'unsafe-inline'",
+      "'self' 'unsafe-eval'",
+      "'unsafe-hashes'",
+      "'self' 'nonce-abc'",
+      "'self' 'strict-dynamic'",
+      '"self"',
+      "'self' https://*.vscode-cdn.net; script-src *",
+      "'self';",
+      "'self' https://a.net,data:",
+      "'self' *",
+      "'self' https:",
+      "'self' data:",
+      "'self' https://*",
+      "'self' https://a.net/'x'",
+      "'none'",
+      '',
+      '   ',
+    ]) expect(() => contentSecurityPolicy(nonce, bad), bad).toThrow(/cspSource/);
+  });
 });

@@ -20,6 +20,7 @@ try {
 }
 const FIG1 = fixture('fig1.json');
 const S40 = fixture('fig1-streaming-40.json');
+const S70 = fixture('fig1-streaming-70.json');
 const DIAG = fixture('diagonal.json');
 const DIV = fixture('diverged.json');
 const REAL = fixture('fig1-real.json'); // from the real core: `sgdexp run examples/01-varre-fig1.sgdexp`
@@ -40,9 +41,9 @@ const STATUS = (revision, states) => ({
 });
 
 /** Open a fresh page; `saved` preloads what vscode.getState() returns (a reload). */
-async function open({ theme = 'light', width = 1200, height = 900, saved, state } = {}) {
+async function open({ theme = 'light', width = 1200, height = 900, saved, state, cspSource } = {}) {
   const nonce = newNonce();
-  html = pageHtml(mod, { nonce, origin, theme, state });
+  html = pageHtml(mod, { nonce, origin, theme, state, cspSource });
   const page = await browser.ctx.newPage();
   await page.setViewportSize({ width, height });
   const errors = [];
@@ -74,6 +75,18 @@ const lineCount = (page, i) =>
     const paths = [...document.querySelectorAll(`${sel} g[aria-label="line"] path`)];
     const of = (d) => paths.filter((p) => p.closest('g[aria-label="line"]').getAttribute('aria-description') === d).length;
     return { all: paths.length, faded: of('stale runs (older revision)'), theory: of('theory') };
+  }, card(i));
+/** vertices of each data (non-theory, non-stale) line of a card, by stroke colour */
+const linePoints = (page, i) =>
+  page.evaluate((sel) => {
+    const out = {};
+    for (const g of document.querySelectorAll(`${sel} g[aria-label="line"][aria-description="runs"]`)) {
+      for (const p of g.querySelectorAll('path')) {
+        const stroke = p.getAttribute('stroke') ?? g.getAttribute('stroke');
+        out[stroke] = (out[stroke] ?? 0) + (p.getAttribute('d').match(/[ML]/g) ?? []).length;
+      }
+    }
+    return out;
   }, card(i));
 const texts = (page, sel) => page.evaluate((s) => [...document.querySelectorAll(s)].map((e) => e.textContent), sel);
 
@@ -166,6 +179,17 @@ test('streaming: progress bars per run, cancel button; an older revision is drop
   // the x axis now ends where the streamed data ends (4000), not at 10000
   const xt = (await texts(page, `${card(0)} g[aria-label="x-axis tick label"] text`)).map((t) => Number(t.replace(/,/g, '')));
   assert(Math.max(...xt) <= 4000, `x axis extends past the streamed data: ${xt}`);
+  // the curves grow as the runs stream: the same revision at 70 % draws more points per run
+  // (gd in charts-blue, ln in charts-red) and a longer x axis
+  const blue = THEMES.light.vars['--vscode-charts-blue'], red = THEMES.light.vars['--vscode-charts-red'];
+  const at40 = await linePoints(page, 0);
+  assert(at40[blue] > 1 && at40[red] > 1, `curves at 40 %: ${JSON.stringify(at40)}`);
+  await post(page, results(2, S70, false));
+  const at70 = await linePoints(page, 0);
+  assert(at70[blue] > at40[blue] && at70[red] > at40[red], `point counts did not grow from 40 % to 70 %: ${JSON.stringify(at40)} → ${JSON.stringify(at70)}`);
+  const xt70 = (await texts(page, `${card(0)} g[aria-label="x-axis tick label"] text`)).map((t) => Number(t.replace(/,/g, '')));
+  assert(Math.max(...xt70) > Math.max(...xt) && Math.max(...xt70) <= 7000, `x axis at 70 %: ${xt70} (at 40 %: ${xt})`);
+  eq(await page.evaluate(() => document.querySelector('.sg-run[data-run="gd"] [role=progressbar]').getAttribute('aria-valuenow')), '70', 'gd progress at 70 %');
   // an old revision arriving late is ignored: nothing re-rendered, progress unchanged
   const late = await post(page, results(1, FIG1), { expectRender: false });
   assert(!late.some((m) => m.type === 'rendered'), 'a stale revision was rendered');
@@ -272,6 +296,14 @@ test('exports: SVG, PNG, CSV, JSON per plot, and the Export Figures request', as
   await page.waitForFunction((n) => window.__posted.slice(n).filter((m) => m.requestId === 7).length === 3, n);
   const answers = await page.evaluate((n) => window.__posted.slice(n).filter((m) => m.requestId === 7), n);
   eq(answers.map((a) => [a.plotIndex, a.total, a.format, a.title]), FIG1.plots.map((p, i) => [i, 3, 'svg', p.title]), 'export answers');
+  // Export Figures waits for the final document and asks right after it: the answer must be the
+  // final figures even though the page has not had a frame to redraw yet
+  await post(page, results(2, S40, false));
+  const m = await page.evaluate(() => window.__posted.length);
+  await page.evaluate((r) => { window.postMessage(r, '*'); window.postMessage({ type: 'export', requestId: 8, format: 'svg' }, '*'); }, results(2, FIG1, true));
+  await page.waitForFunction((m) => window.__posted.slice(m).filter((x) => x.requestId === 8).length === 3, m);
+  const first = await page.evaluate((m) => window.__posted.slice(m).find((x) => x.requestId === 8 && x.plotIndex === 0).data, m);
+  assert(/>10,000</.test(first), 'the exported log det figure is not the final one (its x axis does not reach 10,000)');
   await page.close();
 });
 
@@ -321,6 +353,62 @@ test('narrow panel (340 px): figures shrink to fit, nothing overflows sideways',
   }));
   assert(m.scroll <= m.inner, `page scrolls sideways: ${m.scroll} > ${m.inner}`);
   assert(m.svg <= m.inner - 20, `figure wider than the panel: ${m.svg}`);
+  await page.close();
+});
+
+test("sgdexp.plot.theme: a fixed theme's colours whatever VS Code's theme; 'auto' follows VS Code", async () => {
+  const stroke0 = (page) => page.evaluate((sel) => {
+    const p = document.querySelector(`${sel} g[aria-label="line"][aria-description="runs"] path`);
+    return p.getAttribute('stroke') ?? p.closest('g[aria-label="line"]').getAttribute('stroke');
+  }, card(0));
+  const look = async (page) => ({
+    color: await page.evaluate(() => document.querySelector('svg.sg-plot').getAttribute('color')),
+    stroke: await stroke0(page),
+    background: await page.evaluate(() => getComputedStyle(document.querySelector('.sg-figure')).backgroundColor),
+    swatch: await page.evaluate(() => document.querySelector('.sg-legend-item .sg-swatch').style.background),
+  });
+  const rgb = (hex) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+  // the palettes of src/core/figures.ts (DARK_THEME, LIGHT_THEME, HIGH_CONTRAST_THEME)
+  const want = {
+    dark: { color: '#cccccc', stroke: '#3794ff', background: rgb('#1f1f1f') },
+    light: { color: '#1f1f1f', stroke: '#1a85ff', background: rgb('#ffffff') },
+    'high-contrast': { color: '#ffffff', stroke: '#3794ff', background: rgb('#000000') },
+  };
+  for (const [setting, vscodeTheme] of [['dark', 'light'], ['light', 'dark'], ['high-contrast', 'light']]) {
+    const { page, errors } = await open({ theme: vscodeTheme, state: { uri: URI, locked: false, theme: setting } });
+    await post(page, results(1, FIG1));
+    const got = await look(page);
+    eq({ color: got.color, stroke: got.stroke, background: got.background }, want[setting], `plot theme ${setting} in VS Code ${vscodeTheme}`);
+    eq(got.swatch, rgb(want[setting].stroke), `legend swatch of plot theme ${setting}`);
+    // VS Code switching its theme changes nothing in the figures
+    await page.evaluate(() => document.querySelectorAll('svg.sg-plot').forEach((s) => { s.__mark = 1; }));
+    await page.evaluate((t) => window.__applyTheme('other', t), THEMES[vscodeTheme === 'light' ? 'dark' : 'light']);
+    await page.waitForTimeout(150);
+    eq(await page.evaluate(() => [...document.querySelectorAll('svg.sg-plot')].map((s) => s.__mark)), [1, 1, 1], `figures kept after a VS Code theme switch (plot theme ${setting})`);
+    eq((await look(page)).stroke, want[setting].stroke, `plot theme ${setting} after a VS Code theme switch`);
+    eq(errors, [], 'page errors');
+    await page.close();
+  }
+  // 'auto' (and anything unknown) takes VS Code's colours and no background of its own
+  for (const setting of ['auto', 'sepia']) {
+    const { page } = await open({ theme: 'dark', state: { uri: URI, locked: false, theme: setting } });
+    await post(page, results(1, FIG1));
+    const got = await look(page);
+    eq([got.color, got.stroke, got.background], [THEMES.dark.vars['--vscode-editor-foreground'], THEMES.dark.vars['--vscode-charts-blue'], 'rgba(0, 0, 0, 0)'], `plot theme ${setting}`);
+    await page.close();
+  }
+});
+
+test("VS Code's real cspSource ('self' https://*.vscode-cdn.net): the stylesheet loads, nothing else is admitted", async () => {
+  const { page, errors } = await open({ cspSource: "'self' https://*.vscode-cdn.net" });
+  await post(page, results(1, FIG1));
+  const csp = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]').content);
+  assert(csp.includes("style-src 'self' https://*.vscode-cdn.net 'nonce-"), `CSP: ${csp}`);
+  // webview.css applied (served from 'self'), Plot's nonce'd styles admitted, the un-nonced script not
+  eq(await page.evaluate(() => getComputedStyle(document.querySelector('svg.sg-plot')).maxWidth), '100%', 'svg max-width from webview.css');
+  eq(await page.evaluate(() => window.__evil), undefined, 'the un-nonced inline script ran');
+  eq(await page.evaluate(() => window.__violations.filter((x) => !String(x.directive).startsWith('script'))), [], 'style CSP violations');
+  eq(errors, [], 'page errors');
   await page.close();
 });
 

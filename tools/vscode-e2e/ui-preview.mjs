@@ -41,15 +41,27 @@ async function step(name, fn) {
   }
 }
 
-/** Waits until the page shows every plot drawn and no run still in progress. */
+/** Waits until the page shows its final results: the header badge says "revision N · up to date"
+ *  (or "· done" when stale runs remain; class sg-badge-done, only set on a final document), no
+ *  run's badge says running or queued, and a plot is drawn. Throws on timeout with what the page
+ *  showed, so a screenshot of half-drawn curves never passes silently. */
 async function plotsSettled(timeout) {
   const wv = webview();
-  await wv.locator(PLOT).first().waitFor({ timeout });
   const until = Date.now() + timeout;
-  // the page marks itself busy while results stream (data-state / progress bars); wait it out
-  while (Date.now() < until) {
-    const busy = await wv.locator('[data-busy="true"], progress:not([value="1"]), .progress.running').count().catch(() => 0);
-    if (!busy) break;
+  let seen = 'no page';
+  for (;;) {
+    const state = await Promise.all([
+      wv.locator('.sg-title .sg-badge-done').count(),
+      wv.locator('.sg-badge-running, .sg-badge-queued').count(),
+      wv.locator(PLOT).count(),
+      wv.locator('.sg-title .sg-badge').first().textContent({ timeout: 1000 }),
+    ]).catch(() => null);
+    if (state) {
+      const [final, inFlight, lines, header] = state;
+      seen = `header "${header}", ${inFlight} run(s) running or queued, ${lines} line path(s)`;
+      if (final === 1 && inFlight === 0 && lines > 0 && /^revision \d+ · (up to date|done)$/.test(header ?? '')) return seen;
+    }
+    if (Date.now() > until) throw new Error(`the preview did not settle within ${timeout / 1000} s (${seen})`);
     await page.waitForTimeout(250);
   }
 }
@@ -75,8 +87,9 @@ await step('open the experiment and run "Open Preview to the Side" from the comm
   if (await page.locator('.part.sidebar').isVisible()) await page.keyboard.press('Control+B');
   if (await page.locator('.part.auxiliarybar').isVisible()) await page.keyboard.press('Control+Alt+B');
   await page.waitForTimeout(800);
-  await plotsSettled(30_000);
+  const settled = await plotsSettled(30_000);
   await page.screenshot({ path: a.screenshot });
+  console.log(`  settled before the screenshot: ${settled}`);
   const n = await webview().locator('svg g[aria-label="line"]').count();
   if (n < 1) throw new Error('no line marks in the preview');
   console.log(`  ${n} line mark group(s) in the preview; screenshot ${a.screenshot}`);

@@ -52,19 +52,6 @@ function emptyDoc(uri: vscode.Uri): ResultsDoc {
   return { format: 'sgdexp-results', version: 1, file: uri.scheme === 'file' ? uri.fsPath : uri.toString(), seed: 0, runs: {}, plots: [] };
 }
 
-/** renderWebviewHtml, accepting every cspSource VS Code hands out. Recent VS Code gives a list
- *  (`'self' https://*.vscode-cdn.net`), which renderWebviewHtml's single-source check refuses; the
- *  value comes from VS Code itself, so render with a checked placeholder and substitute it. */
-function pageHtml(o: Parameters<typeof renderWebviewHtml>[0]): string {
-  try {
-    return renderWebviewHtml(o);
-  } catch (e) {
-    if (!/cspSource/.test(String(e))) throw e;
-    const placeholder = 'https://sgdexp-csp-source.invalid';
-    return renderWebviewHtml({ ...o, cspSource: placeholder }).split(placeholder).join(o.cspSource);
-  }
-}
-
 export class Preview implements vscode.Disposable {
   readonly id = nextId++;
   private ready = false;
@@ -140,7 +127,9 @@ export class Preview implements vscode.Disposable {
     this.ready = false;
     this.lastRendered = undefined;
     this.loads++;
-    webview.html = pageHtml({
+    // renderWebviewHtml checks each source of the list (`'self' https://*.vscode-cdn.net` in
+    // recent VS Code) and throws on anything else: better no page than a weakened CSP
+    webview.html = renderWebviewHtml({
       nonce: this.nonce,
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'webview.js')).toString(),

@@ -25,6 +25,10 @@ export class PreviewManager implements vscode.WebviewPanelSerializer<PreviewStat
   private readonly disposables: vscode.Disposable[] = [];
   private readonly host: PreviewHost;
   private readonly messageHandlers: ((p: Preview, m: FromWebview) => void)[] = [];
+  private readonly resultsEmitter = new vscode.EventEmitter<ResultsMessage>();
+  /** every results message from the server, fired after the panels were offered it (Export
+   *  Figures waits on it for a document's final results) */
+  readonly onDidReceiveResults = this.resultsEmitter.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -162,6 +166,7 @@ export class PreviewManager implements vscode.WebviewPanelSerializer<PreviewStat
     const cur = this.latest.get(m.uri);
     if (!cur || m.revision > cur.revision || (m.revision === cur.revision && (m.final || !cur.final))) this.latest.set(m.uri, m);
     for (const p of this.previews) p.offerResults(m);
+    this.resultsEmitter.fire(m);
   }
 
   onStatus(m: StatusMessage): void {
@@ -186,6 +191,7 @@ export class PreviewManager implements vscode.WebviewPanelSerializer<PreviewStat
   }
 
   dispose(): void {
+    this.resultsEmitter.dispose();
     for (const p of [...this.previews]) p.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
