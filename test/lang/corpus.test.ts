@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkDocument } from '../../src/core/lang';
+import { checkDocument, type CheckOptions } from '../../src/core/lang';
+import { fmtBytes, fmtSeconds } from '../../src/core/lang/domain';
 import { marked } from './helpers';
 
 const base = 'data = teacher(n = 40, p = 10)\nnet = linear2(width = 20)\n';
@@ -498,5 +499,82 @@ describe('swept parameters sharing a name are distinct axes', () => {
     expect(program.definitions.find((d) => d.name === 's')!.family).toEqual([
       { param: 'r.lr', values: [0.1, 0.2] }, { param: 'gd.lr', values: [0.01, 0.02] },
     ]);
+  });
+});
+
+/** Every diagnostic of `src` as [range, severity, code, message], ranges marked «…» in `src`. */
+function diagnose(src: string, opts: CheckOptions = {}) {
+  const { text, ranges } = marked(src);
+  const { program } = checkDocument(text, opts);
+  return { ranges, got: program.diagnostics.map((d) => [d.range, d.severity, d.code, d.message]), program };
+}
+
+// Boundaries of the domain checks, each on both sides, so an off-by-one (`<` for `≤`, a dropped
+// factor) fails a test.
+describe('domain check boundaries', () => {
+  const teacher = 'data = teacher(n = 40, p = 10, k = 2)\n';
+  it('rank deficiency: width = p + k − 1 warns, width = p + k does not', () => {
+    const warn = diagnose(teacher + 'net = linear2(width = 11)\nr = train(«net», data, gd(lr = 0.01), steps = 10)');
+    expect(warn.got).toEqual([[warn.ranges[0], 'warning', 'rank-deficient', 'det(θᵀθ) is 0 for all time because width = 11 < p + k = 12 (θ = [W1ᵀ | W2] is width × (p + k)): the determinant plot carries no signal']]);
+    expect(diagnose(teacher + 'net = linear2(width = 12)\nr = train(net, data, gd(lr = 0.01), steps = 10)').got).toEqual([]);
+  });
+  it('rank deficiency of a model written inline in the run', () => {
+    // each inline model is its own θ: both warn (only a (model, data) pair of names warns once)
+    const { ranges, got } = diagnose(teacher + 'r = train(«linear2(width = 3)», data, gd(lr = 0.01), steps = 10)\ns = train(linear2(width = 12), data, gd(lr = 0.01), steps = 10)\nt = train(«linear2(width = 4)», data, sgd(lr = 0.01), steps = 10)');
+    expect(got).toEqual([
+      [ranges[0], 'warning', 'rank-deficient', 'det(θᵀθ) is 0 for all time because width = 3 < p + k = 12 (θ = [W1ᵀ | W2] is width × (p + k)): the determinant plot carries no signal'],
+      [ranges[1], 'warning', 'rank-deficient', 'det(θᵀθ) is 0 for all time because width = 4 < p + k = 12 (θ = [W1ᵀ | W2] is width × (p + k)): the determinant plot carries no signal'],
+    ]);
+  });
+  // λ_max given by the hook: the limit 2/λ_max = 0.5 is exact in floating point
+  const known = { lambdaMax: () => 4 };
+  const net = 'data = teacher(n = 40, p = 10)\nnet = linear2(width = 20)\n';
+  it('stability: lr = 2/λ_max exactly is stable, just above it warns', () => {
+    expect(diagnose(net + 'r = train(net, data, gd(lr = 0.5), steps = 10)', known).got).toEqual([]);
+    const { ranges, got } = diagnose(net + 'r = train(net, data, gd(«lr = 0.50001»), steps = 10)', known);
+    expect(got).toEqual([[ranges[0], 'warning', 'unstable-lr', "lr = 0.50001 above GD's stability limit 2/λ_max(XᵀX) ≈ 0.5 (λ_max ≈ 4, of this data set): GD diverges at this stepsize"]]);
+  });
+  it('stability without the data set: the Marchenko–Pastur edge (1 + √(p/n))² = 4 for n = p', () => {
+    const square = 'data = teacher(n = 10, p = 10)\nnet = linear2(width = 20)\n';
+    const edge = { lambdaMax: () => null };
+    expect(diagnose(square + 'r = train(net, data, gd(lr = 0.5), steps = 10)', edge).got).toEqual([]);
+    const { ranges, got } = diagnose(square + 'r = train(net, data, gd(«lr = [0.4, 0.50001, 0.6]»), steps = 10)', edge);
+    expect(got).toEqual([[ranges[0], 'warning', 'unstable-lr', "2 of 3 members (lr = 0.50001, 0.6) above GD's stability limit 2/λ_max(XᵀX) ≈ 0.5 (λ_max ≈ 4, Marchenko–Pastur edge (1 + √(p/n))²): GD diverges at this stepsize"]]);
+  });
+  // the time limit alone (memory far below its limit); the time of a family is per member × members
+  const cost = (seconds: number) => ({ estimate: () => ({ bytes: 1000, flops: 2e12, seconds }), limits: { bytes: 1e9, seconds: 1800 } });
+  it('an experiment over the time limit only is refused, with its time estimate', () => {
+    expect(diagnose(net + 'r = train(net, data, gd(lr = 0.01), steps = 10)', cost(1800)).got).toEqual([]);
+    const { ranges, got } = diagnose(net + 'r = «train»(net, data, gd(lr = 0.01), steps = 10)', cost(1801));
+    expect(got).toEqual([[ranges[0], 'error', 'too-expensive', 'this experiment is too large to run: memory ≈ 1000 B (limit 954 MB), time ≈ 30 min (limit 30 min), ≈ 2.0e+12 flops per run']]);
+  });
+  it('a family over the time limit counts every member', () => {
+    expect(diagnose(net + 'r = train(net, data, gd(lr = 0.01), steps = 10)', cost(1000)).got).toEqual([]);
+    const { ranges, got } = diagnose(net + 'r = «train»(net, data, gd(lr = [0.01, 0.02]), steps = 10)', cost(1000));
+    expect(got).toEqual([[ranges[0], 'error', 'too-expensive', 'this experiment is too large to run: memory ≈ 1000 B (limit 954 MB), time ≈ 33 min for 2 members (limit 30 min), ≈ 2.0e+12 flops per run']]);
+  });
+  it('estimates print without exponent notation', () => {
+    expect([fmtBytes(1000), fmtBytes(999), fmtBytes(1023 * 1024), fmtBytes(1.5e9)]).toEqual(['1000 B', '999 B', '1023 KB', '1.40 GB']);
+    expect([fmtSeconds(100), fmtSeconds(119), fmtSeconds(6000), fmtSeconds(7100), fmtSeconds(200 * 86400)]).toEqual(['100 s', '119 s', '100 min', '118 min', '200 days']);
+  });
+  it('with the real estimator: a long run of a small model exceeds the time limit only', () => {
+    const { ranges, got } = diagnose(net + 'r = «train»(net, data, gd(lr = 0.01), steps = 1e9)');
+    expect(got).toHaveLength(1);
+    expect(got[0].slice(0, 3)).toEqual([ranges[0], 'error', 'too-expensive']);
+    expect(got[0][3]).toMatch(/^this experiment is too large to run: memory ≈ [\d.]+ KB \(limit 954 MB\), time ≈ [\d.]+ (min|h) \(limit 30 min\)/);
+  });
+});
+
+describe('lexical recovery', () => {
+  it('an unterminated string on an early line does not swallow the lines after it', () => {
+    const { ranges, got, program } = diagnose('x = «"abc»\ny = «linaer2»(width = 3)\nplot loss«(»r, title = «"t»\nnet2 = linear2(width = «-1»)\nz = 3\n' + base + 'r = train(net, data, gd(lr = 0.01), steps = 10)');
+    expect(got).toEqual([
+      [ranges[0], 'error', 'unterminated-string', 'unterminated string'],
+      [ranges[1], 'error', 'unknown-function', "unknown function 'linaer2': did you mean 'linear2'?"],
+      [ranges[2], 'error', 'unclosed', "'(' of loss(…) is never closed: expected ')'"],
+      [ranges[3], 'error', 'unterminated-string', 'unterminated string'],
+      [ranges[4], 'error', 'range', "'width' of linear2(…) must be ≥ 1 (got -1)"],
+    ]);
+    expect(program.definitions.map((d) => d.name)).toEqual(['x', 'y', 'net2', 'z', 'data', 'net', 'r']);
   });
 });

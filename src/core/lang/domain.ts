@@ -362,11 +362,15 @@ export function fmtBytes(b: number): string {
     b /= 1024;
     i++;
   }
-  return `${b.toPrecision(3)} ${units[i]}`;
+  return `${sig(b, 3)} ${units[i]}`;
 }
 export function fmtSeconds(s: number): string {
-  if (s < 120) return `${s.toPrecision(2)} s`;
-  if (s < 7200) return `${(s / 60).toPrecision(2)} min`;
-  if (s < 2 * 86400) return `${(s / 3600).toPrecision(2)} h`;
-  return `${(s / 86400).toPrecision(2)} days`;
+  if (s < 120) return `${sig(s, 2)} s`;
+  if (s < 7200) return `${sig(s / 60, 2)} min`;
+  if (s < 2 * 86400) return `${sig(s / 3600, 2)} h`;
+  return `${sig(s / 86400, 2)} days`;
+}
+/** `digits` significant digits, but never exponent notation (toPrecision(3) of 1000 is "1.00e+3"). */
+function sig(x: number, digits: number): string {
+  return x >= 10 ** digits ? x.toFixed(0) : x.toPrecision(digits);
 }
