@@ -93,9 +93,12 @@ export function attachEngine(host: EngineHost): Engine {
   const shown = new Set<string>();
   if (graph.pool.fallback) connection.console.warn(`sgdexp: ${graph.pool.fallback}`);
 
-  graph.on('results', (m) => void connection.sendNotification(Methods.results, m));
-  graph.on('status', (m) => void connection.sendNotification(Methods.status, m));
+  // a notification fails only when the client is gone: nothing to tell it, and no rejection left unhandled
+  const ignore = () => {};
+  graph.on('results', (m) => void connection.sendNotification(Methods.results, m).catch(ignore));
+  graph.on('status', (m) => void connection.sendNotification(Methods.status, m).catch(ignore));
   graph.on('diagnostics', ({ uri, diagnostics }) => host.publishRuntimeDiagnostics(uri, diagnostics));
+  graph.on('error', ({ message, error }) => connection.console.error(`sgdexp: engine: ${message}${error instanceof Error && error.stack ? `\n${error.stack}` : ''}`));
 
   const update = (uri: string, mode: 'run' | 'cached', runAll = false): number | null => {
     const program = host.getProgram(uri);

@@ -11,8 +11,10 @@ import type { CheckedProgram, Diagnostic } from '../core/program';
 import { attachEngine, type Engine } from './engine';
 import { registerFeatures, semanticLegend } from './features';
 import { toLspDiagnostic } from './convert';
+import { installCrashGuards } from './crashGuard';
 
 const connection = createConnection(ProposedFeatures.all);
+installCrashGuards(process, (m) => connection.console.error(m));
 const documents = new TextDocuments(TextDocument);
 
 const analyses = new Map<string, { version: number; analysis: lang.Analysis }>();

@@ -215,6 +215,71 @@ describe('reactive graph (test-double core)', () => {
     }
   });
 
+  it('an exception while handling a run ends that run in error, blocks its offshoots, and spares the rest', async () => {
+    // a runner whose answer for lr = 0.3 is malformed: the engine throws while taking it in
+    const inline: typeof fakeRunner = async (req, signal, onProgress) => {
+      const r = await fakeRunner(req, signal, onProgress);
+      return req.spec.optimizer.lr === 0.3 ? { ...r, trajectory: null as unknown as typeof r.trajectory } : r;
+    };
+    engine = new Engine({ workers: 0, inline, emitIntervalMs: 0 });
+    const e = engine;
+    const errors: string[] = [];
+    e.on('error', (x) => errors.push(x.message));
+    const p = program({
+      defs: [
+        ['data', 'data', call('teacher', { n: num(10), p: num(3) })],
+        ['net', 'model', call('linear2', { width: num(4) })],
+        ['warm', 'run', call('train', { model: ref('net'), data: ref('data'), optimizer: call('gd', { lr: num(0.3) }), steps: num(100) })],
+        ['cool', 'run', call('train', { model: ref('warm'), data: ref('data'), optimizer: call('gd', { lr: num(0.01) }), steps: num(100) })],
+        ['other', 'run', call('train', { model: ref('net'), data: ref('data'), optimizer: call('gd', { lr: num(0.02) }), steps: num(100) })],
+      ],
+      plots: [['loss', [ref('cool'), ref('other')]]],
+    });
+    const m = await e.whenFinal(URI, e.update(URI, p));
+    expect(m.doc.runs.warm.status).toBe('error');
+    expect(m.doc.runs.warm.message).toMatch(/^internal error: /);
+    expect(m.doc.runs.cool.status).toBe('error');
+    expect(m.doc.runs.cool.message).toMatch(/blocked: warm/);
+    expect(m.doc.runs.other.status).toBe('done');
+    expect(errors).toEqual([expect.stringMatching(/^run warm failed: /)]);
+    // not memoised: the next revision tries again
+    e.clearLog();
+    await e.whenFinal(URI, e.update(URI, p));
+    expect(e.log.filter((x) => x.node === 'warm').map((x) => x.event)).toContain('failed');
+    expect(e.log.filter((x) => x.node === 'warm').map((x) => x.event)).not.toContain('reused');
+  });
+
+  it('a runner that throws at once fails its run only', async () => {
+    const inline: typeof fakeRunner = (req, signal, onProgress) => {
+      if (req.spec.optimizer.kind === 'label_noise') throw new Error('boom');
+      return fakeRunner(req, signal, onProgress);
+    };
+    engine = new Engine({ workers: 0, inline, emitIntervalMs: 0 });
+    const m = await engine.whenFinal(URI, engine.update(URI, twoRuns()));
+    expect(m.doc.runs.ln).toMatchObject({ status: 'error', message: 'boom' });
+    expect(m.doc.runs.gd.status).toBe('done');
+    expect(engine.pool.busy).toBe(0);
+  });
+
+  it('a throwing listener is reported and does not stop the stream or the other listeners', async () => {
+    const e = make();
+    const errors: string[] = [];
+    e.on('error', (x) => errors.push(x.message));
+    e.on('results', () => {
+      throw new Error('listener bug');
+    });
+    e.on('diagnostics', () => {
+      throw new Error('diagnostics bug');
+    });
+    const got: ResultsMessage[] = [];
+    e.on('results', (m) => got.push(m));
+    const m = await e.whenFinal(URI, e.update(URI, twoRuns({ lrA: 3 })));
+    expect(m.doc.runs.gd.status).toBe('diverged');
+    expect(got.at(-1)).toBe(m);
+    expect(errors).toContain('a results listener failed: listener bug');
+    expect(errors).toContain('a diagnostics listener failed: diagnostics bug');
+  });
+
   it('a family of 12 stepsizes produces 12 members, all drawn by the final plot', async () => {
     const e = make();
     const lrs = Array.from({ length: 12 }, (_, i) => 0.01 * (i + 1));

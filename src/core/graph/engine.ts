@@ -108,6 +108,9 @@ interface Events {
   results: ResultsMessage;
   status: StatusMessage;
   diagnostics: { uri: string; diagnostics: Diagnostic[] };
+  /** an exception in the engine's own bookkeeping or in a listener, contained (the run it hit
+   *  ends in error); with no listener it goes to console.error */
+  error: { uri: string | null; message: string; error: unknown };
 }
 
 interface Inflight {
@@ -183,7 +186,7 @@ export class Engine {
   private readonly stopping = new Map<string, Promise<void>>();
   /** prefix key → keys of memoised runs sharing it (for resume / slice) */
   private readonly prefixIndex = new Map<string, Set<string>>();
-  private readonly listeners: { [K in keyof Events]: Set<Listener<Events[K]>> } = { results: new Set(), status: new Set(), diagnostics: new Set() };
+  private readonly listeners: { [K in keyof Events]: Set<Listener<Events[K]>> } = { results: new Set(), status: new Set(), diagnostics: new Set(), error: new Set() };
   private seq = 0;
   /** last revision number given to each uri: kept when a document is closed */
   private readonly revisions = new Map<string, number>();
@@ -342,7 +345,7 @@ export class Engine {
     }
     const plotsDone = new Set(lowered.plots.filter((p) => p.runIds.every((id) => slots.get(id)?.state !== 'stale')).map((p) => p.id));
     const st: StatusMessage = { uri, revision: doc.revision, nodes: nodeStatuses(lowered, slots, plotsDone) };
-    for (const l of this.listeners.status) l(st);
+    this.notify('status', st);
     return st;
   }
 
@@ -430,14 +433,18 @@ export class Engine {
       const evs = (nodes.length ? nodes : [key]).map((node) =>
         this.logEvent({ uri: prev?.uri ?? '', revision: prev?.revision ?? 0, node, kind: 'run', key, event: 'cancelled' }),
       );
-      const stopped = f.job.released.then((r) => {
-        for (const ev of evs) {
-          ev.releaseMs = r.ms;
-          ev.terminated = r.terminated;
-        }
-        this.keepPartial(f, r.result);
-        if (this.stopping.get(f.prefixKey) === stopped) this.stopping.delete(f.prefixKey);
-      });
+      const stopped: Promise<void> = f.job.released
+        .then((r) => {
+          for (const ev of evs) {
+            ev.releaseMs = r.ms;
+            ev.terminated = r.terminated;
+          }
+          this.keepPartial(f, r.result);
+        })
+        .catch((e) => this.reportError(e, 'keeping the state of a cancelled run failed', prev?.uri ?? null))
+        .finally(() => {
+          if (this.stopping.get(f.prefixKey) === stopped) this.stopping.delete(f.prefixKey);
+        });
       this.stopping.set(f.prefixKey, stopped);
     }
   }
@@ -514,9 +521,34 @@ export class Engine {
   private resolveRun(doc: DocState, id: string): Promise<RunValue | null> {
     const memo = doc.runPromises.get(id);
     if (memo) return memo;
-    const p = this.computeRun(doc, id);
+    // nothing awaits the runs update() starts: an exception must end this run, not the process
+    const p = this.computeRun(doc, id).catch((e) => this.failRun(doc, id, e));
     doc.runPromises.set(id, p);
     return p;
+  }
+
+  /**
+   * An exception in the engine's handling of one run: that run ends in error (so the offshoots
+   * continuing from it are blocked by it), the others go on. Nothing is memoised: the next
+   * revision tries again.
+   */
+  private failRun(doc: DocState, id: string, e: unknown): RunValue | null {
+    this.reportError(e, `run ${id} failed`, doc.uri);
+    const slot = doc.slots.get(id);
+    if (!slot) return null;
+    if (this.settled(slot)) return slot.value;
+    const run = slot.run;
+    const v = makeRunValue({
+      key: run.key, prefixKey: run.prefixKey, steps: run.spec.steps, record: run.spec.record, status: 'error',
+      message: `internal error: ${e instanceof Error ? e.message : String(e)}`,
+      divergedAt: null, lastFiniteStep: null, notes: [], trajectory: emptyTrajectory(), theory: {}, stepsDone: 0, checkpoint: null,
+    });
+    try {
+      return this.settle(doc, slot, v, 'done', null);
+    } catch (e2) {
+      this.reportError(e2, `settling run ${id} failed`, doc.uri);
+      return v;
+    }
   }
 
   private async computeRun(doc: DocState, id: string): Promise<RunValue | null> {
@@ -635,14 +667,27 @@ export class Engine {
     // registered before submitting: an in-thread runner may report progress synchronously
     const f: Inflight = { key: run.key, job: null as unknown as Job, progress: null, listeners, value: null as unknown as Promise<RunValue | null>, prefix, spec: run.spec, prefixKey: run.prefixKey, initFrom, logged: false, outcome: null };
     this.inflight.set(run.key, f);
-    const job = this.pool.submit(
-      { spec: run.spec, resume: prefix?.checkpoint ?? null, initFrom, progressIntervalMs: this.progressIntervalMs },
-      (p) => {
-        const full = prefix ? { ...p, trajectory: joinTrajectories(prefix.trajectory, p.trajectory, run.spec.steps, run.spec.record) } : p;
-        f.progress = full;
-        for (const l of listeners) l(full);
-      },
-    );
+    let job: Job;
+    try {
+      job = this.pool.submit(
+        { spec: run.spec, resume: prefix?.checkpoint ?? null, initFrom, progressIntervalMs: this.progressIntervalMs },
+        (p) => {
+          // called from the runner (or a worker's message handler): a throw here would fail the
+          // run inside the core, or be uncaught; partial results are only a view
+          try {
+            const full = prefix ? { ...p, trajectory: joinTrajectories(prefix.trajectory, p.trajectory, run.spec.steps, run.spec.record) } : p;
+            f.progress = full;
+            for (const l of listeners) l(full);
+          } catch (e) {
+            this.reportError(e, `partial results of a run failed`, null);
+          }
+        },
+      );
+    } catch (e) {
+      // no job behind this entry: a later cancelUnwanted would call cancel() on nothing
+      this.inflight.delete(run.key);
+      throw e;
+    }
     const value = job.done.then((r: JobResult): RunValue | null => {
       if (this.inflight.get(run.key) === f) this.inflight.delete(run.key);
       if (r.status === 'cancelled') return null;
@@ -740,7 +785,12 @@ export class Engine {
       doc.emitDue = due;
       doc.emitTimer = setTimeout(() => {
         doc.emitTimer = null;
-        if (this.current(doc)) this.emit(doc, this.isFinal(doc));
+        // a throw here would be an uncaught exception in the host process
+        try {
+          if (this.current(doc)) this.emit(doc, this.isFinal(doc));
+        } catch (e) {
+          this.reportError(e, 'streaming results failed', doc.uri);
+        }
       }, due - now);
     }
   }
@@ -760,9 +810,9 @@ export class Engine {
       for (const w of ready) w.resolve(msg);
     }
     const t0 = performance.now();
-    for (const l of this.listeners.results) l(msg);
+    this.notify('results', msg);
     const st: StatusMessage = { uri: doc.uri, revision: doc.revision, nodes: nodeStatuses(doc.lowered, doc.slots, doc.plotsDone) };
-    for (const l of this.listeners.status) l(st);
+    this.notify('status', st);
     this.publishDiagnostics(doc);
     doc.emitCost = performance.now() - t0;
   }
@@ -773,7 +823,25 @@ export class Engine {
     const key = JSON.stringify(diags);
     if (key === doc.diagKey) return;
     doc.diagKey = key;
-    for (const l of this.listeners.diagnostics) l({ uri: doc.uri, diagnostics: diags });
+    this.notify('diagnostics', { uri: doc.uri, diagnostics: diags });
+  }
+
+  /** A throwing listener must not take the engine (or the other listeners) down with it. */
+  private notify<K extends keyof Events>(event: K, x: Events[K]): void {
+    for (const l of this.listeners[event]) {
+      try {
+        l(x);
+      } catch (e) {
+        if (event === 'error') console.error('sgdexp: an error listener failed:', e);
+        else this.reportError(e, `a ${event} listener failed`, (x as { uri?: string }).uri ?? null);
+      }
+    }
+  }
+
+  private reportError(error: unknown, what: string, uri: string | null): void {
+    const message = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+    if (this.listeners.error.size === 0) console.error(`sgdexp: ${message}`, error);
+    else this.notify('error', { uri, message, error });
   }
 }
 

@@ -334,7 +334,8 @@ export class WorkerPool {
     this.inlineBusy++;
     this.stats.workersUsed.add(-1);
     this.stats.maxBusy = Math.max(this.stats.maxBusy, this.inlineBusy);
-    void run(job.req, ac.signal, (p) => !job.settled && job.onProgress(p))
+    // a runner that throws before returning its promise fails its job like one that rejects
+    void new Promise<Omit<JobResult, 'worker'>>((res) => res(run(job.req, ac.signal, (p) => !job.settled && job.onProgress(p))))
       .then(
         (r) => ({ ...r, worker: -1 }),
         (e) => ({ ...cancelledResult(-1), status: 'error' as const, message: e instanceof Error ? e.message : String(e) }),
