@@ -74,6 +74,81 @@ describe('robust log det(θᵀθ)', () => {
   });
 });
 
+/** Singular values of θ from one-sided (Hestenes) Jacobi on its columns, i.e. on the rows of the
+ *  stored θᵀ (m×l): rotate pairs of columns until every pair is orthogonal to working precision;
+ *  the column norms are then the singular values. Independent of linalg.ts. */
+function hestenes(T: Float64Array, m: number, l: number): number[] {
+  const A = Float64Array.from(T);
+  for (let sweep = 0; sweep < 60; sweep++) {
+    let rotated = false;
+    for (let i = 0; i < m; i++)
+      for (let j = i + 1; j < m; j++) {
+        let a = 0, b = 0, c = 0;
+        for (let t = 0; t < l; t++) {
+          a += A[i * l + t] ** 2;
+          b += A[j * l + t] ** 2;
+          c += A[i * l + t] * A[j * l + t];
+        }
+        if (Math.abs(c) <= 1e-17 * Math.sqrt(a * b)) continue;
+        rotated = true;
+        // the rotation that zeroes the (i, j) entry of the 2×2 Gram block [[a, c], [c, b]]
+        const z = (b - a) / (2 * c);
+        const tn = Math.sign(z || 1) / (Math.abs(z) + Math.sqrt(1 + z * z));
+        const cs = 1 / Math.sqrt(1 + tn * tn), sn = cs * tn;
+        for (let t = 0; t < l; t++) {
+          const x = A[i * l + t], y = A[j * l + t];
+          A[i * l + t] = cs * x - sn * y;
+          A[j * l + t] = sn * x + cs * y;
+        }
+      }
+    if (!rotated) break;
+  }
+  const sv: number[] = [];
+  for (let i = 0; i < m; i++) {
+    let a = 0;
+    for (let t = 0; t < l; t++) a += A[i * l + t] ** 2;
+    sv.push(Math.sqrt(a));
+  }
+  return sv.sort((x, y) => y - x);
+}
+
+describe('robust log det on a real label-noise run driven to σ_min(θ) ≈ 1e-13', () => {
+  // Label noise drives log det(θᵀθ) down linearly (Theorem 4.2) by collapsing θ's smallest singular
+  // values (width l = p + k: θ square, all of them count). We step until the independent SVD shows
+  // σ_min < 1e-13 and compare the recorded log det with 2Σ log sᵢ(θ). Both are backward-stable
+  // estimates of the stored θ: each sᵢ carries an absolute error ≈ ε‖θ‖, so each log det is good
+  // to ≈ e := 2Σᵢ ε·s₁/sᵢ (≈ 1e-2 here, dominated by σ_min); we allow 2e (measured 1–2e-4). The Gram route
+  // squares the condition number (≈ 1e26 ≫ 1/ε): its Cholesky fails or is off by > 1.
+  for (const [p, k, l] of [[3, 1, 4], [3, 2, 6]]) {
+    it(`p = ${p}, k = ${k}, l = ${l}, label noise lr 0.05, δ = 4`, () => {
+      const { stepper } = buildRun(spec(teacher(100, p, k), linear2(l), ln(0.05, 4), 1, 1));
+      const lin = stepper as Linear2;
+      const m = p + k;
+      let sv = hestenes(lin.T, m, l), t = 0;
+      for (; t < 5000 && sv[m - 1] >= 1e-13; t++) {
+        stepper.step();
+        if (t >= 800 && t % 10 === 0) sv = hestenes(lin.T, m, l);
+      }
+      expect(sv[m - 1]).toBeLessThan(1e-13);
+      expect(sv[m - 1]).toBeGreaterThan(1e-14); // caught near 1e-13 (σ_min falls ~1.4× per 10 steps)
+      const exact = 2 * sv.reduce((a, x) => a + Math.log(x), 0);
+      const e = 2 * sv.reduce((a, x) => a + (Number.EPSILON * sv[0]) / x, 0);
+      const recorded = stepper.metrics().logdet as number;
+      expect(Math.abs(recorded - exact)).toBeLessThan(2 * e);
+      const G = new Float64Array(m * m);
+      for (let a = 0; a < m; a++)
+        for (let b = 0; b < m; b++) {
+          let q = 0;
+          for (let u = 0; u < l; u++) q += lin.T[a * l + u] * lin.T[b * l + u];
+          G[a * m + b] = q;
+        }
+      const C = cholesky(G, m);
+      const naive = C ? 2 * Array.from({ length: m }, (_, i) => Math.log(C[i * m + i])).reduce((a, x) => a + x, 0) : NaN;
+      expect(Number.isNaN(naive) || Math.abs(naive - exact) > 1).toBe(true);
+    });
+  }
+});
+
 /** Run `steps` steps of a linear2 stepper in exact-draw mode; per step compare the change in
  *  log det with 2Σᵢ log|1 − sᵢ(M)²|. Returns the worst per-step relative error of the
  *  determinant ratio and the relative error of the accumulated change. */
