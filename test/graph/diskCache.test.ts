@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiskCache } from '../../src/core/graph/diskCache';
@@ -75,5 +75,24 @@ describe('disk cache', () => {
     c.prune();
     const left = readdirSync(dir).filter((x) => x.endsWith('.run')).sort();
     expect(left.length).toBeLessThanOrEqual(3);
+  });
+
+  it('removes temporary files left by a crashed writer (older than a minute), at start and when pruning', () => {
+    const dir = fresh();
+    const old = (name: string) => {
+      writeFileSync(join(dir, name), 'half a file');
+      const t = (Date.now() - 5 * 60_000) / 1000;
+      utimesSync(join(dir, name), t, t);
+    };
+    old('aaaa.run.123.x1.tmp');
+    old('doc-0123.json.456.tmp');
+    writeFileSync(join(dir, 'bbbb.run.789.x2.tmp'), 'being written by another process right now');
+    const c = new DiskCache(dir);
+    expect(readdirSync(dir).sort()).toEqual(['bbbb.run.789.x2.tmp']);
+    old('prefix-ab.json.1.tmp');
+    c.set(value('cccc'));
+    c.prune();
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual(['bbbb.run.789.x2.tmp']);
+    expect(c.get('cccc')).not.toBeNull();
   });
 });

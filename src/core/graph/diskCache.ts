@@ -19,6 +19,9 @@ import { sha256, ENGINE_VALUE_VERSION } from './hash';
 const MAGIC = Buffer.from('SGDXRUN\0', 'latin1');
 export const DISK_FORMAT = 1;
 const HEADER = 8 + 4 + 4 + 4 + 32;
+/** a temporary file older than this is a leftover of a crashed or killed writer (a write takes
+ *  milliseconds; another process writing into the same folder right now is younger) */
+const STALE_TMP_MS = 60_000;
 
 export interface DiskCacheStats {
   hits: number;
@@ -41,6 +44,8 @@ export class DiskCache {
     } catch {
       this.usable = false; // read-only or missing storage: run without a disk cache
     }
+    // leftovers are made by a process that died mid-write, i.e. before this one started
+    if (this.usable) this.pruneTemporary();
   }
 
   fileOf(key: string): string {
@@ -159,8 +164,26 @@ export class DiskCache {
     return join(this.dir, `doc-${sha256(uri).slice(0, 32)}.json`);
   }
 
-  /** Deletes the least recently written files until the folder fits the budget. */
+  /** Deletes temporary files older than a minute: nothing else ever removes a crashed write's. */
+  pruneTemporary(now = Date.now()): void {
+    try {
+      for (const f of readdirSync(this.dir)) {
+        if (!f.endsWith('.tmp')) continue;
+        try {
+          const p = join(this.dir, f);
+          if (now - statSync(p).mtimeMs > STALE_TMP_MS) rmSync(p, { force: true });
+        } catch {
+          /* gone meanwhile (renamed into place by its writer) */
+        }
+      }
+    } catch {
+      /* not fatal */
+    }
+  }
+
+  /** Deletes stale temporary files, then the least recently written files until the folder fits the budget. */
   prune(): void {
+    this.pruneTemporary();
     try {
       const files = readdirSync(this.dir)
         .filter((f) => f.endsWith('.run') || f.endsWith('.json'))
