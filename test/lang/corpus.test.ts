@@ -541,6 +541,21 @@ describe('domain check boundaries', () => {
     const { ranges, got } = diagnose(square + 'r = train(net, data, gd(«lr = [0.4, 0.50001, 0.6]»), steps = 10)', edge);
     expect(got).toEqual([[ranges[0], 'warning', 'unstable-lr', "2 of 3 members (lr = 0.50001, 0.6) above GD's stability limit 2/λ_max(XᵀX) ≈ 0.5 (λ_max ≈ 4, Marchenko–Pastur edge (1 + √(p/n))²): GD diverges at this stepsize"]]);
   });
+  it('sgd with batch ≥ n takes full-batch GD steps and gets GD\'s stability check; a genuine minibatch does not', () => {
+    const full = diagnose(net + 'r = train(net, data, sgd(«lr = 3», batch = 40), steps = 10)', known);
+    expect(full.got).toEqual([[full.ranges[0], 'warning', 'unstable-lr', "lr = 3 above GD's stability limit 2/λ_max(XᵀX) ≈ 0.5 (λ_max ≈ 4, of this data set): GD diverges at this stepsize (batch = 40 ≥ n = 40: every step is a full-batch GD step)"]]);
+    expect(diagnose(net + 'r = train(net, data, sgd(lr = 3, batch = 39), steps = 10)', known).got).toEqual([]);
+    expect(diagnose(net + 'r = train(net, data, sgd(lr = 0.5, batch = 40), steps = 10)', known).got).toEqual([]);
+    const mixed = diagnose(net + 'r = train(net, data, sgd(«lr = 3», batch = [10, 40]), steps = 10)', known);
+    expect(mixed.got).toEqual([[mixed.ranges[0], 'warning', 'unstable-lr', "lr = 3 above GD's stability limit 2/λ_max(XᵀX) ≈ 0.5 (λ_max ≈ 4, of this data set): GD diverges at this stepsize (for the members with batch ≥ n = 40, which take full-batch GD steps; smaller batches are not checked)"]]);
+    const ln = diagnose(net + 'r = train(net, data, label_noise(«lr = 3», delta = 1, batch = 40), steps = 10)', known);
+    expect(ln.got).toEqual([[ln.ranges[0], 'warning', 'unstable-lr', "lr = 3 above GD's stability limit 2/λ_max(XᵀX) ≈ 0.5 (λ_max ≈ 4, of this data set): GD diverges at this stepsize (batch = 40 ≥ n = 40: every step is a full-batch GD step)"]]);
+  });
+  it('sgd with batch = n, λ_max of the actual data set', () => {
+    const { ranges, got } = diagnose(net + 'r = train(net, data, sgd(«lr = 3», batch = 40), steps = 10)');
+    expect(got.map((d) => d.slice(0, 3))).toEqual([[ranges[0], 'warning', 'unstable-lr']]);
+    expect(got[0][3]).toMatch(/^lr = 3 above GD's stability limit 2\/λ_max\(XᵀX\) ≈ [\d.]+ \(λ_max ≈ [\d.]+, of this data set\): GD diverges at this stepsize \(batch = 40 ≥ n = 40/);
+  });
   // the time limit alone (memory far below its limit); the time of a family is per member × members
   const cost = (seconds: number) => ({ estimate: () => ({ bytes: 1000, flops: 2e12, seconds }), limits: { bytes: 1e9, seconds: 1800 } });
   it('an experiment over the time limit only is refused, with its time estimate', () => {

@@ -93,11 +93,13 @@ comment    = "#" to end of line
   teacher, logdet/imbalance only for linear2, sgf only for linear2), invalid selections, and
   experiments whose estimated memory or time exceed the limits (the message gives the estimate).
 - Warnings: width < p + k for linear2 (det(θᵀθ) ≡ 0: θ = [W1ᵀ | W2] has rank ≤ width < p + k),
-  a full-batch stepsize above GD's stability limit 2/λ_max(XᵀX) (λ_max of the actual data set
-  when it is small enough to generate at once, n·p² ≤ 2·10⁶; otherwise the Marchenko–Pastur edge
-  (1 + √(p/n))² of the rescaled Gaussian design; for diagonal networks only a note, since their
-  limit scales with 1/(2|β|)), repeated family members, \`theory = true\` on a
-  metric without a theory line, an empty test set, \`neurons\` on a linear teacher.
+  a full-batch stepsize (gd, or sgd and label_noise with batch ≥ n) above GD's stability limit
+  2/λ_max(XᵀX) (λ_max of the actual data set when it is small enough to generate at once,
+  n·p² ≤ 2·10⁶; otherwise the Marchenko–Pastur edge (1 + √(p/n))² of the rescaled Gaussian
+  design; for diagonal networks only a note, since their limit scales with 1/(2|β|)); genuine
+  mini-batches are not checked (SGD's limit depends on the batch and is not 2/λ_max), repeated
+  family members, \`theory = true\` on a metric without a theory line, an empty test set,
+  \`neurons\` on a linear teacher.
 `;
 
 export function languageReference(): string {

@@ -187,7 +187,16 @@ function checkRun(c: Checker, site: CallSite): void {
   }
 
   // ---- GD stability: on the quadratic loss ½‖Y − Xw‖², GD diverges iff η > 2/λ_max(XᵀX) ----
-  const fullBatch = opt.builtin === 'gd' || (opt.builtin === 'label_noise' && (batch.length === 0 || (n.length > 0 && min(batch) >= max(n))));
+  // sgd and label_noise with batch ≥ n take full-batch steps (numeric/model.ts batchOf turns
+  // them into GD), so GD's limit applies to those members. Genuine minibatches get no warning:
+  // SGD's own limit depends on b and on the data (it can diverge below 2/λ_max, and sampling
+  // without replacement keeps even its mean iterate from being a GD step), so 2/λ_max is not
+  // its threshold and a warning would be a guess.
+  const fullBatches = (opt.builtin === 'sgd' || opt.builtin === 'label_noise') && n.length ? batch.filter((b) => b >= max(n)) : [];
+  const fullBatch = opt.builtin === 'gd' || (opt.builtin === 'label_noise' && batch.length === 0) || fullBatches.length > 0;
+  const byBatch = fullBatches.length === 0 ? ''
+    : fullBatches.length === batch.length ? ` (batch = ${fmt(max(fullBatches))} ≥ n = ${fmt(max(n))}: every step is a full-batch GD step)`
+    : ` (for the members with batch ≥ n = ${fmt(max(n))}, which take full-batch GD steps; smaller batches are not checked)`;
   if (fullBatch && (d === 'teacher' || d === 'sparse')) {
     const lam = lambdaMaxOf(c, data, max(c.numbers(opt.args.lr)));
     if (lam && Number.isFinite(lam.value) && lam.value > 0) {
@@ -199,8 +208,8 @@ function checkRun(c: Checker, site: CallSite): void {
         const lim = `2/λ_max(XᵀX) ≈ ${fmt(Number(limit.toPrecision(3)))} (λ_max ≈ ${fmt(Number(lam.value.toPrecision(3)))}, ${lam.source})`;
         // a diagonal network's curvature near β is λ(D^½ XᵀX D^½), D = diag(u² + v²) ≈ diag(2|β|):
         // its limit depends on the teacher and is not 2/λ_max(XᵀX) (Even et al.), so only a note
-        if (m === 'diagonal') c.report(lrSpan(c, opt, optSpan), 'info', 'unstable-lr', `${which} above ${lim}, the stability limit of GD on the linear model; a diagonal network's own limit scales with 1/(2|β|) and may differ`);
-        else c.report(lrSpan(c, opt, optSpan), 'warning', 'unstable-lr', `${which} above GD's stability limit ${lim}: GD diverges at this stepsize`);
+        if (m === 'diagonal') c.report(lrSpan(c, opt, optSpan), 'info', 'unstable-lr', `${which} above ${lim}, the stability limit of GD on the linear model; a diagonal network's own limit scales with 1/(2|β|) and may differ${byBatch}`);
+        else c.report(lrSpan(c, opt, optSpan), 'warning', 'unstable-lr', `${which} above GD's stability limit ${lim}: GD diverges at this stepsize${byBatch}`);
       }
     }
   }
