@@ -119,8 +119,8 @@ describe('divergence', () => {
 describe('cancellation and progress', () => {
   it('stops within 50 ms of abort()', async () => {
     // few records: a record (an SVD of W1, ~5–10 ms at this size) is atomic; the test is about
-    // the loop's own yield points (every ~4 ms of stepping). Median of 3 cancellations, so that
-    // one OS scheduling stall on the shared 2-core machine does not decide the result.
+    // the loop's own yield points (every ~4 ms of stepping). Every one of 3 cancellations must
+    // be within 50 ms (measured 0.2–15.7 ms: the bound leaves 3× for a loaded machine).
     const s = spec(teacher(1000, 50, 5), linear2(100), ln(0.001, 1), 10_000_000, 10);
     const latencies: number[] = [];
     for (let r = 0; r < 3; r++) {
@@ -132,7 +132,7 @@ describe('cancellation and progress', () => {
       expect(o.status).toBe('cancelled');
       expect(o.trajectory.step.length).toBeGreaterThan(1);
     }
-    expect(latencies.sort((a, b) => a - b)[1]).toBeLessThan(50);
+    for (const ms of latencies) expect(ms).toBeLessThan(50);
   });
   it('reports progress with the partial trajectory, at most every progressIntervalMs', async () => {
     const s = spec(teacher(200, 10, 2), linear2(20), ln(0.01, 1), 40000, 100);
