@@ -134,7 +134,10 @@ export class Diagonal implements Stepper {
     let s = 0;
     for (const x of this.gain) s += x;
     out.gain_norm = s; // ‖Gain‖₁ (Gain ≥ 0 coordinatewise while γ|g| < √2)
-    // scalar α∞: geometric mean of α·exp(−Gainⱼ/2) over coordinates
+    // scalar α∞: geometric mean of the per-coordinate α∞ⱼ = α·exp(−Gainⱼ/2) (Even et al.), i.e.
+    // α·exp(−mean(Gain)/2). The per-coordinate values are not a separate series: they are an exact
+    // function of the recorded `gain` vector, and `effective_alpha` is a scalar metric for every
+    // consumer (series/final plots, METRIC_KEYS); a vector would need a new key there.
     out.effective_alpha = this.spec.alpha * Math.exp(-s / (2 * this.d));
     if (data.U) {
       let dd = 0;

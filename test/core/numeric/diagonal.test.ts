@@ -53,6 +53,19 @@ describe('diagonal network identity |u² − v²|/2 = α²·exp(−Gain)', () =>
     // u ± v by 1/|1 − γg|: measured relative error 1.0e-10 (see the report); allow 1e-9.
     expect(identityError(sgd(1.2 / lmax, 1), 5000).rel).toBeLessThan(1e-9);
   });
+  it('recorded effective_alpha is the geometric mean of α∞ⱼ = α·exp(−Gainⱼ/2) from the recorded gain', async () => {
+    // the per-coordinate α∞ is not a series of its own (diagonal.ts): it must be recoverable
+    // exactly from `gain`, and the scalar must be consistent with it (rounding: a few ε)
+    const alpha = 0.1;
+    const o = await runTraining(spec(fig1, diag(alpha), sgd(0.6 / lmax, 1), 2000, 10));
+    const G = o.trajectory.metrics.gain as number[][], A = o.trajectory.metrics.effective_alpha as number[];
+    expect(Math.max(...G.at(-1)!) - Math.min(...G.at(-1)!)).toBeGreaterThan(0.1); // heterogeneous
+    for (let i = 0; i < A.length; i++) {
+      const per = G[i].map((g) => alpha * Math.exp(-g / 2));
+      const geo = Math.exp(per.reduce((a, x) => a + Math.log(x), 0) / per.length);
+      expect(Math.abs(A[i] - geo)).toBeLessThanOrEqual(1e-13 * geo);
+    }
+  });
   it('q(x) = −½ ln((1 − x²)²)', () => {
     for (const x of [1e-9, 0.01, 0.3, 0.99, 1.2, -0.5]) expect(qGain(x)).toBeCloseTo(-0.5 * Math.log((1 - x * x) ** 2), 12);
   });
