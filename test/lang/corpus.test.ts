@@ -593,3 +593,30 @@ describe('lexical recovery', () => {
     expect(program.definitions.map((d) => d.name)).toEqual(['x', 'y', 'net2', 'z', 'data', 'net', 'r']);
   });
 });
+
+// The refusal sits on the run's name; related information points at what to change.
+describe('too-expensive errors point at their cause', () => {
+  const related = (src: string) => {
+    const { ranges, program } = diagnose(src);
+    const d = program.diagnostics.filter((x) => x.code === 'too-expensive');
+    expect(d).toHaveLength(1);
+    return { ranges, d: d[0], related: (d[0].related ?? []).map((r) => [r.range, r.message]) };
+  };
+  it('a huge data set: its n in the data definition', () => {
+    const { ranges, d, related: r } = related('data = teacher(«n = 1e9», p = 10)\nnet = linear2(width = 20)\nr = «train»(net, data, gd(lr = 0.01), steps = 100)');
+    expect(d.range).toEqual(ranges[1]);
+    expect(r).toHaveLength(1);
+    expect(r[0][0]).toEqual(ranges[0]);
+    expect(r[0][1]).toMatch(/^n = 1000000000 dominates the memory estimate: with n = 40 it would be ≈ [\d.]+ KB$/);
+  });
+  it('a long run: its steps', () => {
+    const { ranges, related: r } = related('data = teacher(n = 40, p = 10)\nnet = linear2(width = 20)\nr = «train»(net, data, gd(lr = 0.01), «steps = 1e9»)');
+    expect(r).toHaveLength(1);
+    expect(r[0][0]).toEqual(ranges[1]);
+    expect(r[0][1]).toMatch(/^steps = 1000000000 dominates the time estimate: with steps = 20000 it would be ≈ [\d.]+ s$/);
+  });
+  it('a family beyond the member limit: each list of the grid', () => {
+    const { ranges, related: r } = related(base + 'r = «train»(net, data, sgd(lr = «linspace(0.01, 0.1, 200)», batch = «[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]»), steps = 10, seed = «[1, 2, 3, 4, 5, 6]»)');
+    expect(r).toEqual([[ranges[1], '200 values of lr'], [ranges[2], '10 values of batch'], [ranges[3], '6 values of seed']]);
+  });
+});

@@ -7,7 +7,8 @@ import type { Arg, Span } from './ast';
 import type { Value } from '../program';
 import type { DataSpec, RunSpec } from '../spec';
 import type { CallSite, CallValue, Checker } from './checker';
-import { fmt } from './checker';
+import { fmt, placeholder } from './checker';
+import { BUILTIN_BY_NAME, findParam } from './builtins';
 
 export interface CostEstimate {
   bytes: number;
@@ -277,7 +278,10 @@ export const MAX_MEMBERS = 10_000;
 function checkCost(c: Checker, site: CallSite, model: CallValue, data: CallValue, opt: CallValue): void {
   const count = memberCount(c, site.owner);
   if (count > MAX_MEMBERS) {
-    c.error(site.node.callee, 'too-expensive', `this family has ${count} members (a grid of ${[...(c.axes.get(site.owner ?? '')?.entries() ?? [])].map(([k, xs]) => `${xs.length} ${k}`).join(' × ')}); the limit is ${MAX_MEMBERS}`);
+    // related: the lists that make the grid
+    const axes = site.owner ? [...c.labelledAxes(site.owner)] : [];
+    const related = axes.filter(([, ax]) => ax.site).map(([k, ax]) => ({ start: ax.site!.start, end: ax.site!.end, message: `${ax.values.length} values of ${k}` }));
+    c.error(site.node.callee, 'too-expensive', `this family has ${count} members (a grid of ${axes.map(([k, ax]) => `${ax.values.length} ${k}`).join(' × ')}); the limit is ${MAX_MEMBERS}`, related.length ? { related } : {});
     return;
   }
   const { estimate, limits } = c.opts;
@@ -295,8 +299,63 @@ function checkCost(c: Checker, site: CallSite, model: CallValue, data: CallValue
   const seconds = est.seconds * members;
   if (bytes > limits.bytes || seconds > limits.seconds) {
     const parts = [`memory ≈ ${fmtBytes(bytes)} (limit ${fmtBytes(limits.bytes)})`, `time ≈ ${fmtSeconds(seconds)}${members > 1 ? ` for ${members} members` : ''} (limit ${fmtSeconds(limits.seconds)})`, `≈ ${est.flops.toExponential(1)} flops per run`];
-    c.error(site.node.callee, 'too-expensive', `this experiment is too large to run: ${parts.join(', ')}`);
+    const cause = dominant(c, site, spec, est, estimate, limits, model, data, opt);
+    c.error(site.node.callee, 'too-expensive', `this experiment is too large to run: ${parts.join(', ')}`, cause ? { related: [cause] } : {});
   }
+}
+
+/**
+ * The size parameter that dominates an estimate over its limit: the one whose reset to the
+ * built-in's example value (n = 40, width = 20, steps = 20000, …) lowers the exceeded measure
+ * (memory, or time, whichever is further over) the most. The estimate is a closed formula, so
+ * a dozen evaluations cost nothing; pointing at `n = 1e9` in the data definition says what to
+ * change, which the run's name alone does not. (Halving each parameter instead would blame a
+ * modest p, whose cost is quadratic, over steps = 1e9.)
+ */
+function dominant(
+  c: Checker, site: CallSite, spec: RunSpec, est: CostEstimate, estimate: (s: RunSpec) => CostEstimate,
+  limits: { bytes: number; seconds: number }, model: CallValue, data: CallValue, opt: CallValue,
+): { start: number; end: number; message: string } | null {
+  const members = memberCount(c, site.owner);
+  const memory = est.bytes / limits.bytes >= (est.seconds * members) / limits.seconds;
+  const measure = (e: CostEstimate) => (memory ? e.bytes : e.seconds * members);
+  const base = measure(est);
+  // the spec's fields are named as the parameters (src/core/lower.ts lowers by name)
+  const fields: ['data' | 'model' | 'optimizer' | 'run', string, CallValue][] = [
+    ...['n', 'p', 'd', 'k', 'test', 'rows', 'cols'].map((f): ['data', string, CallValue] => ['data', f, data]),
+    ...['width', 'depth'].map((f): ['model', string, CallValue] => ['model', f, model]),
+    ['optimizer', 'batch', opt],
+    ['run', 'steps', site.value],
+    ['run', 'record', site.value],
+  ];
+  const part = (r: RunSpec, where: string) => (where === 'run' ? r : r[where as 'data' | 'model' | 'optimizer']) as unknown as Record<string, unknown>;
+  let best: { saved: number; field: string; value: number; typical: number; owner: CallValue; after: CostEstimate } | null = null;
+  for (const [where, field, owner] of fields) {
+    const x = part(spec, where)[field];
+    const b = BUILTIN_BY_NAME.get(owner.builtin);
+    const p = b && findParam(b, field);
+    if (typeof x !== 'number' || !b || !p) continue;
+    const typical = Number(placeholder(b, p));
+    if (!(Number.isFinite(typical) && x > typical)) continue;
+    const reset = structuredClone(spec);
+    part(reset, where)[field] = typical;
+    let e: CostEstimate;
+    try {
+      e = estimate(reset);
+    } catch {
+      continue;
+    }
+    const saved = 1 - measure(e) / base;
+    if (Number.isFinite(saved) && saved > (best?.saved ?? 0.1)) best = { saved, field, value: x, typical, owner, after: e };
+  }
+  if (!best) return null;
+  // the argument where the value is written, else the call that takes it by default
+  const s = c.siteOf(best.owner);
+  const arg = s?.args.get(best.field);
+  const at: Span | undefined = arg ?? s?.node.callee;
+  if (!at) return null;
+  const after = memory ? fmtBytes(best.after.bytes) : fmtSeconds(best.after.seconds * members);
+  return { start: at.start, end: at.end, message: `${arg ? '' : 'the default '}${best.field} = ${fmt(best.value)} dominates the ${memory ? 'memory' : 'time'} estimate: with ${best.field} = ${fmt(best.typical)} it would be ≈ ${after}` };
 }
 
 function memberCount(c: Checker, owner: string | null): number {
