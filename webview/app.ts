@@ -159,8 +159,10 @@ export class App {
       this.messages = [...this.messages, { level: m.level, text: m.text }].slice(-5);
     } else if (m.type === 'status') {
       if (this.store.applyStatus(m) !== 'applied') return;
-    } else if (this.store.applyResults(m) !== 'applied') {
-      return;
+    } else {
+      const outcome = this.store.applyResults(m);
+      if (outcome === 'need-full') this.vscode.postMessage({ type: 'resync' });
+      if (outcome !== 'applied') return;
     }
     this.saveState(m.type === 'results' && !m.final);
     this.scheduleRender();

@@ -6,7 +6,7 @@
 // soon as that revision has any for it; until then the old curve stays, marked stale (faded), so
 // the preview does not go blank on every save. The final message of a revision removes whatever
 // old data is left.
-import type { NodeStatus } from '../src/core/protocol';
+import type { NodeStatus, RunReuse } from '../src/core/protocol';
 import type { ResultsDoc, RunResult } from '../src/core/results';
 
 export interface ResultsIn {
@@ -14,6 +14,8 @@ export interface ResultsIn {
   revision: number;
   final: boolean;
   doc: ResultsDoc;
+  /** runs left out because they are as in the previous message (protocol.ts, RunReuse) */
+  reuse?: RunReuse;
 }
 
 export interface StatusIn {
@@ -29,7 +31,9 @@ export interface WebviewState {
   hidden?: string[];
 }
 
-export type Outcome = 'applied' | 'dropped-old-revision';
+/** 'need-full': a message reusing runs of a revision this page does not hold (it must ask for the
+ *  whole document: `resync`) */
+export type Outcome = 'applied' | 'dropped-old-revision' | 'need-full';
 
 const TERMINAL = new Set(['done', 'diverged', 'error', 'cancelled']);
 const hasData = (r: RunResult) => (r.step?.length ?? 0) > 0;
@@ -52,6 +56,26 @@ export class PreviewStore {
   hidden = new Set<string>();
   /** newest revision seen per uri (results or status) */
   private newest = new Map<string, number>();
+  /** the runs of the last results message applied, as sent (not merged with stale ones): what a
+   *  message with `reuse` refers to */
+  private received: { uri: string; revision: number; runs: Record<string, RunResult> } | null = null;
+
+  /** A message with `reuse`, completed from the runs of the previous message; null when this page
+   *  does not hold them (restored from saved state, or that message was dropped). */
+  private complete(m: ResultsIn): ResultsIn | null {
+    const r = m.reuse;
+    if (!r) return m;
+    const prev = this.received;
+    if (!prev || prev.uri !== m.uri || prev.revision !== r.revision) return null;
+    const reused = new Set(r.runs);
+    const runs: Record<string, RunResult> = {};
+    for (const k of r.order) {
+      const run = reused.has(k) ? prev.runs[k] : m.doc.runs[k];
+      if (!run) return null;
+      runs[k] = run;
+    }
+    return { uri: m.uri, revision: m.revision, final: m.final, doc: { ...m.doc, runs } };
+  }
 
   /** run keys whose data belongs to an older revision than the one being shown */
   staleRuns(): string[] {
@@ -65,8 +89,13 @@ export class PreviewStore {
     return true;
   }
 
-  applyResults(m: ResultsIn): Outcome {
-    if (!this.seen(m.uri, m.revision)) return 'dropped-old-revision';
+  applyResults(incoming: ResultsIn): Outcome {
+    const n = this.newest.get(incoming.uri);
+    if (n != null && incoming.revision < n) return 'dropped-old-revision';
+    const m = this.complete(incoming);
+    if (!m) return 'need-full';
+    this.seen(m.uri, m.revision);
+    this.received = { uri: m.uri, revision: m.revision, runs: m.doc.runs };
     if (this.doc == null || m.uri !== this.uri) {
       // another file: nothing of the old one is relevant
       this.replace(m);

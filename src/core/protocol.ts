@@ -68,16 +68,32 @@ export interface StatusMessage {
 
 // ---- extension → webview ----
 export type ToWebview =
-  | { type: 'results'; uri: string; revision: number; final: boolean; doc: ResultsDoc }
+  | { type: 'results'; uri: string; revision: number; final: boolean; doc: ResultsDoc; reuse?: RunReuse }
   | { type: 'status'; uri: string; revision: number; nodes: NodeStatus[] }
   | { type: 'message'; level: 'info' | 'error'; text: string }
   /** Export Figures: the extension asks for every plot serialized; the webview answers with one
    *  `export` message per plot carrying the same requestId (plotIndex i of `total`). */
   | { type: 'export'; requestId: number; format: 'svg' | 'png' };
 
+/**
+ * A results message may leave out runs that are exactly as they were in the results message the
+ * page was sent just before (revision `revision`): an edit of a plot, or of one run among many,
+ * then crosses the extension → webview boundary with only what changed (Fig. 1 whole: ~450 KB of
+ * JSON, most of the time from save to redrawn plot). `runs` are the left-out keys, `order` every
+ * run key of the document in document order. A page that does not hold that revision answers
+ * `resync` and is sent the whole document.
+ */
+export interface RunReuse {
+  revision: number;
+  runs: string[];
+  order: string[];
+}
+
 // ---- webview → extension ----
 export type FromWebview =
   | { type: 'ready' }
+  /** the page could not rebuild a results message from the runs it holds: send the whole document */
+  | { type: 'resync' }
   | { type: 'rendered'; revision: number; plots: number; ms: number }
   | { type: 'cancel' }
   /** `data`: SVG markup, or a PNG as a `data:image/png;base64,` URL. In answer to an export request it

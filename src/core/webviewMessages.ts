@@ -174,6 +174,23 @@ function nodeStatus(v: unknown, path: string): void {
   progress(n.progress, `${path}.progress`);
 }
 
+/** RunReuse (protocol.ts): the left-out runs are in `order` and not in the message's own runs,
+ *  and `order` lists each run of the document once. */
+function reuse(v: unknown, runs: Record<string, unknown>, path: string): void {
+  const r = obj(v, path);
+  int(r.revision, `${path}.revision`);
+  const reused = arr(r.runs, `${path}.runs`).map((k, i) => str(k, `${path}.runs[${i}]`));
+  const order = arr(r.order, `${path}.order`).map((k, i) => str(k, `${path}.order[${i}]`));
+  const inOrder = new Set(order);
+  if (inOrder.size !== order.length) fail(`${path}.order`, 'lists a run twice');
+  for (const k of reused) {
+    if (!inOrder.has(k)) fail(`${path}.runs`, `${JSON.stringify(k)} is not in order`);
+    if (k in runs) fail(`${path}.runs`, `${JSON.stringify(k)} is also sent`);
+  }
+  for (const k of Object.keys(runs)) if (!inOrder.has(k)) fail(`${path}.order`, `misses ${JSON.stringify(k)}`);
+  if (reused.length + Object.keys(runs).length !== order.length) fail(`${path}.order`, 'has runs that are neither sent nor reused');
+}
+
 function guard<T>(check: (v: unknown) => void, v: unknown): Validated<T> {
   try {
     check(v);
@@ -199,6 +216,7 @@ export function validateToWebview(v: unknown): Validated<ToWebview> {
       int(m.revision, 'message.revision');
       bool(m.final, 'message.final');
       resultsDoc(m.doc, 'message.doc');
+      if (m.reuse !== undefined) reuse(m.reuse, (m.doc as { runs: Record<string, unknown> }).runs, 'message.reuse');
     } else if (type === 'status') {
       str(m.uri, 'message.uri');
       int(m.revision, 'message.revision');
@@ -222,7 +240,7 @@ export const MAX_EXPORT_CHARS = 32 * 1024 * 1024;
 export function validateFromWebview(v: unknown): Validated<FromWebview> {
   return guard<FromWebview>((x) => {
     const m = obj(x, 'message');
-    const type = oneOf(m.type, ['ready', 'rendered', 'cancel', 'export', 'error'] as const, 'message.type');
+    const type = oneOf(m.type, ['ready', 'resync', 'rendered', 'cancel', 'export', 'error'] as const, 'message.type');
     if (type === 'rendered') {
       int(m.revision, 'message.revision');
       int(m.plots, 'message.plots');

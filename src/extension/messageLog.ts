@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { FromWebview, ToWebview } from '../core/protocol';
 
 export type LogEntry =
-  | { dir: 'to'; panel: number; uri: string; t: number; msg: ToWebview }
+  /** `reused`: runs the wire message left out (RunReuse); `msg` is the message as the page has it */
+  | { dir: 'to'; panel: number; uri: string; t: number; msg: ToWebview; reused?: string[] }
   | { dir: 'from'; panel: number; uri: string; t: number; msg: FromWebview }
   /** a webview message that failed validation (dropped) */
   | { dir: 'rejected'; panel: number; uri: string; t: number; msg: unknown; error: string };

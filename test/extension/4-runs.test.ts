@@ -246,9 +246,16 @@ suite('runs in the preview', () => {
         validateToWebview({ ...last.msg });
         v.push(performance.now() - t0);
       }
-      bench('  results message size (JSON)', JSON.stringify(last.msg).length / 1024, 'KB');
+      bench('  results document size (JSON)', JSON.stringify(last.msg).length / 1024, 'KB');
       bench('  validating one results message (extension side)', median(v));
     }
+    // a title edit leaves every run as it was: the page is sent the plots only (RunReuse)
+    const wire = a.messages.entries.filter((e): e is ToResults => e.dir === 'to' && e.msg.type === 'results' && e.uri === fig1.toString() && e.msg.final && e.msg.revision > 0).at(-1);
+    assert.ok(wire, 'no final results posted');
+    const reused = (wire as { reused?: string[] }).reused ?? [];
+    assert.deepEqual([...reused].sort(), ['gd', 'ln'], 'a title edit re-sends no run to the page');
+    const sent = { ...wire.msg.doc, runs: Object.fromEntries(Object.entries(wire.msg.doc.runs).filter(([k]) => !reused.includes(k))) };
+    bench('  results message on the wire (runs reused)', JSON.stringify({ ...wire.msg, doc: sent }).length / 1024, 'KB');
     bench('  save-to-results-posted (server + extension)', median(parts.map((x) => x[0])));
     bench('  page render time (reported by the page)', median(parts.map((x) => x[1])));
   });

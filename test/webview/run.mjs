@@ -145,6 +145,35 @@ test('done results: three figures with the right marks, axis labels, theory line
   await page.close();
 });
 
+test('a message reusing the runs of the previous one (RunReuse) redraws from them; an unknown base asks for resync', async () => {
+  const { page, errors } = await open();
+  await post(page, results(1, FIG1));
+  const before = { ld: await linePoints(page, 0), sv: await linePoints(page, 1) };
+  // a plot title edit: every run as before, so none is sent; plots are
+  const plots = FIG1.plots.map((p, i) => (i === 1 ? { ...p, title: 'renamed plot' } : p));
+  const delta = { ...results(2, { ...FIG1, runs: {}, plots }), reuse: { revision: 1, runs: ['gd', 'ln'], order: ['gd', 'ln'] } };
+  const out = await post(page, delta);
+  eq(out.filter((m) => m.type === 'resync').length, 0, 'resync after a reusable message');
+  eq(out.find((m) => m.type === 'rendered').revision, 2, 'rendered revision');
+  assert((await texts(page, `${card(1)} h2, ${card(1)} .sg-card-title, ${card(1)} text`)).some((t) => t.includes('renamed plot')), 'new title not drawn');
+  eq({ ld: await linePoints(page, 0), sv: await linePoints(page, 1) }, before, 'curves rebuilt from the reused runs');
+  eq((await lineCount(page, 0)).faded, 0, 'reused runs are current, not stale');
+  // one run changed, the other reused: the changed one is drawn from the message
+  const gd2 = { ...FIG1.runs.gd, step: FIG1.runs.gd.step.slice(0, 50), time: FIG1.runs.gd.time.slice(0, 50),
+    metrics: Object.fromEntries(Object.entries(FIG1.runs.gd.metrics).map(([k, v]) => [k, v.slice(0, 50)])) };
+  await post(page, { ...results(3, { ...FIG1, runs: { gd: gd2 }, plots }), reuse: { revision: 2, runs: ['ln'], order: ['gd', 'ln'] } });
+  const pts = await linePoints(page, 0);
+  assert(Object.values(pts).some((n) => n <= 50) && Object.values(pts).some((n) => n > 50), `one short (gd) and one full (ln) curve: ${JSON.stringify(pts)}`);
+  // reusing a revision the page never held: nothing drawn from it, a resync request instead
+  const bad = await post(page, { ...results(4, { ...FIG1, runs: {}, plots }), reuse: { revision: 99, runs: ['gd', 'ln'], order: ['gd', 'ln'] } }, { expectRender: false });
+  eq(bad.filter((m) => m.type === 'resync').length, 1, 'resync requests');
+  eq(bad.filter((m) => m.type === 'rendered').length, 0, 'renders of an incomplete message');
+  // the whole document that answers the resync is applied
+  eq((await post(page, results(4, FIG1))).find((m) => m.type === 'rendered').revision, 4, 'rendered after resync');
+  eq(errors, [], 'page errors');
+  await page.close();
+});
+
 test('legend toggles a run off and on in every plot', async () => {
   const { page } = await open();
   await post(page, results(1, FIG1));

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { readdirSync } from 'node:fs';
 import type { FromWebview, ResultsMessage, StatusMessage, ToWebview } from '../../core/protocol';
 import type { ResultsDoc } from '../../core/results';
+import { sameJson } from '../../core/sameJson';
 import { validateFromWebview } from '../../core/webviewMessages';
 import { makeNonce, renderWebviewHtml } from '../webviewHtml';
 import type { MessageLog } from '../messageLog';
@@ -58,6 +59,8 @@ export class Preview implements vscode.Disposable {
   private pending: ToWebview[] = [];
   private latestResults: ResultsMessage | undefined;
   private latestStatus: StatusMessage | undefined;
+  /** the results last posted to the current page load (a later message may reuse its runs) */
+  private sent: ResultsMessage | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
   /** nonce of the page currently loaded (tests check it is fresh per load) */
@@ -125,6 +128,7 @@ export class Preview implements vscode.Disposable {
     }
     this.nonce = makeNonce();
     this.ready = false;
+    this.sent = undefined;
     this.lastRendered = undefined;
     this.loads++;
     // renderWebviewHtml checks each source of the list (`'self' https://*.vscode-cdn.net` in
@@ -167,8 +171,37 @@ export class Preview implements vscode.Disposable {
     const cur = this.latestResults;
     if (cur && (m.revision < cur.revision || (m.revision === cur.revision && cur.final && !m.final))) return false;
     this.latestResults = m;
-    this.post({ type: 'results', uri: m.uri, revision: m.revision, final: m.final, doc: m.doc });
+    this.postResults(m);
     return true;
+  }
+
+  /**
+   * Posts results, leaving out the runs that are exactly as in the results this page load was
+   * last sent (RunReuse, protocol.ts): after an edit of a plot or of one run, the page is sent
+   * only what changed. The log records the whole message, as the page will have it.
+   */
+  private postResults(m: ResultsMessage): void {
+    const full: ToWebview = { type: 'results', uri: m.uri, revision: m.revision, final: m.final, doc: m.doc };
+    const base = this.ready ? this.sent : undefined;
+    if (!base || base.uri !== m.uri) {
+      if (this.ready) this.sent = m;
+      this.post(full);
+      return;
+    }
+    const reused: string[] = [];
+    const runs: ResultsDoc['runs'] = {};
+    for (const [k, r] of Object.entries(m.doc.runs)) {
+      if (base.doc.runs[k] && sameJson(base.doc.runs[k], r)) reused.push(k);
+      else runs[k] = r;
+    }
+    this.sent = m;
+    if (!reused.length) return this.post(full);
+    const wire: ToWebview = {
+      ...full,
+      doc: { ...m.doc, runs },
+      reuse: { revision: base.revision, runs: reused, order: Object.keys(m.doc.runs) },
+    };
+    this.post(wire, full);
   }
 
   offerStatus(m: StatusMessage): boolean {
@@ -188,15 +221,18 @@ export class Preview implements vscode.Disposable {
     return true;
   }
 
-  post(msg: ToWebview): void {
+  /** `logged`: what the page will hold once it applies `msg` (a results message with `reuse`
+   *  is logged whole, with the left-out run keys in the entry's `reused`). */
+  post(msg: ToWebview, logged: ToWebview = msg): void {
     if (this.disposed) return;
     if (!this.ready) {
       // latest wins among the queued results/status; messages and export requests keep their order
       this.pending = this.pending.filter((p) => p.type !== msg.type || (msg.type !== 'results' && msg.type !== 'status'));
-      this.pending.push(msg);
+      this.pending.push(logged);
       return;
     }
-    this.host.log.add({ dir: 'to', panel: this.id, uri: this._resource.toString(), t: Date.now(), msg });
+    const reused = msg.type === 'results' && msg.reuse ? msg.reuse.runs : undefined;
+    this.host.log.add({ dir: 'to', panel: this.id, uri: this._resource.toString(), t: Date.now(), msg: logged, ...(reused ? { reused } : {}) });
     void this.panel.webview.postMessage(msg);
   }
 
@@ -210,14 +246,16 @@ export class Preview implements vscode.Disposable {
     const raw = v.value;
     this.host.log.add({ dir: 'from', panel: this.id, uri, t: Date.now(), msg: raw });
     if (raw.type === 'rendered') this.lastRendered = { revision: raw.revision, plots: raw.plots };
+    if (raw.type === 'resync' && this.ready) {
+      // the page could not complete a message from the runs it holds: send it everything
+      this.sent = undefined;
+      if (this.latestResults) this.postResults(this.latestResults);
+    }
     if (raw.type === 'ready') {
       this.ready = true;
       const queued = this.pending.filter((p) => p.type !== 'results' && p.type !== 'status');
       this.pending = [];
-      if (this.latestResults) {
-        const r = this.latestResults;
-        this.post({ type: 'results', uri: r.uri, revision: r.revision, final: r.final, doc: r.doc });
-      }
+      if (this.latestResults) this.postResults(this.latestResults);
       if (this.latestStatus) {
         const s = this.latestStatus;
         this.post({ type: 'status', uri: s.uri, revision: s.revision, nodes: s.nodes });

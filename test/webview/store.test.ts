@@ -1,0 +1,83 @@
+// The preview's state machine (webview/store.ts) on messages that reuse runs of the previous one
+// (protocol.ts, RunReuse), and the validator's and sameJson's part in it.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PreviewStore, type ResultsIn } from '../../webview/store';
+import { sameJson } from '../../src/core/sameJson';
+import { normaliseDoc, validateToWebview } from '../../src/core/webviewMessages';
+import type { ResultsDoc } from '../../src/core/results';
+
+const FIG1 = normaliseDoc(JSON.parse(readFileSync(join(__dirname, 'fixtures', 'fig1.json'), 'utf8')) as ResultsDoc);
+const URI = 'file:///f.sgdexp';
+const msg = (revision: number, doc: ResultsDoc, extra: Partial<ResultsIn> = {}): ResultsIn => ({ uri: URI, revision, final: true, doc, ...extra });
+
+describe('results that reuse runs', () => {
+  it('are completed from the runs of the previous message, in document order', () => {
+    const s = new PreviewStore();
+    expect(s.applyResults(msg(1, FIG1))).toBe('applied');
+    const plots = FIG1.plots.slice(0, 1);
+    expect(s.applyResults(msg(2, { ...FIG1, runs: {}, plots }, { reuse: { revision: 1, runs: ['ln', 'gd'], order: ['gd', 'ln'] } }))).toBe('applied');
+    expect(Object.keys(s.doc!.runs)).toEqual(['gd', 'ln']);
+    expect(s.doc!.runs.gd).toBe(FIG1.runs.gd);
+    expect(s.doc!.plots).toEqual(plots);
+    expect(s.staleRuns()).toEqual([]);
+    // the next one may reuse runs of revision 2 (themselves reused from 1)
+    const gd = { ...FIG1.runs.gd!, message: 'new' };
+    expect(s.applyResults(msg(3, { ...FIG1, runs: { gd } }, { reuse: { revision: 2, runs: ['ln'], order: ['gd', 'ln'] } }))).toBe('applied');
+    expect(s.doc!.runs.gd!.message).toBe('new');
+    expect(s.doc!.runs.ln).toBe(FIG1.runs.ln);
+  });
+
+  it('need the whole document when the base is not the last message applied, and change nothing', () => {
+    const s = new PreviewStore();
+    s.applyResults(msg(1, FIG1));
+    s.applyResults(msg(2, FIG1));
+    const stale = msg(3, { ...FIG1, runs: {} }, { reuse: { revision: 1, runs: ['gd', 'ln'], order: ['gd', 'ln'] } });
+    expect(s.applyResults(stale)).toBe('need-full');
+    expect(s.revision).toBe(2);
+    // revision 3 is still welcome in whole (need-full did not count it as seen)
+    expect(s.applyResults(msg(3, FIG1))).toBe('applied');
+    // a page restored from saved state holds no message to reuse
+    const r = new PreviewStore();
+    r.restore({ results: { ...msg(3, FIG1), staleRuns: [] } });
+    expect(r.applyResults(msg(4, { ...FIG1, runs: {} }, { reuse: { revision: 3, runs: ['gd', 'ln'], order: ['gd', 'ln'] } }))).toBe('need-full');
+    // older revisions are dropped as before, reuse or not
+    expect(s.applyResults(msg(1, { ...FIG1, runs: {} }, { reuse: { revision: 0, runs: ['gd', 'ln'], order: ['gd', 'ln'] } }))).toBe('dropped-old-revision');
+  });
+
+  it('are validated: left-out runs must be in order and not also sent', () => {
+    const base = { type: 'results', uri: URI, revision: 2, final: true };
+    const ok = validateToWebview({ ...base, doc: { ...FIG1, runs: { gd: FIG1.runs.gd } }, reuse: { revision: 1, runs: ['ln'], order: ['gd', 'ln'] } });
+    expect(ok.ok).toBe(true);
+    const bad = (reuse: unknown, runs: object = { gd: FIG1.runs.gd }) => {
+      const v = validateToWebview({ ...base, doc: { ...FIG1, runs }, reuse });
+      return v.ok ? 'ok' : v.error;
+    };
+    expect(bad({ revision: 1, runs: ['gd'], order: ['gd', 'ln'] })).toMatch(/"gd" is also sent/);
+    expect(bad({ revision: 1, runs: ['ln'], order: ['ln'] })).toMatch(/order: misses "gd"/);
+    expect(bad({ revision: 1, runs: ['ln'], order: ['gd', 'ln', 'x'] })).toMatch(/neither sent nor reused/);
+    expect(bad({ revision: 1, runs: ['ln'], order: ['gd', 'ln', 'ln'] })).toMatch(/twice/);
+    expect(bad({ revision: -1, runs: ['ln'], order: ['gd', 'ln'] })).toMatch(/revision/);
+    expect(bad({ revision: 1, runs: [3], order: ['gd', 'ln'] })).toMatch(/runs\[0\]/);
+  });
+});
+
+describe('sameJson', () => {
+  it('is exact structural equality of JSON values', () => {
+    const a = JSON.parse(JSON.stringify(FIG1.runs.gd));
+    expect(sameJson(a, FIG1.runs.gd)).toBe(true);
+    const b = JSON.parse(JSON.stringify(FIG1.runs.gd));
+    (b.metrics.logdet as number[])[500] += 1e-12;
+    expect(sameJson(b, FIG1.runs.gd)).toBe(false);
+    const c = JSON.parse(JSON.stringify(FIG1.runs.gd));
+    (c.metrics.sv_W1 as number[][])[10][2] = null as unknown as number;
+    expect(sameJson(c, FIG1.runs.gd)).toBe(false);
+    expect(sameJson({ a: 1, b: [1, 2] }, { b: [1, 2], a: 1 })).toBe(true);
+    expect(sameJson({ a: 1 }, { a: 1, b: undefined })).toBe(false);
+    expect(sameJson([1, [2]], [1, [2, 3]])).toBe(false);
+    expect(sameJson([], {})).toBe(false);
+    expect(sameJson(null, {})).toBe(false);
+    expect(sameJson('1', 1)).toBe(false);
+  });
+});
