@@ -3,7 +3,8 @@
 //  - weight decay λ: θ ← (1 − 2ηλ)θ − η∇L, i.e. the objective L + λ‖θ‖² (Wang & Jacot's convention,
 //    applied to every model so that one `weight_decay` means the same thing everywhere);
 //  - label noise δ: the variance of the noise added to the *rescaled* labels each step,
-//    Y_t = Y + √δ·ε_t, ε_t iid N(0, 1);
+//    Y_t = Y + √δ·ε_t, ε_t iid N(0, 1) (regression: rescaled by 1/√n; deep_linear: entries by 1/√N
+//    over the N observed ones, so raw noise std is √(n·δ) resp. √(N·δ); deep_linear.ts derives it);
 //  - minibatch b < n: b distinct samples drawn uniformly without replacement each step, loss
 //    L_B = (n/b)·½Σ_{i∈B}‖ỹᵢ − f(x̃ᵢ)‖² on rescaled data = 1/(2b)·Σ_{i∈B}‖yᵢ − f(xᵢ)‖² raw (Even et al.);
 //    b ≥ n is full-batch GD;
