@@ -277,7 +277,7 @@ export class App {
     const live = document.getElementById('sg-live');
     if (!live) return;
     const failed = Object.values(doc.runs).filter((r) => r.status === 'diverged' || r.status === 'error').length;
-    const text = `${doc.file.split(/[\\/]/).pop()}: revision ${this.store.revision} ${this.store.final ? 'done' : 'running'}${failed ? `, ${failed} run${failed > 1 ? 's' : ''} failed` : ''}`;
+    const text = `${doc.file.split(/[\\/]/).pop()}: revision ${this.store.shown} ${this.store.final ? 'done' : 'running'}${failed ? `, ${failed} run${failed > 1 ? 's' : ''} failed` : ''}`;
     if (live.textContent !== text) live.textContent = text;
   }
 
@@ -289,7 +289,9 @@ export class App {
     if (doc) {
       const stale = st.staleRuns().length;
       const state = st.final ? (stale ? 'done' : 'up to date') : 'running';
-      title.appendChild(h('span', `sg-badge sg-badge-${st.final ? 'done' : 'running'}`, `revision ${st.revision} · ${state}`));
+      const badge = h('span', `sg-badge sg-badge-${st.final ? 'done' : 'running'}`, `revision ${st.shown} · ${state}`);
+      badge.title = `revision ${st.shown} shown here (the server's revision ${st.revision})`;
+      title.appendChild(badge);
       if (stale) title.appendChild(h('span', 'sg-badge sg-badge-stale', `${stale} stale`));
     }
     head.appendChild(title);

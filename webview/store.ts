@@ -44,6 +44,9 @@ export class PreviewStore {
   final = false;
   /** the displayed document: runs of the current revision plus stale runs of older ones */
   doc: ResultsDoc | null = null;
+  /** how many revisions this page has shown (1 for the first): the header counts edits with it,
+   *  since the server's revision numbers are large (they must stay monotone across restarts) */
+  shown = 0;
   /** revision each displayed run came from */
   runRevision = new Map<string, number>();
   /** graph status per uri: a status for a file whose results have not arrived yet waits here,
@@ -95,6 +98,8 @@ export class PreviewStore {
     const m = this.complete(incoming);
     if (!m) return 'need-full';
     this.seen(m.uri, m.revision);
+    if (m.uri !== this.uri) this.shown = 0;
+    if (m.uri !== this.uri || m.revision !== this.revision) this.shown++;
     this.received = { uri: m.uri, revision: m.revision, runs: m.doc.runs };
     if (this.doc == null || m.uri !== this.uri) {
       // another file: nothing of the old one is relevant
@@ -172,6 +177,7 @@ export class PreviewStore {
   restore(s: WebviewState): void {
     if (s.results) {
       this.replace(s.results);
+      this.shown = 1;
       this.newest.set(s.results.uri, s.results.revision);
     }
     if (s.status && (!this.uri || s.status.uri === this.uri)) this.statuses.set(s.status.uri, s.status);

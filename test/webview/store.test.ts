@@ -81,3 +81,19 @@ describe('sameJson', () => {
     expect(sameJson('1', 1)).toBe(false);
   });
 });
+
+describe('the revision count the header shows', () => {
+  it('counts the revisions this page has shown, whatever the server numbers them', () => {
+    const s = new PreviewStore();
+    const big = 60_458_025_013; // a server's first revision of a file (ms since 2025: monotone across restarts)
+    s.applyResults({ ...msg(big, FIG1), final: false });
+    s.applyResults(msg(big, FIG1)); // the same revision, final
+    expect(s.shown).toBe(1);
+    s.applyResults(msg(big + 1, FIG1));
+    expect(s.shown).toBe(2);
+    s.applyResults(msg(big - 5, FIG1)); // dropped: counts nothing
+    expect(s.shown).toBe(2);
+    s.applyResults({ ...msg(7, FIG1), uri: 'file:///other.sgdexp' });
+    expect(s.shown).toBe(1); // another file starts again
+  });
+});
