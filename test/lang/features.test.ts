@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkDocument, codeActions, complete, definition, documentSymbols, foldingRanges, format, highlights, hover, inlayHints, prepareRename,
-  references, rename, semanticTokens, signatureHelp,
+  parse, references, rename, semanticTokens, shape, signatureHelp,
 } from '../../src/core/lang';
 import { cursor } from './helpers';
 
@@ -210,6 +210,21 @@ describe('formatting', () => {
     const out = format(src)!;
     expect(out).toBe('r = train(\n  net,\n  data,  # first\n  gd(lr = 0.1),\n  steps = 10\n)\n');
     expect(format(out)).toBe(out);
+  });
+  it('keeps comments inside a list or a nested call in place, breaking what holds them', () => {
+    const src = 'r = train(net, data, gd(lr = 0.1, # small\n    weight_decay = 0), steps = 10)  # end\nx = [1, [2, # c\n 3], 4]\ny = f( # first\n  a,\n  # own line\n  b, # after b\n  # before close\n)\n';
+    const out = format(src)!;
+    expect(out).toBe([
+      'r = train(', '  net,', '  data,', '  gd(', '    lr = 0.1,  # small', '    weight_decay = 0', '  ),', '  steps = 10', ')  # end',
+      'x = [', '  1,', '  [', '    2,  # c', '    3', '  ],', '  4', ']',
+      'y = f(', '  # first', '  a,', '  # own line', '  b  # after b', '  # before close', ')', '',
+    ].join('\n'));
+    expect(format(out)).toBe(out);
+    expect(shape(parse(out))).toEqual(shape(parse(src)));
+  });
+  it('leaves a comment it cannot place alone (inside a selection, between a name and its value)', () => {
+    expect(format('plot loss(r[lr = # c\n 0.1])\n')).toBeNull();
+    expect(format('o = gd(lr = # c\n 0.1)\n')).toBeNull();
   });
   it('leaves a file with syntax errors alone', () => {
     expect(format('x = f(')).toBeNull();

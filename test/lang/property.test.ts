@@ -105,7 +105,27 @@ function checkAll(text: string): void {
   }
 }
 
+// Comments inside calls and lists: after a ',' or '(' (never inside a selection, whose '[' takes
+// no comma), each followed by an indented continuation line.
+const commented = fc.tuple(file, fc.array(fc.nat(), { minLength: 1, maxLength: 4 })).map(([text, picks]) => {
+  const spots = [...text.matchAll(/[,(]/g)].map((m) => m.index! + 1);
+  if (!spots.length) return text;
+  const at = [...new Set(picks.map((k) => spots[k % spots.length]))].sort((a, b) => b - a);
+  let t = text;
+  for (const o of at) t = t.slice(0, o) + ' # note\n    ' + t.slice(o);
+  return t;
+});
+
 describe('properties', () => {
+  it('files with comments inside calls and lists are formatted (not refused), idempotently, keeping the tree (2,000 files)', () => {
+    fc.assert(
+      fc.property(commented, (t) => {
+        checkAll(t);
+        if (parse(t).errors.length === 0) assert(format(t) !== null, 'a valid file with comments inside was not formatted', t);
+      }),
+      { numRuns: 2000 },
+    );
+  });
   it('generated files: no throw, ranges inside, format is an idempotent, tree-preserving fixed point (5,000 files)', () => {
     fc.assert(fc.property(file, (t) => checkAll(t)), { numRuns: 5000 });
   });

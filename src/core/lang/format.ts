@@ -1,9 +1,10 @@
 // The canonical layout: one statement per line, `name = f(a, b = c)`, `=` aligned within a block
 // of consecutive one-line definitions (as gofmt aligns), at most one blank line, comments kept.
-// A statement longer than 100 columns, or with comments inside, puts one argument per line.
+// A statement longer than 100 columns, or with comments inside, puts one argument per line (and
+// a nested call or list holding a comment one item per line, one indent deeper).
 // Idempotent: the layout depends only on the tree and the comments, which it preserves.
 // A file with syntax errors is not formatted (null): text that did not parse would be lost.
-import type { Comment, Expr, FileNode, Statement } from './ast';
+import type { Comment, Expr, FileNode, Span, Statement } from './ast';
 import { parse } from './parser';
 import { LineIndex } from './text';
 
@@ -78,27 +79,45 @@ function makeLineOf(text: string): (offset: number) => number {
   return (o: number) => li.position(o).line;
 }
 
-/** One argument per line; comments between arguments kept (trailing or on their own line). */
-function broken(head: string, e: Expr, inner: Comment[], lineOf: (o: number) => number): string[] | null {
-  if (e.kind !== 'call' || e.args.length === 0) return inner.length ? null : [head + expr(e)];
-  const lines = [`${head}${e.callee.name}(`];
-  const before = inner.filter((c) => c.start < e.args[0].start);
-  for (const c of before) lines.push(INDENT + c.text.trimEnd());
-  for (let i = 0; i < e.args.length; i++) {
-    const a = e.args[i];
-    const next = i + 1 < e.args.length ? e.args[i + 1].start : Infinity;
-    if (inner.some((c) => c.start > a.start && c.start < a.end)) return null; // a comment inside a nested expression
-    const after = inner.filter((c) => c.start >= a.end && c.start < next);
-    let line = INDENT + arg(a) + (i + 1 < e.args.length ? ',' : '');
+/**
+ * One argument (or list item) per line, comments kept where they were: trailing on the line of
+ * the item they follow, or on lines of their own. An item that holds a comment is broken the
+ * same way one indent deeper (so the comment keeps its place inside it); the other items stay
+ * on one line. Every line but the first is indented or starts with a closing bracket, so none
+ * can start a statement. Idempotent: the output puts each comment where this function puts it
+ * again. null (leave the file as it is) only for a comment no line can hold: inside a selection
+ * or between a parameter name and its value.
+ */
+function broken(head: string, e: Expr, inner: Comment[], lineOf: (o: number) => number, indent = ''): string[] | null {
+  // a list without comments stays on one line, however long (as it always did)
+  if (inner.length === 0 && e.kind !== 'call') return [head + expr(e)];
+  if (e.kind !== 'call' && e.kind !== 'list') return null;
+  const parts = e.kind === 'call'
+    ? e.args.map((a) => ({ span: a as Span, value: a.value, prefix: a.name ? `${a.name.name} = ` : '' }))
+    : e.items.map((x) => ({ span: x as Span, value: x, prefix: '' }));
+  if (parts.length === 0 && inner.length === 0) return [head + expr(e)];
+  const inIndent = indent + INDENT;
+  const lines = [`${head}${e.kind === 'call' ? `${e.callee.name}(` : '['}`];
+  const first = parts.length ? parts[0].span.start : Infinity;
+  for (const c of inner) if (c.start < first) lines.push(inIndent + c.text.trimEnd());
+  for (let i = 0; i < parts.length; i++) {
+    const { span, value, prefix } = parts[i];
+    const next = i + 1 < parts.length ? parts[i + 1].span.start : Infinity;
+    const own = inner.filter((c) => c.start > span.start && c.start < span.end);
+    if (own.some((c) => !(c.start > value.start && c.start < value.end))) return null; // `lr = # c` ↵ `0.1`
+    const item = own.length ? broken(inIndent + prefix, value, own, lineOf, inIndent) : [inIndent + prefix + expr(value)];
+    if (!item) return null;
+    if (i + 1 < parts.length) item[item.length - 1] += ',';
+    const after = inner.filter((c) => c.start >= span.end && c.start < next);
     let rest = after;
-    if (after.length && lineOf(after[0].start) === lineOf(a.end)) {
-      line += '  ' + after[0].text.trimEnd();
+    if (after.length && lineOf(after[0].start) === lineOf(span.end)) {
+      item[item.length - 1] += '  ' + after[0].text.trimEnd();
       rest = after.slice(1);
     }
-    lines.push(line);
-    for (const c of rest) lines.push(INDENT + c.text.trimEnd());
+    lines.push(...item);
+    for (const c of rest) lines.push(inIndent + c.text.trimEnd());
   }
-  lines.push(')');
+  lines.push(indent + (e.kind === 'call' ? ')' : ']'));
   return lines;
 }
 
