@@ -59,7 +59,11 @@ plot logdet(gd, ln, theory = true)
 plot singular_values(gd, ln, of = W1, top = 5)
 plot loss(gd, ln, y = log, title = "${title}")
 `;
-  const engine = new Engine({ workers: 2, workerScript: join(dir, 'worker.js') });
+  // twice: memory cache only, then with the disk cache as the language server has it (the
+  // workspace storage folder): a final document is written to disk on the way out
+  for (const disk of [false, true]) {
+  const cacheDir = disk ? mkdtempSync(join(tmpdir(), 'sgdexp-bench-cache-')) : null;
+  const engine = new Engine({ workers: 2, workerScript: join(dir, 'worker.js'), cacheDir });
   const uri = 'file:///bench1.sgdexp';
   await engine.run(uri, checkText(text('loss')), { runAll: false });
   const withCheck = [];
@@ -80,9 +84,12 @@ plot loss(gd, ln, y = log, title = "${title}")
     withCheck.push(got - t0);
     engineOnly.push(got - t1);
   }
-  report('plot-option edit → final results (check + engine)', withCheck, 30);
-  report('plot-option edit → final results (engine only)', engineOnly, 30);
+  const where = disk ? ', disk cache on' : '';
+  report(`plot-option edit → final results (check + engine${where})`, withCheck, 30);
+  report(`plot-option edit → final results (engine only${where})`, engineOnly, 30);
   await engine.dispose();
+  if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
+  }
 }
 
 // ---------------------------------------------------------------- 2. one run of 10 edited
