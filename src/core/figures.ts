@@ -338,6 +338,11 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
     const bad = data.rows.filter((r) => r.status === 'diverged' || r.status === 'error');
     if (several) marks.push(Plot.ruleX(data.summary.filter((s) => s.n > 1), { x: 'x', y1: 'lo', y2: 'hi', stroke: 'group', strokeWidth: 2, strokeOpacity: 0.45 }));
     marks.push(Plot.line(data.summary, { x: 'x', y: 'mean', z: 'group', stroke: 'group', strokeWidth: 1.6 }));
+    if (data.theory.length) {
+      marks.push(Plot.line(data.theory, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'group', stroke: 'group', strokeWidth: 1.4, strokeDasharray: '7 4', strokeOpacity: 0.9 }));
+      marks.push(Plot.line(data.theory, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'group', stroke: theme.foreground, strokeWidth: 0.7, strokeOpacity: 0.5 }));
+      legendItems.push({ label: 'theory (Thm 4.2)', color: theme.muted, glyph: '╌╌' });
+    }
     marks.push(Plot.dot(ok, { x: 'x', y: 'y', fill: 'group', r: several ? 2 : 3, fillOpacity: several ? 0.5 : 1 }));
     if (bad.length) {
       marks.push(Plot.dot(bad, { x: 'x', y: 'y', stroke: 'group', symbol: 'times', r: 4, strokeWidth: 2 }));
@@ -437,7 +442,10 @@ function drawnYs(data: FigureData): number[] {
     if (r.lo != null) ys.push(r.lo, r.hi!);
   }
   if (data.kind === 'series') for (const r of data.theory) ys.push(r.y);
-  if (data.kind === 'final') for (const s of data.summary) ys.push(s.mean);
+  if (data.kind === 'final') {
+    for (const s of data.summary) ys.push(s.mean);
+    for (const t of data.theory) ys.push(t.y);
+  }
   return ys.filter(Number.isFinite);
 }
 

@@ -56,6 +56,13 @@ export interface FinalSummary {
   n: number;
 }
 
+/** the theory's prediction of a final value, one per (group, x) */
+export interface FinalTheory {
+  group: string;
+  x: number;
+  y: number;
+}
+
 export interface GainRow {
   run: string;
   coordinate: number;
@@ -64,7 +71,7 @@ export interface GainRow {
 
 export type FigureData =
   | { kind: 'series'; xLabel: string; yLabel: string; rows: SeriesRow[]; theory: SeriesRow[]; notes: RunNote[]; runs: string[] }
-  | { kind: 'final'; xLabel: string; yLabel: string; rows: FinalRow[]; summary: FinalSummary[]; notes: RunNote[]; runs: string[] }
+  | { kind: 'final'; xLabel: string; yLabel: string; rows: FinalRow[]; summary: FinalSummary[]; theory: FinalTheory[]; notes: RunNote[]; runs: string[] }
   | { kind: 'gain'; xLabel: string; yLabel: string; rows: GainRow[]; notes: RunNote[]; runs: string[] };
 
 export interface DataOptions {
@@ -419,12 +426,35 @@ function finalData(doc: ResultsDoc, plot: PlotSpec, opts: DataOptions): FigureDa
     summary.push({ group: rs[0]!.group, x: rs[0]!.x, mean, lo: Math.min(...ys), hi: Math.max(...ys), n: ys.length });
   }
   summary.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.x - b.x));
+  // Theorem 4.2: the final log det a run should reach, log det(θ₀ᵀθ₀) + rate·(steps taken), with
+  // the per-step rate −2η²δ·k·tr(XᵀX) the core attaches; averaged over the seeds of a (group, x)
+  // (their data and tr(XᵀX) may differ), the line through them is straight in δ.
+  const theory: FinalTheory[] = [];
+  if (plot.theory && plot.metric === 'logdet') {
+    const byGxT = new Map<string, { group: string; x: number; ys: number[] }>();
+    for (const r of rows) {
+      if (r.status === 'diverged' || r.status === 'error') continue;
+      const run = doc.runs[r.run]!;
+      const rate = run.theory?.logdet_rate_per_step;
+      const ld = run.metrics?.logdet as number[] | undefined;
+      if (!finite(rate) || !ld?.length || !finite(ld[0]) || !run.step?.length) continue;
+      let i = Math.min(ld.length, run.step.length) - 1;
+      while (i > 0 && !finite(ld[i])) i--;
+      const id = `${r.group}\u0000${r.x}`;
+      const e = byGxT.get(id) ?? { group: r.group, x: r.x, ys: [] };
+      e.ys.push(ld[0] + rate * (run.step[i]! - run.step[0]!));
+      byGxT.set(id, e);
+    }
+    for (const e of byGxT.values()) theory.push({ group: e.group, x: e.x, y: e.ys.reduce((a, b) => a + b, 0) / e.ys.length });
+    theory.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.x - b.x));
+  }
   return {
     kind: 'final',
     xLabel: plot.x,
     yLabel: `final ${metricLabel(plot.metric)}`,
     rows,
     summary,
+    theory,
     notes: notes.filter((n) => n.status !== 'done'),
     runs: groups,
   };
@@ -488,6 +518,7 @@ export function figureCsv(doc: ResultsDoc, plot: PlotSpec, opts: DataOptions = {
       [
         ...d.rows.map((r) => [r.group, r.run, 'run', r.x, r.seed, r.status, r.y, null, null, null]),
         ...d.summary.map((s) => [s.group, null, 'mean', s.x, null, null, s.mean, s.lo, s.hi, s.n]),
+        ...d.theory.map((t) => [t.group, null, 'theory', t.x, null, null, t.y, null, null, null]),
       ],
     );
   }
