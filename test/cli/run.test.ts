@@ -140,7 +140,9 @@ describe('sgdexp run examples/', () => {
   });
 
   it('Wang–Jacot: SGD jumps to rank 1 and stays; GD at the same stepsize stays at rank 2', () => {
-    const { sgd, gd } = docs['05-wang-jacot-rank-jump'].runs;
+    const { sgd, gd, park } = docs['05-wang-jacot-rank-jump'].runs;
+    // small-step GD parks the weights at rank 2; both continue from there
+    expect(last(scalar(park, 'sv_ratio'))).toBeGreaterThan(0.1);
     const rs = scalar(sgd, 'sv_ratio');
     const rg = scalar(gd, 'sv_ratio');
     expect(rs[0]).toBeGreaterThan(0.05); // starts at rank 2
@@ -157,6 +159,27 @@ describe('sgdexp run examples/', () => {
     const { sgd_fine, gd_fine } = docs['05-wang-jacot-rank-jump'].runs;
     expect(last(scalar(sgd_fine, 'test_loss'))).toBeLessThan(1e-2 * last(scalar(gd_fine, 'test_loss')));
     expect(last(scalar(sgd_fine, 'sv_ratio'))).toBeLessThan(1e-6);
+  });
+});
+
+describe('the New Experiment templates', () => {
+  it('check clean and run; only members of a stepsize sweep may diverge (the sweep shows the limit)', () => {
+    const o = tempDir('templates-out');
+    const r = sgdexp(['run', 'templates', '--out', o, '--format', 'json', '--no-cache', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const files = readdirSync(join(ROOT, 'templates')).filter((f) => f.endsWith('.sgdexp')).map((f) => f.replace(/\.sgdexp$/, '.json'));
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const f of files) {
+      const doc = readDoc(join(o, f));
+      for (const [k, run] of Object.entries(doc.runs)) {
+        if (run.member) expect(['done', 'diverged'], `${f}: ${k}`).toContain(run.status);
+        else expect(run.status, `${f}: ${k}: ${run.message}`).toBe('done');
+      }
+    }
+    // the rank-jump template shows the jump it promises
+    const rj = readDoc(join(o, '3-rank-jump.json')).runs;
+    expect(last(scalar(rj.sgd, 'sv_ratio'))).toBeLessThan(1e-6);
+    expect(last(scalar(rj.gd, 'sv_ratio'))).toBeGreaterThan(0.05);
   });
 });
 
