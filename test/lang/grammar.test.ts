@@ -43,6 +43,15 @@ describe('TextMate grammar', () => {
     expect(lines[1]).toContainEqual(['gd', 'support.function.builtin.sgdexp']);
     expect(lines[3][0]).toEqual(['next', 'entity.name.variable.definition.sgdexp']);
   });
+  it('ends an unclosed call or list at the next line that starts in column 0, as the parser does', () => {
+    const lines = scopesOf('data = teacher(n = 4, p = 2\nnet = linear2(width = 3)\nobs = [[1, ?]\nplot loss(r)');
+    expect(lines[1][0]).toEqual(['net', 'entity.name.variable.definition.sgdexp']);
+    expect(lines[1]).toContainEqual(['linear2', 'support.function.builtin.sgdexp']);
+    expect(lines[3][0]).toEqual(['plot', 'keyword.control.plot.sgdexp']);
+    // an indented continuation still belongs to the call
+    const cont = scopesOf('net = linear2(\n  width = 3\n)');
+    expect(cont[1]).toContainEqual(['width', 'variable.parameter.sgdexp']);
+  });
   it('colours a definition', () => {
     const s = Object.fromEntries(scopes('gd = train(net, data, gd(lr = 1e-3), steps = 20000)  # run'));
     expect(s['gd ']).toBeUndefined();
