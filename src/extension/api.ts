@@ -32,6 +32,8 @@ export interface SgdexpApi {
   startServer(): Promise<boolean>;
   serverRunning(): boolean;
   statusBarText(): string;
+  /** the command a click on the status-bar item runs, if any */
+  statusBarCommand(): string | undefined;
   latestResults(uri: string): ResultsMessage | undefined;
   exportFigures(args: ExportArgs): Promise<string[]>;
   /** server messages that failed validation and were dropped */

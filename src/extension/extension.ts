@@ -153,6 +153,7 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
     startServer: async () => (await server.start()) !== null,
     serverRunning: () => server.running,
     statusBarText: () => status.text,
+    statusBarCommand: () => status.command,
     latestResults: (uri) => manager?.latestResults(vscode.Uri.parse(uri)),
     exportFigures: (args) => doExport(args),
     rejectedServerMessages: () => server.rejected,

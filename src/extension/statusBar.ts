@@ -50,6 +50,12 @@ export class RunStatusBar implements vscode.Disposable {
     this.item.command = 'sgdexp.cancel';
   }
 
+  /** what a click on the item runs (sgdexp.cancel while runs are in flight) */
+  get command(): string | undefined {
+    const c = this.item.command;
+    return typeof c === 'string' ? c : c?.command;
+  }
+
   get text(): string {
     return this.item.text;
   }

@@ -88,13 +88,17 @@ suite('runs in the preview', () => {
     const before = Math.max(0, ...a.messages.entries.filter((e) => e.dir === 'to' && e.msg.type === 'results' && e.uri === small().toString()).map((e) => (e.msg as { revision: number }).revision));
     await replaceAndSave(doc, /steps = 400, record = 50\)\nln/, 'steps = 3000000, record = 50)\nln');
     await until('the status bar to show run progress', () => /sgdexp \d+\/\d+ runs/.test(a.statusBarText()), 30_000);
+    // what a click on the item does: run its command
+    const click = a.statusBarCommand();
+    assert.equal(click, 'sgdexp.cancel', 'the progress item cancels on click');
     const t = Date.now();
-    await vscode.commands.executeCommand('sgdexp.cancel');
+    await vscode.commands.executeCommand(click!);
     const r = await until('a final document with the cancelled run', () =>
       resultsTo(a, small(), (e) => e.msg.final && e.msg.revision > before && e.msg.doc.runs.gd?.status === 'cancelled'), 30_000);
     bench('cancel-to-final', Date.now() - t);
     assert.equal(r.msg.doc.runs.gd.status, 'cancelled');
     await until('the status bar to stop showing progress', () => !/runs/.test(a.statusBarText()), 10_000);
+    assert.notEqual(a.statusBarCommand(), 'sgdexp.cancel', 'nothing left to cancel on click');
     // restore the fixture for the next tests
     await replaceAndSave(doc, 'steps = 3000000', 'steps = 400');
     await until('results after restoring', () => resultsTo(a, small(), (e) => e.msg.final && e.msg.doc.runs.gd?.status === 'done' && e.msg.revision > r.msg.revision), 90_000);
