@@ -2,68 +2,26 @@
 // next to it): didOpen → didSave → streamed partial results → final results, then the custom
 // requests (getResults, runNow, cancel) and runtime diagnostics of a diverging run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build } from 'esbuild';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { Methods, type ResultsMessage, type StatusMessage } from '../../src/core/protocol';
+import { Methods, type ResultsMessage } from '../../src/core/protocol';
+import { bundleServer, startServer, waitFor, type ServerProcess } from '../server/serverProcess';
 
-const root = join(__dirname, '../..');
-let dir: string;
-let proc: ChildProcess;
-let conn: MessageConnection;
-const results: ResultsMessage[] = [];
-const statuses: StatusMessage[] = [];
-const diagnostics: { uri: string; diagnostics: { message: string; severity?: number; code?: unknown }[] }[] = [];
+let bundle: Awaited<ReturnType<typeof bundleServer>>;
+let server: ServerProcess;
+let conn: ServerProcess['conn'];
+let results: ServerProcess['results'];
+let statuses: ServerProcess['statuses'];
+let diagnostics: ServerProcess['diagnostics'];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sgdexp-server-'));
-  const opts = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' } as const;
-  await Promise.all([
-    build({ ...opts, entryPoints: [join(root, 'src/server/server.ts')], outfile: join(dir, 'server.js') }),
-    build({ ...opts, entryPoints: [join(root, 'src/core/graph/worker.ts')], outfile: join(dir, 'worker.js') }),
-  ]);
-  proc = spawn(process.execPath, [join(dir, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  conn.onNotification(Methods.results, (m: unknown) => void results.push(m as ResultsMessage));
-  conn.onNotification(Methods.status, (m: unknown) => void statuses.push(m as StatusMessage));
-  conn.onNotification('textDocument/publishDiagnostics', (m: unknown) => void diagnostics.push(m as (typeof diagnostics)[number]));
-  conn.onRequest(() => null); // client/registerCapability and friends
-  conn.listen();
-  await conn.sendRequest('initialize', {
-    processId: process.pid, rootUri: null, capabilities: {},
-    initializationOptions: { storagePath: join(dir, 'storage'), settings: { runOn: 'save', workers: 2 } },
-  });
-  await conn.sendNotification('initialized', {});
+  bundle = await bundleServer('sgdexp-server-');
+  server = await startServer(bundle.dir, { runOn: 'save', workers: 2 });
+  ({ conn, results, statuses, diagnostics } = server);
 });
 
 afterAll(async () => {
-  try {
-    await conn.sendRequest('shutdown');
-    await conn.sendNotification('exit');
-  } catch {
-    /* already gone */
-  }
-  await new Promise<void>((r) => {
-    if (proc.exitCode !== null) return r();
-    const t = setTimeout(() => (proc.kill(), r()), 2000);
-    proc.once('exit', () => (clearTimeout(t), r()));
-  });
-  conn?.dispose();
-  rmSync(dir, { recursive: true, force: true });
+  await server?.stop();
+  bundle?.cleanup();
 });
-
-const waitFor = async <T>(f: () => T | undefined, ms = 20_000): Promise<T> => {
-  const t0 = Date.now();
-  for (;;) {
-    const x = f();
-    if (x !== undefined) return x;
-    if (Date.now() - t0 > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 const uri = 'file:///tmp/proto.sgdexp';
 const text = (lr: number) => `seed = 3

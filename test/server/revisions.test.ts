@@ -2,75 +2,18 @@
 // than the newest it has seen for the uri, so revisions must keep increasing when a document is
 // closed and reopened, and when the language server is restarted (a new process).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build } from 'esbuild';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { Methods, type ResultsMessage } from '../../src/core/protocol';
+import { Methods } from '../../src/core/protocol';
 import { engineOptions, revisionClock } from '../../src/server/engine';
+import { bundleServer, startServer, waitFor, type ServerProcess as Server } from './serverProcess';
 
-const root = join(__dirname, '../..');
-let dir: string;
-
+let bundle: Awaited<ReturnType<typeof bundleServer>>;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sgdexp-revisions-'));
-  const opts = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' } as const;
-  await Promise.all([
-    build({ ...opts, entryPoints: [join(root, 'src/server/server.ts')], outfile: join(dir, 'server.js') }),
-    build({ ...opts, entryPoints: [join(root, 'src/core/graph/worker.ts')], outfile: join(dir, 'worker.js') }),
-  ]);
+  bundle = await bundleServer('sgdexp-revisions-');
 }, 60_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => bundle?.cleanup());
 
-interface Server {
-  conn: MessageConnection;
-  results: ResultsMessage[];
-  stop(): Promise<void>;
-}
-
-async function start(): Promise<Server> {
-  const proc: ChildProcess = spawn(process.execPath, [join(dir, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  const results: ResultsMessage[] = [];
-  conn.onNotification(Methods.results, (m: unknown) => void results.push(m as ResultsMessage));
-  conn.onRequest(() => null);
-  conn.listen();
-  await conn.sendRequest('initialize', {
-    processId: process.pid, rootUri: null, capabilities: {},
-    initializationOptions: { storagePath: join(dir, 'storage'), settings: { runOn: 'manual', workers: 1 } },
-  });
-  await conn.sendNotification('initialized', {});
-  return {
-    conn,
-    results,
-    async stop() {
-      try {
-        await conn.sendRequest('shutdown');
-        await conn.sendNotification('exit');
-      } catch {
-        /* already gone */
-      }
-      await new Promise<void>((r) => {
-        if (proc.exitCode !== null) return r();
-        const t = setTimeout(() => (proc.kill(), r()), 2000);
-        proc.once('exit', () => (clearTimeout(t), r()));
-      });
-      conn.dispose();
-    },
-  };
-}
-
-const waitFor = async <T>(f: () => T | undefined, ms = 20_000): Promise<T> => {
-  const t0 = Date.now();
-  for (;;) {
-    const x = f();
-    if (x !== undefined) return x;
-    if (Date.now() - t0 > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+// both processes share one disk cache folder (a restart of the same workspace)
+const start = () => startServer(bundle.dir, { runOn: 'manual', workers: 1 });
 
 const uri = 'file:///tmp/revisions.sgdexp';
 const text = `data = teacher(n = 20, p = 4, k = 1)

@@ -1,0 +1,78 @@
+// The real language server as a child process over stdio (bundled like dist/server.js, with its
+// worker next to it) and a JSON-RPC connection to it that records the sgdexp notifications.
+// Shared by the tests that drive the engine through the server (test/graph/protocol.test.ts,
+// test/server/revisions.test.ts).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { Methods, type ResultsMessage, type StatusMessage } from '../../src/core/protocol';
+
+const root = join(__dirname, '../..');
+
+/** server.js and worker.js bundled into a fresh temporary folder */
+export async function bundleServer(prefix: string): Promise<{ dir: string; cleanup: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const opts = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' } as const;
+  await Promise.all([
+    build({ ...opts, entryPoints: [join(root, 'src/server/server.ts')], outfile: join(dir, 'server.js') }),
+    build({ ...opts, entryPoints: [join(root, 'src/core/graph/worker.ts')], outfile: join(dir, 'worker.js') }),
+  ]);
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export type Diagnostics = { uri: string; diagnostics: { message: string; severity?: number; code?: unknown }[] };
+
+export interface ServerProcess {
+  conn: MessageConnection;
+  proc: ChildProcess;
+  results: ResultsMessage[];
+  statuses: StatusMessage[];
+  diagnostics: Diagnostics[];
+  /** shutdown + exit, killed after 2 s */
+  stop(): Promise<void>;
+}
+
+/** Starts the bundled server in `dir`, initialised with its disk cache in `dir/storage`. */
+export async function startServer(dir: string, settings: Record<string, unknown>): Promise<ServerProcess> {
+  const proc = spawn(process.execPath, [join(dir, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  const s: ServerProcess = {
+    conn, proc, results: [], statuses: [], diagnostics: [],
+    async stop() {
+      try {
+        await conn.sendRequest('shutdown');
+        await conn.sendNotification('exit');
+      } catch {
+        /* already gone */
+      }
+      await new Promise<void>((r) => {
+        if (proc.exitCode !== null) return r();
+        const t = setTimeout(() => (proc.kill(), r()), 2000);
+        proc.once('exit', () => (clearTimeout(t), r()));
+      });
+      conn.dispose();
+    },
+  };
+  conn.onNotification(Methods.results, (m: unknown) => void s.results.push(m as ResultsMessage));
+  conn.onNotification(Methods.status, (m: unknown) => void s.statuses.push(m as StatusMessage));
+  conn.onNotification('textDocument/publishDiagnostics', (m: unknown) => void s.diagnostics.push(m as Diagnostics));
+  conn.onRequest(() => null); // client/registerCapability and friends
+  conn.listen();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { storagePath: join(dir, 'storage'), settings } });
+  await conn.sendNotification('initialized', {});
+  return s;
+}
+
+/** Polls f every 10 ms until it returns something (or throws after ms). */
+export async function waitFor<T>(f: () => T | undefined, ms = 20_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const x = f();
+    if (x !== undefined) return x;
+    if (Date.now() - t0 > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
