@@ -5,6 +5,10 @@
 //   * every run carries its RunSpec (src/core/spec.ts) and a content key: the hash of the spec,
 //     which holds everything that determines the trajectory (built-ins, canonical numbers,
 //     seeds, the parent run of an offshoot) and nothing else — no names, ranges or comments;
+//   * an offshoot also carries the key of its own spec without its parent's (`own`): what it
+//     reads of the parent is only the parent's final state, so the graph caches it under
+//     offshootKeys(own, hash of that state) — a parent edit that leaves the state bit-identical
+//     (a seed full-batch GD never draws from, its test-set size) finds the offshoot cached;
 //   * every plot becomes a PlotSpec (src/core/results.ts) over run ids, plus a key of its own
 //     options (the graph adds the value hashes of its runs to it).
 //
@@ -28,6 +32,13 @@ export interface LoweredRun {
   prefixKey: string;
   /** the run this offshoot continues from (id), or null */
   parent: string | null;
+  /**
+   * an offshoot's keys without its parent's spec: its own spec (the parent replaced by the depth
+   * of the offshoot chain, which picks its noise stream), with and without `steps`. The cache key
+   * is offshootKeys(own, parentState) once the parent's final state is known. Null for a run
+   * started from its model's init.
+   */
+  own: { key: string; prefixKey: string } | null;
   range: Range;
   model: string;
   optimizer: string;
@@ -354,6 +365,18 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
     const sk = specKey(spec);
     const key = hashOf({ v: ENGINE_VALUE_VERSION, spec: sk, steps: spec.steps, record: spec.record });
     const prefixKey = hashOf({ v: ENGINE_VALUE_VERSION, spec: sk, record: spec.record });
+    let own: LoweredRun['own'] = null;
+    if (from) {
+      // what the stepping core reads of the parent is its final state (initFrom); the chain
+      // depth stays (numeric/build.ts: an offshoot draws from generation `depth` of its stream)
+      let depth = 0;
+      for (let s = spec.from; s; s = s.from) depth++;
+      const osk = specKey({ ...spec, from: null });
+      own = {
+        key: hashOf({ v: ENGINE_VALUE_VERSION, offshoot: osk, depth, steps: spec.steps, record: spec.record }),
+        prefixKey: hashOf({ v: ENGINE_VALUE_VERSION, offshoot: osk, depth, record: spec.record }),
+      };
+    }
     const id = memberId(d.name, member ?? {});
     const params: LoweredRun['params'] = {};
     for (const [k, x] of Object.entries(spec.optimizer)) if (k !== 'kind') params[k] = x as number | null;
@@ -363,7 +386,7 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
     for (const k of ['width', 'depth', 'alpha'] as const) if (k in spec.model) params[k] = (spec.model as Record<string, unknown>)[k] as number;
     if ('init' in spec.model) params.scale = spec.model.init.scale;
     return {
-      id, def: d.name, member, spec, key, prefixKey, parent: from ? from.id : parents[0] ?? null, range: d.range,
+      id, def: d.name, member, spec, key, prefixKey, parent: from ? from.id : parents[0] ?? null, own, range: d.range,
       model: spec.model.kind, optimizer: spec.optimizer.kind, params,
     };
   }
@@ -509,6 +532,17 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
     }
   }
   return { seed: program.seed, defs: [...defOut.values()], runs, plots, diagnostics };
+}
+
+/**
+ * The cache keys of an offshoot whose parent ended in the state hashed as `parentState`
+ * (graph/state.ts): content hashes of its own spec and that state, never of the parent's spec.
+ */
+export function offshootKeys(own: NonNullable<LoweredRun['own']>, parentState: string): { key: string; prefixKey: string } {
+  return {
+    key: hashOf({ v: ENGINE_VALUE_VERSION, own: own.key, from: parentState }),
+    prefixKey: hashOf({ v: ENGINE_VALUE_VERSION, own: own.prefixKey, from: parentState }),
+  };
 }
 
 // ---- plots ----

@@ -128,6 +128,119 @@ describe('reactive graph (test-double core)', () => {
     expect(m.doc.runs.cool.message).toMatch(/blocked: warm/);
   });
 
+  // warm → cool (an offshoot of warm's final weights). The test double, like full-batch GD,
+  // ignores the run seed; its checkpoint is {t, w}, so its record count does not enter it either.
+  const chain = (o: { seedA?: number; recordA?: number; lrA?: number; stepsA?: number; stepsB?: number; title?: string } = {}) =>
+    program({
+      defs: [
+        ['data', 'data', call('teacher', { n: num(10), p: num(3) })],
+        ['net', 'model', call('linear2', { width: num(4) })],
+        ['warm', 'run', call('train', {
+          model: ref('net'), data: ref('data'), optimizer: call('gd', { lr: num(o.lrA ?? 0.1) }), steps: num(o.stepsA ?? 100),
+          record: num(o.recordA ?? 20), ...(o.seedA !== undefined ? { seed: num(o.seedA) } : {}),
+        })],
+        ['cool', 'run', call('train', { model: ref('warm'), data: ref('data'), optimizer: call('gd', { lr: num(0.01) }), steps: num(o.stepsB ?? 100), record: num(20) })],
+      ],
+      plots: [['loss', [ref('warm')]], ['loss', [ref('cool')], o.title ? { title: { kind: 'string', value: o.title } } : {}]],
+    });
+  async function freshDoc(p: ReturnType<typeof chain>) {
+    const f = new Engine({ workers: 0, inline: fakeRunner });
+    try {
+      return await f.run('file:///fresh', p);
+    } finally {
+      await f.dispose();
+    }
+  }
+  const same = (a: ResultsMessage['doc'], b: ResultsMessage['doc']) => {
+    for (const id of ['warm', 'cool']) {
+      expect(a.runs[id].status).toBe('done');
+      expect(a.runs[id].step).toEqual(b.runs[id].step);
+      expect(a.runs[id].time).toEqual(b.runs[id].time);
+      expect(a.runs[id].metrics).toEqual(b.runs[id].metrics);
+    }
+  };
+  const until = async (what: () => boolean) => {
+    for (const t0 = performance.now(); !what(); ) {
+      if (performance.now() - t0 > 10_000) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  };
+
+  it("an offshoot is keyed by its parent's final state: a parent edit leaving it unchanged reuses the offshoot", async () => {
+    const e = make();
+    await settle(e, chain());
+    // the parent is stepped again and found equal; its offshoot is not stepped at all
+    let m = await settle(e, chain({ seedA: 7 }));
+    expect(events(e)).toEqual(['cool:reused', 'plot#0:reused', 'plot#1:reused', 'warm:backdated']);
+    same(m.doc, await freshDoc(chain({ seedA: 7 })));
+    // a changed final state re-executes it
+    m = await settle(e, chain({ seedA: 7, lrA: 0.2 }));
+    expect(events(e, (x) => x.kind === 'run')).toEqual(['cool:executed', 'warm:executed']);
+    same(m.doc, await freshDoc(chain({ seedA: 7, lrA: 0.2 })));
+    // its steps growing resumes it from its own checkpoint, under the state key too
+    m = await settle(e, chain({ seedA: 7, lrA: 0.2, stepsB: 300 }));
+    expect(events(e, (x) => x.kind === 'run')).toEqual(['cool:executed', 'warm:reused']);
+    expect(e.log.find((x) => x.node === 'cool' && x.event === 'executed')).toMatchObject({ fromStep: 100, steps: 200 });
+    same(m.doc, await freshDoc(chain({ seedA: 7, lrA: 0.2, stepsB: 300 })));
+  });
+
+  it("a cancelled parent's partial state is no final state: its offshoot ends cancelled, and later continues from the completed parent", async () => {
+    const e = make();
+    await settle(e, chain());
+    const r = e.update(URI, chain({ stepsA: 3_000_000 }));
+    await until(() => (e.getStatus(URI)?.nodes.find((n) => n.id === 'warm')?.progress?.step ?? 0) > 0);
+    e.cancel(URI);
+    const c = await e.whenFinal(URI, r);
+    expect([c.doc.runs.warm.status, c.doc.runs.cool.status]).toEqual(['cancelled', 'cancelled']);
+    expect(e.log.filter((x) => x.revision === r && x.node === 'cool').map((x) => x.event)).toEqual([]);
+    const m = await settle(e, chain({ stepsA: 3_000_100 }));
+    expect(events(e, (x) => x.kind === 'run')).toEqual(['cool:executed', 'warm:executed']);
+    same(m.doc, await freshDoc(chain({ stepsA: 3_000_100 })));
+  });
+
+  it('an offshoot in flight is kept while a revision of the same spec waits for its parent, and cancelled when the parent changes', async () => {
+    const e = make();
+    const r1 = e.update(URI, chain({ stepsB: 2_000_000 }));
+    await until(() => (e.getStatus(URI)?.nodes.find((n) => n.id === 'cool')?.progress?.step ?? 0) > 0);
+    e.update(URI, chain({ stepsB: 2_000_000, title: 'cooler' })); // a plot edit
+    const r3 = e.update(URI, chain({ stepsB: 2_000_000, title: 'cooler', recordA: 50 })); // the parent recomputed, its spec key unchanged
+    let m = await e.whenFinal(URI, r3);
+    expect(e.log.filter((x) => x.event === 'cancelled')).toEqual([]);
+    const coolKey = e.log.find((x) => x.revision === r3 && x.node === 'cool')!.key;
+    // stepped once, by the job revision r1 started; r3 joined it (r2 was superseded before it got there)
+    expect(e.log.filter((x) => x.key === coolKey).map((x) => [x.revision, x.event, x.steps ?? null])).toEqual([
+      [r3, 'joined', null],
+      [r3, 'executed', 2_000_000],
+    ]);
+    expect(r1).toBe(r3 - 2);
+    same(m.doc, await freshDoc(chain({ stepsB: 2_000_000, recordA: 50 })));
+    // the parent's state changes while its offshoot runs: the job is cancelled once that is known
+    const r4 = e.update(URI, chain({ stepsB: 4_000_000, recordA: 50 }));
+    await until(() => (e.getStatus(URI)?.nodes.find((n) => n.id === 'cool')?.progress?.step ?? 0) > 2_000_000);
+    const r5 = e.update(URI, chain({ stepsB: 4_000_000, recordA: 50, lrA: 0.2 }));
+    m = await e.whenFinal(URI, r5);
+    expect(e.log.filter((x) => x.event === 'cancelled').map((x) => `${x.revision}:${x.node}`)).toEqual([`${r4}:cool`]);
+    expect(events(e, (x) => x.kind === 'run')).toEqual(['cool:executed', 'warm:executed']);
+    same(m.doc, await freshDoc(chain({ stepsB: 4_000_000, recordA: 50, lrA: 0.2 })));
+  });
+
+  it("after a restart the disk cache serves an offshoot under its parent's state (a runner that reports no state hash)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sgdexp-offshoot-'));
+    try {
+      const e1 = new Engine({ workers: 0, inline: fakeRunner, cacheDir: dir });
+      engine = e1;
+      await e1.run(URI, chain());
+      await e1.dispose();
+      const e2 = new Engine({ workers: 0, inline: fakeRunner, cacheDir: dir });
+      engine = e2;
+      const d = await e2.run(URI, chain({ seedA: 7 }));
+      expect(e2.log.filter((x) => x.kind === 'run').map((x) => `${x.node}:${x.event}:${x.source ?? ''}`).sort()).toEqual(['cool:reused:disk', 'warm:executed:']);
+      same(d, await freshDoc(chain({ seedA: 7 })));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('streams partial results with uri and increasing revisions; a new revision supersedes the old', async () => {
     const e = new Engine({ workers: 0, inline: fakeRunner, emitIntervalMs: 0 });
     engine = e;

@@ -73,7 +73,8 @@ export async function fakeRunner(req: JobRequest, signal: AbortSignal, onProgres
   let t = 0;
   let w = 1;
   if (req.resume) ({ t, w } = JSON.parse(new TextDecoder().decode(req.resume)));
-  if (req.initFrom) ({ w } = JSON.parse(new TextDecoder().decode(req.initFrom)));
+  // like the real core: an offshoot resumed from its own checkpoint does not start over from its parent's
+  else if (req.initFrom) ({ w } = JSON.parse(new TextDecoder().decode(req.initFrom)));
   const startStep = t;
   let snap = { t, w };
   const rec = new Set(recordSteps(spec.steps, spec.record));

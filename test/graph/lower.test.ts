@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { lowerProgram, memberId } from '../../src/core/lower';
+import { lowerProgram, memberId, offshootKeys } from '../../src/core/lower';
+import { checkpointStateHash, stateHashOfBytes } from '../../src/core/graph/state';
+import { serializeCheckpoint, type Checkpoint } from '../../src/core/numeric/run';
 import { checkText } from '../../src/core/lang/index';
 import { call, list, num, program, ref, select, twoRuns, word } from './helpers';
 
@@ -84,6 +86,55 @@ describe('lowering a checked program', () => {
     expect(cool.map((r) => [r.id, r.parent])).toEqual([['cool[lr=0.1]', 'warm[lr=0.1]'], ['cool[lr=0.2]', 'warm[lr=0.2]']]);
     expect(cool[0].spec.from).toEqual(l.runs.find((r) => r.id === 'warm[lr=0.1]')!.spec);
     expect(cool[0].spec.model).toEqual({ kind: 'deep_linear', depth: 3, width: 4, init: { kind: 'gaussian', scale: 1 }, seed: 0 });
+  });
+
+  it("an offshoot's own key leaves out its parent's spec, keeps its chain depth; the parent enters as its final state", () => {
+    const mk = (o: { warmSeed?: number; warmRecord?: number; warmLr?: number; coolLr?: number } = {}) =>
+      lowerProgram(
+        program({
+          defs: [
+            ['data', 'data', call('teacher', { n: num(10), p: num(3) })],
+            ['net', 'model', call('linear2', { width: num(4) })],
+            ['warm', 'run', call('train', { model: ref('net'), data: ref('data'), optimizer: call('gd', { lr: num(o.warmLr ?? 0.1) }), steps: num(50), seed: num(o.warmSeed ?? 0), record: num(o.warmRecord ?? 20) })],
+            ['cool', 'run', call('train', { model: ref('warm'), data: ref('data'), optimizer: call('gd', { lr: num(o.coolLr ?? 0.01) }), steps: num(50) })],
+            ['cold', 'run', call('train', { model: ref('cool'), data: ref('data'), optimizer: call('gd', { lr: num(o.coolLr ?? 0.01) }), steps: num(50) })],
+          ],
+          plots: [['loss', [ref('cold')]]],
+        }),
+      );
+    const run = (l: ReturnType<typeof mk>, id: string) => l.runs.find((r) => r.id === id)!;
+    const a = mk();
+    expect(run(a, 'warm').own).toBeNull();
+    const own = run(a, 'cool').own!;
+    expect(run(mk({ warmSeed: 3, warmRecord: 40, warmLr: 0.2 }), 'cool').own).toEqual(own); // any parent edit
+    expect(run(mk({ warmSeed: 3 }), 'cool').key).not.toBe(run(a, 'cool').key); // the spec key holds the parent
+    expect(run(mk({ coolLr: 0.02 }), 'cool').own!.key).not.toBe(own.key);
+    // the same own spec one generation further (another noise stream): another own key
+    expect(run(a, 'cold').spec.optimizer).toEqual(run(a, 'cool').spec.optimizer);
+    expect(run(a, 'cold').own!.key).not.toBe(own.key);
+    const k = offshootKeys(own, 'state-1');
+    expect(offshootKeys(own, 'state-1')).toEqual(k);
+    expect(offshootKeys(own, 'state-2').key).not.toBe(k.key);
+    expect(k.key).not.toBe(k.prefixKey);
+  });
+
+  it("the parent-state hash covers the parameters an offshoot reads: not the noise stream, the permutation, the trajectory or the spec key", () => {
+    const ck = (o: Partial<Checkpoint> = {}): Checkpoint => ({
+      version: 1, specKey: 'a', step: 50, record: 20, rng: [1, 2, 3, 4, 5, 6],
+      arrays: { theta: Float64Array.from([0.5, -0, 1e-300]), perm: Float64Array.from([2, 0, 1]) },
+      trajectory: { step: [0, 50], time: [0, 5], metrics: { loss: [1, 0.5] } }, ...o,
+    });
+    const h = checkpointStateHash(ck());
+    expect(checkpointStateHash(ck({ specKey: 'b', rng: [9, 9, 9, 9, 9, 9], record: 400, trajectory: { step: [50], time: [5], metrics: {} } }))).toBe(h);
+    expect(checkpointStateHash(ck({ arrays: { theta: Float64Array.from([0.5, -0, 1e-300]), perm: Float64Array.from([0, 1, 2]) } }))).toBe(h);
+    expect(checkpointStateHash(ck({ arrays: { theta: Float64Array.from([0.5, 0, 1e-300]) } }))).not.toBe(h); // -0 ≠ 0, bit for bit
+    expect(checkpointStateHash(ck({ arrays: { theta: Float64Array.from([0.5, -0, 1e-300]), gain: Float64Array.from([0]) } }))).not.toBe(h);
+    // what the engine computes from a serialised checkpoint equals what the worker reports
+    expect(stateHashOfBytes(serializeCheckpoint(ck()))).toBe(h);
+    // a checkpoint of another format (a test runner's) is hashed as bytes
+    const enc = (x: unknown) => new TextEncoder().encode(JSON.stringify(x));
+    expect(stateHashOfBytes(enc({ t: 1, w: 2 }))).toBe(stateHashOfBytes(enc({ t: 1, w: 2 })));
+    expect(stateHashOfBytes(enc({ t: 1, w: 2 }))).not.toBe(stateHashOfBytes(enc({ t: 1, w: 3 })));
   });
 
   it('an error stays local: the erroneous definition fails, its dependents are blocked, the rest lowers', () => {

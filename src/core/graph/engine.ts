@@ -4,6 +4,10 @@
 // demand-driven compute and stale versions, marimo's "no action at a distance"):
 //   * each document revision lowers the checked program (src/core/lower.ts) into run nodes and
 //     plot nodes; a run's key is the hash of its RunSpec, so identity is content, not name;
+//   * an offshoot's key is instead the hash of its own spec and of its parent's final state
+//     (lower.ts offshootKeys, state.ts), known once the parent has settled: a parent edit that
+//     leaves that state bit-identical (a noise seed full-batch GD never draws from, the size of
+//     its test set) finds the offshoot memoised, and it is reused rather than executed;
 //   * demand: only runs that some plot draws (plus their offshoot parents) are computed,
 //     unless the caller asks for every run (run-now, CLI);
 //   * a run is taken, in order, from the memory cache, the disk cache, an in-flight job with the
@@ -19,8 +23,9 @@ import type { CheckedProgram, Diagnostic } from '../program';
 import type { ResultsMessage, StatusMessage } from '../protocol';
 import type { ResultsDoc, Trajectory } from '../results';
 import type { RunSpec } from '../spec';
-import { lowerProgram, type LoweredPlot, type LoweredProgram, type LoweredRun } from '../lower';
+import { lowerProgram, offshootKeys, type LoweredPlot, type LoweredProgram, type LoweredRun } from '../lower';
 import { hashOf } from './hash';
+import { stateHashOfBytes } from './state';
 import { MemoryCache } from './memoryCache';
 import { DiskCache } from './diskCache';
 import { WorkerPool, type Job, type JobProgress, type JobResult, type PoolOptions } from './pool';
@@ -123,6 +128,12 @@ interface Inflight {
   prefix: RunValue | null;
   spec: RunSpec;
   prefixKey: string;
+  /** for an offshoot, the key of the spec that started it (LoweredRun.key, its parent's spec
+   *  included): a revision whose offshoot of that very spec still waits for its parent keeps the
+   *  job (a plot edit while it runs), until the parent's state gives the offshoot its key */
+  exact: string | null;
+  /** the node that started it, for the log when a later sweep cancels it */
+  owner: { uri: string; revision: number; node: string };
   /** an offshoot's starting state (its partial state is not kept) */
   initFrom: Uint8Array | null;
   /** its execution has been logged */
@@ -186,6 +197,8 @@ export class Engine {
   private readonly stopping = new Map<string, Promise<void>>();
   /** prefix key → keys of memoised runs sharing it (for resume / slice) */
   private readonly prefixIndex = new Map<string, Set<string>>();
+  /** spec key of an offshoot → the (state) keys of its jobs in flight */
+  private readonly inflightExact = new Map<string, Set<string>>();
   private readonly listeners: { [K in keyof Events]: Set<Listener<Events[K]>> } = { results: new Set(), status: new Set(), diagnostics: new Set(), error: new Set() };
   private seq = 0;
   /** last revision number given to each uri: kept when a document is closed */
@@ -263,7 +276,7 @@ export class Engine {
     this.docs.set(uri, doc);
     for (const r of lowered.runs) {
       if (!doc.demanded.has(r.id)) continue;
-      doc.slots.set(r.id, { run: r, state: 'queued', value: null, partial: null, message: null, source: null });
+      doc.slots.set(r.id, { run: r, state: 'queued', value: null, partial: null, message: null, source: null, key: r.own ? null : r.key });
       if (r.parent) doc.parents.add(r.parent);
     }
     doc.unsettled = doc.slots.size;
@@ -334,15 +347,28 @@ export class Engine {
     const lowered = lowerProgram(program, { specKey: this.specKey });
     const slots = new Map<string, Slot>();
     const byId = new Map(lowered.runs.map((r) => [r.id, r]));
-    for (const id of demandedRuns(lowered, doc.runAll, null)) {
+    const demanded = demandedRuns(lowered, doc.runAll, null);
+    // parents first: an offshoot's key follows from its parent's memoised value
+    const mark = (id: string): Slot | undefined => {
+      const have = slots.get(id);
+      if (have || !demanded.has(id)) return have;
       const run = byId.get(id)!;
       const cur = doc.slots.get(id);
-      if (cur && cur.run.key === run.key) slots.set(id, cur);
+      let slot: Slot;
+      if (cur && cur.run.key === run.key) slot = cur;
       else {
-        const v = this.memory.peek(run.key) ?? null;
-        slots.set(id, { run, state: v ? 'done' : 'stale', value: v, partial: null, message: v ? null : 'edited: save to compute', source: v ? 'memory' : null });
+        let key: string | null = run.key;
+        if (run.own) {
+          const pv = run.parent ? mark(run.parent)?.value : null;
+          key = pv && pv.status === 'done' && pv.checkpoint ? offshootKeys(run.own, this.stateHash(pv)).key : null;
+        }
+        const v = (key && this.memory.peek(key)) || null;
+        slot = { run, state: v ? 'done' : 'stale', value: v, partial: null, message: v ? null : 'edited: save to compute', source: v ? 'memory' : null, key };
       }
-    }
+      slots.set(id, slot);
+      return slot;
+    };
+    for (const id of demanded) mark(id);
     const plotsDone = new Set(lowered.plots.filter((p) => p.runIds.every((id) => slots.get(id)?.state !== 'stale')).map((p) => p.id));
     const st: StatusMessage = { uri, revision: doc.revision, nodes: nodeStatuses(lowered, slots, plotsDone) };
     this.notify('status', st);
@@ -388,6 +414,7 @@ export class Engine {
     for (const d of this.docs.values()) if (d.emitTimer) clearTimeout(d.emitTimer);
     for (const f of this.inflight.values()) f.job.cancel();
     this.inflight.clear();
+    this.inflightExact.clear();
     await this.pool.dispose();
   }
 
@@ -412,27 +439,61 @@ export class Engine {
     return ev;
   }
 
+  /** keys of in-flight jobs some current revision wants; for an offshoot still waiting for its
+   *  parent (its key unknown yet), `spec:` and its spec key. Not its own key: a job started from
+   *  another parent spec is cancelled at once, as it always was, rather than hold a thread the
+   *  edited parent may need */
   private wantedKeys(): Set<string> {
     const keys = new Set<string>();
     for (const d of this.docs.values()) {
       if (d.mode !== 'run') continue;
-      for (const s of d.slots.values()) if (s.state === 'queued' || s.state === 'running') keys.add(s.run.key);
+      for (const s of d.slots.values()) {
+        if (s.state !== 'queued' && s.state !== 'running') continue;
+        if (s.key) keys.add(s.key);
+        else keys.add(`spec:${s.run.key}`);
+      }
     }
     return keys;
+  }
+
+  private addInflight(f: Inflight): void {
+    this.inflight.set(f.key, f);
+    if (!f.exact) return;
+    let s = this.inflightExact.get(f.exact);
+    if (!s) this.inflightExact.set(f.exact, (s = new Set()));
+    s.add(f.key);
+  }
+
+  private dropInflight(f: Inflight): void {
+    if (this.inflight.get(f.key) !== f) return;
+    this.inflight.delete(f.key);
+    const s = f.exact ? this.inflightExact.get(f.exact) : undefined;
+    if (s && (s.delete(f.key), s.size === 0)) this.inflightExact.delete(f.exact!);
+  }
+
+  /**
+   * An offshoot slot has its key (or settled without one): a job of the same spec kept only for
+   * it, from another parent state (normally there is none: the same parent spec ends in the same
+   * state), is cancelled unless some revision wants it.
+   */
+  private sweepExact(exact: string, key: string | null): void {
+    const s = this.inflightExact.get(exact);
+    if (s && [...s].some((k) => k !== key)) this.cancelUnwanted(null);
   }
 
   /** Cancels every in-flight job whose key no current revision of any document wants. */
   private cancelUnwanted(prev: DocState | null): void {
     const wanted = this.wantedKeys();
-    for (const [key, f] of this.inflight) {
-      if (wanted.has(key)) continue;
-      this.inflight.delete(key);
+    for (const [key, f] of [...this.inflight]) {
+      if (wanted.has(key) || (f.exact && wanted.has(`spec:${f.exact}`))) continue;
+      this.dropInflight(f);
       f.job.cancel();
-      // log against the node(s) of the superseded revision that were waiting for it
-      const nodes = prev ? [...prev.slots.values()].filter((s) => s.run.key === key).map((s) => s.run.id) : [];
-      const evs = (nodes.length ? nodes : [key]).map((node) =>
-        this.logEvent({ uri: prev?.uri ?? '', revision: prev?.revision ?? 0, node, kind: 'run', key, event: 'cancelled' }),
-      );
+      // log against the node(s) of the superseded revision that were waiting for it, else
+      // against the node that started it
+      const nodes = prev ? [...prev.slots.values()].filter((s) => s.key === key).map((s) => s.run.id) : [];
+      const evs = nodes.length
+        ? nodes.map((node) => this.logEvent({ uri: prev!.uri, revision: prev!.revision, node, kind: 'run', key, event: 'cancelled' }))
+        : [this.logEvent({ ...f.owner, kind: 'run', key, event: 'cancelled' })];
       const stopped: Promise<void> = f.job.released
         .then((r) => {
           for (const ev of evs) {
@@ -539,7 +600,7 @@ export class Engine {
     if (this.settled(slot)) return slot.value;
     const run = slot.run;
     const v = makeRunValue({
-      key: run.key, prefixKey: run.prefixKey, steps: run.spec.steps, record: run.spec.record, status: 'error',
+      key: slot.key ?? run.key, prefixKey: run.prefixKey, steps: run.spec.steps, record: run.spec.record, status: 'error',
       message: `internal error: ${e instanceof Error ? e.message : String(e)}`,
       divergedAt: null, lastFiniteStep: null, notes: [], trajectory: emptyTrajectory(), theory: {}, stepsDone: 0, checkpoint: null,
     });
@@ -556,53 +617,65 @@ export class Engine {
     const run = slot.run;
     const needCheckpoint = doc.parents.has(id);
     let initFrom: Uint8Array | null = null;
+    let key = run.key;
+    let prefixKey = run.prefixKey;
     if (run.parent) {
       const parentSlot = doc.slots.get(run.parent);
       const pv = parentSlot ? await this.resolveRun(doc, run.parent) : null;
       if (!this.current(doc) || slot.state === 'cancelled') return null;
+      // only a completed parent has a final state: a diverged one (its checkpoint is the last
+      // finite step), a cancelled one (a partial state) or a failed one blocks its offshoots
       if (!pv || pv.status !== 'done' || !pv.checkpoint) {
         const why = !pv ? 'did not finish' : pv.status !== 'done' ? pv.message ?? pv.status : 'left no final state';
-        return this.settle(doc, slot, null, 'blocked', `blocked: ${run.parent} ${why}`);
+        const out = this.settle(doc, slot, null, 'blocked', `blocked: ${run.parent} ${why}`);
+        if (run.own) this.sweepExact(run.key, null);
+        return out;
       }
       initFrom = pv.checkpoint;
+      if (run.own) {
+        // the offshoot reads only the parent's final state: that, not the parent's spec, keys it
+        ({ key, prefixKey } = offshootKeys(run.own, this.stateHash(pv)));
+        slot.key = key;
+        this.sweepExact(run.key, key);
+      }
     }
 
     // 1. memoised (memory, then disk)
-    const hit = this.memoGet(run.key);
+    const hit = this.memoGet(key);
     if (hit && (!needCheckpoint || hit.v.checkpoint)) {
       slot.source = hit.source;
-      this.logEvent({ uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key: run.key, event: 'reused', source: hit.source });
+      this.logEvent({ uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key, event: 'reused', source: hit.source });
       return this.settle(doc, slot, hit.v, 'done', null);
     }
     if (doc.mode === 'cached') return this.settle(doc, slot, null, 'stale', 'not computed yet: save or run to compute');
 
     // 2. in flight for the same key. A job of the same spec being cancelled right now (steps
     // edited while it ran) is waited for (≤ ~50 ms): its final state is a point to resume from.
-    let f = this.inflight.get(run.key);
-    const stopping = f ? undefined : this.stopping.get(run.prefixKey);
+    let f = this.inflight.get(key);
+    const stopping = f ? undefined : this.stopping.get(prefixKey);
     if (stopping) {
       // bounded: a runner that ignores its abort signal must not hold this run back
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([stopping, new Promise<void>((r) => (timer = setTimeout(r, this.stopWaitMs)))]);
       clearTimeout(timer);
       if (!this.current(doc) || (slot.state as SlotState) === 'cancelled') return null;
-      f = this.inflight.get(run.key);
+      f = this.inflight.get(key);
     }
     if (f) {
-      this.logEvent({ uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key: run.key, event: 'joined', source: 'inflight' });
+      this.logEvent({ uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key, event: 'joined', source: 'inflight' });
       slot.source = 'inflight';
     } else {
       // 3. the same run at other step counts
-      const cands = this.prefixCandidates(run.prefixKey, run.spec.steps);
+      const cands = this.prefixCandidates(prefixKey, run.spec.steps);
       if (!needCheckpoint) {
         const longer = cands.filter((c) => c.steps > run.spec.steps && c.status === 'done').sort((a, b) => a.steps - b.steps);
         for (const c of longer) {
           const t = sliceTrajectory(c.trajectory, run.spec.steps, run.spec.record);
           if (!t) continue;
-          const v = makeRunValue({ ...c, key: run.key, steps: run.spec.steps, trajectory: t, stepsDone: run.spec.steps, checkpoint: null });
+          const v = makeRunValue({ ...c, key, steps: run.spec.steps, trajectory: t, stepsDone: run.spec.steps, checkpoint: null, stateHash: null });
           this.remember(v, false);
           slot.source = 'memory';
-          this.logEvent({ uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key: run.key, event: 'sliced', source: 'memory', fromStep: c.steps });
+          this.logEvent({ uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key, event: 'sliced', source: 'memory', fromStep: c.steps });
           return this.settle(doc, slot, v, 'done', null);
         }
       }
@@ -611,10 +684,10 @@ export class Engine {
       if (cost.bytes > LIMITS.bytes || cost.seconds > LIMITS.seconds) {
         const msg = `refused: estimated ${fmtBytes(cost.bytes)} and ${Math.round(cost.seconds)} s exceed the limits (${fmtBytes(LIMITS.bytes)}, ${LIMITS.seconds} s)`;
         const v = makeRunValue({
-          key: run.key, prefixKey: run.prefixKey, steps: run.spec.steps, record: run.spec.record, status: 'error', message: msg,
+          key, prefixKey, steps: run.spec.steps, record: run.spec.record, status: 'error', message: msg,
           divergedAt: null, lastFiniteStep: null, notes: [], trajectory: emptyTrajectory(), theory: {}, stepsDone: 0, checkpoint: null,
         });
-        this.logEvent({ uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key: run.key, event: 'failed', message: msg });
+        this.logEvent({ uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key, event: 'failed', message: msg });
         return this.settle(doc, slot, v, 'done', null);
       }
       let shorter = cands
@@ -623,9 +696,9 @@ export class Engine {
       // the state a cancelled run of this spec reached, when that is further along; only for a
       // horizon at least the cancelled one's (its records then include what this run records
       // before that step: schedule.ts prefix stability)
-      const part = this.partials.get(run.prefixKey);
+      const part = this.partials.get(prefixKey);
       if (part && part.horizon <= run.spec.steps && part.value.steps < run.spec.steps && part.value.steps > (shorter?.steps ?? 0)) shorter = part.value;
-      f = this.startJob(run, shorter ?? null, initFrom);
+      f = this.startJob(run, key, prefixKey, shorter ?? null, initFrom, { uri: doc.uri, revision: doc.revision, node: id });
       slot.source = 'executed';
     }
 
@@ -652,7 +725,7 @@ export class Engine {
       const prev = doc.prevValue.get(id);
       const backdated = prev !== undefined && prev.valueHash === v.valueHash;
       this.logEvent({
-        uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key: run.key,
+        uri: doc.uri, revision: doc.revision, node: id, kind: 'run', key,
         event: backdated ? 'backdated' : 'executed',
         // the core's own account: whether it accepted the checkpoint it was given is its call
         steps: f.outcome?.stepsExecuted, ...(f.outcome?.startStep ? { fromStep: f.outcome.startStep } : {}), message: v.message,
@@ -662,15 +735,27 @@ export class Engine {
     return this.settle(doc, slot, v, 'done', null);
   }
 
-  private startJob(run: LoweredRun, prefix: RunValue | null, initFrom: Uint8Array | null): Inflight {
+  /** The state.ts hash of a completed run's final state (reported by the runner, else computed). */
+  private stateHash(v: RunValue): string {
+    if (!v.stateHash) v.stateHash = stateHashOfBytes(v.checkpoint!);
+    return v.stateHash;
+  }
+
+  private startJob(
+    run: LoweredRun, key: string, prefixKey: string, prefix: RunValue | null, initFrom: Uint8Array | null, owner: Inflight['owner'],
+  ): Inflight {
     const listeners = new Set<(p: JobProgress) => void>();
     // registered before submitting: an in-thread runner may report progress synchronously
-    const f: Inflight = { key: run.key, job: null as unknown as Job, progress: null, listeners, value: null as unknown as Promise<RunValue | null>, prefix, spec: run.spec, prefixKey: run.prefixKey, initFrom, logged: false, outcome: null };
-    this.inflight.set(run.key, f);
+    const f: Inflight = {
+      key, job: null as unknown as Job, progress: null, listeners, value: null as unknown as Promise<RunValue | null>, prefix, spec: run.spec, prefixKey,
+      exact: run.own ? run.key : null, owner, initFrom, logged: false, outcome: null,
+    };
+    this.addInflight(f);
     let job: Job;
     try {
       job = this.pool.submit(
-        { spec: run.spec, resume: prefix?.checkpoint ?? null, initFrom, progressIntervalMs: this.progressIntervalMs },
+        // an offshoot's cached checkpoints may be stamped with an equivalent spec's key: vouch for them
+        { spec: run.spec, resume: prefix?.checkpoint ?? null, initFrom, progressIntervalMs: this.progressIntervalMs, ...(run.own ? { restamp: true } : {}) },
         (p) => {
           // called from the runner (or a worker's message handler): a throw here would fail the
           // run inside the core, or be uncaught; partial results are only a view
@@ -685,18 +770,18 @@ export class Engine {
       );
     } catch (e) {
       // no job behind this entry: a later cancelUnwanted would call cancel() on nothing
-      this.inflight.delete(run.key);
+      this.dropInflight(f);
       throw e;
     }
     const value = job.done.then((r: JobResult): RunValue | null => {
-      if (this.inflight.get(run.key) === f) this.inflight.delete(run.key);
+      this.dropInflight(f);
       if (r.status === 'cancelled') return null;
       f.outcome = { startStep: r.startStep, stepsExecuted: r.stepsExecuted };
       const trajectory = prefix ? joinTrajectories(prefix.trajectory, r.trajectory, run.spec.steps, run.spec.record) : r.trajectory;
       const v = makeRunValue({
-        key: run.key, prefixKey: run.prefixKey, steps: run.spec.steps, record: run.spec.record,
+        key, prefixKey, steps: run.spec.steps, record: run.spec.record,
         status: r.status, message: r.message, divergedAt: r.divergedAt, lastFiniteStep: r.lastFiniteStep, notes: r.notes, trajectory, theory: r.theory,
-        stepsDone: r.stepsDone, checkpoint: r.checkpoint,
+        stepsDone: r.stepsDone, checkpoint: r.checkpoint, stateHash: r.status === 'done' && r.checkpoint ? r.stateHash ?? null : null,
       });
       if (v.status !== 'error') this.remember(v, true);
       return v;
@@ -712,9 +797,9 @@ export class Engine {
     slot.partial = null;
     slot.message = v ? v.message : message;
     if (v) doc.prevValue.set(slot.run.id, { key: v.key, valueHash: v.valueHash });
-    if (state === 'blocked') this.logEvent({ uri: doc.uri, revision: doc.revision, node: slot.run.id, kind: 'run', key: slot.run.key, event: 'blocked', message });
+    if (state === 'blocked') this.logEvent({ uri: doc.uri, revision: doc.revision, node: slot.run.id, kind: 'run', key: slot.key ?? slot.run.key, event: 'blocked', message });
     else if (v && (v.status === 'error' || v.status === 'diverged'))
-      this.logEvent({ uri: doc.uri, revision: doc.revision, node: slot.run.id, kind: 'run', key: slot.run.key, event: 'failed', message: v.message });
+      this.logEvent({ uri: doc.uri, revision: doc.revision, node: slot.run.id, kind: 'run', key: v.key, event: 'failed', message: v.message });
     this.markSettled(doc, slot, state);
     this.scheduleEmit(doc);
     return v;

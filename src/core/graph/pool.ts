@@ -21,6 +21,14 @@ export interface JobRequest {
   /** serialised checkpoint of the parent run of an offshoot */
   initFrom: Uint8Array | null;
   progressIntervalMs: number;
+  /**
+   * set for an offshoot: the engine vouches that `resume` is a state of this spec and `initFrom`
+   * the final state of `spec.from`, though they may be stamped with the spec key of an equivalent
+   * spec (an offshoot is cached under its parent's final state, not its parent's spec: its
+   * checkpoint may come from a run under a parent with another record count or unused seed).
+   * runJob stamps them with this spec's keys before the core checks them.
+   */
+  restamp?: boolean;
 }
 
 export interface JobProgress {
@@ -47,6 +55,9 @@ export interface JobResult {
   /** step of the returned checkpoint (a cancelled run's checkpoint sits at its last record,
    *  before stepsDone), or null without one */
   checkpointStep: number | null;
+  /** state.ts hash of a completed run's checkpoint (what an offshoot of it reads); optional:
+   *  the engine computes it from the checkpoint when a runner does not report it */
+  stateHash?: string | null;
   /** which worker ran it (-1 inline) */
   worker: number;
   /** wall time inside the worker */

@@ -19,6 +19,9 @@ export interface Slot {
   message: string | null;
   /** where the value came from: a cache, a job in flight, or this revision's own execution */
   source: 'memory' | 'disk' | 'inflight' | 'executed' | null;
+  /** the run's cache key: `run.key`, or for an offshoot the key of its own spec and its parent's
+   *  final state, null until the parent has settled (lower.ts offshootKeys) */
+  key: string | null;
 }
 
 const emptyTrajectory = (): Trajectory => ({ step: [], time: [], metrics: {} });

@@ -1,7 +1,8 @@
 // One training job, as run inside a worker thread (worker.ts) or in this thread (pool size 0):
 // deserialise the checkpoints, call the stepping core, serialise the final state.
-import { runTraining, serializeCheckpoint, deserializeCheckpoint } from '../numeric/run';
+import { runTraining, serializeCheckpoint, deserializeCheckpoint, specKey } from '../numeric/run';
 import type { JobProgress, JobRequest, JobResult } from './pool';
+import { checkpointStateHash } from './state';
 
 const FIRST_MS = 20;
 
@@ -15,6 +16,11 @@ export async function runJob(
   const initFrom = req.initFrom ? deserializeCheckpoint(req.initFrom) : null;
   if (req.initFrom && !initFrom) {
     return { status: 'error', message: 'the parent run state could not be read', divergedAt: null, lastFiniteStep: null, notes: [], trajectory: { step: [], time: [], metrics: {} }, theory: {}, checkpoint: null, stepsDone: 0, startStep: 0, stepsExecuted: 0, checkpointStep: null, ms: 0 };
+  }
+  // an offshoot's checkpoints may carry the spec key of an equivalent spec (see JobRequest.restamp)
+  if (req.restamp) {
+    if (resume) resume.specKey = specKey(req.spec);
+    if (initFrom && req.spec.from) initFrom.specKey = specKey(req.spec.from);
   }
   // The first partial result is sent as soon as the core reports (after ~FIRST_MS), later ones
   // at most every progressIntervalMs: an edited run shows its first points at once.
@@ -45,6 +51,7 @@ export async function runJob(
     startStep: out.startStep,
     stepsExecuted: Math.max(0, out.stepsDone - out.startStep),
     checkpointStep: out.checkpoint ? out.checkpoint.step : null,
+    stateHash: out.status === 'done' && out.checkpoint ? checkpointStateHash(out.checkpoint) : null,
     ms: performance.now() - t0,
   };
 }

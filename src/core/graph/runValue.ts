@@ -31,6 +31,9 @@ export interface RunValue {
   stepsDone: number;
   /** the stepping core's serialised final state (for resume and offshoots), or null */
   checkpoint: Uint8Array | null;
+  /** hash of that state as an offshoot reads it (state.ts), when the runner reported it; the
+   *  engine computes it from `checkpoint` otherwise */
+  stateHash?: string | null;
   valueHash: string;
 }
 
