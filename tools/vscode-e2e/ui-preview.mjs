@@ -86,6 +86,10 @@ await step('open the experiment and run "Open Preview to the Side" from the comm
   await page.locator('.monaco-editor .view-lines').first().click();
   if (await page.locator('.part.sidebar').isVisible()) await page.keyboard.press('Control+B');
   if (await page.locator('.part.auxiliarybar').isVisible()) await page.keyboard.press('Control+Alt+B');
+  // the click above may land below the last line and the relayout can then scroll the editor to
+  // it: show the file from its first line
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+Home');
   await page.waitForTimeout(800);
   const settled = await plotsSettled(30_000);
   await page.screenshot({ path: a.screenshot });
