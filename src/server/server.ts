@@ -42,10 +42,26 @@ function analysisOf(uri: string): lang.Analysis | null {
   return analysis;
 }
 
+/**
+ * Runtime findings were placed on their definition's range in the revision that ran; after an
+ * edit that is not run yet (run on save), they move with their definition to its range in the
+ * current text, and go when the definition does.
+ */
+function anchored(a: lang.Analysis, found: Diagnostic[]): Diagnostic[] {
+  const ranges = new Map(a.program.definitions.map((d) => [d.name, d.range]));
+  const out: Diagnostic[] = [];
+  for (const d of found) {
+    const def = (d.data as { def?: unknown } | undefined)?.def;
+    if (typeof def !== 'string') out.push(d);
+    else if (ranges.has(def)) out.push({ ...d, range: ranges.get(def)! });
+  }
+  return out;
+}
+
 function publish(uri: string): void {
   const a = analysisOf(uri);
   if (!a) return;
-  const all = [...a.program.diagnostics, ...(runtime.get(uri) ?? [])];
+  const all = [...a.program.diagnostics, ...anchored(a, runtime.get(uri) ?? [])];
   void connection.sendDiagnostics({ uri, diagnostics: all.map((d) => toLspDiagnostic(uri, d)) });
 }
 

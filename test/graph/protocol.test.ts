@@ -83,9 +83,21 @@ describe('language server process: results stream', () => {
     expect(fin.doc.runs.ln.status).toBe('done');
     const d = await waitFor(() => diagnostics.filter((x) => x.uri === uri).at(-1)?.diagnostics.find((x) => x.code === 'diverged'));
     expect(d.message).toMatch(/diverged at step \d+/);
+    const gdLine = text(5).split('\n').findIndex((l) => l.startsWith('gd '));
+    expect((d as unknown as { range: { start: { line: number } } }).range.start.line).toBe(gdLine);
+    // an edit above it, not run yet: the finding moves with its definition
+    const n = diagnostics.length;
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 30 }, contentChanges: [{ text: `# a comment\n# and another\n${text(5)}` }] });
+    const moved = await waitFor(() => diagnostics.slice(n).filter((x) => x.uri === uri).at(-1)?.diagnostics.find((x) => x.code === 'diverged'));
+    expect((moved as unknown as { range: { start: { line: number } } }).range.start.line).toBe(gdLine + 2);
+    // and goes with it
+    const m = diagnostics.length;
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 31 }, contentChanges: [{ text: text(5).replace(/^gd .*$/m, '').replace('plot loss(gd, ln', 'plot loss(ln') }] });
+    const gone = await waitFor(() => diagnostics.slice(m).filter((x) => x.uri === uri).at(-1));
+    expect(gone.diagnostics.filter((x) => x.code === 'diverged')).toEqual([]);
 
     // a long run, cancelled by request: the final document says 'cancelled'
-    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 4 }, contentChanges: [{ text: text(0.011).replace('150000', '90000000') }] });
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 32 }, contentChanges: [{ text: text(0.011).replace('150000', '90000000') }] });
     const r2 = ((await conn.sendRequest(Methods.runNow, { uri })) as { revision: number }).revision;
     await waitFor(() => results.find((m) => m.uri === uri && m.revision === r2 && m.doc.runs.gd.status === 'running'));
     await conn.sendRequest(Methods.cancel, { uri });

@@ -112,9 +112,11 @@ export function runtimeDiagnostics(lowered: LoweredProgram, slots: Map<string, S
   }
   const diags: Diagnostic[] = [];
   const clip = (xs: string[]) => (xs.length > 4 ? [...xs.slice(0, 4), `… and ${xs.length - 4} more`] : xs).join('; ');
-  for (const e of byDef.values()) {
-    if (e.diverged.length) diags.push({ range: e.range, severity: 'warning', code: 'diverged', message: clip(e.diverged) });
-    if (e.errors.length) diags.push({ range: e.range, severity: 'error', code: 'runtime-error', message: clip(e.errors) });
+  for (const [def, e] of byDef) {
+    // `data.def`: the definition a finding belongs to, so a host can keep it on that definition
+    // while the text is edited and not yet re-run (server.ts: publish)
+    if (e.diverged.length) diags.push({ range: e.range, severity: 'warning', code: 'diverged', message: clip(e.diverged), data: { def } });
+    if (e.errors.length) diags.push({ range: e.range, severity: 'error', code: 'runtime-error', message: clip(e.errors), data: { def } });
   }
   // what lowering found that the checker did not (normally nothing)
   diags.push(...lowered.diagnostics);
