@@ -26,6 +26,9 @@ export interface ExportArgs {
   /** target folder (file system path); default: asked with a folder dialog */
   folder?: string;
   formats?: ExportFormat[];
+  /** files of the same names already in the folder: 'ask' (default) whether to replace them,
+   *  'never' replace (write nothing, say so), 'always' replace */
+  overwrite?: 'ask' | 'never' | 'always';
 }
 
 /** A file-name-safe slug of a plot title: `log det(θᵀθ)` → `log-det` ... */
@@ -232,6 +235,28 @@ export async function exportFigures(
   }
   files.push(...figureFiles);
 
+  // a folder may hold files of these names that are not ours to replace (a hand-written
+  // NAME.json next to NAME.sgdexp): replace them only when the user says so
+  const existing: string[] = [];
+  for (const f of files) {
+    try {
+      await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder, f.name));
+      existing.push(f.name);
+    } catch {
+      /* not there */
+    }
+  }
+  if (existing.length && args.overwrite !== 'always') {
+    const list = existing.length > 3 ? `${existing.slice(0, 3).join(', ')} and ${existing.length - 3} more` : existing.join(', ');
+    const replace = 'Replace';
+    const answer = args.overwrite === 'never'
+      ? undefined
+      : await vscode.window.showWarningMessage(`${list} already ${existing.length > 1 ? 'exist' : 'exists'} in ${folder.fsPath}. Replace?`, { modal: true }, replace);
+    if (answer !== replace) {
+      void vscode.window.showInformationMessage(`SGD Experiments: nothing exported (${list} would have been replaced).`);
+      return [];
+    }
+  }
   // written only once everything is at hand: a cancelled wait or a failed figure leaves no
   // half-exported folder
   await vscode.workspace.fs.createDirectory(folder);

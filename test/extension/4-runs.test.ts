@@ -198,6 +198,14 @@ suite('runs in the preview', () => {
     assert.ok(names.includes('small.json') && !names.some((n) => n.includes('.results.')), names.join(', '));
     const json = JSON.parse(fs.readFileSync(path.join(folder, 'small.json'), 'utf8'));
     assert.equal(json.format, 'sgdexp-results');
+    // a file of the same name that is not ours stays as it is unless the user agrees
+    fs.writeFileSync(path.join(folder, 'small.json'), 'my own notes\n');
+    const none = await a.exportFigures({ uri: small().toString(), folder, formats: ['json', 'csv'], overwrite: 'never' });
+    assert.deepEqual(none, [], 'nothing written when a file would be replaced');
+    assert.equal(fs.readFileSync(path.join(folder, 'small.json'), 'utf8'), 'my own notes\n');
+    const again = await a.exportFigures({ uri: small().toString(), folder, formats: ['json'], overwrite: 'always' });
+    assert.equal(again.length, 1);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(folder, 'small.json'), 'utf8')).format, 'sgdexp-results');
     const csv = fs.readFileSync(path.join(folder, 'small.csv'), 'utf8').split('\n');
     assert.match(csv[0], /^run,.*step,time,metric,index,value$/);
     assert.ok(csv.length > 10);
