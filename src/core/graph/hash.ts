@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto';
  * Bumped whenever the meaning of a cached value changes (stepping core, metrics, cache
  * layout). It is mixed into every run key, so old disk entries simply stop matching.
  *   2 — deep_linear label noise on the rescaled entries (raw std √(N·δ), deep_linear.ts header)
+ *   3 — linear2: blocked Cholesky-noise kernel from p ≥ 16 (summation order), imbalance from Σσ⁴ (last bits)
  */
-export const ENGINE_VALUE_VERSION = 2;
+export const ENGINE_VALUE_VERSION = 3;
 
 /**
  * Deterministic JSON: object keys sorted, `undefined` fields dropped, non-finite numbers

@@ -142,3 +142,47 @@ export function rowCombine(
     }
   }
 }
+
+/**
+ * out[c·p + i] += f·⟨Z row c, L row i⟩ for c < nz, i < p, with L lower triangular (p×p, zeros
+ * above the diagonal, row-major) and Z rows of length p: the Cholesky noise C·z of linear2 for
+ * all output columns at once. Same 2×4 blocking as rowDots; a block of L rows i0..i0+3 runs over
+ * j < i0 + 4 only (the terms beyond row i's diagonal are exact zeros), ≈ p²·nz/2 multiply-adds.
+ */
+export function lowerDotsAdd(Z: Float64Array, nz: number, L: Float64Array, p: number, f: number, out: Float64Array): void {
+  let i = 0;
+  for (; i + 3 < p; i += 4) {
+    const b0 = i * p, b1 = b0 + p, b2 = b1 + p, b3 = b2 + p, len = i + 4;
+    let c = 0;
+    for (; c + 1 < nz; c += 2) {
+      const a0 = c * p, a1 = a0 + p;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      for (let q = 0; q < len; q++) {
+        const x0 = Z[a0 + q], x1 = Z[a1 + q];
+        const y0 = L[b0 + q], y1 = L[b1 + q], y2 = L[b2 + q], y3 = L[b3 + q];
+        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+      }
+      out[a0 + i] += f * s00; out[a0 + i + 1] += f * s01; out[a0 + i + 2] += f * s02; out[a0 + i + 3] += f * s03;
+      out[a1 + i] += f * s10; out[a1 + i + 1] += f * s11; out[a1 + i + 2] += f * s12; out[a1 + i + 3] += f * s13;
+    }
+    for (; c < nz; c++) {
+      const a0 = c * p;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let q = 0; q < len; q++) {
+        const x = Z[a0 + q];
+        s0 += x * L[b0 + q]; s1 += x * L[b1 + q]; s2 += x * L[b2 + q]; s3 += x * L[b3 + q];
+      }
+      out[a0 + i] += f * s0; out[a0 + i + 1] += f * s1; out[a0 + i + 2] += f * s2; out[a0 + i + 3] += f * s3;
+    }
+  }
+  for (; i < p; i++) {
+    const b0 = i * p;
+    for (let c = 0; c < nz; c++) {
+      const a0 = c * p;
+      let s = 0;
+      for (let q = 0; q <= i; q++) s += Z[a0 + q] * L[b0 + q];
+      out[a0 + i] += f * s;
+    }
+  }
+}

@@ -99,14 +99,36 @@ export function cholesky(A: Float64Array, n: number): Float64Array | null {
  * exactly dependent, NaN for non-finite input.
  */
 export function logdetGramRows(Theta: Float64Array, m: number, len: number): number {
+  return lqRows(Theta, m, len, null);
+}
+
+/**
+ * Householder LQ of Θ (m×len, row-major, m ≤ len): Θ = L·Q with L lower triangular (m×m), Q
+ * with orthonormal rows. Returns log det(ΘΘᵀ) = 2 Σ log|L_jj| (as logdetGramRows) and, when
+ * `L` (m×m) is given, fills it with the factor. Its leading r×r block is the factor of Θ's first
+ * r rows, so σ(Θ[0:r]) = σ(L[0:r, 0:r]) (a smaller SVD: linear2 records σ(W1) this way).
+ * Reflections are applied to two rows per pass (the reflector is loaded once for both); each
+ * row's own sums keep their order, so the values are those of the one-row loop.
+ */
+export function lqRows(Theta: Float64Array, m: number, len: number, L: Float64Array | null): number {
   const W = Float64Array.from(Theta.subarray(0, m * len));
+  if (L) L.fill(0);
   let logdet = 0;
   for (let j = 0; j < m; j++) {
     const rj = j * len;
     // Householder on the tail W[j, j:], scaled against overflow/underflow.
     let scale = 0;
     for (let t = j; t < len; t++) scale = Math.max(scale, Math.abs(W[rj + t]));
-    if (!(scale > 0)) return scale === 0 ? -Infinity : NaN;
+    if (!(scale > 0)) {
+      if (scale === 0 && L) {
+        // exactly dependent row: L_jj = 0, finish the factor without this reflection
+        for (let i = j; i < m; i++) L[i * m + j] = W[i * len + j];
+        L[j * m + j] = 0;
+        logdet = -Infinity;
+        continue;
+      }
+      return scale === 0 ? -Infinity : NaN;
+    }
     let norm2 = 0;
     for (let t = j; t < len; t++) {
       const x = W[rj + t] / scale;
@@ -119,13 +141,34 @@ export function logdetGramRows(Theta: Float64Array, m: number, len: number): num
     // v = x − alpha·e_j (stored in place), H = I − 2vvᵀ/(vᵀv), vᵀv = 2(norm² − x0·alpha)
     W[rj + j] = x0 - alpha;
     const vtv = 2 * (norm * norm - x0 * alpha);
-    if (vtv === 0) continue;
-    for (let i = j + 1; i < m; i++) {
-      const ri = i * len;
-      let s = 0;
-      for (let t = j; t < len; t++) s += W[rj + t] * W[ri + t];
-      const f = (2 * s) / vtv;
-      for (let t = j; t < len; t++) W[ri + t] -= f * W[rj + t];
+    if (vtv !== 0) {
+      let i = j + 1;
+      for (; i + 1 < m; i += 2) {
+        const ri = i * len, ri1 = ri + len;
+        let s0 = 0, s1 = 0;
+        for (let t = j; t < len; t++) {
+          const v = W[rj + t];
+          s0 += v * W[ri + t];
+          s1 += v * W[ri1 + t];
+        }
+        const f0 = (2 * s0) / vtv, f1 = (2 * s1) / vtv;
+        for (let t = j; t < len; t++) {
+          const v = W[rj + t];
+          W[ri + t] -= f0 * v;
+          W[ri1 + t] -= f1 * v;
+        }
+      }
+      for (; i < m; i++) {
+        const ri = i * len;
+        let s = 0;
+        for (let t = j; t < len; t++) s += W[rj + t] * W[ri + t];
+        const f = (2 * s) / vtv;
+        for (let t = j; t < len; t++) W[ri + t] -= f * W[rj + t];
+      }
+    }
+    if (L) {
+      L[j * m + j] = alpha;
+      for (let i = j + 1; i < m; i++) L[i * m + j] = W[i * len + j];
     }
   }
   return logdet;

@@ -1,8 +1,8 @@
 // The hand-written kernels against plain reference loops / ml-matrix.
 import { describe, expect, it } from 'vitest';
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
-import { rowCombine, rowDots } from '../../../src/core/numeric/kernels';
-import { jacobiSingularValues, singularValues } from '../../../src/core/numeric/linalg';
+import { lowerDotsAdd, rowCombine, rowDots } from '../../../src/core/numeric/kernels';
+import { jacobiSingularValues, logdetGramRows, lqRows, singularValues } from '../../../src/core/numeric/linalg';
 import { Rng } from '../../../src/core/numeric/rng';
 
 const rnd = (n: number, seed: number) => Rng.stream(seed, 0, 'data').fillGauss(new Float64Array(n));
@@ -38,6 +38,43 @@ describe('register-blocked kernels', () => {
             expect(Math.abs(out[r * len + q] - s)).toBeLessThan(1e-13);
           }
       }
+  });
+});
+
+describe('lower-triangular noise kernel and LQ factor', () => {
+  it('lowerDotsAdd adds f·⟨Z row c, L row i⟩ over j ≤ i (every remainder path)', () => {
+    for (let p = 1; p <= 9; p++)
+      for (let nz = 1; nz <= 3; nz++) {
+        const L = rnd(p * p, p);
+        for (let i = 0; i < p; i++) for (let j = i + 1; j < p; j++) L[i * p + j] = 0;
+        const Z = rnd(nz * p, 7), out = rnd(nz * p, 8), ref = Float64Array.from(out);
+        lowerDotsAdd(Z, nz, L, p, 0.7, out);
+        for (let c = 0; c < nz; c++)
+          for (let i = 0; i < p; i++) {
+            let s = 0;
+            for (let j = 0; j <= i; j++) s += Z[c * p + j] * L[i * p + j];
+            expect(Math.abs(out[c * p + i] - (ref[c * p + i] + 0.7 * s))).toBeLessThan(1e-13);
+          }
+      }
+  });
+  it('lqRows: same log det as logdetGramRows, L·Lᵀ = ΘΘᵀ, σ of the leading block = σ of the leading rows', () => {
+    for (const [m, len] of [[1, 3], [5, 5], [7, 12], [24, 40]]) {
+      const A = rnd(m * len, m + len);
+      const L = new Float64Array(m * m);
+      expect(lqRows(A, m, len, L)).toBe(logdetGramRows(A, m, len));
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < m; j++) {
+          let g = 0, h = 0;
+          for (let t = 0; t < len; t++) g += A[i * len + t] * A[j * len + t];
+          for (let t = 0; t < m; t++) h += L[i * m + t] * L[j * m + t];
+          expect(Math.abs(g - h)).toBeLessThan(1e-12 * len);
+          if (j > i) expect(L[i * m + j]).toBe(0);
+        }
+      const r = Math.ceil(m / 2), L11 = new Float64Array(r * r);
+      for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) L11[i * r + j] = L[i * m + j];
+      const a = singularValues(L11, r, r), b = singularValues(A, r, len);
+      for (let i = 0; i < r; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-13 * b[0]);
+    }
   });
 });
 
