@@ -10,7 +10,7 @@ import type { ResultsMessage } from '../../src/core/protocol';
 import { MemoryCache } from '../../src/core/graph/memoryCache';
 import { runValueBytes } from '../../src/core/graph/runValue';
 import { recordSteps } from '../../src/core/schedule';
-import { call, fakeRunner, fakeRuns, list, num, program, ref, twoRuns } from './helpers';
+import { call, fakeRunner, fakeRuns, list, num, program, ref, twoRuns, warmCool } from './helpers';
 
 const URI = 'file:///t.sgdexp';
 let engine: Engine;
@@ -109,16 +109,7 @@ describe('reactive graph (test-double core)', () => {
 
   it('offshoots wait for their parent and are blocked when it diverges', async () => {
     const e = make();
-    const mk = (lr: number) =>
-      program({
-        defs: [
-          ['data', 'data', call('teacher', { n: num(10), p: num(3) })],
-          ['net', 'model', call('linear2', { width: num(4) })],
-          ['warm', 'run', call('train', { model: ref('net'), data: ref('data'), optimizer: call('gd', { lr: num(lr) }), steps: num(100) })],
-          ['cool', 'run', call('train', { model: ref('warm'), data: ref('data'), optimizer: call('gd', { lr: num(0.01) }), steps: num(100) })],
-        ],
-        plots: [['loss', [ref('cool')]]],
-      });
+    const mk = warmCool;
     let m = await settle(e, mk(0.1));
     expect(m.doc.runs.cool.status).toBe('done');
     expect(m.doc.runs.cool.metrics.loss[0]).toBeCloseTo(0.9 ** 100, 12); // starts where warm ended
@@ -307,16 +298,7 @@ describe('reactive graph (test-double core)', () => {
       expect(shown.doc.runs.gd.status).toBe('done');
       expect(shown.doc).toEqual(good.doc);
       // a run blocked by its diverging parent is an outcome too: that document is persisted
-      const mk = (lr: number) =>
-        program({
-          defs: [
-            ['data', 'data', call('teacher', { n: num(10), p: num(3) })],
-            ['net', 'model', call('linear2', { width: num(4) })],
-            ['warm', 'run', call('train', { model: ref('net'), data: ref('data'), optimizer: call('gd', { lr: num(lr) }), steps: num(100) })],
-            ['cool', 'run', call('train', { model: ref('warm'), data: ref('data'), optimizer: call('gd', { lr: num(0.01) }), steps: num(100) })],
-          ],
-          plots: [['loss', [ref('cool')]]],
-        });
+      const mk = warmCool;
       await e2.whenFinal(URI, e2.update(URI, mk(3)));
       await e2.dispose();
       const e3 = new Engine({ workers: 0, inline: fakeRunner, cacheDir: dir });

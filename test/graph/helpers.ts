@@ -37,6 +37,19 @@ export function program(p: ProgSpec): CheckedProgram {
   return { seed: p.seed ?? 0, definitions, plots, diagnostics: [], ok: true };
 }
 
+/** A GD run `warm` at stepsize lr and its offshoot `cool` (lr 0.01), which the plot draws. */
+export function warmCool(lr: number): CheckedProgram {
+  return program({
+    defs: [
+      ['data', 'data', call('teacher', { n: num(10), p: num(3) })],
+      ['net', 'model', call('linear2', { width: num(4) })],
+      ['warm', 'run', call('train', { model: ref('net'), data: ref('data'), optimizer: call('gd', { lr: num(lr) }), steps: num(100) })],
+      ['cool', 'run', call('train', { model: ref('warm'), data: ref('data'), optimizer: call('gd', { lr: num(0.01) }), steps: num(100) })],
+    ],
+    plots: [['loss', [ref('cool')]]],
+  });
+}
+
 /** A small linear2 experiment: two runs, three plots. */
 export function twoRuns(o: { lrA?: number; lrB?: number; stepsA?: number; title?: string; nameA?: string; seedA?: number } = {}): CheckedProgram {
   const a = o.nameA ?? 'gd';
