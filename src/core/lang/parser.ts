@@ -195,8 +195,19 @@ class Parser {
 
   /** Brackets nested beyond MAX_DEPTH: report once and skip to the matching close (no recursion). */
   private skipTooDeep(first: Token): Expr {
+    const end = this.skipBalanced(first.end, true);
+    this.error(first.start, end, `brackets nested more than ${MAX_DEPTH} deep`, 'too-deep');
+    return { kind: 'error', text: this.text.slice(first.start, end), start: first.start, end };
+  }
+
+  /**
+   * Steps over tokens with their brackets balanced, up to (not over) an unmatched ')' or ']' or
+   * the end of the statement; with `oneGroup`, stops after the first token or bracketed group.
+   * Returns the end of the last token stepped over (`from` if none).
+   */
+  private skipBalanced(from: number, oneGroup: boolean): number {
     let depth = 0;
-    let end = first.end;
+    let end = from;
     for (;;) {
       const t = this.cur();
       if (this.isTerminator(t)) break;
@@ -207,10 +218,9 @@ class Parser {
       }
       end = t.end;
       this.pos++;
-      if (depth === 0 && t.kind !== 'name') break;
+      if (oneGroup && depth === 0 && t.kind !== 'name') break;
     }
-    this.error(first.start, end, `brackets nested more than ${MAX_DEPTH} deep`, 'too-deep');
-    return { kind: 'error', text: this.text.slice(first.start, end), start: first.start, end };
+    return end;
   }
 
   /** Does an enclosing bracket (not the innermost) close with this token? */
@@ -307,17 +317,7 @@ class Parser {
       // `r[lr = 0.1, seed = 1]`: one error at the comma, then on to this selection's own ']' so
       // `seed = 1` does not leak into the enclosing call as an argument of its own
       this.error(u.start, u.end, `a selection takes one parameter: ${target.name}[${param?.name ?? 'param'} = value] (the other swept parameters stay a family)`);
-      let depth = 0;
-      for (;;) {
-        const t = this.cur();
-        if (this.isTerminator(t)) break;
-        if (t.kind === '(' || t.kind === '[') depth++;
-        else if (t.kind === ')' || t.kind === ']') {
-          if (depth === 0) break;
-          depth--;
-        }
-        this.pos++;
-      }
+      this.skipBalanced(u.end, false);
       u = this.cur();
     }
     if (u.kind === ']') {
