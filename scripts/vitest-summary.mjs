@@ -1,23 +1,35 @@
-// Runs vitest and prints the plain "N passed, N failed" line scripts/test.sh sums.
+// Runs vitest and prints the plain "N passed, N failed" line scripts/test.sh sums. A failed test,
+// a file that failed outside its tests and a runner error (e.g. vitest's RPC timeout) are listed
+// apart, each with its file, and each counts as one failure.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const dir = mkdtempSync(join(tmpdir(), 'sgdexp-vitest-'));
-const out = join(dir, 'report.json');
-const r = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)], {
+const out = join(dir, 'tally.json');
+const r = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=./scripts/vitest-tally.mjs', ...process.argv.slice(2)], {
   stdio: 'inherit',
+  env: { ...process.env, SGDEXP_VITEST_TALLY: out },
 });
 let passed = 0, failed = 0;
-try {
-  const rep = JSON.parse(readFileSync(out, 'utf8'));
-  passed = rep.numPassedTests;
-  failed = rep.numFailedTests + (rep.numRuntimeErrorTestSuites ?? 0) + (rep.numFailedTestSuites && !rep.numFailedTests ? rep.numFailedTestSuites : 0);
-} catch {
+if (existsSync(out)) {
+  const t = JSON.parse(readFileSync(out, 'utf8'));
+  passed = t.passed;
+  failed = t.failed + t.fileErrors.length + t.runnerErrors.length;
+  if (failed) console.log('\nvitest summary:');
+  for (const f of t.failedTests) console.log(`  failed test    ${f.file} > ${f.name}: ${f.error}`);
+  for (const f of t.fileErrors) console.log(`  file error     ${f.file}${f.name ? ` > ${f.name}` : ''}: ${f.error}`);
+  for (const e of t.runnerErrors)
+    console.log(`  runner error   ${e.file ?? '(no file: vitest itself)'}${e.test ? ` > ${e.test}` : ''}: ${e.error}`);
+} else {
+  console.log(`vitest wrote no tally (exit ${r.status}, signal ${r.signal}): counted as a runner error`);
   failed = 1;
 }
 rmSync(dir, { recursive: true, force: true });
-if (r.status !== 0 && failed === 0) failed = 1;
+if (r.status !== 0 && failed === 0) {
+  console.log(`vitest exited ${r.status} with no failure recorded: counted as a runner error`);
+  failed = 1;
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

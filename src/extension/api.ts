@@ -38,4 +38,6 @@ export interface SgdexpApi {
   exportFigures(args: ExportArgs): Promise<string[]>;
   /** server messages that failed validation and were dropped */
   rejectedServerMessages(): number;
+  /** resolves once the language server has applied the current settings */
+  syncSettings(): Promise<void>;
 }

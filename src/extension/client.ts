@@ -86,6 +86,15 @@ export class ServerClient implements vscode.Disposable {
     await this.client.sendNotification('workspace/didChangeConfiguration', { settings: readSettings() });
   }
 
+  /** Sends the current settings and resolves once the server has applied them: it handles
+   *  messages in order, so the answer to a request sent after them proves it. */
+  async syncSettings(): Promise<void> {
+    const c = await this.start();
+    if (!c) return;
+    await c.sendNotification('workspace/didChangeConfiguration', { settings: readSettings() });
+    await c.sendRequest(Methods.getResults, { uri: 'sgdexp:settings-barrier' });
+  }
+
   /** Runs every run of the document now; the revision started, or null. */
   async runNow(uri: vscode.Uri): Promise<number | null> {
     const c = await this.start();

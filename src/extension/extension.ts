@@ -152,6 +152,7 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
       })),
     startServer: async () => (await server.start()) !== null,
     serverRunning: () => server.running,
+    syncSettings: () => server.syncSettings(),
     statusBarText: () => status.text,
     statusBarCommand: () => status.command,
     latestResults: (uri) => manager?.latestResults(vscode.Uri.parse(uri)),

@@ -62,7 +62,8 @@ function publish(uri: string): void {
   const a = analysisOf(uri);
   if (!a) return;
   const all = [...a.program.diagnostics, ...anchored(a, runtime.get(uri) ?? [])];
-  void connection.sendDiagnostics({ uri, diagnostics: all.map((d) => toLspDiagnostic(uri, d)) });
+  // the document version the diagnostics describe: a client drops those of an older text
+  void connection.sendDiagnostics({ uri, version: documents.get(uri)?.version, diagnostics: all.map((d) => toLspDiagnostic(uri, d)) });
 }
 
 /** Engine calls never take the language features down with them. */

@@ -6,25 +6,25 @@ import { ensureBuilt, sgdexp, tempDir } from './helpers';
 
 const LINE = /^(.+):(\d+):(\d+): (error|warning|info|hint): (.+)$/;
 
-beforeAll(() => ensureBuilt());
+beforeAll(() => ensureBuilt(), 600_000);
 
 describe('sgdexp check', () => {
-  it('accepts every bundled example: exit 0, no errors', () => {
-    const r = sgdexp(['check', 'examples']);
+  it('accepts every bundled example: exit 0, no errors', async () => {
+    const r = await sgdexp(['check', 'examples']);
     expect(r.stderr).toMatch(/5 files checked: 0 errors/);
     for (const line of r.stdout.split('\n').filter(Boolean)) expect(line).toMatch(LINE);
     expect(r.stdout).not.toMatch(/: error: /);
     expect(r.code).toBe(0);
   });
 
-  it('reports an error at its 1-based line and column and exits 1', () => {
+  it('reports an error at its 1-based line and column and exits 1', async () => {
     const dir = tempDir('check');
     const bad = join(dir, 'bad.sgdexp');
     // line 3, column 8: the unknown function
     writeFileSync(bad, '# a comment\ndata = teacher(n = 40, p = 10)\nnet  = linearr(width = 20)\n');
     const good = join(dir, 'good.sgdexp');
     writeFileSync(good, 'data = teacher(n = 40, p = 10)\n');
-    const r = sgdexp(['check', good, bad]);
+    const r = await sgdexp(['check', good, bad]);
     expect(r.code).toBe(1);
     const lines = r.stdout.split('\n').filter(Boolean);
     for (const l of lines) expect(l).toMatch(LINE);
@@ -36,17 +36,17 @@ describe('sgdexp check', () => {
     expect(err).toMatch(/linear2/); // "did you mean"
   });
 
-  it('warnings alone exit 0', () => {
+  it('warnings alone exit 0', async () => {
     const dir = tempDir('check');
     const f = join(dir, 'w.sgdexp');
     // width 5 < p + k = 11: det(θᵀθ) ≡ 0, a warning (language.md)
     writeFileSync(f, 'data = teacher(n = 40, p = 10, k = 1)\nnet = linear2(width = 5)\nr = train(net, data, gd(lr = 0.01), steps = 100)\nplot logdet(r)\n');
-    const r = sgdexp(['check', f]);
+    const r = await sgdexp(['check', f]);
     expect(r.stdout).toMatch(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: warning: .*width = 5 < p \\+ k = 11`, 'm'));
     expect(r.code).toBe(0);
   });
 
-  it('broken, binary and oversized files give diagnostics, not crashes', () => {
+  it('broken, binary and oversized files give diagnostics, not crashes', async () => {
     const dir = tempDir('check');
     const broken = join(dir, 'broken.sgdexp');
     writeFileSync(broken, 'data = teacher(n = 40, p = \nplot loss(( ]\n"unterminated\n');
@@ -57,26 +57,26 @@ describe('sgdexp check', () => {
     const big = join(dir, 'big.sgdexp');
     writeFileSync(big, 'data = teacher(n = 1e9, p = 1000)\nnet = linear2(width = 2000)\nr = train(net, data, gd(lr = 0.01), steps = 1e6)\nplot loss(r)\n');
     for (const f of [broken, binary, huge, big]) {
-      const r = sgdexp(['check', f]);
+      const r = await sgdexp(['check', f]);
       expect(r.code, f).toBe(1);
       expect(r.stderr).not.toMatch(/internal error|TypeError|RangeError|at .*\.js:\d+/);
       expect(r.stdout.split('\n').filter(Boolean).every((l) => LINE.test(l))).toBe(true);
     }
-    expect(sgdexp(['check', huge]).stdout).toMatch(/huge\.sgdexp:1:1: error: file is 1\.\d MB/);
+    expect((await sgdexp(['check', huge])).stdout).toMatch(/huge\.sgdexp:1:1: error: file is 1\.\d MB/);
     // the estimate is stated (language.md: "the estimated memory and time exceed the limit, with the figures")
-    expect(sgdexp(['check', big]).stdout).toMatch(/big\.sgdexp:\d+:\d+: error: .*\d/);
+    expect((await sgdexp(['check', big])).stdout).toMatch(/big\.sgdexp:\d+:\d+: error: .*\d/);
   });
 
-  it('bad usage exits 2', () => {
-    expect(sgdexp([]).code).toBe(2);
-    expect(sgdexp(['check']).code).toBe(2);
-    expect(sgdexp(['check', 'no/such/file.sgdexp']).code).toBe(2);
-    expect(sgdexp(['frobnicate']).code).toBe(2);
-    expect(sgdexp(['run', 'examples', '--format', 'gif']).code).toBe(2);
-    expect(sgdexp(['run', 'examples', '--shard', '3/2']).code).toBe(2);
-    expect(sgdexp(['run', 'examples', '--jobs', 'many']).code).toBe(2);
-    expect(sgdexp(['merge', 'a.json']).code).toBe(2); // -o is required
-    const help = sgdexp(['--help']);
+  it('bad usage exits 2', async () => {
+    expect((await sgdexp([])).code).toBe(2);
+    expect((await sgdexp(['check'])).code).toBe(2);
+    expect((await sgdexp(['check', 'no/such/file.sgdexp'])).code).toBe(2);
+    expect((await sgdexp(['frobnicate'])).code).toBe(2);
+    expect((await sgdexp(['run', 'examples', '--format', 'gif'])).code).toBe(2);
+    expect((await sgdexp(['run', 'examples', '--shard', '3/2'])).code).toBe(2);
+    expect((await sgdexp(['run', 'examples', '--jobs', 'many'])).code).toBe(2);
+    expect((await sgdexp(['merge', 'a.json'])).code).toBe(2); // -o is required
+    const help = await sgdexp(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/check.*\n.*run.*\n.*merge/s);
   });

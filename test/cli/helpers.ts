@@ -1,7 +1,7 @@
 // Running the built `sgdexp` binary (dist/cli.js) as a user would, from the repository root.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants as osConstants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ResultsDoc } from '../../src/core/results';
 
@@ -9,13 +9,14 @@ export const ROOT = resolve(__dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli.js');
 
 /** Builds dist/ once per test process when it is missing or older than the CLI sources
- *  (`npm test` builds first, so this is normally a no-op). flock: test files run in parallel. */
-export function ensureBuilt(): void {
+ *  (`npm test` builds first, so this is normally a no-op). flock: test files run in parallel.
+ *  Asynchronous, like every child process here: a synchronous spawn blocks the test worker's
+ *  event loop, and on a loaded machine vitest's own RPC to the worker then times out. */
+export async function ensureBuilt(): Promise<void> {
   const stale = !existsSync(CLI) || !existsSync(join(ROOT, 'dist/worker.js')) || newestSource() > statSync(CLI).mtimeMs;
-  if (stale)
-    execFileSync('flock', ['/tmp/sgdexp-cli-test-build.lock', 'node', 'scripts/build.mjs'], {
-      cwd: ROOT, env: { ...process.env, SGDEXP_QUIET: '1' }, stdio: 'inherit',
-    });
+  if (!stale) return;
+  const r = await run('flock', ['/tmp/sgdexp-cli-test-build.lock', 'node', 'scripts/build.mjs'], { cwd: ROOT, env: { SGDEXP_QUIET: '1' } });
+  if (r.code !== 0) throw new Error(`building dist/ failed (exit ${r.code}):\n${r.stdout}${r.stderr}`);
 }
 
 function newestSource(): number {
@@ -38,16 +39,24 @@ export interface Result {
   stderr: string;
 }
 
-export function sgdexp(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Result {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: opts.cwd ?? ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, ...opts.env },
-    timeout: 240_000,
-    maxBuffer: 256 << 20,
+/** Runs the built CLI to completion. No time limit of its own: the test's timeout (minutes)
+ *  bounds it, and a machine whose cores are busy makes it slower, not wrong. */
+export function sgdexp(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<Result> {
+  return run(process.execPath, [CLI, ...args], opts);
+}
+
+function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string> }): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code, signal) =>
+      resolve({ code: code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : -1), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    );
   });
-  if (r.error) throw r.error;
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 export function tempDir(tag: string): string {

@@ -14,11 +14,11 @@ let cache: string;
 let first: Result;
 const docs: Record<string, ResultsDoc> = {};
 
-beforeAll(() => {
-  ensureBuilt();
+beforeAll(async () => {
+  await ensureBuilt();
   out = tempDir('run-out');
   cache = tempDir('run-cache');
-  first = sgdexp(['run', 'examples', '--out', out, '--cache-dir', cache, '--jobs', '2']);
+  first = await sgdexp(['run', 'examples', '--out', out, '--cache-dir', cache, '--jobs', '2']);
   for (const e of EXAMPLES) if (existsSync(join(out, `${e}.json`))) docs[e] = readDoc(join(out, `${e}.json`));
 }, 300_000);
 
@@ -26,7 +26,7 @@ const scalar = (r: RunResult, m: string) => r.metrics[m] as number[];
 const vector = (r: RunResult, m: string) => r.metrics[m] as number[][];
 
 describe('sgdexp run examples/', () => {
-  it('finishes with exit 0 and writes JSON, CSV, SVG + PNG per plot and HTML per file', () => {
+  it('finishes with exit 0 and writes JSON, CSV, SVG + PNG per plot and HTML per file', async () => {
     expect(first.stderr).not.toMatch(/internal error/);
     expect(first.code, first.stderr).toBe(0);
     const files = readdirSync(out);
@@ -53,7 +53,7 @@ describe('sgdexp run examples/', () => {
     expect(files).toContain('index.html');
   });
 
-  it('Varre Fig. 1: log det flat under GD, falling at the theorem rate under label noise', () => {
+  it('Varre Fig. 1: log det flat under GD, falling at the theorem rate under label noise', async () => {
     const { gd, ln } = docs['01-varre-fig1'].runs;
     const ldG = scalar(gd, 'logdet');
     const ldL = scalar(ln, 'logdet');
@@ -78,7 +78,7 @@ describe('sgdexp run examples/', () => {
     expect(Math.min(...svL)).toBeLessThan(1e-2 * Math.min(...svG));
   });
 
-  it('the theorem rate over a sweep of δ: slope ∝ δ, within 5 % of −2η²δ·k·tr(XᵀX)', () => {
+  it('the theorem rate over a sweep of δ: slope ∝ δ, within 5 % of −2η²δ·k·tr(XᵀX)', async () => {
     const runs = Object.values(docs['02-logdet-rate'].runs);
     expect(runs.map((r) => r.member?.delta)).toEqual([0.5, 1, 2, 4]);
     const excess: number[] = [];
@@ -102,7 +102,7 @@ describe('sgdexp run examples/', () => {
     expect([fin.kind, fin.metric, fin.x, fin.theory]).toEqual(['final', 'logdet', 'delta', true]);
   });
 
-  it('ReLU: the neurons align with the teacher more under label noise than under GD', () => {
+  it('ReLU: the neurons align with the teacher more under label noise than under GD', async () => {
     const { gd, ln } = docs['03-relu-alignment'].runs;
     const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
     const aG = mean(last(vector(gd, 'alignment')));
@@ -110,7 +110,7 @@ describe('sgdexp run examples/', () => {
     expect(aL).toBeGreaterThan(aG + 0.05);
   });
 
-  it("Even et al. Fig. 1: SGD's best test loss is below GD's; Fig. 2–3 drawn from gain and distance", () => {
+  it("Even et al. Fig. 1: SGD's best test loss is below GD's; Fig. 2–3 drawn from gain and distance", async () => {
     const doc = docs['04-even-diagonal'];
     const best = (name: string) =>
       Math.min(
@@ -139,7 +139,7 @@ describe('sgdexp run examples/', () => {
     expect(last(scalar(s, 'distance'))).toBeLessThan(last(scalar(g, 'distance')));
   });
 
-  it('Wang–Jacot: SGD jumps to rank 1 and stays; GD at the same stepsize stays at rank 2', () => {
+  it('Wang–Jacot: SGD jumps to rank 1 and stays; GD at the same stepsize stays at rank 2', async () => {
     const { sgd, gd, park } = docs['05-wang-jacot-rank-jump'].runs;
     // small-step GD parks the weights at rank 2; both continue from there
     expect(last(scalar(park, 'sv_ratio'))).toBeGreaterThan(0.1);
@@ -163,9 +163,9 @@ describe('sgdexp run examples/', () => {
 });
 
 describe('the New Experiment templates', () => {
-  it('check clean and run; only members of a stepsize sweep may diverge (the sweep shows the limit)', () => {
+  it('check clean and run; only members of a stepsize sweep may diverge (the sweep shows the limit)', async () => {
     const o = tempDir('templates-out');
-    const r = sgdexp(['run', 'templates', '--out', o, '--format', 'json', '--no-cache', '--quiet']);
+    const r = await sgdexp(['run', 'templates', '--out', o, '--format', 'json', '--no-cache', '--quiet']);
     expect(r.code, r.stderr).toBe(0);
     const files = readdirSync(join(ROOT, 'templates')).filter((f) => f.endsWith('.sgdexp')).map((f) => f.replace(/\.sgdexp$/, '.json'));
     expect(files.length).toBeGreaterThanOrEqual(4);
@@ -184,57 +184,58 @@ describe('the New Experiment templates', () => {
 });
 
 describe('cache, --json, shards', () => {
-  it('a second run of an unchanged file is served from the disk cache, same results', () => {
+  it('a second run of an unchanged file is served from the disk cache, same results', async () => {
     const out2 = tempDir('run-out2');
-    const r = sgdexp(['run', 'examples/01-varre-fig1.sgdexp', '--out', out2, '--cache-dir', cache, '--format', 'json', '--json']);
+    const r = await sgdexp(['run', 'examples/01-varre-fig1.sgdexp', '--out', out2, '--cache-dir', cache, '--format', 'json', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/\(0 computed, 2 from cache\)/);
     const again = readDoc(join(out2, '01-varre-fig1.json'));
     expect(again).toEqual(docs['01-varre-fig1']);
     expect(JSON.parse(r.stdout)).toEqual(again);
     // --no-cache computes again
-    const r3 = sgdexp(['run', 'examples/01-varre-fig1.sgdexp', '--out', out2, '--cache-dir', cache, '--format', 'json', '--no-cache']);
+    const r3 = await sgdexp(['run', 'examples/01-varre-fig1.sgdexp', '--out', out2, '--cache-dir', cache, '--format', 'json', '--no-cache']);
     expect(r3.stderr).toMatch(/\(2 computed, 0 from cache\)/);
   });
 
-  it('outputs already up to date are not drawn again; a missing one is', () => {
+  it('outputs already up to date are not drawn again; a missing one is', async () => {
     const o = tempDir('stamps');
     const args = ['run', 'examples/05-wang-jacot-rank-jump.sgdexp', '--out', o, '--cache-dir', cache];
-    expect(sgdexp(args).code).toBe(0);
+    expect((await sgdexp(args)).code).toBe(0);
     const png = join(o, '05-wang-jacot-rank-jump-plot1.png');
     const t1 = statSync(png).mtimeMs;
-    expect(sgdexp(args).code).toBe(0);
+    expect((await sgdexp(args)).code).toBe(0);
     expect(statSync(png).mtimeMs).toBe(t1);
     rmSync(png);
-    expect(sgdexp(args).code).toBe(0);
+    expect((await sgdexp(args)).code).toBe(0);
     expect(existsSync(png)).toBe(true);
   });
 
-  it('--shard i/N computes only its runs, and merge of the shards equals the unsharded run', () => {
+  it('--shard i/N computes only its runs, and merge of the shards equals the unsharded run', async () => {
     const fresh = tempDir('shard-cache');
-    const parts = [1, 2].map((i) => {
+    const parts: string[] = [];
+    for (const i of [1, 2]) {
       const o = tempDir(`shard${i}`);
-      const r = sgdexp(['run', 'examples/02-logdet-rate.sgdexp', '--shard', `${i}/2`, '--out', o, '--cache-dir', fresh, '--format', 'json']);
+      const r = await sgdexp(['run', 'examples/02-logdet-rate.sgdexp', '--shard', `${i}/2`, '--out', o, '--cache-dir', fresh, '--format', 'json']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/2 runs: 2 done \(2 computed, 0 from cache\)/);
-      return join(o, '02-logdet-rate.json');
-    });
+      parts.push(join(o, '02-logdet-rate.json'));
+    }
     expect(Object.keys(readDoc(parts[0]).runs)).toEqual(['ln[delta=0.5]', 'ln[delta=2]']);
     const merged = join(tempDir('merged'), 'm.json');
-    const m = sgdexp(['merge', parts[1], parts[0], '-o', merged]);
+    const m = await sgdexp(['merge', parts[1], parts[0], '-o', merged]);
     expect(m.code, m.stderr).toBe(0);
     expect(readDoc(merged)).toEqual(docs['02-logdet-rate']);
     // a missing shard is refused
-    expect(sgdexp(['merge', parts[0], '-o', merged]).code).toBe(1);
+    expect((await sgdexp(['merge', parts[0], '-o', merged])).code).toBe(1);
   });
 });
 
 describe('failures are reported, never crashes', () => {
-  it('a diverged run is kept and reported; --strict makes it fail', () => {
+  it('a diverged run is kept and reported; --strict makes it fail', async () => {
     const dir = tempDir('div');
     const f = join(dir, 'div.sgdexp');
     writeFileSync(f, 'data = teacher(n = 50, p = 3)\nnet = linear2(width = 4, init = gaussian(scale = 1))\nok = train(net, data, gd(lr = 0.01), steps = 200)\nboom = train(net, data, gd(lr = 5), steps = 200)\nplot loss(ok, boom, y = log)\n');
-    const r = sgdexp(['run', f, '--out', dir, '--no-cache']);
+    const r = await sgdexp(['run', f, '--out', dir, '--no-cache']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/boom: diverged: diverged at step \d+/);
     const doc = readDoc(join(dir, 'div.json'));
@@ -242,17 +243,17 @@ describe('failures are reported, never crashes', () => {
     expect(doc.runs.boom.step.length).toBeGreaterThan(0);
     expect(doc.runs.ok.status).toBe('done');
     expect(existsSync(join(dir, 'div-plot1.png'))).toBe(true);
-    expect(sgdexp(['run', f, '--out', dir, '--no-cache', '--strict']).code).toBe(1);
+    expect((await sgdexp(['run', f, '--out', dir, '--no-cache', '--strict'])).code).toBe(1);
   });
 
-  it('broken and oversized files exit 1 with diagnostics', () => {
+  it('broken and oversized files exit 1 with diagnostics', async () => {
     const dir = tempDir('bad');
     const broken = join(dir, 'broken.sgdexp');
     writeFileSync(broken, 'data = teacher(n = 40, p = \nplot loss(( ]\n');
     const big = join(dir, 'big.sgdexp');
     writeFileSync(big, 'data = teacher(n = 1e9, p = 1000)\nnet = linear2(width = 2000)\nr = train(net, data, gd(lr = 0.01), steps = 1e6)\nplot loss(r)\n');
     for (const f of [broken, big]) {
-      const r = sgdexp(['run', f, '--out', dir, '--no-cache']);
+      const r = await sgdexp(['run', f, '--out', dir, '--no-cache']);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toMatch(/:\d+:\d+: error: /);
       expect(r.stderr).not.toMatch(/internal error|TypeError/);
@@ -261,11 +262,11 @@ describe('failures are reported, never crashes', () => {
 });
 
 describe('several files', () => {
-  it('--json prints an array of documents in input order; an empty file is a document with no runs', () => {
+  it('--json prints an array of documents in input order; an empty file is a document with no runs', async () => {
     const dir = tempDir('multi');
     writeFileSync(join(dir, 'b.sgdexp'), 'data = teacher(n = 20, p = 2)\nnet = linear2(width = 3)\nr = train(net, data, gd(lr = 0.05), steps = 50)\n');
     writeFileSync(join(dir, 'a.sgdexp'), '# nothing yet\n');
-    const r = sgdexp(['run', dir, '--out', join(dir, 'out'), '--no-cache', '--json', '--quiet', '--format', 'json']);
+    const r = await sgdexp(['run', dir, '--out', join(dir, 'out'), '--no-cache', '--json', '--quiet', '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const docs = JSON.parse(r.stdout) as ResultsDoc[];
     expect(docs.map((d) => d.file.slice(dir.length + 1))).toEqual(['a.sgdexp', 'b.sgdexp']);
@@ -276,11 +277,11 @@ describe('several files', () => {
 });
 
 describe('unwritable output', () => {
-  it('an --out that cannot be created is a message and exit 1, not a stack trace', () => {
+  it('an --out that cannot be created is a message and exit 1, not a stack trace', async () => {
     const dir = tempDir('unwritable');
     const file = join(dir, 'a-file');
     writeFileSync(file, '');
-    const r = sgdexp(['run', 'examples/05-wang-jacot-rank-jump.sgdexp', '--out', join(file, 'sub'), '--cache-dir', tempDir('uw-cache')]);
+    const r = await sgdexp(['run', 'examples/05-wang-jacot-rank-jump.sgdexp', '--out', join(file, 'sub'), '--cache-dir', tempDir('uw-cache')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/sgdexp: cannot mkdir .*a-file\/sub: ENOTDIR/);
     expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
@@ -288,7 +289,7 @@ describe('unwritable output', () => {
 });
 
 describe('shards of a grid', () => {
-  it('a 2×3 grid split 4 ways merges back to the unsharded document', () => {
+  it('a 2×3 grid split 4 ways merges back to the unsharded document', async () => {
     const dir = tempDir('grid');
     const f = join(dir, 'grid.sgdexp');
     writeFileSync(
@@ -297,21 +298,22 @@ describe('shards of a grid', () => {
         'g = train(net, data, sgd(lr = [0.01, 0.02], batch = [1, 2, 5]), steps = 300)\nplot loss(g)\n',
     );
     const cache = tempDir('grid-cache');
-    const full = sgdexp(['run', f, '--out', join(dir, 'full'), '--cache-dir', cache, '--format', 'json']);
+    const full = await sgdexp(['run', f, '--out', join(dir, 'full'), '--cache-dir', cache, '--format', 'json']);
     expect(full.code, full.stderr).toBe(0);
     const whole = readDoc(join(dir, 'full', 'grid.json'));
     expect(Object.keys(whole.runs).length).toBe(6);
     // each shard with an empty cache: it computes exactly its own members of the grid
     const sizes = [2, 2, 1, 1];
-    const parts = [1, 2, 3, 4].map((i) => {
+    const parts: string[] = [];
+    for (const i of [1, 2, 3, 4]) {
       const o = join(dir, `s${i}`);
-      const r = sgdexp(['run', f, '--shard', `${i}/4`, '--out', o, '--cache-dir', tempDir('grid-shard-cache'), '--format', 'json']);
+      const r = await sgdexp(['run', f, '--shard', `${i}/4`, '--out', o, '--cache-dir', tempDir('grid-shard-cache'), '--format', 'json']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toContain(`(${sizes[i - 1]} computed, 0 from cache)`);
-      return join(o, 'grid.json');
-    });
+      parts.push(join(o, 'grid.json'));
+    }
     expect(parts.map((p) => Object.keys(readDoc(p).runs).length)).toEqual([2, 2, 1, 1]);
-    const m = sgdexp(['merge', ...parts, '-o', '-']);
+    const m = await sgdexp(['merge', ...parts, '-o', '-']);
     expect(m.code, m.stderr).toBe(0);
     expect(JSON.parse(m.stdout)).toEqual(whole);
   });
@@ -326,9 +328,13 @@ describe('interrupting', () => {
     const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'run', f, '--out', dir, '--no-cache', '--format', 'json'], { cwd: ROOT });
     let err = '';
+    let sent = false; // one SIGINT: a second one quits at once, without writing
     child.stderr.on('data', (d) => {
       err += String(d);
-      if (err.includes(': running')) setTimeout(() => child.kill('SIGINT'), 500);
+      if (!sent && err.includes(': running')) {
+        sent = true;
+        child.kill('SIGINT');
+      }
     });
     const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
     expect(code, err).toBe(130);

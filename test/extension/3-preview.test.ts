@@ -19,7 +19,7 @@ suite('preview', () => {
     assert.equal(p.uri, fixture('small.sgdexp').toString());
     assert.equal(p.locked, false);
     // the panel's column is settled asynchronously after creation
-    await until(`the panel in column 2 (is ${a.previews()[0]?.viewColumn})`, () => a.previews()[0]?.viewColumn === vscode.ViewColumn.Two, 5000);
+    await until(`the panel in column 2 (is ${a.previews()[0]?.viewColumn})`, () => a.previews()[0]?.viewColumn === vscode.ViewColumn.Two);
     // the editor keeps the focus, as with Markdown's preview to the side
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), fixture('small.sgdexp').toString());
     // only the webview bundle may be loaded into the page
@@ -55,22 +55,22 @@ suite('preview', () => {
     const p = a.previews().find((x) => !x.locked);
     assert.ok(p, 'an unlocked preview');
     await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
-    await until('the preview to be the active panel', () => a.previews().find((x) => x.id === p.id)?.active, 10_000);
+    await until('the preview to be the active panel', () => a.previews().find((x) => x.id === p.id)?.active);
     await vscode.commands.executeCommand('sgdexp.toggleLock');
     try {
       assert.equal(a.previews().find((x) => x.id === p.id)?.locked, true);
       const name = p.uri.split('/').pop();
-      await until(`a tab titled "[Preview] ${name}"`, () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === `[Preview] ${name}`), 5000);
+      await until(`a tab titled "[Preview] ${name}"`, () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === `[Preview] ${name}`));
     } finally {
       await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
-      await until('the preview to be active', () => a.previews().find((x) => x.id === p.id)?.active, 10_000);
+      await until('the preview to be active', () => a.previews().find((x) => x.id === p.id)?.active);
       await vscode.commands.executeCommand('sgdexp.toggleLock');
     }
     assert.equal(a.previews().find((x) => x.id === p.id)?.locked, false);
     await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
-    await until('the preview to be active again', () => a.previews().find((x) => x.id === p.id)?.active, 10_000);
+    await until('the preview to be active again', () => a.previews().find((x) => x.id === p.id)?.active);
     await vscode.commands.executeCommand('sgdexp.showSource');
-    await until('the source in the active editor', () => vscode.window.activeTextEditor?.document.uri.toString() === p.uri, 10_000);
+    await until('the source in the active editor', () => vscode.window.activeTextEditor?.document.uri.toString() === p.uri);
   });
 
   test('a locked preview stays on its file', async () => {

@@ -63,11 +63,11 @@ suite('runs in the preview', () => {
     await vscode.commands.executeCommand('sgdexp.showPreviewToSide');
     panel = (await until('a preview', () => a.previews().find((p) => p.uri === small().toString()))).id;
     await vscode.commands.executeCommand('sgdexp.runNow', small());
-    const r = await until('final results for small.sgdexp', () => resultsTo(a, small(), (e) => e.msg.final && e.panel === panel), 90_000);
+    const r = await until('final results for small.sgdexp', () => resultsTo(a, small(), (e) => e.msg.final && e.panel === panel));
     assert.deepEqual(Object.keys(r.msg.doc.runs).sort(), ['gd', 'ln']);
     for (const run of Object.values(r.msg.doc.runs)) assert.equal(run.status, 'done', run.message ?? '');
     assert.equal(r.msg.doc.plots.length, 2);
-    const d = await until('the page to draw them', () => rendered(a, panel, r.msg.revision), 30_000);
+    const d = await until('the page to draw them', () => rendered(a, panel, r.msg.revision));
     assert.equal(d.msg.plots, 2);
   });
 
@@ -76,9 +76,9 @@ suite('runs in the preview', () => {
     const doc = await vscode.workspace.openTextDocument(small());
     const before = Math.max(...a.messages.entries.filter((e) => e.dir === 'to' && e.msg.type === 'results' && e.uri === small().toString()).map((e) => (e.msg as { revision: number }).revision));
     const tSave = await replaceAndSave(doc, 'gd(lr = 0.02)', 'gd(lr = 0.03)');
-    const r = await until('new final results', () => resultsTo(a, small(), (e) => e.msg.final && e.msg.revision > before && e.panel === panel), 90_000);
+    const r = await until('new final results', () => resultsTo(a, small(), (e) => e.msg.final && e.msg.revision > before && e.panel === panel));
     assert.equal(r.msg.doc.runs.gd.params.lr, 0.03, 'the edited run was re-run');
-    const d = await until('the page to redraw', () => rendered(a, panel, r.msg.revision), 30_000);
+    const d = await until('the page to redraw', () => rendered(a, panel, r.msg.revision));
     bench('save-to-final-redraw small.sgdexp', d.t - tSave);
   });
 
@@ -87,21 +87,21 @@ suite('runs in the preview', () => {
     const doc = await vscode.workspace.openTextDocument(small());
     const before = Math.max(0, ...a.messages.entries.filter((e) => e.dir === 'to' && e.msg.type === 'results' && e.uri === small().toString()).map((e) => (e.msg as { revision: number }).revision));
     await replaceAndSave(doc, /steps = 400, record = 50\)\nln/, 'steps = 3000000, record = 50)\nln');
-    await until('the status bar to show run progress', () => /sgdexp \d+\/\d+ runs/.test(a.statusBarText()), 30_000);
+    await until('the status bar to show run progress', () => /sgdexp \d+\/\d+ runs/.test(a.statusBarText()));
     // what a click on the item does: run its command
     const click = a.statusBarCommand();
     assert.equal(click, 'sgdexp.cancel', 'the progress item cancels on click');
     const t = Date.now();
     await vscode.commands.executeCommand(click!);
     const r = await until('a final document with the cancelled run', () =>
-      resultsTo(a, small(), (e) => e.msg.final && e.msg.revision > before && e.msg.doc.runs.gd?.status === 'cancelled'), 30_000);
+      resultsTo(a, small(), (e) => e.msg.final && e.msg.revision > before && e.msg.doc.runs.gd?.status === 'cancelled'));
     bench('cancel-to-final', Date.now() - t);
     assert.equal(r.msg.doc.runs.gd.status, 'cancelled');
-    await until('the status bar to stop showing progress', () => !/runs/.test(a.statusBarText()), 10_000);
+    await until('the status bar to stop showing progress', () => !/runs/.test(a.statusBarText()));
     assert.notEqual(a.statusBarCommand(), 'sgdexp.cancel', 'nothing left to cancel on click');
     // restore the fixture for the next tests
     await replaceAndSave(doc, 'steps = 3000000', 'steps = 400');
-    await until('results after restoring', () => resultsTo(a, small(), (e) => e.msg.final && e.msg.doc.runs.gd?.status === 'done' && e.msg.revision > r.msg.revision), 90_000);
+    await until('results after restoring', () => resultsTo(a, small(), (e) => e.msg.final && e.msg.doc.runs.gd?.status === 'done' && e.msg.revision > r.msg.revision));
   });
 
   test('Export Figures waits for runs in flight, then exports the final document', async () => {
@@ -110,7 +110,7 @@ suite('runs in the preview', () => {
     const before = Math.max(0, ...a.messages.entries.filter((e) => e.dir === 'to' && e.msg.type === 'results' && e.uri === small().toString()).map((e) => (e.msg as { revision: number }).revision));
     await replaceAndSave(doc, /steps = 400, record = 50\)\nln/, 'steps = 3000000, record = 50)\nln');
     const streaming = await until('gd streaming', () =>
-      resultsTo(a, small(), (e) => e.msg.revision > before && !e.msg.final && e.msg.doc.runs.gd?.status === 'running'), 30_000);
+      resultsTo(a, small(), (e) => e.msg.revision > before && !e.msg.final && e.msg.doc.runs.gd?.status === 'running'));
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sgdexp-export-wait-'));
     try {
       let finishedAt = 0;
@@ -119,7 +119,7 @@ suite('runs in the preview', () => {
       // gd goes on streaming (a results message sent after the export began, gd still running):
       // the export must still be waiting then, with nothing written
       await until('gd still streaming after the export began', () =>
-        resultsTo(a, small(), (e) => e.t > tExport && e.msg.revision === streaming.msg.revision && !e.msg.final && e.msg.doc.runs.gd?.status === 'running'), 30_000);
+        resultsTo(a, small(), (e) => e.t > tExport && e.msg.revision === streaming.msg.revision && !e.msg.final && e.msg.doc.runs.gd?.status === 'running'));
       assert.equal(finishedAt, 0, 'the export finished while gd was still running');
       assert.deepEqual(fs.readdirSync(folder), [], 'files written while runs were in flight');
       // cancelling the runs makes the document final: the export goes on with it
@@ -137,7 +137,7 @@ suite('runs in the preview', () => {
       await vscode.commands.executeCommand('sgdexp.cancel');
       await replaceAndSave(doc, 'steps = 3000000', 'steps = 400');
       await until('results after restoring', () =>
-        resultsTo(a, small(), (e) => e.msg.final && e.msg.doc.runs.gd?.status === 'done' && e.msg.doc.runs.gd.params.steps === 400 && e.msg.revision > streaming.msg.revision), 90_000);
+        resultsTo(a, small(), (e) => e.msg.final && e.msg.doc.runs.gd?.status === 'done' && e.msg.doc.runs.gd.params.steps === 400 && e.msg.revision > streaming.msg.revision));
     }
   });
 
@@ -146,19 +146,19 @@ suite('runs in the preview', () => {
     const cfg = vscode.workspace.getConfiguration('sgdexp');
     await cfg.update('run.on', 'manual', vscode.ConfigurationTarget.Workspace);
     try {
-      // the client forwards the change (workspace/didChangeConfiguration); give it a moment to land
-      await new Promise((r) => setTimeout(r, 500));
+      // the client forwards the change (workspace/didChangeConfiguration): wait until it landed
+      await a.syncSettings();
       const doc = await vscode.workspace.openTextDocument(small());
       const t = await replaceAndSave(doc, 'gd(lr = 0.03)', 'gd(lr = 0.04)');
       await new Promise((r) => setTimeout(r, 2500));
       const ran = a.messages.entries.find((e) => e.dir === 'to' && e.t >= t && e.msg.type === 'results' && e.msg.uri === small().toString() && e.msg.doc.runs.gd?.params.lr === 0.04);
       assert.equal(ran, undefined, 'no run of the saved edit while run.on = manual');
       await vscode.commands.executeCommand('sgdexp.runNow', small());
-      const r = await until('results after Run Now', () => resultsTo(a, small(), (e) => e.t >= t && e.msg.final && e.msg.doc.runs.gd?.params.lr === 0.04), 60_000);
+      const r = await until('results after Run Now', () => resultsTo(a, small(), (e) => e.t >= t && e.msg.final && e.msg.doc.runs.gd?.params.lr === 0.04));
       assert.equal(r.msg.doc.runs.gd.status, 'done');
     } finally {
       await cfg.update('run.on', undefined, vscode.ConfigurationTarget.Workspace);
-      await new Promise((r) => setTimeout(r, 300));
+      await a.syncSettings();
     }
   });
 
@@ -169,7 +169,7 @@ suite('runs in the preview', () => {
     await cfg.update('run.debounceMs', 100, vscode.ConfigurationTarget.Workspace);
     const doc = await vscode.workspace.openTextDocument(small());
     try {
-      await new Promise((r) => setTimeout(r, 500));
+      await a.syncSettings();
       const text = doc.getText();
       const edit = new vscode.WorkspaceEdit();
       const i = text.indexOf('gd(lr = 0.04)');
@@ -177,7 +177,7 @@ suite('runs in the preview', () => {
       edit.replace(doc.uri, new vscode.Range(doc.positionAt(i), doc.positionAt(i + 'gd(lr = 0.04)'.length)), 'gd(lr = 0.05)');
       const t = Date.now();
       assert.ok(await vscode.workspace.applyEdit(edit));
-      const r = await until('results of the unsaved edit', () => resultsTo(a, small(), (e) => e.t >= t && e.msg.final && e.msg.doc.runs.gd?.params.lr === 0.05), 60_000);
+      const r = await until('results of the unsaved edit', () => resultsTo(a, small(), (e) => e.t >= t && e.msg.final && e.msg.doc.runs.gd?.params.lr === 0.05));
       assert.equal(doc.isDirty, true, 'not saved');
       bench('type-to-final-results small.sgdexp (debounce 100 ms)', r.t - t);
     } finally {
@@ -222,7 +222,7 @@ suite('runs in the preview', () => {
     if (!a.previews().length) await vscode.commands.executeCommand('sgdexp.showPreviewToSide');
     const p = await until('the preview to follow', () => a.previews().find((x) => x.uri === fig1.toString()));
     await vscode.commands.executeCommand('sgdexp.runNow', fig1);
-    await until('Fig. 1 computed', () => resultsTo(a, fig1, (e) => e.msg.final && e.panel === p.id), 180_000);
+    await until('Fig. 1 computed', () => resultsTo(a, fig1, (e) => e.msg.final && e.panel === p.id));
     const doc = await vscode.workspace.openTextDocument(fig1);
     const times: number[] = [];
     const parts: [number, number][] = [];
@@ -236,7 +236,7 @@ suite('runs in the preview', () => {
       // a plot's title changes: its runs are cached, only the plot node recomputes
       const t = await replaceAndSave(doc, /title = "top-5 singular values of W1[^"]*"/, `title = "top-5 singular values of W1 (${i})"`);
       const got = await until('a redraw', () =>
-        a.messages.entries.find((e): e is FromRendered => e.dir === 'from' && e.panel === p.id && e.t >= t && e.msg.type === 'rendered' && e.msg.revision > rev), 30_000);
+        a.messages.entries.find((e): e is FromRendered => e.dir === 'from' && e.panel === p.id && e.t >= t && e.msg.type === 'rendered' && e.msg.revision > rev));
       times.push(got.t - t);
       const ev = saveEvents.find((x) => x >= t);
       if (ev !== undefined) saved.push(ev - t);
@@ -245,7 +245,7 @@ suite('runs in the preview', () => {
       if (process.env.SGDEXP_BENCH_TRACE)
         for (const e of a.messages.entries.filter((x) => x.t >= t && x.uri === fig1.toString()))
           console.log(`bench trace +${e.t - t} ${e.dir} ${JSON.stringify(e.msg).slice(0, 120)}`);
-      await until('final', () => resultsTo(a, fig1, (e) => e.msg.final && e.msg.revision > rev), 30_000);
+      await until('final', () => resultsTo(a, fig1, (e) => e.msg.final && e.msg.revision > rev));
     }
     onSave.dispose();
     bench('save-to-first-redraw fig1 (cached runs, median of 5)', median(times));

@@ -7,7 +7,9 @@ import type { SgdexpApi } from '../../src/extension/api';
 
 export const EXTENSION_ID = 'sgdexp.sgdexp';
 
-export async function until<T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 50): Promise<T> {
+/** Polls until `f` returns something truthy. The bound is a hang detector, in minutes: the
+ *  suite must pass with both cores busy, where everything is slower but nothing is wrong. */
+export async function until<T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 5 * 60_000, everyMs = 50): Promise<T> {
   const t0 = Date.now();
   let last: unknown;
   for (;;) {

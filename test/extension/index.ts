@@ -39,7 +39,7 @@ export async function run(): Promise<void> {
   // mocha from the repository's node_modules (resolved from this file's location)
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Mocha = require('mocha/lib/mocha.cjs') as typeof import('mocha');
-  const mocha = new Mocha({ ui: 'tdd', timeout: 90_000, color: false, reporter: reporter as never });
+  const mocha = new Mocha({ ui: 'tdd', timeout: 10 * 60_000, color: false, reporter: reporter as never });
   const only = process.env.SGDEXP_TEST_GREP;
   if (only) mocha.grep(only);
   const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();

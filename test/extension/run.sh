@@ -9,12 +9,14 @@
 #      extensionTestsPath): the Mocha suite runs inside the extension host and reports through
 #      codeAutomationExit;
 #   5. one UI scenario through the workbench (command palette → Open Preview to the Side → plot in
-#      the webview frame), which saves the README's screenshot docs/images/preview-beside-editor.png.
+#      the webview frame), which saves a screenshot out/screenshots/preview-beside-editor.png
+#      ($SGDEXP_SCREENSHOT_DIR: `npm run docs:images` points it at docs/images for the README).
 # Last line: `N passed, N failed`; exit status non-zero on any failure.
 #   SGDEXP_E2E_ONLY=host|ui   run one part;  SGDEXP_TEST_GREP=regex   filter host tests
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
+SHOTS=$(realpath -m "${SGDEXP_SCREENSHOT_DIR:-$ROOT/out/screenshots}"); mkdir -p "$SHOTS"
 t_start=$(date +%s)
 fail_early() { echo "!! $1"; echo "0 passed, 1 failed"; exit 1; }
 
@@ -102,7 +104,7 @@ if [ "${SGDEXP_E2E_ONLY:-ui}" = ui ] || [ -z "${SGDEXP_E2E_ONLY:-}" ]; then
     start_server "$RUN/exts-vsix" || fail_early "VS Code server did not start"
     node tools/vscode-e2e/ui-preview.mjs --installed --tools "$TOOLS" --tmp "$RUN/tmp" --origin "http://127.0.0.1:$PORT" \
       --workspace "$RUN/ws-ui" --ext "$ROOT" --file 01-varre-fig1.sgdexp \
-      --screenshot "$ROOT/docs/images/preview-beside-editor.png" --shots "$RUN/shots" ${SGDEXP_E2E_UI_ARGS:-} | tee "$RUN/ui.out"
+      --screenshot "$SHOTS/preview-beside-editor.png" --shots "$RUN/shots" ${SGDEXP_E2E_UI_ARGS:-} | tee "$RUN/ui.out"
     count "$RUN/ui.out" "the UI scenario"
     echo "UI scenario: $(( $(date +%s) - t0 )) s"
   fi

@@ -88,12 +88,18 @@ describe('language server process: results stream', () => {
     // an edit above it, not run yet: the finding moves with its definition
     const n = diagnostics.length;
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 30 }, contentChanges: [{ text: `# a comment\n# and another\n${text(5)}` }] });
-    const moved = await waitFor(() => diagnostics.slice(n).filter((x) => x.uri === uri).at(-1)?.diagnostics.find((x) => x.code === 'diverged'));
+    // the diagnostics of that very version (a late publication for the text that ran carries its
+    // own, older version and the old line)
+    const moved = await waitFor(
+      () => diagnostics.slice(n).find((x) => x.uri === uri && x.version === 30)?.diagnostics.find((x) => x.code === 'diverged'),
+      'the diverged finding in the diagnostics of version 30',
+      () => diagnostics.slice(n).map((x) => [x.version, x.diagnostics.map((d) => d.code)]),
+    );
     expect((moved as unknown as { range: { start: { line: number } } }).range.start.line).toBe(gdLine + 2);
     // and goes with it
     const m = diagnostics.length;
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 31 }, contentChanges: [{ text: text(5).replace(/^gd .*$/m, '').replace('plot loss(gd, ln', 'plot loss(ln') }] });
-    const gone = await waitFor(() => diagnostics.slice(m).filter((x) => x.uri === uri).at(-1));
+    const gone = await waitFor(() => diagnostics.slice(m).find((x) => x.uri === uri && x.version === 31), 'the diagnostics of version 31');
     expect(gone.diagnostics.filter((x) => x.code === 'diverged')).toEqual([]);
 
     // a long run, cancelled by request: the final document says 'cancelled'

@@ -2,7 +2,8 @@
 // or an uncaught exception is logged and the process lives on. Checked in a real child process,
 // where Node would otherwise exit with code 1.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,11 @@ describe('crash guards', () => {
       },
       outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning',
     });
-    const r = spawnSync(process.execPath, [out], { encoding: 'utf8', timeout: 10_000 });
+    // asynchronous: a synchronous spawn would block this test worker's event loop
+    const r = await promisify(execFile)(process.execPath, [out], { encoding: 'utf8' }).then(
+      (x) => ({ stdout: x.stdout, status: 0 }),
+      (e: { stdout?: string; code?: number }) => ({ stdout: e.stdout ?? '', status: e.code ?? -1 }),
+    );
     expect(r.stdout.trim().split('\n')).toEqual([
       'LOG sgdexp: unhandled rejection (the server keeps running): Error: lost promise',
       'LOG sgdexp: uncaught exception (the server keeps running): Error: timer bug',

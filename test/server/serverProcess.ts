@@ -2,6 +2,7 @@
 // worker next to it) and a JSON-RPC connection to it that records the sgdexp notifications.
 // Shared by the tests that drive the engine through the server (test/graph/protocol.test.ts,
 // test/server/revisions.test.ts).
+import { waitFor as waitForState } from '../waitFor';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,7 @@ export async function bundleServer(prefix: string): Promise<{ dir: string; clean
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export type Diagnostics = { uri: string; diagnostics: { message: string; severity?: number; code?: unknown }[] };
+export type Diagnostics = { uri: string; version?: number; diagnostics: { message: string; severity?: number; code?: unknown }[] };
 
 export interface ServerProcess {
   conn: MessageConnection;
@@ -66,13 +67,7 @@ export async function startServer(dir: string, settings: Record<string, unknown>
   return s;
 }
 
-/** Polls f every 10 ms until it returns something (or throws after ms). */
-export async function waitFor<T>(f: () => T | undefined, ms = 20_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const x = f();
-    if (x !== undefined) return x;
-    if (Date.now() - t0 > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** Waits for a message or state (see test/waitFor.ts); `what` names it in the failure. */
+export function waitFor<T>(f: () => T | undefined | false, what = 'a message from the server', seen?: () => unknown): Promise<T> {
+  return waitForState(f, what, { seen, everyMs: 10 });
 }

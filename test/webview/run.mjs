@@ -1,10 +1,14 @@
 // The webview in real headless Chromium (Debian's, driven by playwright-core): the built page
 // (dist/webview) inside the HTML of src/extension/webviewHtml.ts, a stubbed VS Code API, recorded
 // result messages (done, streaming, stale, diverged, invalid). Prints "N passed, N failed" last
-// and exits non-zero on any failure. Screenshots: docs/images/webview-{light,dark}.png.
+// and exits non-zero on any failure. Screenshots: out/screenshots/webview-{light,dark}.png, or
+// $SGDEXP_SCREENSHOT_DIR (`npm run docs:images` points it at docs/images).
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fixture, launch, loadHtmlModule, newNonce, pageHtml, root, serve, webviewFiles, THEMES } from './harness.mjs';
+
+// the suite never writes into the work tree's tracked files
+const shotsDir = process.env.SGDEXP_SCREENSHOT_DIR ? resolve(process.env.SGDEXP_SCREENSHOT_DIR) : join(root, 'out/screenshots');
 
 let mod, server, origin, browser;
 let html = '';
@@ -45,6 +49,7 @@ async function open({ theme = 'light', width = 1200, height = 900, saved, state,
   const nonce = newNonce();
   html = pageHtml(mod, { nonce, origin, theme, state, cspSource });
   const page = await browser.ctx.newPage();
+  page.setDefaultTimeout(180_000); // a hang detector, not a speed limit: the suite passes on a busy machine
   await page.setViewportSize({ width, height });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -64,7 +69,7 @@ async function post(page, msg, { expectRender = true } = {}) {
     await page.waitForTimeout(150);
     return page.evaluate((n) => window.__posted.slice(n), before);
   }
-  await page.waitForFunction((n) => window.__posted.slice(n).some((m) => m.type === 'rendered'), before, { timeout: 30000 });
+  await page.waitForFunction((n) => window.__posted.slice(n).some((m) => m.type === 'rendered'), before, { timeout: 180_000 });
   return page.evaluate((n) => window.__posted.slice(n), before);
 }
 
@@ -442,7 +447,7 @@ test("VS Code's real cspSource ('self' https://*.vscode-cdn.net): the stylesheet
 });
 
 test('theme: follows body class and --vscode-* colours (light → dark); screenshots', async () => {
-  mkdirSync(join(root, 'docs/images'), { recursive: true });
+  mkdirSync(shotsDir, { recursive: true });
   const shots = {};
   for (const theme of ['light', 'dark']) {
     const { page, errors } = await open({ theme, width: 1180, height: 920 });
@@ -466,7 +471,7 @@ test('theme: follows body class and --vscode-* colours (light → dark); screens
     await page.waitForFunction((sel) => document.querySelector(`${sel} g[aria-label="tip"] text`), card(0));
     const tip = (await texts(page, `${card(0)} g[aria-label="tip"] text`)).join(' ');
     assert(/ln|gd/.test(tip) && tip.includes('log det'), `tooltip text: ${tip}`);
-    await page.screenshot({ path: join(root, `docs/images/webview-${theme}.png`) });
+    await page.screenshot({ path: join(shotsDir, `webview-${theme}.png`) });
     shots[theme] = true;
     if (theme === 'light') {
       // switching the theme live re-renders with the new colours

@@ -18,6 +18,9 @@ export async function launch(toolsDir, tmpDir, viewport = { width: 1400, height:
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
     ],
   });
+  // Playwright's own default (30 s per action or wait) is a speed limit on a busy machine: the
+  // waits here are hang detectors, so give them minutes
+  ctx.setDefaultTimeout(180_000);
   return { ctx, page: ctx.pages()[0] ?? (await ctx.newPage()) };
 }
 

@@ -68,19 +68,19 @@ async function plotsSettled(timeout) {
 
 await step('open the experiment and run "Open Preview to the Side" from the command palette', async () => {
   await page.goto(url);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 180_000 });
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: a.file });
-  await row.waitFor({ timeout: 30_000 });
+  await row.waitFor({ timeout: 120_000 });
   await row.click();
-  await page.locator('#status\\.editor\\.mode', { hasText: 'SGD Experiment' }).waitFor({ timeout: 30_000 });
+  await page.locator('#status\\.editor\\.mode', { hasText: 'SGD Experiment' }).waitFor({ timeout: 120_000 });
   await page.locator('.monaco-editor .view-lines').first().click();
   await page.keyboard.press('F1');
   await page.locator('.quick-input-widget input').fill('>SGDExp: Open Preview to the Side');
   // click the exact entry (Enter would take the first match, which may be the locked variant)
   const entry = page.locator('.quick-input-list .monaco-list-row', { hasText: 'SGDExp: Open Preview to the Side' }).first();
-  await entry.waitFor({ timeout: 10_000 });
+  await entry.waitFor({ timeout: 60_000 });
   await entry.click();
-  await plotsSettled(Number(a["plot-timeout-ms"] ?? 120_000));
+  await plotsSettled(Number(a["plot-timeout-ms"] ?? 300_000));
   // hide the side bars for a clean editor | preview screenshot (the secondary one, where chat
   // lives, sometimes opens on a first start)
   await page.locator('.monaco-editor .view-lines').first().click();
@@ -91,7 +91,7 @@ await step('open the experiment and run "Open Preview to the Side" from the comm
   await page.locator('.monaco-editor .view-lines').first().click();
   await page.keyboard.press('Control+Home');
   await page.waitForTimeout(800);
-  const settled = await plotsSettled(30_000);
+  const settled = await plotsSettled(120_000);
   await page.screenshot({ path: a.screenshot });
   console.log(`  settled before the screenshot: ${settled}`);
   const n = await webview().locator('svg g[aria-label="line"]').count();
@@ -119,14 +119,14 @@ await step('the preview survives a window reload (serializer) and shows its plot
   await page.keyboard.press('F1');
   await page.locator('.quick-input-widget input').fill('>Developer: Reload Window');
   const reload = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' }).first();
-  await reload.waitFor({ timeout: 10_000 });
-  await Promise.all([page.waitForEvent('framenavigated', { timeout: 60_000 }), reload.click()]);
-  await stage('no workbench', page.locator('.monaco-workbench').waitFor({ timeout: 90_000 }));
+  await reload.waitFor({ timeout: 60_000 });
+  await Promise.all([page.waitForEvent('framenavigated', { timeout: 180_000 }), reload.click()]);
+  await stage('no workbench', page.locator('.monaco-workbench').waitFor({ timeout: 240_000 }));
   const tw = Date.now();
   // VS Code restores the panel once the extension host is up and the extension activated
-  await stage('no webview frame', page.locator('iframe.webview.ready').first().waitFor({ state: 'attached', timeout: 120_000 }));
+  await stage('no webview frame', page.locator('iframe.webview.ready').first().waitFor({ state: 'attached', timeout: 300_000 }));
   const tf = Date.now();
-  await stage('no plot in the restored preview', webview().locator(PLOT).first().waitFor({ timeout: 60_000 }));
+  await stage('no plot in the restored preview', webview().locator(PLOT).first().waitFor({ timeout: 180_000 }));
   const tp = Date.now();
   if (tracer) clearInterval(tracer);
   console.log(`bench reload-to-plot ${tp - tr} ms (workbench ${tw - tr} ms, webview frame +${tf - tw} ms, plot +${tp - tf} ms)`);
