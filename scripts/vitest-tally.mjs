@@ -23,7 +23,7 @@ export default class TallyReporter {
       }
       // a suite or file that failed by itself (load error, beforeAll/afterAll): not a test's failure
       if (task.result?.state === 'fail' && task.result.errors?.length)
-        tally.fileErrors.push({ file, name: task.type === 'suite' && task.name !== file ? fullName(task) : undefined, error: firstLine(task.result.errors[0]) });
+        tally.fileErrors.push({ file, name: task.filepath ? undefined : fullName(task), error: firstLine(task.result.errors[0]) });
       for (const t of task.tasks ?? []) walk(t, file);
     };
     for (const f of files) walk(f, rel(f.filepath) ?? f.name);
@@ -36,7 +36,7 @@ export default class TallyReporter {
 
 function fullName(task) {
   const parts = [];
-  for (let t = task; t && t.type !== 'file' && t.suite !== undefined; t = t.suite) parts.unshift(t.name);
-  if (!parts.length) parts.push(task.name);
+  // up to (not including) the file, which is the task with a filepath
+  for (let t = task; t && !t.filepath; t = t.suite) parts.unshift(t.name);
   return parts.join(' > ');
 }
