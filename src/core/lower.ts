@@ -19,7 +19,7 @@ import type { PlotSpec } from './results';
 import type { RunSpec } from './spec';
 import { canonicalJson, hashOf, ENGINE_VALUE_VERSION } from './graph/hash';
 import { ResolveError, resolveRun } from './resolve/spec';
-import { axisLabels, listAxis, memberId, renamedFor, runAxis, sameNumber, type AxisId } from './resolve/axes';
+import { axisLabels, combine, listAxis, MAX_MEMBERS, memberId, renamedFor, runAxis, sameNumber, type AxisId, type Member } from './resolve/axes';
 import { plotSpec } from './resolve/plot';
 
 export { memberId, plotSpec };
@@ -100,45 +100,11 @@ type CV =
   | { matrix: (number | null)[][] }
   | { run: LoweredRun };
 
-/** a list referenced twice (same definition) is one axis, its members zipped */
-type Axis = AxisId;
-
-interface Variant {
-  v: CV;
-  coords: Map<string, { axis: Axis; value: number }>;
-  /** run ids of runs this variant continues from */
-  parents: string[];
-}
+/** one member of a value: `parents` are the run ids it continues from */
+type Variant = Member<CV>;
 
 class LowerError extends ResolveError {}
 
-function mergeCoords(a: Variant['coords'], b: Variant['coords']): Variant['coords'] | null {
-  const out = new Map(a);
-  for (const [id, c] of b) {
-    const prev = out.get(id);
-    if (prev && prev.value !== c.value) return null; // same axis, different member: not a combination
-    out.set(id, c);
-  }
-  return out;
-}
-
-/** Cartesian product of per-argument variant lists (consistent on shared axes). */
-function product(parts: { key: string; vs: Variant[] }[]): { args: Record<string, CV>; coords: Variant['coords']; parents: string[] }[] {
-  let acc: { args: Record<string, CV>; coords: Variant['coords']; parents: string[] }[] = [{ args: {}, coords: new Map(), parents: [] }];
-  for (const { key, vs } of parts) {
-    const next: typeof acc = [];
-    for (const a of acc)
-      for (const v of vs) {
-        const coords = mergeCoords(a.coords, v.coords);
-        if (!coords) continue;
-        next.push({ args: { ...a.args, [key]: v.v }, coords, parents: [...a.parents, ...v.parents] });
-      }
-    acc = next;
-  }
-  return acc;
-}
-
-const MAX_MEMBERS = 10_000;
 
 function rangeContains(outer: Range, inner: Range): boolean {
   const le = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
@@ -215,7 +181,7 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
       }
       case 'call': {
         const parts = Object.entries(v.args).map(([k, a]) => ({ key: k, vs: expand(a, k, owner, `${path}/${v.builtin}.${k}`) }));
-        const combos = product(parts);
+        const combos = combine(parts);
         if (combos.length > MAX_MEMBERS) throw new LowerError(`family too large: ${combos.length} members (limit ${MAX_MEMBERS})`);
         return combos.map((c) => ({ v: { call: v.builtin, args: c.args }, coords: c.coords, parents: c.parents }));
       }
@@ -276,7 +242,7 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
       const err = ownError(d);
       if (err) throw new LowerError(err);
       const variants = expand(d.value, d.name, d.name, d.name);
-      const axes = new Map<string, Axis>();
+      const axes = new Map<string, AxisId>();
       for (const v of variants) for (const c of v.coords.values()) axes.set(c.axis.id, c.axis);
       const labels = axisLabels([...axes.values()]);
       const runs = variants.map((v) => {

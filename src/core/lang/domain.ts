@@ -10,6 +10,7 @@ import type { CallSite, CallValue, Checker } from './checker';
 import { fmt, placeholder } from './checker';
 import { BUILTIN_BY_NAME, findParam } from './builtins';
 import { resolveCall, resolveRun, type Arg as SpecArg } from '../resolve/spec';
+import { MAX_MEMBERS } from '../resolve/axes';
 
 export interface CostEstimate {
   bytes: number;
@@ -270,8 +271,6 @@ function paramSpanIn(c: Checker, opt: CallValue, param: string, fallback: Span):
 const lrSpan = (c: Checker, opt: CallValue, fallback: Span) => paramSpanIn(c, opt, 'lr', fallback);
 const batchSpan = (c: Checker, opt: CallValue, fallback: Span) => paramSpanIn(c, opt, 'batch', fallback);
 
-/** The graph refuses families beyond this many members (src/core/lower.ts MAX_MEMBERS). */
-export const MAX_MEMBERS = 10_000;
 
 function checkCost(c: Checker, site: CallSite, model: CallValue, data: CallValue, opt: CallValue): void {
   const count = memberCount(c, site.owner);

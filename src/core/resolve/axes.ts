@@ -53,6 +53,37 @@ export function axisLabels(axes: readonly AxisId[]): Map<string, string> {
   return labels;
 }
 
+/** The graph refuses (and the checker reports) families beyond this many members. */
+export const MAX_MEMBERS = 10_000;
+
+/** One member of a value: the value, its coordinates by axis id, the run ids it continues from. */
+export interface Member<V> {
+  v: V;
+  coords: Map<string, { axis: AxisId; value: number }>;
+  parents: string[];
+}
+
+/**
+ * The members of a call: the Cartesian product of its arguments' members, consistent on shared
+ * axes (a list referenced twice is one axis, its members zipped, not crossed).
+ */
+export function combine<V>(parts: { key: string; vs: Member<V>[] }[]): { args: Record<string, V>; coords: Member<V>['coords']; parents: string[] }[] {
+  let acc: { args: Record<string, V>; coords: Member<V>['coords']; parents: string[] }[] = [{ args: {}, coords: new Map(), parents: [] }];
+  for (const { key, vs } of parts) {
+    const next: typeof acc = [];
+    for (const a of acc)
+      for (const v of vs) {
+        const coords = new Map(a.coords);
+        // same axis, different member: not a combination
+        if ([...v.coords].some(([id, c]) => coords.has(id) && coords.get(id)!.value !== c.value)) continue;
+        for (const [id, c] of v.coords) coords.set(id, c);
+        next.push({ args: { ...a.args, [key]: v.v }, coords, parents: [...a.parents, ...v.parents] });
+      }
+    acc = next;
+  }
+  return acc;
+}
+
 /** Member equality: a coordinate against a written value, equal up to rounding (0.1 + 0.2 is 0.3). */
 export function sameNumber(a: number, b: number): boolean {
   return a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
