@@ -1,7 +1,9 @@
-// The one table of built-ins. It alone drives the checker, completion, hover, signature help and
-// the generated language reference (docs/language.md, scripts/gen-docs.mjs). Parameter names are
+// The one table of built-ins. It alone drives the checker, completion, hover, signature help,
+// the generated language reference (docs/language.md, scripts/gen-docs.mjs), what a call means
+// (src/core/resolve/spec.ts: defaults live here only) and what a metric's figure reads and says
+// (`series`: result keys, titles, axis labels, theory line; resolve/metrics.ts). Parameter names are
 // the field names of src/core/spec.ts (RunSpec, DataSpec, ModelSpec, OptimizerSpec), because the
-// graph lowers checked arguments into a RunSpec by name (src/core/lower.ts).
+// call is resolved into a RunSpec by name (src/core/resolve/spec.ts), for lowering and the cost check.
 import type { Value } from '../program';
 
 export type BuiltinKind = 'data' | 'model' | 'optimizer' | 'init' | 'run' | 'value' | 'metric' | 'plot';

@@ -856,7 +856,7 @@ export class Checker {
 
   /**
    * Swept parameters of a definition (its own lists and those of what it references), labelled
-   * as src/core/lower.ts labels member coordinates: the parameter name, qualified (`r.lr`,
+   * as lowering labels member coordinates (resolve/axes.ts axisLabels): the parameter name, qualified (`r.lr`,
    * `gd.lr`, `data.seed`) when two axes share it. Keying by the bare name would merge two axes
    * into one (wrong member counts, selections the lowering cannot resolve).
    */
@@ -911,7 +911,7 @@ export class Checker {
       case 'ref':
       case 'select':
         // a list referenced twice is one axis (same id, members zipped); the later name wins, as
-        // in lower.ts mergeCoords
+        // in resolve/axes.ts combine
         for (const ax of this.refAxes(v.name, param, seen)) if (v.kind === 'ref' || ax.name !== v.param) out.set(ax.id, ax);
         break;
     }
