@@ -2,6 +2,7 @@
 // or time; a family over seeds as its mean with a min–max band; the metric's theory line.
 import * as Plot from '@observablehq/plot';
 import type { PlotSpec, ResultsDoc } from '../results';
+import { BUILTINS } from '../lang/builtins';
 import { seriesOf, VECTOR_METRICS } from '../resolve/metrics';
 import { decimate, minMaxKeep } from './decimate';
 import { finite, groupKey, mean, metricLabel, noteText, seeded, toCsv, valuesOf, type DataOptions, type RunNote } from './runs';
@@ -224,6 +225,8 @@ function lineMarks(rows: SeriesRow[], color: (run: string) => string, opts: { da
   return marks;
 }
 
+const ALONGSIDE = new Set(BUILTINS.flatMap((b) => b.series ?? []).flatMap((e) => e.with ?? []));
+
 export function seriesMarks(data: SeriesData, ctx: MarkContext): KindMarks {
   const { plot, theme, color, notes } = ctx;
   const marks: Plot.Markish[] = [];
@@ -237,9 +240,9 @@ export function seriesMarks(data: SeriesData, ctx: MarkContext): KindMarks {
   const stale = data.rows.filter((r) => r.stale);
   const bands = fresh.filter((r) => r.n != null && r.n > 1);
   if (bands.length) marks.push(Plot.areaY(bands, { x: 'x', y1: 'lo', y2: 'hi', z: 'line', fill: 'run', fillOpacity: 0.18 }));
-  marks.push(...lineMarks(fresh.filter((r) => r.metric === plot.metric), color, { description: 'runs' }));
-  // what the metric's entry draws alongside (loss: test_loss), dashed
-  for (const also of seriesOf(plot.metric, plot.of)?.series.with ?? []) {
+  // what a metric's entry draws alongside (loss: test_loss) is dashed, also when plotted alone
+  marks.push(...lineMarks(fresh.filter((r) => !ALONGSIDE.has(r.metric)), color, { description: 'runs' }));
+  for (const also of ALONGSIDE) {
     const rows = fresh.filter((r) => r.metric === also);
     if (!rows.length) continue;
     const label = metricLabel(also);
