@@ -1,4 +1,4 @@
-// Figures in Node: the very figures the preview draws (src/core/figures.ts, Observable Plot),
+// Figures in Node: the very figures the preview draws (src/core/figures/, Observable Plot),
 // built against linkedom's DOM instead of the browser's, serialised to SVG and rasterised to
 // PNG with resvg. Plot returns a bare <svg>, or a <figure> holding a title (<h2>), colour
 // swatches (HTML) and the <svg>; resvg reads SVG only, so a <figure> is flattened into one

@@ -12,13 +12,17 @@
 //   * every plot becomes a PlotSpec (src/core/results.ts) over run ids, plus a key of its own
 //     options (the graph adds the value hashes of its runs to it).
 //
-// Parameter names in the checked arguments equal the field names of RunSpec/DataSpec/
-// ModelSpec/OptimizerSpec, so lowering is by name. Defaults are filled here too, so a
-// hand-built program (tests, CLI scripts) lowers even when it omits them.
-import type { CheckedProgram, Definition, Diagnostic, PlotDef, Range, Value } from './program';
+// What each member means (its RunSpec, defaults included) is resolve/spec.ts's reading of the
+// built-ins table; how its coordinates are labelled is resolve/axes.ts's, shared with the checker.
+import type { CheckedProgram, Definition, Diagnostic, Range, Value } from './program';
 import type { PlotSpec } from './results';
-import type { DataSpec, InitSpec, ModelSpec, OptimizerSpec, RunSpec } from './spec';
+import type { RunSpec } from './spec';
 import { canonicalJson, hashOf, ENGINE_VALUE_VERSION } from './graph/hash';
+import { ResolveError, resolveRun } from './resolve/spec';
+import { axisLabels, combine, listAxis, MAX_MEMBERS, memberId, renamedFor, runAxis, sameNumber, type AxisId, type Member } from './resolve/axes';
+import { plotSpec } from './resolve/plot';
+
+export { memberId, plotSpec };
 
 export interface LoweredRun {
   /** display id: the definition name, or `name[lr=0.05]` for a family member */
@@ -96,64 +100,11 @@ type CV =
   | { matrix: (number | null)[][] }
   | { run: LoweredRun };
 
-interface Axis {
-  /** identity: a list referenced twice (same definition) is one axis, its members zipped */
-  id: string;
-  /** coordinate name shown in member keys: the parameter the list is passed to */
-  name: string;
-  /** where it lives, used to disambiguate two axes with the same parameter name */
-  owner: string;
-  /** qualified name used when two axes share `name`: `sparse.seed`, `data.seed` */
-  qual: string;
-}
+/** one member of a value: `parents` are the run ids it continues from */
+type Variant = Member<CV>;
 
-interface Variant {
-  v: CV;
-  coords: Map<string, { axis: Axis; value: number }>;
-  /** run ids of runs this variant continues from */
-  parents: string[];
-}
+class LowerError extends ResolveError {}
 
-class LowerError extends Error {}
-
-function mergeCoords(a: Variant['coords'], b: Variant['coords']): Variant['coords'] | null {
-  const out = new Map(a);
-  for (const [id, c] of b) {
-    const prev = out.get(id);
-    if (prev && prev.value !== c.value) return null; // same axis, different member: not a combination
-    out.set(id, c);
-  }
-  return out;
-}
-
-/** Cartesian product of per-argument variant lists (consistent on shared axes). */
-function product(parts: { key: string; vs: Variant[] }[]): { args: Record<string, CV>; coords: Variant['coords']; parents: string[] }[] {
-  let acc: { args: Record<string, CV>; coords: Variant['coords']; parents: string[] }[] = [{ args: {}, coords: new Map(), parents: [] }];
-  for (const { key, vs } of parts) {
-    const next: typeof acc = [];
-    for (const a of acc)
-      for (const v of vs) {
-        const coords = mergeCoords(a.coords, v.coords);
-        if (!coords) continue;
-        next.push({ args: { ...a.args, [key]: v.v }, coords, parents: [...a.parents, ...v.parents] });
-      }
-    acc = next;
-  }
-  return acc;
-}
-
-const MAX_MEMBERS = 10_000;
-
-/** Short, stable rendering of a coordinate value for member keys. */
-function fmtNum(v: number): string {
-  if (Number.isInteger(v)) return String(v);
-  return String(Number(v.toPrecision(6)));
-}
-
-export function memberId(name: string, coords: Record<string, number>): string {
-  const parts = Object.entries(coords).map(([k, v]) => `${k}=${fmtNum(v)}`);
-  return parts.length ? `${name}[${parts.join(',')}]` : name;
-}
 
 function rangeContains(outer: Range, inner: Range): boolean {
   const le = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
@@ -219,10 +170,7 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
       case 'matrix':
         return [{ v: { matrix: v.rows }, coords: new Map(), parents: [] }];
       case 'list': {
-        // the call this list is an argument of: `…/sparse.seed` → sparse
-        const callee = /\/([^/]+)\.[^./]+$/.exec(path)?.[1] ?? null;
-        const qual = callee === null || callee === 'train' ? param : byName.get(owner)?.category === 'run' ? `${callee}.${param}` : `${owner}.${param}`;
-        const axis: Axis = { id: `${owner}:${path}`, name: param, owner, qual };
+        const axis = listAxis(param, owner, path, byName.get(owner)?.category === 'run');
         const out: Variant[] = [];
         for (const item of v.items) {
           if (item.kind !== 'number') throw new LowerError(`a list given to '${param}' must hold numbers`);
@@ -233,7 +181,7 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
       }
       case 'call': {
         const parts = Object.entries(v.args).map(([k, a]) => ({ key: k, vs: expand(a, k, owner, `${path}/${v.builtin}.${k}`) }));
-        const combos = product(parts);
+        const combos = combine(parts);
         if (combos.length > MAX_MEMBERS) throw new LowerError(`family too large: ${combos.length} members (limit ${MAX_MEMBERS})`);
         return combos.map((c) => ({ v: { call: v.builtin, args: c.args }, coords: c.coords, parents: c.parents }));
       }
@@ -257,7 +205,7 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
       return runs.map((r) => ({
         v: { run: r },
         coords: new Map(Object.entries(r.member ?? {}).map(([k, value]) => {
-          const axis: Axis = { id: `run:${name}:${k}`, name: k, owner: name, qual: `${name}.${k}` };
+          const axis = runAxis(name, k);
           return [axis.id, { axis, value }];
         })),
         parents: [r.id],
@@ -278,18 +226,11 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
     }
   }
 
-  // `lrs = linspace(...)` passed as `lr = lrs`: the coordinate is called `lr`, the name of the
-  // parameter it feeds, for a bare list definition; lists inside calls keep their own names.
   // Only through value definitions (`lrs`, or an alias `b = lrs`): `data = teacher(n = ns)`
   // passed as `data` keeps the coordinate `n`, not `data`.
   function renameAxes(vs: Variant[], param: string, d: Definition): Variant[] {
     if (d.category !== 'value') return vs;
-    return vs.map((x) => ({
-      ...x,
-      coords: new Map(
-        [...x.coords].map(([id, c]) => [id, c.axis.id.endsWith(`:${c.axis.owner}`) ? { ...c, axis: { ...c.axis, name: param, qual: `${c.axis.owner}.${param}` } } : c]),
-      ),
-    }));
+    return vs.map((x) => ({ ...x, coords: new Map([...x.coords].map(([id, c]) => [id, { ...c, axis: renamedFor(c.axis, param) }])) }));
   }
 
   function lowerRunDef(d: Definition): LoweredRun[] {
@@ -301,22 +242,9 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
       const err = ownError(d);
       if (err) throw new LowerError(err);
       const variants = expand(d.value, d.name, d.name, d.name);
-      // coordinate names: the parameter name, qualified by owner when two axes share it
-      const nameCount = new Map<string, Set<string>>();
-      for (const v of variants) for (const c of v.coords.values()) {
-        const s = nameCount.get(c.axis.name) ?? new Set();
-        s.add(c.axis.id);
-        nameCount.set(c.axis.name, s);
-      }
-      // labels: the parameter name; qualified (`sparse.seed`) when two axes share it; the
-      // axis id as a last resort
-      const labels = new Map<string, string>();
-      const axes = new Map<string, Axis>();
+      const axes = new Map<string, AxisId>();
       for (const v of variants) for (const c of v.coords.values()) axes.set(c.axis.id, c.axis);
-      for (const a of axes.values()) labels.set(a.id, (nameCount.get(a.name)?.size ?? 0) > 1 ? a.qual : a.name);
-      const used = new Map<string, number>();
-      for (const l of labels.values()) used.set(l, (used.get(l) ?? 0) + 1);
-      for (const [id, l] of labels) if ((used.get(l) ?? 0) > 1) labels.set(id, id);
+      const labels = axisLabels([...axes.values()]);
       const runs = variants.map((v) => {
         const coords: Record<string, number> = {};
         for (const c of v.coords.values()) coords[labels.get(c.axis.id)!] = c.value;
@@ -339,27 +267,8 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
   }
 
   function buildRun(d: Definition, v: CV, member: Record<string, number> | null, parents: string[]): LoweredRun {
-    const call = asCall(v, 'train');
-    if (call.call !== 'train') throw new LowerError(`a run is a train(...) call, not ${call.call}(...)`);
-    const a = call.args;
-    let from: LoweredRun | null = null;
-    let modelV = a.model;
-    if (modelV && typeof modelV === 'object' && 'run' in modelV) {
-      from = modelV.run;
-      modelV = null;
-    }
-    const model = from ? from.spec.model : lowerModel(modelV);
-    const spec: RunSpec = {
-      rootSeed: program.seed,
-      seed: int(a.seed, 'seed', 0),
-      data: lowerData(a.data),
-      model,
-      optimizer: lowerOptimizer(a.optimizer),
-      steps: int(a.steps, 'steps'),
-      record: int(a.record, 'record', 1000),
-      from: from ? from.spec : null,
-    };
-    if (spec.steps < 0) throw new LowerError('steps must be ≥ 0');
+    const spec = resolveRun(v as never, program.seed);
+    const from = v && typeof v === 'object' && 'call' in v && v.args.model && typeof v.args.model === 'object' && 'run' in v.args.model ? v.args.model.run : null;
     // specKey covers everything but the horizon; steps and record are added here (the prefix
     // key leaves steps out: runs sharing it are prefixes of one another)
     const sk = specKey(spec);
@@ -389,73 +298,6 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
       id, def: d.name, member, spec, key, prefixKey, parent: from ? from.id : parents[0] ?? null, own, range: d.range,
       model: spec.model.kind, optimizer: spec.optimizer.kind, params,
     };
-  }
-
-  // ---- the built-ins, by parameter name ----
-  function lowerData(v: CV | undefined): DataSpec {
-    const c = asCall(v, 'data');
-    const a = c.args;
-    switch (c.call) {
-      case 'teacher':
-        return {
-          kind: 'teacher', n: int(a.n, 'n'), p: int(a.p, 'p'), k: int(a.k, 'k', 1), noise: num(a.noise, 'noise', 0),
-          test: int(a.test, 'test', 1000), activation: word(a.activation, 'activation', 'linear', ['linear', 'relu']) as 'linear' | 'relu',
-          neurons: int(a.neurons, 'neurons', 3), seed: int(a.seed, 'seed', 0),
-        };
-      case 'sparse':
-        return { kind: 'sparse', n: int(a.n, 'n'), d: int(a.d, 'd'), s: int(a.s, 's'), noise: num(a.noise, 'noise', 0), test: int(a.test, 'test', 1000), seed: int(a.seed, 'seed', 0) };
-      case 'completion': {
-        const obs = a.observed && typeof a.observed === 'object' && 'matrix' in a.observed ? a.observed.matrix : null;
-        return {
-          kind: 'completion', observed: obs,
-          rows: obs ? obs.length : int(a.rows, 'rows'),
-          cols: obs ? (obs[0]?.length ?? 0) : int(a.cols, 'cols'),
-          rank: int(a.rank, 'rank', 1), fraction: num(a.fraction, 'fraction', 0.5), seed: int(a.seed, 'seed', 0),
-        };
-      }
-      default:
-        throw new LowerError(`'${c.call}' is not a data set`);
-    }
-  }
-  function lowerInit(v: CV | undefined): InitSpec {
-    if (v === undefined || v === null) return { kind: 'gaussian', scale: 1 };
-    if (typeof v === 'number') return { kind: 'gaussian', scale: v };
-    const c = asCall(v, 'init');
-    if (c.call !== 'gaussian') throw new LowerError(`'${c.call}' is not an initialisation`);
-    return { kind: 'gaussian', scale: num(c.args.scale, 'scale', 1) };
-  }
-  function lowerModel(v: CV | undefined): ModelSpec {
-    const c = asCall(v, 'model');
-    const a = c.args;
-    switch (c.call) {
-      case 'linear2':
-        return { kind: 'linear2', width: int(a.width, 'width'), init: lowerInit(a.init), seed: int(a.seed, 'seed', 0) };
-      case 'relu2':
-        return { kind: 'relu2', width: int(a.width, 'width'), init: lowerInit(a.init), seed: int(a.seed, 'seed', 0) };
-      case 'deep_linear':
-        return { kind: 'deep_linear', depth: int(a.depth, 'depth'), width: int(a.width, 'width'), init: lowerInit(a.init), seed: int(a.seed, 'seed', 0) };
-      case 'diagonal':
-        return { kind: 'diagonal', alpha: num(a.alpha, 'alpha'), seed: int(a.seed, 'seed', 0) };
-      default:
-        throw new LowerError(`'${c.call}' is not a model`);
-    }
-  }
-  function lowerOptimizer(v: CV | undefined): OptimizerSpec {
-    const c = asCall(v, 'optimizer');
-    const a = c.args;
-    const wd = num(a.weight_decay, 'weight_decay', 0);
-    switch (c.call) {
-      case 'gd':
-        return { kind: 'gd', lr: num(a.lr, 'lr'), weight_decay: wd };
-      case 'sgd':
-        return { kind: 'sgd', lr: num(a.lr, 'lr'), batch: int(a.batch, 'batch', 1), weight_decay: wd };
-      case 'label_noise':
-        return { kind: 'label_noise', lr: num(a.lr, 'lr'), delta: num(a.delta, 'delta'), batch: a.batch === undefined || a.batch === null ? null : int(a.batch, 'batch'), weight_decay: wd };
-      case 'sgf':
-        return { kind: 'sgf', dt: num(a.dt, 'dt'), lr: num(a.lr, 'lr'), delta: num(a.delta, 'delta'), weight_decay: wd };
-      default:
-        throw new LowerError(`'${c.call}' is not an optimiser`);
-    }
   }
 
   // ---- definitions ----
@@ -488,7 +330,7 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
     try {
       ld.runIds = lowerRunDef(d).map((r) => r.id);
     } catch (e) {
-      if (!(e instanceof LowerError)) throw e;
+      if (!(e instanceof ResolveError)) throw e;
       ld.error = e.message;
       diagnostics.push({ range: d.range, severity: 'error', message: e.message, code: 'lower' });
     }
@@ -524,10 +366,11 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
         if (r.kind === 'select' && picked.length === 0) throw new LowerError(`${r.name} has no member ${r.param} = ${r.value}`);
         for (const m of picked) if (!drawn.has(m.id)) drawn.add(m.id) && runIds.push(m.id);
       }
-      const spec = plotSpec(p, runIds, runIds.map((id) => runById.get(id)?.member ?? null));
+      const drawnRuns = runIds.map((id) => runById.get(id)!);
+      const spec = plotSpec(p, runIds, drawnRuns.map((r) => r.member), drawnRuns);
       plots.push({ id: `plot#${p.index}`, index: p.index, range: p.range, spec, runIds, defKey: hashOf({ v: ENGINE_VALUE_VERSION, spec: { ...spec, runs: [] } }) });
     } catch (e) {
-      if (!(e instanceof LowerError)) throw e;
+      if (!(e instanceof ResolveError)) throw e;
       diagnostics.push({ range: p.range, severity: 'error', message: e.message, code: 'lower' });
     }
   }
@@ -545,76 +388,3 @@ export function offshootKeys(own: NonNullable<LoweredRun['own']>, parentState: s
   };
 }
 
-// ---- plots ----
-
-const TITLES: Record<string, string> = {
-  loss: 'training loss',
-  test_loss: 'test loss',
-  logdet: 'log det(θᵀθ)',
-  sv_W1: 'singular values of W1',
-  sv_W2: 'singular values of W2',
-  sv_product: 'singular values of the product',
-  sv_ratio: 's₂/s₁ of the end-to-end matrix',
-  gain: 'Gain_γ per coordinate',
-  gain_norm: '‖Gain_γ‖',
-  effective_alpha: 'effective α',
-  imbalance: '‖W1ᵀW1 − W2W2ᵀ‖_F',
-  alignment: 'alignment to the teacher',
-  distance: 'distance to the teacher',
-  rank: 'numerical rank',
-  missing_error: 'error on missing entries',
-};
-
-function optWord(o: Value | undefined): string | null {
-  if (!o) return null;
-  if (o.kind === 'word' || o.kind === 'string') return o.value;
-  if (o.kind === 'ref') return o.name;
-  if (o.kind === 'call') return o.builtin; // `rank(tol = 1e-3)` as the metric of `final`
-  return null;
-}
-
-export function plotSpec(p: PlotDef, runIds: string[], members: (Record<string, number> | null)[] = []): PlotSpec {
-  const o = p.options;
-  let kind: PlotSpec['kind'] = 'series';
-  let metric = p.builtin;
-  let x = optWord(o.x) ?? 'step';
-  if (p.builtin === 'singular_values') metric = `sv_${optWord(o.of) ?? 'W1'}`;
-  else if (p.builtin === 'final') {
-    kind = 'final';
-    metric = optWord(o.metric) ?? 'loss';
-    // default: the swept parameter (the first member coordinate)
-    x = optWord(o.x) ?? Object.keys(members.find((m) => m) ?? {})[0] ?? 'lr';
-  } else if (p.builtin === 'gain') kind = 'gain';
-  const title = o.title && o.title.kind === 'string' ? o.title.value : kind === 'final' ? `final ${TITLES[metric] ?? metric}` : TITLES[metric] ?? metric;
-  const y = optWord(o.y) === 'log' ? 'log' : 'linear';
-  const theory = o.theory?.kind === 'bool' ? o.theory.value : false;
-  const top = o.top?.kind === 'number' ? o.top.value : null;
-  const spec: PlotSpec = { title, kind, metric, runs: runIds, x, y, theory };
-  if (metric.startsWith('sv_') || top !== null) spec.top = top;
-  return spec;
-}
-
-// ---- small coercions ----
-
-function sameNumber(a: number, b: number): boolean {
-  return a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-}
-function asCall(v: CV | undefined, what: string): { call: string; args: Record<string, CV> } {
-  if (v && typeof v === 'object' && 'call' in v) return v;
-  throw new LowerError(`missing or invalid ${what}`);
-}
-function num(v: CV | undefined, name: string, dflt?: number): number {
-  if (typeof v === 'number') return v;
-  if ((v === undefined || v === null) && dflt !== undefined) return dflt;
-  throw new LowerError(`parameter '${name}' needs a number`);
-}
-function int(v: CV | undefined, name: string, dflt?: number): number {
-  const x = num(v, name, dflt);
-  if (!Number.isInteger(x)) throw new LowerError(`parameter '${name}' needs a whole number, got ${x}`);
-  return x;
-}
-function word(v: CV | undefined, name: string, dflt: string, allowed: string[]): string {
-  if (v === undefined || v === null) return dflt;
-  if (typeof v === 'string' && allowed.includes(v)) return v;
-  throw new LowerError(`parameter '${name}' is one of ${allowed.join(', ')}`);
-}

@@ -31,6 +31,10 @@ export interface RunResult extends Trajectory {
   params: Record<string, number | string | boolean | null>;
   /** family member coordinates, e.g. { lr: 0.05 }, or null */
   member: Record<string, number> | null;
+  /** the definition the run comes from: `sgd` for `sgd[lr=0.05]` (documents before it: the key up to `[`) */
+  def?: string;
+  /** the member's coordinates, `{}` for a single run: figures select and group runs by def and coords */
+  coords?: Record<string, number>;
   /** predictions of the theory, e.g. { logdet_rate_per_step: -2 lr² δ k tr(XᵀX) } */
   theory: Record<string, number>;
   /** last finite step, when diverged */
@@ -56,6 +60,10 @@ export interface PlotSpec {
   theory: boolean;
   /** singular values: how many to draw */
   top?: number | null;
+  /** rank: the relative threshold, applied to the recorded singular values when drawn */
+  tol?: number;
+  /** rank: which matrix (`W1`, `product`); absent: W1 where recorded, else the product */
+  of?: string;
 }
 
 export interface ResultsDoc {

@@ -102,6 +102,8 @@ function run(v: unknown, path: string): void {
     const mem = obj(r.member, `${path}.member`);
     for (const [k, x] of Object.entries(mem)) num(x, `${path}.member.${k}`);
   }
+  if (r.def !== undefined) str(r.def, `${path}.def`);
+  if (r.coords !== undefined) for (const [k, x] of Object.entries(obj(r.coords, `${path}.coords`))) num(x, `${path}.coords.${k}`);
   if (r.params !== undefined) obj(r.params, `${path}.params`);
   if (r.theory !== undefined) {
     const th = obj(r.theory, `${path}.theory`);
@@ -123,6 +125,8 @@ function plotSpec(v: unknown, path: string): void {
   if (p.y !== undefined) oneOf(p.y, ['linear', 'log'] as const, `${path}.y`);
   if (p.theory !== undefined) bool(p.theory, `${path}.theory`);
   if (p.top != null) int(p.top, `${path}.top`, 1);
+  if (p.tol !== undefined) num(p.tol, `${path}.tol`);
+  if (p.of !== undefined) str(p.of, `${path}.of`);
 }
 
 function resultsDoc(v: unknown, path: string): void {

@@ -275,11 +275,11 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'relu2 records the singular values of W1 only; rank only at tol = 1e-3',
-    src: 'data = teacher(n = 40, p = 5, activation = relu)\nnet = relu2(width = 4)\nr = train(net, data, gd(lr = 0.01), steps = 10)\nplot singular_values(«r», of = W2)\nd2 = completion(observed = [[1, ?], [0.3, 1]])\nm = deep_linear(depth = 3, width = 2)\nq = train(m, d2, sgd(lr = 0.1), steps = 10)\nplot rank(q, «tol = 0.01»)',
+    name: 'relu2 records the singular values of W1 only; rank at any tol, of the product only for deep_linear',
+    src: 'data = teacher(n = 40, p = 5, activation = relu)\nnet = relu2(width = 4)\nr = train(net, data, gd(lr = 0.01), steps = 10)\nplot singular_values(«r», of = W2)\nd2 = completion(observed = [[1, ?], [0.3, 1]])\nm = deep_linear(depth = 3, width = 2)\nq = train(m, d2, sgd(lr = 0.1), steps = 10)\nplot rank(q, tol = 0.01)\nplot rank(«q», of = W1)',
     expect: [
       { severity: 'error', code: 'incompatible-metric', message: 'for a relu2 model the singular values are recorded for its first layer: use of = W1 (not W2)' },
-      { severity: 'warning', code: 'fixed-tolerance', message: 'the stepping core records the numerical rank at tol = 1e-3; tol = 0.01 is not available and 1e-3 is drawn' },
+      { severity: 'error', code: 'incompatible-metric', message: 'a deep_linear model has only the end-to-end matrix: use of = product (not W1)' },
     ],
   },
   {

@@ -42,6 +42,9 @@ describe('validateToWebview', () => {
       [msg({ ...FIG1, runs: { gd: { ...gd, metrics: { loss: gd.metrics.loss.slice(1) } } } }), `doc.runs["gd"].metrics.loss: has ${gd.step.length - 1} entries for ${gd.step.length}`],
       [msg({ ...FIG1, runs: { gd: { ...gd, metrics: { sv_W1: gd.metrics.sv_W1.map((r: number[], i: number) => (i === 3 ? [1, '2'] : r)) } } } }), 'doc.runs["gd"].metrics.sv_W1[3][1]'],
       [msg({ ...FIG1, plots: [{ title: 't', metric: 'loss', runs: ['gd'], y: 'cubic' }] }), 'doc.plots[0].y'],
+      [msg({ ...FIG1, runs: { gd: { ...gd, coords: { lr: 'fast' } } } }), 'doc.runs["gd"].coords.lr'],
+      [msg({ ...FIG1, runs: { gd: { ...gd, def: 3 } } }), 'doc.runs["gd"].def'],
+      [msg({ ...FIG1, plots: [{ title: 't', metric: 'rank', runs: ['gd'], tol: 'loose' }] }), 'doc.plots[0].tol'],
       [{ type: 'status', uri: 'u', revision: 0, nodes: [{ id: 'a', kind: 'run', state: 'exploded', deps: [] }] }, 'message.nodes[0].state'],
       [{ type: 'export', requestId: 1, format: 'csv' }, 'message.format'],
     ];

@@ -402,7 +402,7 @@ test("sgdexp.plot.theme: a fixed theme's colours whatever VS Code's theme; 'auto
     swatch: await page.evaluate(() => document.querySelector('.sg-legend-item .sg-swatch').style.background),
   });
   const rgb = (hex) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
-  // the palettes of src/core/figures.ts (DARK_THEME, LIGHT_THEME, HIGH_CONTRAST_THEME)
+  // the palettes of src/core/figures/theme.ts (DARK_THEME, LIGHT_THEME, HIGH_CONTRAST_THEME)
   const want = {
     dark: { color: '#cccccc', stroke: '#3794ff', background: rgb('#1f1f1f') },
     light: { color: '#1f1f1f', stroke: '#1a85ff', background: rgb('#ffffff') },

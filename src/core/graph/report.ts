@@ -34,7 +34,7 @@ export function buildResultsDoc(lowered: LoweredProgram, slots: Map<string, Slot
   const runs: Record<string, RunResult> = {};
   for (const s of slots.values()) {
     const r = s.run;
-    const base = { model: r.model, optimizer: r.optimizer, params: r.params, member: r.member };
+    const base = { model: r.model, optimizer: r.optimizer, params: r.params, member: r.member, def: r.def, coords: r.member ?? {} };
     if (s.value) {
       const v = s.value;
       runs[r.id] = {

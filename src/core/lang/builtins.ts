@@ -1,7 +1,9 @@
-// The one table of built-ins. It alone drives the checker, completion, hover, signature help and
-// the generated language reference (docs/language.md, scripts/gen-docs.mjs). Parameter names are
+// The one table of built-ins. It alone drives the checker, completion, hover, signature help,
+// the generated language reference (docs/language.md, scripts/gen-docs.mjs), what a call means
+// (src/core/resolve/spec.ts: defaults live here only) and what a metric's figure reads and says
+// (`series`: result keys, titles, axis labels, theory line; resolve/metrics.ts). Parameter names are
 // the field names of src/core/spec.ts (RunSpec, DataSpec, ModelSpec, OptimizerSpec), because the
-// graph lowers checked arguments into a RunSpec by name (src/core/lower.ts).
+// call is resolved into a RunSpec by name (src/core/resolve/spec.ts), for lowering and the cost check.
 import type { Value } from '../program';
 
 export type BuiltinKind = 'data' | 'model' | 'optimizer' | 'init' | 'run' | 'value' | 'metric' | 'plot';
@@ -35,6 +37,8 @@ export interface ParamSpec {
   /** a list of numbers is accepted and makes the enclosing definition a family */
   sweep?: boolean;
   aliases?: string[];
+  /** read off a given matrix parameter when that is given (completion: rows, cols of `observed`) */
+  sizeOf?: { matrix: string; axis: 'rows' | 'cols' };
 }
 
 export interface Builtin {
@@ -53,7 +57,32 @@ export interface Builtin {
   models?: ModelKind[];
   /** metrics: the theory line that `theory = true` draws, if any */
   theory?: string;
+  /** metrics: what a plot of it reads and how it is labelled, one entry per result series */
+  series?: MetricSeries[];
+  /** models: the name of the end-to-end matrix in labels; `{depth}` is the run's depth */
+  product?: string;
   example: string;
+}
+
+/**
+ * One series a metric draws: the result key it reads (docs/results-format.md), the option values
+ * that select it, its figure title and axis label. `{product}` in a label stands for the drawn
+ * runs' end-to-end matrix (the models' `product`).
+ */
+export interface MetricSeries {
+  key: string;
+  /** option values selecting this series (`of = W2`); the first series is the default */
+  when?: Record<string, string>;
+  title: string;
+  label: string;
+  /** one array per recorded step (singular values, Gain per coordinate, one cosine per neuron) */
+  vector?: boolean;
+  /** further result keys a time-series plot draws alongside, dashed (loss: test_loss) */
+  with?: string[];
+  /** the theory line: a straight line from the first recorded value with slope run.theory[rate] per step */
+  theoryRate?: string;
+  /** computed at plot time: #{i : sᵢ > tol·s₁} of the first of these singular-value series a run has */
+  rankOf?: string[];
 }
 
 const num = (value: number): Value => ({ kind: 'number', value });
@@ -74,7 +103,8 @@ const seedParam = (what: string): ParamSpec => ({
 const initParam: ParamSpec = {
   name: 'init',
   type: { t: 'node', kinds: ['init'] },
-  default: { kind: 'call', builtin: 'gaussian', args: { scale: num(1) } },
+  // gaussian's own defaults: the scale's default lives in its entry only
+  default: { kind: 'call', builtin: 'gaussian', args: {} },
   doc: 'Initialisation of the weights.',
 };
 const weightDecay: ParamSpec = {
@@ -99,6 +129,7 @@ const metric = (
   summary: string,
   formula: string,
   models: ModelKind[],
+  series: MetricSeries[],
   extra: ParamSpec[] = [],
   theory?: string,
 ): Builtin => ({
@@ -111,6 +142,7 @@ const metric = (
   variadic: { name: 'runs', doc: 'The runs (or families, or `run[param = value]` members) to draw.', min: 1 },
   models,
   theory,
+  series,
   example: `plot ${name}(run${extra.length ? `, ${extra[0].name} = ${exampleValue(extra[0])}` : ''})`,
 });
 
@@ -169,8 +201,8 @@ export const BUILTINS: Builtin[] = [
       'or a random rank-r matrix rows × cols is drawn and a fraction of its entries observed.',
     params: [
       { name: 'observed', type: { t: 'matrix' }, default: NULL, optional: true, doc: 'The observed matrix, e.g. `[[1, ?], [0.3, 1]]`; `?` marks a missing entry.' },
-      { name: 'rows', type: count(1), optional: true, default: NULL, unit: 'rows', doc: 'Rows of the random matrix (when `observed` is not given).', sweep: true },
-      { name: 'cols', type: count(1), optional: true, default: NULL, unit: 'columns', doc: 'Columns of the random matrix (when `observed` is not given).', sweep: true },
+      { name: 'rows', type: count(1), optional: true, default: NULL, unit: 'rows', doc: 'Rows of the random matrix (when `observed` is not given).', sweep: true, sizeOf: { matrix: 'observed', axis: 'rows' } },
+      { name: 'cols', type: count(1), optional: true, default: NULL, unit: 'columns', doc: 'Columns of the random matrix (when `observed` is not given).', sweep: true, sizeOf: { matrix: 'observed', axis: 'cols' } },
       { name: 'rank', type: count(1), default: num(1), unit: 'rank', doc: 'Rank of the random matrix (≤ min(rows, cols)).', sweep: true },
       { name: 'fraction', type: { t: 'number', min: 0, max: 1, minExclusive: true }, default: num(0.5), unit: 'fraction', doc: 'Fraction of the entries observed (random matrix).', sweep: true },
       seedParam('data'),
@@ -200,6 +232,7 @@ export const BUILTINS: Builtin[] = [
       seedParam('initialisation'),
     ],
     positional: ['width', 'init'],
+    product: 'W1W2',
     example: 'net = linear2(width = 20, init = gaussian(scale = 0.5))',
   },
   {
@@ -226,6 +259,7 @@ export const BUILTINS: Builtin[] = [
       seedParam('initialisation'),
     ],
     positional: ['depth', 'width', 'init'],
+    product: 'W{depth}⋯W1',
     example: 'net = deep_linear(depth = 3, width = 2, init = gaussian(scale = 1))',
   },
   {
@@ -335,14 +369,18 @@ export const BUILTINS: Builtin[] = [
     example: 'lrs = logspace(0.001, 0.1, 5)',
   },
   // ---------------- metrics (usable in plots) ----------------
-  metric('loss', 'Training loss.', 'L(θ) = ½‖Y − f(X)‖²_F on the rescaled data (the mean-squared loss of the raw data); completion: ½ · mean over observed entries of (A_ij − A*_ij)².', ALL_MODELS),
-  metric('test_loss', 'Loss on the held-out test set (completion: on the missing entries).', '½‖Y_test − f(X_test)‖²_F with the test set rescaled by 1/√n_test (same scale as `loss`); completion: ½ · mean over missing entries of (A_ij − A*_ij)², A* the true matrix (given entries: their rank-1 completion)', ALL_MODELS),
-  metric('missing_error', 'RMS error on the missing entries of a completion problem.', '√(mean over missing (i, j) of (A_ij − A*_ij)²)', ['deep_linear']),
+  metric('loss', 'Training loss.', 'L(θ) = ½‖Y − f(X)‖²_F on the rescaled data (the mean-squared loss of the raw data); completion: ½ · mean over observed entries of (A_ij − A*_ij)².', ALL_MODELS,
+    [{ key: 'loss', title: 'training loss', label: 'loss', with: ['test_loss'] }]),
+  metric('test_loss', 'Loss on the held-out test set (completion: on the missing entries).', '½‖Y_test − f(X_test)‖²_F with the test set rescaled by 1/√n_test (same scale as `loss`); completion: ½ · mean over missing entries of (A_ij − A*_ij)², A* the true matrix (given entries: their rank-1 completion)', ALL_MODELS,
+    [{ key: 'test_loss', title: 'test loss', label: 'test loss' }]),
+  metric('missing_error', 'RMS error on the missing entries of a completion problem.', '√(mean over missing (i, j) of (A_ij − A*_ij)²)', ['deep_linear'],
+    [{ key: 'missing_error', title: 'error on missing entries', label: 'error on missing entries' }]),
   metric(
     'logdet',
     'log det(θᵀθ), θ = [W1ᵀ | W2]: conserved by gradient flow, driven down linearly by label noise.',
     'log det(θᵀθ) = 2Σᵢ log sᵢ(θ); per step of label-noise GD it falls by 2η²δ·k·tr(XᵀX) (Theorem 4.2).',
     ['linear2'],
+    [{ key: 'logdet', title: 'log det(θᵀθ)', label: 'log det(θᵀθ)', theoryRate: 'logdet_rate_per_step' }],
     [],
     'label_noise / sgf: the line log det(θ₀ᵀθ₀) − 2ηδ·k·tr(XᵀX)·t (Theorem 4.2)',
   ),
@@ -352,23 +390,43 @@ export const BUILTINS: Builtin[] = [
     'σ₁ ≥ σ₂ ≥ … of W1, W2 or the end-to-end matrix W1W2 (deep_linear: A = W_L⋯W_1; relu2: the first layer W1).',
     ['linear2', 'deep_linear', 'relu2'],
     [
+      { key: 'sv_W1', when: { of: 'W1' }, title: 'singular values of W1', label: 'singular values of W1', vector: true },
+      { key: 'sv_W2', when: { of: 'W2' }, title: 'singular values of W2', label: 'singular values of W2', vector: true },
+      { key: 'sv_product', when: { of: 'product' }, title: 'singular values of {product}', label: 'singular values of {product}', vector: true },
+    ],
+    [
       { name: 'of', type: { t: 'word', words: ['W1', 'W2', 'product'] }, default: word('W1'), doc: 'Which matrix: W1, W2 or the end-to-end product (deep_linear: product only; relu2: W1 only).' },
       { name: 'top', type: count(1, 1000), default: num(5), unit: 'values', doc: 'How many of the largest singular values to draw.' },
     ],
   ),
-  metric('sv_ratio', 'Ratio s₂/s₁ of the end-to-end matrix: near 0 means (numerically) rank 1.', 's₂(A)/s₁(A), A = W1W2 or W_L⋯W_1', ['linear2', 'deep_linear']),
-  metric('gain_norm', '‖Gain_γ‖ of a diagonal network along training.', '‖Gain_k‖₂ over the coordinates', ['diagonal']),
-  metric('gain', 'Gain_γ per coordinate (diagonal networks).', '(u_k² − v_k²)/2 = α²·exp(−Gain_k), Gain_k = Σ_{j<k} q(γ g_j), q(x) = −½ ln((1 − x²)²) (Even et al. 2023)', ['diagonal']),
-  metric('effective_alpha', 'Effective initialisation scale α∞ of a diagonal network: the geometric mean over coordinates (α∞,i = α·exp(−Gain_i/2) per coordinate follows from gain).', 'α∞ = α·exp(−mean_i Gain_i / 2) = (∏_i α∞,i)^(1/d)', ['diagonal']),
-  metric('imbalance', 'Imbalance of consecutive layers; conserved by gradient flow, not by SGF.', '‖W1ᵀW1 − W2W2ᵀ‖_F (deep_linear: √Σ_m ‖W_{m+1}ᵀW_{m+1} − W_mW_mᵀ‖²_F)', ['linear2', 'deep_linear']),
-  metric('alignment', "Each hidden neuron's largest |cosine| with a teacher direction (ReLU teacher).", 'maxⱼ |⟨wᵢ, w*ⱼ⟩| / (‖wᵢ‖‖w*ⱼ‖)', ['relu2']),
-  metric('distance', 'Distance to the teacher.', '‖W1W2 − U*‖_F (linear2), ‖β − β*‖ (diagonal), ‖A − A*‖_F (deep_linear)', ['linear2', 'diagonal', 'deep_linear']),
+  metric('sv_ratio', 'Ratio s₂/s₁ of the end-to-end matrix: near 0 means (numerically) rank 1.', 's₂(A)/s₁(A), A = W1W2 or W_L⋯W_1', ['linear2', 'deep_linear'],
+    [{ key: 'sv_ratio', title: 's₂/s₁ of {product}', label: 's₂/s₁ of {product}' }]),
+  metric('gain_norm', '‖Gain_γ‖₁ of a diagonal network along training: the ℓ1 norm of the per-coordinate gain (Even et al. 2023).', '‖Gain_γ‖₁ = Σ_k |Gain_k| over the coordinates', ['diagonal'],
+    [{ key: 'gain_norm', title: '‖Gain_γ‖₁', label: '‖Gain_γ‖₁' }]),
+  metric('gain', 'Gain_γ per coordinate (diagonal networks).', '(u_k² − v_k²)/2 = α²·exp(−Gain_k), Gain_k = Σ_{j<k} q(γ g_j), q(x) = −½ ln((1 − x²)²) (Even et al. 2023)', ['diagonal'],
+    [{ key: 'gain', title: 'Gain_γ per coordinate', label: 'Gain_γ', vector: true }]),
+  metric('effective_alpha', 'Effective initialisation scale α∞ of a diagonal network: the geometric mean over coordinates (α∞,i = α·exp(−Gain_i/2) per coordinate follows from gain).', 'α∞ = α·exp(−mean_i Gain_i / 2) = (∏_i α∞,i)^(1/d)', ['diagonal'],
+    [{ key: 'effective_alpha', title: 'effective α', label: 'α∞ (effective init)' }]),
+  metric('imbalance', 'Imbalance of consecutive layers; conserved by gradient flow, not by SGF.', '‖W1ᵀW1 − W2W2ᵀ‖_F (deep_linear: √Σ_m ‖W_{m+1}ᵀW_{m+1} − W_mW_mᵀ‖²_F)', ['linear2', 'deep_linear'],
+    [{ key: 'imbalance', title: '‖W1ᵀW1 − W2W2ᵀ‖_F', label: '‖W1ᵀW1 − W2W2ᵀ‖_F' }]),
+  metric('alignment', "Each hidden neuron's largest |cosine| with a teacher direction (ReLU teacher).", 'maxⱼ |⟨wᵢ, w*ⱼ⟩| / (‖wᵢ‖‖w*ⱼ‖)', ['relu2'],
+    [{ key: 'alignment', title: 'alignment to the teacher', label: 'alignment |cos|', vector: true }]),
+  metric('distance', 'Distance to the teacher.', '‖W1W2 − U*‖_F (linear2), ‖β − β*‖ (diagonal), ‖A − A*‖_F (deep_linear)', ['linear2', 'diagonal', 'deep_linear'],
+    [{ key: 'distance', title: 'distance to the teacher', label: 'distance' }]),
   metric(
     'rank',
-    'Numerical rank of the end-to-end matrix.',
-    '#{i : sᵢ > tol·s₁}',
+    'Numerical rank of a weight matrix, computed when drawn from its recorded singular values (so any tol works): linear2 counts W1 unless of = product; deep_linear its end-to-end matrix A = W_L⋯W_1.',
+    '#{i : sᵢ > tol·s₁}, sᵢ the singular values of W1 or of the end-to-end matrix',
     ['linear2', 'deep_linear'],
-    [{ name: 'tol', type: { t: 'number', min: 0, max: 1, minExclusive: true, maxExclusive: true }, default: num(1e-3), doc: 'Relative threshold on s_i/s_1 (the stepping core records the rank at 1e-3).' }],
+    [
+      { key: 'rank', title: 'numerical rank', label: 'rank', rankOf: ['sv_W1', 'sv_product'] },
+      { key: 'rank', when: { of: 'W1' }, title: 'numerical rank of W1', label: 'rank of W1', rankOf: ['sv_W1'] },
+      { key: 'rank', when: { of: 'product' }, title: 'numerical rank of {product}', label: 'rank of {product}', rankOf: ['sv_product'] },
+    ],
+    [
+      { name: 'tol', type: { t: 'number', min: 0, max: 1, minExclusive: true, maxExclusive: true }, default: num(1e-3), doc: 'Relative threshold on s_i/s_1.' },
+      { name: 'of', type: { t: 'word', words: ['W1', 'product'] }, optional: true, default: NULL, doc: 'Which matrix: W1 or the end-to-end product (default: W1 for linear2, the product for deep_linear, whose only matrix it is).' },
+    ],
   ),
   // ---------------- plots ----------------
   {
@@ -498,9 +556,12 @@ export function valueText(v: Value): string {
       return `[${v.items.map(valueText).join(', ')}]`;
     case 'matrix':
       return `[${v.rows.map((r) => `[${r.map((x) => (x === null ? '?' : String(x))).join(', ')}]`).join(', ')}]`;
-    case 'call':
-      return `${v.builtin}(${Object.entries(v.args)
+    case 'call': {
+      // a default call (`init = gaussian()`) shows the defaults of its own entry
+      const dflt = (BUILTIN_BY_NAME.get(v.builtin)?.params ?? []).filter((p) => p.default && p.default.kind !== 'null').map((p) => [p.name, p.default!] as [string, Value]);
+      return `${v.builtin}(${(Object.keys(v.args).length ? Object.entries(v.args) : dflt)
         .map(([k, a]) => `${k} = ${valueText(a)}`)
         .join(', ')})`;
+    }
   }
 }

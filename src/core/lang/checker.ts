@@ -16,6 +16,7 @@ import { LineIndex } from './text';
 import { parse } from './parser';
 import { domainChecks, type DomainHooks } from './domain';
 import { resolvePlot } from './plots';
+import { axisLabels, listAxis, renamedFor, runAxis, sameNumber, type AxisId } from '../resolve/axes';
 
 export type CallValue = Extract<Value, { kind: 'call' }>;
 
@@ -53,15 +54,8 @@ interface RawDiag {
   data?: unknown;
 }
 
-/** One swept parameter of a family, identified as src/core/lower.ts identifies it. */
-export interface Axis {
-  /** identity: `owner:path` of the list, or `run:name:label` for an axis inherited from a run */
-  id: string;
-  /** the parameter the list is passed to */
-  name: string;
-  /** the label used when two axes share `name`: `r.lr`, `gd.lr`, `data.seed` */
-  qual: string;
-  owner: string;
+/** One swept parameter of a family (resolve/axes.ts, shared with lowering), with its values. */
+export interface Axis extends AxisId {
   values: number[];
   /** where the list is written */
   site: Span | null;
@@ -862,7 +856,7 @@ export class Checker {
 
   /**
    * Swept parameters of a definition (its own lists and those of what it references), labelled
-   * as src/core/lower.ts labels member coordinates: the parameter name, qualified (`r.lr`,
+   * as lowering labels member coordinates (resolve/axes.ts axisLabels): the parameter name, qualified (`r.lr`,
    * `gd.lr`, `data.seed`) when two axes share it. Keying by the bare name would merge two axes
    * into one (wrong member counts, selections the lowering cannot resolve).
    */
@@ -881,12 +875,8 @@ export class Checker {
     const out = new Map<string, Axis>();
     if (this.categories.get(name) !== 'value') {
       const raw = [...this.rawAxes(name, seen).values()];
-      // lower.ts lowerRunDef: the name; the qualified name when two axes share it; the id when
-      // even the qualified names collide
-      const ids = new Map<string, Set<string>>();
-      for (const ax of raw) ids.set(ax.name, (ids.get(ax.name) ?? new Set()).add(ax.id));
-      const labels = raw.map((ax) => ((ids.get(ax.name)?.size ?? 0) > 1 ? ax.qual : ax.name));
-      raw.forEach((ax, i) => out.set(labels.filter((l) => l === labels[i]).length > 1 ? ax.id : labels[i], ax));
+      const labels = axisLabels(raw);
+      for (const ax of raw) out.set(labels.get(ax.id)!, ax);
     }
     this.axisDetail.set(name, out);
     return out;
@@ -908,11 +898,8 @@ export class Checker {
   private expandAxes(v: Value, param: string, owner: string, path: string, out: Map<string, Axis>, seen: Set<string>): void {
     switch (v.kind) {
       case 'list': {
-        // the call this list is an argument of: `…/sparse.seed` → sparse (lower.ts expand)
-        const callee = /\/([^/]+)\.[^./]+$/.exec(path)?.[1] ?? null;
-        const qual = callee === null || callee === 'train' ? param : this.categories.get(owner) === 'run' ? `${callee}.${param}` : `${owner}.${param}`;
-        const id = `${owner}:${path}`;
-        out.set(id, { id, name: param, qual, owner, values: this.numbers(v), site: this.listSites.get(v) ?? null });
+        const ax = listAxis(param, owner, path, this.categories.get(owner) === 'run');
+        out.set(ax.id, { ...ax, values: this.numbers(v), site: this.listSites.get(v) ?? null });
         break;
       }
       case 'call':
@@ -924,7 +911,7 @@ export class Checker {
       case 'ref':
       case 'select':
         // a list referenced twice is one axis (same id, members zipped); the later name wins, as
-        // in lower.ts mergeCoords
+        // in resolve/axes.ts combine
         for (const ax of this.refAxes(v.name, param, seen)) if (v.kind === 'ref' || ax.name !== v.param) out.set(ax.id, ax);
         break;
     }
@@ -932,12 +919,12 @@ export class Checker {
   /** The axes a reference brings (lower.ts expandRef): a run's member labels, or a definition's axes. */
   private refAxes(name: string, param: string, seen: Set<string>): Axis[] {
     if (this.categories.get(name) === 'run') {
-      return [...this.labelledAxes(name, seen)].map(([k, ax]) => ({ id: `run:${name}:${k}`, name: k, qual: `${name}.${k}`, owner: name, values: ax.values, site: ax.site }));
+      return [...this.labelledAxes(name, seen)].map(([k, ax]) => ({ ...runAxis(name, k), values: ax.values, site: ax.site }));
     }
     const raw = [...this.rawAxes(name, seen).values()];
     // a bare list definition (`lrs`, or an alias of one) is named after the parameter it feeds
     if (this.categories.get(name) !== 'value') return raw;
-    return raw.map((ax) => (ax.id.endsWith(`:${ax.owner}`) ? { ...ax, name: param, qual: `${ax.owner}.${param}` } : ax));
+    return raw.map((ax) => renamedFor(ax, param));
   }
   /** where each list value was written (for related information) */
   readonly listSites = new WeakMap<Value, Span>();
@@ -1001,9 +988,7 @@ export function ambiguityMessage(family: string, param: string, axes: [string, A
   return `'${family}' sweeps ${axes.length} parameters named ${param} (${axes.map(([k]) => k).join(', ')}), so ${what} cannot tell them apart by the name '${param}': sweep ${param} in one place only`;
 }
 
-export function sameNumber(a: number, b: number): boolean {
-  return a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-}
+export { sameNumber };
 
 export function fmt(x: number): string {
   return String(Number(x.toPrecision(6)));

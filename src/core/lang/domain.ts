@@ -9,6 +9,8 @@ import type { DataSpec, RunSpec } from '../spec';
 import type { CallSite, CallValue, Checker } from './checker';
 import { fmt, placeholder } from './checker';
 import { BUILTIN_BY_NAME, findParam } from './builtins';
+import { resolveCall, resolveRun, type Arg as SpecArg } from '../resolve/spec';
+import { MAX_MEMBERS } from '../resolve/axes';
 
 export interface CostEstimate {
   bytes: number;
@@ -246,19 +248,16 @@ function lambdaMaxOf(c: Checker, data: CallValue, lr: number): { value: number; 
   return { value: edge, source: 'Marchenko–Pastur edge (1 + √(p/n))²' };
 }
 
+/** The data set of a check on λ_max: the call as resolved (resolve/spec.ts), with n and p (or d) given. */
 function dataSpecOf(c: Checker, data: CallValue, n: number, p: number): DataSpec | null {
-  const first = (v: Value | undefined, dflt: number) => c.numbers(v)[0] ?? dflt;
-  if (data.builtin === 'teacher') {
-    const act = data.args.activation;
-    return {
-      kind: 'teacher', n, p, k: first(data.args.k, 1), noise: first(data.args.noise, 0), test: first(data.args.test, 1000),
-      activation: act?.kind === 'word' && act.value === 'relu' ? 'relu' : 'linear', neurons: first(data.args.neurons, 3), seed: first(data.args.seed, 0),
-    };
+  if (data.builtin !== 'teacher' && data.builtin !== 'sparse') return null;
+  // the first member's seed and sizes: the data set the first member trains on
+  const args = { ...argsOf(c, data, (xs) => xs[0]!), n, [data.builtin === 'teacher' ? 'p' : 'd']: p };
+  try {
+    return resolveCall({ call: data.builtin, args }, ['data']) as DataSpec;
+  } catch {
+    return null;
   }
-  if (data.builtin === 'sparse') {
-    return { kind: 'sparse', n, d: p, s: first(data.args.s, 1), noise: first(data.args.noise, 0), test: first(data.args.test, 1000), seed: first(data.args.seed, 0) };
-  }
-  return null;
 }
 
 /** The span of a parameter inside an optimiser call written inline in this run, else the optimiser argument. */
@@ -272,8 +271,6 @@ function paramSpanIn(c: Checker, opt: CallValue, param: string, fallback: Span):
 const lrSpan = (c: Checker, opt: CallValue, fallback: Span) => paramSpanIn(c, opt, 'lr', fallback);
 const batchSpan = (c: Checker, opt: CallValue, fallback: Span) => paramSpanIn(c, opt, 'batch', fallback);
 
-/** The graph refuses families beyond this many members (src/core/lower.ts MAX_MEMBERS). */
-export const MAX_MEMBERS = 10_000;
 
 function checkCost(c: Checker, site: CallSite, model: CallValue, data: CallValue, opt: CallValue): void {
   const count = memberCount(c, site.owner);
@@ -365,62 +362,32 @@ function memberCount(c: Checker, owner: string | null): number {
   return count;
 }
 
-/** The most expensive member of a run family, as a RunSpec (largest of every numeric list). */
-function largestSpec(c: Checker, run: CallValue, model: CallValue, data: CallValue, opt: CallValue): RunSpec | null {
-  const big = (v: Value | undefined, dflt: number) => {
+/** A call's arguments with each list replaced by one of its values (`pick`), references followed. */
+function argsOf(c: Checker, call: CallValue, pick: (xs: number[]) => number): Record<string, SpecArg | undefined> {
+  const one = (v: Value | undefined): SpecArg | undefined => {
+    const inner = c.callOf(v);
+    if (inner) return { call: inner.builtin, args: argsOf(c, inner, pick) };
+    const m = matrixOf(c, v);
+    if (m) return { matrix: m };
+    if (v?.kind === 'word' || v?.kind === 'string' || v?.kind === 'bool') return v.value;
     const xs = c.numbers(v);
-    return xs.length ? max(xs) : dflt;
+    return xs.length ? pick(xs) : undefined;
   };
-  const dn = big(data.args.n, NaN);
-  let dataSpec: DataSpec | null;
-  if (data.builtin === 'completion') {
-    const m = matrixOf(c, data.args.observed);
-    dataSpec = {
-      kind: 'completion', observed: m, rows: m ? m.length : big(data.args.rows, 1), cols: m ? (m[0]?.length ?? 1) : big(data.args.cols, 1),
-      rank: big(data.args.rank, 1), fraction: big(data.args.fraction, 0.5), seed: 0,
-    };
-  } else dataSpec = dataSpecOf(c, data, dn, big(data.builtin === 'teacher' ? data.args.p : data.args.d, NaN));
-  if (!dataSpec) return null;
-  if (dataSpec.kind === 'teacher') {
-    dataSpec.k = big(data.args.k, 1);
-    dataSpec.test = big(data.args.test, 1000);
-    dataSpec.neurons = big(data.args.neurons, 3);
+  return Object.fromEntries(Object.entries(call.args).map(([k, v]) => [k, one(v)]));
+}
+
+/**
+ * The most expensive member of a run family as lowering would build it (resolve/spec.ts, the
+ * built-ins table's defaults): the largest of every numeric list. An offshoot is estimated from
+ * its model (the parent's cost is the parent's own check).
+ */
+function largestSpec(c: Checker, run: CallValue, model: CallValue, data: CallValue, opt: CallValue): RunSpec | null {
+  const args = { ...argsOf(c, run, max), model: { call: model.builtin, args: argsOf(c, model, max) }, data: { call: data.builtin, args: argsOf(c, data, max) }, optimizer: { call: opt.builtin, args: argsOf(c, opt, max) } };
+  try {
+    return resolveRun({ call: 'train', args }, c.seed);
+  } catch {
+    return null;
   }
-  if (dataSpec.kind === 'sparse') dataSpec.test = big(data.args.test, 1000);
-  const init = { kind: 'gaussian' as const, scale: 1 };
-  let modelSpec: RunSpec['model'];
-  switch (model.builtin) {
-    case 'linear2':
-    case 'relu2':
-      modelSpec = { kind: model.builtin, width: big(model.args.width, 1), init, seed: 0 };
-      break;
-    case 'deep_linear':
-      modelSpec = { kind: 'deep_linear', depth: big(model.args.depth, 2), width: big(model.args.width, 1), init, seed: 0 };
-      break;
-    default:
-      modelSpec = { kind: 'diagonal', alpha: big(model.args.alpha, 0.1), seed: 0 };
-  }
-  const lr = big(opt.args.lr, 0.01);
-  const wd = big(opt.args.weight_decay, 0);
-  let optSpec: RunSpec['optimizer'];
-  switch (opt.builtin) {
-    case 'sgd':
-      optSpec = { kind: 'sgd', lr, batch: big(opt.args.batch, 1), weight_decay: wd };
-      break;
-    case 'label_noise': {
-      const b = c.numbers(opt.args.batch);
-      optSpec = { kind: 'label_noise', lr, delta: big(opt.args.delta, 0), batch: b.length ? max(b) : null, weight_decay: wd };
-      break;
-    }
-    case 'sgf':
-      optSpec = { kind: 'sgf', dt: big(opt.args.dt, 0.01), lr, delta: big(opt.args.delta, 0), weight_decay: wd };
-      break;
-    default:
-      optSpec = { kind: 'gd', lr, weight_decay: wd };
-  }
-  const steps = big(run.args.steps, NaN);
-  if (!Number.isFinite(steps)) return null;
-  return { rootSeed: 0, seed: 0, data: dataSpec, model: modelSpec, optimizer: optSpec, steps, record: big(run.args.record, 1000), from: null };
 }
 
 export function fmtBytes(b: number): string {

@@ -75,11 +75,6 @@ export function resolvePlot(c: Checker, e: Expr, index: number, stmt: Span): Plo
   // compatibility of each run with the metric
   if (metric) {
     for (const r of runCalls) checkMetricRun(c, metric, r.value, r.node, options, b);
-    const tol = options.tol;
-    if (metric.name === 'rank' && tol?.kind === 'number' && tol.value !== 1e-3) {
-      const a = named.get('tol') ?? e.args.find((x) => x.name?.name === 'tol');
-      c.report(a ?? e.callee, 'warning', 'fixed-tolerance', `the stepping core records the numerical rank at tol = 1e-3; tol = ${tol.value} is not available and 1e-3 is drawn`);
-    }
     if (options.theory?.kind === 'bool' && options.theory.value && !metric.theory) {
       const a = named.get('theory')!;
       c.report(a, 'warning', 'no-theory', `${metric.name} has no theory line; theory = true draws nothing`);
@@ -237,7 +232,7 @@ function checkMetricRun(c: Checker, metric: Builtin, run: Value, node: Expr, opt
     c.error(span, 'incompatible-metric', `${what}; '${valueName(run)}' trains a ${model.builtin} model`);
     return;
   }
-  if (model && metric.name === 'singular_values') {
+  if (model && (metric.name === 'singular_values' || metric.name === 'rank')) {
     const of = options.of;
     if (model.builtin === 'deep_linear' && of?.kind === 'word' && of.value !== 'product') c.error(span, 'incompatible-metric', `a deep_linear model has only the end-to-end matrix: use of = product (not ${of.value})`);
     if (model.builtin === 'relu2' && of?.kind === 'word' && of.value !== 'W1') c.error(span, 'incompatible-metric', `for a relu2 model the singular values are recorded for its first layer: use of = W1 (not ${of.value})`);

@@ -1,0 +1,160 @@
+// Final values (`plot final(metric, families…, x = param)`): each member's last finite value
+// against its swept parameter, one line per family through the seeds' mean, min–max as a rule;
+// the metric's theory line through the predicted final values.
+import * as Plot from '@observablehq/plot';
+import type { PlotSpec, ResultsDoc, RunResult } from '../results';
+import { seriesOf } from '../resolve/metrics';
+import { coordsOf, finite, groupKey, mean, metricLabel, noteText, toCsv, valuesOf, type DataOptions, type RunNote } from './runs';
+import { fmt, logTicks, type KindMarks, type MarkContext } from './frame';
+
+export interface FinalRow {
+  /** family (base name) plus the member parameters other than x and seed */
+  group: string;
+  run: string;
+  x: number;
+  y: number;
+  seed: number | null;
+  status: string;
+}
+
+export interface FinalSummary {
+  group: string;
+  x: number;
+  mean: number;
+  lo: number;
+  hi: number;
+  n: number;
+}
+
+/** the theory's prediction of a final value, one per (group, x) */
+export interface FinalTheory {
+  group: string;
+  x: number;
+  y: number;
+}
+
+export interface FinalData {
+  kind: 'final';
+  xLabel: string;
+  yLabel: string;
+  rows: FinalRow[];
+  summary: FinalSummary[];
+  theory: FinalTheory[];
+  notes: RunNote[];
+  runs: string[];
+}
+
+/** Index of the last finite value of a series (vector series: of its first component, e.g. s₁). */
+function lastFinite(run: RunResult, s: (number | number[] | null)[] | undefined): number {
+  if (!s) return -1;
+  let i = Math.min(s.length, run.step?.length ?? s.length) - 1;
+  while (i >= 0 && !finite(Array.isArray(s[i]) ? (s[i] as number[])[0] : s[i])) i--;
+  return i;
+}
+
+/** Last finite value of a metric (vector metrics: their first component, e.g. s₁). */
+export function finalValue(run: RunResult, metric: string, plot?: PlotSpec): number | null {
+  const s = plot ? valuesOf(run, plot, metric) : (run.metrics?.[metric] as (number | number[] | null)[] | undefined);
+  const i = lastFinite(run, s);
+  if (i < 0) return null;
+  const v = s![i]!;
+  return Array.isArray(v) ? v[0]! : v;
+}
+
+/** Mean and spread per (group, x) of values, sorted by group then x. */
+function byGroupAndX<T>(items: { group: string; x: number; y: number }[], make: (group: string, x: number, ys: number[]) => T): T[] {
+  const m = new Map<string, { group: string; x: number; ys: number[] }>();
+  for (const r of items) {
+    const id = `${r.group}\u0000${r.x}`;
+    const e = m.get(id) ?? { group: r.group, x: r.x, ys: [] };
+    e.ys.push(r.y);
+    m.set(id, e);
+  }
+  return [...m.values()].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.x - b.x)).map((e) => make(e.group, e.x, e.ys));
+}
+
+export function finalData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts: DataOptions): FinalData {
+  const hidden = new Set(opts.hidden ?? []);
+  const rows: FinalRow[] = [];
+  const notes: RunNote[] = [];
+  const groups: string[] = [];
+  for (const key of keys) {
+    const run = doc.runs[key]!;
+    const xv = coordsOf(run)[plot.x] ?? run.params?.[plot.x];
+    const g = groupKey(key, run, [plot.x]);
+    if (!groups.includes(g)) groups.push(g);
+    if (hidden.has(g) || hidden.has(key)) continue;
+    const y = finalValue(run, plot.metric, plot);
+    const seed = coordsOf(run).seed ?? (typeof run.params?.seed === 'number' ? (run.params.seed as number) : null);
+    if (typeof xv === 'number' && y != null && (plot.y !== 'log' || y > 0)) rows.push({ group: g, run: key, x: xv, y, seed, status: run.status });
+    const text = noteText(key, run, false);
+    if (text && run.status !== 'cancelled') notes.push({ run: g, text, x: typeof xv === 'number' ? xv : null, y, status: run.status });
+  }
+  // Mean and spread (min–max) over the seeds of each (group, x). Diverged members are shown as
+  // crosses but left out of the mean: their last finite value is not a final value.
+  const ok = rows.filter((r) => r.status !== 'diverged' && r.status !== 'error');
+  const summary = byGroupAndX(ok, (group, x, ys) => ({ group, x, mean: mean(ys, plot.y === 'log'), lo: Math.min(...ys), hi: Math.max(...ys), n: ys.length }));
+  // The theory line of the metric's entry (logdet: Theorem 4.2): the final value a run should
+  // reach, its first recorded value + rate·(steps taken), with the per-step rate the core
+  // attaches; averaged over the seeds of a (group, x) (their data, hence rates, may differ).
+  const rateKey = seriesOf(plot.metric, plot.of)?.series.theoryRate;
+  const predicted: { group: string; x: number; y: number }[] = [];
+  for (const r of plot.theory && rateKey ? ok : []) {
+    const run = doc.runs[r.run]!;
+    const rate = run.theory?.[rateKey!];
+    const s = valuesOf(run, plot) as number[] | undefined;
+    const i = lastFinite(run, s);
+    if (finite(rate) && i >= 0 && finite(s![0])) predicted.push({ group: r.group, x: r.x, y: s![0] + rate * (run.step[i]! - run.step[0]!) });
+  }
+  const theory = byGroupAndX(predicted, (group, x, ys) => ({ group, x, y: ys.reduce((a, b) => a + b, 0) / ys.length }));
+  return {
+    kind: 'final',
+    xLabel: plot.x,
+    yLabel: `final ${metricLabel(plot.metric, keys.map((k) => doc.runs[k]!), plot.of)}`,
+    rows,
+    summary,
+    theory,
+    notes: notes.filter((n) => n.status !== 'done'),
+    runs: groups,
+  };
+}
+
+export function finalMarks(data: FinalData, ctx: MarkContext): KindMarks {
+  const { theme } = ctx;
+  const marks: Plot.Markish[] = [];
+  const legend: KindMarks['legend'] = [];
+  const xs = data.rows.map((r) => r.x).filter((v) => v > 0);
+  const x = xs.length === data.rows.length && xs.length && Math.max(...xs) / Math.min(...xs) >= 50 ? { type: 'log' as const, ...logTicks(data.rows.map((r) => ({ y: r.x }))) } : {};
+  const several = data.summary.some((s) => s.n > 1);
+  const ok = data.rows.filter((r) => r.status !== 'diverged' && r.status !== 'error');
+  const bad = data.rows.filter((r) => r.status === 'diverged' || r.status === 'error');
+  if (several) marks.push(Plot.ruleX(data.summary.filter((s) => s.n > 1), { x: 'x', y1: 'lo', y2: 'hi', stroke: 'group', strokeWidth: 2, strokeOpacity: 0.45 }));
+  marks.push(Plot.line(data.summary, { x: 'x', y: 'mean', z: 'group', stroke: 'group', strokeWidth: 1.6 }));
+  if (data.theory.length) {
+    marks.push(Plot.line(data.theory, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'group', stroke: 'group', strokeWidth: 1.4, strokeDasharray: '7 4', strokeOpacity: 0.9 }));
+    marks.push(Plot.line(data.theory, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'group', stroke: theme.foreground, strokeWidth: 0.7, strokeOpacity: 0.5 }));
+    legend.push({ label: 'theory (Thm 4.2)', color: theme.muted, glyph: '╌╌' });
+  }
+  marks.push(Plot.dot(ok, { x: 'x', y: 'y', fill: 'group', r: several ? 2 : 3, fillOpacity: several ? 0.5 : 1 }));
+  if (bad.length) {
+    marks.push(Plot.dot(bad, { x: 'x', y: 'y', stroke: 'group', symbol: 'times', r: 4, strokeWidth: 2 }));
+    legend.push({ label: 'diverged (not in mean)', color: theme.muted, glyph: '✕' });
+  }
+  if (several) legend.push({ label: 'min–max over seeds', color: theme.muted, glyph: '┃' });
+  if (ctx.tips && data.rows.length) {
+    marks.push(Plot.tip(data.rows, Plot.pointer({
+      x: 'x', y: 'y', stroke: 'group',
+      title: (r: FinalRow) => `${r.run}\n${data.xLabel} = ${fmt(r.x)}${r.seed != null ? `, seed ${r.seed}` : ''}\n${data.yLabel} = ${fmt(r.y)}${r.status !== 'done' ? `\n(${r.status})` : ''}`,
+    })));
+  }
+  const ys = [...data.rows.map((r) => r.y), ...data.summary.map((s) => s.mean), ...data.theory.map((t) => t.y)];
+  return { marks, legend, floating: ctx.notes.filter((n) => n.status === 'error' && n.y == null), x, y: ctx.plot.y === 'log' ? logTicks(data.rows) : {}, ys };
+}
+
+export function finalCsv(d: FinalData): string {
+  return toCsv(['group', 'run', 'kind', d.xLabel, 'seed', 'status', 'value', 'min', 'max', 'seeds'], [
+    ...d.rows.map((r) => [r.group, r.run, 'run', r.x, r.seed, r.status, r.y, null, null, null]),
+    ...d.summary.map((s) => [s.group, null, 'mean', s.x, null, null, s.mean, s.lo, s.hi, s.n]),
+    ...d.theory.map((t) => [t.group, null, 'theory', t.x, null, null, t.y, null, null, null]),
+  ]);
+}
