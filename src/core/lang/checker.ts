@@ -79,6 +79,8 @@ export interface CallSite {
 }
 
 const MAX_DIAGNOSTICS = 500;
+/** related sites listed by one diagnostic; the rest are counted */
+const MAX_RELATED = 10;
 const NODE_KINDS = new Set<string>(['data', 'model', 'optimizer', 'init', 'run']);
 const CONSTRUCTOR_KINDS = new Set<string>(['data', 'model', 'optimizer', 'init', 'run', 'value']);
 
@@ -219,14 +221,7 @@ export class Checker {
     if (seedStmt) this.rootSeed(seedStmt);
     for (const [name, list] of all) {
       this.defs.set(name, list[0]);
-      if (list.length > 1) {
-        for (const s of list) {
-          const others = list.filter((o) => o !== s);
-          this.error(s.name, 'duplicate', `'${name}' is defined ${list.length} times (also on line ${others.map((o) => this.lines.position(o.start).line + 1).join(', ')})`, {
-            related: others.map((o) => ({ start: o.name.start, end: o.name.end, message: `'${name}' is also defined here` })),
-          });
-        }
-      }
+      if (list.length > 1) this.reportDuplicates(name, list);
       const first = list[0];
       const b = BUILTIN_BY_NAME.get(name);
       if (RESERVED.has(name)) this.error(first.name, 'reserved', `'${name}' is a reserved word and cannot be defined`);
@@ -235,6 +230,25 @@ export class Checker {
       }
     }
     for (const name of this.defs.keys()) this.categoryOf(name, new Set());
+  }
+
+  /**
+   * One error per group of definitions of a name, on the first redefinition (the first definition
+   * is the one used). One per site, each listing all the others, was quadratic: 8,000 copies of
+   * `x = 1` made 64 million related entries. The lines and the related sites are capped.
+   */
+  private reportDuplicates(name: string, list: DefStmt[]): void {
+    const line = (s: DefStmt) => this.lines.position(s.start).line + 1;
+    const rest = list.length - 1 - MAX_RELATED;
+    const lines = list.slice(0, MAX_RELATED + 1).map(line).join(', ') + (rest > 0 ? `, … and ${rest} more` : '');
+    const related = list.slice(0, MAX_RELATED + 1).filter((o) => o !== list[1]).map((o) => ({
+      start: o.name.start, end: o.name.end, message: o === list[0] ? `'${name}' is first defined here (the definition used)` : `'${name}' is also defined here`,
+    }));
+    if (rest > 0) {
+      const next = list[MAX_RELATED + 1].name;
+      related.push({ start: next.start, end: next.end, message: `'${name}' is defined ${rest} more times from here on` });
+    }
+    this.error(list[1].name, 'duplicate', `'${name}' is defined ${list.length} times (on lines ${lines}): only the first definition is used`, { related });
   }
 
   private rootSeed(s: DefStmt): void {
