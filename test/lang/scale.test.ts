@@ -1,7 +1,8 @@
 // Files far larger than hand-written ones (generated, pasted, or hostile) must still check in
 // time and memory linear in their size: one diagnostic per problem, capped related information.
 import { describe, expect, it } from 'vitest';
-import { checkDocument } from '../../src/core/lang';
+import { checkDocument, complete, definition, hover, references } from '../../src/core/lang';
+import { lowerProgram } from '../../src/core/lower';
 
 describe('duplicate definitions', () => {
   it('8,000 copies of one definition give one error with capped related information', () => {
@@ -25,5 +26,52 @@ describe('duplicate definitions', () => {
       ['duplicate', "'b' is defined 3000 times"],
     ]);
     expect(program.diagnostics.every((d) => d.related!.length === 11)).toBe(true);
+  });
+});
+
+describe('chains and cycles of definitions', () => {
+  const chain = (n: number, cycle: boolean) => {
+    const lines = [cycle ? `a0 = a${n - 1}` : 'a0 = 1'];
+    for (let i = 1; i < n; i++) lines.push(`a${i} = a${i - 1}`);
+    lines.push(`d = teacher(n = 10, p = 2, noise = a${n - 1})`, 'net = linear2(width = 4)', 'r = train(net, d, gd(lr = 0.01), steps = 10)');
+    return lines.join('\n');
+  };
+  // positions in the chain: a definition's name, a reference near the end, the last line
+  const probes = (text: string, n: number) => [text.indexOf(`a${n - 1} =`), text.indexOf(`= a${n - 2}`) + 2, text.indexOf(`noise = a${n - 1}`) + 9, text.indexOf('a0')];
+
+  for (const [n, cycle] of [[2000, false], [20000, false], [2000, true]] as const) {
+    it(`${cycle ? 'a cycle' : 'a chain'} of ${n} definitions gives diagnostics, and the language features answer in it`, () => {
+      const text = chain(n, cycle);
+      const { program, analysis } = checkDocument(text);
+      const codes = new Set(program.diagnostics.map((d) => d.code));
+      if (cycle) {
+        expect(codes).toContain('cycle');
+        const first = program.diagnostics.find((d) => d.code === 'cycle')!;
+        expect(first.message).toBe(`cycle: a0 → a${n - 1} → a${n - 2} → a${n - 3} → … → a2 → a1 → a0`);
+        expect(first.related!.length).toBeLessThanOrEqual(10);
+        expect(first.related![9].message).toBe(`'a${n - 1 - 9}' is part of the cycle (and ${n - 11} more definitions)`);
+      } else {
+        const deep = program.diagnostics.filter((d) => d.code === 'chain-too-deep');
+        expect(deep).toHaveLength(1);
+        expect(deep[0].message).toBe("definition chain deeper than 256: 'a256' refers through 256 definitions (a256 → a255 → a254 → a253 → … → a2 → a1 → a0); shorten the chain");
+        expect(deep[0].range.start.line).toBe(256);
+      }
+      expect(program.ok).toBe(false);
+      for (const off of probes(text, n)) {
+        expect(() => hover(analysis, off)).not.toThrow();
+        expect(Array.isArray(complete(analysis, off))).toBe(true);
+        expect(definition(analysis, off)).not.toBeNull();
+        expect(references(analysis, off).length).toBeGreaterThan(0);
+      }
+      expect(() => lowerProgram(program)).not.toThrow();
+    });
+  }
+
+  it('a chain of 256 definitions (a0 … a253, d, r) is followed to its end, and lowers to its run', () => {
+    const { program } = checkDocument(chain(254, false));
+    expect(program.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const lowered = lowerProgram(program);
+    expect(lowered.diagnostics).toEqual([]);
+    expect(lowered.runs.map((r) => r.spec.data)).toMatchObject([{ kind: 'teacher', noise: 1 }]);
   });
 });
