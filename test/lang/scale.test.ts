@@ -1,7 +1,7 @@
 // Files far larger than hand-written ones (generated, pasted, or hostile) must still check in
 // time and memory linear in their size: one diagnostic per problem, capped related information.
 import { describe, expect, it } from 'vitest';
-import { checkDocument, complete, definition, hover, references } from '../../src/core/lang';
+import { checkDocument, complete, definition, format, hover, lex, MAX_SOURCE_BYTES, references } from '../../src/core/lang';
 import { lowerProgram } from '../../src/core/lower';
 
 describe('duplicate definitions', () => {
@@ -73,5 +73,30 @@ describe('chains and cycles of definitions', () => {
     const lowered = lowerProgram(program);
     expect(lowered.diagnostics).toEqual([]);
     expect(lowered.runs.map((r) => r.spec.data)).toMatchObject([{ kind: 'teacher', noise: 1 }]);
+  });
+});
+
+describe('junk and oversized documents', () => {
+  it('a run of unexpected characters is one token and one diagnostic', () => {
+    expect(lex('x = 1 @@\0\0\u200b').filter((t) => t.kind === 'error').map((t) => [t.text.length, t.problem])).toEqual([[5, "5 unexpected characters '@@\\0\\0U+200B'"]]);
+    const { program } = checkDocument('\0'.repeat(1 << 20));
+    expect(program.diagnostics.map((d) => d.message)).toEqual(["1048576 unexpected characters '\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0…'"]);
+  });
+
+  it('a document over the size limit (the CLI\'s) is one diagnostic at its start, and the features still answer', () => {
+    for (const text of ['x = 1\n'.repeat(MAX_SOURCE_BYTES / 6) + 'y = 12', 'é'.repeat(MAX_SOURCE_BYTES / 2 + 1), '\0'.repeat(15_000_000)]) {
+      const { program, analysis } = checkDocument(text);
+      const bytes = Buffer.byteLength(text);
+      expect(program.diagnostics).toEqual([{
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'file-too-large',
+        message: `file is ${bytes.toLocaleString('en-US')} bytes (${(bytes / 2 ** 20).toFixed(1)} MB); experiment files are limited to 1 MB (1,048,576 bytes)`,
+      }]);
+      expect(program.ok).toBe(false);
+      expect(program.definitions).toEqual([]);
+      expect(hover(analysis, 3)).toBeNull();
+      expect(format(analysis.text, analysis.tree) ?? '').toBe('');
+    }
+    // exactly at the limit: checked
+    expect(checkDocument(' '.repeat(MAX_SOURCE_BYTES)).program.diagnostics).toEqual([]);
   });
 });

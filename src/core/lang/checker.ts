@@ -12,7 +12,7 @@ import {
   type Builtin, type NodeKind, type ParamSpec,
 } from './builtins';
 import { didYouMean } from './suggest';
-import { LineIndex } from './text';
+import { LineIndex, printable } from './text';
 import { parse } from './parser';
 import { domainChecks, type DomainHooks } from './domain';
 import { resolvePlot } from './plots';
@@ -186,8 +186,9 @@ export class Checker {
     }
     const diagnostics = sorted
       .map((d): Diagnostic => {
-        const out: Diagnostic = { range: this.lines.range(d.start, d.end), severity: d.severity, message: d.message, code: d.code };
-        if (d.related) out.related = d.related.map((r) => ({ range: this.lines.range(r.start, r.end), message: r.message }));
+        // messages quote the user's text: never with raw controls or invisible characters
+        const out: Diagnostic = { range: this.lines.range(d.start, d.end), severity: d.severity, message: printable(d.message), code: d.code };
+        if (d.related) out.related = d.related.map((r) => ({ range: this.lines.range(r.start, r.end), message: printable(r.message) }));
         if (d.data !== undefined) out.data = d.data;
         return out;
       });
