@@ -187,6 +187,10 @@ function checkRun(c: Checker, site: CallSite): void {
     c.error(batchSpan(c, opt, optSpan), 'range', `batch = ${fmt(max(batch))} is larger than the ${d === 'completion' ? 'number of observed entries' : 'number of samples'} (${fmt(min(n))})`);
   }
 
+  // ---- cost, before stability: an experiment too large to run is refused with its estimate,
+  // and its data are never generated for λ_max (a 10⁸-row test set cost gigabytes a keystroke) ----
+  if (checkCost(c, site, model, data, opt)) return;
+
   // ---- GD stability: on the quadratic loss ½‖Y − Xw‖², GD diverges iff η > 2/λ_max(XᵀX) ----
   // sgd and label_noise with batch ≥ n take full-batch steps (numeric/model.ts batchOf turns
   // them into GD), so GD's limit applies to those members. Genuine minibatches get no warning:
@@ -214,9 +218,6 @@ function checkRun(c: Checker, site: CallSite): void {
       }
     }
   }
-
-  // ---- cost ----
-  checkCost(c, site, model, data, opt);
 }
 
 const pairsOf = new WeakMap<Checker, Set<string>>();
@@ -275,24 +276,25 @@ const batchSpan = (c: Checker, opt: CallValue, fallback: Span) => paramSpanIn(c,
 /** The graph refuses families beyond this many members (src/core/lower.ts MAX_MEMBERS). */
 export const MAX_MEMBERS = 10_000;
 
-function checkCost(c: Checker, site: CallSite, model: CallValue, data: CallValue, opt: CallValue): void {
+/** Refuses a run family over the member or the resource limits; true when it did. */
+function checkCost(c: Checker, site: CallSite, model: CallValue, data: CallValue, opt: CallValue): boolean {
   const count = memberCount(c, site.owner);
   if (count > MAX_MEMBERS) {
     // related: the lists that make the grid
     const axes = site.owner ? [...c.labelledAxes(site.owner)] : [];
     const related = axes.filter(([, ax]) => ax.site).map(([k, ax]) => ({ start: ax.site!.start, end: ax.site!.end, message: `${ax.values.length} values of ${k}` }));
     c.error(site.node.callee, 'too-expensive', `this family has ${count} members (a grid of ${axes.map(([k, ax]) => `${ax.values.length} ${k}`).join(' × ')}); the limit is ${MAX_MEMBERS}`, related.length ? { related } : {});
-    return;
+    return true;
   }
   const { estimate, limits } = c.opts;
-  if (!estimate || !limits) return;
+  if (!estimate || !limits) return false;
   const spec = largestSpec(c, site.value, model, data, opt);
-  if (!spec) return;
+  if (!spec) return false;
   let est: CostEstimate;
   try {
     est = estimate(spec);
   } catch {
-    return;
+    return false;
   }
   const members = memberCount(c, site.owner);
   const bytes = est.bytes;
@@ -301,7 +303,9 @@ function checkCost(c: Checker, site: CallSite, model: CallValue, data: CallValue
     const parts = [`memory ≈ ${fmtBytes(bytes)} (limit ${fmtBytes(limits.bytes)})`, `time ≈ ${fmtSeconds(seconds)}${members > 1 ? ` for ${members} members` : ''} (limit ${fmtSeconds(limits.seconds)})`, `≈ ${est.flops.toExponential(1)} flops per run`];
     const cause = dominant(c, site, spec, est, estimate, limits, model, data, opt);
     c.error(site.node.callee, 'too-expensive', `this experiment is too large to run: ${parts.join(', ')}`, cause ? { related: [cause] } : {});
+    return true;
   }
+  return false;
 }
 
 /**
