@@ -56,3 +56,37 @@ describe('the estimate counts the teacher and the test set', () => {
     expect(program.diagnostics.map((d) => [d.code, d.message])).toEqual([['range', "'neurons' of teacher(…) must be ≥ 1, ≤ 100000 (got 9007199254740992)"]]);
   });
 });
+
+describe('the budget of a whole file', () => {
+  const families = (count: number, members: number) => {
+    const lines = ['data = teacher(n = 10, p = 2)', 'net = linear2(width = 4)'];
+    for (let i = 0; i < count; i++) lines.push(`r${i} = train(net, data, gd(lr = linspace(0.001, 0.01, ${members})), steps = 10)`);
+    return lines.join('\n');
+  };
+
+  it('100 families of 10⁴ tiny members are refused once, with the totals and the limits exceeded', () => {
+    const { program } = checkDocument(families(100, 10_000));
+    expect(program.diagnostics.map((d) => d.code)).toEqual(['file-too-expensive']);
+    const [d] = program.diagnostics;
+    expect(d.message).toMatch(/^this file is too large to run: 100 run families of 1000000 runs in all, time ≈ \d+ min, memory ≈ \d+\.\d GB \(the results of every run, and the largest run\); this exceeds the limit of 100000 runs and the memory limit of 1\.86 GB/);
+    // on the first (largest) family; the next ten are related, the rest counted
+    expect(d.range.start.line).toBe(2);
+    expect(d.related).toHaveLength(10);
+    expect(d.related![9].message).toMatch(/^'r10': 10000 runs, .* \(and 89 more families\)$/);
+    expect(program.ok).toBe(false);
+  });
+
+  it('a file within the limits has no file-level error', () => {
+    expect(checkDocument(families(5, 10_000)).program.diagnostics).toEqual([]);
+  });
+
+  it('each run carries a fixed overhead in the estimate', () => {
+    const tiny: RunSpec = {
+      rootSeed: 0, seed: 0, data: { kind: 'teacher', n: 1, p: 1, k: 1, noise: 0, test: 0, activation: 'linear', neurons: 3, seed: 0 },
+      model: { kind: 'linear2', width: 1, init: { kind: 'gaussian', scale: 1 }, seed: 0 }, optimizer: { kind: 'gd', lr: 0.01, weight_decay: 0 }, steps: 0, record: 1, from: null,
+    };
+    const e = estimateCost(tiny);
+    expect(e.seconds).toBeGreaterThanOrEqual(1e-3);
+    expect(e.kept).toBeGreaterThanOrEqual(16_384);
+  });
+});

@@ -15,6 +15,7 @@ import { didYouMean } from './suggest';
 import { LineIndex, printable } from './text';
 import { parse } from './parser';
 import { domainChecks, type DomainHooks } from './domain';
+import { checkFileBudget } from './budget';
 import { resolvePlot } from './plots';
 import { analyseGraph, cycleThrough } from './depgraph';
 
@@ -167,6 +168,8 @@ export class Checker {
       this.current = { name: c.owner, deps: [] };
       domainChecks(this, c);
     }
+    checkFileBudget(this);
+    this.current = { name: null, deps: [] };
     const plots: PlotDef[] = [];
     for (const s of this.tree.statements) {
       if (s.kind !== 'plot') continue;

@@ -9,11 +9,17 @@ import type { DataSpec, RunSpec } from '../spec';
 import type { CallSite, CallValue, Checker } from './checker';
 import { fmt, placeholder } from './checker';
 import { BUILTIN_BY_NAME, findParam } from './builtins';
+import { fmtBytes, fmtFlops, fmtSeconds } from './units';
+import { recordRuns } from './budget';
+
+export { fmtBytes, fmtSeconds } from './units';
 
 export interface CostEstimate {
   bytes: number;
   flops: number;
   seconds: number;
+  /** what a finished run keeps in memory (its trajectory and bookkeeping) */
+  kept?: number;
 }
 export interface DomainHooks {
   /** λ_max(XᵀX) of a data set (rescaled inputs), when the numerics provide it */
@@ -22,6 +28,8 @@ export interface DomainHooks {
   estimate?: (spec: RunSpec) => CostEstimate;
   /** limits above which a run is refused */
   limits?: { bytes: number; seconds: number };
+  /** limits on a whole file: its number of runs, their summed time, the memory their results keep */
+  fileLimits?: { runs: number; seconds: number; bytes: number };
 }
 
 const max = (xs: number[]) => (xs.length ? Math.max(...xs) : NaN);
@@ -287,24 +295,27 @@ function checkCost(c: Checker, site: CallSite, model: CallValue, data: CallValue
     return true;
   }
   const { estimate, limits } = c.opts;
-  if (!estimate || !limits) return false;
-  const spec = largestSpec(c, site.value, model, data, opt);
-  if (!spec) return false;
-  let est: CostEstimate;
+  const spec = estimate && limits ? largestSpec(c, site.value, model, data, opt) : null;
+  let est: CostEstimate | null = null;
   try {
-    est = estimate(spec);
+    if (spec) est = estimate!(spec);
   } catch {
+    est = null;
+  }
+  if (!spec || !est || !limits) {
+    recordRuns(c, site, count, null);
     return false;
   }
   const members = memberCount(c, site.owner);
   const bytes = est.bytes;
   const seconds = est.seconds * members;
   if (bytes > limits.bytes || seconds > limits.seconds) {
-    const parts = [`memory ≈ ${fmtBytes(bytes)} (limit ${fmtBytes(limits.bytes)})`, `time ≈ ${fmtSeconds(seconds)}${members > 1 ? ` for ${members} members` : ''} (limit ${fmtSeconds(limits.seconds)})`, `≈ ${est.flops.toExponential(1)} flops per run`];
-    const cause = dominant(c, site, spec, est, estimate, limits, model, data, opt);
+    const parts = [`memory ≈ ${fmtBytes(bytes)} (limit ${fmtBytes(limits.bytes)})`, `time ≈ ${fmtSeconds(seconds)}${members > 1 ? ` for ${members} members` : ''} (limit ${fmtSeconds(limits.seconds)})`, `≈ ${fmtFlops(est.flops)} flops per run`];
+    const cause = dominant(c, site, spec, est, estimate!, limits, model, data, opt);
     c.error(site.node.callee, 'too-expensive', `this experiment is too large to run: ${parts.join(', ')}`, cause ? { related: [cause] } : {});
     return true;
   }
+  recordRuns(c, site, members, est);
   return false;
 }
 
@@ -425,24 +436,4 @@ function largestSpec(c: Checker, run: CallValue, model: CallValue, data: CallVal
   const steps = big(run.args.steps, NaN);
   if (!Number.isFinite(steps)) return null;
   return { rootSeed: 0, seed: 0, data: dataSpec, model: modelSpec, optimizer: optSpec, steps, record: big(run.args.record, 1000), from: null };
-}
-
-export function fmtBytes(b: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-  let i = 0;
-  while (b >= 1024 && i < units.length - 1) {
-    b /= 1024;
-    i++;
-  }
-  return `${sig(b, 3)} ${units[i]}`;
-}
-export function fmtSeconds(s: number): string {
-  if (s < 120) return `${sig(s, 2)} s`;
-  if (s < 7200) return `${sig(s / 60, 2)} min`;
-  if (s < 2 * 86400) return `${sig(s / 3600, 2)} h`;
-  return `${sig(s / 86400, 2)} days`;
-}
-/** `digits` significant digits, but never exponent notation (toPrecision(3) of 1000 is "1.00e+3"). */
-function sig(x: number, digits: number): string {
-  return x >= 10 ** digits ? x.toFixed(0) : x.toPrecision(digits);
 }

@@ -5,7 +5,7 @@ import type { CheckedProgram } from '../program';
 import type { FileNode } from './ast';
 import type { DataSpec } from '../spec';
 import { dataLambdaMax } from '../numeric/data';
-import { estimateCost, LIMITS } from '../numeric/estimate';
+import { estimateCost, FILE_LIMITS, LIMITS } from '../numeric/estimate';
 import { MAX_SOURCE_BYTES, tooLargeMessage, utf8Length } from './size';
 
 export type { Analysis, CheckOptions } from './checker';
@@ -47,8 +47,8 @@ function lambdaMax(spec: DataSpec, rootSeed: number): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-/** The numerics' hooks: exact λ_max of small data sets, and the cost estimate with its limits. */
-export const defaultHooks: CheckOptions = { lambdaMax, estimate: estimateCost, limits: LIMITS };
+/** The numerics' hooks: exact λ_max of small data sets, and the cost estimate with its limits (per run, per file). */
+export const defaultHooks: CheckOptions = { lambdaMax, estimate: estimateCost, limits: LIMITS, fileLimits: FILE_LIMITS };
 
 /** Parse and check a document: the syntax tree, the checked program, and the editor analysis. */
 export function checkDocument(text: string, opts: CheckOptions = {}): { tree: FileNode; program: CheckedProgram; analysis: Analysis } {

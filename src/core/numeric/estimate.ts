@@ -13,6 +13,16 @@ const GAUSS = 30;
 /** Callers refuse runs above these. */
 export const LIMITS: { bytes: number; seconds: number } = { bytes: 1e9, seconds: 1800 };
 
+/**
+ * The fixed cost of one run whatever its size: scheduling a worker job, hashing its spec, a
+ * cache entry, its series in the results document. Measured: 10⁶ runs of a few steps took
+ * 5 min on 2 cores and held 4.2 GB, ≈ 0.3 ms and 4 kB a run; doubled or more to stay conservative.
+ */
+export const RUN_OVERHEAD: { seconds: number; bytes: number } = { seconds: 1e-3, bytes: 16_384 };
+
+/** Callers refuse files above these: runs in all, their summed time, the memory their results keep. */
+export const FILE_LIMITS: { runs: number; seconds: number; bytes: number } = { runs: 100_000, seconds: 6 * 3600, bytes: 2e9 };
+
 /** neurons: the units of a ReLU teacher (0 for a linear one, whose teacher is U*, p × k) */
 function dataDims(d: DataSpec): { n: number; p: number; k: number; ntest: number; neurons: number } {
   if (d.kind === 'teacher') return { n: d.n, p: d.p, k: d.k, ntest: d.test, neurons: d.activation === 'relu' ? d.neurons : 0 };
@@ -24,7 +34,8 @@ function dataDims(d: DataSpec): { n: number; p: number; k: number; ntest: number
 
 const num = (x: number) => (Number.isFinite(x) && x > 0 ? x : 0);
 
-export function estimateCost(spec: RunSpec): { bytes: number; flops: number; seconds: number } {
+/** `kept`: the bytes a finished run keeps (its trajectory, twice, and the per-run overhead). */
+export function estimateCost(spec: RunSpec): { bytes: number; flops: number; seconds: number; kept: number } {
   const { n: n0, p: p0, k: k0, ntest: t0, neurons: m0 } = dataDims(spec.data);
   const n = num(n0), p = num(p0), k = num(k0), ntest = num(t0), neurons = num(m0);
   const steps = num(spec.steps);
@@ -76,15 +87,19 @@ export function estimateCost(spec: RunSpec): { bytes: number; flops: number; sec
     recordWidth = 10 + Math.min(num(rows), num(cols));
   }
   bytes += 8 * 4 * params; // state, double buffer, snapshot, checkpoint copy
-  bytes += 8 * records * recordWidth * 2; // trajectory (and its copy in the checkpoint)
+  const trajectory = 8 * records * recordWidth * 2; // trajectory (and its copy in the checkpoint)
+  bytes += trajectory;
   flops += steps * perStep + records * perRecord;
-  let seconds = flops / FLOPS_PER_SECOND;
+  let seconds = flops / FLOPS_PER_SECOND + RUN_OVERHEAD.seconds;
+  let kept = trajectory + RUN_OVERHEAD.bytes;
   if (spec.from) {
     const parent = estimateCost(spec.from);
     bytes = Math.max(bytes, parent.bytes);
     flops += parent.flops;
     seconds += parent.seconds;
+    kept += parent.kept;
   }
   if (!Number.isFinite(bytes)) bytes = Number.MAX_VALUE;
-  return { bytes, flops, seconds };
+  if (!Number.isFinite(kept)) kept = Number.MAX_VALUE;
+  return { bytes, flops, seconds, kept };
 }
