@@ -5,7 +5,7 @@
 // are summed here and the file is refused, once, with the totals and the limit they exceed.
 import type { CallSite, Checker } from './checker';
 import type { CostEstimate } from './domain';
-import { fmtBytes, fmtSeconds } from './units';
+import { about, fmtBytes, fmtSeconds } from './units';
 
 interface Family {
   site: CallSite;
@@ -56,9 +56,9 @@ export function checkFileBudget(c: Checker): void {
   const top = ranked[0].site.node.callee;
   const related = ranked.slice(1, MAX_RELATED + 1).map((f) => ({
     start: f.site.node.callee.start, end: f.site.node.callee.end,
-    message: `${f.site.owner ? `'${f.site.owner}'` : 'this run'}: ${f.runs} run${f.runs === 1 ? '' : 's'}, ≈ ${fmtSeconds(f.seconds)}, ${fmtBytes(f.kept)} kept`,
+    message: `${f.site.owner ? `'${f.site.owner}'` : 'this run'}: ${f.runs} run${f.runs === 1 ? '' : 's'}, ${about(fmtSeconds(f.seconds))}, ${fmtBytes(f.kept)} kept`,
   }));
   if (ranked.length > MAX_RELATED + 1) related[related.length - 1].message += ` (and ${ranked.length - MAX_RELATED - 1} more families)`;
   c.current = { name: ranked[0].site.owner, deps: [] };
-  c.error(top, 'file-too-expensive', `this file is too large to run: ${t.families.length} run famil${t.families.length === 1 ? 'y' : 'ies'} of ${t.runs} runs in all, time ≈ ${fmtSeconds(t.seconds)}, memory ≈ ${fmtBytes(memory)} (the results of every run, and the largest run); this exceeds ${over.map(([what]) => what).join(' and ')}. The largest family is here`, related.length ? { related } : {});
+  c.error(top, 'file-too-expensive', `this file is too large to run: ${t.families.length} run famil${t.families.length === 1 ? 'y' : 'ies'} of ${t.runs} runs in all, time ${about(fmtSeconds(t.seconds))}, memory ${about(fmtBytes(memory))} (the results of every run, and the largest run); this exceeds ${over.map(([what]) => what).join(' and ')}. The largest family is here`, related.length ? { related } : {});
 }

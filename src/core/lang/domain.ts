@@ -9,7 +9,7 @@ import type { DataSpec, RunSpec } from '../spec';
 import type { CallSite, CallValue, Checker } from './checker';
 import { fmt, placeholder } from './checker';
 import { BUILTIN_BY_NAME, findParam } from './builtins';
-import { fmtBytes, fmtFlops, fmtSeconds } from './units';
+import { about, fmtBytes, fmtFlops, fmtSeconds } from './units';
 import { recordRuns } from './budget';
 
 export { fmtBytes, fmtSeconds } from './units';
@@ -310,7 +310,7 @@ function checkCost(c: Checker, site: CallSite, model: CallValue, data: CallValue
   const bytes = est.bytes;
   const seconds = est.seconds * members;
   if (bytes > limits.bytes || seconds > limits.seconds) {
-    const parts = [`memory ≈ ${fmtBytes(bytes)} (limit ${fmtBytes(limits.bytes)})`, `time ≈ ${fmtSeconds(seconds)}${members > 1 ? ` for ${members} members` : ''} (limit ${fmtSeconds(limits.seconds)})`, `≈ ${fmtFlops(est.flops)} flops per run`];
+    const parts = [`memory ${about(fmtBytes(bytes))} (limit ${fmtBytes(limits.bytes)})`, `time ${about(fmtSeconds(seconds))}${members > 1 ? ` for ${members} members` : ''} (limit ${fmtSeconds(limits.seconds)})`, `${about(fmtFlops(est.flops))} flops per run`];
     const cause = dominant(c, site, spec, est, estimate!, limits, model, data, opt);
     c.error(site.node.callee, 'too-expensive', `this experiment is too large to run: ${parts.join(', ')}`, cause ? { related: [cause] } : {});
     return true;
@@ -370,7 +370,7 @@ function dominant(
   const at: Span | undefined = arg ?? s?.node.callee;
   if (!at) return null;
   const after = memory ? fmtBytes(best.after.bytes) : fmtSeconds(best.after.seconds * members);
-  return { start: at.start, end: at.end, message: `${arg ? '' : 'the default '}${best.field} = ${fmt(best.value)} dominates the ${memory ? 'memory' : 'time'} estimate: with ${best.field} = ${fmt(best.typical)} it would be ≈ ${after}` };
+  return { start: at.start, end: at.end, message: `${arg ? '' : 'the default '}${best.field} = ${fmt(best.value)} dominates the ${memory ? 'memory' : 'time'} estimate: with ${best.field} = ${fmt(best.typical)} it would be ${about(after)}` };
 }
 
 function memberCount(c: Checker, owner: string | null): number {

@@ -35,6 +35,11 @@ export function fmtFlops(f: number): string {
   return f.toExponential(1);
 }
 
+/** `≈ 3.2 GB`, but `more than 1000 EB` (a bound is not approximate). */
+export function about(text: string): string {
+  return text.startsWith('more than') || text.startsWith('an unknown') ? text : `≈ ${text}`;
+}
+
 /** `digits` significant digits, but never exponent notation (toPrecision(3) of 1000 is "1.00e+3"). */
 function sig(x: number, digits: number): string {
   return x >= 10 ** digits ? x.toFixed(0) : x.toPrecision(digits);
