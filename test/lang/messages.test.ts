@@ -19,8 +19,11 @@ describe('figures in messages', () => {
 });
 
 describe('the user\'s text quoted in messages', () => {
-  it('controls and invisible characters are escaped', () => {
+  it('printable escapes controls and names invisible characters', () => {
     expect(printable('a\u001b[31mb\0c\u200bd\ne\u202ef')).toBe('a\\u001b[31mb\\0c U+200Bd\\ne U+202Ef'.replace(/ /g, ''));
+  });
+
+  it('controls and invisible characters are escaped in diagnostics', () => {
     const { program } = checkDocument('x = 1 \u001b[31m\ny = \0\nz = 1 "\u200b\u001b"\nw = 1 \u200b');
     expect(program.diagnostics.map((d) => d.message)).toEqual([
       "unexpected character '\\u001b'",
