@@ -3,12 +3,14 @@
 // The checker's ranges are LSP positions (0-based line, 0-based UTF-16 column); people and
 // tools count from 1, so both are shifted by one here and nowhere else.
 import type { Diagnostic, Severity } from '../core/program';
+import { printable } from '../core/lang/text';
 
 export function formatDiagnostic(file: string, d: Diagnostic): string {
   const line = d.range.start.line + 1;
   const col = d.range.start.character + 1;
-  // one diagnostic per line: a message with newlines would break the annotators' parsing
-  const message = d.message.replace(/\s*\n\s*/g, ' ');
+  // one diagnostic per line: a message with newlines would break the annotators' parsing; a
+  // message quoting a file name or an error with control characters must not drive the terminal
+  const message = printable(d.message.replace(/\s*\n\s*/g, ' '));
   return `${file}:${line}:${col}: ${d.severity}: ${message}`;
 }
 

@@ -7,7 +7,7 @@ export const EXTENSION = '.sgdexp';
 
 export class UsageError extends Error {}
 
-/** Files given directly are taken whatever their extension; directories contribute their
+/** Regular files given directly are taken whatever their extension; directories contribute their
  *  `*.sgdexp` files, recursively, in sorted order (so outputs are reproducible). */
 export function expandInputs(args: readonly string[]): string[] {
   const out: string[] = [];
@@ -30,7 +30,9 @@ export function expandInputs(args: readonly string[]): string[] {
       const found = walk(arg);
       if (found.length === 0) throw new UsageError(`no ${EXTENSION} files in ${arg}`);
       found.forEach(add);
-    } else add(arg);
+    } else if (st.isFile()) add(arg);
+    // a device or a pipe has no end to read to (`/dev/zero`)
+    else throw new UsageError(`not a regular file or directory: ${arg}`);
   }
   return out;
 }

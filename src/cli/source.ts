@@ -1,12 +1,12 @@
 // Reading an experiment file and checking it: the one place the CLI calls the language.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { CheckedProgram, Diagnostic } from '../core/program';
-import { checkText } from '../core/lang';
+import { checkText, MAX_SOURCE_BYTES, tooLargeMessage } from '../core/lang';
 import { fileDiagnostic } from './diagnostics';
 
-/** Hand-written experiments are a few kB; anything this large is not one, and is refused
- *  before it reaches the parser. */
-export const MAX_FILE_BYTES = 1 << 20;
+/** Hand-written experiments are a few kB; anything larger than this is not one, and is refused
+ *  before it reaches the parser (the language server applies the same limit). */
+export const MAX_FILE_BYTES = MAX_SOURCE_BYTES;
 
 export interface Checked {
   file: string;
@@ -15,26 +15,38 @@ export interface Checked {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * The bytes of a regular file, reading at most limit + 1 of them: the size from stat can be
+ * stale (a file still being written) and a device or pipe has none (`/dev/zero` never ends).
+ */
+function readBounded(file: string, limit: number): { bytes: Buffer } | { tooLarge: number; atLeast: boolean } | { error: string } {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    return { error: `cannot read file: ${(e as Error).message}` };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { error: `cannot read file: not a regular file` };
+    if (st.size > limit) return { tooLarge: st.size, atLeast: false };
+    const buf = Buffer.alloc(limit + 1);
+    let got = 0;
+    for (let n = 1; n > 0 && got < buf.length; got += n) n = readSync(fd, buf, got, buf.length - got, got);
+    if (got > limit) return { tooLarge: got, atLeast: true };
+    return { bytes: buf.subarray(0, got) };
+  } catch (e) {
+    return { error: `cannot read file: ${(e as Error).message}` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function readAndCheck(file: string): Checked {
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch (e) {
-    return { file, text: null, program: null, diagnostics: [fileDiagnostic(`cannot read file: ${(e as Error).message}`, 'io')] };
-  }
-  if (size > MAX_FILE_BYTES) {
-    const mb = (size / 2 ** 20).toFixed(1);
-    return {
-      file, text: null, program: null,
-      diagnostics: [fileDiagnostic(`file is ${mb} MB; experiment files are limited to ${MAX_FILE_BYTES / 2 ** 20} MB`, 'file-too-large')],
-    };
-  }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return { file, text: null, program: null, diagnostics: [fileDiagnostic(`cannot read file: ${(e as Error).message}`, 'io')] };
-  }
+  const r = readBounded(file, MAX_FILE_BYTES);
+  if ('error' in r) return { file, text: null, program: null, diagnostics: [fileDiagnostic(r.error, 'io')] };
+  if ('tooLarge' in r) return { file, text: null, program: null, diagnostics: [fileDiagnostic(tooLargeMessage(r.tooLarge, r.atLeast), 'file-too-large')] };
+  const text = r.bytes.toString('utf8');
   const program = checkText(text);
   return { file, text, program, diagnostics: program.diagnostics };
 }

@@ -17,7 +17,7 @@ const connection = createConnection(ProposedFeatures.all);
 installCrashGuards(process, (m) => connection.console.error(m));
 const documents = new TextDocuments(TextDocument);
 
-const analyses = new Map<string, { version: number; analysis: lang.Analysis }>();
+const analyses = new Map<string, { version: number; analysis: lang.Analysis | null }>();
 const runtime = new Map<string, Diagnostic[]>();
 const timers = new Map<string, ReturnType<typeof setTimeout>>();
 let engine: Engine | null = null;
@@ -36,7 +36,10 @@ function analysisOf(uri: string): lang.Analysis | null {
   } catch (e) {
     // the checker never throws by design; if it does, report it instead of killing the server
     connection.console.error(`sgdexp: checker failed on ${uri}: ${(e as Error).stack ?? e}`);
-    return memo?.analysis ?? null;
+    // memoised too: every request of this version would otherwise pay for the failure again
+    const previous = memo?.analysis ?? null;
+    analyses.set(uri, { version: doc.version, analysis: previous });
+    return previous;
   }
   analyses.set(uri, { version: doc.version, analysis });
   return analysis;

@@ -62,9 +62,30 @@ describe('sgdexp check', () => {
       expect(r.stderr).not.toMatch(/internal error|TypeError|RangeError|at .*\.js:\d+/);
       expect(r.stdout.split('\n').filter(Boolean).every((l) => LINE.test(l))).toBe(true);
     }
-    expect((await sgdexp(['check', huge])).stdout).toMatch(/huge\.sgdexp:1:1: error: file is 1\.\d MB/);
+    expect((await sgdexp(['check', huge])).stdout).toMatch(/huge\.sgdexp:1:1: error: file is 1,600,000 bytes \(1\.5 MB\); experiment files are limited to 1 MB/);
     // the estimate is stated (language.md: "the estimated memory and time exceed the limit, with the figures")
     expect((await sgdexp(['check', big])).stdout).toMatch(/big\.sgdexp:\d+:\d+: error: .*\d/);
+  });
+
+  it('a file one byte over the limit is one diagnostic; a megabyte of NULs a handful', async () => {
+    const dir = tempDir('check');
+    const over = join(dir, 'over.sgdexp');
+    writeFileSync(over, Buffer.alloc((1 << 20) + 1, 0x20));
+    const r = await sgdexp(['check', over]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split('\n')).toEqual([`${over}:1:1: error: file is 1,048,577 bytes (1.0 MB); experiment files are limited to 1 MB (1,048,576 bytes)`]);
+    const nul = join(dir, 'nul.sgdexp');
+    writeFileSync(nul, Buffer.alloc(1 << 20, 0));
+    const n = await sgdexp(['check', nul]);
+    expect(n.code).toBe(1);
+    expect(n.stdout.trim().split('\n')).toEqual([`${nul}:1:1: error: 1048576 unexpected characters '\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0…'`]);
+  });
+
+  it('a device is refused as bad usage, without reading it', async () => {
+    // /dev/zero never ends: reading it whole never returns
+    const r = await sgdexp(['check', '/dev/zero']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a regular file or directory: \/dev\/zero/);
   });
 
   it('bad usage exits 2', async () => {

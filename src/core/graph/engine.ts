@@ -32,6 +32,7 @@ import { WorkerPool, type Job, type JobProgress, type JobResult, type PoolOption
 import { runJob } from './runJob';
 import { specKey as coreSpecKey } from '../numeric/run';
 import { estimateCost, LIMITS } from '../numeric/estimate';
+import { fmtBytes, fmtSeconds } from '../lang/units';
 import { buildResultsDoc, demandedRuns, nodeStatuses, runtimeDiagnostics, type Slot, type SlotState } from './report';
 import { joinTrajectories, makeRunValue, runValueBytes, sliceTrajectory, type RunValue } from './runValue';
 
@@ -682,7 +683,7 @@ export class Engine {
       // 4. refuse what would not fit (the checker normally says so first)
       const cost = estimateCost(run.spec);
       if (cost.bytes > LIMITS.bytes || cost.seconds > LIMITS.seconds) {
-        const msg = `refused: estimated ${fmtBytes(cost.bytes)} and ${Math.round(cost.seconds)} s exceed the limits (${fmtBytes(LIMITS.bytes)}, ${LIMITS.seconds} s)`;
+        const msg = `refused: estimated ${fmtBytes(cost.bytes)} and ${fmtSeconds(cost.seconds)} exceed the limits (${fmtBytes(LIMITS.bytes)}, ${fmtSeconds(LIMITS.seconds)})`;
         const v = makeRunValue({
           key, prefixKey, steps: run.spec.steps, record: run.spec.record, status: 'error', message: msg,
           divergedAt: null, lastFiniteStep: null, notes: [], trajectory: emptyTrajectory(), theory: {}, stepsDone: 0, checkpoint: null,
@@ -932,6 +933,3 @@ export class Engine {
   }
 }
 
-function fmtBytes(b: number): string {
-  return b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GB` : `${Math.ceil(b / 2 ** 20)} MB`;
-}

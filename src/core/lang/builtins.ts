@@ -170,7 +170,7 @@ export const BUILTINS: Builtin[] = [
       { name: 'noise', type: nonneg, default: num(0), unit: 'std', doc: 'Standard deviation of additive label noise in the data (raw units); 0 = clean.', sweep: true },
       { name: 'test', type: count(0), default: num(1000), unit: 'samples', doc: 'Size of the held-out test set (for `test_loss`).', sweep: true },
       { name: 'activation', type: { t: 'word', words: ['linear', 'relu'] }, default: word('linear'), doc: 'Linear teacher Y = XU*, or ReLU teacher y = Σⱼ relu(w*ⱼᵀx).' },
-      { name: 'neurons', type: count(1), default: num(3), unit: 'neurons', doc: 'Number of teacher neurons (ReLU teacher only); their directions w*ⱼ are what `alignment` measures.', sweep: true },
+      { name: 'neurons', type: count(1, 100_000), default: num(3), unit: 'neurons', doc: 'Number of teacher neurons (ReLU teacher only); their directions w*ⱼ are what `alignment` measures.', sweep: true },
       seedParam('data'),
     ],
     positional: ['n', 'p', 'k'],

@@ -12,11 +12,13 @@ import {
   type Builtin, type NodeKind, type ParamSpec,
 } from './builtins';
 import { didYouMean } from './suggest';
-import { LineIndex } from './text';
+import { LineIndex, printable } from './text';
 import { parse } from './parser';
 import { domainChecks, type DomainHooks } from './domain';
+import { checkFileBudget } from './budget';
 import { resolvePlot } from './plots';
 import { axisLabels, listAxis, renamedFor, runAxis, sameNumber, type AxisId } from '../resolve/axes';
+import { analyseGraph, cycleThrough } from './depgraph';
 
 export type CallValue = Extract<Value, { kind: 'call' }>;
 
@@ -73,6 +75,14 @@ export interface CallSite {
 }
 
 const MAX_DIAGNOSTICS = 500;
+/** related sites listed by one diagnostic; the rest are counted */
+const MAX_RELATED = 10;
+/**
+ * Deepest chain of definitions referring to one another that the checker follows. Its walks
+ * (categories, shapes, axes) and the lowering recurse once per link; hand-written files stay
+ * below 10, and 256 links keep the stack far from its limit.
+ */
+export const MAX_CHAIN = 256;
 const NODE_KINDS = new Set<string>(['data', 'model', 'optimizer', 'init', 'run']);
 const CONSTRUCTOR_KINDS = new Set<string>(['data', 'model', 'optimizer', 'init', 'run', 'value']);
 
@@ -94,6 +104,8 @@ export class Checker {
   readonly axes = new Map<string, Map<string, number[]>>();
   /** definitions with an error of their own */
   readonly invalid = new Set<string>();
+  /** definitions not followed: members of cycles, and the ends of chains deeper than MAX_CHAIN */
+  readonly cut = new Set<string>();
   current: { name: string | null; deps: string[] } = { name: null, deps: [] };
   seed = 0;
 
@@ -118,7 +130,9 @@ export class Checker {
     for (const s of this.tree.statements) {
       if (s.kind !== 'def' || this.defs.get(s.name.name) !== s) continue;
       this.current = { name: s.name.name, deps: [] };
-      const value = this.resolveTop(s);
+      const resolved = this.resolveTop(s);
+      // a cut definition is checked on its own but is never followed by the later walks
+      const value: Value = this.cut.has(s.name.name) ? { kind: 'null' } : resolved;
       this.values.set(s.name.name, value);
       this.deps.set(s.name.name, this.current.deps);
       const cat = this.categories.get(s.name.name)!;
@@ -138,7 +152,6 @@ export class Checker {
       }
     }
     this.current = { name: null, deps: [] };
-    this.checkCycles();
     for (const d of definitions) this.axesOf(d.name);
     for (const sel of this.pendingSelects.splice(0)) {
       this.current = { name: sel.owner, deps: [] };
@@ -149,6 +162,8 @@ export class Checker {
       this.current = { name: c.owner, deps: [] };
       domainChecks(this, c);
     }
+    checkFileBudget(this);
+    this.current = { name: null, deps: [] };
     const plots: PlotDef[] = [];
     for (const s of this.tree.statements) {
       if (s.kind !== 'plot') continue;
@@ -168,8 +183,9 @@ export class Checker {
     }
     const diagnostics = sorted
       .map((d): Diagnostic => {
-        const out: Diagnostic = { range: this.lines.range(d.start, d.end), severity: d.severity, message: d.message, code: d.code };
-        if (d.related) out.related = d.related.map((r) => ({ range: this.lines.range(r.start, r.end), message: r.message }));
+        // messages quote the user's text: never with raw controls or invisible characters
+        const out: Diagnostic = { range: this.lines.range(d.start, d.end), severity: d.severity, message: printable(d.message), code: d.code };
+        if (d.related) out.related = d.related.map((r) => ({ range: this.lines.range(r.start, r.end), message: printable(r.message) }));
         if (d.data !== undefined) out.data = d.data;
         return out;
       });
@@ -213,14 +229,7 @@ export class Checker {
     if (seedStmt) this.rootSeed(seedStmt);
     for (const [name, list] of all) {
       this.defs.set(name, list[0]);
-      if (list.length > 1) {
-        for (const s of list) {
-          const others = list.filter((o) => o !== s);
-          this.error(s.name, 'duplicate', `'${name}' is defined ${list.length} times (also on line ${others.map((o) => this.lines.position(o.start).line + 1).join(', ')})`, {
-            related: others.map((o) => ({ start: o.name.start, end: o.name.end, message: `'${name}' is also defined here` })),
-          });
-        }
-      }
+      if (list.length > 1) this.reportDuplicates(name, list);
       const first = list[0];
       const b = BUILTIN_BY_NAME.get(name);
       if (RESERVED.has(name)) this.error(first.name, 'reserved', `'${name}' is a reserved word and cannot be defined`);
@@ -228,7 +237,65 @@ export class Checker {
         this.error(first.name, 'shadows-builtin', `'${name}' shadows the built-in ${KIND_LABEL[b.kind]} ${name}(…), which plots read as a bare name: choose another name`);
       }
     }
+    this.checkChains();
     for (const name of this.defs.keys()) this.categoryOf(name, new Set());
+  }
+
+  /**
+   * Cycles and over-deep chains, from the references written in each definition (before any
+   * walk follows them): their definitions are cut, so every later walk is shallow.
+   */
+  private checkChains(): void {
+    const refs = new Map<string, string[]>();
+    for (const [name, s] of this.defs) refs.set(name, refsIn(s.value, this.defs));
+    const edges = (n: string) => refs.get(n) ?? [];
+    const facts = analyseGraph(this.defs.keys(), edges);
+    for (const members of facts.cycles) {
+      const set = new Set(members);
+      const path = cycleThrough(members[0], set, edges);
+      const onPath = new Set(path);
+      const shown = chainText([...path, path[0]]);
+      for (const m of members) {
+        this.cut.add(m);
+        const s = this.defs.get(m)!;
+        const others = members.filter((o) => o !== m);
+        const related = others.slice(0, MAX_RELATED).map((o) => ({ start: this.defs.get(o)!.name.start, end: this.defs.get(o)!.name.end, message: `'${o}' is part of the cycle` }));
+        if (others.length > MAX_RELATED) related[MAX_RELATED - 1].message += ` (and ${others.length - MAX_RELATED} more definitions)`;
+        this.current = { name: m, deps: [] };
+        this.error(s.name, 'cycle', onPath.has(m) ? `cycle: ${shown}` : `'${m}' refers back to itself through the cycle ${shown}`, { related });
+      }
+    }
+    for (const [name, d] of facts.depth) {
+      if (d <= MAX_CHAIN) continue;
+      this.cut.add(name);
+      this.invalid.add(name);
+      // one error, at the first definition past the limit: the deeper ones depend on it
+      if (d !== MAX_CHAIN + 1) continue;
+      const chain: string[] = [name];
+      for (let n = facts.via.get(name); n !== undefined; n = facts.via.get(n)) chain.push(n);
+      this.current = { name, deps: [] };
+      this.error(this.defs.get(name)!.name, 'chain-too-deep', `definition chain deeper than ${MAX_CHAIN}: '${name}' refers through ${d - 1} definitions (${chainText(chain)}); shorten the chain`);
+    }
+    this.current = { name: null, deps: [] };
+  }
+
+  /**
+   * One error per group of definitions of a name, on the first redefinition (the first definition
+   * is the one used). One per site, each listing all the others, was quadratic: 8,000 copies of
+   * `x = 1` made 64 million related entries. The lines and the related sites are capped.
+   */
+  private reportDuplicates(name: string, list: DefStmt[]): void {
+    const line = (s: DefStmt) => this.lines.position(s.start).line + 1;
+    const rest = list.length - 1 - MAX_RELATED;
+    const lines = list.slice(0, MAX_RELATED + 1).map(line).join(', ') + (rest > 0 ? `, … and ${rest} more` : '');
+    const related = list.slice(0, MAX_RELATED + 1).filter((o) => o !== list[1]).map((o) => ({
+      start: o.name.start, end: o.name.end, message: o === list[0] ? `'${name}' is first defined here (the definition used)` : `'${name}' is also defined here`,
+    }));
+    if (rest > 0) {
+      const next = list[MAX_RELATED + 1].name;
+      related.push({ start: next.start, end: next.end, message: `'${name}' is defined ${rest} more times from here on` });
+    }
+    this.error(list[1].name, 'duplicate', `'${name}' is defined ${list.length} times (on lines ${lines}): only the first definition is used`, { related });
   }
 
   private rootSeed(s: DefStmt): void {
@@ -243,6 +310,10 @@ export class Checker {
     const known = this.categories.get(name);
     if (known) return known;
     const s = this.defs.get(name);
+    if (this.cut.has(name)) {
+      this.categories.set(name, 'unknown');
+      return 'unknown';
+    }
     if (!s || seen.has(name)) return 'unknown';
     seen.add(name);
     let cat: Category | 'unknown' = 'unknown';
@@ -262,7 +333,7 @@ export class Checker {
   /** Shape of a value definition, for type checks against numeric / matrix / string parameters. */
   valueShape(name: string, seen = new Set<string>()): 'number' | 'list' | 'matrix' | 'string' | 'bool' | 'unknown' {
     const s = this.defs.get(name);
-    if (!s || seen.has(name)) return 'unknown';
+    if (!s || seen.has(name) || this.cut.has(name)) return 'unknown';
     seen.add(name);
     const e = s.value;
     switch (e.kind) {
@@ -527,7 +598,7 @@ export class Checker {
   /** The literal value of a value definition (for plot options and bool/string parameters). */
   inlineValue(name: string, seen = new Set<string>()): Value | null {
     const s = this.defs.get(name);
-    if (!s || seen.has(name)) return null;
+    if (!s || seen.has(name) || this.cut.has(name)) return null;
     seen.add(name);
     const e = s.value;
     if (e.kind === 'number') return { kind: 'number', value: e.value };
@@ -631,7 +702,7 @@ export class Checker {
   /** The numbers of a value definition, read from the syntax (no evaluation order needed). */
   numbersOfDef(name: string, seen = new Set<string>()): number[] {
     const s = this.defs.get(name);
-    if (!s || seen.has(name)) return [];
+    if (!s || seen.has(name) || this.cut.has(name)) return [];
     seen.add(name);
     const e = s.value;
     if (e.kind === 'number') return [e.value];
@@ -773,37 +844,6 @@ export class Checker {
   }
 
   // ---------------- phase 2 ----------------
-  private checkCycles(): void {
-    const state = new Map<string, 1 | 2>();
-    const stack: string[] = [];
-    const reported = new Set<string>();
-    const visit = (n: string) => {
-      state.set(n, 1);
-      stack.push(n);
-      for (const d of this.deps.get(n) ?? []) {
-        const st = state.get(d);
-        if (st === 1) {
-          const cycle = stack.slice(stack.indexOf(d));
-          const key = [...cycle].sort().join(',');
-          if (!reported.has(key)) {
-            reported.add(key);
-            const path = [...cycle, d].join(' → ');
-            for (const m of cycle) {
-              const s = this.defs.get(m)!;
-              this.current = { name: m, deps: [] };
-              this.error(s.name, 'cycle', `cycle: ${path}`, {
-                related: cycle.filter((o) => o !== m).map((o) => ({ start: this.defs.get(o)!.name.start, end: this.defs.get(o)!.name.end, message: `'${o}' is part of the cycle` })),
-              });
-            }
-          }
-        } else if (st === undefined && this.defs.has(d)) visit(d);
-      }
-      stack.pop();
-      state.set(n, 2);
-    };
-    for (const n of this.defs.keys()) if (!state.has(n)) visit(n);
-  }
-
   /** The call a value stands for, following references (and selections) to definitions. */
   callOf(v: Value | undefined, seen = new Set<string>()): CallValue | null {
     if (!v) return null;
@@ -888,7 +928,7 @@ export class Checker {
     const memo = this.rawMemo.get(name);
     if (memo) return memo;
     const out = new Map<string, Axis>();
-    if (seen.has(name)) return out; // a cycle (reported already)
+    if (seen.has(name) || this.cut.has(name)) return out; // a cycle or an over-deep chain (reported)
     seen.add(name);
     const v = this.values.get(name);
     if (v) this.expandAxes(v, name, name, name, out, seen);
@@ -978,6 +1018,37 @@ export class Checker {
 }
 
 // ---------------- helpers ----------------
+
+/** The definitions an expression refers to, read from the syntax (words such as `relu` excluded). */
+function refsIn(e: Expr, defs: Map<string, DefStmt>): string[] {
+  const out = new Set<string>();
+  const walk = (x: Expr | null): void => {
+    if (!x) return;
+    if (x.kind === 'ident') {
+      if (defs.has(x.name)) out.add(x.name);
+    } else if (x.kind === 'list') x.items.forEach(walk);
+    else if (x.kind === 'select') {
+      if (defs.has(x.target.name)) out.add(x.target.name);
+      walk(x.value);
+    } else if (x.kind === 'call') {
+      const b = BUILTIN_BY_NAME.get(x.callee.name);
+      let positional = 0;
+      for (const a of x.args) {
+        const pname = a.name ? a.name.name : b?.positional[positional++];
+        const p = b && pname !== undefined ? findParam(b, pname) : undefined;
+        if (p?.type.t === 'word' && a.value.kind === 'ident') continue;
+        walk(a.value);
+      }
+    }
+  };
+  walk(e);
+  return [...out];
+}
+
+/** `a → b → c`, the middle elided when long. */
+function chainText(names: string[]): string {
+  return names.length <= 8 ? names.join(' → ') : [...names.slice(0, 4), '…', ...names.slice(-3)].join(' → ');
+}
 
 /** Can a swept parameter's label be written as a NAME (`lr`), or is it qualified (`r.lr`)? */
 export function nameable(label: string): boolean {

@@ -87,13 +87,15 @@ comment    = "#" to end of line
 
 - Errors: syntax (with recovery), unknown names, functions, parameters and words (with "did you
   mean" and a quick fix), missing required arguments (quick fix inserts an example value),
-  duplicate and misplaced arguments, wrong types, out-of-range values, cycles, duplicates,
+  duplicate and misplaced arguments, wrong types, out-of-range values, cycles, chains of more
+  than 256 definitions referring to one another, duplicates (one error per name),
   shadowed metrics, incompatible model/data/metric combinations (Gain_γ only for diagonal
   networks, completion data only for deep_linear, alignment only for relu2 students of a ReLU
   teacher, logdet/imbalance only for linear2, sgf only for linear2), invalid selections, and
   experiments whose estimated memory or time exceed the limits (the message gives the estimate;
   related information points at the parameter that dominates it, or at the lists of a family
-  with too many members).
+  with too many members), and files whose runs together exceed 100,000 runs, 6 h or 1.86 GB of
+  results (the message gives the totals and the limit exceeded). Files over 1 MB are refused.
 - Warnings: width < p + k for linear2 (det(θᵀθ) ≡ 0: θ = [W1ᵀ | W2] has rank ≤ width < p + k),
   a full-batch stepsize (gd, or sgd and label_noise with batch ≥ n) above GD's stability limit
   2/λ_max(XᵀX) (λ_max of the actual data set when it is small enough to generate at once,

@@ -11,11 +11,17 @@ import { fmt, placeholder } from './checker';
 import { BUILTIN_BY_NAME, findParam } from './builtins';
 import { resolveCall, resolveRun, type Arg as SpecArg } from '../resolve/spec';
 import { MAX_MEMBERS } from '../resolve/axes';
+import { about, fmtBytes, fmtFlops, fmtSeconds } from './units';
+import { recordRuns } from './budget';
+
+export { fmtBytes, fmtSeconds } from './units';
 
 export interface CostEstimate {
   bytes: number;
   flops: number;
   seconds: number;
+  /** what a finished run keeps in memory (its trajectory and bookkeeping) */
+  kept?: number;
 }
 export interface DomainHooks {
   /** λ_max(XᵀX) of a data set (rescaled inputs), when the numerics provide it */
@@ -24,6 +30,8 @@ export interface DomainHooks {
   estimate?: (spec: RunSpec) => CostEstimate;
   /** limits above which a run is refused */
   limits?: { bytes: number; seconds: number };
+  /** limits on a whole file: its number of runs, their summed time, the memory their results keep */
+  fileLimits?: { runs: number; seconds: number; bytes: number };
 }
 
 const max = (xs: number[]) => (xs.length ? Math.max(...xs) : NaN);
@@ -189,6 +197,10 @@ function checkRun(c: Checker, site: CallSite): void {
     c.error(batchSpan(c, opt, optSpan), 'range', `batch = ${fmt(max(batch))} is larger than the ${d === 'completion' ? 'number of observed entries' : 'number of samples'} (${fmt(min(n))})`);
   }
 
+  // ---- cost, before stability: an experiment too large to run is refused with its estimate,
+  // and its data are never generated for λ_max (a 10⁸-row test set cost gigabytes a keystroke) ----
+  if (checkCost(c, site, model, data, opt)) return;
+
   // ---- GD stability: on the quadratic loss ½‖Y − Xw‖², GD diverges iff η > 2/λ_max(XᵀX) ----
   // sgd and label_noise with batch ≥ n take full-batch steps (numeric/model.ts batchOf turns
   // them into GD), so GD's limit applies to those members. Genuine minibatches get no warning:
@@ -216,9 +228,6 @@ function checkRun(c: Checker, site: CallSite): void {
       }
     }
   }
-
-  // ---- cost ----
-  checkCost(c, site, model, data, opt);
 }
 
 const pairsOf = new WeakMap<Checker, Set<string>>();
@@ -272,33 +281,39 @@ const lrSpan = (c: Checker, opt: CallValue, fallback: Span) => paramSpanIn(c, op
 const batchSpan = (c: Checker, opt: CallValue, fallback: Span) => paramSpanIn(c, opt, 'batch', fallback);
 
 
-function checkCost(c: Checker, site: CallSite, model: CallValue, data: CallValue, opt: CallValue): void {
+/** Refuses a run family over the member or the resource limits; true when it did. */
+function checkCost(c: Checker, site: CallSite, model: CallValue, data: CallValue, opt: CallValue): boolean {
   const count = memberCount(c, site.owner);
   if (count > MAX_MEMBERS) {
     // related: the lists that make the grid
     const axes = site.owner ? [...c.labelledAxes(site.owner)] : [];
     const related = axes.filter(([, ax]) => ax.site).map(([k, ax]) => ({ start: ax.site!.start, end: ax.site!.end, message: `${ax.values.length} values of ${k}` }));
     c.error(site.node.callee, 'too-expensive', `this family has ${count} members (a grid of ${axes.map(([k, ax]) => `${ax.values.length} ${k}`).join(' × ')}); the limit is ${MAX_MEMBERS}`, related.length ? { related } : {});
-    return;
+    return true;
   }
   const { estimate, limits } = c.opts;
-  if (!estimate || !limits) return;
-  const spec = largestSpec(c, site.value, model, data, opt);
-  if (!spec) return;
-  let est: CostEstimate;
+  const spec = estimate && limits ? largestSpec(c, site.value, model, data, opt) : null;
+  let est: CostEstimate | null = null;
   try {
-    est = estimate(spec);
+    if (spec) est = estimate!(spec);
   } catch {
-    return;
+    est = null;
+  }
+  if (!spec || !est || !limits) {
+    recordRuns(c, site, count, null);
+    return false;
   }
   const members = memberCount(c, site.owner);
   const bytes = est.bytes;
   const seconds = est.seconds * members;
   if (bytes > limits.bytes || seconds > limits.seconds) {
-    const parts = [`memory ≈ ${fmtBytes(bytes)} (limit ${fmtBytes(limits.bytes)})`, `time ≈ ${fmtSeconds(seconds)}${members > 1 ? ` for ${members} members` : ''} (limit ${fmtSeconds(limits.seconds)})`, `≈ ${est.flops.toExponential(1)} flops per run`];
-    const cause = dominant(c, site, spec, est, estimate, limits, model, data, opt);
+    const parts = [`memory ${about(fmtBytes(bytes))} (limit ${fmtBytes(limits.bytes)})`, `time ${about(fmtSeconds(seconds))}${members > 1 ? ` for ${members} members` : ''} (limit ${fmtSeconds(limits.seconds)})`, `${about(fmtFlops(est.flops))} flops per run`];
+    const cause = dominant(c, site, spec, est, estimate!, limits, model, data, opt);
     c.error(site.node.callee, 'too-expensive', `this experiment is too large to run: ${parts.join(', ')}`, cause ? { related: [cause] } : {});
+    return true;
   }
+  recordRuns(c, site, members, est);
+  return false;
 }
 
 /**
@@ -352,7 +367,7 @@ function dominant(
   const at: Span | undefined = arg ?? s?.node.callee;
   if (!at) return null;
   const after = memory ? fmtBytes(best.after.bytes) : fmtSeconds(best.after.seconds * members);
-  return { start: at.start, end: at.end, message: `${arg ? '' : 'the default '}${best.field} = ${fmt(best.value)} dominates the ${memory ? 'memory' : 'time'} estimate: with ${best.field} = ${fmt(best.typical)} it would be ≈ ${after}` };
+  return { start: at.start, end: at.end, message: `${arg ? '' : 'the default '}${best.field} = ${fmt(best.value)} dominates the ${memory ? 'memory' : 'time'} estimate: with ${best.field} = ${fmt(best.typical)} it would be ${about(after)}` };
 }
 
 function memberCount(c: Checker, owner: string | null): number {
@@ -388,24 +403,4 @@ function largestSpec(c: Checker, run: CallValue, model: CallValue, data: CallVal
   } catch {
     return null;
   }
-}
-
-export function fmtBytes(b: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-  let i = 0;
-  while (b >= 1024 && i < units.length - 1) {
-    b /= 1024;
-    i++;
-  }
-  return `${sig(b, 3)} ${units[i]}`;
-}
-export function fmtSeconds(s: number): string {
-  if (s < 120) return `${sig(s, 2)} s`;
-  if (s < 7200) return `${sig(s / 60, 2)} min`;
-  if (s < 2 * 86400) return `${sig(s / 3600, 2)} h`;
-  return `${sig(s / 86400, 2)} days`;
-}
-/** `digits` significant digits, but never exponent notation (toPrecision(3) of 1000 is "1.00e+3"). */
-function sig(x: number, digits: number): string {
-  return x >= 10 ** digits ? x.toFixed(0) : x.toPrecision(digits);
 }

@@ -5,13 +5,15 @@ import type { CheckedProgram } from '../program';
 import type { FileNode } from './ast';
 import type { DataSpec } from '../spec';
 import { dataLambdaMax } from '../numeric/data';
-import { estimateCost, LIMITS } from '../numeric/estimate';
+import { estimateCost, FILE_LIMITS, LIMITS } from '../numeric/estimate';
+import { MAX_SOURCE_BYTES, tooLargeMessage, utf8Length } from './size';
 
 export type { Analysis, CheckOptions } from './checker';
 export type { FileNode } from './ast';
 export { parse } from './parser';
 export { lex } from './lexer';
-export { LineIndex } from './text';
+export { LineIndex, printable } from './text';
+export { MAX_SOURCE_BYTES, tooLargeMessage, utf8Length } from './size';
 export { BUILTINS, BUILTIN_BY_NAME, signature, builtinMarkdown } from './builtins';
 
 // λ_max(XᵀX) of the actual data set (the data are generated: O(n·p²)), memoised; above a small
@@ -45,14 +47,30 @@ function lambdaMax(spec: DataSpec, rootSeed: number): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-/** The numerics' hooks: exact λ_max of small data sets, and the cost estimate with its limits. */
-export const defaultHooks: CheckOptions = { lambdaMax, estimate: estimateCost, limits: LIMITS };
+/** The numerics' hooks: exact λ_max of small data sets, and the cost estimate with its limits (per run, per file). */
+export const defaultHooks: CheckOptions = { lambdaMax, estimate: estimateCost, limits: LIMITS, fileLimits: FILE_LIMITS };
 
 /** Parse and check a document: the syntax tree, the checked program, and the editor analysis. */
 export function checkDocument(text: string, opts: CheckOptions = {}): { tree: FileNode; program: CheckedProgram; analysis: Analysis } {
   lambdaBudgetLeft = LAMBDA_CHECK_BUDGET;
-  const analysis = check(text, { ...defaultHooks, ...opts });
+  const analysis = oversized(text) ?? check(text, { ...defaultHooks, ...opts });
   return { tree: analysis.tree, program: analysis.program, analysis };
+}
+
+/**
+ * A document over the size limit is not parsed: the analysis of an empty document (so every
+ * editor feature answers, and formatting edits nothing) with one error at the start.
+ */
+function oversized(text: string): Analysis | null {
+  // a UTF-16 unit is at most 3 UTF-8 bytes: short texts need no count
+  if (text.length <= MAX_SOURCE_BYTES / 3) return null;
+  const bytes = utf8Length(text);
+  if (bytes <= MAX_SOURCE_BYTES) return null;
+  const a = check('');
+  const line = a.lines.range(0, 0);
+  a.program.diagnostics.push({ range: line, severity: 'error', code: 'file-too-large', message: tooLargeMessage(bytes) });
+  a.program.ok = false;
+  return a;
 }
 
 export { check };
@@ -60,7 +78,7 @@ export { check };
 /** Just the checked program (the CLI and the graph need nothing else). */
 export function checkText(text: string, opts: CheckOptions = {}): CheckedProgram {
   lambdaBudgetLeft = LAMBDA_CHECK_BUDGET;
-  return check(text, { ...defaultHooks, ...opts }).program;
+  return (oversized(text) ?? check(text, { ...defaultHooks, ...opts })).program;
 }
 
 export { complete, hover, signatureHelp, callSnippet } from './complete';

@@ -31,6 +31,8 @@ export interface Token {
   problem?: string;
 }
 
+import { printable } from './text';
+
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isNamePart = (c: number) => isNameStart(c) || isDigit(c);
@@ -140,13 +142,28 @@ export function lex(text: string): Token[] {
       i++;
       continue;
     }
-    // Anything else: one code point (both halves of a surrogate pair) as an error token.
+    // Anything else: a run of such characters (a surrogate pair whole) is one error token, so a
+    // megabyte of NULs is one diagnostic, not a million.
     const start = i;
-    i += c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
-    push('error', start, i, { problem: `unexpected character '${text.slice(start, i)}'` });
+    let count = 0;
+    do {
+      const d = text.charCodeAt(i);
+      i += d >= 0xd800 && d <= 0xdbff && i + 1 < n ? 2 : 1;
+      count++;
+    } while (i < n && isJunk(text, i));
+    const shown = printable(text.slice(start, i), 12);
+    push('error', start, i, { problem: count === 1 ? `unexpected character '${shown}'` : `${count} unexpected characters '${shown}'` });
   }
   push('eof', n, n);
   return tokens;
+}
+
+/** A character no token starts with (the fall-through case of `lex`). */
+function isJunk(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c === 32 || c === 9 || c === 12 || c === 0xfeff || c === 10 || c === 13 || c === 35 || c === 34 || c === 39) return false;
+  if (isDigit(c) || isNameStart(c) || (c < 128 && SINGLE[c])) return false;
+  return !((c === 46 || c === 45) && isNumberStart(text, i));
 }
 
 function isNumberStart(text: string, i: number): boolean {

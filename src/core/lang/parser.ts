@@ -6,6 +6,7 @@
 // swallowing the rest of the file, a line that starts in column 0 with `name =` or `plot` always
 // starts a new statement, even inside an unclosed bracket (continuation lines are indented).
 import { lex, type Token } from './lexer';
+import { printable } from './text';
 import type {
   Arg, CallExpr, Comment, Expr, FileNode, Ident, ListExpr, SelectExpr, Statement, SyntaxError,
 } from './ast';
@@ -18,7 +19,7 @@ export function parse(text: string): FileNode {
 }
 
 const describe = (t: Token): string =>
-  t.kind === 'eof' ? 'end of file' : t.kind === 'newline' ? 'end of line' : `'${t.text}'`;
+  t.kind === 'eof' ? 'end of file' : t.kind === 'newline' ? 'end of line' : `'${printable(t.text, 40)}'`;
 
 class Parser {
   private toks: Token[] = [];

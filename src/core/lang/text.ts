@@ -47,3 +47,29 @@ export class LineIndex {
     return { start: this.position(start), end: this.position(end) };
   }
 }
+
+// Characters a message must not carry raw: C0/C1 controls and DEL (a terminal would act on ESC,
+// NUL ends C strings), and invisible or direction-changing format characters (zero-width
+// spaces, bidi overrides, the BOM, lone surrogates), which would make a message lie about the
+// text it quotes.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u00a0\u00ad\u115f\u1160\u3164\uffa0\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const NAMED: Record<string, string> = { '\0': '\\0', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/**
+ * Text from the user's file, fit to be quoted in a message: controls as escapes (`\0`, `\n`,
+ * `\u001b`), invisible characters by code point (`U+200B`); longer than `max` code points,
+ * the rest is elided.
+ */
+export function printable(s: string, max = Infinity): string {
+  let t = s;
+  if (Number.isFinite(max)) {
+    const cps = Array.from(s.length > 4 * max ? s.slice(0, 4 * max) : s);
+    if (cps.length > max || s.length > 4 * max) t = cps.slice(0, max).join('') + '…';
+  }
+  return t.replace(UNPRINTABLE, (ch) => {
+    const c = ch.charCodeAt(0);
+    if (NAMED[ch]) return NAMED[ch];
+    if (c < 0xa0) return `\\u${c.toString(16).padStart(4, '0')}`;
+    return `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+  });
+}

@@ -267,6 +267,12 @@ export function dataLambdaMax(spec: DataSpec, rootSeed: number): number {
   const n = spec.n, p = spec.kind === 'teacher' ? spec.p : spec.d;
   if (!(n >= 1 && p >= 1)) return NaN;
   if (n * p > LAMBDA_EXACT_MAX) return (1 + Math.sqrt(p / n)) ** 2;
-  const d = makeData(spec, rootSeed) as RegressionData;
-  return symLambdaMax(d.XtX, d.p);
+  if (!(Number.isInteger(n) && Number.isInteger(p))) return NaN;
+  // only the inputs: X has its own stream (role 2), so drawing it alone gives the same X, and
+  // the same XᵀX bit for bit, as makeData, without the teacher, the labels or the test set
+  // (a test set of 10⁸ rows would cost gigabytes on every keystroke)
+  const X = Rng.stream(rootSeed, spec.seed, 'data', 2).fillGauss(new Float64Array(n * p));
+  const sn = 1 / Math.sqrt(n);
+  for (let t = 0; t < X.length; t++) X[t] *= sn;
+  return symLambdaMax(matmulTN(X, X, n, p, p), p);
 }
