@@ -33,6 +33,9 @@ export interface RunOptions {
 /** Phase timings (ms), printed with SGDEXP_TIMING=1: where a run's wall time goes. */
 const timing = { check: 0, engine: 0, write: 0 };
 
+/** exit status after a signal: 128 + its number, as a shell reports a process it ended */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
 /** Width of the figures in CSS pixels (the preview's default), PNGs at 2× for sharp text. */
 const FIGURE_WIDTH = 640;
 const PNG_SCALE = 2;
@@ -42,15 +45,23 @@ export async function runCommand(inputs: string[], o: RunOptions): Promise<numbe
   const base = commonBase(files);
   const progress = makeProgress(process.stderr, { quiet: o.quiet });
   const engine = await openEngine({ jobs: o.jobs, cache: o.cache, cacheDir: o.cacheDir });
-  // Ctrl-C: the runs in flight are cancelled, what they computed is written (status
-  // `cancelled`), the remaining files are skipped, exit 130; a second Ctrl-C ends at once.
+  // Ctrl-C (SIGINT) or SIGTERM (what Slurm and CI time limits send): the runs in flight are
+  // cancelled, what they computed is written (status `cancelled`, their partial trajectories),
+  // the remaining files are skipped; exit 128 + the signal's number (130, 143). A second signal
+  // ends at once.
   const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    process.stderr.write('\nsgdexp: interrupted; writing what was computed (Ctrl-C again to quit now)\n');
+  let exitOnSignal: number | null = null;
+  const onSignal = (name: 'SIGINT' | 'SIGTERM') => () => {
+    const code = SIGNAL_EXIT[name];
+    if (abort.signal.aborted) process.exit(exitOnSignal ?? code);
+    exitOnSignal = code;
+    process.stderr.write(`\nsgdexp: ${name === 'SIGINT' ? 'interrupted' : 'terminated'}; writing what was computed (${name === 'SIGINT' ? 'Ctrl-C' : 'a signal'} again to quit now)\n`);
     abort.abort();
   };
+  const onSigint = onSignal('SIGINT');
+  const onSigterm = onSignal('SIGTERM');
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
   const docs: ResultsDoc[] = [];
   const index: { file: string; href: string; status: string }[] = [];
   let failed = false;
@@ -71,6 +82,7 @@ export async function runCommand(inputs: string[], o: RunOptions): Promise<numbe
     }
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
     await engine.dispose();
   }
   if (o.formats.includes('html') && files.length > 1) {
@@ -82,7 +94,7 @@ export async function runCommand(inputs: string[], o: RunOptions): Promise<numbe
   if (o.json) process.stdout.write(JSON.stringify(docs.length === 1 ? docs[0] : docs) + '\n');
   if (!o.quiet)
     process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'} in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${o.out}\n`);
-  return abort.signal.aborted ? 130 : failed ? 1 : 0;
+  return exitOnSignal ?? (failed ? 1 : 0);
 }
 
 async function runOne(
