@@ -357,7 +357,7 @@ export const BUILTINS: Builtin[] = [
     ],
   ),
   metric('sv_ratio', 'Ratio s₂/s₁ of the end-to-end matrix: near 0 means (numerically) rank 1.', 's₂(A)/s₁(A), A = W1W2 or W_L⋯W_1', ['linear2', 'deep_linear']),
-  metric('gain_norm', '‖Gain_γ‖ of a diagonal network along training.', '‖Gain_k‖₂ over the coordinates', ['diagonal']),
+  metric('gain_norm', '‖Gain_γ‖₁ of a diagonal network along training.', '‖Gain‖₁ = Σ_k |Gain_k| over the coordinates', ['diagonal']),
   metric('gain', 'Gain_γ per coordinate (diagonal networks).', '(u_k² − v_k²)/2 = α²·exp(−Gain_k), Gain_k = Σ_{j<k} q(γ g_j), q(x) = −½ ln((1 − x²)²) (Even et al. 2023)', ['diagonal']),
   metric('effective_alpha', 'Effective initialisation scale α∞ of a diagonal network: the geometric mean over coordinates (α∞,i = α·exp(−Gain_i/2) per coordinate follows from gain).', 'α∞ = α·exp(−mean_i Gain_i / 2) = (∏_i α∞,i)^(1/d)', ['diagonal']),
   metric('imbalance', 'Imbalance of consecutive layers; conserved by gradient flow, not by SGF.', '‖W1ᵀW1 − W2W2ᵀ‖_F (deep_linear: √Σ_m ‖W_{m+1}ᵀW_{m+1} − W_mW_mᵀ‖²_F)', ['linear2', 'deep_linear']),
