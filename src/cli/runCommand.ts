@@ -14,6 +14,7 @@ import { freshDocument, svgToPng, toStandaloneSvg } from './render';
 import { openEngine, plannedRunIds, type CliEngine } from './engine';
 import { buildFigure, LIGHT_THEME } from '../core/figures';
 import { outputKey, stamp, upToDate } from './stamps';
+import { jsonDigest, writeJson, writeJsonFile } from './jsonStream';
 
 export const FORMATS = ['json', 'csv', 'svg', 'png', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -91,7 +92,8 @@ export async function runCommand(inputs: string[], o: RunOptions): Promise<numbe
   }
   if (process.env.SGDEXP_TIMING)
     process.stderr.write(`timing: check ${timing.check.toFixed(0)} ms, engine ${timing.engine.toFixed(0)} ms, outputs ${timing.write.toFixed(0)} ms\n`);
-  if (o.json) process.stdout.write(JSON.stringify(docs.length === 1 ? docs[0] : docs) + '\n');
+  // streamed: 10⁶ runs are more text than one JavaScript string holds
+  if (o.json) await writeJson(process.stdout, docs.length === 1 ? docs[0] : docs);
   if (!o.quiet)
     process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'} in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${o.out}\n`);
   return exitOnSignal ?? (failed ? 1 : 0);
@@ -166,14 +168,15 @@ function canonicalOrder(doc: ResultsDoc, order: readonly string[]): ResultsDoc {
 async function writeOutputs(doc: ResultsDoc, stem: string, formats: readonly Format[]): Promise<void> {
   mkdirSync(dirname(stem), { recursive: true });
   const name = basename(stem);
-  const json = JSON.stringify(doc) + '\n';
-  const key = outputKey(json, formats);
+  // the JSON text is hashed, then written, chunk by chunk: never one string (a document of 10⁶
+  // runs is longer than V8's largest string)
+  const key = outputKey(jsonDigest(doc), formats);
   const expected = [
     ...(['json', 'csv', 'html'] as const).filter((f) => formats.includes(f)).map((f) => `${stem}.${f}`),
     ...(['svg', 'png'] as const).filter((f) => formats.includes(f)).flatMap((f) => doc.plots.map((_, i) => `${stem}-plot${i + 1}.${f}`)),
   ];
   if (upToDate(stem, key, expected)) return;
-  if (formats.includes('json')) writeFileSync(stem + '.json', json);
+  if (formats.includes('json')) await writeJsonFile(stem + '.json', doc);
   if (formats.includes('csv')) writeFileSync(stem + '.csv', toCsv(doc));
   const wantSvg = formats.includes('svg') || formats.includes('png') || formats.includes('html');
   if (!wantSvg) return stamp(stem, key);
