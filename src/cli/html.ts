@@ -1,6 +1,7 @@
 // The HTML report of one experiment file: every figure (inline SVG, the same figures as the
 // preview), a table of the runs with their status, and links to the JSON and CSV.
 // Self-contained: no scripts, no external resources, so it opens from a CI artifact.
+import { sep } from 'node:path';
 import type { ResultsDoc } from '../core/results';
 
 export interface ReportFigure {
@@ -24,7 +25,7 @@ export function toHtml(doc: ResultsDoc, figures: readonly ReportFigure[], links:
     // the figures draw their own titles; the attribute keeps them findable
     .map((f) => `<figure title="${esc(f.title)}">\n${f.svg}\n</figure>`)
     .join('\n');
-  const linkHtml = [links.json && `<a href="${esc(links.json)}">results (JSON)</a>`, links.csv && `<a href="${esc(links.csv)}">series (CSV)</a>`]
+  const linkHtml = [links.json && `<a href="${esc(hrefOf(links.json))}">results (JSON)</a>`, links.csv && `<a href="${esc(hrefOf(links.csv))}">series (CSV)</a>`]
     .filter(Boolean)
     .join(' · ');
   return `<!doctype html>
@@ -48,9 +49,18 @@ ${rows}
 `;
 }
 
-/** The index page of a multi-file run: one link per report. */
+/**
+ * A relative file path (OS separators) as a link that can only name that file: every segment
+ * percent-encoded (a `:` in `javascript:alert(1).sgdexp` cannot start a scheme, a `#` or `?`
+ * cannot end the path) and `./` in front (the first segment is never read as a scheme or host).
+ */
+export function hrefOf(path: string): string {
+  return './' + path.split(sep).map(encodeURIComponent).join('/');
+}
+
+/** The index page of a multi-file run: one link per report (paths relative to the index). */
 export function indexHtml(entries: readonly { file: string; href: string; status: string }[]): string {
-  const items = entries.map((e) => `<li><a href="${esc(e.href)}">${esc(e.file)}</a> — ${esc(e.status)}</li>`).join('\n');
+  const items = entries.map((e) => `<li><a href="${esc(hrefOf(e.href))}">${esc(e.file)}</a> — ${esc(e.status)}</li>`).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>sgdexp reports</title>
 <style>body { font-family: "DejaVu Sans", system-ui, sans-serif; margin: 2em auto; max-width: 800px; }</style></head>

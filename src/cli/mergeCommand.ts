@@ -1,8 +1,9 @@
 // `sgdexp merge A.json B.json ... -o OUT.json`
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { mergeDocs, MergeError } from './merge';
 import { UsageError } from './files';
+import { writeJson, writeJsonFile } from './jsonStream';
 import type { ShardedDoc } from './shard';
 
 export async function mergeCommand(files: string[], output: string): Promise<number> {
@@ -23,11 +24,10 @@ export async function mergeCommand(files: string[], output: string): Promise<num
   }
   try {
     const merged = mergeDocs(docs);
-    const json = JSON.stringify(merged) + '\n';
-    if (output === '-') process.stdout.write(json);
+    if (output === '-') await writeJson(process.stdout, merged);
     else {
       mkdirSync(dirname(output), { recursive: true });
-      writeFileSync(output, json);
+      await writeJsonFile(output, merged);
       process.stderr.write(`merged ${files.length} documents, ${Object.keys(merged.runs).length} runs → ${output}\n`);
     }
     return 0;

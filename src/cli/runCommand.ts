@@ -14,6 +14,7 @@ import { freshDocument, svgToPng, toStandaloneSvg } from './render';
 import { openEngine, plannedRunIds, type CliEngine } from './engine';
 import { buildFigure, LIGHT_THEME } from '../core/figures';
 import { outputKey, stamp, upToDate } from './stamps';
+import { jsonDigest, writeJson, writeJsonFile } from './jsonStream';
 
 export const FORMATS = ['json', 'csv', 'svg', 'png', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -33,6 +34,9 @@ export interface RunOptions {
 /** Phase timings (ms), printed with SGDEXP_TIMING=1: where a run's wall time goes. */
 const timing = { check: 0, engine: 0, write: 0 };
 
+/** exit status after a signal: 128 + its number, as a shell reports a process it ended */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
 /** Width of the figures in CSS pixels (the preview's default), PNGs at 2× for sharp text. */
 const FIGURE_WIDTH = 640;
 const PNG_SCALE = 2;
@@ -42,15 +46,23 @@ export async function runCommand(inputs: string[], o: RunOptions): Promise<numbe
   const base = commonBase(files);
   const progress = makeProgress(process.stderr, { quiet: o.quiet });
   const engine = await openEngine({ jobs: o.jobs, cache: o.cache, cacheDir: o.cacheDir });
-  // Ctrl-C: the runs in flight are cancelled, what they computed is written (status
-  // `cancelled`), the remaining files are skipped, exit 130; a second Ctrl-C ends at once.
+  // Ctrl-C (SIGINT) or SIGTERM (what Slurm and CI time limits send): the runs in flight are
+  // cancelled, what they computed is written (status `cancelled`, their partial trajectories),
+  // the remaining files are skipped; exit 128 + the signal's number (130, 143). A second signal
+  // ends at once.
   const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    process.stderr.write('\nsgdexp: interrupted; writing what was computed (Ctrl-C again to quit now)\n');
+  let exitOnSignal: number | null = null;
+  const onSignal = (name: 'SIGINT' | 'SIGTERM') => () => {
+    const code = SIGNAL_EXIT[name];
+    if (abort.signal.aborted) process.exit(exitOnSignal ?? code);
+    exitOnSignal = code;
+    process.stderr.write(`\nsgdexp: ${name === 'SIGINT' ? 'interrupted' : 'terminated'}; writing what was computed (${name === 'SIGINT' ? 'Ctrl-C' : 'a signal'} again to quit now)\n`);
     abort.abort();
   };
+  const onSigint = onSignal('SIGINT');
+  const onSigterm = onSignal('SIGTERM');
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
   const docs: ResultsDoc[] = [];
   const index: { file: string; href: string; status: string }[] = [];
   let failed = false;
@@ -71,6 +83,7 @@ export async function runCommand(inputs: string[], o: RunOptions): Promise<numbe
     }
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
     await engine.dispose();
   }
   if (o.formats.includes('html') && files.length > 1) {
@@ -79,10 +92,11 @@ export async function runCommand(inputs: string[], o: RunOptions): Promise<numbe
   }
   if (process.env.SGDEXP_TIMING)
     process.stderr.write(`timing: check ${timing.check.toFixed(0)} ms, engine ${timing.engine.toFixed(0)} ms, outputs ${timing.write.toFixed(0)} ms\n`);
-  if (o.json) process.stdout.write(JSON.stringify(docs.length === 1 ? docs[0] : docs) + '\n');
+  // streamed: 10⁶ runs are more text than one JavaScript string holds
+  if (o.json) await writeJson(process.stdout, docs.length === 1 ? docs[0] : docs);
   if (!o.quiet)
     process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'} in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${o.out}\n`);
-  return abort.signal.aborted ? 130 : failed ? 1 : 0;
+  return exitOnSignal ?? (failed ? 1 : 0);
 }
 
 async function runOne(
@@ -154,14 +168,15 @@ function canonicalOrder(doc: ResultsDoc, order: readonly string[]): ResultsDoc {
 async function writeOutputs(doc: ResultsDoc, stem: string, formats: readonly Format[]): Promise<void> {
   mkdirSync(dirname(stem), { recursive: true });
   const name = basename(stem);
-  const json = JSON.stringify(doc) + '\n';
-  const key = outputKey(json, formats);
+  // the JSON text is hashed, then written, chunk by chunk: never one string (a document of 10⁶
+  // runs is longer than V8's largest string)
+  const key = outputKey(jsonDigest(doc), formats);
   const expected = [
     ...(['json', 'csv', 'html'] as const).filter((f) => formats.includes(f)).map((f) => `${stem}.${f}`),
     ...(['svg', 'png'] as const).filter((f) => formats.includes(f)).flatMap((f) => doc.plots.map((_, i) => `${stem}-plot${i + 1}.${f}`)),
   ];
   if (upToDate(stem, key, expected)) return;
-  if (formats.includes('json')) writeFileSync(stem + '.json', json);
+  if (formats.includes('json')) await writeJsonFile(stem + '.json', doc);
   if (formats.includes('csv')) writeFileSync(stem + '.csv', toCsv(doc));
   const wantSvg = formats.includes('svg') || formats.includes('png') || formats.includes('html');
   if (!wantSvg) return stamp(stem, key);

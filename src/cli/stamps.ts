@@ -18,8 +18,9 @@ function buildId(): string {
   }
 }
 
-export function outputKey(json: string, formats: readonly string[]): string {
-  return createHash('sha256').update(json).update('\0').update([...formats].sort().join(',')).update('\0').update(buildId()).digest('hex');
+/** `jsonDigest`: SHA-256 of the results JSON (jsonStream.ts), which the outputs are drawn from. */
+export function outputKey(jsonDigest: string, formats: readonly string[]): string {
+  return createHash('sha256').update(jsonDigest).update('\0').update([...formats].sort().join(',')).update('\0').update(buildId()).digest('hex');
 }
 
 function load(dir: string): Record<string, string> {

@@ -110,7 +110,16 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
     }),
     vscode.commands.registerCommand('sgdexp.runNow', async (arg?: unknown) => {
       const uri = target(arg);
-      if (uri) await server.runNow(uri);
+      if (!uri) return;
+      // an untrusted workspace runs nothing (package.json capabilities.untrustedWorkspaces): an
+      // experiment file from anywhere may ask for hours of every core
+      if (!vscode.workspace.isTrusted) {
+        const manage = 'Manage Workspace Trust';
+        const pick = await vscode.window.showWarningMessage('SGD Experiments: experiments run only in a trusted workspace.', manage);
+        if (pick === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+        return;
+      }
+      await server.runNow(uri);
     }),
     // no argument (status bar, palette): cancel everything in flight
     vscode.commands.registerCommand('sgdexp.cancel', async (arg?: unknown) => {
@@ -120,6 +129,8 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
     vscode.commands.registerCommand('sgdexp.newExperiment', (args?: { template?: string }) =>
       lazyNew().newExperiment(context.extensionUri, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined),
     ),
+    // trust granted: the server learns it with the settings (run.on applies from then on)
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void server.settingsChanged()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('sgdexp')) return;
       void server.settingsChanged();

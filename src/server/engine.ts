@@ -16,6 +16,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CheckedProgram, Diagnostic } from '../core/program';
 import { Methods, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams } from '../core/protocol';
 import { Engine as GraphEngine, type EngineOptions } from '../core/graph/engine';
+import { clampSettings } from '../core/settings';
 
 export interface EngineHost {
   connection: Connection;
@@ -43,11 +44,6 @@ export interface Engine {
   dispose(): Promise<void>;
 }
 
-type RunOn = 'save' | 'type' | 'manual';
-
-function runOnOf(s: Record<string, unknown>): RunOn {
-  return s.runOn === 'type' || s.runOn === 'manual' ? s.runOn : 'save';
-}
 
 /** 2025-01-01T00:00:00Z: revisions count milliseconds from here (see revisionClock) */
 const REVISION_EPOCH_MS = Date.UTC(2025, 0, 1);
@@ -69,10 +65,12 @@ export function revisionClock(nowMs = Date.now()): number {
   return Math.max(1, Math.floor(nowMs - REVISION_EPOCH_MS));
 }
 
-/** Engine options from the client's settings: workers ≤ 0 means "as many as the machine has". */
-export function engineOptions(storagePath: string | null, settings: Record<string, unknown>): EngineOptions {
-  const workers = typeof settings.workers === 'number' && settings.workers >= 1 ? Math.floor(settings.workers) : undefined;
-  const cacheMB = typeof settings.cacheMB === 'number' && settings.cacheMB >= 0 ? settings.cacheMB : 256;
+/** Engine options from the client's settings, clamped to the manifest's bounds (core/settings.ts):
+ *  workers 0 means "as many as the machine has". */
+export function engineOptions(storagePath: string | null, raw: Record<string, unknown>): EngineOptions {
+  const settings = clampSettings(raw);
+  const workers = settings.workers >= 1 ? settings.workers : undefined;
+  const cacheMB = settings.cacheMB;
   return {
     workers,
     cacheDir: storagePath ? join(storagePath, 'cache') : null,
@@ -88,7 +86,7 @@ const uriOf = (p: unknown): string | undefined =>
 
 export function attachEngine(host: EngineHost): Engine {
   const { connection } = host;
-  let runOn = runOnOf(host.settings);
+  let settings = clampSettings(host.settings);
   const graph = new GraphEngine(engineOptions(host.storagePath, host.settings));
   const shown = new Set<string>();
   if (graph.pool.fallback) connection.console.warn(`sgdexp: ${graph.pool.fallback}`);
@@ -114,7 +112,8 @@ export function attachEngine(host: EngineHost): Engine {
 
   connection.onRequest(Methods.runNow, (p: RunNowParams) => {
     const uri = uriOf(p);
-    if (!uri) return { revision: null };
+    // an untrusted workspace runs nothing, whatever asks (the extension asks for trust first)
+    if (!uri || !settings.trusted) return { revision: null };
     return { revision: update(uri, 'run', true) };
   });
   connection.onRequest(Methods.cancel, (p: CancelParams) => {
@@ -127,13 +126,13 @@ export function attachEngine(host: EngineHost): Engine {
   });
   connection.onNotification(Methods.didSaveRun, (p: RunNowParams) => {
     const uri = uriOf(p);
-    if (uri && runOn !== 'manual') update(uri, 'run');
+    if (uri && settings.runOn !== 'manual') update(uri, 'run');
   });
 
   const api: Engine = {
     graph,
     onChange(uri) {
-      if (runOn === 'type') update(uri, 'run');
+      if (settings.runOn === 'type') update(uri, 'run');
       // first sight of a document: show what the caches hold, start nothing
       else if (!shown.has(uri)) update(uri, 'cached');
       else {
@@ -143,16 +142,16 @@ export function attachEngine(host: EngineHost): Engine {
       }
     },
     onSave(uri) {
-      if (runOn !== 'manual') update(uri, 'run');
+      if (settings.runOn !== 'manual') update(uri, 'run');
     },
     onClose(uri) {
       shown.delete(uri);
       graph.close(uri);
     },
-    updateSettings(settings) {
-      runOn = runOnOf(settings);
+    updateSettings(raw) {
+      settings = clampSettings(raw);
       // the memory budget follows at once; workers and the cache folder apply at the next start
-      const o = engineOptions(host.storagePath, settings);
+      const o = engineOptions(host.storagePath, raw);
       graph.memory.setBudget((o.memoryMB ?? 256) * 2 ** 20);
     },
     dispose: () => graph.dispose(),

@@ -12,6 +12,7 @@ import { attachEngine, type Engine } from './engine';
 import { registerFeatures, semanticLegend } from './features';
 import { toLspDiagnostic } from './convert';
 import { installCrashGuards } from './crashGuard';
+import { clampSettings } from '../core/settings';
 
 const connection = createConnection(ProposedFeatures.all);
 installCrashGuards(process, (m) => connection.console.error(m));
@@ -96,11 +97,17 @@ function schedule(uri: string): void {
   timers.set(uri, setTimeout(() => checkNow(uri), debounceMs));
 }
 
+/** Settings from the client, clamped to the manifest's bounds (core/settings.ts); the check
+ *  debounce keeps its own default when the client sends none. */
+function receiveSettings(raw: unknown): void {
+  settings = { ...clampSettings(raw) };
+  if (typeof (raw as { debounceMs?: unknown }).debounceMs === 'number') debounceMs = settings.debounceMs as number;
+}
+
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
   storagePath = typeof init.storagePath === 'string' ? init.storagePath : null;
-  settings = (init.settings && typeof init.settings === 'object' ? init.settings : init) as Record<string, unknown>;
-  if (typeof settings.debounceMs === 'number' && settings.debounceMs >= 0) debounceMs = settings.debounceMs;
+  receiveSettings(init.settings && typeof init.settings === 'object' ? init.settings : init);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -140,8 +147,7 @@ connection.onInitialized(() => {
 connection.onDidChangeConfiguration((p) => {
   const raw = p.settings as Record<string, unknown> | null;
   if (!raw || typeof raw !== 'object') return;
-  settings = (raw.sgdexp && typeof raw.sgdexp === 'object' ? raw.sgdexp : raw) as Record<string, unknown>;
-  if (typeof settings.debounceMs === 'number' && settings.debounceMs >= 0) debounceMs = settings.debounceMs;
+  receiveSettings(raw.sgdexp && typeof raw.sgdexp === 'object' ? raw.sgdexp : raw);
   safely('updateSettings', () => engine?.updateSettings(settings));
 });
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DiskCache } from '../../src/core/graph/diskCache';
+import { CACHE_SUBDIR, DiskCache } from '../../src/core/graph/diskCache';
 import { makeRunValue, type RunValue } from '../../src/core/graph/runValue';
 
 const dirs: string[] = [];
@@ -39,7 +39,7 @@ describe('disk cache', () => {
     const c = new DiskCache(dir);
     c.set(value('aaaa'));
     c.set(value('bbbb'));
-    const f = (k: string) => join(dir, `${k}.run`);
+    const f = (k: string) => join(c.dir, `${k}.run`);
     // a valid file under another key's name: the key inside does not match
     renameSync(f('bbbb'), f('cccc'));
     expect(c.get('cccc')).toBeNull();
@@ -53,7 +53,7 @@ describe('disk cache', () => {
     writeFileSync(f('aaaa'), flipped);
     expect(c.get('aaaa')).toBeNull();
     expect(c.stats.corrupt).toBe(5);
-    expect(readdirSync(dir).filter((x) => x.endsWith('.run'))).toEqual([]);
+    expect(readdirSync(c.dir).filter((x) => x.endsWith('.run'))).toEqual([]);
     expect(c.get('not/a/key')).toBeNull();
     // an unusable folder (a file in its place) disables the cache instead of failing
     const file = join(fresh(), 'plain');
@@ -68,17 +68,18 @@ describe('disk cache', () => {
     const one = (() => {
       const c = new DiskCache(dir);
       c.set(value('eeee'));
-      return readFileSync(join(dir, 'eeee.run')).length;
+      return readFileSync(join(c.dir, 'eeee.run')).length;
     })();
     const c = new DiskCache(dir, 3.5 * one);
     for (const k of ['f001', 'f002', 'f003', 'f004', 'f005']) c.set(value(k));
     c.prune();
-    const left = readdirSync(dir).filter((x) => x.endsWith('.run')).sort();
+    const left = readdirSync(c.dir).filter((x) => x.endsWith('.run')).sort();
     expect(left.length).toBeLessThanOrEqual(3);
   });
 
   it('removes temporary files left by a crashed writer (older than a minute), at start and when pruning', () => {
-    const dir = fresh();
+    const dir = join(fresh(), CACHE_SUBDIR);
+    mkdirSync(dir);
     const old = (name: string) => {
       writeFileSync(join(dir, name), 'half a file');
       const t = (Date.now() - 5 * 60_000) / 1000;
@@ -87,12 +88,38 @@ describe('disk cache', () => {
     old('aaaa.run.123.x1.tmp');
     old('doc-0123.json.456.tmp');
     writeFileSync(join(dir, 'bbbb.run.789.x2.tmp'), 'being written by another process right now');
-    const c = new DiskCache(dir);
+    const c = new DiskCache(join(dir, '..'));
+    expect(c.dir).toBe(dir);
     expect(readdirSync(dir).sort()).toEqual(['bbbb.run.789.x2.tmp']);
     old('prefix-ab.json.1.tmp');
     c.set(value('cccc'));
     c.prune();
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual(['bbbb.run.789.x2.tmp']);
     expect(c.get('cccc')).not.toBeNull();
+  });
+
+  it("keeps its files in a sub-folder and never deletes a file it did not write, however small its budget", () => {
+    const dir = fresh();
+    const old = (path: string, text: string) => {
+      writeFileSync(path, text);
+      const t = (Date.now() - 3600_000) / 1000;
+      utimesSync(path, t, t);
+    };
+    // the user's own files, older than any entry: first in line if pruning looked at them
+    const mine = ['big-dataset.json', 'notes.run', 'draft.json.1.tmp', 'ab12.run'];
+    for (const n of mine) old(join(dir, n), 'the user\'s own data');
+    const c = new DiskCache(dir, 1);
+    // inside the sub-folder too: only the names it writes are its own
+    const inside = ['big-dataset.json', 'results.json', 'x.run.1.tmp'];
+    for (const n of inside) old(join(c.dir, n), 'not the cache\'s');
+    for (const k of ['f001', 'f002', 'f003']) c.set(value(k));
+    c.setDoc('file:///a.sgdexp', { format: 'sgdexp-results', version: 1, file: 'a.sgdexp', seed: 0, runs: {}, plots: [] });
+    c.prune();
+    c.pruneTemporary(Date.now() + 3600_000);
+    for (const n of mine) expect(readFileSync(join(dir, n), 'utf8')).toBe('the user\'s own data');
+    for (const n of inside) expect(readFileSync(join(c.dir, n), 'utf8')).toBe('not the cache\'s');
+    // its own entries went, to fit the budget of one byte
+    expect(readdirSync(c.dir).filter((f) => /^f00\d\.run$/.test(f))).toEqual([]);
+    expect(c.dir).toBe(join(dir, CACHE_SUBDIR));
   });
 });

@@ -549,3 +549,26 @@ describe('reactive graph (test-double core)', () => {
     expect(gaps.filter((g) => g < 95).length).toBeLessThanOrEqual(2);
   });
 });
+
+describe('cancelling keeps what was computed', () => {
+  it('finished runs stay whole; a run in flight keeps its trajectory, with the records it made after its last progress message', async () => {
+    let started = false;
+    // progress messages are swallowed: only the trajectory the stopped job hands back has points
+    const quiet: typeof fakeRunner = (req, signal) => fakeRunner(req, signal, () => (started = true));
+    const e = new Engine({ workers: 0, inline: quiet, emitIntervalMs: 0 });
+    engine = e;
+    const rev = e.update(URI, twoRuns({ stepsA: 50_000_000 }));
+    const done = new Promise<void>((res) => e.on('results', (m) => m.revision === rev && m.doc.runs.ln.status === 'done' && res()));
+    await done;
+    while (!started) await new Promise((r) => setImmediate(r));
+    e.cancel(URI);
+    const m = await e.whenFinal(URI, rev);
+    expect(m.doc.runs.ln.status).toBe('done');
+    expect(m.doc.runs.ln.step.at(-1)).toBe(200);
+    const gd = m.doc.runs.gd;
+    expect(gd.status).toBe('cancelled');
+    expect(gd.step.length).toBeGreaterThan(0);
+    expect(gd.step[0]).toBe(0);
+    expect((gd.metrics.loss as number[]).length).toBe(gd.step.length);
+  });
+});

@@ -157,7 +157,7 @@ describe('engine with the real stepping core in worker threads', () => {
       const e1 = new Engine({ workers: 1, workerScript: worker.file, cacheDir: dir });
       const d1 = await e1.run(URI, twoRuns());
       await e1.dispose();
-      const files = readdirSync(dir).filter((f) => f.endsWith('.run'));
+      const files = readdirSync(e1.disk!.dir).filter((f) => f.endsWith('.run'));
       expect(files).toHaveLength(2);
 
       const e2 = new Engine({ workers: 1, workerScript: worker.file, cacheDir: dir });
@@ -169,7 +169,7 @@ describe('engine with the real stepping core in worker threads', () => {
       await e2.dispose();
 
       // corrupt one file (flip bytes in the middle), truncate the other
-      const [fa, fb] = files.map((f) => join(dir, f));
+      const [fa, fb] = files.map((f) => join(e1.disk!.dir, f));
       const buf = readFileSync(fa);
       buf[buf.length >> 1] ^= 0xff;
       writeFileSync(fa, buf);

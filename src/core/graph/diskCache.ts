@@ -4,6 +4,9 @@
 // One file per run, named by its content key: `<key>.run`. Layout (all little-endian):
 //   magic "SGDXRUN\0" (8) | format u32 | json length u32 | checkpoint length u32 |
 //   SHA-256 of (json ‖ checkpoint) (32) | json (utf-8) | checkpoint bytes
+// The files live in a sub-folder of the folder given (CACHE_SUBDIR), and only names of the
+// shapes this cache writes (OWN_FILE, OWN_TMP) are ever deleted: a `--cache-dir` may be a folder
+// of the user's own files, which pruning must never touch.
 // A file is trusted only when magic, format, lengths, checksum and the key inside all match;
 // anything else (truncated, foreign, older format, bit rot) is deleted and reported as a miss,
 // so the run is recomputed and the file rewritten. Writes go to a temporary file and are renamed
@@ -18,6 +21,13 @@ import { sha256, ENGINE_VALUE_VERSION } from './hash';
 
 const MAGIC = Buffer.from('SGDXRUN\0', 'latin1');
 export const DISK_FORMAT = 1;
+/** the folder of the entries, inside the cache folder given */
+export const CACHE_SUBDIR = `sgdexp-cache-v${DISK_FORMAT}`;
+/** names this cache writes: `<key>.run`, `prefix-<key>.json`, `doc-<hash>.json` */
+const OWN_NAME = String.raw`(?:[0-9a-f]+\.run|prefix-[0-9a-f]+\.json|doc-[0-9a-f]+\.json)`;
+const OWN_FILE = new RegExp(`^${OWN_NAME}$`);
+/** and their temporary files: `<name>.<pid>.tmp`, `<name>.<pid>.<random>.tmp` */
+const OWN_TMP = new RegExp(String.raw`^${OWN_NAME}\.\d+(?:\.[0-9a-z]+)?\.tmp$`);
 const HEADER = 8 + 4 + 4 + 4 + 32;
 /** a temporary file older than this is a leftover of a crashed or killed writer (a write takes
  *  milliseconds; another process writing into the same folder right now is younger) */
@@ -35,12 +45,16 @@ export class DiskCache {
   private usable = true;
   private writesSincePrune = 0;
 
+  /** the folder holding the entries: CACHE_SUBDIR inside the folder given */
+  readonly dir: string;
+
   constructor(
-    readonly dir: string,
+    root: string,
     private readonly maxBytes = 256 * 2 ** 20,
   ) {
+    this.dir = join(root, CACHE_SUBDIR);
     try {
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(this.dir, { recursive: true });
     } catch {
       this.usable = false; // read-only or missing storage: run without a disk cache
     }
@@ -164,11 +178,11 @@ export class DiskCache {
     return join(this.dir, `doc-${sha256(uri).slice(0, 32)}.json`);
   }
 
-  /** Deletes temporary files older than a minute: nothing else ever removes a crashed write's. */
+  /** Deletes this cache's temporary files older than a minute: nothing else ever removes a crashed write's. */
   pruneTemporary(now = Date.now()): void {
     try {
       for (const f of readdirSync(this.dir)) {
-        if (!f.endsWith('.tmp')) continue;
+        if (!OWN_TMP.test(f)) continue;
         try {
           const p = join(this.dir, f);
           if (now - statSync(p).mtimeMs > STALE_TMP_MS) rmSync(p, { force: true });
@@ -181,12 +195,13 @@ export class DiskCache {
     }
   }
 
-  /** Deletes stale temporary files, then the least recently written files until the folder fits the budget. */
+  /** Deletes stale temporary files, then the least recently written entries until they fit the
+   *  budget; files of other names (the user's, in a shared folder) are neither counted nor touched. */
   prune(): void {
     this.pruneTemporary();
     try {
       const files = readdirSync(this.dir)
-        .filter((f) => f.endsWith('.run') || f.endsWith('.json'))
+        .filter((f) => OWN_FILE.test(f))
         .map((f) => {
           const st = statSync(join(this.dir, f));
           return { f, size: st.size, t: st.mtimeMs };

@@ -178,6 +178,8 @@ interface DocState {
   diagKey: string;
   /** true while update() sets the revision up: emits wait until it is complete */
   building: boolean;
+  /** cancelled jobs whose last trajectory is still being handed back: the final message waits */
+  collecting: number;
 }
 
 /** least gap before a run's first partial result may be sent */
@@ -272,6 +274,7 @@ export class Engine {
       waiters: prev?.waiters ?? [],
       diagKey: prev?.diagKey ?? '',
       building: true,
+      collecting: 0,
     };
     if (prev?.emitTimer) clearTimeout(prev.emitTimer);
     this.docs.set(uri, doc);
@@ -381,21 +384,50 @@ export class Engine {
     return doc ? { uri, revision: doc.revision, nodes: nodeStatuses(doc.lowered, doc.slots, doc.plotsDone) } : null;
   }
 
-  /** Cancel the in-flight work of one document (or of all): its unfinished runs end 'cancelled'. */
+  /**
+   * Cancel the in-flight work of one document (or of all): its unfinished runs end 'cancelled'
+   * and keep the trajectory they computed. The final message waits (≤ stopWaitMs) for each
+   * stopped job to hand back its last records, which are newer than its last progress message.
+   */
   cancel(uri?: string): void {
     for (const doc of this.docs.values()) {
       if (uri !== undefined && doc.uri !== uri) continue;
+      const running: { slot: Slot; f: Inflight }[] = [];
       for (const s of doc.slots.values()) {
         if (s.state === 'queued' || s.state === 'running') {
+          const f = s.key ? this.inflight.get(s.key) : undefined;
+          if (f) running.push({ slot: s, f });
           s.message = 'cancelled';
-          s.partial = null;
           this.markSettled(doc, s, 'cancelled');
         }
       }
       doc.demanded = new Set([...doc.slots.values()].filter((s) => s.state === 'done').map((s) => s.run.id));
       this.cancelUnwanted(doc);
+      // a job another document still wants goes on: this one keeps its last progress
+      for (const { slot, f } of running) if (this.inflight.get(f.key) !== f) this.collectCancelled(doc, slot, f);
       this.scheduleEmit(doc);
     }
+  }
+
+  /** The trajectory a cancelled job reached (joined to the cached run it resumed from) becomes
+   *  its slot's partial, when it goes further than the last progress message did. */
+  private collectCancelled(doc: DocState, slot: Slot, f: Inflight): void {
+    doc.collecting++;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((r) => (timer = setTimeout(() => r(null), this.stopWaitMs)));
+    void Promise.race([f.job.released.then((r) => r.result), timeout])
+      .then((r) => {
+        if (!r || r.status !== 'cancelled' || !this.current(doc)) return;
+        const steps = f.spec.steps;
+        const trajectory = f.prefix ? joinTrajectories(f.prefix.trajectory, r.trajectory, steps, f.spec.record) : r.trajectory;
+        if (trajectory.step.length > (slot.partial?.trajectory.step.length ?? 0)) slot.partial = { step: r.stepsDone, steps, trajectory };
+      })
+      .catch((e) => this.reportError(e, 'keeping the trajectory of a cancelled run failed', doc.uri))
+      .finally(() => {
+        clearTimeout(timer);
+        doc.collecting--;
+        this.scheduleEmit(doc);
+      });
   }
 
   close(uri: string): void {
@@ -839,7 +871,7 @@ export class Engine {
   }
 
   private isFinal(doc: DocState): boolean {
-    if (doc.unsettled > 0) return false;
+    if (doc.unsettled > 0 || doc.collecting > 0) return false;
     if (doc.mode === 'cached') return doc.stale === 0;
     return doc.plotsDone.size === doc.lowered.plots.length;
   }

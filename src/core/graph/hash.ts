@@ -9,8 +9,10 @@ import { createHash } from 'node:crypto';
  * layout). It is mixed into every run key, so old disk entries simply stop matching.
  *   2 — deep_linear label noise on the rescaled entries (raw std √(N·δ), deep_linear.ts header)
  *   3 — linear2: blocked Cholesky-noise kernel from p ≥ 16 (summation order), imbalance from Σσ⁴ (last bits)
+ *   4 — diagonal gain_norm = Σ|Gainᵢ| (was the signed sum, negative near divergence); linear2
+ *       imbalance when the cheap form cancels: from the LQ factor (last bits), ±Inf states +Inf
  */
-export const ENGINE_VALUE_VERSION = 3;
+export const ENGINE_VALUE_VERSION = 4;
 
 /**
  * Deterministic JSON: object keys sorted, `undefined` fields dropped, non-finite numbers

@@ -131,9 +131,15 @@ export class Diagonal implements Stepper {
     const out: Record<string, MetricValue> = { loss: this.lossOn(data.X, data.Y, data.n, beta) };
     if (data.ntest > 0) out.test_loss = this.testLoss(beta);
     out.gain = Array.from(this.gain);
+    // ‖Gain‖₁ = Σ|Gainⱼ| (Even et al.). Gainⱼ < 0 once a step has γ|gⱼ| > √2 (q(x) < 0 for
+    // |x| > √2, near divergence), so the plain sum is not a norm there: it went negative.
     let s = 0;
-    for (const x of this.gain) s += x;
-    out.gain_norm = s; // ‖Gain‖₁ (Gain ≥ 0 coordinatewise while γ|g| < √2)
+    let norm = 0;
+    for (const x of this.gain) {
+      s += x;
+      norm += Math.abs(x);
+    }
+    out.gain_norm = norm;
     // scalar α∞: geometric mean of the per-coordinate α∞ⱼ = α·exp(−Gainⱼ/2) (Even et al.), i.e.
     // α·exp(−mean(Gain)/2). The per-coordinate values are not a separate series: they are an exact
     // function of the recorded `gain` vector, and `effective_alpha` is a scalar metric for every

@@ -21,6 +21,7 @@ import { drawBatch, RANK_TOL, SpecError } from './model';
 import { allFinite, cholesky, dot, JACOBI_MAX, logdetGramRows, lqRows, matmulTN, numericalRank, singularValues } from './linalg';
 import { lowerDotsAdd, rowCombine, rowDots } from './kernels';
 import { Rng } from './rng';
+import { imbalanceRowSpace } from './imbalance';
 
 export type NoiseMode = 'auto' | 'exact' | 'cholesky';
 
@@ -264,7 +265,8 @@ export class Linear2 implements Stepper {
   imbalance(P = this.product(), sv1?: number[], sv2?: number[]): number {
     const { p, k, l, T } = this;
     // ‖A − B‖² = ‖A‖² + ‖B‖² − 2⟨A, B⟩ with A = W1ᵀW1, B = W2W2ᵀ: ‖A‖ = ‖W1W1ᵀ‖ (p×p),
-    // ‖B‖ = ‖W2ᵀW2‖ (k×k), ⟨A, B⟩ = ‖W1W2‖². Cheap, but cancels when Δ ≪ ‖A‖: then form Δ (l×l).
+    // ‖B‖ = ‖W2ᵀW2‖ (k×k), ⟨A, B⟩ = ‖W1W2‖². Cheap, but cancels when Δ ≪ ‖A‖: then form Δ in
+    // the (p+k)-dimensional row space of θᵀ.
     // Given the singular values (metrics), ‖A‖² = Σσ(W1)⁴, ‖B‖² = Σσ(W2)⁴ (no p²l Gram).
     const sum4 = (sv: number[]) => {
       let s = 0;
@@ -285,15 +287,8 @@ export class Linear2 implements Stepper {
     for (let t = 0; t < P.length; t++) ab += P[t] * P[t];
     const d2 = a2 + b2 - 2 * ab;
     if (d2 > 1e-6 * (a2 + b2)) return Math.sqrt(d2);
-    let s = 0;
-    for (let u = 0; u < l; u++)
-      for (let v = 0; v < l; v++) {
-        let a = 0, b = 0;
-        for (let i = 0; i < p; i++) a += T[i * l + u] * T[i * l + v];
-        for (let c = 0; c < k; c++) b += T[(p + c) * l + u] * T[(p + c) * l + v];
-        s += (a - b) ** 2;
-      }
-    return Math.sqrt(s);
+    // cancelling or not finite: Δ's norm from the LQ factor of θᵀ, O(l·(p+k)²) (imbalance.ts)
+    return imbalanceRowSpace(T, p, k, l);
   }
 
   getState(): StepperState {

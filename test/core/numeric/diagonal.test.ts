@@ -136,3 +136,22 @@ describe('diagonal recorded test loss', () => {
     expect(checked).toBe(11);
   });
 });
+
+describe('diagonal gain_norm', () => {
+  it('is ‖Gain‖₁ = Σ|Gainⱼ|, never negative, when a step with γ|gⱼ| > √2 made some Gainⱼ < 0', () => {
+    const lmax = dataLambdaMax(fig1, 1);
+    // one GD step far beyond the stable stepsize: q(γgⱼ) < 0 on several coordinates, and their
+    // signed sum is negative
+    const { stepper } = buildRun(spec(fig1, diag(0.1), gd(20 / lmax), 1));
+    const dn = stepper as Diagonal;
+    stepper.step();
+    const gain = [...dn.gain];
+    expect(gain.filter((x) => x < 0).length).toBeGreaterThan(0);
+    expect(gain.reduce((a, b) => a + b, 0)).toBeLessThan(0);
+    const m = stepper.metrics();
+    expect(m.gain_norm).toBe(gain.reduce((a, b) => a + Math.abs(b), 0));
+    expect(m.gain_norm as number).toBeGreaterThan(0);
+    // α∞ stays the geometric mean of α·exp(−Gainⱼ/2): the signed mean
+    expect(m.effective_alpha).toBeCloseTo(0.1 * Math.exp(-gain.reduce((a, b) => a + b, 0) / (2 * 30)), 14);
+  });
+});
