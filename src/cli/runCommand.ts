@@ -8,7 +8,7 @@ import { formatDiagnostic, hasError, sortDiagnostics } from './diagnostics';
 import { readAndCheck } from './source';
 import { makeProgress, type ProgressSink } from './progress';
 import { restrictToShard, shardKeys, type Shard } from './shard';
-import { toCsv } from './csv';
+import { toCsv } from '../core/csv';
 import { indexHtml, toHtml, type ReportFigure } from './html';
 import { freshDocument, svgToPng, toStandaloneSvg } from './render';
 import { openEngine, plannedRunIds, type CliEngine } from './engine';

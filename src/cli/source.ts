@@ -2,6 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { CheckedProgram, Diagnostic } from '../core/program';
 import { checkText } from '../core/lang';
+import { numericHooks } from '../core/checkHooks';
 import { fileDiagnostic } from './diagnostics';
 
 /** Hand-written experiments are a few kB; anything this large is not one, and is refused
@@ -35,6 +36,6 @@ export function readAndCheck(file: string): Checked {
   } catch (e) {
     return { file, text: null, program: null, diagnostics: [fileDiagnostic(`cannot read file: ${(e as Error).message}`, 'io')] };
   }
-  const program = checkText(text);
+  const program = checkText(text, numericHooks());
   return { file, text, program, diagnostics: program.diagnostics };
 }

@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import { homedir } from 'node:os';
 import type { FromWebview, ResultsMessage } from '../core/protocol';
 import type { ResultsDoc } from '../core/results';
-import { toCsv } from '../cli/csv';
+import { toCsv } from '../core/csv';
 import type { Preview } from './preview/preview';
 import type { PreviewManager } from './preview/previewManager';
 

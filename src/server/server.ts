@@ -7,6 +7,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as lang from '../core/lang';
+import { numericHooks } from '../core/checkHooks';
 import type { CheckedProgram, Diagnostic } from '../core/program';
 import { attachEngine, type Engine } from './engine';
 import { registerFeatures, semanticLegend } from './features';
@@ -32,7 +33,7 @@ function analysisOf(uri: string): lang.Analysis | null {
   if (memo && memo.version === doc.version) return memo.analysis;
   let analysis: lang.Analysis;
   try {
-    analysis = lang.checkDocument(doc.getText()).analysis;
+    analysis = lang.checkDocument(doc.getText(), numericHooks()).analysis;
   } catch (e) {
     // the checker never throws by design; if it does, report it instead of killing the server
     connection.console.error(`sgdexp: checker failed on ${uri}: ${(e as Error).stack ?? e}`);

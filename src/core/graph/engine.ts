@@ -24,13 +24,12 @@ import type { ResultsMessage, StatusMessage } from '../protocol';
 import type { ResultsDoc, Trajectory } from '../results';
 import type { RunSpec } from '../spec';
 import { lowerProgram, offshootKeys, type LoweredPlot, type LoweredProgram, type LoweredRun } from '../lower';
-import { hashOf } from './hash';
+import { hashOf } from '../keys';
 import { stateHashOfBytes } from './state';
 import { MemoryCache } from './memoryCache';
 import { DiskCache } from './diskCache';
 import { WorkerPool, type Job, type JobProgress, type JobResult, type PoolOptions } from './pool';
 import { runJob } from './runJob';
-import { specKey as coreSpecKey } from '../numeric/run';
 import { estimateCost, LIMITS } from '../numeric/estimate';
 import { buildResultsDoc, demandedRuns, nodeStatuses, runtimeDiagnostics, type Slot, type SlotState } from './report';
 import { joinTrajectories, makeRunValue, runValueBytes, sliceTrajectory, type RunValue } from './runValue';
@@ -50,8 +49,6 @@ export interface EngineOptions {
   progressIntervalMs?: number;
   /** least interval between two streamed results messages of a document */
   emitIntervalMs?: number;
-  /** canonical string of a RunSpec (the stepping core's specKey) */
-  specKey?: (spec: RunSpec) => string;
   /** in-thread runner, used when workers = 0 */
   inline?: PoolOptions['inline'];
   /** terminate a worker that has not acknowledged a cancel after this many ms */
@@ -206,7 +203,6 @@ export class Engine {
   private readonly revisionBase: () => number;
   private readonly progressIntervalMs: number;
   private readonly emitIntervalMs: number;
-  private readonly specKey: (spec: RunSpec) => string;
   private disposed = false;
   /** longest wait for a cancelled job of the same spec to hand back its state: a worker acknowledges
    *  or is terminated within killAfterMs; an in-thread runner that ignored its signal is not waited for */
@@ -218,7 +214,6 @@ export class Engine {
     this.disk = opts.cacheDir && !opts.noCache ? new DiskCache(opts.cacheDir, (opts.diskMB ?? 256) * 2 ** 20) : null;
     this.progressIntervalMs = opts.progressIntervalMs ?? 100;
     this.emitIntervalMs = opts.emitIntervalMs ?? 100;
-    this.specKey = opts.specKey ?? coreSpecKey;
     this.stopWaitMs = (opts.killAfterMs ?? 30) + 100;
     this.revisionBase = opts.revisionBase ?? (() => 1);
   }
@@ -240,7 +235,7 @@ export class Engine {
   update(uri: string, program: CheckedProgram, opts: UpdateOptions = {}): number {
     if (this.disposed) throw new Error('engine disposed');
     const prev = this.docs.get(uri);
-    const lowered = lowerProgram(program, { specKey: this.specKey });
+    const lowered = lowerProgram(program);
     const mode = opts.mode ?? 'run';
     const runAll = opts.runAll ?? false;
     const doc: DocState = {
@@ -344,7 +339,7 @@ export class Engine {
   markStale(uri: string, program: CheckedProgram): StatusMessage | null {
     const doc = this.docs.get(uri);
     if (!doc) return null;
-    const lowered = lowerProgram(program, { specKey: this.specKey });
+    const lowered = lowerProgram(program);
     const slots = new Map<string, Slot>();
     const byId = new Map(lowered.runs.map((r) => [r.id, r]));
     const demanded = demandedRuns(lowered, doc.runAll, null);

@@ -8,8 +8,15 @@
 //     schedule(N) ⊆ recorded(M) — true e.g. when every step is recorded, not in general
 //     (schedule(N) is finer than schedule(M)). We slice only in that case, else re-run.
 import type { Trajectory } from '../results';
-import { recordSteps } from '../schedule';
+import type { Trajectory as CoreTrajectory } from '../numeric/trajectory';
+import { recordSteps } from '../numeric/schedule';
 import { hashRunValue } from './hash';
+
+// The stepping core and the wire leaf each declare the trajectory shape (neither imports the
+// other); the graph hands one to the other, so the two must stay assignable both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameTrajectory: Same<Trajectory, CoreTrajectory> = true;
+void sameTrajectory;
 
 export type FinalStatus = 'done' | 'diverged' | 'cancelled' | 'error';
 

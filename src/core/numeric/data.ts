@@ -7,7 +7,7 @@
 // tr(XᵀX) ≈ p. The test set is rescaled by 1/√n_test the same way, so test loss is the same mean.
 // Rescaling commutes with every model here (linear ones, and ReLU by positive homogeneity).
 
-import type { DataSpec } from '../spec';
+import type { DataSpec } from './spec';
 import { Rng } from './rng';
 import { matmulTN, symLambdaMax } from './linalg';
 

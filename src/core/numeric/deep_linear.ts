@@ -20,7 +20,7 @@
 // the Euler–Maruyama step of dθ = −∇L dt + √(ηδ)·J̃ᵀdB, dB ~ N(0, h) per entry (theory.md, SGF).
 
 import type { CompletionData } from './data';
-import type { ModelSpec } from '../spec';
+import type { ModelSpec } from './spec';
 import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, RANK_TOL, SpecError } from './model';
 import { matmul, matmulTN, numericalRank, singularValues, transpose } from './linalg';

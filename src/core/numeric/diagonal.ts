@@ -6,7 +6,7 @@
 // (theory.md). Gain is accumulated per coordinate; α∞ = α·exp(−Gain/2) is the effective init.
 
 import type { RegressionData } from './data';
-import type { ModelSpec } from '../spec';
+import type { ModelSpec } from './spec';
 import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, SpecError } from './model';
 import { Rng } from './rng';

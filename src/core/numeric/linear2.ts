@@ -15,7 +15,7 @@
 // which must see the M of the actual draws. Minibatches go through the rows.
 
 import type { RegressionData } from './data';
-import type { ModelSpec } from '../spec';
+import type { ModelSpec } from './spec';
 import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, RANK_TOL, SpecError } from './model';
 import { allFinite, cholesky, dot, JACOBI_MAX, logdetGramRows, lqRows, matmulTN, numericalRank, singularValues } from './linalg';

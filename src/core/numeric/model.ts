@@ -13,7 +13,7 @@
 //    −h∇L + hσ·J_fᵀε, so EM with step h *is* the label-noise step with lr = h and σ² = ηδ/h:
 //    with h = η it is label-noise GD (same law), as theory.md states.
 
-import type { OptimizerSpec } from '../spec';
+import type { OptimizerSpec } from './spec';
 import type { RngState } from './rng';
 
 export interface StepperState {

@@ -4,7 +4,7 @@
 //   ∇_a L = SᵀE,   ∇_W L = ((E aᵀ) ⊙ 1[H > 0])ᵀ X̃.
 
 import type { RegressionData } from './data';
-import type { ModelSpec } from '../spec';
+import type { ModelSpec } from './spec';
 import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, SpecError } from './model';
 import { singularValues } from './linalg';
