@@ -2,10 +2,10 @@
 // experiment graph, and one card per plot (title, export buttons, clickable legend, figure).
 // Pure renderer: every message is validated, state lives in PreviewStore, figures come from
 // src/core/figures (the same code the CLI uses).
-import type { FromWebview } from '../src/core/protocol';
-import type { PlotSpec, ResultsDoc, RunResult } from '../src/core/results';
+import type { FromWebview } from '../src/core/wire/protocol';
+import type { PlotSpec, ResultsDoc, RunResult } from '../src/core/wire/results';
 import { buildFigure, figureBuckets, figureCsv, figureData, groupKey, plotRuns, type FigureData, type FigureOptions, type FigureTheme } from '../src/core/figures';
-import { validateToWebview } from '../src/core/webviewMessages';
+import { validateToWebview } from '../src/core/wire/webviewMessages';
 import { PreviewStore, type WebviewState } from './store';
 import { plotThemeSetting, readTheme, type PlotThemeSetting } from './theme';
 import { renderGraph } from './graph';

@@ -1,7 +1,7 @@
 // The HTML report of one experiment file: every figure (inline SVG, the same figures as the
 // preview), a table of the runs with their status, and links to the JSON and CSV.
 // Self-contained: no scripts, no external resources, so it opens from a CI artifact.
-import type { ResultsDoc } from '../core/results';
+import type { ResultsDoc } from '../core/wire/results';
 
 export interface ReportFigure {
   title: string;

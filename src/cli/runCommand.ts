@@ -2,7 +2,7 @@
 // and worker pool as the editor's language server, src/core/graph), then write its outputs.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join, relative } from 'node:path';
-import type { ResultsDoc } from '../core/results';
+import type { ResultsDoc } from '../core/wire/results';
 import { commonBase, expandInputs, outputStem } from './files';
 import { formatDiagnostic, hasError, sortDiagnostics } from './diagnostics';
 import { readAndCheck } from './source';

@@ -3,7 +3,7 @@
 // `start()`, so esbuild's lazy CommonJS wrapper evaluates it only then.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Methods, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams, type RunNowResult, type StatusMessage } from '../core/protocol';
+import { Methods, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams, type RunNowResult, type StatusMessage } from '../core/wire/protocol';
 import { readSettings } from './settings';
 import { validateResults, validateStatus } from './validate';
 

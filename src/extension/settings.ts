@@ -1,39 +1,15 @@
 // The extension's settings (package.json `contributes.configuration`), read once per change and
-// handed to the language server in the shape src/server/engine.ts expects
-// (`EngineHost.settings`: { runOn, debounceMs, workers, cache, cacheMB }).
+// handed to the language server in the wire shape (src/core/wire/settings.ts: one set of
+// defaults and ranges for the client and the server).
 import * as vscode from 'vscode';
+import { normaliseSettings, SETTING_KEYS, type ServerSettings } from '../core/wire/settings';
 
-export type RunOn = 'save' | 'type' | 'manual';
-export type PlotTheme = 'auto' | 'light' | 'dark' | 'high-contrast';
-
-export interface ServerSettings {
-  runOn: RunOn;
-  debounceMs: number;
-  workers: number;
-  cache: boolean;
-  cacheMB: number;
-  theme: PlotTheme;
-}
-
-const RUN_ON: readonly RunOn[] = ['save', 'type', 'manual'];
-const THEMES: readonly PlotTheme[] = ['auto', 'light', 'dark', 'high-contrast'];
-
-function num(v: unknown, fallback: number, min: number, max: number): number {
-  return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
-}
+export type { PlotTheme, RunOn, ServerSettings } from '../core/wire/settings';
 
 /** Reads the settings, replacing out-of-range or mistyped values by their defaults (a bad
  *  settings.json must never reach the server as NaN or an unknown mode). */
 export function readSettings(scope?: vscode.ConfigurationScope): ServerSettings {
   const c = vscode.workspace.getConfiguration('sgdexp', scope);
-  const runOn = c.get<string>('run.on');
-  const theme = c.get<string>('plot.theme');
-  return {
-    runOn: RUN_ON.includes(runOn as RunOn) ? (runOn as RunOn) : 'save',
-    debounceMs: num(c.get('run.debounceMs'), 400, 0, 10_000),
-    workers: Math.round(num(c.get('workers'), 0, 0, 64)),
-    cache: c.get('cache.enabled') !== false,
-    cacheMB: num(c.get('cache.sizeMB'), 256, 0, 1 << 20),
-    theme: THEMES.includes(theme as PlotTheme) ? (theme as PlotTheme) : 'auto',
-  };
+  const raw = Object.fromEntries(Object.entries(SETTING_KEYS).map(([field, key]) => [field, c.get(key)]));
+  return normaliseSettings(raw);
 }

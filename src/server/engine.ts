@@ -14,7 +14,8 @@ import type { Connection } from 'vscode-languageserver/node';
 import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CheckedProgram, Diagnostic } from '../core/program';
-import { Methods, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams } from '../core/protocol';
+import { Methods, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams } from '../core/wire/protocol';
+import { normaliseSettings, type RunOn } from '../core/wire/settings';
 import { Engine as GraphEngine, type EngineOptions } from '../core/graph/engine';
 
 export interface EngineHost {
@@ -43,10 +44,9 @@ export interface Engine {
   dispose(): Promise<void>;
 }
 
-type RunOn = 'save' | 'type' | 'manual';
 
 function runOnOf(s: Record<string, unknown>): RunOn {
-  return s.runOn === 'type' || s.runOn === 'manual' ? s.runOn : 'save';
+  return normaliseSettings(s).runOn;
 }
 
 /** 2025-01-01T00:00:00Z: revisions count milliseconds from here (see revisionClock) */
@@ -71,12 +71,12 @@ export function revisionClock(nowMs = Date.now()): number {
 
 /** Engine options from the client's settings: workers ≤ 0 means "as many as the machine has". */
 export function engineOptions(storagePath: string | null, settings: Record<string, unknown>): EngineOptions {
-  const workers = typeof settings.workers === 'number' && settings.workers >= 1 ? Math.floor(settings.workers) : undefined;
-  const cacheMB = typeof settings.cacheMB === 'number' && settings.cacheMB >= 0 ? settings.cacheMB : 256;
+  const s = normaliseSettings(settings);
+  const cacheMB = s.cacheMB;
   return {
-    workers,
+    workers: s.workers >= 1 ? s.workers : undefined,
     cacheDir: storagePath ? join(storagePath, 'cache') : null,
-    noCache: settings.cache === false,
+    noCache: !s.cache,
     diskMB: cacheMB,
     memoryMB: Math.max(16, Math.min(cacheMB, 512)),
     revisionBase: () => revisionClock(),

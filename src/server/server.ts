@@ -8,6 +8,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as lang from '../core/lang';
 import { numericHooks } from '../core/checkHooks';
+import { normaliseSettings, SETTINGS_DEFAULTS } from '../core/wire/settings';
 import type { CheckedProgram, Diagnostic } from '../core/program';
 import { attachEngine, type Engine } from './engine';
 import { registerFeatures, semanticLegend } from './features';
@@ -24,7 +25,7 @@ const timers = new Map<string, ReturnType<typeof setTimeout>>();
 let engine: Engine | null = null;
 let storagePath: string | null = null;
 let settings: Record<string, unknown> = {};
-let debounceMs = 150;
+let debounceMs = SETTINGS_DEFAULTS.debounceMs;
 
 function analysisOf(uri: string): lang.Analysis | null {
   const doc = documents.get(uri);
@@ -97,7 +98,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
   storagePath = typeof init.storagePath === 'string' ? init.storagePath : null;
   settings = (init.settings && typeof init.settings === 'object' ? init.settings : init) as Record<string, unknown>;
-  if (typeof settings.debounceMs === 'number' && settings.debounceMs >= 0) debounceMs = settings.debounceMs;
+  debounceMs = normaliseSettings(settings).debounceMs;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -138,7 +139,7 @@ connection.onDidChangeConfiguration((p) => {
   const raw = p.settings as Record<string, unknown> | null;
   if (!raw || typeof raw !== 'object') return;
   settings = (raw.sgdexp && typeof raw.sgdexp === 'object' ? raw.sgdexp : raw) as Record<string, unknown>;
-  if (typeof settings.debounceMs === 'number' && settings.debounceMs >= 0) debounceMs = settings.debounceMs;
+  debounceMs = normaliseSettings(settings).debounceMs;
   safely('updateSettings', () => engine?.updateSettings(settings));
 });
 

@@ -18,7 +18,7 @@ import {
   LIGHT_THEME,
 } from '../../src/core/figures';
 import type { PlotSpec, ResultsDoc } from '../../src/core/results';
-import { normaliseDoc, validateResultsDoc } from '../../src/core/webviewMessages';
+import { normaliseDoc, validateResultsDoc } from '../../src/core/wire/webviewMessages';
 
 const fx = (name: string) => normaliseDoc(JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8')) as ResultsDoc);
 const FIG1 = fx('fig1.json');

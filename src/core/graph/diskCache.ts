@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResultsDoc } from '../results';
+import type { ResultsDoc } from '../wire/results';
 import type { RunValue } from './runValue';
 import { makeRunValue } from './runValue';
 import { hashBytes, VALUE_VERSION } from '../keys';

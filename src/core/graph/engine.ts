@@ -20,8 +20,8 @@
 // Every decision is appended to `log` (executed / reused / backdated / cancelled / ...), which the
 // tests assert on.
 import type { CheckedProgram, Diagnostic } from '../program';
-import type { ResultsMessage, StatusMessage } from '../protocol';
-import type { ResultsDoc, Trajectory } from '../results';
+import type { ResultsMessage, StatusMessage } from '../wire/protocol';
+import type { ResultsDoc, Trajectory } from '../wire/results';
 import type { RunSpec } from '../spec';
 import { lowerProgram, offshootKeys, type LoweredPlot, type LoweredProgram, type LoweredRun } from '../lower';
 import { hashOf } from '../keys';

@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { RunSpec } from '../spec';
-import type { Trajectory } from '../results';
+import type { Trajectory } from '../wire/results';
 import type { FinalStatus } from './runValue';
 
 export interface JobRequest {

@@ -7,7 +7,7 @@
 //   * shrinking M → N: a fresh N-run records schedule(N), which the M-trajectory holds only when
 //     schedule(N) ⊆ recorded(M) — true e.g. when every step is recorded, not in general
 //     (schedule(N) is finer than schedule(M)). We slice only in that case, else re-run.
-import type { Trajectory } from '../results';
+import type { Trajectory } from '../wire/results';
 import type { Trajectory as CoreTrajectory } from '../numeric/trajectory';
 import { recordSteps } from '../numeric/schedule';
 import { hashRunValue } from './hash';
