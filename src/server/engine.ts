@@ -1,5 +1,5 @@
-// The bridge between the language server (src/server/server.ts, issue 3) and the reactive
-// graph (src/core/graph, issue 4). The server calls `attachEngine` once at start-up; the engine
+// The bridge between the language server (src/server/server.ts) and the reactive
+// graph (src/core/graph). The server calls `attachEngine` once at start-up; the engine
 // registers the custom sgdexp/* methods of src/core/protocol.ts on the connection and reports
 // runtime findings (divergence at step k, NaN in data) through `publishRuntimeDiagnostics`,
 // which the server merges with the checker's diagnostics.

@@ -1,4 +1,4 @@
-// Persistent cache of run values in the workspace storage folder (issue 4, point 8), so that
+// Persistent cache of run values in the workspace storage folder, so that
 // reopening a file or restarting the editor shows the last results at once.
 //
 // One file per run, named by its content key: `<key>.run`. Layout (all little-endian):

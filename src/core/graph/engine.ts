@@ -1,6 +1,6 @@
 // The reactive engine: one per process (language server or CLI), any number of documents.
 //
-// Design (../shared/research/anchors-code.md part B; Salsa's memo/backdating, Observable's
+// Design (Salsa's memo/backdating, Observable's
 // demand-driven compute and stale versions, marimo's "no action at a distance"):
 //   * each document revision lowers the checked program (src/core/lower.ts) into run nodes and
 //     plot nodes; a run's key is the hash of its RunSpec, so identity is content, not name;

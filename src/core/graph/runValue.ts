@@ -1,4 +1,4 @@
-// The memoised value of one run node, and the two prefix operations on it (issue 4, point 3).
+// The memoised value of one run node, and the two prefix operations on it.
 //
 // The record schedule is prefix-stable (src/core/schedule.ts): for N < M,
 // schedule(M) ∩ [0, N) ⊆ schedule(N). Hence

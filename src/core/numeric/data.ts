@@ -2,7 +2,7 @@
 // split further by role (teacher, train inputs, label noise, test set) so that e.g. changing n
 // keeps the teacher and the held-out test set.
 //
-// Regression data are stored rescaled (theory.md): X ← X/√n, Y ← Y/√n, so that
+// Regression data are stored rescaled (docs/theory.md §1): X ← X/√n, Y ← Y/√n, so that
 // L = ½‖Y − f(X)‖²_F is the mean-squared loss ½·(1/n)Σᵢ‖yᵢ − f(xᵢ)‖² of the raw data and
 // tr(XᵀX) ≈ p. The test set is rescaled by 1/√n_test the same way, so test loss is the same mean.
 // Rescaling commutes with every model here (linear ones, and ReLU by positive homogeneity).
@@ -24,7 +24,7 @@ export interface RegressionData {
   /** ntest×p and ntest×k, rescaled by 1/√ntest; test labels are clean */
   Xtest: Float64Array;
   Ytest: Float64Array;
-  /** XᵀX (p×p), XᵀY (p×k), ‖Y‖²_F: all that full-batch linear steps need (theory.md) */
+  /** XᵀX (p×p), XᵀY (p×k), ‖Y‖²_F: all that full-batch linear steps need (docs/theory.md §2) */
   XtX: Float64Array;
   XtY: Float64Array;
   yy: number;
@@ -85,7 +85,7 @@ export function makeData(spec: DataSpec, rootSeed: number): Dataset {
       directions = Wstar;
       ndirections = m;
     } else {
-      U = rt.fillGauss(new Float64Array(p * k)); // U* ~ N(0, 1) (theory.md)
+      U = rt.fillGauss(new Float64Array(p * k)); // U* ~ N(0, 1) (docs/theory.md §1)
       directions = new Float64Array(k * p);
       for (let c = 0; c < k; c++) for (let i = 0; i < p; i++) directions[c * p + i] = U[i * k + c];
       for (let c = 0; c < k; c++) normaliseRow(directions, c, p);

@@ -5,7 +5,7 @@
 // GD uses all observed entries: the (1/2N)Σ_I loss of the paper. The gradient for W_m is
 //   (W_L⋯W_{m+1})ᵀ · E · (W_{m−1}⋯W_1)ᵀ,  E_ij = (A_ij − A*_ij)/|B| on the batch, 0 elsewhere.
 //
-// Label noise δ (model.ts, theory.md "Label noise": the variance of the noise on the *rescaled*
+// Label noise δ (model.ts, docs/theory.md §1 "Label noise": the variance of the noise on the *rescaled*
 // labels). The rescaling that turns this loss into a plain half squared error is the one of
 // linear2 with n → N observed entries: Ã = A/√N, Ã* = A*/√N, since
 //   L = (1/2N)Σ_I (A_ij − A*_ij)² = ½Σ_I (Ã_ij − Ã*_ij)²,
@@ -17,7 +17,7 @@
 // η²δ·(N/b²)·Σ_B ∇A_f∇A_fᵀ; full batch (b = N): η²δ·Σ_I ∇Ã_f∇Ã_fᵀ = η²δ·J̃ᵀJ̃ with J̃ the
 // Jacobian of the rescaled predictions — the same law as linear2's √δ·Xᵀε term.
 // SGF (resolveOptimizer): lr = h and δ_eff = ηδ/h, so the noise increment is √(ηδh)·Σ_I z_f ∇Ã_f,
-// the Euler–Maruyama step of dθ = −∇L dt + √(ηδ)·J̃ᵀdB, dB ~ N(0, h) per entry (theory.md, SGF).
+// the Euler–Maruyama step of dθ = −∇L dt + √(ηδ)·J̃ᵀdB, dB ~ N(0, h) per entry (docs/theory.md §1, SGF).
 
 import type { CompletionData } from './data';
 import type { ModelSpec } from './spec';

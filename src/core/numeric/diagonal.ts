@@ -3,7 +3,7 @@
 //   u ← (1−2γλ)u − γ g⊙v,   v ← (1−2γλ)v − γ g⊙u          (simultaneous)
 // so without weight decay (u+v) ← (1−γg)(u+v), (u−v) ← (1+γg)(u−v) and exactly
 //   (u² − v²)/2 = α²·exp(−Gain),  Gain = Σ_steps q(γg),  q(x) = −½ ln((1 − x²)²) = −ln|1 − x²|
-// (theory.md). Gain is accumulated per coordinate; α∞ = α·exp(−Gain/2) is the effective init.
+// (docs/theory.md §5; Even et al. 2023). Gain is accumulated per coordinate; α∞ = α·exp(−Gain/2) is the effective init.
 
 import type { RegressionData } from './data';
 import type { ModelSpec } from './spec';

@@ -95,7 +95,7 @@ export function cholesky(A: Float64Array, n: number): Float64Array | null {
  * 2 Σ log|R_jj| from a Householder QR of θ (equivalently an LQ of Θ; its rows are θ's columns).
  * Householder QR is backward stable, so the error is ≈ ε·cond(θ) in log det, whereas forming
  * the Gram matrix θᵀθ first costs ε·cond(θ)²: at σ_min(θ) ~ 1e-13 the Gram matrix is numerically
- * singular (theory.md, "log det must be computed robustly"). Returns −Infinity when a column is
+ * singular (docs/theory.md §3, computing log det robustly). Returns −Infinity when a column is
  * exactly dependent, NaN for non-finite input.
  */
 export function logdetGramRows(Theta: Float64Array, m: number, len: number): number {

@@ -1,5 +1,5 @@
 // What every model's stepper provides to the run loop (run.ts), and the optimiser conventions
-// shared by all models (theory.md):
+// shared by all models (docs/theory.md §1):
 //  - weight decay λ: θ ← (1 − 2ηλ)θ − η∇L, i.e. the objective L + λ‖θ‖² (Wang & Jacot's convention,
 //    applied to every model so that one `weight_decay` means the same thing everywhere);
 //  - label noise δ: the variance of the noise added to the *rescaled* labels each step,
@@ -9,9 +9,9 @@
 //    L_B = (n/b)·½Σ_{i∈B}‖ỹᵢ − f(x̃ᵢ)‖² on rescaled data = 1/(2b)·Σ_{i∈B}‖yᵢ − f(xᵢ)‖² raw (Even et al.);
 //    b ≥ n is full-batch GD;
 //  - sgf(dt, lr, δ): Euler–Maruyama with step h = dt of dθ = −∇L dt + √(ηδ)·J_fᵀ dB, dB ~ N(0, h)
-//    per label (theory.md, SGF). A label-noise step with lr h and labels Y + σε moves θ by
+//    per label (docs/theory.md §1, SGF). A label-noise step with lr h and labels Y + σε moves θ by
 //    −h∇L + hσ·J_fᵀε, so EM with step h *is* the label-noise step with lr = h and σ² = ηδ/h:
-//    with h = η it is label-noise GD (same law), as theory.md states.
+//    with h = η it is label-noise GD (same law; Varre et al. §3).
 
 import type { OptimizerSpec } from './spec';
 import type { RngState } from './rng';

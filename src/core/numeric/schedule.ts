@@ -1,6 +1,6 @@
 // Which steps get recorded. The schedule must be *prefix-stable*: for N < M,
 // schedule(M) ∩ [0, N) ⊆ schedule(N), so a run extended from N to M steps (resumed from
-// its checkpoint) records exactly what a fresh M-step run records (issue: resume = fresh).
+// its checkpoint) records exactly what a fresh M-step run records (resume = fresh).
 //
 // schedule(M, R) = {0} ∪ G ∪ { j·s : j·s ≤ M } ∪ {M}
 //   G: a horizon-independent geometric grid with ⌈R/10⌉ points per decade (early dynamics);

@@ -1,4 +1,4 @@
-// The results document (spec: ../shared/spec/results.md, project copy: docs/results-format.md).
+// The results document (docs/results-format.md).
 // It is an interface read by users' scripts and CI: add fields freely, never rename or remove
 // one without bumping `version`.
 
