@@ -42,7 +42,6 @@ export class ServerClient implements vscode.Disposable {
   }
 
   private async doStart(): Promise<LanguageClient> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const lc = require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
     const module = this.context.asAbsolutePath('dist/server.js');
     const storage = this.context.storageUri ?? this.context.globalStorageUri;

@@ -137,7 +137,7 @@ export class Diagonal implements Stepper {
     // scalar α∞: geometric mean of the per-coordinate α∞ⱼ = α·exp(−Gainⱼ/2) (Even et al.), i.e.
     // α·exp(−mean(Gain)/2). The per-coordinate values are not a separate series: they are an exact
     // function of the recorded `gain` vector, and `effective_alpha` is a scalar metric for every
-    // consumer (series/final plots, METRIC_KEYS); a vector would need a new key there.
+    // consumer (series/final plots); a vector would need a new key there.
     out.effective_alpha = this.spec.alpha * Math.exp(-s / (2 * this.d));
     if (data.U) {
       let dd = 0;

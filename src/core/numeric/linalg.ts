@@ -34,14 +34,6 @@ export function matmulTN(A: Float64Array, B: Float64Array, m: number, n: number,
   return C;
 }
 
-/** C (m×q) = A · Bᵀ with A (m×n), B (q×n): dot products of rows. */
-export function matmulNT(A: Float64Array, B: Float64Array, m: number, n: number, q: number, C = new Float64Array(m * q)): Float64Array {
-  for (let i = 0; i < m; i++) {
-    for (let c = 0; c < q; c++) C[i * q + c] = dot(A, i * n, B, c * n, n);
-  }
-  return C;
-}
-
 export function transpose(A: Float64Array, m: number, n: number): Float64Array {
   const T = new Float64Array(m * n);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) T[j * m + i] = A[i * n + j];

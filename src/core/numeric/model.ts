@@ -34,7 +34,7 @@ export interface Stepper {
   step(): number;
   /** full training loss at the current state */
   loss(): number;
-  /** every applicable metric at the current state (keys from METRIC_KEYS) */
+  /** every applicable metric at the current state (keys as in docs/results-format.md) */
   metrics(): Record<string, MetricValue>;
   getState(): StepperState;
   setState(s: StepperState): void;
