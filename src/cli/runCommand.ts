@@ -11,7 +11,7 @@ import { restrictToShard, shardKeys, type Shard } from './shard';
 import { toCsv } from '../core/csv';
 import { indexHtml, toHtml, type ReportFigure } from './html';
 import { freshDocument, svgToPng, toStandaloneSvg } from './render';
-import { openEngine, plannedRunIds, type CliEngine } from './engine';
+import { openEngine, plannedRunIds, type CliEngine } from './cliGraph';
 import { buildFigure, LIGHT_THEME } from '../core/figures';
 import { outputKey, stamp, upToDate } from './stamps';
 

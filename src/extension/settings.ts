@@ -2,7 +2,7 @@
 // handed to the language server in the wire shape (src/core/wire/settings.ts: one set of
 // defaults and ranges for the client and the server).
 import * as vscode from 'vscode';
-import { normaliseSettings, SETTING_KEYS, type ServerSettings } from '../core/wire/settings';
+import { normalizeSettings, SETTING_KEYS, type ServerSettings } from '../core/wire/settings';
 
 export type { PlotTheme, RunOn, ServerSettings } from '../core/wire/settings';
 
@@ -11,5 +11,5 @@ export type { PlotTheme, RunOn, ServerSettings } from '../core/wire/settings';
 export function readSettings(scope?: vscode.ConfigurationScope): ServerSettings {
   const c = vscode.workspace.getConfiguration('sgdexp', scope);
   const raw = Object.fromEntries(Object.entries(SETTING_KEYS).map(([field, key]) => [field, c.get(key)]));
-  return normaliseSettings(raw);
+  return normalizeSettings(raw);
 }

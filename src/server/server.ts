@@ -1,16 +1,16 @@
 // The sgdexp language server: a thin adapter over src/core/lang (every handler: get the document,
 // call the language, convert). It re-checks a document at most once per version (memoised),
 // publishes the checker's diagnostics merged with the engine's runtime findings (debounced on
-// typing), and hosts the reactive graph through `attachEngine` (src/server/engine.ts).
+// typing), and hosts the reactive graph through `attachEngine` (src/server/graphBridge.ts).
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as lang from '../core/lang';
 import { numericHooks } from '../core/checkHooks';
-import { normaliseSettings, SETTINGS_DEFAULTS } from '../core/wire/settings';
+import { normalizeSettings, SETTINGS_DEFAULTS } from '../core/wire/settings';
 import type { CheckedProgram, Diagnostic } from '../core/program';
-import { attachEngine, type Engine } from './engine';
+import { attachEngine, type Engine } from './graphBridge';
 import { registerFeatures, semanticLegend } from './features';
 import { toLspDiagnostic } from './convert';
 import { installCrashGuards } from './crashGuard';
@@ -98,7 +98,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
   storagePath = typeof init.storagePath === 'string' ? init.storagePath : null;
   settings = (init.settings && typeof init.settings === 'object' ? init.settings : init) as Record<string, unknown>;
-  debounceMs = normaliseSettings(settings).debounceMs;
+  debounceMs = normalizeSettings(settings).debounceMs;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -139,7 +139,7 @@ connection.onDidChangeConfiguration((p) => {
   const raw = p.settings as Record<string, unknown> | null;
   if (!raw || typeof raw !== 'object') return;
   settings = (raw.sgdexp && typeof raw.sgdexp === 'object' ? raw.sgdexp : raw) as Record<string, unknown>;
-  debounceMs = normaliseSettings(settings).debounceMs;
+  debounceMs = normalizeSettings(settings).debounceMs;
   safely('updateSettings', () => engine?.updateSettings(settings));
 });
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { normaliseSettings, PLOT_THEMES, RUN_ON, SETTING_KEYS, SETTINGS_DEFAULTS, SETTINGS_RANGES } from '../../src/core/wire/settings';
+import { normalizeSettings, PLOT_THEMES, RUN_ON, SETTING_KEYS, SETTINGS_DEFAULTS, SETTINGS_RANGES } from '../../src/core/wire/settings';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
 const props: Record<string, { default: unknown; minimum?: number; maximum?: number; enum?: string[] }> = pkg.contributes.configuration.properties;
@@ -26,10 +26,10 @@ describe('server settings', () => {
   });
 
   it('normalises mistyped and out-of-range values to the defaults and ranges', () => {
-    expect(normaliseSettings(undefined)).toEqual(SETTINGS_DEFAULTS);
-    expect(normaliseSettings({ runOn: 'often', debounceMs: NaN, workers: 1000, cache: 'no', cacheMB: -5, theme: 'pink' })).toEqual({
+    expect(normalizeSettings(undefined)).toEqual(SETTINGS_DEFAULTS);
+    expect(normalizeSettings({ runOn: 'often', debounceMs: NaN, workers: 1000, cache: 'no', cacheMB: -5, theme: 'pink' })).toEqual({
       ...SETTINGS_DEFAULTS, workers: 64, cacheMB: 0,
     });
-    expect(normaliseSettings({ runOn: 'type', debounceMs: 50, workers: 2.4, cache: false })).toMatchObject({ runOn: 'type', debounceMs: 50, workers: 2, cache: false });
+    expect(normalizeSettings({ runOn: 'type', debounceMs: 50, workers: 2.4, cache: false })).toMatchObject({ runOn: 'type', debounceMs: 50, workers: 2, cache: false });
   });
 });

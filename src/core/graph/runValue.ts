@@ -1,6 +1,6 @@
 // The memoised value of one run node, and the two prefix operations on it.
 //
-// The record schedule is prefix-stable (src/core/schedule.ts): for N < M,
+// The record schedule is prefix-stable (src/core/numeric/schedule.ts): for N < M,
 // schedule(M) ∩ [0, N) ⊆ schedule(N). Hence
 //   * extending N → M: the cached N-trajectory, restricted to schedule(M), is exactly what a
 //     fresh M-run records before step N; the resumed part supplies the rest;

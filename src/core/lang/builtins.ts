@@ -1,6 +1,6 @@
 // The one table of built-ins. It alone drives the checker, completion, hover, signature help and
 // the generated language reference (docs/language.md, scripts/gen-docs.mjs). Parameter names are
-// the field names of src/core/spec.ts (RunSpec, DataSpec, ModelSpec, OptimizerSpec), because the
+// the field names of src/core/numeric/spec.ts (RunSpec, DataSpec, ModelSpec, OptimizerSpec), because the
 // graph lowers checked arguments into a RunSpec by name (src/core/lower.ts).
 import type { Value } from '../program';
 

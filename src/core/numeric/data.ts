@@ -81,14 +81,14 @@ export function makeData(spec: DataSpec, rootSeed: number): Dataset {
       need(isPosInt(m), `teacher: neurons must be a positive integer (got ${m})`);
       // teacher neurons: Gaussian directions normalised to unit norm; y = Σⱼ relu(w*ⱼᵀx)
       Wstar = rt.fillGauss(new Float64Array(m * p));
-      for (let j = 0; j < m; j++) normaliseRow(Wstar, j, p);
+      for (let j = 0; j < m; j++) normalizeRow(Wstar, j, p);
       directions = Wstar;
       ndirections = m;
     } else {
       U = rt.fillGauss(new Float64Array(p * k)); // U* ~ N(0, 1) (docs/theory.md §1)
       directions = new Float64Array(k * p);
       for (let c = 0; c < k; c++) for (let i = 0; i < p; i++) directions[c * p + i] = U[i * k + c];
-      for (let c = 0; c < k; c++) normaliseRow(directions, c, p);
+      for (let c = 0; c < k; c++) normalizeRow(directions, c, p);
       ndirections = k;
     }
   } else {
@@ -109,7 +109,7 @@ export function makeData(spec: DataSpec, rootSeed: number): Dataset {
     U = new Float64Array(p);
     for (let i = 0; i < spec.s; i++) U[idx[i]] = rt.gauss();
     directions = Float64Array.from(U);
-    if (spec.s > 0) normaliseRow(directions, 0, p);
+    if (spec.s > 0) normalizeRow(directions, 0, p);
     ndirections = 1;
   }
   need(Number.isInteger(ntest) && ntest >= 0, `test must be a non-negative integer (got ${ntest})`);
@@ -161,7 +161,7 @@ export function makeData(spec: DataSpec, rootSeed: number): Dataset {
   return { kind: 'regression', n, p, k, ntest, X, Y, Xtest, Ytest, XtX, XtY, yy, trXtX, U, Wstar, directions, ndirections };
 }
 
-function normaliseRow(A: Float64Array, row: number, len: number): void {
+function normalizeRow(A: Float64Array, row: number, len: number): void {
   let s = 0;
   for (let i = 0; i < len; i++) s += A[row * len + i] ** 2;
   const f = s > 0 ? 1 / Math.sqrt(s) : 0;

@@ -49,7 +49,7 @@ export class Diagonal implements Stepper {
   step(): number {
     const { d, u, v, g, gain, data, opt } = this;
     const X = data.X, Y = data.Y, n = data.n;
-    const gamma = opt.lr;
+    const gamma = opt.stepSize;
     const sd = Math.sqrt(opt.delta);
     const full = opt.batch === null;
     const b = full ? n : opt.batch!;

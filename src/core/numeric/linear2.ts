@@ -91,7 +91,7 @@ export class Linear2 implements Stepper {
     // Pᵀ[c, i] = ⟨W2[:, c], W1[i, :]⟩
     rowDots(T, p * l, k, T, 0, p, l, Pt, p);
     let probe: number;
-    const eta = opt.lr;
+    const eta = opt.stepSize;
     if (opt.batch === null) {
       // Gᵀ = (XᵀX P)ᵀ, XᵀX symmetric
       rowDots(Pt, 0, k, data.XtX, 0, p, p, Gt, p);

@@ -46,8 +46,9 @@ export interface Stepper {
 
 export interface OptConfig {
   kind: OptimizerSpec['kind'];
-  /** step size of the iteration (sgf: dt) */
-  lr: number;
+  /** step size h of the iteration: lr for gd, sgd and label_noise; dt for sgf (docs/theory.md §1:
+   *  an Euler–Maruyama step of size h is a label-noise step with stepsize h) */
+  stepSize: number;
   /** label-noise variance on rescaled labels actually injected per step (sgf: ηδ/dt) */
   delta: number;
   /** minibatch size, or null for full batch */
@@ -80,19 +81,19 @@ export function resolveOptimizer(o: OptimizerSpec, n: number): OptConfig {
   switch (o.kind) {
     case 'gd':
       pos(o.lr, 'lr');
-      return { kind: o.kind, lr: o.lr, delta: 0, batch: null, wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: 0 };
+      return { kind: o.kind, stepSize: o.lr, delta: 0, batch: null, wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: 0 };
     case 'sgd':
       pos(o.lr, 'lr');
-      return { kind: o.kind, lr: o.lr, delta: 0, batch: batchOf(o.batch), wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: 0 };
+      return { kind: o.kind, stepSize: o.lr, delta: 0, batch: batchOf(o.batch), wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: 0 };
     case 'label_noise':
       pos(o.lr, 'lr');
       nonneg(o.delta, 'delta');
-      return { kind: o.kind, lr: o.lr, delta: o.delta, batch: batchOf(o.batch), wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: o.delta };
+      return { kind: o.kind, stepSize: o.lr, delta: o.delta, batch: batchOf(o.batch), wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: o.delta };
     case 'sgf':
       pos(o.dt, 'dt');
       pos(o.lr, 'lr');
       nonneg(o.delta, 'delta');
-      return { kind: o.kind, lr: o.dt, delta: (o.lr * o.delta) / o.dt, batch: null, wd: o.weight_decay, timePerStep: o.dt, eta: o.lr, sdeDelta: o.delta };
+      return { kind: o.kind, stepSize: o.dt, delta: (o.lr * o.delta) / o.dt, batch: null, wd: o.weight_decay, timePerStep: o.dt, eta: o.lr, sdeDelta: o.delta };
   }
 }
 

@@ -52,7 +52,7 @@ export interface GetResultsParams {
 export interface ResultsMessage {
   uri: string;
   /** monotone per uri, also across close/reopen and server restarts (each process starts its
-   *  numbering from a clock: src/server/engine.ts revisionClock); receivers drop messages older
+   *  numbering from a clock: src/server/graphBridge.ts revisionClock); receivers drop messages older
    *  than the newest seen. 0: the last final results from the disk cache, older than any */
   revision: number;
   /** true when no computation for this revision is still in flight */

@@ -52,7 +52,7 @@ function num(v: unknown, fallback: number, r: { min: number; max: number }): num
 
 /** Settings from untrusted input (a settings.json, a client), mistyped or out-of-range values
  *  replaced by their defaults: never NaN or an unknown mode. */
-export function normaliseSettings(raw: Partial<Record<keyof ServerSettings, unknown>> | null | undefined): ServerSettings {
+export function normalizeSettings(raw: Partial<Record<keyof ServerSettings, unknown>> | null | undefined): ServerSettings {
   const r = raw ?? {};
   const d = SETTINGS_DEFAULTS;
   return {

@@ -1,6 +1,6 @@
 // The bridge between the language server (src/server/server.ts) and the reactive
 // graph (src/core/graph). The server calls `attachEngine` once at start-up; the engine
-// registers the custom sgdexp/* methods of src/core/protocol.ts on the connection and reports
+// registers the custom sgdexp/* methods of src/core/wire/protocol.ts on the connection and reports
 // runtime findings (divergence at step k, NaN in data) through `publishRuntimeDiagnostics`,
 // which the server merges with the checker's diagnostics.
 //
@@ -15,7 +15,7 @@ import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CheckedProgram, Diagnostic } from '../core/program';
 import { Methods, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams } from '../core/wire/protocol';
-import { normaliseSettings, type RunOn } from '../core/wire/settings';
+import { normalizeSettings, type RunOn } from '../core/wire/settings';
 import { Engine as GraphEngine, type EngineOptions } from '../core/graph/engine';
 
 export interface EngineHost {
@@ -46,7 +46,7 @@ export interface Engine {
 
 
 function runOnOf(s: Record<string, unknown>): RunOn {
-  return normaliseSettings(s).runOn;
+  return normalizeSettings(s).runOn;
 }
 
 /** 2025-01-01T00:00:00Z: revisions count milliseconds from here (see revisionClock) */
@@ -71,7 +71,7 @@ export function revisionClock(nowMs = Date.now()): number {
 
 /** Engine options from the client's settings: workers ≤ 0 means "as many as the machine has". */
 export function engineOptions(storagePath: string | null, settings: Record<string, unknown>): EngineOptions {
-  const s = normaliseSettings(settings);
+  const s = normalizeSettings(settings);
   const cacheMB = s.cacheMB;
   return {
     workers: s.workers >= 1 ? s.workers : undefined,
