@@ -23,7 +23,7 @@ await Promise.all([
   build({
     ...opts,
     stdin: {
-      contents: "export { Engine } from './src/core/graph/engine'; export { checkText } from './src/core/lang/index';",
+      contents: "export { Engine } from './src/core/graph/engine'; export { checkText } from './src/core/lang/index'; export { numericHooks } from './src/core/checkHooks';",
       resolveDir: root,
       loader: 'ts',
     },
@@ -33,7 +33,8 @@ await Promise.all([
   build({ ...opts, entryPoints: ['src/server/server.ts'], outfile: join(dir, 'server.js') }),
 ]);
 const require = createRequire(import.meta.url);
-const { Engine, checkText } = require(join(dir, 'lib.cjs'));
+const { Engine, checkText: checkBare, numericHooks } = require(join(dir, 'lib.cjs'));
+const checkText = (t) => checkBare(t, numericHooks());
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -30,6 +30,8 @@ echo "=== build"
 if ! SGDEXP_QUIET=1 npm run --silent build; then echo "!! build failed"; echo "0 passed, 1 failed"; exit 1; fi
 echo "=== typecheck"
 if ! npx tsc --noEmit -p .; then status=1; failed=$((failed + 1)); echo "!! typecheck failed"; fi
+# the layer rules of docs/architecture.md: every violation is a failure
+layer "layers (scripts/check-layers.mjs)" node scripts/check-layers.mjs
 
 layer "unit, property and protocol tests (vitest)" node scripts/vitest-summary.mjs
 # the same layer again with both cores busy (scripts/stress.sh): a test that waits for time

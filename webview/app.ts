@@ -2,14 +2,14 @@
 // experiment graph, and one card per plot (title, export buttons, clickable legend, figure).
 // Pure renderer: every message is validated, state lives in PreviewStore, figures come from
 // src/core/figures (the same code the CLI uses).
-import type { FromWebview } from '../src/core/protocol';
-import type { PlotSpec, ResultsDoc, RunResult } from '../src/core/results';
+import type { FromWebview } from '../src/core/wire/protocol';
+import type { PlotSpec, ResultsDoc, RunResult } from '../src/core/wire/results';
 import { buildFigure, figureBuckets, figureCsv, figureData, groupKey, plotRuns, type FigureData, type FigureOptions, type FigureTheme } from '../src/core/figures';
-import { validateToWebview } from '../src/core/webviewMessages';
+import { validateToWebview } from '../src/core/wire/webviewMessages';
 import { PreviewStore, type WebviewState } from './store';
 import { plotThemeSetting, readTheme, type PlotThemeSetting } from './theme';
 import { renderGraph } from './graph';
-import { resultsJson, serialiseSvg, svgToPng } from './exporter';
+import { resultsJson, serializeSvg, svgToPng } from './exporter';
 
 export interface VsCodeApi {
   postMessage(m: FromWebview): void;
@@ -410,7 +410,7 @@ export class App {
     }
     for (const { svg, i } of drawn) {
       try {
-        let data = serialiseSvg(svg);
+        let data = serializeSvg(svg);
         if (format === 'png') data = await svgToPng(data, Number(svg.getAttribute('width')), Number(svg.getAttribute('height')), this.theme.background);
         this.vscode.postMessage({ type: 'export', format, plotIndex: i, data, requestId, total: drawn.length, title: doc.plots[i]!.title });
       } catch (e) {
@@ -459,7 +459,7 @@ export class App {
       } else {
         const svg = this.figures[plotIndex ?? 0];
         if (!svg) throw new Error('this plot has not been drawn');
-        data = serialiseSvg(svg);
+        data = serializeSvg(svg);
         if (format === 'png') {
           data = await svgToPng(data, Number(svg.getAttribute('width')), Number(svg.getAttribute('height')), this.theme.background);
         }

@@ -1,7 +1,7 @@
 // Export payloads, made in the page (the extension writes the files): SVG serialised from the
 // drawn figure, PNG by drawing that SVG on a canvas (a data: image, allowed by img-src), CSV of the
 // figure's rows, JSON of the results (non-finite numbers as null, as in results files).
-export function serialiseSvg(svg: SVGSVGElement): string {
+export function serializeSvg(svg: SVGSVGElement): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   // the nonce is a per-load secret of the page, not part of the figure

@@ -1,7 +1,7 @@
 // A small picture of the experiment's graph: one box per node (data, model, run, plot…), arrows
 // for dependencies, coloured by state (cached, running, stale, failed…). Layered by longest path
 // from the sources; ids are user text, so they only ever enter the DOM as textContent.
-import type { NodeStatus } from '../src/core/protocol';
+import type { NodeStatus } from '../src/core/wire/protocol';
 
 const SVG = 'http://www.w3.org/2000/svg';
 

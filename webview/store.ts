@@ -6,8 +6,8 @@
 // soon as that revision has any for it; until then the old curve stays, marked stale (faded), so
 // the preview does not go blank on every save. The final message of a revision removes whatever
 // old data is left.
-import type { NodeStatus, RunReuse } from '../src/core/protocol';
-import type { ResultsDoc, RunResult } from '../src/core/results';
+import type { NodeStatus, RunReuse } from '../src/core/wire/protocol';
+import type { ResultsDoc, RunResult } from '../src/core/wire/results';
 
 export interface ResultsIn {
   uri: string;

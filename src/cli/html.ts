@@ -2,7 +2,7 @@
 // preview), a table of the runs with their status, and links to the JSON and CSV.
 // Self-contained: no scripts, no external resources, so it opens from a CI artifact.
 import { sep } from 'node:path';
-import type { ResultsDoc } from '../core/results';
+import type { ResultsDoc } from '../core/wire/results';
 
 export interface ReportFigure {
   title: string;

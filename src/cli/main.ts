@@ -1,5 +1,5 @@
 // Entry point of dist/cli.js (the `sgdexp` bin). The commands live in program.ts.
-import { main, EXIT_FAIL } from './program';
+import { main, EXIT_FAIL } from './commands';
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -1,6 +1,6 @@
 // `sgdexp merge`: join the JSON documents of the shards of one experiment file into the
 // document an unsharded run writes (same runs, same order, no `shard` field).
-import type { ResultsDoc, RunResult } from '../core/results';
+import type { ResultsDoc, RunResult } from '../core/wire/results';
 import type { ShardedDoc } from './shard';
 
 export class MergeError extends Error {}

@@ -1,7 +1,7 @@
 // Progress of the runs of one file: on a terminal a bar per run, redrawn in place at most
 // every 100 ms; otherwise (CI logs, pipes) one plain line per finished run, so logs stay
 // readable and greppable.
-import type { RunStatus } from '../core/results';
+import type { RunStatus } from '../core/wire/results';
 
 export interface RunProgress {
   status: RunStatus | 'cached';

@@ -6,8 +6,6 @@
 import { existsSync } from 'node:fs';
 import { parseHTML } from 'linkedom';
 
-export type FigureBuilder = (document: Document) => Element;
-
 const FONT = 'DejaVu Sans, sans-serif';
 
 export function freshDocument(): Document {

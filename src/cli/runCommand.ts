@@ -2,16 +2,16 @@
 // and worker pool as the editor's language server, src/core/graph), then write its outputs.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join, relative } from 'node:path';
-import type { ResultsDoc } from '../core/results';
+import type { ResultsDoc } from '../core/wire/results';
 import { commonBase, expandInputs, outputStem } from './files';
 import { formatDiagnostic, hasError, sortDiagnostics } from './diagnostics';
 import { readAndCheck } from './source';
 import { makeProgress, type ProgressSink } from './progress';
 import { restrictToShard, shardKeys, type Shard } from './shard';
-import { toCsv } from './csv';
+import { toCsv } from '../core/csv';
 import { indexHtml, toHtml, type ReportFigure } from './html';
 import { freshDocument, svgToPng, toStandaloneSvg } from './render';
-import { openEngine, plannedRunIds, type CliEngine } from './engine';
+import { openEngine, plannedRunIds, type CliEngine } from './cliGraph';
 import { buildFigure, LIGHT_THEME } from '../core/figures';
 import { outputKey, stamp, upToDate } from './stamps';
 import { jsonDigest, writeJson, writeJsonFile } from './jsonStream';

@@ -2,7 +2,7 @@
 // Shard i (1-based, like Playwright and most job-array indices with `$((ID + 1))`) takes the
 // runs whose position in the file's canonical run list is ≡ i−1 (mod N): every N-th family
 // member, so the members of one sweep spread evenly. `sgdexp merge` joins the shards' JSON.
-import type { ResultsDoc } from '../core/results';
+import type { ResultsDoc } from '../core/wire/results';
 import { UsageError } from './files';
 
 export interface Shard {

@@ -2,6 +2,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { CheckedProgram, Diagnostic } from '../core/program';
 import { checkText, MAX_SOURCE_BYTES, tooLargeMessage } from '../core/lang';
+import { numericHooks } from '../core/checkHooks';
 import { fileDiagnostic } from './diagnostics';
 
 /** Hand-written experiments are a few kB; anything larger than this is not one, and is refused
@@ -47,6 +48,6 @@ export function readAndCheck(file: string): Checked {
   if ('error' in r) return { file, text: null, program: null, diagnostics: [fileDiagnostic(r.error, 'io')] };
   if ('tooLarge' in r) return { file, text: null, program: null, diagnostics: [fileDiagnostic(tooLargeMessage(r.tooLarge, r.atLeast), 'file-too-large')] };
   const text = r.bytes.toString('utf8');
-  const program = checkText(text);
+  const program = checkText(text, numericHooks());
   return { file, text, program, diagnostics: program.diagnostics };
 }

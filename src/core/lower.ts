@@ -17,12 +17,13 @@
 import type { CheckedProgram, Definition, Diagnostic, Range, Value } from './program';
 import type { PlotSpec } from './results';
 import type { RunSpec } from './spec';
-import { canonicalJson, hashOf, ENGINE_VALUE_VERSION } from './graph/hash';
+import { definitionKey, hashOf, ownKeys, plotKey, runKeys } from './keys';
 import { ResolveError, resolveRun } from './resolve/spec';
 import { axisLabels, combine, listAxis, MAX_MEMBERS, memberId, renamedFor, runAxis, sameNumber, type AxisId, type Member } from './resolve/axes';
 import { plotSpec } from './resolve/plot';
 
 export { memberId, plotSpec };
+export { offshootKeys } from './keys';
 
 export interface LoweredRun {
   /** display id: the definition name, or `name[lr=0.05]` for a family member */
@@ -84,10 +85,8 @@ export interface LoweredProgram {
   diagnostics: Diagnostic[];
 }
 
-export interface LowerOptions {
-  /** canonical string of a RunSpec without its steps/record (the stepping core's `specKey`) */
-  specKey?: (spec: RunSpec) => string;
-}
+/** Reserved (the keys are src/core/keys.ts's). */
+export interface LowerOptions {}
 
 // ---- resolved values: refs substituted, families expanded ----
 
@@ -112,7 +111,7 @@ function rangeContains(outer: Range, inner: Range): boolean {
 }
 
 export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): LoweredProgram {
-  const specKey = opts.specKey ?? ((s: RunSpec) => canonicalJson({ ...s, steps: null, record: null }));
+  void opts;
   const byName = new Map(program.definitions.map((d) => [d.name, d]));
   const diagnostics: Diagnostic[] = [];
   const errors = program.diagnostics.filter((d) => d.severity === 'error');
@@ -146,7 +145,7 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
           return v;
       }
     };
-    const key = hashOf({ v: ENGINE_VALUE_VERSION, seed: program.seed, category: d.category, value: strip(d.value) });
+    const key = definitionKey(program.seed, d.category, strip(d.value));
     visiting.delete(name);
     keyMemo.set(name, key);
     return key;
@@ -269,23 +268,10 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
   function buildRun(d: Definition, v: CV, member: Record<string, number> | null, parents: string[]): LoweredRun {
     const spec = resolveRun(v as never, program.seed);
     const from = v && typeof v === 'object' && 'call' in v && v.args.model && typeof v.args.model === 'object' && 'run' in v.args.model ? v.args.model.run : null;
-    // specKey covers everything but the horizon; steps and record are added here (the prefix
-    // key leaves steps out: runs sharing it are prefixes of one another)
-    const sk = specKey(spec);
-    const key = hashOf({ v: ENGINE_VALUE_VERSION, spec: sk, steps: spec.steps, record: spec.record });
-    const prefixKey = hashOf({ v: ENGINE_VALUE_VERSION, spec: sk, record: spec.record });
-    let own: LoweredRun['own'] = null;
-    if (from) {
-      // what the stepping core reads of the parent is its final state (initFrom); the chain
-      // depth stays (numeric/build.ts: an offshoot draws from generation `depth` of its stream)
-      let depth = 0;
-      for (let s = spec.from; s; s = s.from) depth++;
-      const osk = specKey({ ...spec, from: null });
-      own = {
-        key: hashOf({ v: ENGINE_VALUE_VERSION, offshoot: osk, depth, steps: spec.steps, record: spec.record }),
-        prefixKey: hashOf({ v: ENGINE_VALUE_VERSION, offshoot: osk, depth, record: spec.record }),
-      };
-    }
+    // keys.ts: the run's keys (the parent entering by its key), and an offshoot's keys without
+    // its parent (what the stepping core reads of the parent is its final state)
+    const { key, prefixKey } = runKeys(spec);
+    const own: LoweredRun['own'] = from ? ownKeys(spec) : null;
     const id = memberId(d.name, member ?? {});
     const params: LoweredRun['params'] = {};
     for (const [k, x] of Object.entries(spec.optimizer)) if (k !== 'kind') params[k] = x as number | null;
@@ -368,23 +354,12 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
       }
       const drawnRuns = runIds.map((id) => runById.get(id)!);
       const spec = plotSpec(p, runIds, drawnRuns.map((r) => r.member), drawnRuns);
-      plots.push({ id: `plot#${p.index}`, index: p.index, range: p.range, spec, runIds, defKey: hashOf({ v: ENGINE_VALUE_VERSION, spec: { ...spec, runs: [] } }) });
+      plots.push({ id: `plot#${p.index}`, index: p.index, range: p.range, spec, runIds, defKey: plotKey({ ...spec, runs: [] }) });
     } catch (e) {
       if (!(e instanceof ResolveError)) throw e;
       diagnostics.push({ range: p.range, severity: 'error', message: e.message, code: 'lower' });
     }
   }
   return { seed: program.seed, defs: [...defOut.values()], runs, plots, diagnostics };
-}
-
-/**
- * The cache keys of an offshoot whose parent ended in the state hashed as `parentState`
- * (graph/state.ts): content hashes of its own spec and that state, never of the parent's spec.
- */
-export function offshootKeys(own: NonNullable<LoweredRun['own']>, parentState: string): { key: string; prefixKey: string } {
-  return {
-    key: hashOf({ v: ENGINE_VALUE_VERSION, own: own.key, from: parentState }),
-    prefixKey: hashOf({ v: ENGINE_VALUE_VERSION, own: own.prefixKey, from: parentState }),
-  };
 }
 

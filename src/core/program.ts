@@ -1,5 +1,5 @@
-// The checked, resolved experiment: the contract between the language (src/core/lang, issue 3)
-// and the reactive graph (src/core/graph, issue 4). Plain data; no syntax-tree objects leak through.
+// The checked, resolved experiment: the contract between the language (src/core/lang)
+// and the reactive graph (src/core/graph). Plain data; no syntax-tree objects leak through.
 
 /** LSP-compatible zero-based position and range (UTF-16 code units, like VS Code). */
 export interface Position {
@@ -62,7 +62,7 @@ export interface Definition {
   /** names of the top-level definitions this one references, in order of appearance */
   deps: string[];
   /** a family: the parameters swept by lists (its own and those of what it references), with
-   *  their values; absent for a single run (added by the language checker, issue 3) */
+   *  their values; absent for a single run (added by the language checker) */
   family?: { param: string; values: number[] }[];
 }
 

@@ -1,5 +1,5 @@
 // What `activate` returns: a small API for the extension-host tests (and other extensions).
-import type { ResultsMessage } from '../core/protocol';
+import type { ResultsMessage } from '../core/wire/protocol';
 import type { ExportArgs } from './exportFigures';
 import type { MessageLog } from './messageLog';
 

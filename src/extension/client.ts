@@ -3,7 +3,7 @@
 // `start()`, so esbuild's lazy CommonJS wrapper evaluates it only then.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Methods, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams, type RunNowResult, type StatusMessage } from '../core/protocol';
+import { Methods, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams, type RunNowResult, type StatusMessage } from '../core/wire/protocol';
 import { readSettings } from './settings';
 import { validateResults, validateStatus } from './validate';
 
@@ -42,7 +42,6 @@ export class ServerClient implements vscode.Disposable {
   }
 
   private async doStart(): Promise<LanguageClient> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const lc = require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
     const module = this.context.asAbsolutePath('dist/server.js');
     const storage = this.context.storageUri ?? this.context.globalStorageUri;

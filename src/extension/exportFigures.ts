@@ -11,9 +11,9 @@
 // document becomes final at once, with those runs marked `cancelled`, and is exported).
 import * as vscode from 'vscode';
 import { homedir } from 'node:os';
-import type { FromWebview, ResultsMessage } from '../core/protocol';
-import type { ResultsDoc } from '../core/results';
-import { toCsv } from '../cli/csv';
+import type { FromWebview, ResultsMessage } from '../core/wire/protocol';
+import type { ResultsDoc } from '../core/wire/results';
+import { toCsv } from '../core/csv';
 import type { Preview } from './preview/preview';
 import type { PreviewManager } from './preview/previewManager';
 

@@ -14,11 +14,10 @@ import { PREVIEW_VIEW_TYPE } from './viewType';
 
 let client: ServerClient | undefined;
 
-/* eslint-disable @typescript-eslint/no-require-imports -- lazy modules (esbuild keeps them unevaluated until required) */
+// lazy modules: esbuild keeps them unevaluated until required
 const lazyPreviews = () => require('./preview/previewManager') as typeof import('./preview/previewManager');
 const lazyExport = () => require('./exportFigures') as typeof import('./exportFigures');
 const lazyNew = () => require('./newExperiment') as typeof import('./newExperiment');
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 export function activate(context: vscode.ExtensionContext): SgdexpApi {
   const t0 = performance.now();

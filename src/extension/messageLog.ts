@@ -1,7 +1,7 @@
 // A record of every message exchanged with preview webviews, exposed through the extension's API
 // so the extension-host tests can assert what a panel was sent and what it answered.
 import * as vscode from 'vscode';
-import type { FromWebview, ToWebview } from '../core/protocol';
+import type { FromWebview, ToWebview } from '../core/wire/protocol';
 
 export type LogEntry =
   /** `reused`: runs the wire message left out (RunReuse); `msg` is the message as the page has it */

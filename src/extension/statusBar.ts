@@ -1,7 +1,7 @@
 // Status-bar item with the run progress of the active experiment (or of any file still running);
 // clicking it cancels the runs, like a progress notification's Cancel button.
 import * as vscode from 'vscode';
-import type { NodeStatus, ResultsMessage, StatusMessage } from '../core/protocol';
+import type { NodeStatus, ResultsMessage, StatusMessage } from '../core/wire/protocol';
 
 interface Progress {
   uri: string;

@@ -1,9 +1,9 @@
 // Guards for what the language server sends (custom sgdexp/* notifications and request answers):
-// the same validators the webview applies to what it receives (src/core/webviewMessages.ts), so a
+// the same validators the webview applies to what it receives (src/core/wire/webviewMessages.ts), so a
 // malformed or truncated document is dropped and logged here, never forwarded to a page.
 // (Messages from the page are checked with validateFromWebview in preview/preview.ts.)
-import type { ResultsMessage, StatusMessage } from '../core/protocol';
-import { validateToWebview, type Validated } from '../core/webviewMessages';
+import type { ResultsMessage, StatusMessage } from '../core/wire/protocol';
+import { validateToWebview, type Validated } from '../core/wire/webviewMessages';
 
 export function validateResults(m: unknown): Validated<ResultsMessage> {
   const v = validateToWebview(typeof m === 'object' && m !== null ? { ...m, type: 'results' } : m);

@@ -1,18 +1,19 @@
 // The sgdexp language server: a thin adapter over src/core/lang (every handler: get the document,
 // call the language, convert). It re-checks a document at most once per version (memoised),
 // publishes the checker's diagnostics merged with the engine's runtime findings (debounced on
-// typing), and hosts the reactive graph through `attachEngine` (src/server/engine.ts).
+// typing), and hosts the reactive graph through `attachEngine` (src/server/graphBridge.ts).
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as lang from '../core/lang';
+import { numericHooks } from '../core/checkHooks';
+import { normalizeSettings, SETTINGS_DEFAULTS } from '../core/wire/settings';
 import type { CheckedProgram, Diagnostic } from '../core/program';
-import { attachEngine, type Engine } from './engine';
+import { attachEngine, type Engine } from './graphBridge';
 import { registerFeatures, semanticLegend } from './features';
 import { toLspDiagnostic } from './convert';
 import { installCrashGuards } from './crashGuard';
-import { clampSettings } from '../core/settings';
 
 const connection = createConnection(ProposedFeatures.all);
 installCrashGuards(process, (m) => connection.console.error(m));
@@ -24,7 +25,7 @@ const timers = new Map<string, ReturnType<typeof setTimeout>>();
 let engine: Engine | null = null;
 let storagePath: string | null = null;
 let settings: Record<string, unknown> = {};
-let debounceMs = 150;
+let debounceMs = SETTINGS_DEFAULTS.debounceMs;
 
 function analysisOf(uri: string): lang.Analysis | null {
   const doc = documents.get(uri);
@@ -33,7 +34,7 @@ function analysisOf(uri: string): lang.Analysis | null {
   if (memo && memo.version === doc.version) return memo.analysis;
   let analysis: lang.Analysis;
   try {
-    analysis = lang.checkDocument(doc.getText()).analysis;
+    analysis = lang.checkDocument(doc.getText(), numericHooks()).analysis;
   } catch (e) {
     // the checker never throws by design; if it does, report it instead of killing the server
     connection.console.error(`sgdexp: checker failed on ${uri}: ${(e as Error).stack ?? e}`);
@@ -97,11 +98,11 @@ function schedule(uri: string): void {
   timers.set(uri, setTimeout(() => checkNow(uri), debounceMs));
 }
 
-/** Settings from the client, clamped to the manifest's bounds (core/settings.ts); the check
- *  debounce keeps its own default when the client sends none. */
+/** Settings from the client, clamped to their ranges (core/wire/settings.ts). */
 function receiveSettings(raw: unknown): void {
-  settings = { ...clampSettings(raw) };
-  if (typeof (raw as { debounceMs?: unknown }).debounceMs === 'number') debounceMs = settings.debounceMs as number;
+  const s = normalizeSettings(raw);
+  settings = { ...s };
+  debounceMs = s.debounceMs;
 }
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {

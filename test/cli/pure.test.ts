@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { formatDiagnostic, hasError, sortDiagnostics } from '../../src/cli/diagnostics';
 import { parseShard, restrictToShard, shardKeys } from '../../src/cli/shard';
 import { mergeDocs, MergeError } from '../../src/cli/merge';
-import { toCsv } from '../../src/cli/csv';
+import { toCsv } from '../../src/core/csv';
 import { commonBase, expandInputs, outputStem, UsageError } from '../../src/cli/files';
 import type { Diagnostic } from '../../src/core/program';
 import type { ResultsDoc, RunResult } from '../../src/core/results';

@@ -67,7 +67,7 @@ describe('sgdexp run examples/', () => {
     // GD: only the O(η²‖R‖²) discretisation drift, two orders below the label-noise drop
     expect(Math.abs(last(ldG) - ldG[0])).toBeLessThan(0.01 * Math.abs(dropL));
     // slope over the second half (after the transient): the theorem's rate within 5 %
-    // (theory.md: the O(h) discretisation term is 1–3 % at η ≤ 0.02)
+    // (docs/theory.md §4: the O(h) discretisation term is 1–3 % at η ≤ 0.02)
     const h = ln.step.findIndex((s) => s >= last(ln.step) / 2);
     const measured = slope(ln.step.slice(h), ldL.slice(h));
     expect(Math.abs(measured / rate - 1)).toBeLessThan(0.05);
@@ -90,7 +90,7 @@ describe('sgdexp run examples/', () => {
       expect(rate / r.member!.delta).toBeCloseTo(runs[0].theory.logdet_rate_per_step / 0.5, 10);
       // the second figure's points: the whole run's log det change against the theorem's. The
       // start is included, where the residual R is large and GD's own drift −2η²‖R‖² per step
-      // (theory.md) adds to the noise's: an excess independent of δ, so relatively largest at
+      // (docs/theory.md §4) adds to the noise's: an excess independent of δ, so relatively largest at
       // small δ (measured: 5.0, 4.2, 3.5, 2.8 % for δ = 0.5, 1, 2, 4)
       const ld = scalar(r, 'logdet');
       excess.push((last(ld) - ld[0]) / (rate * last(r.step)) - 1);

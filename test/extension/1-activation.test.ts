@@ -13,7 +13,7 @@ suite('activation', () => {
     assert.equal(editor.document.languageId, 'sgdexp');
     await until('activation on the sgdexp language', () => ext.isActive);
     const a = await api();
-    // issue 5's budget is 50 ms; measured here and in scripts/bench-extension.mjs, not asserted
+    // the activation budget is 50 ms; measured here and in scripts/bench-extension.mjs, not asserted
     // (timings are benchmarks, not tests). What is asserted: activate() did not wait for the
     // server — its start was first requested after activate() had returned — and the server
     // then comes up by itself, with nobody asking (diagnostics need it).

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LogEntry } from '../../src/extension/messageLog';
-import { validateToWebview } from '../../src/core/webviewMessages';
+import { validateToWebview } from '../../src/core/wire/webviewMessages';
 import { api, bench, built, closeAll, fixture, open, until } from './helpers';
 
 type ToResults = Extract<LogEntry, { dir: 'to' }> & { msg: { type: 'results' } };

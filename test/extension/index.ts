@@ -37,7 +37,6 @@ function reporter(this: unknown, runner: Runner): void {
 
 export async function run(): Promise<void> {
   // mocha from the repository's node_modules (resolved from this file's location)
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Mocha = require('mocha/lib/mocha.cjs') as typeof import('mocha');
   const mocha = new Mocha({ ui: 'tdd', timeout: 10 * 60_000, color: false, reporter: reporter as never });
   const only = process.env.SGDEXP_TEST_GREP;

@@ -3,9 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkDocument, type CheckOptions } from '../../src/core/lang';
+import { checkDocument as checkWithout, type CheckOptions } from '../../src/core/lang';
+import { numericHooks } from '../../src/core/checkHooks';
 import { fmtBytes, fmtSeconds } from '../../src/core/lang/domain';
 import { marked } from './helpers';
+
+/** The checker as the server and the CLI run it: with the numeric core's hooks. */
+const checkDocument = (text: string, opts: CheckOptions = {}) => checkWithout(text, { ...numericHooks(), ...opts });
 
 const base = 'data = teacher(n = 40, p = 10)\nnet = linear2(width = 20)\n';
 

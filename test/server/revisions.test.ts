@@ -3,7 +3,7 @@
 // closed and reopened, and when the language server is restarted (a new process).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Methods } from '../../src/core/protocol';
-import { engineOptions, revisionClock } from '../../src/server/engine';
+import { engineOptions, revisionClock } from '../../src/server/graphBridge';
 import { bundleServer, startServer, waitFor, type ServerProcess as Server } from './serverProcess';
 
 let bundle: Awaited<ReturnType<typeof bundleServer>>;

@@ -2,8 +2,8 @@
 // contributes.configuration): a workspace's settings.json is not trusted input.
 import { describe, expect, it } from 'vitest';
 import pkg from '../../package.json';
-import { clampSettings } from '../../src/core/settings';
-import { engineOptions } from '../../src/server/engine';
+import { normalizeSettings as clampSettings } from '../../src/core/wire/settings';
+import { engineOptions } from '../../src/server/graphBridge';
 
 const props = pkg.contributes.configuration.properties as Record<string, { default?: unknown; minimum?: number; maximum?: number }>;
 const bounds = (name: string) => [props[name].minimum, props[name].maximum];

@@ -18,9 +18,9 @@ import {
   LIGHT_THEME,
 } from '../../src/core/figures';
 import type { PlotSpec, ResultsDoc } from '../../src/core/results';
-import { normaliseDoc, validateResultsDoc } from '../../src/core/webviewMessages';
+import { normalizeDoc, validateResultsDoc } from '../../src/core/wire/webviewMessages';
 
-const fx = (name: string) => normaliseDoc(JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8')) as ResultsDoc);
+const fx = (name: string) => normalizeDoc(JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8')) as ResultsDoc);
 const FIG1 = fx('fig1.json');
 const DIAG = fx('diagonal.json');
 const DIV = fx('diverged.json');
@@ -233,7 +233,7 @@ describe('min–max decimation (drawing at screen resolution)', () => {
 
 describe('gaps', () => {
   const gapDoc = (values: (number | null)[]): ResultsDoc =>
-    normaliseDoc({
+    normalizeDoc({
       format: 'sgdexp-results', version: 1, file: 'g', seed: 0,
       runs: { r: { status: 'done', step: values.map((_, i) => i), metrics: { loss: values } } },
       plots: [series({ metric: 'loss', runs: ['r'], y: 'log' })],

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { parseHTML } from 'linkedom';
 import { buildFigure, gainLogDomain, LIGHT_THEME } from '../../src/core/figures';
 import type { ResultsDoc } from '../../src/core/results';
-import { normaliseDoc } from '../../src/core/webviewMessages';
+import { normalizeDoc } from '../../src/core/wire/webviewMessages';
 
-const DIAG = normaliseDoc(JSON.parse(readFileSync(join(__dirname, 'fixtures', 'diagonal.json'), 'utf8')) as ResultsDoc);
+const DIAG = normalizeDoc(JSON.parse(readFileSync(join(__dirname, 'fixtures', 'diagonal.json'), 'utf8')) as ResultsDoc);
 const domDocument = () => parseHTML('<!doctype html><html><body></body></html>').document as unknown as Document;
 
 describe('Gain bars on a log axis', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateFromWebview, validateResultsDoc, validateToWebview } from '../../src/core/webviewMessages';
+import { validateFromWebview, validateResultsDoc, validateToWebview } from '../../src/core/wire/webviewMessages';
 import { contentSecurityPolicy, makeNonce, renderWebviewHtml } from '../../src/extension/webviewHtml';
 import { PreviewStore } from '../../webview/store';
 import type { ResultsDoc } from '../../src/core/results';

@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PreviewStore, type ResultsIn } from '../../webview/store';
 import { sameJson } from '../../src/core/sameJson';
-import { normaliseDoc, validateToWebview } from '../../src/core/webviewMessages';
+import { normalizeDoc, validateToWebview } from '../../src/core/wire/webviewMessages';
 import type { ResultsDoc } from '../../src/core/results';
 
-const FIG1 = normaliseDoc(JSON.parse(readFileSync(join(__dirname, 'fixtures', 'fig1.json'), 'utf8')) as ResultsDoc);
+const FIG1 = normalizeDoc(JSON.parse(readFileSync(join(__dirname, 'fixtures', 'fig1.json'), 'utf8')) as ResultsDoc);
 const URI = 'file:///f.sgdexp';
 const msg = (revision: number, doc: ResultsDoc, extra: Partial<ResultsIn> = {}): ResultsIn => ({ uri: URI, revision, final: true, doc, ...extra });
 

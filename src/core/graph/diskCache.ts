@@ -1,4 +1,4 @@
-// Persistent cache of run values in the workspace storage folder (issue 4, point 8), so that
+// Persistent cache of run values in the workspace storage folder, so that
 // reopening a file or restarting the editor shows the last results at once.
 //
 // One file per run, named by its content key: `<key>.run`. Layout (all little-endian):
@@ -14,10 +14,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResultsDoc } from '../results';
+import type { ResultsDoc } from '../wire/results';
 import type { RunValue } from './runValue';
 import { makeRunValue } from './runValue';
-import { sha256, ENGINE_VALUE_VERSION } from './hash';
+import { hashBytes, VALUE_VERSION } from '../keys';
 
 const MAGIC = Buffer.from('SGDXRUN\0', 'latin1');
 export const DISK_FORMAT = 1;
@@ -122,7 +122,7 @@ export class DiskCache {
     if (!this.usable || !/^[0-9a-f]+$/.test(prefixKey)) return [];
     try {
       const j = JSON.parse(readFileSync(this.prefixFile(prefixKey), 'utf8'));
-      if (j?.format !== DISK_FORMAT || j.engine !== ENGINE_VALUE_VERSION || j.prefixKey !== prefixKey || !Array.isArray(j.entries)) return [];
+      if (j?.format !== DISK_FORMAT || j.engine !== VALUE_VERSION || j.prefixKey !== prefixKey || !Array.isArray(j.entries)) return [];
       return (j.entries as unknown[]).filter(
         (e): e is { key: string; steps: number } =>
           !!e && typeof (e as { key?: unknown }).key === 'string' && /^[0-9a-f]+$/.test((e as { key: string }).key) && Number.isInteger((e as { steps?: unknown }).steps),
@@ -139,7 +139,7 @@ export class DiskCache {
     const file = this.prefixFile(v.prefixKey);
     const tmp = `${file}.${process.pid}.tmp`;
     try {
-      writeFileSync(tmp, JSON.stringify({ format: DISK_FORMAT, engine: ENGINE_VALUE_VERSION, prefixKey: v.prefixKey, entries: keep }));
+      writeFileSync(tmp, JSON.stringify({ format: DISK_FORMAT, engine: VALUE_VERSION, prefixKey: v.prefixKey, entries: keep }));
       renameSync(tmp, file);
     } catch {
       /* not fatal: only resume-after-restart is lost */
@@ -155,7 +155,7 @@ export class DiskCache {
     if (!this.usable) return null;
     try {
       const j = JSON.parse(readFileSync(this.docFile(uri), 'utf8'));
-      if (j && j.format === DISK_FORMAT && j.engine === ENGINE_VALUE_VERSION && j.uri === uri && j.doc?.format === 'sgdexp-results') return j.doc as ResultsDoc;
+      if (j && j.format === DISK_FORMAT && j.engine === VALUE_VERSION && j.uri === uri && j.doc?.format === 'sgdexp-results') return j.doc as ResultsDoc;
     } catch {
       /* missing or corrupt: no last results */
     }
@@ -167,7 +167,7 @@ export class DiskCache {
     const file = this.docFile(uri);
     const tmp = `${file}.${process.pid}.tmp`;
     try {
-      writeFileSync(tmp, JSON.stringify({ format: DISK_FORMAT, engine: ENGINE_VALUE_VERSION, uri, doc }));
+      writeFileSync(tmp, JSON.stringify({ format: DISK_FORMAT, engine: VALUE_VERSION, uri, doc }));
       renameSync(tmp, file);
     } catch {
       /* not fatal */
@@ -175,7 +175,7 @@ export class DiskCache {
   }
 
   private docFile(uri: string): string {
-    return join(this.dir, `doc-${sha256(uri).slice(0, 32)}.json`);
+    return join(this.dir, `doc-${hashBytes(uri)}.json`);
   }
 
   /** Deletes this cache's temporary files older than a minute: nothing else ever removes a crashed write's. */
@@ -221,7 +221,7 @@ export class DiskCache {
 
 function encode(v: RunValue): Buffer {
   const { checkpoint, valueHash: _vh, ...rest } = v;
-  const json = Buffer.from(JSON.stringify({ engine: ENGINE_VALUE_VERSION, value: rest }, keepNonFinite), 'utf8');
+  const json = Buffer.from(JSON.stringify({ engine: VALUE_VERSION, value: rest }, keepNonFinite), 'utf8');
   const ck = checkpoint ? Buffer.from(checkpoint.buffer, checkpoint.byteOffset, checkpoint.byteLength) : Buffer.alloc(0);
   const head = Buffer.alloc(HEADER);
   MAGIC.copy(head, 0);
@@ -244,7 +244,7 @@ function decode(buf: Buffer, key: string): RunValue | null {
     const sum = createHash('sha256').update(json).update(ck).digest();
     if (!sum.equals(buf.subarray(20, 52))) return null;
     const j = JSON.parse(json.toString('utf8'), reviveNonFinite);
-    if (j.engine !== ENGINE_VALUE_VERSION) return null;
+    if (j.engine !== VALUE_VERSION) return null;
     const r = j.value as Omit<RunValue, 'valueHash' | 'checkpoint'>;
     if (r.key !== key || !r.trajectory || !Array.isArray(r.trajectory.step)) return null;
     return makeRunValue({ ...r, checkpoint: cl > 0 ? new Uint8Array(ck) : null });

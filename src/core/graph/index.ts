@@ -1,4 +1,4 @@
-// The reactive engine's public API, for the language server bridge (src/server/engine.ts) and
+// The reactive engine's public API, for the language server bridge (src/server/graphBridge.ts) and
 // the CLI (src/cli): the very same engine runs in both.
 export { Engine, type EngineOptions, type UpdateOptions, type ExecEvent, type ExecEventKind } from './engine';
 export { WorkerPool, defaultPoolSize, type PoolOptions, type PoolStats } from './pool';

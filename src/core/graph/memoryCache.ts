@@ -1,5 +1,5 @@
 // A bounded in-memory cache of computed values, evicting the least recently used first once the
-// total estimated size exceeds the budget (issue 4, point 8). A Map keeps insertion order, so
+// total estimated size exceeds the budget. A Map keeps insertion order, so
 // re-inserting on every hit makes its first key the least recently used one.
 
 export class MemoryCache<V> {

@@ -1,4 +1,4 @@
-// A pool of worker threads that run training jobs (issue 4, points 4 and 5).
+// A pool of worker threads that run training jobs.
 //
 // Workers are spawned on demand up to `size` (default: the machine's available parallelism)
 // and kept warm. A job is one `runTraining` call; its partial trajectories stream back as
@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { RunSpec } from '../spec';
-import type { Trajectory } from '../results';
+import type { Trajectory } from '../wire/results';
 import type { FinalStatus } from './runValue';
 
 export interface JobRequest {

@@ -1,9 +1,9 @@
 // What the engine reports about a document revision, as pure functions of its run slots: the
-// results document (src/core/results.ts, spec results.md), the node statuses for a graph view
-// (src/core/protocol.ts NodeStatus), and the runtime diagnostics (divergence, run errors).
+// results document (src/core/wire/results.ts, docs/results-format.md), the node statuses for a graph view
+// (src/core/wire/protocol.ts NodeStatus), and the runtime diagnostics (divergence, run errors).
 import type { Diagnostic } from '../program';
-import type { NodeStatus } from '../protocol';
-import type { ResultsDoc, RunResult, RunStatus, Trajectory } from '../results';
+import type { NodeStatus } from '../wire/protocol';
+import type { ResultsDoc, RunResult, RunStatus, Trajectory } from '../wire/results';
 import type { LoweredProgram, LoweredRun } from '../lower';
 import type { JobProgress } from './pool';
 import type { RunValue } from './runValue';

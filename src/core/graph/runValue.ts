@@ -1,15 +1,22 @@
-// The memoised value of one run node, and the two prefix operations on it (issue 4, point 3).
+// The memoised value of one run node, and the two prefix operations on it.
 //
-// The record schedule is prefix-stable (src/core/schedule.ts): for N < M,
+// The record schedule is prefix-stable (src/core/numeric/schedule.ts): for N < M,
 // schedule(M) ∩ [0, N) ⊆ schedule(N). Hence
 //   * extending N → M: the cached N-trajectory, restricted to schedule(M), is exactly what a
 //     fresh M-run records before step N; the resumed part supplies the rest;
 //   * shrinking M → N: a fresh N-run records schedule(N), which the M-trajectory holds only when
 //     schedule(N) ⊆ recorded(M) — true e.g. when every step is recorded, not in general
 //     (schedule(N) is finer than schedule(M)). We slice only in that case, else re-run.
-import type { Trajectory } from '../results';
-import { recordSteps } from '../schedule';
+import type { Trajectory } from '../wire/results';
+import type { Trajectory as CoreTrajectory } from '../numeric/trajectory';
+import { recordSteps } from '../numeric/schedule';
 import { hashRunValue } from './hash';
+
+// The stepping core and the wire leaf each declare the trajectory shape (neither imports the
+// other); the graph hands one to the other, so the two must stay assignable both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameTrajectory: Same<Trajectory, CoreTrajectory> = true;
+void sameTrajectory;
 
 export type FinalStatus = 'done' | 'diverged' | 'cancelled' | 'error';
 

@@ -103,26 +103,6 @@ export interface FileNode extends Span {
   errors: SyntaxError[];
 }
 
-/** Children of an expression, for generic walks. */
-export function childExprs(e: Expr): Expr[] {
-  switch (e.kind) {
-    case 'list':
-      return e.items;
-    case 'call':
-      return e.args.map((a) => a.value);
-    case 'select':
-      return e.value ? [e.value] : [];
-    default:
-      return [];
-  }
-}
-
-/** Visit every expression under `e`, parents first. */
-export function walkExpr(e: Expr, f: (e: Expr) => void): void {
-  f(e);
-  for (const c of childExprs(e)) walkExpr(c, f);
-}
-
 /** Visit every identifier of the file (callees, argument names, references, selections). */
 export function walkIdents(file: FileNode, f: (id: Ident, role: 'def' | 'callee' | 'param' | 'ref' | 'select-target' | 'select-param') => void): void {
   const visit = (e: Expr) => {
@@ -151,10 +131,4 @@ export function walkIdents(file: FileNode, f: (id: Ident, role: 'def' | 'callee'
     if (s.kind === 'def') f(s.name, 'def');
     visit(s.value);
   }
-}
-
-/** The innermost node path (outermost first) whose span contains offset (inclusive of the end). */
-export function statementAt(file: FileNode, offset: number): Statement | null {
-  for (const s of file.statements) if (s.start <= offset && offset <= s.end) return s;
-  return null;
 }

@@ -2,7 +2,7 @@
 // the generated language reference (docs/language.md, scripts/gen-docs.mjs), what a call means
 // (src/core/resolve/spec.ts: defaults live here only) and what a metric's figure reads and says
 // (`series`: result keys, titles, axis labels, theory line; resolve/metrics.ts). Parameter names are
-// the field names of src/core/spec.ts (RunSpec, DataSpec, ModelSpec, OptimizerSpec), because the
+// the field names of src/core/numeric/spec.ts (RunSpec, DataSpec, ModelSpec, OptimizerSpec), because the
 // call is resolved into a RunSpec by name (src/core/resolve/spec.ts), for lowering and the cost check.
 import type { Value } from '../program';
 

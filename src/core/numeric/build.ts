@@ -1,6 +1,6 @@
 // From a RunSpec to a ready stepper: data, optimiser conventions, streams, model.
 
-import type { RunSpec } from '../spec';
+import type { RunSpec } from './spec';
 import { makeData, type Dataset } from './data';
 import { resolveOptimizer, SpecError, type OptConfig, type Stepper } from './model';
 import { Rng } from './rng';

@@ -7,10 +7,38 @@
 // truncated blocks, unexpected shapes — deserialises to null; it never throws.
 
 import type { Checkpoint } from './run';
-import type { Trajectory } from '../results';
-import { hashBytes } from './hash';
+import type { Trajectory } from './trajectory';
 
 const MAGIC = [0x53, 0x47, 0x44, 0x43]; // "SGDC"
+
+/**
+ * What an offshoot reads of its parent's checkpoint, sorted by name: every parameter array but
+ * the minibatch permutation `perm` (the permutation and the noise stream are the offshoot's own;
+ * the trajectory and the spec key are not read beyond a consistency check). run.ts starts an
+ * offshoot from exactly these; graph/state.ts hashes exactly these into the offshoot's key.
+ */
+export function offshootReads(c: Pick<Checkpoint, 'arrays'>): [string, Float64Array][] {
+  return Object.keys(c.arrays)
+    .filter((k) => k !== 'perm')
+    .sort()
+    .map((k) => [k, c.arrays[k]]);
+}
+
+// Integrity checksum of a checkpoint's body (not a key: FNV-1a with murmur3's finaliser,
+// 32 bits, enough to reject a truncated or bit-rotten file).
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+function hashBytes(b: Uint8Array): number {
+  let h = 0x811c9dc5 >>> 0;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return mix(h ^ b.length);
+}
 
 interface Ref {
   $b: number;

@@ -2,12 +2,12 @@
 // split further by role (teacher, train inputs, label noise, test set) so that e.g. changing n
 // keeps the teacher and the held-out test set.
 //
-// Regression data are stored rescaled (theory.md): X ← X/√n, Y ← Y/√n, so that
+// Regression data are stored rescaled (docs/theory.md §1): X ← X/√n, Y ← Y/√n, so that
 // L = ½‖Y − f(X)‖²_F is the mean-squared loss ½·(1/n)Σᵢ‖yᵢ − f(xᵢ)‖² of the raw data and
 // tr(XᵀX) ≈ p. The test set is rescaled by 1/√n_test the same way, so test loss is the same mean.
 // Rescaling commutes with every model here (linear ones, and ReLU by positive homogeneity).
 
-import type { DataSpec } from '../spec';
+import type { DataSpec } from './spec';
 import { Rng } from './rng';
 import { matmulTN, symLambdaMax } from './linalg';
 
@@ -24,7 +24,7 @@ export interface RegressionData {
   /** ntest×p and ntest×k, rescaled by 1/√ntest; test labels are clean */
   Xtest: Float64Array;
   Ytest: Float64Array;
-  /** XᵀX (p×p), XᵀY (p×k), ‖Y‖²_F: all that full-batch linear steps need (theory.md) */
+  /** XᵀX (p×p), XᵀY (p×k), ‖Y‖²_F: all that full-batch linear steps need (docs/theory.md §2) */
   XtX: Float64Array;
   XtY: Float64Array;
   yy: number;
@@ -81,14 +81,14 @@ export function makeData(spec: DataSpec, rootSeed: number): Dataset {
       need(isPosInt(m), `teacher: neurons must be a positive integer (got ${m})`);
       // teacher neurons: Gaussian directions normalised to unit norm; y = Σⱼ relu(w*ⱼᵀx)
       Wstar = rt.fillGauss(new Float64Array(m * p));
-      for (let j = 0; j < m; j++) normaliseRow(Wstar, j, p);
+      for (let j = 0; j < m; j++) normalizeRow(Wstar, j, p);
       directions = Wstar;
       ndirections = m;
     } else {
-      U = rt.fillGauss(new Float64Array(p * k)); // U* ~ N(0, 1) (theory.md)
+      U = rt.fillGauss(new Float64Array(p * k)); // U* ~ N(0, 1) (docs/theory.md §1)
       directions = new Float64Array(k * p);
       for (let c = 0; c < k; c++) for (let i = 0; i < p; i++) directions[c * p + i] = U[i * k + c];
-      for (let c = 0; c < k; c++) normaliseRow(directions, c, p);
+      for (let c = 0; c < k; c++) normalizeRow(directions, c, p);
       ndirections = k;
     }
   } else {
@@ -109,7 +109,7 @@ export function makeData(spec: DataSpec, rootSeed: number): Dataset {
     U = new Float64Array(p);
     for (let i = 0; i < spec.s; i++) U[idx[i]] = rt.gauss();
     directions = Float64Array.from(U);
-    if (spec.s > 0) normaliseRow(directions, 0, p);
+    if (spec.s > 0) normalizeRow(directions, 0, p);
     ndirections = 1;
   }
   need(Number.isInteger(ntest) && ntest >= 0, `test must be a non-negative integer (got ${ntest})`);
@@ -161,7 +161,7 @@ export function makeData(spec: DataSpec, rootSeed: number): Dataset {
   return { kind: 'regression', n, p, k, ntest, X, Y, Xtest, Ytest, XtX, XtY, yy, trXtX, U, Wstar, directions, ndirections };
 }
 
-function normaliseRow(A: Float64Array, row: number, len: number): void {
+function normalizeRow(A: Float64Array, row: number, len: number): void {
   let s = 0;
   for (let i = 0; i < len; i++) s += A[row * len + i] ** 2;
   const f = s > 0 ? 1 / Math.sqrt(s) : 0;

@@ -5,7 +5,7 @@
 // GD uses all observed entries: the (1/2N)Σ_I loss of the paper. The gradient for W_m is
 //   (W_L⋯W_{m+1})ᵀ · E · (W_{m−1}⋯W_1)ᵀ,  E_ij = (A_ij − A*_ij)/|B| on the batch, 0 elsewhere.
 //
-// Label noise δ (model.ts, theory.md "Label noise": the variance of the noise on the *rescaled*
+// Label noise δ (model.ts, docs/theory.md §1 "Label noise": the variance of the noise on the *rescaled*
 // labels). The rescaling that turns this loss into a plain half squared error is the one of
 // linear2 with n → N observed entries: Ã = A/√N, Ã* = A*/√N, since
 //   L = (1/2N)Σ_I (A_ij − A*_ij)² = ½Σ_I (Ã_ij − Ã*_ij)²,
@@ -16,11 +16,11 @@
 // i.e. E_f = (e_f − √(Nδ)·z_f)/b. The noise moves θ by (η√(Nδ)/b)·Σ_B z_f ∇A_f, of covariance
 // η²δ·(N/b²)·Σ_B ∇A_f∇A_fᵀ; full batch (b = N): η²δ·Σ_I ∇Ã_f∇Ã_fᵀ = η²δ·J̃ᵀJ̃ with J̃ the
 // Jacobian of the rescaled predictions — the same law as linear2's √δ·Xᵀε term.
-// SGF (resolveOptimizer): lr = h and δ_eff = ηδ/h, so the noise increment is √(ηδh)·Σ_I z_f ∇Ã_f,
-// the Euler–Maruyama step of dθ = −∇L dt + √(ηδ)·J̃ᵀdB, dB ~ N(0, h) per entry (theory.md, SGF).
+// SGF (resolveOptimizer): stepSize = h and δ_eff = ηδ/h, so the noise increment is √(ηδh)·Σ_I z_f ∇Ã_f,
+// the Euler–Maruyama step of dθ = −∇L dt + √(ηδ)·J̃ᵀdB, dB ~ N(0, h) per entry (docs/theory.md §1, SGF).
 
 import type { CompletionData } from './data';
-import type { ModelSpec } from '../spec';
+import type { ModelSpec } from './spec';
 import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, RANK_TOL, SpecError } from './model';
 import { matmul, matmulTN, numericalRank, singularValues, transpose } from './linalg';
@@ -97,7 +97,7 @@ export class DeepLinear implements Stepper {
     }
     probe *= 0.5 / b;
     // left products, walking down from the top: Lm = W_L⋯W_{m+1} (rows×d_m)
-    const dec = 1 - 2 * opt.lr * opt.wd;
+    const dec = 1 - 2 * opt.stepSize * opt.wd;
     const grads: Float64Array[] = new Array(L);
     let left: Float64Array | null = null; // rows×d_m
     for (let m = L; m >= 1; m--) {
@@ -108,7 +108,7 @@ export class DeepLinear implements Stepper {
     }
     for (let m = 0; m < L; m++) {
       const w = W[m], g = grads[m];
-      for (let t = 0; t < w.length; t++) w[t] = dec * w[t] - opt.lr * g[t];
+      for (let t = 0; t < w.length; t++) w[t] = dec * w[t] - opt.stepSize * g[t];
     }
     return probe;
   }

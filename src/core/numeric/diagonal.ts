@@ -3,10 +3,10 @@
 //   u ← (1−2γλ)u − γ g⊙v,   v ← (1−2γλ)v − γ g⊙u          (simultaneous)
 // so without weight decay (u+v) ← (1−γg)(u+v), (u−v) ← (1+γg)(u−v) and exactly
 //   (u² − v²)/2 = α²·exp(−Gain),  Gain = Σ_steps q(γg),  q(x) = −½ ln((1 − x²)²) = −ln|1 − x²|
-// (theory.md). Gain is accumulated per coordinate; α∞ = α·exp(−Gain/2) is the effective init.
+// (docs/theory.md §5; Even et al. 2023). Gain is accumulated per coordinate; α∞ = α·exp(−Gain/2) is the effective init.
 
 import type { RegressionData } from './data';
-import type { ModelSpec } from '../spec';
+import type { ModelSpec } from './spec';
 import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, SpecError } from './model';
 import { Rng } from './rng';
@@ -49,7 +49,7 @@ export class Diagonal implements Stepper {
   step(): number {
     const { d, u, v, g, gain, data, opt } = this;
     const X = data.X, Y = data.Y, n = data.n;
-    const gamma = opt.lr;
+    const gamma = opt.stepSize;
     const sd = Math.sqrt(opt.delta);
     const full = opt.batch === null;
     const b = full ? n : opt.batch!;
@@ -143,7 +143,7 @@ export class Diagonal implements Stepper {
     // scalar α∞: geometric mean of the per-coordinate α∞ⱼ = α·exp(−Gainⱼ/2) (Even et al.), i.e.
     // α·exp(−mean(Gain)/2). The per-coordinate values are not a separate series: they are an exact
     // function of the recorded `gain` vector, and `effective_alpha` is a scalar metric for every
-    // consumer (series/final plots, METRIC_KEYS); a vector would need a new key there.
+    // consumer (series/final plots); a vector would need a new key there.
     out.effective_alpha = this.spec.alpha * Math.exp(-s / (2 * this.d));
     if (data.U) {
       let dd = 0;

@@ -3,8 +3,8 @@
 // figures. Counts follow each model's step (see the model files): multiply-adds count 2 flops,
 // a Gaussian draw ≈ 30 flops. Offshoots add their parent's cost.
 
-import type { DataSpec, RunSpec } from '../spec';
-import { recordSteps } from '../schedule';
+import type { DataSpec, RunSpec } from './spec';
+import { recordSteps } from './schedule';
 
 /** sustained rate assumed for the estimate (measured ~1 GFLOP/s on the hot loops here; be conservative) */
 export const FLOPS_PER_SECOND = 5e8;

@@ -34,14 +34,6 @@ export function matmulTN(A: Float64Array, B: Float64Array, m: number, n: number,
   return C;
 }
 
-/** C (m×q) = A · Bᵀ with A (m×n), B (q×n): dot products of rows. */
-export function matmulNT(A: Float64Array, B: Float64Array, m: number, n: number, q: number, C = new Float64Array(m * q)): Float64Array {
-  for (let i = 0; i < m; i++) {
-    for (let c = 0; c < q; c++) C[i * q + c] = dot(A, i * n, B, c * n, n);
-  }
-  return C;
-}
-
 export function transpose(A: Float64Array, m: number, n: number): Float64Array {
   const T = new Float64Array(m * n);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) T[j * m + i] = A[i * n + j];
@@ -95,7 +87,7 @@ export function cholesky(A: Float64Array, n: number): Float64Array | null {
  * 2 Σ log|R_jj| from a Householder QR of θ (equivalently an LQ of Θ; its rows are θ's columns).
  * Householder QR is backward stable, so the error is ≈ ε·cond(θ) in log det, whereas forming
  * the Gram matrix θᵀθ first costs ε·cond(θ)²: at σ_min(θ) ~ 1e-13 the Gram matrix is numerically
- * singular (theory.md, "log det must be computed robustly"). Returns −Infinity when a column is
+ * singular (docs/theory.md §3, computing log det robustly). Returns −Infinity when a column is
  * exactly dependent, NaN for non-finite input.
  */
 export function logdetGramRows(Theta: Float64Array, m: number, len: number): number {

@@ -2,12 +2,12 @@
 //
 // Layout: one buffer T = θᵀ ((p+k)×l, row-major) with rows 0..p−1 = W1's rows and rows p..p+k−1 =
 // W2's columns, θ = [W1ᵀ | W2]. Then one step of GD / label-noise GD / Euler–Maruyama is exactly
-// (theory.md)  θ' = (1−2ηλ)θ + θA,  A = [[0, M], [Mᵀ, 0]],  M = ηR,  R = Xᵀ(Y + √δε − X W1W2):
+// (docs/theory.md §2)  θ' = (1−2ηλ)θ + θA,  A = [[0, M], [Mᵀ, 0]],  M = ηR,  R = Xᵀ(Y + √δε − X W1W2):
 //   row i < p:   T'[i]   = (1−2ηλ)T[i]   + Σ_c M[i,c]·T[p+c]     (W1 += ηRW2ᵀ)
 //   row p + c:   T'[p+c] = (1−2ηλ)T[p+c] + Σ_i M[i,c]·T[i]       (W2 += ηW1ᵀR, old W1)
 // both reading the old T (a second buffer: simultaneous update), 4·p·l·k flops.
 //
-// Full batch needs the data only through XᵀX, XᵀY (theory.md): with P = W1W2 (via dot products
+// Full batch needs the data only through XᵀX, XᵀY (docs/theory.md §2): with P = W1W2 (via dot products
 // of rows of T: Pᵀ[c,i] = ⟨T[p+c], T[i]⟩, 2plk flops), R = XᵀY − XᵀX·P + √δ·Xᵀε. The label-noise
 // term Xᵀε has, per output column, the law N(0, XᵀX); 'cholesky' mode draws it as C·z with
 // XᵀX = CCᵀ, z ~ N(0, I_p): exact in law, n-independent (p²k flops instead of npk). 'exact' mode
@@ -15,7 +15,7 @@
 // which must see the M of the actual draws. Minibatches go through the rows.
 
 import type { RegressionData } from './data';
-import type { ModelSpec } from '../spec';
+import type { ModelSpec } from './spec';
 import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, RANK_TOL, SpecError } from './model';
 import { allFinite, cholesky, dot, JACOBI_MAX, logdetGramRows, lqRows, matmulTN, numericalRank, singularValues } from './linalg';
@@ -92,7 +92,7 @@ export class Linear2 implements Stepper {
     // Pᵀ[c, i] = ⟨W2[:, c], W1[i, :]⟩
     rowDots(T, p * l, k, T, 0, p, l, Pt, p);
     let probe: number;
-    const eta = opt.lr;
+    const eta = opt.stepSize;
     if (opt.batch === null) {
       // Gᵀ = (XᵀX P)ᵀ, XᵀX symmetric
       rowDots(Pt, 0, k, data.XtX, 0, p, p, Gt, p);
@@ -309,7 +309,7 @@ export class Linear2 implements Stepper {
     const { opt, data, l, m } = this;
     if (opt.wd !== 0 || opt.batch !== null || l < m) return {};
     // Theorem 4.2 (SGF): d log det(θᵀθ)/dt = −2ηδ·k·tr(XᵀX); per step of size h: ×h.
-    // GD (δ = 0): gradient flow conserves det; discrete GD drifts by O(η²) (theory.md).
+    // GD (δ = 0): gradient flow conserves det; discrete GD lowers log det by ≈ 2η²‖R‖²_F per step (docs/theory.md §3).
     const perTime = -2 * opt.eta * opt.sdeDelta * data.k * data.trXtX || 0; // (no −0 for GD)
     return { logdet_rate_per_time: perTime, logdet_rate_per_step: perTime * opt.timePerStep, trace_XtX: data.trXtX };
   }

@@ -1,5 +1,5 @@
 // What every model's stepper provides to the run loop (run.ts), and the optimiser conventions
-// shared by all models (theory.md):
+// shared by all models (docs/theory.md §1):
 //  - weight decay λ: θ ← (1 − 2ηλ)θ − η∇L, i.e. the objective L + λ‖θ‖² (Wang & Jacot's convention,
 //    applied to every model so that one `weight_decay` means the same thing everywhere);
 //  - label noise δ: the variance of the noise added to the *rescaled* labels each step,
@@ -9,11 +9,11 @@
 //    L_B = (n/b)·½Σ_{i∈B}‖ỹᵢ − f(x̃ᵢ)‖² on rescaled data = 1/(2b)·Σ_{i∈B}‖yᵢ − f(xᵢ)‖² raw (Even et al.);
 //    b ≥ n is full-batch GD;
 //  - sgf(dt, lr, δ): Euler–Maruyama with step h = dt of dθ = −∇L dt + √(ηδ)·J_fᵀ dB, dB ~ N(0, h)
-//    per label (theory.md, SGF). A label-noise step with lr h and labels Y + σε moves θ by
+//    per label (docs/theory.md §1, SGF). A label-noise step with lr h and labels Y + σε moves θ by
 //    −h∇L + hσ·J_fᵀε, so EM with step h *is* the label-noise step with lr = h and σ² = ηδ/h:
-//    with h = η it is label-noise GD (same law), as theory.md states.
+//    with h = η it is label-noise GD (same law; Varre et al. §3).
 
-import type { OptimizerSpec } from '../spec';
+import type { OptimizerSpec } from './spec';
 import type { RngState } from './rng';
 
 export interface StepperState {
@@ -34,7 +34,7 @@ export interface Stepper {
   step(): number;
   /** full training loss at the current state */
   loss(): number;
-  /** every applicable metric at the current state (keys from METRIC_KEYS) */
+  /** every applicable metric at the current state (keys as in docs/results-format.md) */
   metrics(): Record<string, MetricValue>;
   getState(): StepperState;
   setState(s: StepperState): void;
@@ -46,8 +46,9 @@ export interface Stepper {
 
 export interface OptConfig {
   kind: OptimizerSpec['kind'];
-  /** step size of the iteration (sgf: dt) */
-  lr: number;
+  /** step size h of the iteration: lr for gd, sgd and label_noise; dt for sgf (docs/theory.md §1:
+   *  an Euler–Maruyama step of size h is a label-noise step with stepsize h) */
+  stepSize: number;
   /** label-noise variance on rescaled labels actually injected per step (sgf: ηδ/dt) */
   delta: number;
   /** minibatch size, or null for full batch */
@@ -80,19 +81,19 @@ export function resolveOptimizer(o: OptimizerSpec, n: number): OptConfig {
   switch (o.kind) {
     case 'gd':
       pos(o.lr, 'lr');
-      return { kind: o.kind, lr: o.lr, delta: 0, batch: null, wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: 0 };
+      return { kind: o.kind, stepSize: o.lr, delta: 0, batch: null, wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: 0 };
     case 'sgd':
       pos(o.lr, 'lr');
-      return { kind: o.kind, lr: o.lr, delta: 0, batch: batchOf(o.batch), wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: 0 };
+      return { kind: o.kind, stepSize: o.lr, delta: 0, batch: batchOf(o.batch), wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: 0 };
     case 'label_noise':
       pos(o.lr, 'lr');
       nonneg(o.delta, 'delta');
-      return { kind: o.kind, lr: o.lr, delta: o.delta, batch: batchOf(o.batch), wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: o.delta };
+      return { kind: o.kind, stepSize: o.lr, delta: o.delta, batch: batchOf(o.batch), wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: o.delta };
     case 'sgf':
       pos(o.dt, 'dt');
       pos(o.lr, 'lr');
       nonneg(o.delta, 'delta');
-      return { kind: o.kind, lr: o.dt, delta: (o.lr * o.delta) / o.dt, batch: null, wd: o.weight_decay, timePerStep: o.dt, eta: o.lr, sdeDelta: o.delta };
+      return { kind: o.kind, stepSize: o.dt, delta: (o.lr * o.delta) / o.dt, batch: null, wd: o.weight_decay, timePerStep: o.dt, eta: o.lr, sdeDelta: o.delta };
   }
 }
 

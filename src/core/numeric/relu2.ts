@@ -4,7 +4,7 @@
 //   ∇_a L = SᵀE,   ∇_W L = ((E aᵀ) ⊙ 1[H > 0])ᵀ X̃.
 
 import type { RegressionData } from './data';
-import type { ModelSpec } from '../spec';
+import type { ModelSpec } from './spec';
 import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, SpecError } from './model';
 import { singularValues } from './linalg';
@@ -87,9 +87,9 @@ export class Relu2 implements Stepper {
       for (let s = 0; s < b; s++) probe += this.accumulate(data.X, data.Y, this.perm![s], sc, sd);
       probe *= 0.5 * sc;
     }
-    const dec = 1 - 2 * opt.lr * opt.wd;
-    for (let t = 0; t < W.length; t++) W[t] = dec * W[t] - opt.lr * gW[t];
-    for (let t = 0; t < a.length; t++) a[t] = dec * a[t] - opt.lr * ga[t];
+    const dec = 1 - 2 * opt.stepSize * opt.wd;
+    for (let t = 0; t < W.length; t++) W[t] = dec * W[t] - opt.stepSize * gW[t];
+    for (let t = 0; t < a.length; t++) a[t] = dec * a[t] - opt.stepSize * ga[t];
     return probe;
   }
 

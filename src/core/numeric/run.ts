@@ -9,20 +9,21 @@
 // step, and so finds the first step j* whose loss is non-finite; the run ends at j* − 1 (recorded
 // there too), with the checkpoint of that state.
 
-import type { RunSpec } from '../spec';
-import type { Trajectory } from '../results';
-import { recordSteps } from '../schedule';
+import type { RunSpec } from './spec';
+import type { Trajectory } from './trajectory';
+import { recordSteps } from './schedule';
 import { buildRun } from './build';
 import type { MetricValue, Stepper, StepperState } from './model';
 import { DataError } from './data';
 import { SpecError } from './model';
 import type { Linear2Options } from './linear2';
-import { canonicalJson, hashString } from './hash';
+import { specKey } from '../keys';
+import { offshootReads } from './checkpoint';
 
-export { serializeCheckpoint, deserializeCheckpoint } from './checkpoint';
-
-/** Bumped whenever the numerics change in a way that changes results (invalidates caches). */
-export const CORE_VERSION = 1;
+export { serializeCheckpoint, deserializeCheckpoint, offshootReads } from './checkpoint';
+// checkpoints are stamped with the spec key (src/core/keys.ts, the one place of keys and of the
+// version that any numeric change bumps)
+export { specKey };
 
 export interface Checkpoint {
   version: 1;
@@ -71,22 +72,6 @@ export interface RunOutput {
   startStep: number;
   /** remarks for the user, e.g. why logdet is omitted */
   notes: string[];
-}
-
-/** Canonical hash of what determines a run's trajectory, except its length (steps) and record. */
-export function specKey(spec: RunSpec): string {
-  return hashString(canonicalJson(keyObject(spec, false)));
-}
-
-function keyObject(spec: RunSpec, withSteps: boolean): unknown {
-  const { steps, record, from, ...rest } = spec;
-  void record;
-  return {
-    core: CORE_VERSION,
-    ...rest,
-    ...(withSteps ? { steps } : {}),
-    from: from ? keyObject(from, true) : null,
-  };
 }
 
 const emptyTrajectory = (): Trajectory => ({ step: [], time: [], metrics: {} });
@@ -187,7 +172,7 @@ async function runInner(spec: RunSpec, opts: RunOptions): Promise<RunOutput> {
     }
     const own = stepper.getState();
     const arrays: Record<string, Float64Array> = {};
-    for (const [k, v] of Object.entries(pc.arrays)) if (k !== 'perm') arrays[k] = Float64Array.from(v);
+    for (const [k, v] of offshootReads(pc)) arrays[k] = Float64Array.from(v);
     if (own.arrays.perm) arrays.perm = own.arrays.perm;
     try {
       stepper.setState({ arrays, rng: own.rng });

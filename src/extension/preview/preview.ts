@@ -8,10 +8,10 @@
 // hidden) re-sends the newest state, so the page never needs to have stored anything.
 import * as vscode from 'vscode';
 import { readdirSync } from 'node:fs';
-import type { FromWebview, ResultsMessage, StatusMessage, ToWebview } from '../../core/protocol';
-import type { ResultsDoc } from '../../core/results';
+import type { FromWebview, ResultsMessage, StatusMessage, ToWebview } from '../../core/wire/protocol';
+import type { ResultsDoc } from '../../core/wire/results';
 import { sameJson } from '../../core/sameJson';
-import { validateFromWebview } from '../../core/webviewMessages';
+import { validateFromWebview } from '../../core/wire/webviewMessages';
 import { makeNonce, renderWebviewHtml } from '../webviewHtml';
 import type { MessageLog } from '../messageLog';
 

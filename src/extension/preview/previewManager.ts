@@ -4,7 +4,7 @@
 // showing that file, and revives panels after a reload (WebviewPanelSerializer) with the last
 // results from the server's cache at once.
 import * as vscode from 'vscode';
-import type { FromWebview, ResultsMessage, StatusMessage } from '../../core/protocol';
+import type { FromWebview, ResultsMessage, StatusMessage } from '../../core/wire/protocol';
 import type { MessageLog } from '../messageLog';
 import type { ServerClient } from '../client';
 import { readSettings } from '../settings';

@@ -1,4 +1,4 @@
-// Diagonal linear networks (Even, Pesme, Gunasekar, Flammarion 2023; theory.md).
+// Diagonal linear networks (Even, Pesme, Gunasekar, Flammarion 2023; docs/theory.md §5).
 import { describe, expect, it } from 'vitest';
 import { buildRun } from '../../../src/core/numeric/build';
 import { Diagonal, qGain } from '../../../src/core/numeric/diagonal';

@@ -6,8 +6,14 @@
 // these with its own platform-independent code (fdlibm ports; √ is IEEE-exact), so the hashes hold
 // on every OS/CPU for a given engine. If a Node/V8 upgrade changes a libm result in the last bit,
 // this test fails first: re-derive the constants deliberately, never silently.
+//
+// The trajectory fingerprints are kept per version of the numbers (golden-by-version.json, keyed
+// by VALUE_VERSION of src/core/keys.ts, which every cache key and disk entry carries): numbers
+// that change under an unchanged version would be served from stale caches, so the test then
+// asks for a version bump; a bumped version without its entry asks for the entry.
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, hashString } from '../../../src/core/numeric/hash';
+import { canonicalJson, VALUE_VERSION } from '../../../src/core/keys';
+import table from './golden-by-version.json';
 import { Rng } from '../../../src/core/numeric/rng';
 import { runTraining } from '../../../src/core/numeric/run';
 import type { RunSpec } from '../../../src/core/spec';
@@ -27,23 +33,73 @@ describe('golden values', () => {
   });
 
   // 40 steps, 9 records each: trajectory (steps, times, every metric), final parameters and stream state
-  const runs: Record<string, [RunSpec, string, string]> = {
-    'linear2, label noise (Cholesky draws)': [spec(teacher(50, 4, 2), linear2(6), ln(0.05, 1), 40, 8), '130c5e180e721ebc', '0.1838878159619921'],
-    'diagonal, SGD batch 2': [spec({ kind: 'sparse', n: 20, d: 10, s: 2, noise: 0, test: 20, seed: 0 }, { kind: 'diagonal', alpha: 0.1, seed: 0 }, sgd(0.2, 2), 40, 8), '2a96881c2fd17648', '0.058153348031610964'],
+  const runs: Record<string, [RunSpec, string]> = {
+    'linear2, label noise (Cholesky draws)': [spec(teacher(50, 4, 2), linear2(6), ln(0.05, 1), 40, 8), '0.1838878159619921'],
+    'diagonal, SGD batch 2': [spec({ kind: 'sparse', n: 20, d: 10, s: 2, noise: 0, test: 20, seed: 0 }, { kind: 'diagonal', alpha: 0.1, seed: 0 }, sgd(0.2, 2), 40, 8), '0.058153348031610964'],
     'deep_linear, SGD batch 1 + weight decay': [
       spec({ kind: 'completion', observed: [[1, null], [0.3, 1]], rows: 2, cols: 2, rank: 1, fraction: 1, seed: 0 }, { kind: 'deep_linear', depth: 3, width: 2, init: { kind: 'gaussian', scale: 1 }, seed: 0 }, sgd(0.3, 1, 0.015), 40, 8),
-      'd74bb237955f78cc',
       '0.0021102670885135397',
     ],
-    'relu2, minibatch label noise': [spec(teacher(30, 3, 1, { activation: 'relu', neurons: 2 }), { kind: 'relu2', width: 5, init: { kind: 'gaussian', scale: 1 }, seed: 0 }, ln(0.05, 1, 5), 40, 8), '24ce899d766214c6', '0.3381965336771983'],
+    'relu2, minibatch label noise': [spec(teacher(30, 3, 1, { activation: 'relu', neurons: 2 }), { kind: 'relu2', width: 5, init: { kind: 'gaussian', scale: 1 }, seed: 0 }, ln(0.05, 1, 5), 40, 8), '0.3381965336771983'],
   };
-  for (const [name, [s, hash, lastLoss]] of Object.entries(runs)) {
-    it(`trajectory hash: ${name}`, async () => {
+  const fingerprints = async (): Promise<Record<string, string>> => {
+    const out: Record<string, string> = {};
+    for (const [name, [s]] of Object.entries(runs)) {
       const o = await runTraining(s);
       expect(o.status).toBe('done');
       const arrays = Object.fromEntries(Object.entries(o.checkpoint!.arrays).map(([k, v]) => [k, Array.from(v)]));
+      out[name] = goldenFingerprint(canonicalJson({ trajectory: o.trajectory, arrays, rng: o.checkpoint!.rng }));
+    }
+    return out;
+  };
+
+  for (const [name, [s, lastLoss]] of Object.entries(runs)) {
+    it(`last loss: ${name}`, async () => {
+      const o = await runTraining(s);
       expect((o.trajectory.metrics.loss as number[]).at(-1)!.toString()).toBe(lastLoss);
-      expect(hashString(canonicalJson({ trajectory: o.trajectory, arrays, rng: o.checkpoint!.rng }))).toBe(hash);
     });
   }
+
+  it('trajectory fingerprints equal the table entry of the current VALUE_VERSION', async () => {
+    expect(goldenVerdict(await fingerprints(), VALUE_VERSION, table.versions)).toBe('ok');
+  });
 });
+
+/** 'ok', or what to do: the numbers changed under an unchanged version, or a version has no entry. */
+export function goldenVerdict(got: Record<string, string>, version: number, versions: Record<string, Record<string, string>>): string {
+  const want = versions[String(version)];
+  if (!want) return `VALUE_VERSION ${version} has no entry in golden-by-version.json: add ${JSON.stringify(got)}`;
+  const changed = Object.keys({ ...want, ...got }).filter((k) => want[k] !== got[k]);
+  if (changed.length === 0) return 'ok';
+  return `golden trajectories changed (${changed.join('; ')}) under VALUE_VERSION ${version}: bump the version (src/core/keys.ts) and add an entry for it`;
+}
+
+describe('the version table', () => {
+  const v = { a: '1', b: '2' };
+  it('asks for a bump when the numbers change under the same version, and for an entry after a bump', () => {
+    expect(goldenVerdict(v, 4, { 4: v })).toBe('ok');
+    expect(goldenVerdict({ ...v, b: '3' }, 4, { 4: v })).toMatch(/changed \(b\) under VALUE_VERSION 4: bump the version/);
+    expect(goldenVerdict({ ...v, b: '3' }, 5, { 4: v })).toMatch(/VALUE_VERSION 5 has no entry/);
+  });
+});
+
+/**
+ * The fingerprint the golden constants were taken with: two 32-bit FNV-1a lanes of the UTF-8
+ * bytes, each through murmur3's finaliser (64 bits in all). A test-only fixed function: the
+ * constants must not move when the project's key hash (src/core/keys.ts) changes.
+ */
+function goldenFingerprint(s: string): string {
+  const b = new TextEncoder().encode(s);
+  const lane = (seed: number) => {
+    let h = (0x811c9dc5 ^ seed) >>> 0;
+    for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+    h ^= b.length;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return (h >>> 0).toString(16).padStart(8, '0');
+  };
+  return lane(0x3c6ef372) + lane(0x5be0cd19);
+}

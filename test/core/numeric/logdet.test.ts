@@ -1,4 +1,4 @@
-// The two-layer linear network's determinant (theory.md, Varre et al.):
+// The two-layer linear network's determinant (docs/theory.md §3–4, Varre et al.):
 //  - log det(θᵀθ) computed robustly (QR of θ) stays right at σ_min(θ) ~ 1e-13;
 //  - the exact per-step identity det(θ'ᵀθ') = det(θᵀθ)·∏ᵢ(1 − sᵢ(M)²)² for GD, label-noise GD
 //    and Euler–Maruyama, M = hR + √(ηδ)XᵀdB from the actual draws;
@@ -201,7 +201,7 @@ describe('exact per-step determinant identity (relative error ≤ 1e-10 over 100
 });
 
 describe('Theorem 4.2: label-noise log det slope', () => {
-  // Per step: −2η²δ·k·tr(XᵀX). The discrete run adds ≈ −2h⟨‖R‖²⟩ per unit time (theory.md):
+  // Per step: −2η²δ·k·tr(XᵀX). The discrete run adds ≈ −2h⟨‖R‖²⟩ per unit time (docs/theory.md §4):
   // 1–3% at η = 0.01. Averaged over 3 noise seeds of 20000 steps.
   it('within 3% of theory at η = 0.01, δ = 1 (full batch, Cholesky draws)', async () => {
     const slopes: number[] = [];
@@ -232,11 +232,11 @@ describe('Theorem 4.2: label-noise log det slope', () => {
     expect(Math.abs(mean(slopes) / theory - 1)).toBeLessThan(0.03);
   });
   it('SGF (Euler–Maruyama, h = η/4): slope per unit time within 3% of −2ηδ·k·tr(XᵀX); the O(h) error is as predicted and shrinks with h', () => {
-    // The scale of the SGF noise, through the recorded log det. Per EM step (theory.md) log det
+    // The scale of the SGF noise, through the recorded log det. Per EM step (docs/theory.md §3) log det
     // changes by exactly 2Σ log|1 − sᵢ(M)²| = −2‖M‖²_F − Σ sᵢ(M)⁴ − O(s⁶), M = hR + √(ηδh)·G,
     // G's k columns iid N(0, S), S = XᵀX. In expectation per unit time (divide by h):
     //   −2ηδ·k·tr S                      (Theorem 4.2)
-    //   − 2h·‖R‖²_F                      (the O(h) term of theory.md)
+    //   − 2h·‖R‖²_F                      (the O(h) term of docs/theory.md §4)
     //   − η²δ²h·(k(tr S)² + k(k+1)tr S²) (E‖GᵀG‖²_F for Gaussian G; Σ s⁴ = ‖MᵀM‖²_F)
     // with ⟨‖R‖²⟩ measured on the realised path (R at the state before each step). Fluctuation:
     // the change is dominated by −2ηδh·‖G‖², Var ‖G‖²_F = 2k·tr S² per step, so over T/h steps the

@@ -1,5 +1,5 @@
 // Minibatch scaling, checked directly: one SGD step on a known batch B against finite differences
-// of the minibatch loss as theory.md / model.ts define it, on the *raw* data (x = √n·x̃, y = √n·ỹ):
+// of the minibatch loss as docs/theory.md §1 / model.ts define it, on the *raw* data (x = √n·x̃, y = √n·ỹ):
 //   regression (diagonal: Even et al.; linear2, relu2: model.ts):  L_B = 1/(2b)·Σ_{i∈B} ‖yᵢ − f(xᵢ)‖²
 //   deep_linear (N observed entries; b = 1 is Wang & Jacot's step):  L_B = 1/(2b)·Σ_{(i,j)∈B} (A_ij − A*_ij)²
 // (= (n/b)·½Σ_B on rescaled data; b = n gives the full-batch loss.) B is reproduced from the

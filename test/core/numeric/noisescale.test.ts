@@ -1,4 +1,4 @@
-// The scale of the label noise, for every model (model.ts, theory.md "Label noise"): δ is the
+// The scale of the label noise, for every model (model.ts, docs/theory.md §1 "Label noise"): δ is the
 // variance of the noise on the *rescaled* labels ỹ (linear2/diagonal/relu2: ỹ = y/√n; deep_linear:
 // Ã* = A*/√N over the N observed entries, its loss being (1/2N)Σ_I = ½Σ_I on rescaled entries).
 // A full-batch label-noise step with lr η from θ is the GD step plus η√δ·J̃ᵀz, z ~ N(0, I), where

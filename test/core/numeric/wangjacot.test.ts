@@ -1,5 +1,5 @@
 // Wang & Jacot: SGD with weight decay on a depth-3 linear network jumps from rank 2 to rank 1
-// and never returns; GD at the same step size does not (theory.md). 2×2 completion with
+// and never returns; GD at the same step size does not (docs/theory.md §6). 2×2 completion with
 // observed (0,0) = 1, (1,0) = ε = 0.3, (1,1) = 1; the rank-1 completion has 1/ε at (0,1).
 // The runs start where GD with a small step parks them: the rank-2 critical point (an offshoot
 // of a GD run, lr 0.05, 3000 steps), since from the N(0, 1) init itself lr ≈ 0.7 often diverges.

@@ -4,7 +4,7 @@
 // `index` is empty for scalar metrics and the 0-based component for vector metrics
 // (sv_W1: the i-th largest singular value; gain, alignment: the coordinate / neuron).
 // Family members add one column per swept parameter (lr, delta, seed, ...).
-import type { ResultsDoc } from '../core/results';
+import type { ResultsDoc } from './wire/results';
 
 export function toCsv(doc: ResultsDoc): string {
   const runs = Object.entries(doc.runs);

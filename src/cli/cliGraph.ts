@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CheckedProgram } from '../core/program';
-import type { ResultsDoc } from '../core/results';
+import type { ResultsDoc } from '../core/wire/results';
 import { Engine } from '../core/graph/engine';
 import { lowerProgram } from '../core/lower';
 

@@ -1,6 +1,6 @@
-// The bridge between the language server (src/server/server.ts, issue 3) and the reactive
-// graph (src/core/graph, issue 4). The server calls `attachEngine` once at start-up; the engine
-// registers the custom sgdexp/* methods of src/core/protocol.ts on the connection and reports
+// The bridge between the language server (src/server/server.ts) and the reactive
+// graph (src/core/graph). The server calls `attachEngine` once at start-up; the engine
+// registers the custom sgdexp/* methods of src/core/wire/protocol.ts on the connection and reports
 // runtime findings (divergence at step k, NaN in data) through `publishRuntimeDiagnostics`,
 // which the server merges with the checker's diagnostics.
 //
@@ -14,9 +14,9 @@ import type { Connection } from 'vscode-languageserver/node';
 import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CheckedProgram, Diagnostic } from '../core/program';
-import { Methods, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams } from '../core/protocol';
+import { Methods, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams } from '../core/wire/protocol';
+import { normalizeSettings, type RunOn } from '../core/wire/settings';
 import { Engine as GraphEngine, type EngineOptions } from '../core/graph/engine';
-import { clampSettings } from '../core/settings';
 
 export interface EngineHost {
   connection: Connection;
@@ -45,6 +45,10 @@ export interface Engine {
 }
 
 
+function runOnOf(s: Record<string, unknown>): RunOn {
+  return normalizeSettings(s).runOn;
+}
+
 /** 2025-01-01T00:00:00Z: revisions count milliseconds from here (see revisionClock) */
 const REVISION_EPOCH_MS = Date.UTC(2025, 0, 1);
 
@@ -65,16 +69,14 @@ export function revisionClock(nowMs = Date.now()): number {
   return Math.max(1, Math.floor(nowMs - REVISION_EPOCH_MS));
 }
 
-/** Engine options from the client's settings, clamped to the manifest's bounds (core/settings.ts):
- *  workers 0 means "as many as the machine has". */
-export function engineOptions(storagePath: string | null, raw: Record<string, unknown>): EngineOptions {
-  const settings = clampSettings(raw);
-  const workers = settings.workers >= 1 ? settings.workers : undefined;
-  const cacheMB = settings.cacheMB;
+/** Engine options from the client's settings: workers ≤ 0 means "as many as the machine has". */
+export function engineOptions(storagePath: string | null, settings: Record<string, unknown>): EngineOptions {
+  const s = normalizeSettings(settings);
+  const cacheMB = s.cacheMB;
   return {
-    workers,
+    workers: s.workers >= 1 ? s.workers : undefined,
     cacheDir: storagePath ? join(storagePath, 'cache') : null,
-    noCache: settings.cache === false,
+    noCache: !s.cache,
     diskMB: cacheMB,
     memoryMB: Math.max(16, Math.min(cacheMB, 512)),
     revisionBase: () => revisionClock(),
@@ -86,7 +88,7 @@ const uriOf = (p: unknown): string | undefined =>
 
 export function attachEngine(host: EngineHost): Engine {
   const { connection } = host;
-  let settings = clampSettings(host.settings);
+  let settings = normalizeSettings(host.settings);
   const graph = new GraphEngine(engineOptions(host.storagePath, host.settings));
   const shown = new Set<string>();
   if (graph.pool.fallback) connection.console.warn(`sgdexp: ${graph.pool.fallback}`);
@@ -149,7 +151,7 @@ export function attachEngine(host: EngineHost): Engine {
       graph.close(uri);
     },
     updateSettings(raw) {
-      settings = clampSettings(raw);
+      settings = normalizeSettings(raw);
       // the memory budget follows at once; workers and the cache folder apply at the next start
       const o = engineOptions(host.storagePath, raw);
       graph.memory.setBudget((o.memoryMB ?? 256) * 2 ** 20);

@@ -140,7 +140,7 @@ function resultsDoc(v: unknown, path: string): void {
 }
 
 /** Fill optional fields with their defaults so renderers can rely on the full ResultsDoc shape. */
-export function normaliseDoc(d: ResultsDoc): ResultsDoc {
+export function normalizeDoc(d: ResultsDoc): ResultsDoc {
   const runs: Record<string, RunResult> = {};
   for (const [k, r] of Object.entries(d.runs)) {
     const step = r.step ?? [];
@@ -207,7 +207,7 @@ function guard<T>(check: (v: unknown) => void, v: unknown): Validated<T> {
 
 export function validateResultsDoc(v: unknown): Validated<ResultsDoc> {
   const r = guard<ResultsDoc>((x) => resultsDoc(x, 'doc'), v);
-  return r.ok ? { ok: true, value: normaliseDoc(r.value) } : r;
+  return r.ok ? { ok: true, value: normalizeDoc(r.value) } : r;
 }
 
 /** extension → webview */
@@ -233,7 +233,7 @@ export function validateToWebview(v: unknown): Validated<ToWebview> {
       str(m.text, 'message.text');
     }
   }, v);
-  if (r.ok && r.value.type === 'results') return { ok: true, value: { ...r.value, doc: normaliseDoc(r.value.doc) } };
+  if (r.ok && r.value.type === 'results') return { ok: true, value: { ...r.value, doc: normalizeDoc(r.value.doc) } };
   return r;
 }
 

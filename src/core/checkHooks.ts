@@ -1,0 +1,46 @@
+// The numeric core's hooks for the language's checker. The language (src/core/lang) never
+// imports the stepping core: its callers (language server, CLI, tests) hand it these hooks.
+//
+// λ_max(XᵀX) of the actual data set (the data are generated: O(n·p²)), memoised; above a small
+// budget the checker falls back to the Marchenko–Pastur edge so a keystroke stays fast.
+// A check spends at most LAMBDA_CHECK_BUDGET on new data sets (the rest use the edge until a
+// later check has memoised them), so a file with many data sets never stalls a keystroke.
+import type { CheckOptions } from './lang';
+import type { DataSpec } from './numeric/spec';
+import { dataLambdaMax } from './numeric/data';
+import { estimateCost, FILE_LIMITS, LIMITS } from './numeric/estimate';
+
+const LAMBDA_BUDGET = 2e6;
+const LAMBDA_CHECK_BUDGET = 4e6;
+const lambdaMemo = new Map<string, number>();
+
+function lambdaMaxWithin(budget: { left: number }) {
+  return (spec: DataSpec, rootSeed: number): number | null => {
+    const p = spec.kind === 'teacher' ? spec.p : spec.kind === 'sparse' ? spec.d : 0;
+    const n = spec.kind === 'completion' ? 0 : spec.n;
+    const cost = n * p * (p + 1);
+    if (!(n > 0 && p > 0) || cost > LAMBDA_BUDGET) return null;
+    const key = spec.kind === 'teacher'
+      ? `t|${spec.n}|${spec.p}|${spec.k}|${spec.noise}|${spec.test}|${spec.activation}|${spec.neurons}|${spec.seed}|${rootSeed}`
+      : spec.kind === 'sparse' ? `s|${spec.n}|${spec.d}|${spec.s}|${spec.noise}|${spec.test}|${spec.seed}|${rootSeed}` : '';
+    let v = lambdaMemo.get(key);
+    if (v === undefined) {
+      if (cost > budget.left) return null;
+      budget.left -= cost;
+      try {
+        v = dataLambdaMax(spec, rootSeed);
+      } catch {
+        v = NaN;
+      }
+      if (lambdaMemo.size > 1024) lambdaMemo.clear();
+      lambdaMemo.set(key, v);
+    }
+    return Number.isFinite(v) ? v : null;
+  };
+}
+
+/** Hooks for one check: exact λ_max of small data sets (a fresh budget per check), the cost
+ *  estimate and its limits (per run, per file). */
+export function numericHooks(): CheckOptions {
+  return { lambdaMax: lambdaMaxWithin({ left: LAMBDA_CHECK_BUDGET }), estimate: estimateCost, limits: LIMITS, fileLimits: FILE_LIMITS };
+}

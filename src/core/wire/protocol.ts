@@ -1,0 +1,111 @@
+// One typed protocol for every message that crosses a process or frame boundary:
+//   language server ⇄ extension client (custom LSP requests/notifications), and
+//   extension ⇄ webview (postMessage). Each side validates what it receives with the
+//   guards below; nothing untyped crosses.
+import type { ResultsDoc } from './results';
+
+export type NodeState = 'cached' | 'running' | 'queued' | 'stale' | 'failed' | 'blocked' | 'done' | 'cancelled';
+
+export interface NodeStatus {
+  /** definition name or `plot#i` */
+  id: string;
+  kind: 'data' | 'model' | 'optimizer' | 'run' | 'plot' | 'value' | 'init';
+  state: NodeState;
+  deps: string[];
+  message?: string | null;
+  progress?: { step: number; steps: number } | null;
+}
+
+// ---- language server ⇄ client (custom LSP methods) ----
+export const Methods = {
+  /** client → server request: run the document now (ignores the on-save setting) */
+  runNow: 'sgdexp/runNow',
+  /** client → server request: cancel every in-flight computation (optionally for one uri) */
+  cancel: 'sgdexp/cancel',
+  /** client → server notification: the document was saved (run-on-save); servers may also use didSave */
+  didSaveRun: 'sgdexp/didSaveRun',
+  /** server → client notification: results (partial while streaming, final when done) */
+  results: 'sgdexp/results',
+  /** server → client notification: graph node status */
+  status: 'sgdexp/status',
+  /** client → server request: last known results of a uri (from memory or disk cache) */
+  getResults: 'sgdexp/getResults',
+} as const;
+
+/** params of sgdexp/runNow (request; answers RunNowResult) and sgdexp/didSaveRun (notification) */
+export interface RunNowParams {
+  uri: string;
+}
+export interface RunNowResult {
+  /** the revision started, or null when the document is unknown to the server */
+  revision: number | null;
+}
+/** params of sgdexp/cancel (request; answers null): no uri cancels every document's work */
+export interface CancelParams {
+  uri?: string;
+}
+/** params of sgdexp/getResults (request; answers ResultsMessage | null) */
+export interface GetResultsParams {
+  uri: string;
+}
+
+export interface ResultsMessage {
+  uri: string;
+  /** monotone per uri, also across close/reopen and server restarts (each process starts its
+   *  numbering from a clock: src/server/graphBridge.ts revisionClock); receivers drop messages older
+   *  than the newest seen. 0: the last final results from the disk cache, older than any */
+  revision: number;
+  /** true when no computation for this revision is still in flight */
+  final: boolean;
+  doc: ResultsDoc;
+}
+
+export interface StatusMessage {
+  uri: string;
+  revision: number;
+  nodes: NodeStatus[];
+}
+
+// ---- extension → webview ----
+export type ToWebview =
+  | { type: 'results'; uri: string; revision: number; final: boolean; doc: ResultsDoc; reuse?: RunReuse }
+  | { type: 'status'; uri: string; revision: number; nodes: NodeStatus[] }
+  | { type: 'message'; level: 'info' | 'error'; text: string }
+  /** Export Figures: the extension asks for every plot serialized; the webview answers with one
+   *  `export` message per plot carrying the same requestId (plotIndex i of `total`). */
+  | { type: 'export'; requestId: number; format: 'svg' | 'png' };
+
+/**
+ * A results message may leave out runs that are exactly as they were in the results message the
+ * page was sent just before (revision `revision`): an edit of a plot, or of one run among many,
+ * then crosses the extension → webview boundary with only what changed (Fig. 1 whole: ~450 KB of
+ * JSON, most of the time from save to redrawn plot). `runs` are the left-out keys, `order` every
+ * run key of the document in document order. A page that does not hold that revision answers
+ * `resync` and is sent the whole document.
+ */
+export interface RunReuse {
+  revision: number;
+  runs: string[];
+  order: string[];
+}
+
+// ---- webview → extension ----
+export type FromWebview =
+  | { type: 'ready' }
+  /** the page could not rebuild a results message from the runs it holds: send the whole document */
+  | { type: 'resync' }
+  | { type: 'rendered'; revision: number; plots: number; ms: number }
+  | { type: 'cancel' }
+  /** `data`: SVG markup, or a PNG as a `data:image/png;base64,` URL. In answer to an export request it
+   *  carries that request's `requestId` and the number of plots `total` (0 when there is none:
+   *  then one message with plotIndex null); `title` names the plot for the file name. */
+  | {
+      type: 'export';
+      format: 'svg' | 'png' | 'csv' | 'json';
+      plotIndex: number | null;
+      data?: string;
+      requestId?: number;
+      total?: number;
+      title?: string;
+    }
+  | { type: 'error'; text: string };

@@ -1,0 +1,76 @@
+// The results document (docs/results-format.md).
+// It is an interface read by users' scripts and CI: add fields freely, never rename or remove
+// one without bumping `version`.
+
+export type RunStatus =
+  | 'done'
+  | 'diverged'
+  | 'cancelled'
+  | 'error'
+  // only in streamed (not final) documents:
+  | 'running'
+  | 'queued'
+  | 'stale'
+  | 'blocked';
+
+export interface Trajectory {
+  /** recorded step indices, increasing */
+  step: number[];
+  /** step · lr (sgf: step · dt) */
+  time: number[];
+  /** scalar metrics: one number per recorded step; vector metrics (sv_*, gain, alignment): one array per step */
+  metrics: Record<string, number[] | number[][]>;
+}
+
+export interface RunResult extends Trajectory {
+  status: RunStatus;
+  message: string | null;
+  model: string;
+  optimizer: string;
+  /** the resolved numeric parameters that identify the run (lr, steps, width, ...) */
+  params: Record<string, number | string | boolean | null>;
+  /** family member coordinates, e.g. { lr: 0.05 }, or null */
+  member: Record<string, number> | null;
+  /** the definition the run comes from: `sgd` for `sgd[lr=0.05]` (documents before it: the key up to `[`) */
+  def?: string;
+  /** the member's coordinates, `{}` for a single run: figures select and group runs by def and coords */
+  coords?: Record<string, number>;
+  /** predictions of the theory, e.g. { logdet_rate_per_step: -2 lr² δ k tr(XᵀX) } */
+  theory: Record<string, number>;
+  /** last finite step, when diverged */
+  diverged_at?: number | null;
+  /** while streaming */
+  progress?: { step: number; steps: number } | null;
+  /** remarks of the stepping core about this run (e.g. why a metric is omitted) */
+  notes?: string[];
+}
+
+export type PlotKind = 'series' | 'final' | 'gain';
+
+export interface PlotSpec {
+  title: string;
+  kind: PlotKind;
+  /** metric key, e.g. 'logdet', 'sv_W1', 'loss', 'gain' */
+  metric: string;
+  /** run keys (as in `runs`); a family contributes all its members */
+  runs: string[];
+  /** 'step' | 'time' for series; the swept parameter for 'final' */
+  x: string;
+  y: 'linear' | 'log';
+  theory: boolean;
+  /** singular values: how many to draw */
+  top?: number | null;
+  /** rank: the relative threshold, applied to the recorded singular values when drawn */
+  tol?: number;
+  /** rank: which matrix (`W1`, `product`); absent: W1 where recorded, else the product */
+  of?: string;
+}
+
+export interface ResultsDoc {
+  format: 'sgdexp-results';
+  version: 1;
+  file: string;
+  seed: number;
+  runs: Record<string, RunResult>;
+  plots: PlotSpec[];
+}
