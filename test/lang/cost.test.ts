@@ -1,6 +1,7 @@
 // The cost checks come before anything that generates data, count every size parameter, and
 // print their figures as bounded text.
 import { describe, expect, it, vi } from 'vitest';
+import { numericHooks } from '../../src/core/checkHooks';
 import { checkDocument } from '../../src/core/lang';
 import { dataLambdaMax } from '../../src/core/numeric/data';
 import { estimateCost } from '../../src/core/numeric/estimate';
@@ -11,7 +12,7 @@ const run = (data: string, opt = 'gd(lr = 3)') => `data = ${data}\nnet = linear2
 describe('λ_max and the cost check', () => {
   it('an experiment over the limits is refused with its estimate, and λ_max is never asked for', () => {
     const lambdaMax = vi.fn(() => 1);
-    const { program } = checkDocument(run('teacher(n = 1000, p = 5, test = 100000000)'), { lambdaMax });
+    const { program } = checkDocument(run('teacher(n = 1000, p = 5, test = 100000000)'), { ...numericHooks(), lambdaMax });
     expect(lambdaMax).not.toHaveBeenCalled();
     const refusal = program.diagnostics.filter((d) => d.code === 'too-expensive');
     expect(refusal).toHaveLength(1);
@@ -22,7 +23,7 @@ describe('λ_max and the cost check', () => {
 
   it('an affordable experiment still gets its λ_max and the stability warning', () => {
     const lambdaMax = vi.fn(() => 2);
-    const { program } = checkDocument(run('teacher(n = 1000, p = 5, test = 1000)'), { lambdaMax });
+    const { program } = checkDocument(run('teacher(n = 1000, p = 5, test = 1000)'), { ...numericHooks(), lambdaMax });
     expect(lambdaMax).toHaveBeenCalledTimes(1);
     expect(program.diagnostics.map((d) => d.code)).toEqual(['unstable-lr']);
   });
@@ -52,7 +53,7 @@ describe('the estimate counts the teacher and the test set', () => {
   });
 
   it('neurons has a maximum in the table: 2⁵³ + 1 neurons is a range error, not a crash', () => {
-    const { program } = checkDocument(run('teacher(n = 40, p = 10, activation = relu, neurons = 9007199254740993)', 'gd(lr = 0.1)').replace('linear2', 'relu2'));
+    const { program } = checkDocument(run('teacher(n = 40, p = 10, activation = relu, neurons = 9007199254740993)', 'gd(lr = 0.1)').replace('linear2', 'relu2'), numericHooks());
     expect(program.diagnostics.map((d) => [d.code, d.message])).toEqual([['range', "'neurons' of teacher(…) must be ≥ 1, ≤ 100000 (got 9007199254740992)"]]);
   });
 });
@@ -65,7 +66,7 @@ describe('the budget of a whole file', () => {
   };
 
   it('100 families of 10⁴ tiny members are refused once, with the totals and the limits exceeded', () => {
-    const { program } = checkDocument(families(100, 10_000));
+    const { program } = checkDocument(families(100, 10_000), numericHooks());
     expect(program.diagnostics.map((d) => d.code)).toEqual(['file-too-expensive']);
     const [d] = program.diagnostics;
     expect(d.message).toMatch(/^this file is too large to run: 100 run families of 1000000 runs in all, time ≈ \d+ min, memory ≈ \d+\.\d GB \(the results of every run, and the largest run\); this exceeds the limit of 100000 runs and the memory limit of 1\.86 GB/);
@@ -77,7 +78,7 @@ describe('the budget of a whole file', () => {
   });
 
   it('a file within the limits has no file-level error', () => {
-    expect(checkDocument(families(5, 10_000)).program.diagnostics).toEqual([]);
+    expect(checkDocument(families(5, 10_000), numericHooks()).program.diagnostics).toEqual([]);
   });
 
   it('each run carries a fixed overhead in the estimate', () => {

@@ -1,6 +1,7 @@
 // Messages are read by people and terminals: bounded figures, and no raw control or invisible
 // characters copied from the user's text.
 import { describe, expect, it } from 'vitest';
+import { numericHooks } from '../../src/core/checkHooks';
 import { checkDocument, printable } from '../../src/core/lang';
 import { fmtBytes, fmtSeconds } from '../../src/core/lang/domain';
 
@@ -11,7 +12,7 @@ describe('figures in messages', () => {
   });
 
   it('the refusal of an absurd experiment states bounds', () => {
-    const { program } = checkDocument('data = teacher(n = 1e300, p = 1e300)\nnet = linear2(width = 1e300)\nr = train(net, data, gd(lr = 0.1), steps = 1e9)');
+    const { program } = checkDocument('data = teacher(n = 1e300, p = 1e300)\nnet = linear2(width = 1e300)\nr = train(net, data, gd(lr = 0.1), steps = 1e9)', numericHooks());
     const refusal = program.diagnostics.find((d) => d.code === 'too-expensive')!;
     expect(refusal.message).toBe('this experiment is too large to run: memory more than 1000 EB (limit 954 MB), time more than a million years (limit 30 min), more than 1e+300 flops per run');
     for (const d of program.diagnostics) expect(d.message).not.toMatch(/NaN|Infinity|e\+\d{3} [A-Z]B/);
