@@ -24,7 +24,6 @@ export async function buildWorker(): Promise<{ file: string; cleanup: () => void
 /** OS threads of this process (Linux), or null where /proc is not available. */
 export function threadCount(): number | null {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('node:fs').readdirSync('/proc/self/task').length;
   } catch {
     return null;

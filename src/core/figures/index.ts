@@ -13,7 +13,7 @@ import { seriesCsv, seriesData, seriesMarks, type SeriesData } from './series';
 import { finalCsv, finalData, finalMarks, type FinalData } from './final';
 import { gainCsv, gainData, gainMarks, type GainData } from './gain';
 import { degenerateDomain, figureBuckets, header, MARGIN_LEFT, MARGIN_RIGHT, rotateYLabel, type KindMarks, type LegendItem, type MarkContext } from './frame';
-import { colourOf, type FigureTheme } from './theme';
+import { colorOf, type FigureTheme } from './theme';
 
 export { decimate, minMaxKeep } from './decimate';
 export { plotRuns, groupKey, baseName, metricLabel } from './runs';
@@ -78,7 +78,7 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
   // Colours follow the figure's own run order, so the usual "gd, ln" plots agree with each other
   // and two runs never get neighbouring shades of a long palette.
   const colors = options.colors ?? new Map(domain.map((k, i) => [k, theme.palette[i % theme.palette.length]!]));
-  const color = (k: string) => colourOf(colors, doc, k, theme.palette);
+  const color = (k: string) => colorOf(colors, doc, k, theme.palette);
   const hidden = new Set(options.hidden ?? []);
   const ctx: MarkContext = {
     plot, theme, color, tips: options.tips ?? true, width, marginLeft: MARGIN_LEFT, domain, hidden,

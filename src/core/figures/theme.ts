@@ -73,7 +73,7 @@ export function runColors(doc: ResultsDoc, palette: string[]): Map<string, strin
 }
 
 /** The colour of a legend key; a final plot's group (a family without x and seed) takes its first member's. */
-export function colourOf(colors: Map<string, string>, doc: ResultsDoc, key: string, palette: string[]): string {
+export function colorOf(colors: Map<string, string>, doc: ResultsDoc, key: string, palette: string[]): string {
   const c = colors.get(key);
   if (c) return c;
   for (const [k, r] of Object.entries(doc.runs)) {
