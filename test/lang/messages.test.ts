@@ -33,7 +33,6 @@ describe('the user\'s text quoted in messages', () => {
       "unexpected '\"U+200B\\u001b\"': a statement ends at the end of its line",
       "unexpected character 'U+200B'",
     ]);
-    // eslint-disable-next-line no-control-regex
     for (const d of program.diagnostics) expect(d.message).not.toMatch(/[\u0000-\u001f\u007f\u200b]/);
   });
 
