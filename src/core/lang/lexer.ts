@@ -142,7 +142,9 @@ export function lex(text: string): Token[] {
     }
     // Anything else: one code point (both halves of a surrogate pair) as an error token.
     const start = i;
-    i += c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
+    // A lone high surrogate is one unit alone: taking its neighbour would split the next pair.
+    const low = text.charCodeAt(i + 1);
+    i += c >= 0xd800 && c <= 0xdbff && low >= 0xdc00 && low <= 0xdfff ? 2 : 1;
     push('error', start, i, { problem: `unexpected character '${text.slice(start, i)}'` });
   }
   push('eof', n, n);
