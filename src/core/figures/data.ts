@@ -2,6 +2,7 @@
 // `buildFigure` (../figures.ts) turns these rows into Observable Plot marks, and `figureCsv`
 // writes the very same rows, so an exported CSV always matches the picture.
 import type { PlotSpec, ResultsDoc, RunResult } from '../results';
+import { csvText } from '../csvText';
 
 /** Vector-valued metrics: one array per recorded step (results.md). */
 export const VECTOR_METRICS = new Set(['sv_W1', 'sv_W2', 'sv_product', 'gain', 'alignment']);
@@ -494,8 +495,8 @@ export function figureData(doc: ResultsDoc, plot: PlotSpec, opts: DataOptions = 
 
 function csvCell(v: unknown): string {
   if (v == null) return '';
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  // numbers as numbers (-1.5 stays -1.5); text quoted and kept from being read as a formula
+  return typeof v === 'number' ? String(v) : csvText(String(v));
 }
 
 function toCsv(header: string[], rows: unknown[][]): string {
