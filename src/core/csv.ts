@@ -5,6 +5,7 @@
 // (sv_W1: the i-th largest singular value; gain, alignment: the coordinate / neuron).
 // Family members add one column per swept parameter (lr, delta, seed, ...).
 import type { ResultsDoc } from './wire/results';
+import { csvText } from './csvText';
 
 export function toCsv(doc: ResultsDoc): string {
   const runs = Object.entries(doc.runs);
@@ -12,11 +13,11 @@ export function toCsv(doc: ResultsDoc): string {
   const header = ['run', ...memberCols, 'status', 'step', 'time', 'metric', 'index', 'value'];
   const lines = [header.join(',')];
   for (const [key, r] of runs) {
-    const runCols = [field(key), ...memberCols.map((c) => num(r.member?.[c])), r.status].join(',');
+    const runCols = [csvText(key), ...memberCols.map((c) => cell(r.member?.[c])), csvText(String(r.status))].join(',');
     const steps = r.step ?? [];
     const times = r.time ?? [];
     for (const [metric, series] of Object.entries(r.metrics ?? {})) {
-      const m = field(metric);
+      const m = csvText(metric);
       for (let t = 0; t < series.length && t < steps.length; t++) {
         // one prefix per (run, step, metric), then one line per component
         const pre = `${runCols},${num(steps[t])},${num(times[t])},${m},`;
@@ -35,7 +36,7 @@ function num(x: number | null | undefined): string {
   return Number.isFinite(x) ? String(x) : x > 0 ? 'inf' : x < 0 ? '-inf' : 'nan';
 }
 
-/** RFC 4180 quoting for keys like `gd[lr=0.1,batch=1]` */
-function field(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/** A member value: a number as a number; anything else (a merged or hand-written document) as text. */
+function cell(x: unknown): string {
+  return typeof x === 'number' || x === null || x === undefined ? num(x as number | null | undefined) : csvText(String(x));
 }

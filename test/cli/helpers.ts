@@ -45,9 +45,23 @@ export function sgdexp(args: string[], opts: { cwd?: string; env?: Record<string
   return run(process.execPath, [CLI, ...args], opts);
 }
 
-function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string> }): Promise<Result> {
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  /** run as this user and group (tests that need permissions to bite run as root) */
+  uid?: number;
+  gid?: number;
+}
+
+/** A child process to completion, asynchronously (see ensureBuilt): exit code (128 + signal
+ *  number when killed), stdout, stderr. */
+export function runProcess(cmd: string, args: string[], opts: RunOptions = {}): Promise<Result> {
+  return run(cmd, args, opts);
+}
+
+function run(cmd: string, args: string[], opts: RunOptions): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, uid: opts.uid, gid: opts.gid, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

@@ -1,5 +1,6 @@
 // Which runs a figure draws and how they group, by each run's definition and member coordinates
 // (RunResult.def, .coords), and what every plot kind shares: notes, options, CSV cells.
+import { csvText } from '../csvText';
 import type { PlotSpec, ResultsDoc, RunResult } from '../results';
 import { sameNumber } from '../resolve/axes';
 import { fillLabel, rankOf, seriesOf } from '../resolve/metrics';
@@ -93,8 +94,8 @@ export const mean = (ys: number[], log: boolean): number =>
 
 function csvCell(v: unknown): string {
   if (v == null) return '';
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  // numbers as numbers (-1.5 stays -1.5); text quoted and kept from being read as a formula
+  return typeof v === 'number' ? String(v) : csvText(String(v));
 }
 
 export function toCsv(header: string[], rows: unknown[][]): string {

@@ -147,8 +147,11 @@ export function lex(text: string): Token[] {
     const start = i;
     let count = 0;
     do {
+      // a pair whole; a lone high surrogate is one unit alone (taking its neighbour would
+      // split the next pair)
       const d = text.charCodeAt(i);
-      i += d >= 0xd800 && d <= 0xdbff && i + 1 < n ? 2 : 1;
+      const low = text.charCodeAt(i + 1);
+      i += d >= 0xd800 && d <= 0xdbff && low >= 0xdc00 && low <= 0xdfff ? 2 : 1;
       count++;
     } while (i < n && isJunk(text, i));
     const shown = printable(text.slice(start, i), 12);
