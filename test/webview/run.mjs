@@ -233,6 +233,38 @@ test('streaming: progress bars per run, cancel button; an older revision is drop
   await page.close();
 });
 
+test('streaming updates change the page in place: Cancel, badges, bars and legend keep their elements; a click during updates posts one cancel', async () => {
+  const { page, errors } = await open();
+  await post(page, results(1, FIG1));
+  await post(page, results(2, S40, false));
+  const CANCEL = '.sg-header button[data-focus="cancel"]';
+  await page.evaluate((sel) => {
+    document.querySelector(sel).__mark = 'cancel';
+    for (const e of document.querySelectorAll('.sg-run, .sg-run .sg-badge, .sg-run [role=progressbar], .sg-progress-overall, .sg-legend-item, button[data-export], section.sg-card')) e.__mark = 1;
+  }, CANCEL);
+  const tick = (step) => {
+    const d = structuredClone(S70);
+    d.runs.gd.progress = { step, steps: 10000 };
+    return results(2, d, false);
+  };
+  for (const step of [5000, 6000, 7000]) await post(page, tick(step));
+  eq(await page.evaluate((sel) => document.querySelector(sel).__mark, CANCEL), 'cancel', 'Cancel is the same element after streamed updates');
+  const unmarked = await page.evaluate(() => [...document.querySelectorAll('.sg-run, .sg-run .sg-badge, .sg-run [role=progressbar], .sg-progress-overall, .sg-legend-item, button[data-export], section.sg-card')].filter((e) => e.__mark !== 1).map((e) => e.className || e.tagName));
+  eq(unmarked, [], 'elements replaced by streamed updates');
+  // the updates did change the text and attributes
+  eq(await page.evaluate(() => document.querySelector('.sg-run[data-run="gd"] [role=progressbar]').getAttribute('aria-valuenow')), '70', 'gd progress updated in place');
+  // press, an update arrives, release: the click still lands on the button, once
+  const box = await page.locator(CANCEL).boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await post(page, tick(8000));
+  await page.mouse.up();
+  await page.waitForFunction(() => window.__posted.some((m) => m.type === 'cancel'));
+  eq(await page.evaluate(() => window.__posted.filter((m) => m.type === 'cancel').length), 1, 'cancel messages from one click');
+  eq(errors, [], 'page errors');
+  await page.close();
+});
+
 test('a new revision marks old curves stale instead of mixing, and final removes them', async () => {
   const { page } = await open();
   await post(page, results(1, FIG1));
@@ -501,7 +533,9 @@ test('theme: follows body class and --vscode-* colours (light → dark); screens
 });
 
 let passed = 0, failed = 0;
-for (const t of tests) {
+// SGDEXP_WEBVIEW_ONLY=text runs only the tests whose name contains it
+const only = process.env.SGDEXP_WEBVIEW_ONLY;
+for (const t of tests.filter((t) => !only || t.name.includes(only))) {
   const t0 = Date.now();
   try {
     await t.fn();
