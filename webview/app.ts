@@ -271,6 +271,7 @@ export class App {
     const cards = doc.plots.map((p, i) => this.card(doc, p, i));
     syncChildren(c.plots, cards.map((k) => k.el));
     const stale = this.store.staleRuns();
+    const labels = this.store.labels;
     const hidden = [...this.store.hidden];
     // Read every width first (one layout), build all figures detached, then attach them all:
     // interleaving reads and inserts would force a layout per plot.
@@ -290,7 +291,7 @@ export class App {
           mine.add(groupKey(k, doc.runs[k]!, [plot.x]));
         }
         const hk = hidden.filter((k) => mine.has(k)).join('\u0000');
-        const sk = stale.filter((k) => mine.has(k)).join('\u0000');
+        const sk = stale.filter((k) => mine.has(k)).map((k) => `${k}\u0001${labels.get(k) ?? ''}`).join('\u0000');
         // A figure whose inputs did not change (a status message, a run-list update, another
         // plot's legend click) is reused as it is, tips included.
         const prev = built[i];
@@ -301,11 +302,11 @@ export class App {
         }
         // the rows once, at the figure's resolution (as buildFigure would compute them), for
         // both the legend and the figure
-        const data = figureData(doc, plot, { hidden, stale, buckets: figureBuckets(widths[i]!) });
+        const data = figureData(doc, plot, { hidden, stale, labels, buckets: figureBuckets(widths[i]!) });
         this.fillLegend(card, data, i);
         // Tips are added when the pointer first enters a figure: Plot's pointer/tip machinery is
         // about half of a figure's cost, and most renders (streaming) are never hovered.
-        const options: FigureOptions = { document, width: widths[i]!, theme: this.theme, hidden, stale, legend: false, title: false, notes: true, className: 'sg-plot', data, tips: false };
+        const options: FigureOptions = { document, width: widths[i]!, theme: this.theme, hidden, stale, labels, legend: false, title: false, notes: true, className: 'sg-plot', data, tips: false };
         const svg = this.nonced(buildFigure(doc, plot, options));
         this.built[i] = { doc, plot, options, hk, sk, svg, tipped: false };
         return svg;
@@ -348,17 +349,24 @@ export class App {
     const st = this.store;
     setText(c.h1, doc ? doc.file.split(/[\\/]/).pop()! : 'sgdexp preview');
     const titleParts: Node[] = [c.h1];
+    let detail: string | null = null;
     if (doc) {
       const stale = st.staleRuns().length;
-      const state = st.final ? (stale ? 'done' : 'up to date') : 'running';
-      setText(c.state, `revision ${st.shown} · ${state}`);
-      setClass(c.state, `sg-badge sg-badge-state sg-badge-${st.final ? 'done' : 'running'}`);
+      const line = st.headline();
+      detail = line.detail;
+      const cls = { 'up to date': 'done', running: 'running', queued: 'queued', stale: 'stale', cancelled: 'cancelled', error: 'error' }[line.state];
+      setText(c.state, `revision ${st.shown} · ${line.state}`);
+      setClass(c.state, `sg-badge sg-badge-state sg-badge-${cls}`);
       c.state.title = `revision ${st.shown} shown here (the server's revision ${st.revision})`;
       titleParts.push(c.state);
       if (stale) {
         setText(c.stale, `${stale} stale`);
         titleParts.push(c.stale);
       }
+    }
+    if (detail) {
+      setText(c.detail, detail);
+      titleParts.push(c.detail);
     }
     syncChildren(c.title, titleParts);
     const prog = st.progress();

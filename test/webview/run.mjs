@@ -285,6 +285,47 @@ test('a new revision marks old curves stale instead of mixing, and final removes
   await page.close();
 });
 
+test('a typo or a cancel keeps the last curve, faded and labelled, on unchanged axes; the header tells the state', async () => {
+  const { page, errors } = await open();
+  await post(page, results(1, FIG1));
+  const axes = async () => {
+    const out = [];
+    for (const i of [0, 1, 2]) out.push(await texts(page, `${card(i)} g[aria-label="x-axis tick label"] text, ${card(i)} g[aria-label="y-axis tick label"] text`));
+    return out;
+  };
+  const before = await axes();
+  const fadedOpacity = () => page.evaluate((sel) => [...document.querySelectorAll(`${sel} g[aria-label="line"][aria-description="stale runs (older revision)"]`)].map((g) => Number(g.getAttribute('stroke-opacity') ?? 1)), card(0));
+  // a typo drops ln's definition: the server's document has no ln, its plots draw gd only
+  const typo = { ...structuredClone(FIG1), diagnostics: [{ severity: 'error', line: 13, message: "unknown parameter 'deltaa'", def: 'ln' }] };
+  delete typo.runs.ln;
+  typo.plots = typo.plots.map((p) => ({ ...p, runs: ['gd'] }));
+  await post(page, results(2, typo));
+  for (const i of [0, 1, 2]) assert((await lineCount(page, i)).faded >= 1, `plot ${i}: no faded ln curve after a typo`);
+  const op = await fadedOpacity();
+  assert(op.length && op.every((o) => o < 1), `faded opacity: ${op}`);
+  assert((await texts(page, `${card(0)} svg text`)).some((t) => t.includes("ln: stale — line 13: unknown parameter 'deltaa'")), 'stale label on the curve');
+  eq(await axes(), before, 'axes (x and y tick labels) after a typo');
+  const head = (await texts(page, '.sg-title .sg-badge-state, .sg-header-detail')).join(' | ');
+  assert(head.includes('error') && head.includes("error on line 13: unknown parameter 'deltaa'"), `header after a typo: ${head}`);
+  // fixed and re-run, then cancelled early: the shorter partial does not replace the curve seen
+  const cut = (r, n) => ({ ...r, status: 'cancelled', message: 'cancelled', progress: { step: r.step[n - 1], steps: 10000 }, step: r.step.slice(0, n), time: r.time.slice(0, n), metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, v.slice(0, n)])) });
+  const cancelled = structuredClone(FIG1);
+  cancelled.runs.ln = cut(cancelled.runs.ln, 30);
+  await post(page, results(3, cancelled));
+  assert((await lineCount(page, 0)).faded >= 1, 'no faded ln curve after a cancel');
+  assert((await fadedOpacity()).every((o) => o < 1), 'cancelled curve not faded');
+  const step = FIG1.runs.ln.step[29];
+  assert((await texts(page, `${card(0)} svg text`)).some((t) => t.includes(`ln: cancelled at step ${step}`)), `cancelled label (at step ${step})`);
+  eq(await axes(), before, 'axes (x and y tick labels) after a cancel');
+  assert((await texts(page, '.sg-title .sg-badge-state')).join('').includes('cancelled'), 'header after a cancel');
+  // a clean final revision is up to date again, nothing faded
+  await post(page, results(4, FIG1));
+  eq((await lineCount(page, 0)).faded, 0, 'faded curves after a clean run');
+  assert((await texts(page, '.sg-title .sg-badge-state')).join('').includes('up to date'), 'header up to date');
+  eq(errors, [], 'page errors');
+  await page.close();
+});
+
 test('diverged and failed runs show their messages on the curve and in the run list', async () => {
   const { page } = await open();
   await post(page, results(5, DIV, true, 'file:///work/examples/diverge.sgdexp'));

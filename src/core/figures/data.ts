@@ -82,6 +82,9 @@ export interface DataOptions {
   hidden?: Iterable<string>;
   /** run keys whose results belong to an older revision: drawn faded, never merged with fresh ones */
   stale?: Iterable<string>;
+  /** why a faded run is shown (run key → "stale — line 13: …", "cancelled at step 13.4M"):
+   *  drawn at the end of its curve instead of the run's own note */
+  labels?: ReadonlyMap<string, string>;
 }
 
 /** `sgd[lr=0.3]` → `sgd`; plain keys are their own base. */
@@ -268,11 +271,14 @@ function seriesData(doc: ResultsDoc, plot: PlotSpec, opts: DataOptions): FigureD
         }
       }
     }
-    const text = noteText(key, run, stale);
+    const label = opts.labels?.get(key);
+    const text = label ? `${key}: ${label}` : noteText(key, run, stale);
     if (text) {
       const main = mine.filter((r) => r.metric === plot.metric && (r.component ?? 0) === 0);
       const end = main[main.length - 1] ?? mine[mine.length - 1];
-      notes.push({ run: key, text, x: end?.x ?? null, y: end?.y ?? null, status: stale ? 'stale' : run.status });
+      // a labelled (kept) curve is no failure of its own: no cross at its end
+      const status = label ? (run.status === 'cancelled' ? 'cancelled' : 'stale') : stale ? 'stale' : run.status;
+      notes.push({ run: key, text, x: end?.x ?? null, y: end?.y ?? null, status });
     }
   }
   // Families over seeds: members that differ only in seed are drawn as mean and spread.
