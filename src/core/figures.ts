@@ -11,6 +11,7 @@ import {
   type FigureData,
   type SeriesRow,
 } from './figures/data';
+import { containedYDomain } from './figures/domain';
 
 export { decimate, minMaxKeep, figureData, figureCsv, plotRuns, groupKey, baseName, finalValue, metricLabel } from './figures/data';
 export type { FigureData, SeriesRow, FinalRow, FinalSummary, GainRow, RunNote, DataOptions } from './figures/data';
@@ -187,7 +188,7 @@ function header(
 function lineMarks(
   rows: SeriesRow[],
   color: (run: string) => string,
-  opts: { dash?: string; opacity?: number; width?: number; description: string },
+  opts: { dash?: string; opacity?: number; width?: number; description: string; clip?: boolean },
 ): Plot.Markish[] {
   const byLine = new Map<string, SeriesRow[]>();
   for (const r of rows) {
@@ -219,7 +220,7 @@ function lineMarks(
       ariaDescription: opts.description,
       x, y, stroke: color(pts[0]!.run),
       strokeWidth: opts.width ?? (many ? 1 : 1.6), strokeOpacity: opts.opacity ?? (many ? 0.75 : 1),
-      strokeDasharray: opts.dash, curve: 'linear',
+      strokeDasharray: opts.dash, curve: 'linear', clip: opts.clip,
     }));
   }
   return marks;
@@ -257,10 +258,16 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
   for (const k of domain) if (!hidden.has(k)) legendItems.push({ label: k, color: colorOfKey(k), glyph: '━━' });
 
   let x: Plot.ScaleOptions = { label: data.xLabel };
+  // a diverged run does not stretch the y axis: the domain fits the healthy runs, the diverged
+  // curve is clipped at the frame with a marker where it leaves (figures/domain.ts)
+  const contained = data.kind === 'series' ? containedYDomain(doc, plot.metric, data.rows, data.theory, plot.y === 'log') : null;
+  const clip = contained ? true : undefined;
   const y: Plot.ScaleOptions = { label: data.yLabel, type: plot.y === 'log' ? 'log' : 'linear', grid: true };
-  if (plot.y === 'log') Object.assign(y, logTicks(data.rows as { y: number; lo?: number; hi?: number }[]));
+  if (plot.y === 'log') Object.assign(y, logTicks(contained ? contained.domain.map((v) => ({ y: v })) : (data.rows as { y: number; lo?: number; hi?: number }[])));
   let fx: Plot.ScaleOptions | undefined;
-  const notes = data.notes.map((n) => ({ ...n, color: n.status === 'stale' ? theme.muted : colorOfKey(n.run) }));
+  const outside = (n: { run: string; y: number | null; status: string }) =>
+    contained != null && n.status === 'diverged' && n.y != null && (n.y > contained.domain[1] || n.y < contained.domain[0]) && contained.markers.some((m) => m.run === n.run);
+  const notes = [...data.notes.filter((n) => !outside(n)), ...(contained?.markers ?? [])].map((n) => ({ ...n, color: n.status === 'stale' ? theme.muted : colorOfKey(n.run) }));
   const floating: typeof notes = [];
 
   if (data.kind === 'series') {
@@ -272,22 +279,22 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
     const fresh = rows.filter((r) => !r.stale);
     const stale = rows.filter((r) => r.stale);
     const bands = fresh.filter((r) => r.n != null && r.n > 1);
-    if (bands.length) marks.push(Plot.areaY(bands, { x: 'x', y1: 'lo', y2: 'hi', z: 'line', fill: 'run', fillOpacity: 0.18 }));
-    marks.push(...lineMarks(fresh.filter((r) => r.metric !== 'test_loss'), colorOfKey, { description: 'runs' }));
+    if (bands.length) marks.push(Plot.areaY(bands, { x: 'x', y1: 'lo', y2: 'hi', z: 'line', fill: 'run', fillOpacity: 0.18, clip }));
+    marks.push(...lineMarks(fresh.filter((r) => r.metric !== 'test_loss'), colorOfKey, { description: 'runs', clip }));
     const test = fresh.filter((r) => r.metric === 'test_loss');
     if (test.length) {
-      marks.push(...lineMarks(test, colorOfKey, { dash: '5 3', description: 'test loss' }));
+      marks.push(...lineMarks(test, colorOfKey, { dash: '5 3', description: 'test loss', clip }));
       legendItems.push({ label: 'test loss', color: theme.muted, glyph: '╍╍' });
     }
-    if (stale.length) marks.push(...lineMarks(stale, colorOfKey, { dash: '2 3', opacity: 0.4, width: 1.2, description: 'stale runs (older revision)' }));
+    if (stale.length) marks.push(...lineMarks(stale, colorOfKey, { dash: '2 3', opacity: 0.4, width: 1.2, description: 'stale runs (older revision)', clip }));
     if (data.theory.length) {
       // a stale run's prediction is as old as its curve: faded with it
       for (const stale of [false, true]) {
         const th = data.theory.filter((r) => r.stale === stale);
         if (!th.length) continue;
         const o = stale ? 0.4 : 1;
-        marks.push(Plot.line(th, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'line', stroke: 'run', strokeWidth: 1.4, strokeDasharray: '7 4', strokeOpacity: 0.9 * o }));
-        marks.push(Plot.line(th, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'line', stroke: theme.foreground, strokeWidth: 0.7, strokeOpacity: 0.5 * o }));
+        marks.push(Plot.line(th, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'line', stroke: 'run', strokeWidth: 1.4, strokeDasharray: '7 4', strokeOpacity: 0.9 * o, clip }));
+        marks.push(Plot.line(th, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'line', stroke: theme.foreground, strokeWidth: 0.7, strokeOpacity: 0.5 * o, clip }));
       }
       legendItems.push({ label: 'theory (Thm 4.2)', color: theme.muted, glyph: '╌╌' });
     }
@@ -298,7 +305,7 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
       // Place each message where it fits: left of its point in the right part of the frame,
       // below the point near the top (the frame's extent is known from the drawn rows).
       let y0 = Infinity, y1 = -Infinity;
-      for (const r of data.rows) { const v = plot.y === 'log' ? Math.log(r.y) : r.y; if (v < y0) y0 = v; if (v > y1) y1 = v; }
+      for (const r of contained ? contained.domain.map((v) => ({ y: v })) : data.rows) { const v = plot.y === 'log' ? Math.log(r.y) : r.y; if (v < y0) y0 = v; if (v > y1) y1 = v; }
       const frac = (v: number, a: number, b: number) => (b > a ? (v - a) / (b - a) : 0.5);
       for (const right of [false, true]) {
         for (const top of [false, true]) {
@@ -393,7 +400,7 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
   const head = header(options.legend === false ? [] : legendItems, options.title === false ? null : plot.title, width, theme, marginLeft, options.notes === false ? [] : floating);
   marks.push(...head.marks);
   const baseHeight = options.height ?? Math.max(200, Math.min(340, Math.round(width * 0.52)));
-  const yDomain = data.kind === 'gain' && plot.y === 'log' ? undefined : degenerateDomain(drawnYs(data), plot.y === 'log', data.kind === 'gain');
+  const yDomain = contained ? contained.domain : data.kind === 'gain' && plot.y === 'log' ? undefined : degenerateDomain(drawnYs(data), plot.y === 'log', data.kind === 'gain');
   if (yDomain) y.domain = yDomain;
   const spec = {
     document: options.document,

@@ -341,6 +341,20 @@ test('diverged and failed runs show their messages on the curve and in the run l
   await page.close();
 });
 
+test('a diverged run does not stretch the y axis: clipped at the frame with "↑ diverged at step N"', async () => {
+  const { page, errors } = await open();
+  await post(page, results(5, DIV, true, 'file:///work/examples/diverge.sgdexp'));
+  const svgText = (await texts(page, `${card(0)} svg text`)).join('\n');
+  assert(svgText.includes('↑ diverged at step 812'), `no divergence marker: ${svgText}`);
+  // healthy gd: loss 0.01 … 1.31 (log axis); the diverged run reaches 37.6 before it stops
+  const num = (t) => Number(t.replace(/\u2212/g, '-').replace(/,/g, ''));
+  const ticks = (await texts(page, `${card(0)} g[aria-label="y-axis tick label"] text`)).filter((t) => t).map(num);
+  assert(ticks.length && Math.max(...ticks) <= 1.31 * 10 ** 1.05, `y axis reaches the diverged values: ${ticks}`);
+  assert(await page.locator(`${card(0)} svg clipPath`).count() > 0, 'lines not clipped at the frame');
+  eq(errors, [], 'page errors');
+  await page.close();
+});
+
 test('invalid messages are ignored and reported with {type:"error"}', async () => {
   const { page } = await open();
   await post(page, results(1, FIG1));
