@@ -2,7 +2,7 @@
 // experiment graph, and one card per plot (title, export buttons, clickable legend, figure).
 // Pure renderer: every message is validated, state lives in PreviewStore, figures come from
 // src/core/figures (the same code the CLI uses).
-import type { FromWebview } from '../src/core/protocol';
+import type { FromWebview, NodeStatus } from '../src/core/protocol';
 import type { PlotSpec, ResultsDoc, RunResult } from '../src/core/results';
 import { buildFigure, figureBuckets, figureCsv, figureData, groupKey, plotRuns, type FigureData, type FigureOptions, type FigureTheme } from '../src/core/figures';
 import { validateToWebview } from '../src/core/webviewMessages';
@@ -57,10 +57,33 @@ interface RunItem {
   notes: HTMLElement[];
 }
 
+/** A plot before its first results: what it waits for, and how far that is. */
+interface PendingCard {
+  el: HTMLElement;
+  title: HTMLElement;
+  text: HTMLElement;
+  bar: ProgressBar;
+}
+
+const busy = (s: string) => s === 'queued' || s === 'running';
+
+/** "gd: cached · ln: running 40%", and the deps' overall fraction done */
+function depsProgress(deps: NodeStatus[]): { text: string; fraction: number | null } {
+  let done = 0, total = 0;
+  const parts = deps.map((d) => {
+    const p = d.progress && d.progress.steps > 0 ? d.progress : null;
+    if (p) { done += Math.min(p.step, p.steps); total += p.steps; }
+    return `${d.id}: ${d.state}${p && d.state === 'running' ? ` ${Math.round((100 * p.step) / p.steps)}%` : ''}`;
+  });
+  return { text: parts.join(' · '), fraction: total > 0 ? done / total : null };
+}
+
 interface Card {
   el: HTMLElement;
   title: HTMLElement;
+  /** "re-running 40%" while a revision in flight will change this plot */
   badge: HTMLElement;
+  tools: HTMLElement;
   legend: HTMLElement;
   legendItems: Map<string, HTMLButtonElement>;
   holder: HTMLElement;
@@ -207,6 +230,7 @@ export class App {
   private chrome: Chrome | null = null;
   private runItems = new Map<string, RunItem>();
   private cards: Card[] = [];
+  private pending = new Map<string, PendingCard>();
 
   /** The fixed parts of the page, made on the first render and only updated afterwards. */
   private skeleton(): Chrome {
@@ -256,7 +280,12 @@ export class App {
     const parts: Node[] = [c.header];
     if (this.messages.length) parts.push(c.messages);
     if (!doc) {
-      parts.push(c.empty);
+      // first open: a card per plot of the status, with what it waits for, instead of nothing
+      const plotNodes = status?.nodes.filter((n) => n.kind === 'plot') ?? [];
+      if (plotNodes.length) {
+        syncChildren(c.plots, plotNodes.map((n) => this.pendingCard(n, status!.nodes)));
+        parts.push(c.plots);
+      } else parts.push(c.empty);
       syncChildren(this.root, parts);
       this.figures = [];
       this.vscode.postMessage({ type: 'rendered', revision: Math.max(0, this.store.revision), plots: 0, ms: performance.now() - t0 });
@@ -267,6 +296,7 @@ export class App {
     syncChildren(c.top, topParts);
     parts.push(c.top, c.plots);
     syncChildren(this.root, parts);
+    this.pending.clear();
     while (this.cards.length > doc.plots.length) this.cards.pop();
     const cards = doc.plots.map((p, i) => this.card(doc, p, i));
     syncChildren(c.plots, cards.map((k) => k.el));
@@ -451,10 +481,14 @@ export class App {
       // tips are added on the first pointer entry into the figure shown at that time
       holder.addEventListener('pointerenter', () => this.enableTips(i));
       el.append(head, legend, holder);
-      card = { el, title, badge, legend, legendItems: new Map(), holder, shown: null };
+      card = { el, title, badge, tools, legend, legendItems: new Map(), holder, shown: null };
       this.cards[i] = card;
     }
     setText(card.title, plot.title);
+    const rerun = this.rerunning(doc, plot, i);
+    setClass(card.el, rerun == null ? 'sg-card' : 'sg-card sg-rerunning');
+    if (rerun != null) setText(card.badge, rerun);
+    syncChildren(card.title.parentElement!, [card.title, ...(rerun != null ? [card.badge] : []), card.tools]);
     const waiting = plotRuns(doc, plot).length
       ? null
       : this.store.final ? `no runs match ${plot.runs.join(', ')}` : `waiting for ${plot.runs.join(', ')}…`;
@@ -463,6 +497,56 @@ export class App {
     if (waiting) setText(msg!, waiting);
     else msg?.remove();
     return card;
+  }
+
+  /**
+   * "re-running …" when a revision in flight will change plot i, else null: at once from the
+   * status (its plot node, the i-th, or a run it depends on, is queued or running), before any
+   * new data; then from the results while they stream.
+   */
+  private rerunning(doc: ResultsDoc, plot: PlotSpec, i: number): string | null {
+    const st = this.store.status;
+    if (st && st.revision >= this.store.revision) {
+      const node = st.nodes.filter((n) => n.kind === 'plot')[i];
+      if (node) {
+        const byId = new Map(st.nodes.map((n) => [n.id, n]));
+        const deps = node.deps.map((d) => byId.get(d)).filter((d): d is NodeStatus => !!d);
+        if (busy(node.state) || deps.some((d) => busy(d.state))) {
+          const f = depsProgress(deps).fraction;
+          return f == null ? 're-running…' : `re-running ${Math.round(f * 100)}%`;
+        }
+        if (st.revision > this.store.revision || this.store.final) return null;
+      }
+    }
+    if (this.store.final) return null;
+    return plotRuns(doc, plot).some((k) => busy(doc.runs[k]!.status) || this.store.labels.get(k) === 'stale — re-running') ? 're-running…' : null;
+  }
+
+  /** The card of a plot before its first results (first open): its deps and their progress. */
+  private pendingCard(n: NodeStatus, nodes: NodeStatus[]): HTMLElement {
+    let p = this.pending.get(n.id);
+    if (!p) {
+      const el = h('section', 'sg-card sg-pending');
+      el.dataset.plot = n.id.replace(/^plot#/, '');
+      const head = h('header', 'sg-card-head');
+      const title = h('h2');
+      head.appendChild(title);
+      const text = h('div', 'sg-msg sg-msg-info');
+      const bar = progressBar();
+      el.append(head, text, bar.el);
+      p = { el, title, text, bar };
+      this.pending.set(n.id, p);
+    }
+    const index = Number(n.id.replace(/^plot#/, ''));
+    setText(p.title, Number.isInteger(index) ? `plot ${index + 1}` : n.id);
+    const byId = new Map(nodes.map((m) => [m.id, m]));
+    const deps = n.deps.map((d) => byId.get(d)).filter((d): d is NodeStatus => !!d);
+    const prog = depsProgress(deps);
+    const what = n.deps.length ? `waiting for ${n.deps.join(', ')}` : 'waiting';
+    setText(p.text, `${what}${prog.text ? ` — ${prog.text}` : ''}${n.message ? ` (${n.message})` : ''}`);
+    p.bar.set(prog.fraction ?? 0, `${n.id} progress`);
+    show(p.bar.el, prog.fraction != null);
+    return p.el;
   }
 
   /** One toggle per drawn run (or seed group), in the figure's colour for it; the toggles stay

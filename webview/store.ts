@@ -217,7 +217,9 @@ export class PreviewStore {
       if (cur.runs[k] === r && hasData(r)) this.drawn.set(k, { run: r, revision: R, shownIn: R, plots: drawnBy(doc, k) });
       else if (g) g.shownIn = R;
     }
-    this.doc = doc;
+    // the same picture as before (a status that changes nothing shown) keeps the same document,
+    // so the page reuses its figures
+    if (!this.doc || !sameDisplay(this.doc, doc)) this.doc = doc;
     this.runRevision = runRevision;
     this.labels = labels;
   }
@@ -347,4 +349,18 @@ function displayOrder(previous: string[], current: string[]): string[] {
     have.add(k);
   });
   return out;
+}
+
+/** Whether two displayed documents draw the same: same runs (the same data arrays), statuses,
+ *  messages, plots and document fields. */
+function sameDisplay(a: ResultsDoc, b: ResultsDoc): boolean {
+  const ka = Object.keys(a.runs), kb = Object.keys(b.runs);
+  if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return false;
+  for (const k of ka) {
+    const x = a.runs[k]!, y = b.runs[k]!;
+    if (x !== y && (x.step !== y.step || x.metrics !== y.metrics || x.status !== y.status || x.message !== y.message || x.progress !== y.progress)) return false;
+  }
+  const { runs: _a, plots: pa, ...ra } = a;
+  const { runs: _b, plots: pb, ...rb } = b;
+  return JSON.stringify(pa) === JSON.stringify(pb) && JSON.stringify(ra) === JSON.stringify(rb);
 }

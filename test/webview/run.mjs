@@ -376,6 +376,34 @@ test('invalid messages are ignored and reported with {type:"error"}', async () =
   await page.close();
 });
 
+test('immediate feedback: a card per plot with what it waits for on first open; plots a new revision will change are marked at once', async () => {
+  const { page, errors } = await open();
+  // first open, no results yet: the status alone shows the plots and their progress
+  await post(page, STATUS(1, { gd: 'queued', plot0: 'queued', plot1: 'queued', plot2: 'queued' }));
+  eq(await page.locator('section.sg-card').count(), 3, 'pending cards before any results');
+  const pending = await texts(page, 'section.sg-card .sg-msg');
+  assert(pending.length === 3 && pending.every((t) => t.includes('waiting for gd, ln') && t.includes('ln: running 40%')), `pending card text: ${pending}`);
+  eq(await page.evaluate(() => document.querySelector('section.sg-card [role=progressbar]').getAttribute('aria-valuenow')), '40', 'pending card progress');
+  eq(await page.locator('.sg-empty').count(), 0, 'empty pane shown');
+  // results arrive: real figures
+  await post(page, results(1, FIG1));
+  await post(page, STATUS(1, { ln: 'cached', plot0: 'done', plot1: 'done', plot2: 'done' }));
+  eq(await page.locator('section.sg-card.sg-rerunning').count(), 0, 're-running marks when up to date');
+  await page.evaluate(() => document.querySelectorAll('svg.sg-plot').forEach((s) => { s.__mark = 1; }));
+  // a new revision starts: its status comes before any data, and marks the plots at once
+  await post(page, STATUS(2, { gd: 'cached', ln: 'queued', plot0: 'queued', plot1: 'queued', plot2: 'queued' }));
+  eq(await page.locator('section.sg-card.sg-rerunning').count(), 3, 'plots marked re-running');
+  const badges = await texts(page, 'section.sg-card .sg-card-badge');
+  assert(badges.length === 3 && badges.every((t) => t.startsWith('re-running')), `re-running badges: ${badges}`);
+  eq(await page.evaluate(() => [...document.querySelectorAll('svg.sg-plot')].map((s) => s.__mark)), [1, 1, 1], 'figures kept while marked');
+  // done: the marks go
+  await post(page, results(2, FIG1));
+  await post(page, STATUS(2, { ln: 'done', plot0: 'done', plot1: 'done', plot2: 'done' }));
+  eq(await page.locator('section.sg-card.sg-rerunning').count(), 0, 're-running marks after the revision is done');
+  eq(errors, [], 'page errors');
+  await page.close();
+});
+
 test('graph view shows each node with its status', async () => {
   const { page } = await open();
   await post(page, results(1, FIG1));
