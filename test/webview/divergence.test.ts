@@ -10,6 +10,7 @@ import { containedYDomain } from '../../src/core/figures/domain';
 import { figureData } from '../../src/core/figures/data';
 import type { PlotSpec, ResultsDoc } from '../../src/core/results';
 import { normaliseDoc } from '../../src/core/webviewMessages';
+import { svgToPng, toStandaloneSvg } from '../../src/cli/render';
 
 const fx = (name: string) => normaliseDoc(JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8')) as ResultsDoc);
 const DIV = fx('diverged.json');
@@ -60,6 +61,15 @@ describe('a diverged run', () => {
       expect(svg.querySelector('clipPath')).not.toBeNull();
     });
   }
+
+  it('renders as the CLI does (standalone SVG, resvg PNG), marker included', async () => {
+    const { doc, at } = to1e30();
+    const svg = buildFigure(doc, doc.plots[0]!, { document: domDocument(), width: 640, theme: LIGHT_THEME, tips: false });
+    const text = toStandaloneSvg(svg);
+    expect(text).toContain(`↑ diverged at step ${at}`);
+    const png = await svgToPng(text, 640);
+    expect(png.length).toBeGreaterThan(1000);
+  });
 
   it('leaves figures without a diverged run, or one that stays in range, as they were', () => {
     for (const p of FIG1.plots) {
