@@ -2,7 +2,7 @@
 // experiment graph, and one card per plot (title, export buttons, clickable legend, figure).
 // Pure renderer: every message is validated, state lives in PreviewStore, figures come from
 // src/core/figures (the same code the CLI uses).
-import type { FromWebview } from '../src/core/wire/protocol';
+import type { FromWebview, NodeStatus } from '../src/core/wire/protocol';
 import type { PlotSpec, ResultsDoc, RunResult } from '../src/core/wire/results';
 import { buildFigure, figureBuckets, figureCsv, figureData, groupKey, plotRuns, type FigureData, type FigureOptions, type FigureTheme } from '../src/core/figures';
 import { validateToWebview } from '../src/core/wire/webviewMessages';
@@ -10,6 +10,7 @@ import { PreviewStore, type WebviewState } from './store';
 import { plotThemeSetting, readTheme, type PlotThemeSetting } from './theme';
 import { renderGraph } from './graph';
 import { resultsJson, serializeSvg, svgToPng } from './exporter';
+import { button, h, progressBar, setAttr, setClass, setText, show, syncChildren, type ProgressBar } from './dom';
 
 export interface VsCodeApi {
   postMessage(m: FromWebview): void;
@@ -17,38 +18,77 @@ export interface VsCodeApi {
   setState(s: unknown): void;
 }
 
-const h = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] => {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text != null) e.textContent = text;
-  return e;
-};
-
-function button(label: string, title: string, onClick: () => void, cls = 'sg-btn'): HTMLButtonElement {
-  const b = h('button', cls, label);
-  b.type = 'button';
-  b.title = title;
-  b.addEventListener('click', onClick);
-  return b;
-}
-
-function progressBar(fraction: number, label: string, cls = 'sg-progress'): HTMLElement {
-  const p = h('div', cls);
-  p.setAttribute('role', 'progressbar');
-  p.setAttribute('aria-valuemin', '0');
-  p.setAttribute('aria-valuemax', '100');
-  p.setAttribute('aria-valuenow', String(Math.round(fraction * 100)));
-  p.setAttribute('aria-label', label);
-  const fill = h('div', 'sg-progress-fill');
-  fill.style.width = `${(Math.max(0, Math.min(1, fraction)) * 100).toFixed(1)}%`; // CSSOM: allowed by the CSP
-  p.appendChild(fill);
-  return p;
-}
-
 function runFraction(r: RunResult): number {
   if (r.status === 'done' || r.status === 'diverged' || r.status === 'error' || r.status === 'cancelled') return 1;
   const steps = r.progress?.steps ?? Number(r.params?.steps ?? 0);
   return steps > 0 ? Math.min(1, (r.progress?.step ?? 0) / steps) : 0;
+}
+
+/** The page's fixed parts, made once (see dom.ts: updates change text and attributes only). */
+interface Chrome {
+  header: HTMLElement;
+  title: HTMLElement;
+  h1: HTMLElement;
+  state: HTMLElement;
+  stale: HTMLElement;
+  detail: HTMLElement;
+  tools: HTMLElement;
+  overall: ProgressBar;
+  cancel: HTMLButtonElement;
+  json: HTMLButtonElement;
+  messages: HTMLElement;
+  empty: HTMLElement;
+  top: HTMLElement;
+  runs: HTMLDetailsElement;
+  runsSummary: HTMLElement;
+  runList: HTMLElement;
+  graph: HTMLDetailsElement;
+  graphSummary: HTMLElement;
+  graphWrap: HTMLElement;
+  plots: HTMLElement;
+}
+
+interface RunItem {
+  li: HTMLElement;
+  name: HTMLElement;
+  badge: HTMLElement;
+  bar: ProgressBar;
+  message: HTMLElement;
+  notes: HTMLElement[];
+}
+
+/** A plot before its first results: what it waits for, and how far that is. */
+interface PendingCard {
+  el: HTMLElement;
+  title: HTMLElement;
+  text: HTMLElement;
+  bar: ProgressBar;
+}
+
+const busy = (s: string) => s === 'queued' || s === 'running';
+
+/** "gd: cached · ln: running 40%", and the deps' overall fraction done */
+function depsProgress(deps: NodeStatus[]): { text: string; fraction: number | null } {
+  let done = 0, total = 0;
+  const parts = deps.map((d) => {
+    const p = d.progress && d.progress.steps > 0 ? d.progress : null;
+    if (p) { done += Math.min(p.step, p.steps); total += p.steps; }
+    return `${d.id}: ${d.state}${p && d.state === 'running' ? ` ${Math.round((100 * p.step) / p.steps)}%` : ''}`;
+  });
+  return { text: parts.join(' · '), fraction: total > 0 ? done / total : null };
+}
+
+interface Card {
+  el: HTMLElement;
+  title: HTMLElement;
+  /** "re-running 40%" while a revision in flight will change this plot */
+  badge: HTMLElement;
+  tools: HTMLElement;
+  legend: HTMLElement;
+  legendItems: Map<string, HTMLButtonElement>;
+  holder: HTMLElement;
+  /** what the holder shows now: a figure, or a message */
+  shown: Element | null;
 }
 
 export class App {
@@ -187,36 +227,81 @@ export class App {
     this.render();
   }
 
+  private chrome: Chrome | null = null;
+  private runItems = new Map<string, RunItem>();
+  private cards: Card[] = [];
+  private pending = new Map<string, PendingCard>();
+
+  /** The fixed parts of the page, made on the first render and only updated afterwards. */
+  private skeleton(): Chrome {
+    if (this.chrome) return this.chrome;
+    const header = h('header', 'sg-header');
+    const title = h('div', 'sg-title');
+    const h1 = h('h1', undefined, 'sgdexp preview');
+    const state = h('span', 'sg-badge sg-badge-state');
+    const stale = h('span', 'sg-badge sg-badge-stale');
+    const detail = h('div', 'sg-header-detail');
+    const tools = h('div', 'sg-tools');
+    const overall = progressBar('sg-progress sg-progress-overall');
+    const cancel = button('Cancel', 'Cancel the runs in flight', () => this.vscode.postMessage({ type: 'cancel' }));
+    cancel.dataset.focus = 'cancel';
+    const json = button('JSON', 'Export all results as JSON', () => this.exportPlot('json', null));
+    json.dataset.focus = 'json-all';
+    tools.append(overall.el, cancel, json);
+    header.append(title, tools);
+    const runs = h('details', 'sg-runs');
+    const runsSummary = h('summary');
+    const runList = h('ul', 'sg-run-list');
+    runs.append(runsSummary, runList);
+    const graph = h('details', 'sg-graph-view');
+    graph.open = true;
+    const graphSummary = h('summary');
+    const graphWrap = h('div', 'sg-graph-wrap');
+    graph.append(graphSummary, graphWrap);
+    const top = h('div', 'sg-top');
+    this.chrome = {
+      header, title, h1, state, stale, detail, tools, overall, cancel, json,
+      messages: h('div', 'sg-messages'),
+      empty: h('p', 'sg-empty', 'Waiting for results… Save the .sgdexp file or run “sgdexp: Run Now”.'),
+      top, runs, runsSummary, runList, graph, graphSummary, graphWrap,
+      plots: h('div', 'sg-plots'),
+    };
+    return this.chrome;
+  }
+
   render(): void {
     const t0 = performance.now();
-    const focusKey = (document.activeElement as HTMLElement | null)?.dataset?.focus;
     this.lastWidth = this.root.clientWidth;
     const doc = this.store.doc;
-    this.root.replaceChildren();
-    this.root.appendChild(this.header(doc));
-    if (this.messages.length) {
-      const box = h('div', 'sg-messages');
-      for (const m of this.messages) box.appendChild(h('div', `sg-msg sg-msg-${m.level}`, m.text));
-      this.root.appendChild(box);
-    }
+    const c = this.skeleton();
+    this.updateHeader(doc);
+    syncChildren(c.messages, this.messages.map((m) => h('div', `sg-msg sg-msg-${m.level}`, m.text)));
+    const status = this.store.status;
+    const parts: Node[] = [c.header];
+    if (this.messages.length) parts.push(c.messages);
     if (!doc) {
-      this.root.appendChild(h('p', 'sg-empty', 'Waiting for results… Save the .sgdexp file or run “sgdexp: Run Now”.'));
+      // first open: a card per plot of the status, with what it waits for, instead of nothing
+      const plotNodes = status?.nodes.filter((n) => n.kind === 'plot') ?? [];
+      if (plotNodes.length) {
+        syncChildren(c.plots, plotNodes.map((n) => this.pendingCard(n, status!.nodes)));
+        parts.push(c.plots);
+      } else parts.push(c.empty);
+      syncChildren(this.root, parts);
       this.figures = [];
       this.vscode.postMessage({ type: 'rendered', revision: Math.max(0, this.store.revision), plots: 0, ms: performance.now() - t0 });
       return;
     }
-    const top = h('div', 'sg-top');
-    top.appendChild(this.runsPanel(doc));
-    if (this.store.status?.nodes.length) top.appendChild(this.graphPanel());
-    this.root.appendChild(top);
-    const plots = h('div', 'sg-plots');
-    this.root.appendChild(plots);
-    const cards = doc.plots.map((p, i) => {
-      const card = this.card(doc, p, i);
-      plots.appendChild(card.el);
-      return card;
-    });
+    const topParts: Node[] = [this.runsPanel(doc)];
+    if (status?.nodes.length) topParts.push(this.graphPanel());
+    syncChildren(c.top, topParts);
+    parts.push(c.top, c.plots);
+    syncChildren(this.root, parts);
+    this.pending.clear();
+    while (this.cards.length > doc.plots.length) this.cards.pop();
+    const cards = doc.plots.map((p, i) => this.card(doc, p, i));
+    syncChildren(c.plots, cards.map((k) => k.el));
     const stale = this.store.staleRuns();
+    const labels = this.store.labels;
     const hidden = [...this.store.hidden];
     // Read every width first (one layout), build all figures detached, then attach them all:
     // interleaving reads and inserts would force a layout per plot.
@@ -236,43 +321,51 @@ export class App {
           mine.add(groupKey(k, doc.runs[k]!, [plot.x]));
         }
         const hk = hidden.filter((k) => mine.has(k)).join('\u0000');
-        const sk = stale.filter((k) => mine.has(k)).join('\u0000');
+        const sk = stale.filter((k) => mine.has(k)).map((k) => `${k}\u0001${labels.get(k) ?? ''}`).join('\u0000');
         // A figure whose inputs did not change (a status message, a run-list update, another
         // plot's legend click) is reused as it is, tips included.
         const prev = built[i];
         if (prev && prev.doc === doc && prev.plot === plot && prev.options.width === widths[i] && prev.options.theme === this.theme && prev.hk === hk && prev.sk === sk && prev.svg) {
-          this.fillLegend(card.legend, prev.options.data!, i);
+          this.fillLegend(card, prev.options.data!, i);
           this.built[i] = prev;
-          if (!prev.tipped) card.holder.addEventListener('pointerenter', () => this.enableTips(i, doc), { once: true });
           return prev.svg;
         }
         // the rows once, at the figure's resolution (as buildFigure would compute them), for
         // both the legend and the figure
-        const data = figureData(doc, plot, { hidden, stale, buckets: figureBuckets(widths[i]!) });
-        this.fillLegend(card.legend, data, i);
+        const data = figureData(doc, plot, { hidden, stale, labels, buckets: figureBuckets(widths[i]!) });
+        this.fillLegend(card, data, i);
         // Tips are added when the pointer first enters a figure: Plot's pointer/tip machinery is
         // about half of a figure's cost, and most renders (streaming) are never hovered.
-        const options: FigureOptions = { document, width: widths[i]!, theme: this.theme, hidden, stale, legend: false, title: false, notes: true, className: 'sg-plot', data, tips: false };
-        card.holder.addEventListener('pointerenter', () => this.enableTips(i, doc), { once: true });
+        const options: FigureOptions = { document, width: widths[i]!, theme: this.theme, hidden, stale, labels, legend: false, title: false, notes: true, className: 'sg-plot', data, tips: false };
         const svg = this.nonced(buildFigure(doc, plot, options));
         this.built[i] = { doc, plot, options, hk, sk, svg, tipped: false };
         return svg;
       } catch (e) {
-        cards[i]!.holder.appendChild(h('div', 'sg-msg sg-msg-error', `could not draw this plot: ${(e as Error).message}`));
+        this.showInHolder(card, h('div', 'sg-msg sg-msg-error', `could not draw this plot: ${(e as Error).message}`));
         this.reportError(`plot ${i}: ${(e as Error).message}`);
         return null;
       }
     });
     const t3 = performance.now();
-    this.figures.forEach((svg, i) => svg && cards[i]!.holder.appendChild(svg));
+    this.figures.forEach((svg, i) => {
+      const card = cards[i]!;
+      if (svg) this.showInHolder(card, svg);
+      else if (!card.shown?.classList.contains('sg-msg-error')) this.showInHolder(card, null);
+    });
     this.timings = { validate: this.validateMs, chrome: t1 - t0, layout: t2 - t1, figures: t3 - t2, attach: performance.now() - t3 };
     this.announce(doc);
-    if (focusKey) (this.root.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`) as HTMLElement | null)?.focus();
     this.vscode.postMessage({ type: 'rendered', revision: this.store.revision, plots: this.figures.filter(Boolean).length, ms: performance.now() - t0 });
   }
 
+  /** The figure (or message) of a card: replaced only when it is another element. */
+  private showInHolder(card: Card, e: Element | null): void {
+    if (card.shown === e) return;
+    card.shown = e;
+    syncChildren(card.holder, [...card.holder.querySelectorAll(':scope > .sg-msg-info'), ...(e ? [e] : [])]);
+  }
+
   /** One short line for screen readers when the state changes (the page itself is not live:
-   *  it is rebuilt on every streamed message). */
+   *  it changes on every streamed message). */
   private announce(doc: ResultsDoc): void {
     const live = document.getElementById('sg-live');
     if (!live) return;
@@ -281,122 +374,223 @@ export class App {
     if (live.textContent !== text) live.textContent = text;
   }
 
-  private header(doc: ResultsDoc | null): HTMLElement {
-    const head = h('header', 'sg-header');
-    const title = h('div', 'sg-title');
-    title.appendChild(h('h1', undefined, doc ? doc.file.split(/[\\/]/).pop()! : 'sgdexp preview'));
+  private updateHeader(doc: ResultsDoc | null): void {
+    const c = this.chrome!;
     const st = this.store;
+    setText(c.h1, doc ? doc.file.split(/[\\/]/).pop()! : 'sgdexp preview');
+    const titleParts: Node[] = [c.h1];
+    let detail: string | null = null;
     if (doc) {
       const stale = st.staleRuns().length;
-      const state = st.final ? (stale ? 'done' : 'up to date') : 'running';
-      const badge = h('span', `sg-badge sg-badge-${st.final ? 'done' : 'running'}`, `revision ${st.shown} · ${state}`);
-      badge.title = `revision ${st.shown} shown here (the server's revision ${st.revision})`;
-      title.appendChild(badge);
-      if (stale) title.appendChild(h('span', 'sg-badge sg-badge-stale', `${stale} stale`));
+      const line = st.headline();
+      detail = line.detail;
+      const cls = { 'up to date': 'done', running: 'running', queued: 'queued', stale: 'stale', cancelled: 'cancelled', error: 'error' }[line.state];
+      setText(c.state, `revision ${st.shown} · ${line.state}`);
+      setClass(c.state, `sg-badge sg-badge-state sg-badge-${cls}`);
+      c.state.title = `revision ${st.shown} shown here (the server's revision ${st.revision})`;
+      titleParts.push(c.state);
+      if (stale) {
+        setText(c.stale, `${stale} stale`);
+        titleParts.push(c.stale);
+      }
     }
-    head.appendChild(title);
-    const tools = h('div', 'sg-tools');
+    if (detail) {
+      setText(c.detail, detail);
+      titleParts.push(c.detail);
+    }
+    syncChildren(c.title, titleParts);
     const prog = st.progress();
-    if (doc && prog.total > 0) tools.appendChild(progressBar(prog.done / prog.total, 'overall progress', 'sg-progress sg-progress-overall'));
-    if (prog.running > 0) {
-      const c = button('Cancel', 'Cancel the runs in flight', () => this.vscode.postMessage({ type: 'cancel' }));
-      c.dataset.focus = 'cancel';
-      tools.appendChild(c);
-    }
-    if (doc) {
-      const j = button('JSON', 'Export all results as JSON', () => this.exportPlot('json', null));
-      j.dataset.focus = 'json-all';
-      tools.appendChild(j);
-    }
-    head.appendChild(tools);
-    return head;
+    show(c.overall.el, !!doc && prog.total > 0);
+    if (prog.total > 0) c.overall.set(prog.done / prog.total, 'overall progress');
+    show(c.cancel, prog.running > 0);
+    show(c.json, !!doc);
   }
 
   private runsPanel(doc: ResultsDoc): HTMLElement {
-    const det = h('details', 'sg-runs');
+    const c = this.chrome!;
     const keys = Object.keys(doc.runs);
-    det.open = keys.length <= 12;
-    det.appendChild(h('summary', undefined, `Runs (${keys.length})`));
-    const list = h('ul', 'sg-run-list');
+    // open by default when the list is short; after that the user's choice stands
+    if (!c.runs.dataset.init) {
+      c.runs.dataset.init = '1';
+      c.runs.open = keys.length <= 12;
+    }
+    setText(c.runsSummary, `Runs (${keys.length})`);
     const stale = new Set(this.store.staleRuns());
+    const items: HTMLElement[] = [];
     for (const k of keys) {
       const r = doc.runs[k]!;
-      const li = h('li', `sg-run sg-run-${stale.has(k) ? 'stale' : r.status}`);
-      li.dataset.run = k;
-      li.appendChild(h('span', 'sg-run-name', k));
+      let it = this.runItems.get(k);
+      if (!it) {
+        const li = h('li');
+        li.dataset.run = k;
+        it = { li, name: h('span', 'sg-run-name', k), badge: h('span'), bar: progressBar(), message: h('span', 'sg-run-message'), notes: [] };
+        this.runItems.set(k, it);
+      }
       const status = stale.has(k) ? 'stale' : r.status;
+      setClass(it.li, `sg-run sg-run-${status}`);
       const frac = runFraction(r);
-      li.appendChild(h('span', `sg-badge sg-badge-${status}`, status === 'running' ? `running ${Math.round(frac * 100)}%` : status));
-      li.appendChild(progressBar(frac, `${k} progress`));
-      if (r.message) li.appendChild(h('span', 'sg-run-message', r.message));
-      for (const n of r.notes ?? []) li.appendChild(h('span', 'sg-run-note', n));
-      list.appendChild(li);
+      setClass(it.badge, `sg-badge sg-badge-${status}`);
+      setText(it.badge, status === 'running' ? `running ${Math.round(frac * 100)}%` : status);
+      it.bar.set(frac, `${k} progress`);
+      setText(it.message, r.message ?? '');
+      const notes = r.notes ?? [];
+      if (it.notes.length !== notes.length || it.notes.some((n, i) => n.textContent !== notes[i])) it.notes = notes.map((n) => h('span', 'sg-run-note', n));
+      syncChildren(it.li, [it.name, it.badge, it.bar.el, ...(r.message ? [it.message] : []), ...it.notes]);
+      items.push(it.li);
     }
-    det.appendChild(list);
-    return det;
+    for (const k of [...this.runItems.keys()]) if (!(k in doc.runs)) this.runItems.delete(k);
+    syncChildren(c.runList, items);
+    return c.runs;
   }
 
   private graphPanel(): HTMLElement {
-    const det = h('details', 'sg-graph-view');
-    det.open = true;
+    const c = this.chrome!;
     const nodes = this.store.status!.nodes;
     const counts = new Map<string, number>();
     for (const n of nodes) counts.set(n.state, (counts.get(n.state) ?? 0) + 1);
-    det.appendChild(h('summary', undefined, `Graph · ${[...counts].map(([s, c]) => `${c} ${s}`).join(', ')}`));
-    const wrap = h('div', 'sg-graph-wrap');
-    wrap.appendChild(renderGraph(document, nodes));
-    det.appendChild(wrap);
-    return det;
+    setText(c.graphSummary, `Graph · ${[...counts].map(([s, k]) => `${k} ${s}`).join(', ')}`);
+    // the picture is no control: redrawn when the nodes change
+    const key = JSON.stringify(nodes);
+    if (c.graphWrap.dataset.key !== key) {
+      c.graphWrap.dataset.key = key;
+      c.graphWrap.replaceChildren(renderGraph(document, nodes));
+    }
+    return c.graph;
   }
 
-  private card(doc: ResultsDoc, plot: PlotSpec, i: number): { el: HTMLElement; holder: HTMLElement; legend: HTMLElement } {
-    const el = h('section', 'sg-card');
-    el.dataset.plot = String(i);
-    const head = h('header', 'sg-card-head');
-    head.appendChild(h('h2', undefined, plot.title));
-    const tools = h('div', 'sg-card-tools');
-    for (const f of ['svg', 'png', 'csv', 'json'] as const) {
-      const b = button(f.toUpperCase(), `Export this plot as ${f.toUpperCase()}`, () => this.exportPlot(f, i), 'sg-btn sg-btn-small');
-      b.dataset.export = f;
-      b.dataset.focus = `export-${f}-${i}`;
-      tools.appendChild(b);
+  private card(doc: ResultsDoc, plot: PlotSpec, i: number): Card {
+    let card = this.cards[i];
+    if (!card) {
+      const el = h('section', 'sg-card');
+      el.dataset.plot = String(i);
+      const head = h('header', 'sg-card-head');
+      const title = h('h2');
+      const badge = h('span', 'sg-badge sg-card-badge');
+      const tools = h('div', 'sg-card-tools');
+      for (const f of ['svg', 'png', 'csv', 'json'] as const) {
+        const b = button(f.toUpperCase(), `Export this plot as ${f.toUpperCase()}`, () => this.exportPlot(f, i), 'sg-btn sg-btn-small');
+        b.dataset.export = f;
+        b.dataset.focus = `export-${f}-${i}`;
+        tools.appendChild(b);
+      }
+      head.append(title, tools);
+      const legend = h('div', 'sg-legend');
+      legend.setAttribute('role', 'group');
+      legend.setAttribute('aria-label', 'runs (click to show or hide)');
+      const holder = h('div', 'sg-figure');
+      // tips are added on the first pointer entry into the figure shown at that time
+      holder.addEventListener('pointerenter', () => this.enableTips(i));
+      el.append(head, legend, holder);
+      card = { el, title, badge, tools, legend, legendItems: new Map(), holder, shown: null };
+      this.cards[i] = card;
     }
-    head.appendChild(tools);
-    el.appendChild(head);
-    const legend = h('div', 'sg-legend');
-    el.appendChild(legend);
-    const holder = h('div', 'sg-figure');
-    el.appendChild(holder);
-    if (!plotRuns(doc, plot).length) {
-      const text = this.store.final ? `no runs match ${plot.runs.join(', ')}` : `waiting for ${plot.runs.join(', ')}…`;
-      holder.appendChild(h('div', 'sg-msg sg-msg-info', text));
-    }
-    return { el, holder, legend };
+    setText(card.title, plot.title);
+    const rerun = this.rerunning(doc, plot, i);
+    setClass(card.el, rerun == null ? 'sg-card' : 'sg-card sg-rerunning');
+    if (rerun != null) setText(card.badge, rerun);
+    syncChildren(card.title.parentElement!, [card.title, ...(rerun != null ? [card.badge] : []), card.tools]);
+    const waiting = plotRuns(doc, plot).length
+      ? null
+      : this.store.final ? `no runs match ${plot.runs.join(', ')}` : `waiting for ${plot.runs.join(', ')}…`;
+    let msg = card.holder.querySelector(':scope > .sg-msg-info');
+    if (waiting && !msg) card.holder.prepend((msg = h('div', 'sg-msg sg-msg-info')));
+    if (waiting) setText(msg!, waiting);
+    else msg?.remove();
+    return card;
   }
 
-  /** One toggle per drawn run (or seed group), in the figure's colour for it. */
-  private fillLegend(legend: HTMLElement, data: FigureData, i: number): void {
-    legend.setAttribute('role', 'group');
-    legend.setAttribute('aria-label', 'runs (click to show or hide)');
+  /**
+   * "re-running …" when a revision in flight will change plot i, else null: at once from the
+   * status (its plot node, the i-th, or a run it depends on, is queued or running), before any
+   * new data; then from the results while they stream.
+   */
+  private rerunning(doc: ResultsDoc, plot: PlotSpec, i: number): string | null {
+    const st = this.store.status;
+    if (st && st.revision >= this.store.revision) {
+      const node = st.nodes.filter((n) => n.kind === 'plot')[i];
+      if (node) {
+        const byId = new Map(st.nodes.map((n) => [n.id, n]));
+        const deps = node.deps.map((d) => byId.get(d)).filter((d): d is NodeStatus => !!d);
+        if (busy(node.state) || deps.some((d) => busy(d.state))) {
+          const f = depsProgress(deps).fraction;
+          return f == null ? 're-running…' : `re-running ${Math.round(f * 100)}%`;
+        }
+        if (st.revision > this.store.revision || this.store.final) return null;
+      }
+    }
+    if (this.store.final) return null;
+    return plotRuns(doc, plot).some((k) => busy(doc.runs[k]!.status) || this.store.labels.get(k) === 'stale — re-running') ? 're-running…' : null;
+  }
+
+  /** The card of a plot before its first results (first open): its deps and their progress. */
+  private pendingCard(n: NodeStatus, nodes: NodeStatus[]): HTMLElement {
+    let p = this.pending.get(n.id);
+    if (!p) {
+      const el = h('section', 'sg-card sg-pending');
+      el.dataset.plot = n.id.replace(/^plot#/, '');
+      const head = h('header', 'sg-card-head');
+      const title = h('h2');
+      head.appendChild(title);
+      const text = h('div', 'sg-msg sg-msg-info');
+      const bar = progressBar();
+      el.append(head, text, bar.el);
+      p = { el, title, text, bar };
+      this.pending.set(n.id, p);
+    }
+    const index = Number(n.id.replace(/^plot#/, ''));
+    setText(p.title, Number.isInteger(index) ? `plot ${index + 1}` : n.id);
+    const byId = new Map(nodes.map((m) => [m.id, m]));
+    const deps = n.deps.map((d) => byId.get(d)).filter((d): d is NodeStatus => !!d);
+    const prog = depsProgress(deps);
+    const what = n.deps.length ? `waiting for ${n.deps.join(', ')}` : 'waiting';
+    setText(p.text, `${what}${prog.text ? ` — ${prog.text}` : ''}${n.message ? ` (${n.message})` : ''}`);
+    p.bar.set(prog.fraction ?? 0, `${n.id} progress`);
+    show(p.bar.el, prog.fraction != null);
+    return p.el;
+  }
+
+  /** One toggle per drawn run (or seed group), in the figure's colour for it; the toggles stay
+   *  the same elements while the run is drawn. */
+  private fillLegend(card: Card, data: FigureData, i: number): void {
+    const nodes: Node[] = [];
+    const keep = new Set<string>();
     data.runs.forEach((k, j) => {
+      keep.add(k);
       const on = !this.store.hidden.has(k);
-      const b = button('', on ? `Hide ${k}` : `Show ${k}`, () => {
-        this.store.toggle(k);
-        this.saveState();
-        this.scheduleRender();
-      }, `sg-legend-item${on ? '' : ' sg-off'}`);
-      b.dataset.run = k;
-      b.dataset.focus = `legend-${i}-${k}`;
-      b.setAttribute('aria-pressed', String(on));
-      const sw = h('span', 'sg-swatch');
-      sw.style.background = this.theme.palette[j % this.theme.palette.length]!;
-      b.append(sw, document.createTextNode(k));
-      legend.appendChild(b);
+      let b = card.legendItems.get(k);
+      if (!b) {
+        b = button('', '', () => {
+          this.store.toggle(k);
+          this.saveState();
+          this.scheduleRender();
+        });
+        b.dataset.run = k;
+        b.dataset.focus = `legend-${i}-${k}`;
+        b.append(h('span', 'sg-swatch'), document.createTextNode(k));
+        card.legendItems.set(k, b);
+      }
+      setClass(b, `sg-legend-item${on ? '' : ' sg-off'}`);
+      b.title = on ? `Hide ${k}` : `Show ${k}`;
+      setAttr(b, 'aria-pressed', String(on));
+      const colour = this.theme.palette[j % this.theme.palette.length]!;
+      const sw = b.firstChild as HTMLElement;
+      if (sw.dataset.colour !== colour) {
+        sw.dataset.colour = colour;
+        sw.style.background = colour;
+      }
+      nodes.push(b);
     });
-    if (data.kind === 'series' && data.rows.some((r) => r.metric === 'test_loss')) legend.appendChild(h('span', 'sg-legend-note', '┅ test loss'));
-    if (data.kind === 'series' && data.theory.length) legend.appendChild(h('span', 'sg-legend-note', '╌ theory (Thm 4.2)'));
-    if (data.kind === 'final' && data.summary.some((s) => s.n > 1)) legend.appendChild(h('span', 'sg-legend-note', '┃ min–max over seeds'));
-    if (data.kind === 'final' && data.rows.some((r) => r.status === 'diverged' || r.status === 'error')) legend.appendChild(h('span', 'sg-legend-note', '✕ diverged (last finite value, not in the mean)'));
+    for (const k of [...card.legendItems.keys()]) if (!keep.has(k)) card.legendItems.delete(k);
+    const note = (t: string) => h('span', 'sg-legend-note', t);
+    if (data.kind === 'series' && data.rows.some((r) => r.metric === 'test_loss')) nodes.push(note('┅ test loss'));
+    if (data.kind === 'series' && data.theory.length) nodes.push(note('╌ theory (Thm 4.2)'));
+    if (data.kind === 'final' && data.summary.some((s) => s.n > 1)) nodes.push(note('┃ min–max over seeds'));
+    if (data.kind === 'final' && data.rows.some((r) => r.status === 'diverged' || r.status === 'error')) nodes.push(note('✕ diverged (last finite value, not in the mean)'));
+    // notes are text only: keep the ones already there when the same
+    const old = [...card.legend.querySelectorAll(':scope > .sg-legend-note')];
+    const notes = nodes.filter((n) => !(n instanceof HTMLButtonElement)) as HTMLElement[];
+    const same = old.length === notes.length && old.every((o, j) => o.textContent === notes[j]!.textContent);
+    syncChildren(card.legend, [...nodes.filter((n) => n instanceof HTMLButtonElement), ...(same ? old : notes)]);
   }
 
   /** Export Figures (extension command): every drawn plot, one answer each, same requestId. */
@@ -427,13 +621,14 @@ export class App {
   }
 
   /** Redraw figure i with pointer tips (same rows, same size) when the pointer first enters it. */
-  private enableTips(i: number, doc: ResultsDoc): void {
+  private enableTips(i: number): void {
     const b = this.built[i];
     const old = this.figures[i];
-    if (!b || !old || b.tipped || b.doc !== doc || this.store.doc !== doc || !old.isConnected) return;
+    const card = this.cards[i];
+    if (!b || !old || !card || b.tipped || b.svg !== old || this.store.doc !== b.doc || !old.isConnected) return;
     try {
       const svg = this.nonced(buildFigure(b.doc, b.plot, { ...b.options, tips: true }));
-      old.replaceWith(svg);
+      this.showInHolder(card, svg);
       this.figures[i] = svg;
       b.svg = svg;
       b.tipped = true;

@@ -3,6 +3,7 @@
 // requests (getResults, runNow, cancel) and runtime diagnostics of a diverging run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Methods, type ResultsMessage } from '../../src/core/protocol';
+import { validateResultsDoc } from '../../src/core/wire/webviewMessages';
 import { bundleServer, startServer, waitFor, type ServerProcess } from '../server/serverProcess';
 
 let bundle: Awaited<ReturnType<typeof bundleServer>>;
@@ -109,5 +110,28 @@ describe('language server process: results stream', () => {
     await conn.sendRequest(Methods.cancel, { uri });
     const c = await waitFor(() => results.find((m) => m.uri === uri && m.revision === r2 && m.final));
     expect(c.doc.runs.gd.status).toBe('cancelled');
+  });
+
+  it("a text with a checker error streams results whose doc.diagnostics name the error's line and definition", async () => {
+    const typo = 'file:///tmp/typo.sgdexp';
+    // line 5 (1-based): `recrod` is no parameter of train
+    const bad = text(0.01).replace('steps = 2000)', 'steps = 2000, recrod = 10)');
+    expect(bad.split('\n')[4]).toContain('recrod');
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: typo, languageId: 'sgdexp', version: 1, text: bad } });
+    const { revision } = (await conn.sendRequest(Methods.runNow, { uri: typo })) as { revision: number };
+    const fin = await waitFor(() => results.find((m) => m.uri === typo && m.final && m.revision >= revision));
+    expect(fin.doc.diagnostics).toEqual([expect.objectContaining({ severity: 'error', line: 5, def: 'ln', message: expect.stringContaining("'recrod'") })]);
+    // every message of that revision carries them, and passes the webview's validator
+    for (const m of results.filter((x) => x.uri === typo && x.revision === fin.revision)) {
+      expect(m.doc.diagnostics?.[0]?.line).toBe(5);
+      expect(validateResultsDoc(m.doc).ok).toBe(true);
+    }
+    // the error-free part still ran
+    expect(fin.doc.runs.gd.status).toBe('done');
+    // fixed: the next revision's documents have none
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri: typo, version: 2 }, contentChanges: [{ text: text(0.01) }] });
+    const r2 = ((await conn.sendRequest(Methods.runNow, { uri: typo })) as { revision: number }).revision;
+    const clean = await waitFor(() => results.find((m) => m.uri === typo && m.final && m.revision >= r2));
+    expect(clean.doc.diagnostics).toBeUndefined();
   });
 });

@@ -31,6 +31,13 @@ describe('validateToWebview', () => {
     expect(v.value.plots[0]).toMatchObject({ kind: 'series', x: 'step', y: 'linear', theory: false, top: null });
   });
 
+  it('accepts checker diagnostics on a document (1-based lines) and rejects malformed ones', () => {
+    const base = { format: 'sgdexp-results', version: 1, file: 'f', seed: 1, runs: {}, plots: [] };
+    expect(validateResultsDoc({ ...base, diagnostics: [{ severity: 'error', line: 13, message: "unknown parameter 'deltaa'", def: 'ln' }] }).ok).toBe(true);
+    const bad = validateResultsDoc({ ...base, diagnostics: [{ severity: 'error', line: 0, message: 'x' }] });
+    expect(bad.ok ? '' : bad.error).toContain('doc.diagnostics[0].line');
+  });
+
   it('rejects broken messages with the path of the problem', () => {
     const gd = FIG1.runs.gd;
     const cases: [unknown, string][] = [

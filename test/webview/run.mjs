@@ -233,6 +233,38 @@ test('streaming: progress bars per run, cancel button; an older revision is drop
   await page.close();
 });
 
+test('streaming updates change the page in place: Cancel, badges, bars and legend keep their elements; a click during updates posts one cancel', async () => {
+  const { page, errors } = await open();
+  await post(page, results(1, FIG1));
+  await post(page, results(2, S40, false));
+  const CANCEL = '.sg-header button[data-focus="cancel"]';
+  await page.evaluate((sel) => {
+    document.querySelector(sel).__mark = 'cancel';
+    for (const e of document.querySelectorAll('.sg-run, .sg-run .sg-badge, .sg-run [role=progressbar], .sg-progress-overall, .sg-legend-item, button[data-export], section.sg-card')) e.__mark = 1;
+  }, CANCEL);
+  const tick = (step) => {
+    const d = structuredClone(S70);
+    d.runs.gd.progress = { step, steps: 10000 };
+    return results(2, d, false);
+  };
+  for (const step of [5000, 6000, 7000]) await post(page, tick(step));
+  eq(await page.evaluate((sel) => document.querySelector(sel).__mark, CANCEL), 'cancel', 'Cancel is the same element after streamed updates');
+  const unmarked = await page.evaluate(() => [...document.querySelectorAll('.sg-run, .sg-run .sg-badge, .sg-run [role=progressbar], .sg-progress-overall, .sg-legend-item, button[data-export], section.sg-card')].filter((e) => e.__mark !== 1).map((e) => e.className || e.tagName));
+  eq(unmarked, [], 'elements replaced by streamed updates');
+  // the updates did change the text and attributes
+  eq(await page.evaluate(() => document.querySelector('.sg-run[data-run="gd"] [role=progressbar]').getAttribute('aria-valuenow')), '70', 'gd progress updated in place');
+  // press, an update arrives, release: the click still lands on the button, once
+  const box = await page.locator(CANCEL).boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await post(page, tick(8000));
+  await page.mouse.up();
+  await page.waitForFunction(() => window.__posted.some((m) => m.type === 'cancel'));
+  eq(await page.evaluate(() => window.__posted.filter((m) => m.type === 'cancel').length), 1, 'cancel messages from one click');
+  eq(errors, [], 'page errors');
+  await page.close();
+});
+
 test('a new revision marks old curves stale instead of mixing, and final removes them', async () => {
   const { page } = await open();
   await post(page, results(1, FIG1));
@@ -253,6 +285,47 @@ test('a new revision marks old curves stale instead of mixing, and final removes
   await page.close();
 });
 
+test('a typo or a cancel keeps the last curve, faded and labelled, on unchanged axes; the header tells the state', async () => {
+  const { page, errors } = await open();
+  await post(page, results(1, FIG1));
+  const axes = async () => {
+    const out = [];
+    for (const i of [0, 1, 2]) out.push(await texts(page, `${card(i)} g[aria-label="x-axis tick label"] text, ${card(i)} g[aria-label="y-axis tick label"] text`));
+    return out;
+  };
+  const before = await axes();
+  const fadedOpacity = () => page.evaluate((sel) => [...document.querySelectorAll(`${sel} g[aria-label="line"][aria-description="stale runs (older revision)"]`)].map((g) => Number(g.getAttribute('stroke-opacity') ?? 1)), card(0));
+  // a typo drops ln's definition: the server's document has no ln, its plots draw gd only
+  const typo = { ...structuredClone(FIG1), diagnostics: [{ severity: 'error', line: 13, message: "unknown parameter 'deltaa'", def: 'ln' }] };
+  delete typo.runs.ln;
+  typo.plots = typo.plots.map((p) => ({ ...p, runs: ['gd'] }));
+  await post(page, results(2, typo));
+  for (const i of [0, 1, 2]) assert((await lineCount(page, i)).faded >= 1, `plot ${i}: no faded ln curve after a typo`);
+  const op = await fadedOpacity();
+  assert(op.length && op.every((o) => o < 1), `faded opacity: ${op}`);
+  assert((await texts(page, `${card(0)} svg text`)).some((t) => t.includes("ln: stale — line 13: unknown parameter 'deltaa'")), 'stale label on the curve');
+  eq(await axes(), before, 'axes (x and y tick labels) after a typo');
+  const head = (await texts(page, '.sg-title .sg-badge-state, .sg-header-detail')).join(' | ');
+  assert(head.includes('error') && head.includes("error on line 13: unknown parameter 'deltaa'"), `header after a typo: ${head}`);
+  // fixed and re-run, then cancelled early: the shorter partial does not replace the curve seen
+  const cut = (r, n) => ({ ...r, status: 'cancelled', message: 'cancelled', progress: { step: r.step[n - 1], steps: 10000 }, step: r.step.slice(0, n), time: r.time.slice(0, n), metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, v.slice(0, n)])) });
+  const cancelled = structuredClone(FIG1);
+  cancelled.runs.ln = cut(cancelled.runs.ln, 30);
+  await post(page, results(3, cancelled));
+  assert((await lineCount(page, 0)).faded >= 1, 'no faded ln curve after a cancel');
+  assert((await fadedOpacity()).every((o) => o < 1), 'cancelled curve not faded');
+  const step = FIG1.runs.ln.step[29];
+  assert((await texts(page, `${card(0)} svg text`)).some((t) => t.includes(`ln: cancelled at step ${step}`)), `cancelled label (at step ${step})`);
+  eq(await axes(), before, 'axes (x and y tick labels) after a cancel');
+  assert((await texts(page, '.sg-title .sg-badge-state')).join('').includes('cancelled'), 'header after a cancel');
+  // a clean final revision is up to date again, nothing faded
+  await post(page, results(4, FIG1));
+  eq((await lineCount(page, 0)).faded, 0, 'faded curves after a clean run');
+  assert((await texts(page, '.sg-title .sg-badge-state')).join('').includes('up to date'), 'header up to date');
+  eq(errors, [], 'page errors');
+  await page.close();
+});
+
 test('diverged and failed runs show their messages on the curve and in the run list', async () => {
   const { page } = await open();
   await post(page, results(5, DIV, true, 'file:///work/examples/diverge.sgdexp'));
@@ -265,6 +338,20 @@ test('diverged and failed runs show their messages on the curve and in the run l
   eq(await texts(page, '.sg-run[data-run="gd"] .sg-run-note'), ['det(θᵀθ) = 0 for all time: width < p + k'], 'run notes');
   assert(msgs.some((m) => m.includes('812')) && msgs.some((m) => m.includes('NaN')), `run list messages: ${msgs}`);
   assert((await texts(page, '.sg-badge-diverged')).length === 1, 'diverged badge');
+  await page.close();
+});
+
+test('a diverged run does not stretch the y axis: clipped at the frame with "↑ diverged at step N"', async () => {
+  const { page, errors } = await open();
+  await post(page, results(5, DIV, true, 'file:///work/examples/diverge.sgdexp'));
+  const svgText = (await texts(page, `${card(0)} svg text`)).join('\n');
+  assert(svgText.includes('↑ diverged at step 812'), `no divergence marker: ${svgText}`);
+  // healthy gd: loss 0.01 … 1.31 (log axis); the diverged run reaches 37.6 before it stops
+  const num = (t) => Number(t.replace(/\u2212/g, '-').replace(/,/g, ''));
+  const ticks = (await texts(page, `${card(0)} g[aria-label="y-axis tick label"] text`)).filter((t) => t).map(num);
+  assert(ticks.length && Math.max(...ticks) <= 1.31 * 10 ** 1.05, `y axis reaches the diverged values: ${ticks}`);
+  assert(await page.locator(`${card(0)} svg clipPath`).count() > 0, 'lines not clipped at the frame');
+  eq(errors, [], 'page errors');
   await page.close();
 });
 
@@ -286,6 +373,34 @@ test('invalid messages are ignored and reported with {type:"error"}', async () =
   const errs = await page.evaluate(() => window.__posted.filter((m) => m.type === 'error').map((m) => m.text));
   assert(errs.some((e) => e.includes('doc.runs["gd"].metrics.loss: has 2 entries')), `imprecise error: ${errs}`);
   eq(await page.evaluate(() => window.sgdexp.store.revision), 1, 'revision after invalid messages');
+  await page.close();
+});
+
+test('immediate feedback: a card per plot with what it waits for on first open; plots a new revision will change are marked at once', async () => {
+  const { page, errors } = await open();
+  // first open, no results yet: the status alone shows the plots and their progress
+  await post(page, STATUS(1, { gd: 'queued', plot0: 'queued', plot1: 'queued', plot2: 'queued' }));
+  eq(await page.locator('section.sg-card').count(), 3, 'pending cards before any results');
+  const pending = await texts(page, 'section.sg-card .sg-msg');
+  assert(pending.length === 3 && pending.every((t) => t.includes('waiting for gd, ln') && t.includes('ln: running 40%')), `pending card text: ${pending}`);
+  eq(await page.evaluate(() => document.querySelector('section.sg-card [role=progressbar]').getAttribute('aria-valuenow')), '40', 'pending card progress');
+  eq(await page.locator('.sg-empty').count(), 0, 'empty pane shown');
+  // results arrive: real figures
+  await post(page, results(1, FIG1));
+  await post(page, STATUS(1, { ln: 'cached', plot0: 'done', plot1: 'done', plot2: 'done' }));
+  eq(await page.locator('section.sg-card.sg-rerunning').count(), 0, 're-running marks when up to date');
+  await page.evaluate(() => document.querySelectorAll('svg.sg-plot').forEach((s) => { s.__mark = 1; }));
+  // a new revision starts: its status comes before any data, and marks the plots at once
+  await post(page, STATUS(2, { gd: 'cached', ln: 'queued', plot0: 'queued', plot1: 'queued', plot2: 'queued' }));
+  eq(await page.locator('section.sg-card.sg-rerunning').count(), 3, 'plots marked re-running');
+  const badges = await texts(page, 'section.sg-card .sg-card-badge');
+  assert(badges.length === 3 && badges.every((t) => t.startsWith('re-running')), `re-running badges: ${badges}`);
+  eq(await page.evaluate(() => [...document.querySelectorAll('svg.sg-plot')].map((s) => s.__mark)), [1, 1, 1], 'figures kept while marked');
+  // done: the marks go
+  await post(page, results(2, FIG1));
+  await post(page, STATUS(2, { ln: 'done', plot0: 'done', plot1: 'done', plot2: 'done' }));
+  eq(await page.locator('section.sg-card.sg-rerunning').count(), 0, 're-running marks after the revision is done');
+  eq(errors, [], 'page errors');
   await page.close();
 });
 
@@ -501,7 +616,9 @@ test('theme: follows body class and --vscode-* colours (light → dark); screens
 });
 
 let passed = 0, failed = 0;
-for (const t of tests) {
+// SGDEXP_WEBVIEW_ONLY=text runs only the tests whose name contains it
+const only = process.env.SGDEXP_WEBVIEW_ONLY;
+for (const t of tests.filter((t) => !only || t.name.includes(only))) {
   const t0 = Date.now();
   try {
     await t.fn();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PreviewStore, type ResultsIn } from '../../webview/store';
 import { sameJson } from '../../src/core/sameJson';
 import { normalizeDoc, validateToWebview } from '../../src/core/wire/webviewMessages';
-import type { ResultsDoc } from '../../src/core/results';
+import type { ResultsDoc, RunResult } from '../../src/core/results';
 
 const FIG1 = normalizeDoc(JSON.parse(readFileSync(join(__dirname, 'fixtures', 'fig1.json'), 'utf8')) as ResultsDoc);
 const URI = 'file:///f.sgdexp';
@@ -95,5 +95,69 @@ describe('the revision count the header shows', () => {
     expect(s.shown).toBe(2);
     s.applyResults({ ...msg(7, FIG1), uri: 'file:///other.sgdexp' });
     expect(s.shown).toBe(1); // another file starts again
+  });
+});
+
+describe('what the user has seen is kept', () => {
+  const cut = (r: RunResult, n: number, status: RunResult['status']): RunResult => ({
+    ...r, status, step: r.step.slice(0, n), time: r.time.slice(0, n),
+    metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, v.slice(0, n)])) as RunResult['metrics'],
+  });
+
+  it('a cancel that ends a run with no trajectory keeps the partial curve it streamed, labelled', () => {
+    const s = new PreviewStore();
+    s.applyResults(msg(1, FIG1));
+    const partial = { ...FIG1, runs: { gd: FIG1.runs.gd!, ln: { ...cut(FIG1.runs.ln!, 40, 'running'), progress: { step: 13_400_000, steps: 20_000_000 } } } };
+    s.applyResults({ ...msg(2, partial), final: false });
+    // the server's final message after a cancel: the run cancelled, its partial dropped
+    s.applyResults(msg(2, { ...FIG1, runs: { gd: FIG1.runs.gd!, ln: { ...cut(FIG1.runs.ln!, 0, 'cancelled'), message: 'cancelled', progress: null } } }));
+    expect(s.doc!.runs.ln!.step).toHaveLength(40);
+    expect(s.doc!.runs.ln!.status).toBe('cancelled');
+    expect(s.labels.get('ln')).toBe('cancelled at step 13.4M');
+    expect(s.staleRuns()).toEqual(['ln']);
+    expect(s.headline().state).toBe('cancelled');
+  });
+
+  it('a run a typo dropped comes back faded when the status names its failed definition', () => {
+    const s = new PreviewStore();
+    s.applyResults(msg(1, FIG1));
+    const typo = { ...FIG1, runs: { gd: FIG1.runs.gd! }, plots: FIG1.plots.map((p) => ({ ...p, runs: ['gd'] })) };
+    s.applyResults(msg(2, typo));
+    // results come first: without a reason the run is gone, as a deleted one would be
+    expect(Object.keys(s.doc!.runs)).toEqual(['gd']);
+    s.applyStatus({ uri: URI, revision: 2, nodes: [{ id: 'ln', kind: 'run', state: 'failed', deps: [], message: "unknown parameter 'deltaa'" }] });
+    expect(Object.keys(s.doc!.runs)).toEqual(['gd', 'ln']);
+    expect(s.doc!.runs.ln!.step).toEqual(FIG1.runs.ln!.step);
+    expect(s.doc!.plots.every((p) => p.runs.includes('ln'))).toBe(true);
+    expect(s.labels.get('ln')).toBe("stale — unknown parameter 'deltaa'");
+    expect(s.headline()).toEqual({ state: 'error', detail: "error in ln: unknown parameter 'deltaa'" });
+    // fixed: the new revision's data replaces it
+    s.applyResults(msg(3, FIG1));
+    expect(s.staleRuns()).toEqual([]);
+    expect(s.headline().state).toBe('up to date');
+    // deleted from a clean file: gone
+    s.applyResults(msg(4, typo));
+    expect(Object.keys(s.doc!.runs)).toEqual(['gd']);
+  });
+
+  it('a failed run without data keeps the curve of the previous revision; a longer new one replaces it', () => {
+    const s = new PreviewStore();
+    s.applyResults(msg(1, FIG1));
+    s.applyResults(msg(2, { ...FIG1, runs: { gd: FIG1.runs.gd!, ln: { ...cut(FIG1.runs.ln!, 0, 'error'), message: 'data has NaN in row 3' } } }));
+    expect(s.doc!.runs.ln!.step).toHaveLength(FIG1.runs.ln!.step.length);
+    expect(s.labels.get('ln')).toBe('failed — data has NaN in row 3');
+    s.applyResults({ ...msg(3, { ...FIG1, runs: { gd: FIG1.runs.gd!, ln: cut(FIG1.runs.ln!, 5, 'running') } }), final: false });
+    expect(s.doc!.runs.ln!.step).toHaveLength(5);
+    expect(s.labels.has('ln')).toBe(false);
+  });
+
+  it('saved state keeps the labels', () => {
+    const s = new PreviewStore();
+    s.applyResults(msg(1, FIG1));
+    s.applyResults(msg(2, { ...FIG1, runs: { gd: FIG1.runs.gd!, ln: { ...cut(FIG1.runs.ln!, 0, 'error'), message: 'boom' } } }));
+    const t = new PreviewStore();
+    t.restore(JSON.parse(JSON.stringify(s.snapshot())));
+    expect(t.staleRuns()).toEqual(['ln']);
+    expect(t.labels.get('ln')).toBe('failed — boom');
   });
 });

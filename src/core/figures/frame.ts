@@ -2,7 +2,7 @@
 // y domain guard, the rotated y label. Each plot kind (series.ts, final.ts, gain.ts) returns its
 // marks and scale options as KindMarks; index.ts assembles them into one Plot figure.
 import * as Plot from '@observablehq/plot';
-import type { PlotSpec } from '../results';
+import type { PlotSpec, ResultsDoc } from '../results';
 import type { RunNote } from './runs';
 import type { FigureTheme } from './theme';
 
@@ -14,6 +14,7 @@ export interface LegendItem {
 
 /** What a plot kind's marks need to know of the figure. */
 export interface MarkContext {
+  doc: ResultsDoc;
   plot: PlotSpec;
   theme: FigureTheme;
   /** legend key → colour */
@@ -40,6 +41,8 @@ export interface KindMarks {
   ys: number[];
   /** the y domain must include 0 (bars) */
   withZero?: boolean;
+  /** a y domain the kind fixes itself (a series with a diverged run: figures/domain.ts) */
+  yDomain?: [number, number];
 }
 
 export const fmt = (v: number) => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : String(+v.toPrecision(4)));

@@ -16,7 +16,7 @@ import { degenerateDomain, figureBuckets, header, MARGIN_LEFT, MARGIN_RIGHT, rot
 import { colorOf, type FigureTheme } from './theme';
 
 export { decimate, minMaxKeep } from './decimate';
-export { plotRuns, groupKey, baseName, metricLabel } from './runs';
+export { plotRuns, groupKey, baseName, defOf, metricLabel } from './runs';
 export { finalValue } from './final';
 export { gainLogDomain } from './gain';
 export { degenerateDomain, figureBuckets, formatTick } from './frame';
@@ -81,7 +81,7 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
   const color = (k: string) => colorOf(colors, doc, k, theme.palette);
   const hidden = new Set(options.hidden ?? []);
   const ctx: MarkContext = {
-    plot, theme, color, tips: options.tips ?? true, width, marginLeft: MARGIN_LEFT, domain, hidden,
+    doc, plot, theme, color, tips: options.tips ?? true, width, marginLeft: MARGIN_LEFT, domain, hidden,
     notes: data.notes.map((n) => ({ ...n, color: n.status === 'stale' ? theme.muted : color(n.run) })),
   };
   const kind: KindMarks = data.kind === 'series' ? seriesMarks(data, ctx) : data.kind === 'final' ? finalMarks(data, ctx) : gainMarks(data, ctx);
@@ -94,7 +94,7 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
   marks.push(...head.marks);
   const baseHeight = options.height ?? Math.max(200, Math.min(340, Math.round(width * 0.52)));
   const y: Plot.ScaleOptions = { label: data.yLabel, type: plot.y === 'log' ? 'log' : 'linear', grid: true, ...kind.y };
-  const yDomain = degenerateDomain(kind.ys.filter(Number.isFinite), plot.y === 'log', kind.withZero ?? false);
+  const yDomain = kind.yDomain ?? degenerateDomain(kind.ys.filter(Number.isFinite), plot.y === 'log', kind.withZero ?? false);
   if (yDomain) y.domain = yDomain;
   const spec = {
     document: options.document,

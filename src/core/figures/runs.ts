@@ -23,6 +23,9 @@ export interface DataOptions {
   hidden?: Iterable<string>;
   /** run keys whose results belong to an older revision: drawn faded, never merged with fresh ones */
   stale?: Iterable<string>;
+  /** why a faded run is shown (run key → "stale — line 13: …", "cancelled at step 13.4M"):
+   *  drawn at the end of its curve instead of the run's own note */
+  labels?: ReadonlyMap<string, string>;
 }
 
 /** `sgd[lr=0.3]` → `sgd`; plain keys are their own base. */

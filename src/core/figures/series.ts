@@ -7,6 +7,7 @@ import { seriesOf, VECTOR_METRICS } from '../resolve/metrics';
 import { decimate, minMaxKeep } from './decimate';
 import { finite, groupKey, mean, metricLabel, noteText, seeded, toCsv, valuesOf, type DataOptions, type RunNote } from './runs';
 import { fmt, logTicks, type MarkContext, type KindMarks } from './frame';
+import { containedYDomain } from './domain';
 
 /** One point of a drawn line. `line` identifies the polyline (run, metric, component). */
 export interface SeriesRow {
@@ -133,11 +134,14 @@ export function seriesData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts
         }
       }
     }
-    const text = noteText(key, run, stale);
+    const label = opts.labels?.get(key);
+    const text = label ? `${key}: ${label}` : noteText(key, run, stale);
     if (text) {
       const main = mine.filter((r) => r.metric === plot.metric && (r.component ?? 0) === 0);
       const end = main[main.length - 1] ?? mine[mine.length - 1];
-      notes.push({ run: key, text, x: end?.x ?? null, y: end?.y ?? null, status: stale ? 'stale' : run.status });
+      // a labelled (kept) curve is no failure of its own: no cross at its end
+      const status = label ? (run.status === 'cancelled' ? 'cancelled' : 'stale') : stale ? 'stale' : run.status;
+      notes.push({ run: key, text, x: end?.x ?? null, y: end?.y ?? null, status });
     }
   }
   // Families over seeds: members that differ only in seed are drawn as mean and spread.
@@ -188,7 +192,7 @@ export function seriesData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts
  * then neither calls accessors per point nor maps a colour scale per point nor groups by z —
  * the per-point work that dominated profiles of one mark over row objects.
  */
-function lineMarks(rows: SeriesRow[], color: (run: string) => string, opts: { dash?: string; opacity?: number; width?: number; description: string }): Plot.Markish[] {
+function lineMarks(rows: SeriesRow[], color: (run: string) => string, opts: { dash?: string; opacity?: number; width?: number; description: string; clip?: boolean }): Plot.Markish[] {
   const byLine = new Map<string, SeriesRow[]>();
   for (const r of rows) {
     const a = byLine.get(r.line);
@@ -219,7 +223,7 @@ function lineMarks(rows: SeriesRow[], color: (run: string) => string, opts: { da
       ariaDescription: opts.description,
       x, y, stroke: color(pts[0]!.run),
       strokeWidth: opts.width ?? (many ? 1 : 1.6), strokeOpacity: opts.opacity ?? (many ? 0.75 : 1),
-      strokeDasharray: opts.dash, curve: 'linear',
+      strokeDasharray: opts.dash, curve: 'linear', clip: opts.clip,
     }));
   }
   return marks;
@@ -228,10 +232,19 @@ function lineMarks(rows: SeriesRow[], color: (run: string) => string, opts: { da
 const ALONGSIDE = new Set(BUILTINS.flatMap((b) => b.series ?? []).flatMap((e) => e.with ?? []));
 
 export function seriesMarks(data: SeriesData, ctx: MarkContext): KindMarks {
-  const { plot, theme, color, notes } = ctx;
+  const { plot, theme, color } = ctx;
   const marks: Plot.Markish[] = [];
   const legend: KindMarks['legend'] = [];
-  const y = plot.y === 'log' ? logTicks(data.rows) : {};
+  // a diverged run does not stretch the y axis: the domain fits the healthy runs, the diverged
+  // curve is clipped at the frame with a marker where it leaves (figures/domain.ts)
+  const contained = containedYDomain(ctx.doc, plot.metric, data.rows, data.theory, plot.y === 'log');
+  const clip = contained ? true : undefined;
+  // the extent the frame shows: the contained domain, else the drawn rows
+  const extent = contained ? contained.domain.map((v) => ({ y: v })) : data.rows;
+  const outside = (n: RunNote) =>
+    contained != null && n.status === 'diverged' && n.y != null && (n.y > contained.domain[1] || n.y < contained.domain[0]) && contained.markers.some((m) => m.run === n.run);
+  const notes = [...ctx.notes.filter((n) => !outside(n)), ...(contained?.markers ?? []).map((m) => ({ ...m, color: color(m.run) }))];
+  const y = plot.y === 'log' ? logTicks(extent) : {};
   // Drawn at the screen's resolution: rows are already decimated to the frame (DataOptions.buckets);
   // tips snap to the drawn points. CSV exports keep every recorded point (figureCsv).
   let x0 = Infinity, x1 = -Infinity;
@@ -239,25 +252,25 @@ export function seriesMarks(data: SeriesData, ctx: MarkContext): KindMarks {
   const fresh = data.rows.filter((r) => !r.stale);
   const stale = data.rows.filter((r) => r.stale);
   const bands = fresh.filter((r) => r.n != null && r.n > 1);
-  if (bands.length) marks.push(Plot.areaY(bands, { x: 'x', y1: 'lo', y2: 'hi', z: 'line', fill: 'run', fillOpacity: 0.18 }));
+  if (bands.length) marks.push(Plot.areaY(bands, { x: 'x', y1: 'lo', y2: 'hi', z: 'line', fill: 'run', fillOpacity: 0.18, clip }));
   // what a metric's entry draws alongside (loss: test_loss) is dashed, also when plotted alone
-  marks.push(...lineMarks(fresh.filter((r) => !ALONGSIDE.has(r.metric)), color, { description: 'runs' }));
+  marks.push(...lineMarks(fresh.filter((r) => !ALONGSIDE.has(r.metric)), color, { description: 'runs', clip }));
   for (const also of ALONGSIDE) {
     const rows = fresh.filter((r) => r.metric === also);
     if (!rows.length) continue;
     const label = metricLabel(also);
-    marks.push(...lineMarks(rows, color, { dash: '5 3', description: label }));
+    marks.push(...lineMarks(rows, color, { dash: '5 3', description: label, clip }));
     legend.push({ label, color: theme.muted, glyph: '╍╍' });
   }
-  if (stale.length) marks.push(...lineMarks(stale, color, { dash: '2 3', opacity: 0.4, width: 1.2, description: 'stale runs (older revision)' }));
+  if (stale.length) marks.push(...lineMarks(stale, color, { dash: '2 3', opacity: 0.4, width: 1.2, description: 'stale runs (older revision)', clip }));
   if (data.theory.length) {
     // a stale run's prediction is as old as its curve: faded with it
     for (const old of [false, true]) {
       const th = data.theory.filter((r) => r.stale === old);
       if (!th.length) continue;
       const o = old ? 0.4 : 1;
-      marks.push(Plot.line(th, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'line', stroke: 'run', strokeWidth: 1.4, strokeDasharray: '7 4', strokeOpacity: 0.9 * o }));
-      marks.push(Plot.line(th, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'line', stroke: theme.foreground, strokeWidth: 0.7, strokeOpacity: 0.5 * o }));
+      marks.push(Plot.line(th, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'line', stroke: 'run', strokeWidth: 1.4, strokeDasharray: '7 4', strokeOpacity: 0.9 * o, clip }));
+      marks.push(Plot.line(th, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'line', stroke: theme.foreground, strokeWidth: 0.7, strokeOpacity: 0.5 * o, clip }));
     }
     legend.push({ label: 'theory (Thm 4.2)', color: theme.muted, glyph: '╌╌' });
   }
@@ -269,7 +282,7 @@ export function seriesMarks(data: SeriesData, ctx: MarkContext): KindMarks {
     // below the point near the top (the frame's extent is known from the drawn rows).
     const v = (y: number) => (plot.y === 'log' ? Math.log(y) : y);
     let y0 = Infinity, y1 = -Infinity;
-    for (const r of data.rows) { if (v(r.y) < y0) y0 = v(r.y); if (v(r.y) > y1) y1 = v(r.y); }
+    for (const r of extent) { if (v(r.y) < y0) y0 = v(r.y); if (v(r.y) > y1) y1 = v(r.y); }
     const frac = (t: number, a: number, b: number) => (b > a ? (t - a) / (b - a) : 0.5);
     for (const right of [false, true]) {
       for (const top of [false, true]) {
@@ -297,7 +310,7 @@ export function seriesMarks(data: SeriesData, ctx: MarkContext): KindMarks {
       format: { run: true, stroke: false, x: (v: number) => fmt(v), y: (v: number) => fmt(v), lo: (v: number) => fmt(v), hi: (v: number) => fmt(v) },
     } as Plot.TipOptions)));
   }
-  return { marks, legend, floating: notes.filter((n) => n.x == null || n.y == null), y, ys: [...data.rows.flatMap((r) => (r.lo != null ? [r.y, r.lo, r.hi!] : [r.y])), ...data.theory.map((r) => r.y)] };
+  return { marks, legend, floating: notes.filter((n) => n.x == null || n.y == null), y, yDomain: contained?.domain, ys: [...data.rows.flatMap((r) => (r.lo != null ? [r.y, r.lo, r.hi!] : [r.y])), ...data.theory.map((r) => r.y)] };
 }
 
 export function seriesCsv(d: SeriesData): string {

@@ -1,9 +1,9 @@
 // What the engine reports about a document revision, as pure functions of its run slots: the
 // results document (src/core/wire/results.ts, docs/results-format.md), the node statuses for a graph view
 // (src/core/wire/protocol.ts NodeStatus), and the runtime diagnostics (divergence, run errors).
-import type { Diagnostic } from '../program';
+import type { CheckedProgram, Diagnostic, Position, Range } from '../program';
 import type { NodeStatus } from '../wire/protocol';
-import type { ResultsDoc, RunResult, RunStatus, Trajectory } from '../wire/results';
+import type { ResultsDiagnostic, ResultsDoc, RunResult, RunStatus, Trajectory } from '../wire/results';
 import type { LoweredProgram, LoweredRun } from '../lower';
 import type { JobProgress } from './pool';
 import type { RunValue } from './runValue';
@@ -30,7 +30,7 @@ const emptyTrajectory = (): Trajectory => ({ step: [], time: [], metrics: {} });
  * The results document. In a final document every run has a final status (results.md: done,
  * diverged, cancelled, error): a run blocked by its parent is an error saying so.
  */
-export function buildResultsDoc(lowered: LoweredProgram, slots: Map<string, Slot>, file: string, final: boolean): ResultsDoc {
+export function buildResultsDoc(lowered: LoweredProgram, slots: Map<string, Slot>, file: string, final: boolean, diagnostics: ResultsDiagnostic[] = []): ResultsDoc {
   const runs: Record<string, RunResult> = {};
   for (const s of slots.values()) {
     const r = s.run;
@@ -60,7 +60,34 @@ export function buildResultsDoc(lowered: LoweredProgram, slots: Map<string, Slot
     seed: lowered.seed,
     runs,
     plots: lowered.plots.map((p) => ({ ...p.spec, runs: p.runIds.filter((id) => id in runs) })),
+    // a clean text's document has no such field (unchanged for scripts, caches and the CLI)
+    ...(diagnostics.length ? { diagnostics } : {}),
   };
+}
+
+/** At most this many checker errors ride on each results message of a revision: the preview
+ *  names the first and each definition's own, and a text full of errors must not make every
+ *  streamed message large. */
+export const MAX_DOC_DIAGNOSTICS = 50;
+
+const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+const contains = (r: Range, p: Position) => before(r.start, p) && before(p, r.end);
+
+/**
+ * The checker's errors on the text a revision was computed from, as the results document carries
+ * them (`doc.diagnostics`): 1-based line, message, and the definition whose statement holds the
+ * error (a typo in `ln = train(…)` names `ln`, whose runs the preview keeps, faded). Computed once
+ * per revision: the program does not change within one.
+ */
+export function docDiagnostics(program: CheckedProgram): ResultsDiagnostic[] {
+  const out: ResultsDiagnostic[] = [];
+  for (const d of program.diagnostics) {
+    if (d.severity !== 'error') continue;
+    if (out.length >= MAX_DOC_DIAGNOSTICS) break;
+    const def = program.definitions.find((x) => contains(x.range, d.range.start));
+    out.push({ severity: 'error', line: d.range.start.line + 1, message: d.message, ...(def ? { def: def.name } : {}) });
+  }
+  return out;
 }
 
 /** Node statuses: one per definition (a family sums its members) and one per plot. */

@@ -8,13 +8,16 @@ import { lowerProgram, type LoweredPlot, type LoweredProgram } from '../lower';
 import type { EngineEvents, ExecLog } from './events';
 import type { RunStore } from './runStore';
 import type { RunValue } from './runValue';
-import { buildResultsDoc, demandedRuns, nodeStatuses, runtimeDiagnostics, type Slot, type SlotState } from './report';
+import type { ResultsDiagnostic } from '../wire/results';
+import { buildResultsDoc, demandedRuns, docDiagnostics, nodeStatuses, runtimeDiagnostics, type Slot, type SlotState } from './report';
 
 export interface DocState {
   uri: string;
   file: string;
   revision: number;
   program: CheckedProgram;
+  /** the checker's errors on this revision's text, as its results documents carry them */
+  checkerErrors: ResultsDiagnostic[];
   lowered: LoweredProgram;
   mode: 'run' | 'cached';
   runAll: boolean;
@@ -94,6 +97,7 @@ export class Sessions {
       file: opts.file ?? prev?.file ?? uri,
       revision: this.nextRevision(uri),
       program,
+      checkerErrors: docDiagnostics(program),
       lowered,
       mode: opts.mode ?? 'run',
       runAll: opts.runAll ?? false,
@@ -362,7 +366,7 @@ export class Sessions {
   private emit(doc: DocState, final: boolean): void {
     if (doc.final) return; // the final message of a revision is its last
     doc.lastEmit = performance.now();
-    const msg: ResultsMessage = { uri: doc.uri, revision: doc.revision, final, doc: buildResultsDoc(doc.lowered, doc.slots, doc.file, final) };
+    const msg: ResultsMessage = { uri: doc.uri, revision: doc.revision, final, doc: buildResultsDoc(doc.lowered, doc.slots, doc.file, final, doc.checkerErrors) };
     doc.lastMessage = msg;
     if (final) {
       doc.final = msg;

@@ -66,6 +66,17 @@ export interface PlotSpec {
   of?: string;
 }
 
+/** A finding of the checker on the text a document was computed from (optional: a preview shows
+ *  "error on line N" with it, and keeps the curves of the runs it names). */
+export interface ResultsDiagnostic {
+  severity: 'error' | 'warning';
+  /** 1-based */
+  line: number;
+  message: string;
+  /** the definition it is on, when known */
+  def?: string | null;
+}
+
 export interface ResultsDoc {
   format: 'sgdexp-results';
   version: 1;
@@ -73,4 +84,6 @@ export interface ResultsDoc {
   seed: number;
   runs: Record<string, RunResult>;
   plots: PlotSpec[];
+  /** the checker's errors on the text this revision was computed from (absent: none, or an older writer) */
+  diagnostics?: ResultsDiagnostic[];
 }

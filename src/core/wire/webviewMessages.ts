@@ -137,6 +137,16 @@ function resultsDoc(v: unknown, path: string): void {
   const runs = obj(d.runs, `${path}.runs`);
   for (const [k, r] of Object.entries(runs)) run(r, `${path}.runs[${JSON.stringify(k)}]`);
   arr(d.plots, `${path}.plots`).forEach((p, i) => plotSpec(p, `${path}.plots[${i}]`));
+  if (d.diagnostics !== undefined) {
+    arr(d.diagnostics, `${path}.diagnostics`).forEach((v, i) => {
+      const q = `${path}.diagnostics[${i}]`;
+      const g = obj(v, q);
+      oneOf(g.severity, ['error', 'warning'] as const, `${q}.severity`);
+      int(g.line, `${q}.line`, 1);
+      str(g.message, `${q}.message`);
+      if (g.def != null) str(g.def, `${q}.def`);
+    });
+  }
 }
 
 /** Fill optional fields with their defaults so renderers can rely on the full ResultsDoc shape. */
