@@ -8,6 +8,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The extension-host suite (test/extension) runs inside VS Code, not vitest.
     exclude: ['test/extension/**', 'node_modules/**'],
+    setupFiles: ['test/setup.ts'],
     testTimeout: 5 * 60_000,
     hookTimeout: 10 * 60_000,
     teardownTimeout: 60_000,

@@ -94,7 +94,11 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
   marks.push(...head.marks);
   const baseHeight = options.height ?? Math.max(200, Math.min(340, Math.round(width * 0.52)));
   const y: Plot.ScaleOptions = { label: data.yLabel, type: plot.y === 'log' ? 'log' : 'linear', grid: true, ...kind.y };
-  const yDomain = kind.yDomain ?? degenerateDomain(kind.ys.filter(Number.isFinite), plot.y === 'log', kind.withZero ?? false);
+  // a contained domain (a diverged run clipped) is guarded like any other: a span of subnormals
+  // would ask the tick generator for an unbounded number of ticks
+  const yDomain = kind.yDomain
+    ? (degenerateDomain(kind.yDomain, plot.y === 'log', false) ?? kind.yDomain)
+    : degenerateDomain(kind.ys.filter(Number.isFinite), plot.y === 'log', kind.withZero ?? false);
   if (yDomain) y.domain = yDomain;
   const spec = {
     document: options.document,
