@@ -3,7 +3,8 @@
 // series and theory values and computes nothing else, so evaluating a claim never re-runs a run.
 //
 // Semantics (docs/language.md):
-//   * final / max / min: the last / largest / smallest finite recorded value;
+//   * final / max / min: the last / largest / smallest finite recorded value (a vector metric,
+//     such as alignment, is read at each step as the mean of its entries);
 //   * slope: the least-squares slope per step of the finite values recorded in [from, to];
 //   * theory: beside a slope, the predicted rate per step (run.theory[rate]); otherwise the
 //     predicted final value, the first recorded value plus rate × the last recorded step;
@@ -49,7 +50,7 @@ export function evaluateClaim(doc: ResultsDoc, c: ClaimDef): ClaimResult {
     const values: ClaimResult['values'] = { left: w.left, right: w.right };
     if (c.op === '≈') values.deviation = c.within!.relative ? relDev(w.left, w.right) : w.left - w.right;
     const summary = describe(c, w.left, w.right);
-    const of = assignments.length > 1 ? ` (${assignments.length - failures} of ${assignments.length} members hold${w.member ? `; shown: ${w.member}` : ''})` : w.member ? ` (${w.member})` : '';
+    const of = assignments.length > 1 ? ` (${assignments.length - failures} of ${assignments.length} members hold${w.member ? `; shown: ${w.member}` : ''})` : '';
     return {
       ...base,
       status: failures ? 'failed' : 'held',
@@ -199,13 +200,18 @@ function points(id: string, run: RunResult, key: string, t: Read, from: number |
   const out: { x: number; y: number }[] = [];
   for (let i = 0; i < ys.length; i++) {
     const x = run.step[i];
-    const y = ys[i];
-    if (typeof y !== 'number' || !Number.isFinite(y)) continue;
+    const y = typeof ys[i] === 'number' ? (ys[i] as number) : meanOf(ys[i] as number[]);
+    if (!Number.isFinite(y)) continue;
     if ((from !== null && x < from) || (to !== null && x > to)) continue;
     out.push({ x, y });
   }
   if (!out.length) throw new ClaimStop('error', `${t.metric} of ${id} has no finite value${from !== null || to !== null ? ' in the range' : ''}`, t.range);
   return out;
+}
+
+/** a vector metric (alignment, gain, singular values) is read as the mean of its entries */
+function meanOf(xs: number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
 }
 
 function slope(id: string, pts: { x: number; y: number }[], t: Read): number {
@@ -276,11 +282,11 @@ function describe(c: ClaimDef, l: number, r: number): string {
 export function num(x: number, digits = 4): string {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? '∞' : '−∞';
   const s = Math.abs(x) >= 1e-4 && Math.abs(x) < 1e6 || x === 0 ? String(Number(x.toPrecision(digits))) : x.toExponential(digits - 1).replace(/\.?0+e/, 'e');
-  return s.replace('-', '−');
+  return s.replace(/-/g, '−');
 }
 function signed(x: number, digits: number): string {
-  const s = Number.isFinite(x) ? String(Number(x.toFixed(Math.abs(x) < 10 ? 1 : 0))) : num(x, digits);
-  return (x >= 0 ? '+' : '') + s.replace('-', '−');
+  const s = Number.isFinite(x) && digits <= 2 ? String(Number(x.toFixed(Math.abs(x) < 10 ? 1 : 0))) : num(x, digits);
+  return (x >= 0 ? '+' : '') + s.replace(/-/g, '−');
 }
 
 function sameNumber(a: number | undefined, b: number): boolean {

@@ -154,11 +154,7 @@ function metricOf(c: Checker, e: Expr, b: Builtin): Builtin | null {
     const m = BUILTIN_BY_NAME.get(e.name);
     if (m?.kind === 'metric') {
       c.words.push({ start: e.start, end: e.end });
-      const s = m.series?.[0];
-      if (!s || s.vector || s.rankOf && m.name !== 'rank') {
-        c.error(e, 'not-scalar', `${m.name} is one vector per step: a claim reads a scalar metric (${metrics.filter((x) => !x.series?.[0]?.vector).map((x) => x.name).join(', ')})`);
-        return null;
-      }
+      // a vector metric (alignment, gain, singular values of W1) is read as the mean of its entries
       return m;
     }
     const suggestion = didYouMean(e.name, metrics.map((x) => x.name));
