@@ -2,7 +2,8 @@
 // and worker pool as the editor's language server, src/core/graph), then write its outputs.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join, relative } from 'node:path';
-import type { ClaimResult, ResultsDoc } from '../core/wire/results';
+import type { ResultsDoc } from '../core/wire/results';
+import { claimLine } from './claimLine';
 import { commonBase, expandInputs, outputStem } from './files';
 import { formatDiagnostic, hasError, sortDiagnostics } from './diagnostics';
 import { readAndCheck } from './source';
@@ -139,7 +140,12 @@ async function runOne(
   timing.engine += performance.now() - te;
   let doc: ResultsDoc = canonicalOrder(result.doc, all);
   // a shard holds only some runs: its claims are checked on the merged document, not here
-  if (o.shard) doc = restrictToShard({ ...doc, claims: undefined }, o.shard, all);
+  if (o.shard) {
+    const { claims: _claims, ...rest } = doc;
+    const sharded = restrictToShard(rest, o.shard, all);
+    if (checked.program.claims?.length) sharded.shard!.claims = checked.program.claims;
+    doc = sharded;
+  }
 
   const runs = Object.values(doc.runs);
   const count = (s: string) => runs.filter((r) => r.status === s).length;
@@ -168,11 +174,6 @@ async function runOne(
   };
 }
 
-/** `examples/02-logdet-rate.sgdexp:14 ✓ slope(logdet, ln) = −0.01612 ≈ theory −0.01549 (+4.1%, within 8%)` */
-export function claimLine(file: string, c: ClaimResult): string {
-  const mark = c.status === 'held' ? '✓' : c.status === 'failed' ? '✗' : '✗ error:';
-  return `${file}:${c.line} ${mark} ${c.status === 'held' ? c.summary : (c.message ?? c.summary)}`;
-}
 
 /** Runs in the file's order (lowering order), whatever order the engine finished them in,
  *  so a sharded and merged document equals the unsharded one byte for byte. */
