@@ -188,3 +188,19 @@ describe('expect: evaluation on hand-made results', () => {
     ]);
   });
 });
+
+describe('expect: editor features from the claim-term table', () => {
+  it('completion offers expect and the claim terms; hover on a term and the keyword', async () => {
+    const { complete, hover } = await import('../../src/core/lang/complete');
+    const text = HEAD + 'expect slope(logdet, b) < 1\n';
+    const a = check(text);
+    const at = (s: string, d = 0) => text.lastIndexOf(s) + d;
+    expect(complete(check(HEAD + 'exp').program && check(HEAD + 'exp'), (HEAD + 'exp').length).map((i) => i.label)).toContain('expect');
+    const inClaim = check(HEAD + 'expect ');
+    expect(complete(inClaim, (HEAD + 'expect ').length).map((i) => i.label)).toEqual(expect.arrayContaining(['final', 'slope', 'theory', 'max', 'min', 'mean']));
+    expect(hover(a, at('slope', 2))!.contents).toContain('Least-squares slope');
+    expect(hover(a, at('expect', 2))!.contents).toContain('a claim checked against the results');
+    // the metric and run arguments of a claim term are found like a plot's
+    expect(hover(a, at('logdet', 2))!.contents).toContain('log det(θᵀθ)');
+  });
+});
