@@ -25,6 +25,9 @@ export function toHtml(doc: ResultsDoc, figures: readonly ReportFigure[], links:
     // the figures draw their own titles; the attribute keeps them findable
     .map((f) => `<figure title="${esc(f.title)}">\n${f.svg}\n</figure>`)
     .join('\n');
+  const claims = (doc.claims ?? [])
+    .map((c) => `<li class="${esc(c.status)}">${c.status === 'held' ? '✓' : '✗'} line ${c.line}: <code>${esc(c.text)}</code> — ${esc(c.status === 'held' ? c.summary : (c.message ?? c.summary))}</li>`)
+    .join('\n');
   const linkHtml = [links.json && `<a href="${esc(hrefOf(links.json))}">results (JSON)</a>`, links.csv && `<a href="${esc(hrefOf(links.csv))}">series (CSV)</a>`]
     .filter(Boolean)
     .join(' · ');
@@ -35,11 +38,11 @@ export function toHtml(doc: ResultsDoc, figures: readonly ReportFigure[], links:
 body { font-family: "DejaVu Sans", system-ui, sans-serif; margin: 2em auto; max-width: 1000px; color: #222; }
 h1 { font-size: 1.3em; } figure { margin: 1.5em 0; } figcaption { font-weight: bold; margin-bottom: .4em; }
 table { border-collapse: collapse; font-size: .85em; } td, th { border-bottom: 1px solid #ddd; padding: .25em .6em; text-align: left; }
-tr.diverged td, tr.error td { color: #a00; } svg { max-width: 100%; height: auto; }
+tr.diverged td, tr.error td, li.failed, li.error { color: #a00; } li.held { color: #060; } svg { max-width: 100%; height: auto; }
 </style></head><body>
 <h1>${esc(doc.file)}</h1>
 <p>seed ${doc.seed} · ${Object.keys(doc.runs).length} runs · ${doc.plots.length} plots${linkHtml ? ' · ' + linkHtml : ''}</p>
-${figs}
+${claims ? `<h2>Claims</h2>\n<ul class="claims">\n${claims}\n</ul>\n` : ''}${figs}
 <h2>Runs</h2>
 <table><thead><tr><th>run</th><th>model</th><th>optimizer</th><th>parameters</th><th>status</th><th>last step</th><th>message</th></tr></thead>
 <tbody>

@@ -2,6 +2,7 @@
 // document an unsharded run writes (same runs, same order, no `shard` field).
 import type { ResultsDoc, RunResult } from '../core/wire/results';
 import type { ShardedDoc } from './shard';
+import { evaluateClaims } from '../core/claims';
 
 export class MergeError extends Error {}
 
@@ -37,8 +38,12 @@ export function mergeDocs(docs: readonly ShardedDoc[]): ResultsDoc {
   const merged: ResultsDoc['runs'] = {};
   for (const k of order) merged[k] = runs.get(k)!;
   for (const [k, r] of runs) if (!(k in merged)) merged[k] = r;
-  const { shard: _shard, ...rest } = first;
-  return { ...rest, runs: merged };
+  const { shard: _shard, claims: _claims, ...rest } = first;
+  const out: ResultsDoc = { ...rest, runs: merged };
+  // the claims read runs of every shard: they are checked here, on the whole document
+  const claims = first.shard?.claims;
+  if (claims?.length) out.claims = evaluateClaims(out, claims);
+  return out;
 }
 
 /** When two shards both hold a run (overlapping shards), keep the more complete one. */

@@ -5,6 +5,7 @@ import { mergeDocs, MergeError } from './merge';
 import { UsageError } from './files';
 import { writeJson, writeJsonFile } from './jsonStream';
 import type { ShardedDoc } from './shard';
+import { claimLine } from './claimLine';
 
 export async function mergeCommand(files: string[], output: string): Promise<number> {
   const docs: ShardedDoc[] = [];
@@ -30,7 +31,9 @@ export async function mergeCommand(files: string[], output: string): Promise<num
       await writeJsonFile(output, merged);
       process.stderr.write(`merged ${files.length} documents, ${Object.keys(merged.runs).length} runs → ${output}\n`);
     }
-    return 0;
+    const claims = merged.claims ?? [];
+    for (const c of claims) process.stderr.write(claimLine(merged.file, c) + '\n');
+    return claims.some((c) => c.status !== 'held') ? 1 : 0;
   } catch (e) {
     if (e instanceof MergeError) {
       process.stderr.write(`sgdexp merge: ${e.message}\n`);

@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join, relative } from 'node:path';
 import type { ResultsDoc } from '../core/wire/results';
+import { claimLine } from './claimLine';
 import { commonBase, expandInputs, outputStem } from './files';
 import { formatDiagnostic, hasError, sortDiagnostics } from './diagnostics';
 import { readAndCheck } from './source';
@@ -138,7 +139,13 @@ async function runOne(
   });
   timing.engine += performance.now() - te;
   let doc: ResultsDoc = canonicalOrder(result.doc, all);
-  if (o.shard) doc = restrictToShard(doc, o.shard, all);
+  // a shard holds only some runs: its claims are checked on the merged document, not here
+  if (o.shard) {
+    const { claims: _claims, ...rest } = doc;
+    const sharded = restrictToShard(rest, o.shard, all);
+    if (checked.program.claims?.length) sharded.shard!.claims = checked.program.claims;
+    doc = sharded;
+  }
 
   const runs = Object.values(doc.runs);
   const count = (s: string) => runs.filter((r) => r.status === s).length;
@@ -152,9 +159,21 @@ async function runOne(
   const summary =
     `${runs.length} runs: ${count('done')} done${diverged ? `, ${diverged} diverged` : ''}${errors ? `, ${errors} failed` : ''}${cancelled ? `, ${cancelled} cancelled` : ''}` +
     ` (${computed} computed, ${cached} from cache)${diagFailed ? '; check errors' : ''}`;
-  progress.end(summary);
-  return { doc, failed: diagFailed || errors > 0 || cancelled > 0 || (o.strict && diverged > 0), summary };
+  const claims = doc.claims ?? [];
+  const claimsFailed = claims.filter((c) => c.status !== 'held').length;
+  progress.end(summary + (claims.length ? `; claims: ${claims.length - claimsFailed} of ${claims.length} hold` : ''));
+  for (const c of claims) {
+    // a failed claim is always said; the held ones unless --quiet
+    if (c.status === 'held' && o.quiet) continue;
+    process.stderr.write(claimLine(file, c) + '\n');
+  }
+  return {
+    doc,
+    failed: diagFailed || errors > 0 || cancelled > 0 || (o.strict && diverged > 0) || claimsFailed > 0,
+    summary: summary + (claims.length ? `; claims: ${claims.length - claimsFailed} of ${claims.length} hold` : ''),
+  };
 }
+
 
 /** Runs in the file's order (lowering order), whatever order the engine finished them in,
  *  so a sharded and merged document equals the unsharded one byte for byte. */

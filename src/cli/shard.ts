@@ -3,6 +3,7 @@
 // runs whose position in the file's canonical run list is ≡ i−1 (mod N): every N-th family
 // member, so the members of one sweep spread evenly. `sgdexp merge` joins the shards' JSON.
 import type { ResultsDoc } from '../core/wire/results';
+import type { ClaimDef } from '../core/program';
 import { UsageError } from './files';
 
 export interface Shard {
@@ -32,6 +33,8 @@ export interface ShardInfo {
   count: number;
   /** every run key of the unsharded document, in its order: merge restores this order */
   keys: string[];
+  /** the file's claims, resolved: they read runs of every shard, so merge evaluates them */
+  claims?: ClaimDef[];
 }
 
 export type ShardedDoc = ResultsDoc & { shard?: ShardInfo };

@@ -14,7 +14,7 @@
 //
 // What each member means (its RunSpec, defaults included) is resolve/spec.ts's reading of the
 // built-ins table; how its coordinates are labelled is resolve/axes.ts's, shared with the checker.
-import type { CheckedProgram, Definition, Diagnostic, Range, Value } from './program';
+import type { CheckedProgram, ClaimDef, ClaimTerm, Definition, Diagnostic, Range, Value } from './program';
 import type { PlotSpec } from './results';
 import type { RunSpec } from './spec';
 import { definitionKey, hashOf, ownKeys, plotKey, runKeys } from './keys';
@@ -76,11 +76,18 @@ export interface LoweredDef {
   blockedBy: string | null;
 }
 
+/** An `expect` statement and the runs it reads (they are demanded like the runs of a plot). */
+export interface LoweredClaim {
+  claim: ClaimDef;
+  runIds: string[];
+}
+
 export interface LoweredProgram {
   seed: number;
   defs: LoweredDef[];
   runs: LoweredRun[];
   plots: LoweredPlot[];
+  claims: LoweredClaim[];
   /** errors found while lowering (normally the checker already reported them) */
   diagnostics: Diagnostic[];
 }
@@ -360,6 +367,33 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
       diagnostics.push({ range: p.range, severity: 'error', message: e.message, code: 'lower' });
     }
   }
-  return { seed: program.seed, defs: [...defOut.values()], runs, plots, diagnostics };
+  // ---- claims: what they read; evaluated on the final results (src/core/claims.ts) ----
+  const claims: LoweredClaim[] = [];
+  for (const c of program.claims ?? []) {
+    if (errors.some((e) => rangeContains(c.range, e.range))) continue;
+    const runIds = new Set<string>();
+    for (const r of claimRuns(c.left).concat(claimRuns(c.right))) {
+      if (r.kind !== 'ref' && r.kind !== 'select') continue;
+      const members = runsOf.get(r.name) ?? [];
+      for (const m of members) if (r.kind === 'ref' || (m.member && sameNumber(m.member[r.param] ?? NaN, r.value))) runIds.add(m.id);
+    }
+    claims.push({ claim: c, runIds: [...runIds].filter((id) => validRuns.has(id)) });
+  }
+  return { seed: program.seed, defs: [...defOut.values()], runs, plots, claims, diagnostics };
+}
+
+function claimRuns(t: ClaimTerm): Value[] {
+  switch (t.kind) {
+    case 'read':
+      return [t.run];
+    case 'arith':
+      return [...claimRuns(t.left), ...claimRuns(t.right)];
+    case 'neg':
+      return claimRuns(t.operand);
+    case 'mean':
+      return claimRuns(t.term);
+    default:
+      return [];
+  }
 }
 

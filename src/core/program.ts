@@ -79,12 +79,58 @@ export interface PlotDef {
   deps: string[];
 }
 
+/** A number a claim computes: literals, arithmetic, and reads of the results (src/core/claims.ts). */
+export type ClaimTerm =
+  | { kind: 'number'; value: number }
+  | { kind: 'arith'; op: '+' | '-' | '*' | '/'; left: ClaimTerm; right: ClaimTerm }
+  | { kind: 'neg'; operand: ClaimTerm }
+  | {
+      kind: 'read';
+      fn: 'final' | 'slope' | 'theory' | 'max' | 'min';
+      /** the metric's name and the result series it reads (docs/results-format.md) */
+      metric: string;
+      key: string;
+      /** theory: the result key of the predicted rate per step (run.theory) */
+      rate?: string;
+      /** theory: what it predicts, after the other side of the claim (a slope: the rate) */
+      measure?: 'slope' | 'final';
+      /** the run, family or member read (a ref or a select) */
+      run: Value;
+      from: number | null;
+      to: number | null;
+      text: string;
+      range: Range;
+    }
+  | { kind: 'mean'; term: ClaimTerm; text: string; range: Range };
+
+/** An `expect` statement, resolved. */
+export interface ClaimDef {
+  index: number;
+  /** the whole statement; `line` is its 1-based first line */
+  range: Range;
+  line: number;
+  /** the claim as written, without `expect` */
+  text: string;
+  /** the comparison (`left OP right`), where a failed claim is reported */
+  exprRange: Range;
+  op: '<' | '<=' | '>' | '>=' | '==' | '≈';
+  left: ClaimTerm;
+  right: ClaimTerm;
+  leftText: string;
+  rightText: string;
+  /** ≈: the tolerance, relative (`within 5%` → 0.05) or absolute */
+  within: { value: number; relative: boolean } | null;
+  deps: string[];
+}
+
 export interface CheckedProgram {
   /** the file's root seed (`seed = N`, default 0) */
   seed: number;
   /** definitions by name, in source order (excludes `seed`) */
   definitions: Definition[];
   plots: PlotDef[];
+  /** the `expect` statements, in file order (absent: none) */
+  claims?: ClaimDef[];
   diagnostics: Diagnostic[];
   /** false when any diagnostic is an error: the graph then computes only the error-free part */
   ok: boolean;

@@ -71,6 +71,15 @@ describe('TextMate grammar', () => {
     expect(scopes('obs = [[1, ?]]')).toContainEqual(['?', 'keyword.operator.missing.sgdexp']);
     expect(scopes('seed = 1')[0]).toEqual(['seed', 'keyword.other.seed.sgdexp']);
   });
+  it('colours expect statements: the keyword, the claim terms and the operators', () => {
+    const list = scopes('expect slope(logdet, ln) ≈ theory(logdet, ln) within 8%');
+    expect(list[0]).toEqual(['expect', 'keyword.control.expect.sgdexp']);
+    expect(list).toContainEqual(['slope', 'support.function.builtin.sgdexp']);
+    expect(list).toContainEqual(['theory', 'support.function.builtin.sgdexp']);
+    expect(list).toContainEqual(['≈', 'keyword.operator.claim.sgdexp']);
+    expect(list).toContainEqual(['within', 'keyword.operator.claim.sgdexp']);
+    expect(scopes('expect final(rank, r) <= 1')).toContainEqual(['<=', 'keyword.operator.claim.sgdexp']);
+  });
 });
 
 it('language configuration: # comments, () and [] brackets, auto-closing quotes', () => {
@@ -80,10 +89,10 @@ it('language configuration: # comments, () and [] brackets, auto-closing quotes'
   expect(c.autoClosingPairs.map((p: { open: string }) => p.open)).toEqual(['(', '[', '"', "'"]);
 });
 
-it('the grammar knows exactly the built-ins of the table', async () => {
-  const { BUILTINS } = await import('../../src/core/lang');
+it('the grammar knows exactly the built-ins and claim terms of the table', async () => {
+  const { BUILTINS, CLAIM_TERMS } = await import('../../src/core/lang');
   const g = JSON.parse(readFileSync(join(root, 'syntaxes/sgdexp.tmLanguage.json'), 'utf8'));
   const begin: string = g.repository.call.patterns[0].begin;
   const names = /\\b\(([^)]*)\)/.exec(begin)![1].split('|');
-  expect(names.sort()).toEqual(BUILTINS.map((b) => b.name).sort());
+  expect(names.sort()).toEqual([...new Set([...BUILTINS, ...CLAIM_TERMS].map((b) => b.name))].sort());
 });

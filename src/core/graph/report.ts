@@ -3,7 +3,8 @@
 // (src/core/wire/protocol.ts NodeStatus), and the runtime diagnostics (divergence, run errors).
 import type { CheckedProgram, Diagnostic, Position, Range } from '../program';
 import type { NodeStatus } from '../wire/protocol';
-import type { ResultsDiagnostic, ResultsDoc, RunResult, RunStatus, Trajectory } from '../wire/results';
+import type { ClaimResult, ResultsDiagnostic, ResultsDoc, RunResult, RunStatus, Trajectory } from '../wire/results';
+import { evaluateClaims } from '../claims';
 import type { LoweredProgram, LoweredRun } from '../lower';
 import type { JobProgress } from './pool';
 import type { RunValue } from './runValue';
@@ -53,7 +54,7 @@ export function buildResultsDoc(lowered: LoweredProgram, slots: Map<string, Slot
       };
     }
   }
-  return {
+  const doc: ResultsDoc = {
     format: 'sgdexp-results',
     version: 1,
     file,
@@ -63,6 +64,29 @@ export function buildResultsDoc(lowered: LoweredProgram, slots: Map<string, Slot
     // a clean text's document has no such field (unchanged for scripts, caches and the CLI)
     ...(diagnostics.length ? { diagnostics } : {}),
   };
+  // claims read the final document only: evaluating them computes no run
+  if (final && lowered.claims.length) doc.claims = evaluateClaims(doc, lowered.claims.map((c) => c.claim));
+  return doc;
+}
+
+/**
+ * A failed claim is a warning at the comparison that failed (the file is sound, the results
+ * contradict it); a claim that cannot be evaluated (a run failed, a value is missing) an error at
+ * the term it could not read. Held claims are not diagnostics (the editor shows them as hints).
+ */
+export function claimDiagnostics(claims: readonly ClaimResult[] | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const c of claims ?? []) {
+    if (c.status === 'held') continue;
+    out.push({
+      range: c.range,
+      severity: c.status === 'failed' ? 'warning' : 'error',
+      code: c.status === 'failed' ? 'claim-failed' : 'claim-error',
+      message: `✗ ${c.message ?? c.summary}`,
+      data: { claim: c.line },
+    });
+  }
+  return out;
 }
 
 /** At most this many checker errors ride on each results message of a revision: the preview
@@ -178,6 +202,9 @@ export function demandedRuns(l: LoweredProgram, runAll: boolean, only: ReadonlyS
   };
   if (only) for (const id of only) add(id);
   else if (runAll) for (const r of l.runs) add(r.id);
-  else for (const p of l.plots) for (const id of p.runIds) add(id);
+  else {
+    for (const p of l.plots) for (const id of p.runIds) add(id);
+    for (const c of l.claims) for (const id of c.runIds) add(id);
+  }
   return out;
 }

@@ -3,13 +3,14 @@
 // message closes the revision and wakes who waits for it).
 import type { CheckedProgram } from '../program';
 import type { ResultsMessage, StatusMessage } from '../wire/protocol';
+import type { ClaimResult, ResultsDoc } from '../wire/results';
 import { hashOf, offshootKeys } from '../keys';
 import { lowerProgram, type LoweredPlot, type LoweredProgram } from '../lower';
 import type { EngineEvents, ExecLog } from './events';
 import type { RunStore } from './runStore';
 import type { RunValue } from './runValue';
 import type { ResultsDiagnostic } from '../wire/results';
-import { buildResultsDoc, demandedRuns, docDiagnostics, nodeStatuses, runtimeDiagnostics, type Slot, type SlotState } from './report';
+import { buildResultsDoc, claimDiagnostics, demandedRuns, docDiagnostics, nodeStatuses, runtimeDiagnostics, type Slot, type SlotState } from './report';
 
 export interface DocState {
   uri: string;
@@ -46,6 +47,8 @@ export interface DocState {
   lastMessage: ResultsMessage | null;
   waiters: { revision: number; resolve: (m: ResultsMessage) => void }[];
   diagKey: string;
+  /** the claims of the last final document (kept while the next revision computes) */
+  lastClaims: ClaimResult[] | null;
   /** true while update() sets the revision up: emits wait until it is complete */
   building: boolean;
   /** cancelled jobs whose last trajectory is still being handed back: the final message waits */
@@ -120,6 +123,7 @@ export class Sessions {
       lastMessage: prev?.lastMessage ?? null,
       waiters: prev?.waiters ?? [],
       diagKey: prev?.diagKey ?? '',
+      lastClaims: prev?.lastClaims ?? null,
       building: true,
       collecting: 0,
     };
@@ -377,7 +381,7 @@ export class Sessions {
     const t0 = performance.now();
     this.events.notify('results', msg);
     this.events.notify('status', this.status(doc));
-    this.publishDiagnostics(doc);
+    this.publishDiagnostics(doc, msg.doc);
     doc.emitCost = performance.now() - t0;
     // the disk keeps the last *completed* results: a cancel also ends a revision with a final
     // message, and persisting it would replace good results with cancelled partials after a
@@ -387,8 +391,10 @@ export class Sessions {
   }
 
   /** Divergence and runtime errors become diagnostics on the run's definition. */
-  private publishDiagnostics(doc: DocState): void {
-    const diags = runtimeDiagnostics(doc.lowered, doc.slots);
+  private publishDiagnostics(doc: DocState, results: ResultsDoc): void {
+    // claims have a verdict only in a final document: until then the previous one stands
+    if (doc.final) doc.lastClaims = results.claims ?? null;
+    const diags = [...runtimeDiagnostics(doc.lowered, doc.slots), ...claimDiagnostics(doc.lastClaims ?? undefined)];
     const key = JSON.stringify(diags);
     if (key === doc.diagKey) return;
     doc.diagKey = key;

@@ -67,7 +67,40 @@ export interface ErrorExpr extends Span {
   text: string;
 }
 
-export type Expr = Ident | NumberLit | StringLit | BoolLit | Hole | ListExpr | CallExpr | SelectExpr | MissingExpr | ErrorExpr;
+export type ArithOp = '+' | '-' | '*' | '/';
+export type CompareOp = '<' | '<=' | '>' | '>=' | '==' | '≈';
+/** `a + b`, `a × b`, … (only inside `expect`; − × ÷ are read as - * /) */
+export interface BinaryExpr extends Span {
+  kind: 'binary';
+  op: ArithOp;
+  opSpan: Span;
+  left: Expr;
+  right: Expr;
+}
+/** `-a` (only inside `expect`) */
+export interface NegExpr extends Span {
+  kind: 'neg';
+  operand: Expr;
+}
+/** `(a)` (only inside `expect`) */
+export interface ParenExpr extends Span {
+  kind: 'paren';
+  inner: Expr;
+  close: number | null;
+}
+/** `left OP right`, and for ≈ `within TOL` or `within TOL%` (the body of an `expect`) */
+export interface CompareExpr extends Span {
+  kind: 'compare';
+  op: CompareOp;
+  opSpan: Span;
+  left: Expr;
+  right: Expr;
+  within: { keyword: Span; value: Expr; percent: Span | null } | null;
+}
+
+export type Expr =
+  | Ident | NumberLit | StringLit | BoolLit | Hole | ListExpr | CallExpr | SelectExpr | MissingExpr | ErrorExpr
+  | BinaryExpr | NegExpr | ParenExpr | CompareExpr;
 
 export interface DefStmt extends Span {
   kind: 'def';
@@ -80,12 +113,19 @@ export interface PlotStmt extends Span {
   keyword: Span;
   value: Expr;
 }
+/** `expect CLAIM`: a claim checked against the results (src/core/claims) */
+export interface ExpectStmt extends Span {
+  kind: 'expect';
+  keyword: Span;
+  /** a `compare` node, or what stands where it should be */
+  value: Expr;
+}
 /** an expression on its own line (an error, kept so completion still works inside it) */
 export interface ExprStmt extends Span {
   kind: 'expr';
   value: Expr;
 }
-export type Statement = DefStmt | PlotStmt | ExprStmt;
+export type Statement = DefStmt | PlotStmt | ExpectStmt | ExprStmt;
 
 export interface Comment extends Span {
   text: string;
@@ -124,6 +164,18 @@ export function walkIdents(file: FileNode, f: (id: Ident, role: 'def' | 'callee'
         break;
       case 'list':
         for (const it of e.items) visit(it);
+        break;
+      case 'binary':
+      case 'compare':
+        visit(e.left);
+        visit(e.right);
+        if (e.kind === 'compare' && e.within) visit(e.within.value);
+        break;
+      case 'neg':
+        visit(e.operand);
+        break;
+      case 'paren':
+        visit(e.inner);
         break;
     }
   };

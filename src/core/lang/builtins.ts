@@ -6,7 +6,7 @@
 // call is resolved into a RunSpec by name (src/core/resolve/spec.ts), for lowering and the cost check.
 import type { Value } from '../program';
 
-export type BuiltinKind = 'data' | 'model' | 'optimizer' | 'init' | 'run' | 'value' | 'metric' | 'plot';
+export type BuiltinKind = 'data' | 'model' | 'optimizer' | 'init' | 'run' | 'value' | 'metric' | 'plot' | 'claim';
 export type NodeKind = 'data' | 'model' | 'optimizer' | 'init' | 'run';
 export type ModelKind = 'linear2' | 'diagonal' | 'deep_linear' | 'relu2';
 
@@ -23,7 +23,9 @@ export type ParamType =
   /** a matrix literal, `?` for a missing entry */
   | { t: 'matrix' }
   /** a metric name, optionally with its options: `test_loss`, `rank(tol = 1e-3)` */
-  | { t: 'metric' };
+  | { t: 'metric' }
+  /** inside `expect`: a claim term such as `final(loss, family)` */
+  | { t: 'term' };
 
 export interface ParamSpec {
   name: string;
@@ -449,8 +451,50 @@ export const BUILTINS: Builtin[] = [
 
 export const BUILTIN_BY_NAME: ReadonlyMap<string, Builtin> = new Map(BUILTINS.map((b) => [b.name, b]));
 
+// ---------------- claim terms (inside `expect`) ----------------
+// A claim reads numbers off the results (src/core/claims.ts). These names live in their own table
+// because `final` also names a plot: inside `expect`, a call means the claim term.
+const claimMetric: ParamSpec = { name: 'metric', type: { t: 'metric' }, doc: 'A scalar metric recorded for the run, e.g. `test_loss`, `logdet`, `rank`.' };
+const claimRun: ParamSpec = { name: 'run', type: { t: 'node', kinds: ['run'] }, doc: 'A run, a family (the claim must hold for every member) or a member `run[param = value]`.' };
+const claimTerm = (name: string, summary: string, formula: string, example: string, extra: ParamSpec[] = []): Builtin => ({
+  name, kind: 'claim', summary, formula, params: [claimMetric, claimRun, ...extra], positional: ['metric', 'run'], example,
+});
+
+export const CLAIM_TERMS: Builtin[] = [
+  claimTerm('final', 'The last finite recorded value of a metric.', 'METRIC(run) at the last recorded step where it is finite', 'expect final(test_loss, sgd) < final(test_loss, gd)'),
+  claimTerm(
+    'slope',
+    'Least-squares slope of a metric per step over its recorded range (or from … to).',
+    'Σ(tᵢ − t̄)(yᵢ − ȳ) / Σ(tᵢ − t̄)², tᵢ the recorded steps in [from, to] where the metric is finite',
+    'expect slope(logdet, ln) ≈ theory(logdet, ln) within 8%',
+    [
+      { name: 'from', type: { t: 'number', min: 0 }, optional: true, default: NULL, unit: 'step', doc: 'First step of the fit (default: the first recorded).' },
+      { name: 'to', type: { t: 'number', min: 0 }, optional: true, default: NULL, unit: 'step', doc: 'Last step of the fit (default: the last recorded).' },
+    ],
+  ),
+  claimTerm(
+    'theory',
+    "The theory's value for what the other side of the claim measures: beside a slope the predicted rate per step, otherwise the predicted final value. An error for a metric without a theory.",
+    'logdet (Varre et al., Thm 4.2): rate −2η²δ·k·tr(XᵀX) per step (run.theory.logdet_rate_per_step); final value log det(θ₀ᵀθ₀) + rate·steps',
+    'expect slope(logdet, ln) ≈ theory(logdet, ln) within 8%',
+  ),
+  claimTerm('max', 'The largest finite recorded value of a metric.', 'max over recorded steps of METRIC(run)', 'expect max(loss, gd) < 100'),
+  claimTerm('min', 'The smallest finite recorded value of a metric.', 'min over recorded steps of METRIC(run)', 'expect min(distance, r) < 0.1'),
+  {
+    name: 'mean',
+    kind: 'claim',
+    summary: 'The mean of a term over the members of a family (the claim then holds once, not per member).',
+    formula: '(1/m) Σ over the m members of TERM(member)',
+    params: [{ name: 'term', type: { t: 'term' }, doc: 'A claim term over a family, e.g. `final(test_loss, sgd)`.' }],
+    positional: ['term'],
+    example: 'expect mean(final(test_loss, sgd)) < mean(final(test_loss, gd))',
+  },
+];
+
+export const CLAIM_BY_NAME: ReadonlyMap<string, Builtin> = new Map(CLAIM_TERMS.map((b) => [b.name, b]));
+
 /** Words that cannot be defined. */
-export const RESERVED = new Set(['plot', 'true', 'false', 'seed']);
+export const RESERVED = new Set(['plot', 'expect', 'true', 'false', 'seed']);
 
 export const KIND_LABEL: Record<BuiltinKind, string> = {
   data: 'data set',
@@ -461,6 +505,7 @@ export const KIND_LABEL: Record<BuiltinKind, string> = {
   value: 'value',
   metric: 'metric',
   plot: 'plot',
+  claim: 'claim term',
 };
 
 /** `a model`, `an optimiser`, `an initialisation`: the article a kind label (or a list of them) takes. */
@@ -508,6 +553,8 @@ export function describeType(t: ParamType): string {
       return 'matrix ([[…], …], `?` = missing)';
     case 'metric':
       return 'metric';
+    case 'term':
+      return 'claim term';
   }
 }
 

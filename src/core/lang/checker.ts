@@ -6,7 +6,7 @@
 // Phase 2 looks across definitions: cycles, model/data/metric compatibility, families and
 // selections, domain warnings (rank deficiency, GD stability, cost), plots.
 import type { Arg, CallExpr, DefStmt, Expr, FileNode, Ident, ListExpr, Span } from './ast';
-import type { Category, CheckedProgram, Definition, Diagnostic, PlotDef, Severity, Value } from '../program';
+import type { Category, CheckedProgram, ClaimDef, Definition, Diagnostic, PlotDef, Severity, Value } from '../program';
 import {
   BUILTINS, BUILTIN_BY_NAME, KIND_LABEL, RESERVED, describeType, findParam, withArticle,
   type Builtin, type NodeKind, type ParamSpec,
@@ -17,6 +17,7 @@ import { parse } from './parser';
 import { domainChecks, type DomainHooks } from './domain';
 import { checkFileBudget } from './budget';
 import { resolvePlot } from './plots';
+import { resolveClaim } from './claims';
 import { axisLabels, listAxis, renamedFor, runAxis, sameNumber, type AxisId } from '../resolve/axes';
 import { analyseGraph, cycleThrough } from './depgraph';
 
@@ -171,6 +172,13 @@ export class Checker {
       const p = resolvePlot(this, s.value, plots.length, s);
       if (p) plots.push(p);
     }
+    const claims: ClaimDef[] = [];
+    for (const s of this.tree.statements) {
+      if (s.kind !== 'expect') continue;
+      const cl = resolveClaim(this, s, claims.length);
+      if (cl) claims.push(cl);
+    }
+    this.current = { name: null, deps: [] };
     // invalid definitions: the error lives in their range, which is how the graph finds it
     const sorted = this.diags.sort((a, b) => a.start - b.start || a.end - b.end);
     const anyError = sorted.some((d) => d.severity === 'error');
@@ -193,6 +201,7 @@ export class Checker {
       seed: this.seed,
       definitions,
       plots,
+      ...(claims.length ? { claims } : {}),
       diagnostics,
       ok: !anyError,
     };

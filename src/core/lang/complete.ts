@@ -2,7 +2,7 @@
 import type { Analysis } from './checker';
 import { nameable, placeholder } from './checker';
 import {
-  BUILTINS, BUILTIN_BY_NAME, KIND_LABEL, builtinMarkdown, describeType, paramLine, valueText,
+  BUILTINS, BUILTIN_BY_NAME, CLAIM_BY_NAME, CLAIM_TERMS, KIND_LABEL, builtinMarkdown, describeType, paramLine, valueText,
   type Builtin, type BuiltinKind, type ParamSpec,
 } from './builtins';
 import { lex } from './lexer';
@@ -168,12 +168,18 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
   if (!stmt || (stmt.kind === 'expr' && stmt.value.kind === 'ident') || (stmt.kind === 'def' && offset <= stmt.name.end)) {
     // the start of a statement: `plot`, or a new definition
     items.push({ label: 'plot', kind: 'keyword', insertText: 'plot ', range, detail: 'draw a metric of runs in the preview', sortText: '0plot' });
+    items.push({ label: 'expect', kind: 'keyword', insertText: 'expect ', range, detail: 'a claim checked against the results on every run', sortText: '0expect' });
     if (!a.program.definitions.length || !a.defs.has('seed')) items.push({ label: 'seed', kind: 'keyword', insertText: 'seed = ${1:0}', snippet: true, range, detail: "the file's root seed", sortText: '1seed' });
     return items;
   }
   if (stmt.kind === 'plot') {
     if (offset <= stmt.keyword.end) return items;
     for (const m of BUILTINS.filter((x) => x.kind === 'metric' || x.kind === 'plot')) addBuiltin(m);
+    return items;
+  }
+  if (stmt.kind === 'expect') {
+    if (offset <= stmt.keyword.end) return items;
+    for (const t of CLAIM_TERMS) addBuiltin(t);
     return items;
   }
   if (stmt.kind === 'def' && offset > stmt.eq) {
@@ -246,7 +252,7 @@ export function hover(a: Analysis, offset: number): Hover | null {
     // a built-in function being called
     const callee = cc && cc.call.callee === id ? cc.call : findCallee(a, offset);
     if (callee) {
-      const b = BUILTIN_BY_NAME.get(id.name);
+      const b = (loc.stmt?.kind === 'expect' ? CLAIM_BY_NAME.get(id.name) : undefined) ?? BUILTIN_BY_NAME.get(id.name);
       if (b) return { contents: builtinMarkdown(b), range };
     }
     // a parameter name
@@ -273,6 +279,7 @@ export function hover(a: Analysis, offset: number): Hover | null {
       if (cc?.param) return { contents: `\`${id.name}\` — ${paramLine(cc.param)}`, range };
     }
     if (loc.stmt?.kind === 'plot' && id.start === loc.stmt.keyword.start) return plotKeyword(a, id.start, id.end);
+    if (loc.stmt?.kind === 'expect' && id.start === loc.stmt.keyword.start) return expectKeyword(a, id.start, id.end);
     if (loc.stmt?.kind === 'def' && loc.stmt.name === id && id.name === 'seed') {
       return {
         contents: "`seed = N` — the file's root seed (default 0). Every random node draws from a stream derived from (root seed, its own `seed =`, its purpose: data, init or noise), never from its name or position.",
@@ -281,11 +288,20 @@ export function hover(a: Analysis, offset: number): Hover | null {
     }
   }
   if (loc.stmt?.kind === 'plot' && offset >= loc.stmt.keyword.start && offset <= loc.stmt.keyword.end) return plotKeyword(a, loc.stmt.keyword.start, loc.stmt.keyword.end);
+  if (loc.stmt?.kind === 'expect' && offset >= loc.stmt.keyword.start && offset <= loc.stmt.keyword.end) return expectKeyword(a, loc.stmt.keyword.start, loc.stmt.keyword.end);
   // a literal value: the parameter it is given to
   if (cc && cc.arg && cc.inValue && cc.param) {
     return { contents: `**${cc.builtin?.name}**(…) parameter\n\n${paramLine(cc.param)}`, range: a.lines.range(cc.arg.value.start, cc.arg.value.end) };
   }
   return null;
+}
+
+function expectKeyword(a: Analysis, start: number, end: number): Hover {
+  return {
+    contents: '`expect LEFT OP RIGHT` — a claim checked against the results on every run (OP: <, <=, >, >=, ==, or `≈ … within P%` / `within X`); `sgdexp run` exits 1 when it fails.\n\nTerms: ' +
+      CLAIM_TERMS.map((t) => '`' + t.name + '(…)`').join(', ') + ', numbers and + − × ÷. On a family the claim must hold for every member.',
+    range: a.lines.range(start, end),
+  };
 }
 
 function plotKeyword(a: Analysis, start: number, end: number): Hover {

@@ -1,7 +1,7 @@
 // The language reference (docs/language.md), generated from the built-in table so it cannot
 // drift from what the checker, completion and hover say. `npm run docs` writes it; a test fails
 // when the committed file is stale.
-import { BUILTINS, KIND_LABEL, builtinMarkdown, type BuiltinKind } from './builtins';
+import { BUILTINS, CLAIM_TERMS, KIND_LABEL, builtinMarkdown, type BuiltinKind } from './builtins';
 
 const SECTIONS: { kind: BuiltinKind; title: string; intro: string }[] = [
   { kind: 'data', title: 'Data', intro: 'Inputs are rescaled by 1/√n, so the loss ½‖Y − f(X)‖² is the mean-squared loss of the raw data.' },
@@ -12,6 +12,7 @@ const SECTIONS: { kind: BuiltinKind; title: string; intro: string }[] = [
   { kind: 'value', title: 'Values', intro: 'A list of numbers given to a numeric parameter makes the definition a family.' },
   { kind: 'metric', title: 'Metrics (plots)', intro: 'Each metric is drawn with `plot METRIC(runs…, options)`; its runs are names of `train(…)` definitions, families, or members `run[param = value]`.' },
   { kind: 'plot', title: 'Other plots', intro: '' },
+  { kind: 'claim', title: 'Claim terms (inside `expect`)', intro: 'The numbers a claim compares (see Claims above). Inside `expect`, `final(…)` is this term, not the plot.' },
 ];
 
 const PREAMBLE = `# The \`.sgdexp\` language
@@ -44,6 +45,12 @@ plot loss(gd, ln, y = log)
 file       = { statement NEWLINE }
 statement  = NAME "=" expr            (a definition: one node)
            | "plot" expr              (a figure in the preview)
+           | "expect" claim           (a claim checked against the results)
+claim      = sum CMP sum [ "within" NUMBER [ "%" ] ]    CMP: < <= > >= == ≈ (or ~=)
+sum        = product { ("+" | "-" | "−") product }
+product    = unary { ("*" | "/" | "×" | "÷") unary }
+unary      = ("-" | "−") unary | "(" sum ")" | NUMBER | term
+term       = final(…) | slope(…) | theory(…) | max(…) | min(…) | mean(term)
 expr       = NUMBER | STRING | "true" | "false" | list | call | NAME | select | "?"
 list       = "[" [ expr { "," expr } [","] ] "]"
 call       = NAME "(" [ arg { "," arg } [","] ] ")"
@@ -57,12 +64,12 @@ comment    = "#" to end of line
 ## Rules
 
 - Newlines end statements except inside brackets, so calls may span lines. A line that starts in
-  column 0 with \`name =\` or \`plot\` always starts a new statement, even after an unclosed
+  column 0 with \`name =\`, \`plot\` or \`expect\` always starts a new statement, even after an unclosed
   bracket: one missing \`)\` never swallows the rest of the file. Indent continuation lines.
 - Definitions are order-independent; a cycle is an error naming the cycle (\`a → b → a\`).
 - Duplicate names are errors (reported at every site). A definition may not take the name of a
   metric or plot (\`loss\`, \`final\`, …: plots read them as bare names) nor a reserved word
-  (\`plot\`, \`true\`, \`false\`, \`seed\`). It may reuse the name of a constructor such as \`gd\` or
+  (\`plot\`, \`expect\`, \`true\`, \`false\`, \`seed\`). It may reuse the name of a constructor such as \`gd\` or
   \`sgd\`: a call \`gd(…)\` always means the built-in, a bare \`gd\` the definition.
 - An identifier names a definition, except where the parameter it is passed to takes a word from
   a fixed set (\`of = W1\`, \`y = log\`, \`activation = relu\`, \`x = lr\` in \`final\`).
@@ -82,6 +89,35 @@ comment    = "#" to end of line
   **offshoot**); its data must have the same shape as the parent's.
 - Constraints across parameters are checked for every member of a family (a grid holds every
   combination, so comparing extremes is exact).
+
+## Claims
+
+\`expect\` states what the experiment shows; it is checked on every run: \`sgdexp run\` prints
+each claim with its measured values and exits 1 when one fails, the results document lists them
+(\`claims\`, docs/results-format.md), the editor shows a failed claim as a warning at its
+comparison (a claim that cannot be evaluated, e.g. on a run that failed, as an error) and a held
+one as a ✓ hint.
+
+\`\`\`sgdexp
+expect final(test_loss, sgd) < final(test_loss, gd)
+expect slope(logdet, ln) ≈ theory(logdet, ln) within 8%
+expect final(sv_ratio, jump) < 1e-6
+expect final(rank, jump) == 1
+\`\`\`
+
+- Terms: \`final\` (the last finite recorded value), \`slope\` (least-squares slope per step over the
+  recorded range, or \`from = …\`, \`to = …\`), \`theory\` (beside a slope, the theory's rate per
+  step; otherwise its predicted final value; an error for a metric without a theory), \`max\`,
+  \`min\`; numbers and + − × ÷ (\`*\` and \`/\` too). A vector metric (alignment, gain, singular
+  values) is read at each step as the mean of its entries.
+- \`==\` holds within 10⁻¹² relative; \`a ≈ b within P%\` holds when |a − b| ≤ P/100·|b| (the
+  deviation is reported as a/b − 1); \`a ≈ b within X\` when |a − b| ≤ X.
+- On a family the claim must hold for every member; several families in one claim are paired by
+  equal values of the parameters they share; \`mean(term)\` averages over the members instead.
+- A claim reading a run that diverged fails, saying so; one reading a run that failed or was
+  cancelled is an error. The runs a claim reads are computed even when no plot draws them.
+- The operators exist only inside \`expect\`: elsewhere \`+\` or \`<\` is still an unexpected
+  character. \`expect\` is a reserved word.
 
 ## What the checker reports
 
@@ -109,9 +145,10 @@ comment    = "#" to end of line
 export function languageReference(): string {
   const out: string[] = [PREAMBLE.trimEnd(), '', '## Built-ins', ''];
   out.push('| name | kind | summary |', '|---|---|---|');
-  for (const s of SECTIONS) for (const b of BUILTINS.filter((x) => x.kind === s.kind)) out.push(`| \`${b.name}\` | ${KIND_LABEL[b.kind]} | ${b.summary.replace(/\|/g, '\\|')} |`);
+  const all = [...BUILTINS, ...CLAIM_TERMS];
+  for (const s of SECTIONS) for (const b of all.filter((x) => x.kind === s.kind)) out.push(`| \`${b.name}\` | ${KIND_LABEL[b.kind]} | ${b.summary.replace(/\|/g, '\\|')} |`);
   for (const s of SECTIONS) {
-    const bs = BUILTINS.filter((x) => x.kind === s.kind);
+    const bs = all.filter((x) => x.kind === s.kind);
     if (!bs.length) continue;
     out.push('', `## ${s.title}`);
     if (s.intro) out.push('', s.intro);

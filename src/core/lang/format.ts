@@ -38,7 +38,7 @@ export function format(text: string, tree: FileNode = parse(text)): string | nul
       continue;
     }
     const s = it.s;
-    const head = s.kind === 'def' ? `${s.name.name} = ` : s.kind === 'plot' ? 'plot ' : '';
+    const head = s.kind === 'def' ? `${s.name.name} = ` : s.kind === 'plot' ? 'plot ' : s.kind === 'expect' ? 'expect ' : '';
     const flat = head + expr(s.value);
     const trailing = it.trailing ? `  ${it.trailing.text.trimEnd()}` : '';
     let lines: string[] | null;
@@ -147,6 +147,16 @@ export function expr(e: Expr): string {
       return '';
     case 'error':
       return e.text;
+    case 'binary':
+      return `${expr(e.left)} ${e.op} ${expr(e.right)}`;
+    case 'neg':
+      return `-${expr(e.operand)}`;
+    case 'paren':
+      return `(${expr(e.inner)})`;
+    case 'compare': {
+      const tol = e.within ? ` within ${expr(e.within.value)}${e.within.percent ? '%' : ''}` : '';
+      return `${expr(e.left)} ${e.op} ${expr(e.right)}${tol}`;
+    }
   }
 }
 

@@ -13,7 +13,7 @@ export { parse } from './parser';
 export { lex } from './lexer';
 export { LineIndex, printable } from './text';
 export { MAX_SOURCE_BYTES, tooLargeMessage, utf8Length } from './size';
-export { BUILTINS, BUILTIN_BY_NAME, signature, builtinMarkdown } from './builtins';
+export { BUILTINS, BUILTIN_BY_NAME, CLAIM_TERMS, signature, builtinMarkdown } from './builtins';
 
 /** Parse and check a document: the syntax tree, the checked program, and the editor analysis.
  *  The numeric core's hooks (λ_max, cost estimate and limits) come from the caller

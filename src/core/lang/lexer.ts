@@ -12,6 +12,9 @@ export type TokenKind =
   | ']'
   | ','
   | '?'
+  /** an operator of a claim (`<`, `+`, `≈`, …): made by the parser inside `expect` statements out
+   *  of what the scanner calls unexpected characters, so the rest of the language is unchanged */
+  | 'op'
   | 'newline'
   | 'comment'
   | 'error'

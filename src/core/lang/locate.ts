@@ -3,7 +3,7 @@
 // Unclosed calls (`teacher(n = 4, |`) extend to the end of their statement's region, so a
 // half-typed call still has a context.
 import type { Arg, CallExpr, Expr, Ident, SelectExpr, Statement } from './ast';
-import { BUILTIN_BY_NAME, type Builtin, type ParamSpec } from './builtins';
+import { BUILTIN_BY_NAME, CLAIM_BY_NAME, type Builtin, type ParamSpec } from './builtins';
 import type { Analysis } from './checker';
 
 export interface CallContext {
@@ -50,7 +50,7 @@ export function locate(a: Analysis, offset: number): Location {
     } else break;
   }
   // a statement on an earlier line whose span has ended does not own the cursor, unless it has an unclosed bracket
-  if (stmt && offset > stmt.end && !hasUnclosed(stmt.kind === 'def' || stmt.kind === 'plot' || stmt.kind === 'expr' ? stmt.value : null)) {
+  if (stmt && offset > stmt.end && !hasUnclosed(stmt.kind === 'def' || stmt.kind === 'plot' || stmt.kind === 'expect' || stmt.kind === 'expr' ? stmt.value : null)) {
     const between = a.text.slice(stmt.end, offset);
     if (/[\r\n]/.test(between)) stmt = null;
   }
@@ -62,7 +62,7 @@ export function locate(a: Analysis, offset: number): Location {
       if (e.callee.start <= offset && offset <= e.callee.end) loc.ident = e.callee;
       const inside = offset > e.open && (e.close !== null ? offset <= e.close : offset <= limit);
       if (!inside) return;
-      loc.call = callContext(e, offset);
+      loc.call = callContext(e, offset, inClaim);
       loc.select = null;
       for (let i = 0; i < e.args.length; i++) {
         const arg = e.args[i];
@@ -82,8 +82,15 @@ export function locate(a: Analysis, offset: number): Location {
       loc.call = null;
       if (e.param && e.param.start <= offset && offset <= e.param.end) loc.ident = e.param;
       if (e.value && e.value.start <= offset && offset <= e.value.end) visit(e.value, e.close ?? limit);
-    }
+    } else if (e.kind === 'binary' || e.kind === 'compare') {
+      // a claim: the operand under the cursor
+      for (const x of [e.left, e.right, ...(e.kind === 'compare' && e.within ? [e.within.value] : [])]) {
+        if (x.start <= offset && (offset <= x.end || hasUnclosed(x))) visit(x, limit);
+      }
+    } else if (e.kind === 'neg') visit(e.operand, limit);
+    else if (e.kind === 'paren') visit(e.inner, e.close ?? limit);
   };
+  const inClaim = stmt.kind === 'expect';
   if (stmt.kind === 'def' && stmt.name.start <= offset && offset <= stmt.name.end) loc.ident = stmt.name;
   visit(stmt.value, regionEnd);
   return loc;
@@ -94,11 +101,15 @@ function hasUnclosed(e: Expr | null): boolean {
   if (e.kind === 'call') return e.close === null || e.args.some((x) => hasUnclosed(x.value));
   if (e.kind === 'list') return e.close === null || e.items.some(hasUnclosed);
   if (e.kind === 'select') return e.close === null;
+  if (e.kind === 'binary' || e.kind === 'compare') return hasUnclosed(e.left) || hasUnclosed(e.right);
+  if (e.kind === 'paren') return e.close === null || hasUnclosed(e.inner);
+  if (e.kind === 'neg') return hasUnclosed(e.operand);
   return false;
 }
 
-function callContext(e: CallExpr, offset: number): CallContext {
-  const b = BUILTIN_BY_NAME.get(e.callee.name) ?? null;
+function callContext(e: CallExpr, offset: number, inClaim: boolean): CallContext {
+  // inside `expect`, `final(…)` is the claim term, not the plot
+  const b = (inClaim ? CLAIM_BY_NAME.get(e.callee.name) : undefined) ?? BUILTIN_BY_NAME.get(e.callee.name) ?? null;
   const given = new Set<string>();
   let positional = 0;
   let slotPositional = -1;

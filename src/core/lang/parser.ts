@@ -8,7 +8,7 @@
 import { lex, type Token } from './lexer';
 import { printable } from './text';
 import type {
-  Arg, CallExpr, Comment, Expr, FileNode, Ident, ListExpr, SelectExpr, Statement, SyntaxError,
+  ArithOp, CompareOp, Arg, CallExpr, Comment, Expr, FileNode, Ident, ListExpr, SelectExpr, Statement, SyntaxError,
 } from './ast';
 
 /** Bracket nesting beyond this is refused (keeps every recursion — parser, checker, formatter — shallow). */
@@ -31,11 +31,13 @@ class Parser {
   private reported = new Set<string>();
 
   constructor(private readonly text: string) {
+    const toks: Token[] = [];
     for (const t of lex(text)) {
       if (t.kind === 'comment') this.comments.push({ start: t.start, end: t.end, text: t.text });
-      else this.toks.push(t);
-      if (t.problem) this.error(t.start, t.end, t.problem, t.kind === 'string' ? 'unterminated-string' : 'lexical');
+      else toks.push(t);
     }
+    this.toks = claimOperators(toks);
+    for (const t of this.toks) if (t.problem) this.error(t.start, t.end, t.problem, t.kind === 'string' ? 'unterminated-string' : 'lexical');
   }
 
   private error(start: number, end: number, message: string, code = 'syntax'): void {
@@ -62,7 +64,7 @@ class Parser {
     const t = this.toks[i];
     if (!t || t.kind !== 'name' || t.column !== 0) return false;
     const nx = this.toks[i + 1];
-    return t.text === 'plot' ? nx?.kind !== '=' : nx?.kind === '=';
+    return t.text === 'plot' || t.text === 'expect' ? nx?.kind !== '=' : nx?.kind === '=';
   }
 
   /** The current token; inside brackets newlines are skipped unless a new statement starts. */
@@ -136,6 +138,11 @@ class Parser {
       const value = this.parseExpr('expected what to plot, e.g. `plot loss(run)`');
       return { kind: 'plot', start: t.start, end: Math.max(t.end, value.end), keyword: { start: t.start, end: t.end }, value };
     }
+    if (t.kind === 'name' && t.text === 'expect' && nx.kind !== '=') {
+      this.pos++;
+      const value = this.parseClaim();
+      return { kind: 'expect', start: t.start, end: Math.max(t.end, value.end), keyword: { start: t.start, end: t.end }, value };
+    }
     if (t.kind === 'name' && nx.kind === '=') {
       this.pos++;
       const name: Ident = { kind: 'ident', name: t.text, start: t.start, end: t.end };
@@ -144,13 +151,103 @@ class Parser {
       return { kind: 'def', start: t.start, end: Math.max(eq.end, value.end), name, eq: eq.start, value };
     }
     if (!this.canStartExpr(t)) {
-      this.error(t.start, t.end, `unexpected ${describe(t)}: a statement is \`name = expression\` or \`plot expression\``);
+      this.error(t.start, t.end, `unexpected ${describe(t)}: a statement is \`name = expression\`, \`plot expression\` or \`expect claim\``);
       this.pos++;
       return null;
     }
     const value = this.parseExpr('expected an expression');
     this.error(value.start, value.end, 'an expression on its own does nothing: write `name = …` or `plot …`', 'bare-expression');
     return { kind: 'expr', start: value.start, end: value.end, value };
+  }
+
+
+  // ---------------- claims (`expect`) ----------------
+  // claim   := sum CMP sum [within NUMBER [%]]      CMP: < <= > >= == ≈ (~=)
+  // sum     := product ((+ | - | −) product)*
+  // product := unary ((* | / | × | ÷) unary)*
+  // unary   := (- | −) unary | '(' sum ')' | expression (a number or a call such as final(loss, r))
+
+  private opAt(): string | null {
+    const t = this.cur();
+    return t.kind === 'op' ? t.text : null;
+  }
+
+  private parseClaim(): Expr {
+    const left = this.parseSum('expected a claim, e.g. `expect final(loss, run) < 1e-3`');
+    if (left.kind === 'missing') return left;
+    const t = this.cur();
+    const cmp = t.kind === 'op' ? COMPARE[t.text] : undefined;
+    if (!cmp) {
+      if (t.kind === '=') this.error(t.start, t.end, 'a claim compares with ==, not =', 'claim-syntax');
+      else {
+        const at = this.isTerminator(t) ? this.prevEnd() : t.start;
+        this.error(at, this.isTerminator(t) ? at : t.end, 'expected a comparison (<, <=, >, >=, ==, or ≈ … within P%) in the claim', 'claim-syntax');
+      }
+      return left;
+    }
+    this.pos++;
+    const right = this.parseSum(`expected a value after '${t.text}'`);
+    let within: { keyword: { start: number; end: number }; value: Expr; percent: { start: number; end: number } | null } | null = null;
+    const w = this.cur();
+    if (w.kind === 'name' && w.text === 'within') {
+      this.pos++;
+      const value = this.parseUnary('expected a tolerance after `within`, e.g. `within 5%` or `within 0.01`');
+      let percent = null;
+      if (this.opAt() === '%') {
+        const p = this.advance();
+        percent = { start: p.start, end: p.end };
+      }
+      within = { keyword: { start: w.start, end: w.end }, value, percent };
+      if (cmp !== '≈') this.error(w.start, w.end, `\`within\` belongs to ≈ (approximately equal): write \`a ≈ b within ${percent ? `${this.text.slice(value.start, value.end)}%` : 'X'}\``, 'claim-syntax');
+    } else if (cmp === '≈') {
+      this.error(t.start, t.end, '≈ needs a tolerance: `≈ b within 5%` (relative) or `≈ b within 0.01` (absolute)', 'claim-syntax');
+    }
+    const end = within ? (within.percent?.end ?? within.value.end) : right.end;
+    return { kind: 'compare', op: cmp, opSpan: { start: t.start, end: t.end }, left, right, within, start: left.start, end: Math.max(end, right.end) };
+  }
+
+  private parseSum(missing: string): Expr {
+    let left = this.parseProduct(missing);
+    for (;;) {
+      const t = this.cur();
+      const op = t.kind === 'op' ? ARITH[t.text] : undefined;
+      if (op !== '+' && op !== '-') return left;
+      this.pos++;
+      const right = this.parseProduct(`expected a value after '${t.text}'`);
+      left = { kind: 'binary', op, opSpan: { start: t.start, end: t.end }, left, right, start: left.start, end: Math.max(t.end, right.end) };
+    }
+  }
+
+  private parseProduct(missing: string): Expr {
+    let left = this.parseUnary(missing);
+    for (;;) {
+      const t = this.cur();
+      const op = t.kind === 'op' ? ARITH[t.text] : undefined;
+      if (op !== '*' && op !== '/') return left;
+      this.pos++;
+      const right = this.parseUnary(`expected a value after '${t.text}'`);
+      left = { kind: 'binary', op, opSpan: { start: t.start, end: t.end }, left, right, start: left.start, end: Math.max(t.end, right.end) };
+    }
+  }
+
+  private parseUnary(missing: string): Expr {
+    const t = this.cur();
+    if (t.kind === 'op' && ARITH[t.text] === '-') {
+      this.pos++;
+      const operand = this.parseUnary(`expected a value after '${t.text}'`);
+      return { kind: 'neg', operand, start: t.start, end: Math.max(t.end, operand.end) };
+    }
+    if (t.kind === '(') {
+      this.pos++;
+      this.stack.push('(');
+      const inner = this.parseSum('expected a value inside the parentheses');
+      this.stack.pop();
+      let close: number | null = null;
+      if (this.cur().kind === ')') close = this.advance().start;
+      else this.error(t.start, t.end, "'(' is never closed: expected ')'", 'unclosed');
+      return { kind: 'paren', inner, close, start: t.start, end: close !== null ? close + 1 : Math.max(t.end, inner.end) };
+    }
+    return this.parseExpr(missing);
   }
 
   private canStartExpr(t: Token): boolean {
@@ -382,4 +479,60 @@ class Parser {
     const end = close !== null ? close + 1 : Math.max(open + 1, items.length ? items[items.length - 1].end : 0);
     return { kind: 'list', items, close, start: open, end };
   }
+}
+
+const COMPARE: Record<string, CompareOp | undefined> = { '<': '<', '<=': '<=', '>': '>', '>=': '>=', '==': '==', '≈': '≈', '~=': '≈' };
+const ARITH: Record<string, ArithOp | undefined> = { '+': '+', '-': '-', '−': '-', '*': '*', '×': '*', '/': '/', '÷': '/' };
+const OP_CHARS = new Set(['<', '>', '+', '-', '−', '*', '×', '/', '÷', '%', '~', '≈']);
+
+/**
+ * Inside an `expect` statement (from `expect` in column 0 to the end of its line, brackets
+ * followed), the characters the scanner calls unexpected become operator tokens: `<=`, `==` and
+ * `~=` are two adjacent characters; a number written `-3` right after an operand is a minus and 3.
+ * Everywhere else the tokens stay as they were, so the rest of the language reads as before.
+ */
+function claimOperators(toks: Token[]): Token[] {
+  const out: Token[] = [];
+  let inClaim = false;
+  let depth = 0;
+  const op = (text: string, start: number, column: number): Token => ({ kind: 'op', start, end: start + text.length, text, column });
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (t.kind === 'name' && t.text === 'expect' && t.column === 0 && toks[i + 1]?.kind !== '=') {
+      inClaim = true;
+      depth = 0;
+    } else if (inClaim && (t.kind === 'eof' || (t.kind === 'newline' && depth <= 0))) inClaim = false;
+    if (!inClaim) {
+      out.push(t);
+      continue;
+    }
+    if (t.kind === '(' || t.kind === '[') depth++;
+    else if (t.kind === ')' || t.kind === ']') depth--;
+    const prev = out[out.length - 1];
+    const adjacent = (x: Token | undefined) => x !== undefined && x.end === t.start;
+    if (t.kind === 'error' && [...t.text].every((ch) => OP_CHARS.has(ch))) {
+      let at = t.start;
+      for (const ch of t.text) {
+        out.push(op(ch, at, t.column + (at - t.start)));
+        at += ch.length;
+      }
+      continue;
+    }
+    if (t.kind === '=' && prev && adjacent(prev) && ((prev.kind === 'op' && (prev.text === '<' || prev.text === '>' || prev.text === '~')) || prev.kind === '=')) {
+      out[out.length - 1] = { kind: 'op', start: prev.start, end: t.end, text: prev.kind === '=' ? '==' : prev.text + '=', column: prev.column };
+      continue;
+    }
+    if (t.kind === 'number' && t.text.startsWith('-') && prev && endsOperand(prev)) {
+      out.push(op('-', t.start, t.column));
+      const rest = t.text.slice(1);
+      out.push({ ...t, start: t.start + 1, text: rest, column: t.column + 1, value: typeof t.value === 'number' ? -t.value : t.value });
+      continue;
+    }
+    out.push(t);
+  }
+  return out;
+}
+
+function endsOperand(t: Token): boolean {
+  return t.kind === 'number' || t.kind === 'name' || t.kind === ')' || t.kind === ']' || (t.kind === 'op' && t.text === '%');
 }

@@ -221,7 +221,7 @@ function resolveSweptX(c: Checker, e: Expr | null, runs: Value[], call: CallExpr
   return { kind: 'word', value: e.name };
 }
 
-function checkMetricRun(c: Checker, metric: Builtin, run: Value, node: Expr, options: Record<string, Value>, plot: Builtin): void {
+export function checkMetricRun(c: Checker, metric: Builtin, run: Value, node: Expr, options: Record<string, Value>, plot: Builtin): void {
   const call = c.callOf(run);
   if (!call || call.builtin !== 'train') return;
   const model = c.modelOfRun(call);

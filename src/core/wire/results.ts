@@ -77,6 +77,28 @@ export interface ResultsDiagnostic {
   def?: string | null;
 }
 
+/** A claim (`expect` statement) checked against the runs of a final document (src/core/claims.ts). */
+export interface ClaimResult {
+  /** 1-based line of the `expect` statement */
+  line: number;
+  /** the claim as written, without `expect` */
+  text: string;
+  status: 'held' | 'failed' | 'error';
+  /** the two sides as measured (for a family: at the member shown), and for ≈ the deviation
+   *  (relative for `within P%`, else absolute); empty on an error */
+  values: { left?: number; right?: number; deviation?: number };
+  /** the claim with its measured values, as the CLI prints it */
+  summary: string;
+  /** why it failed or could not be evaluated; null when it held */
+  message: string | null;
+  /** the family member(s) shown; with families, how many members were checked and failed */
+  member?: string;
+  members?: number;
+  failing?: number;
+  /** zero-based range of what the verdict is about (the comparison, or the term that could not be read) */
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
 export interface ResultsDoc {
   format: 'sgdexp-results';
   version: 1;
@@ -86,4 +108,6 @@ export interface ResultsDoc {
   plots: PlotSpec[];
   /** the checker's errors on the text this revision was computed from (absent: none, or an older writer) */
   diagnostics?: ResultsDiagnostic[];
+  /** the file's claims, evaluated; only in final documents of files with `expect` statements */
+  claims?: ClaimResult[];
 }
