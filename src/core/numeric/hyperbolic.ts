@@ -62,9 +62,9 @@ const norm = (v: Float64Array): number => {
  * null when X·diag(·)·Xᵀ is not positive definite (X not of full row rank, e.g. n ≥ d: then
  * there is no family of interpolators to choose from).
  */
-export function solveHyperbolicDual(p: DualProblem, tol = 1e-12, maxIter = 200): DualSolution | null {
+export function solveHyperbolicDual(p: DualProblem, tol = 1e-12, maxIter = 200, start: Float64Array | null = null): DualSolution | null {
   const { X, y, n, d, lnA, theta0 } = p;
-  const lambda = new Float64Array(n);
+  const lambda = start ? Float64Array.from(start) : new Float64Array(n);
   const z = new Float64Array(d);
   const beta = new Float64Array(d);
   const w = new Float64Array(d);
@@ -103,6 +103,10 @@ export function solveHyperbolicDual(p: DualProblem, tol = 1e-12, maxIter = 200):
     return r;
   };
   let cur = evaluate(lambda);
+  if (start && !Number.isFinite(cur.G)) {
+    lambda.fill(0);
+    cur = evaluate(lambda);
+  }
   let r = residualOf();
   let it = 0;
   for (; it < maxIter; it++) {
@@ -144,6 +148,32 @@ export function solveHyperbolicDual(p: DualProblem, tol = 1e-12, maxIter = 200):
   }
   const residual = norm(r) / ynorm;
   return { beta: Float64Array.from(beta), lambda, iterations: it, residual, converged: residual <= tol };
+}
+
+/** asinh(β/a) from ln a, without overflow when a is tiny (asinh x = sign x·(ln 2|x| + O(x⁻²))). */
+export function asinhOver(beta: number, lnA: number): number {
+  if (beta === 0) return 0;
+  const m = Math.log(Math.abs(beta)) - lnA;
+  return m < 20 ? Math.asinh(Math.sign(beta) * Math.exp(m)) : Math.sign(beta) * (m + Math.LN2);
+}
+
+/** (XXᵀ)⁻¹Xv: the λ whose Xᵀλ is the row-space part of v (null when XXᵀ is singular). */
+export function rowSpaceCoefficients(X: Float64Array, n: number, d: number, v: Float64Array): Float64Array | null {
+  const G = new Float64Array(n * n);
+  const Xv = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k <= i; k++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += X[i * d + j] * X[k * d + j];
+      G[i * n + k] = s;
+      G[k * n + i] = s;
+    }
+    let s = 0;
+    for (let j = 0; j < d; j++) s += X[i * d + j] * v[j];
+    Xv[i] = s;
+  }
+  const L = cholesky(G, n);
+  return L ? cholSolve(L, n, Xv) : null;
 }
 
 /**
@@ -249,7 +279,13 @@ export function biasGaps(X: Float64Array, y: Float64Array, n: number, d: number,
   const rhoPerp = nullSpacePart(X, n, d, rho);
   if (!rhoPerp) return null;
   const gap = (lnA: Float64Array, theta0: Float64Array | null): number => {
-    const s = solveHyperbolicDual({ X, y, n, d, lnA, theta0 });
+    // warm start: the λ whose β(λ) is nearest the run's β in the dual coordinates, i.e. Xᵀλ the
+    // row-space part of asinh(β/a) − θ₀ (for the exact problem at convergence, the solution
+    // itself). From λ = 0 a tiny α∞ (Gain in the hundreds near the edge of stability) would
+    // need hundreds of damped steps, each raising z = Xᵀλ by O(1).
+    const target = Float64Array.from({ length: d }, (_, j) => asinhOver(beta[j], lnA[j]) - (theta0 ? theta0[j] : 0));
+    const start = rowSpaceCoefficients(X, n, d, target);
+    const s = solveHyperbolicDual({ X, y, n, d, lnA, theta0 }, 1e-12, 200, start);
     if (!s || !(s.residual <= 1e-10)) return NaN;
     let num = 0, den = 0;
     for (let j = 0; j < d; j++) {
