@@ -24,8 +24,10 @@ import type { RunSpec } from './numeric/spec';
  *       chain); an offshoot's spec key refers to its parent's key. Same numbers as 3.
  *   5 — diagonal gain_norm = Σ|Gainᵢ| (was the signed sum, negative near divergence); linear2
  *       imbalance when the cheap form cancels: from the LQ factor (last bits), ±Inf states +Inf
+ *   6 — diagonal checkpoints carry ρ_t and ln α_t² (docs/theory.md §5.1); completed diagonal runs
+ *       carry the end-of-run bias gaps and GD's limit in `theory`. Same trajectories as 5.
  */
-export const VALUE_VERSION = 5;
+export const VALUE_VERSION = 6;
 
 /** Work done by the hash, for tests that count instead of timing (a chain must key in O(N)). */
 export const keyStats = { canonicalCalls: 0, bytesHashed: 0 };

@@ -33,3 +33,30 @@ describe('final(…, theory = true)', () => {
     expect(plot.theory).toBe(false);
   });
 });
+
+describe('bias_gap (diagonal networks, end-of-run)', () => {
+  const diag = `seed = 4
+data = sparse(n = 20, d = 30, s = 3)
+net  = diagonal(alpha = 0.1)
+gd  = train(net, data, gd(lr = [0.1, 0.2]), steps = 100)
+`;
+  it('final(bias_gap(to = …), …, x = lr, theory = true) is accepted and reads the chosen prediction', () => {
+    for (const [to, key] of [['', 'bias_gap_exact'], ['(to = effective)', 'bias_gap_effective'], ['(to = flow)', 'bias_gap_flow']]) {
+      const p = checkText(`${diag}plot final(bias_gap${to}, gd, x = lr, y = log, theory = true)\n`);
+      expect(p.diagnostics).toEqual([]);
+      const spec = lowerProgram(p).plots[0]!.spec;
+      expect([spec.kind, spec.metric, spec.x, spec.theory]).toEqual(['final', key, 'lr', true]);
+    }
+  });
+  it('is an error as a curve along training: it exists only at the end of a run', () => {
+    const d = checkText(`${diag}plot bias_gap(gd)\n`).diagnostics;
+    expect(d.map((x) => [x.severity, x.code])).toEqual([['error', 'final-only']]);
+  });
+  it('is an error on a model other than diagonal, at the run', () => {
+    const d = checkText(`${head}plot final(bias_gap, ln, x = delta)\n`).diagnostics;
+    expect(d.map((x) => [x.severity, x.code, x.message])).toEqual([['error', 'incompatible-metric', "bias_gap is defined for diagonal; 'ln' trains a linear2 model"]]);
+  });
+  it('theory = true with x = lr on a diagonal family draws the stability limit: no "draws nothing" warning', () => {
+    expect(checkText(`${diag}plot final(loss, gd, x = lr, theory = true)\n`).diagnostics).toEqual([]);
+  });
+});

@@ -33,6 +33,12 @@ export interface FinalTheory {
   y: number;
 }
 
+/** GD's stability limit of a group's runs (RunResult.theory.lr_stability_limit), a vertical rule */
+export interface FinalLimit {
+  group: string;
+  x: number;
+}
+
 export interface FinalData {
   kind: 'final';
   xLabel: string;
@@ -40,6 +46,9 @@ export interface FinalData {
   rows: FinalRow[];
   summary: FinalSummary[];
   theory: FinalTheory[];
+  /** the legend text of the theory line */
+  theoryLabel: string;
+  limits: FinalLimit[];
   notes: RunNote[];
   runs: string[];
 }
@@ -52,8 +61,13 @@ function lastFinite(run: RunResult, s: (number | number[] | null)[] | undefined)
   return i;
 }
 
-/** Last finite value of a metric (vector metrics: their first component, e.g. s₁). */
+/** Last finite value of a metric (vector metrics: their first component, e.g. s₁); a value of the
+ *  final state only (`endOfRun` in the table: bias_gap) is the run's theory entry. */
 export function finalValue(run: RunResult, metric: string, plot?: PlotSpec): number | null {
+  if (seriesOf(metric, plot?.of)?.series.endOfRun) {
+    const v = run.theory?.[metric];
+    return finite(v) ? v : null;
+  }
   const s = plot ? valuesOf(run, plot, metric) : (run.metrics?.[metric] as (number | number[] | null)[] | undefined);
   const i = lastFinite(run, s);
   if (i < 0) return null;
@@ -97,7 +111,8 @@ export function finalData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts:
   // The theory line of the metric's entry (logdet: Theorem 4.2): the final value a run should
   // reach, its first recorded value + rate·(steps taken), with the per-step rate the core
   // attaches; averaged over the seeds of a (group, x) (their data, hence rates, may differ).
-  const rateKey = seriesOf(plot.metric, plot.of)?.series.theoryRate;
+  const entry = seriesOf(plot.metric, plot.of)?.series;
+  const rateKey = entry?.theoryRate;
   const predicted: { group: string; x: number; y: number }[] = [];
   for (const r of plot.theory && rateKey ? ok : []) {
     const run = doc.runs[r.run]!;
@@ -106,7 +121,23 @@ export function finalData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts:
     const i = lastFinite(run, s);
     if (finite(rate) && i >= 0 && finite(s![0])) predicted.push({ group: r.group, x: r.x, y: s![0] + rate * (run.step[i]! - run.step[0]!) });
   }
+  // bias_gap: the value of another end-of-run entry of the same run (the exact prediction's gap)
+  for (const r of plot.theory && entry?.theoryKey ? ok : []) {
+    const v = doc.runs[r.run]!.theory?.[entry!.theoryKey!];
+    if (finite(v) && (plot.y !== 'log' || v > 0)) predicted.push({ group: r.group, x: r.x, y: v });
+  }
   const theory = byGroupAndX(predicted, (group, x, ys) => ({ group, x, y: ys.reduce((a, b) => a + b, 0) / ys.length }));
+  // GD's stability limit (docs/theory.md §7), per group: the core attaches it to the runs for which
+  // it is known (full-batch GD on a diagonal network); one rule per group at the mean of its runs'
+  const limits: FinalLimit[] = [];
+  if (plot.theory && plot.x === 'lr') {
+    const by = new Map<string, number[]>();
+    for (const r of rows) {
+      const v = doc.runs[r.run]!.theory?.lr_stability_limit;
+      if (finite(v)) by.set(r.group, [...(by.get(r.group) ?? []), v]);
+    }
+    for (const [group, xs] of by) limits.push({ group, x: xs.reduce((a, b) => a + b, 0) / xs.length });
+  }
   return {
     kind: 'final',
     xLabel: plot.x,
@@ -114,6 +145,8 @@ export function finalData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts:
     rows,
     summary,
     theory,
+    theoryLabel: entry?.theoryLabel ?? 'theory (Thm 4.2)',
+    limits,
     notes: notes.filter((n) => n.status !== 'done'),
     runs: groups,
   };
@@ -133,7 +166,11 @@ export function finalMarks(data: FinalData, ctx: MarkContext): KindMarks {
   if (data.theory.length) {
     marks.push(Plot.line(data.theory, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'group', stroke: 'group', strokeWidth: 1.4, strokeDasharray: '7 4', strokeOpacity: 0.9 }));
     marks.push(Plot.line(data.theory, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'group', stroke: theme.foreground, strokeWidth: 0.7, strokeOpacity: 0.5 }));
-    legend.push({ label: 'theory (Thm 4.2)', color: theme.muted, glyph: '╌╌' });
+    legend.push({ label: data.theoryLabel, color: theme.muted, glyph: '╌╌' });
+  }
+  if (data.limits.length) {
+    marks.push(Plot.ruleX(data.limits, { ariaDescription: 'stability limit', x: 'x', stroke: 'group', strokeWidth: 1.2, strokeDasharray: '2 3' }));
+    legend.push({ label: 'GD stability limit 2/λ_max', color: theme.muted, glyph: '┊' });
   }
   marks.push(Plot.dot(ok, { x: 'x', y: 'y', fill: 'group', r: several ? 2 : 3, fillOpacity: several ? 0.5 : 1 }));
   if (bad.length) {
@@ -156,5 +193,6 @@ export function finalCsv(d: FinalData): string {
     ...d.rows.map((r) => [r.group, r.run, 'run', r.x, r.seed, r.status, r.y, null, null, null]),
     ...d.summary.map((s) => [s.group, null, 'mean', s.x, null, null, s.mean, s.lo, s.hi, s.n]),
     ...d.theory.map((t) => [t.group, null, 'theory', t.x, null, null, t.y, null, null, null]),
+    ...d.limits.map((l) => [l.group, null, 'stability_limit', l.x, null, null, null, null, null, null]),
   ]);
 }

@@ -4,6 +4,7 @@
 // fewer steps or from the state a cancelled job of the same spec reached. An offshoot waits for
 // its parent and is keyed by the parent's final state (keys.ts offshootKeys).
 import { estimateCost, LIMITS } from '../numeric/estimate';
+import { theoryAtStart } from '../numeric/model';
 import { fmtBytes, fmtSeconds } from '../lang/units';
 import { offshootKeys } from '../keys';
 import type { Trajectory } from '../wire/results';
@@ -135,7 +136,8 @@ export class Resolver {
         for (const c of longer) {
           const t = sliceTrajectory(c.trajectory, run.spec.steps, run.spec.record);
           if (!t) continue;
-          const v = makeRunValue({ ...c, key, steps: run.spec.steps, trajectory: t, stepsDone: run.spec.steps, checkpoint: null, stateHash: null });
+          // the end-of-run theory of the longer run describes its last step, not this one's
+          const v = makeRunValue({ ...c, key, steps: run.spec.steps, trajectory: t, theory: theoryAtStart(c.theory), stepsDone: run.spec.steps, checkpoint: null, stateHash: null });
           store.remember(v, false);
           slot.source = 'memory';
           logRun({ key, event: 'sliced', source: 'memory', fromStep: c.steps });

@@ -85,6 +85,12 @@ export interface MetricSeries {
   theoryRate?: string;
   /** computed at plot time: #{i : sᵢ > tol·s₁} of the first of these singular-value series a run has */
   rankOf?: string[];
+  /** a value of the final state only, read from the run's `theory` entries under `key` (the core
+   *  computes it when a run completes): drawn by final(…) plots, not along training */
+  endOfRun?: boolean;
+  /** the theory line of a final(…) plot: each run's entry `theory[theoryKey]`, labelled `theoryLabel` */
+  theoryKey?: string;
+  theoryLabel?: string;
 }
 
 const num = (value: number): Value => ({ kind: 'number', value });
@@ -409,6 +415,19 @@ export const BUILTINS: Builtin[] = [
     [{ key: 'gain', title: 'Gain_γ per coordinate', label: 'Gain_γ', vector: true }]),
   metric('effective_alpha', 'Effective initialisation scale α∞ of a diagonal network: the geometric mean over coordinates (α∞,i = α·exp(−Gain_i/2) per coordinate follows from gain).', 'α∞ = α·exp(−mean_i Gain_i / 2) = (∏_i α∞,i)^(1/d)', ['diagonal'],
     [{ key: 'effective_alpha', title: 'effective α', label: 'α∞ (effective init)' }]),
+  metric(
+    'bias_gap',
+    "Relative distance of a diagonal network's final β to a prediction of its implicit bias (Even et al. 2023): exact (the Bregman divergence of ψ_{α∞} from β̃₀), effective (the paper's approximation argmin ψ_{α∞}) or flow (gradient flow's argmin ψ_α). Computed at the end of a completed run: use it in final(…).",
+    '‖β_T − β̂‖/‖β̂‖, β̂ = argmin_{Xβ = y} D_{ψ_{α∞}}(β, β̃₀) (exact; β̃₀ = α∞² ⊙ sinh ρ⊥), argmin_{Xβ = y} ψ_{α∞} (effective), argmin_{Xβ = y} ψ_α (flow); α∞, ρ of the final state',
+    ['diagonal'],
+    [
+      { key: 'bias_gap_exact', when: { to: 'exact' }, title: 'distance to the exact implicit-bias prediction', label: '‖β − β̂_exact‖/‖β̂_exact‖', endOfRun: true },
+      { key: 'bias_gap_effective', when: { to: 'effective' }, title: 'distance to argmin ψ_{α∞} (effective init)', label: '‖β − β̂_eff‖/‖β̂_eff‖', endOfRun: true, theoryKey: 'bias_gap_exact', theoryLabel: 'exact prediction' },
+      { key: 'bias_gap_flow', when: { to: 'flow' }, title: "distance to gradient flow's argmin ψ_α", label: '‖β − β̂_flow‖/‖β̂_flow‖', endOfRun: true, theoryKey: 'bias_gap_exact', theoryLabel: 'exact prediction' },
+    ],
+    [{ name: 'to', type: { t: 'word', words: ['exact', 'effective', 'flow'] }, default: word('exact'), doc: 'Which prediction: exact (Bregman divergence from β̃₀), effective (argmin ψ_{α∞}, β̃₀ dropped) or flow (argmin ψ_α).' }],
+    "the gap to the exact prediction, which is 0 up to the run's convergence",
+  ),
   metric('imbalance', 'Imbalance of consecutive layers; conserved by gradient flow, not by SGF.', '‖W1ᵀW1 − W2W2ᵀ‖_F (deep_linear: √Σ_m ‖W_{m+1}ᵀW_{m+1} − W_mW_mᵀ‖²_F)', ['linear2', 'deep_linear'],
     [{ key: 'imbalance', title: '‖W1ᵀW1 − W2W2ᵀ‖_F', label: '‖W1ᵀW1 − W2W2ᵀ‖_F' }]),
   metric('alignment', "Each hidden neuron's largest |cosine| with a teacher direction (ReLU teacher).", 'maxⱼ |⟨wᵢ, w*ⱼ⟩| / (‖wᵢ‖‖w*ⱼ‖)', ['relu2'],
@@ -440,7 +459,7 @@ export const BUILTINS: Builtin[] = [
       { name: 'metric', type: { t: 'metric' }, doc: 'The metric, e.g. `test_loss` or `rank(tol = 1e-3)`.' },
       { name: 'x', type: { t: 'swept' }, optional: true, default: NULL, doc: 'The swept parameter on the horizontal axis (default: the only one).' },
       { name: 'y', type: { t: 'word', words: ['linear', 'log'] }, default: word('linear'), doc: 'Vertical scale.' },
-      { name: 'theory', type: { t: 'bool' }, default: { kind: 'bool', value: false }, doc: "Also draw the theory's prediction of the final value, where the metric has one (logdet: log det(θ₀ᵀθ₀) − 2η²δ·k·tr(XᵀX)·steps, Theorem 4.2)." },
+      { name: 'theory', type: { t: 'bool' }, default: { kind: 'bool', value: false }, doc: "Also draw the theory's prediction of the final value, where the metric has one (logdet: log det(θ₀ᵀθ₀) − 2η²δ·k·tr(XᵀX)·steps, Theorem 4.2; bias_gap: the gap to the exact prediction), and with x = lr GD's stability limit as a vertical rule where it is known (diagonal: 2/λ_max of the Hessian at gradient flow's interpolator)." },
       { name: 'title', type: { t: 'string' }, default: NULL, optional: true, doc: 'Figure title.' },
     ],
     positional: ['metric'],

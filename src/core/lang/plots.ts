@@ -72,10 +72,18 @@ export function resolvePlot(c: Checker, e: Expr, index: number, stmt: Span): Plo
       options[p.name] = v ?? p.default ?? { kind: 'null' };
     } else options[p.name] = p.default ?? { kind: 'null' };
   }
+  // a value of the final state only (bias_gap) has no curve along training
+  if (b.kind === 'metric' && b.series?.length && b.series.every((x) => x.endOfRun)) {
+    c.error(e.callee, 'final-only', `${b.name} is computed when a run completes, from its final state: draw it with final(${b.name}, family, x = lr)`);
+  }
   // compatibility of each run with the metric
   if (metric) {
     for (const r of runCalls) checkMetricRun(c, metric, r.value, r.node, options, b);
-    if (options.theory?.kind === 'bool' && options.theory.value && !metric.theory) {
+    // final(…, x = lr, theory = true) also draws GD's stability limit where the core knows it
+    // (diagonal networks: numeric/hyperbolic.ts), so there theory = true draws something
+    const limitDrawn = b.name === 'final' && options.x?.kind === 'word' && options.x.value === 'lr' &&
+      runCalls.some((r) => { const call = c.callOf(r.value); return call?.builtin === 'train' && c.modelOfRun(call)?.builtin === 'diagonal'; });
+    if (options.theory?.kind === 'bool' && options.theory.value && !metric.theory && !limitDrawn) {
       const a = named.get('theory')!;
       c.report(a, 'warning', 'no-theory', `${metric.name} has no theory line; theory = true draws nothing`);
     }

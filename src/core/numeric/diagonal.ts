@@ -4,6 +4,10 @@
 // so without weight decay (u+v) ← (1−γg)(u+v), (u−v) ← (1+γg)(u−v) and exactly
 //   (u² − v²)/2 = α²·exp(−Gain),  Gain = Σ_steps q(γg),  q(x) = −½ ln((1 − x²)²) = −ln|1 − x²|
 // (docs/theory.md §5; Even et al. 2023). Gain is accumulated per coordinate; α∞ = α·exp(−Gain/2) is the effective init.
+// Also tracked, per coordinate (docs/theory.md §5.1): with w± = (u ± v)/√2, w± ← w±(c ∓ γg), c = 1 − 2γλ,
+//   ρ_t = Σ_k ln|(c − γg_k)/(c + γg_k)|,   ln α_t² = ln α² + Σ_k ln|c² − γ²g_k²|,
+// so that β_t = u⊙v = α_t² ⊙ sinh(ρ_t) at every step; the end of a run solves for the
+// predictions of where it ends (hyperbolic.ts).
 
 import type { RegressionData } from './data';
 import type { ModelSpec } from './spec';
@@ -11,6 +15,7 @@ import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, SpecError } from './model';
 import { Rng } from './rng';
 import { matmulTN } from './linalg';
+import { biasGaps, flowStabilityLimit } from './hyperbolic';
 
 /** q(x) = −ln|1 − x²|, accurate for small x (log1p). */
 export function qGain(x: number): number {
@@ -18,11 +23,20 @@ export function qGain(x: number): number {
   return x2 < 1 ? -Math.log1p(-x2) : -Math.log(x2 - 1);
 }
 
+/** ln|(1 − x)/(1 + x)| = −2 atanh(x) for |x| < 1, −2 atanh(1/x) beyond (accurate for small x). */
+export function rhoStep(x: number): number {
+  return Math.abs(x) < 1 ? -2 * Math.atanh(x) : -2 * Math.atanh(1 / x);
+}
+
 export class Diagonal implements Stepper {
   readonly d: number;
   u: Float64Array;
   v: Float64Array;
   gain: Float64Array;
+  /** ρ_t per coordinate */
+  rho: Float64Array;
+  /** ln α_t² per coordinate (= ln α² − Gain without weight decay) */
+  lnA2: Float64Array;
   private readonly g: Float64Array;
   private readonly r: Float64Array;
   private readonly perm: Float64Array | null;
@@ -41,13 +55,15 @@ export class Diagonal implements Stepper {
     this.u = new Float64Array(d).fill(Math.SQRT2 * spec.alpha);
     this.v = new Float64Array(d);
     this.gain = new Float64Array(d);
+    this.rho = new Float64Array(d);
+    this.lnA2 = new Float64Array(d).fill(2 * Math.log(spec.alpha));
     this.g = new Float64Array(d);
     this.r = new Float64Array(data.n);
     this.perm = opt.batch === null ? null : Float64Array.from({ length: data.n }, (_, i) => i);
   }
 
   step(): number {
-    const { d, u, v, g, gain, data, opt } = this;
+    const { d, u, v, g, gain, rho, lnA2, data, opt } = this;
     const X = data.X, Y = data.Y, n = data.n;
     const gamma = opt.stepSize;
     const sd = Math.sqrt(opt.delta);
@@ -70,12 +86,22 @@ export class Diagonal implements Stepper {
     }
     probe *= 0.5 * sc;
     const dec = 1 - 2 * gamma * opt.wd;
+    // with weight decay c − γg = c(1 − γg/c): ρ moves by ln|(1 − x/c)/(1 + x/c)|, ln α² by 2 ln|c| − q(x/c)
+    const lnDec2 = 2 * Math.log(Math.abs(dec));
     for (let j = 0; j < d; j++) {
       const x = gamma * g[j];
       const uj = u[j], vj = v[j];
       u[j] = dec * uj - x * vj;
       v[j] = dec * vj - x * uj;
-      gain[j] += qGain(x);
+      const q = qGain(x);
+      gain[j] += q;
+      if (dec === 1) {
+        rho[j] += rhoStep(x);
+        lnA2[j] -= q;
+      } else {
+        rho[j] += rhoStep(x / dec);
+        lnA2[j] += lnDec2 - qGain(x / dec);
+      }
     }
     return probe;
   }
@@ -154,7 +180,9 @@ export class Diagonal implements Stepper {
   }
 
   getState(): StepperState {
-    const arrays: Record<string, Float64Array> = { u: Float64Array.from(this.u), v: Float64Array.from(this.v), gain: Float64Array.from(this.gain) };
+    const arrays: Record<string, Float64Array> = {
+      u: Float64Array.from(this.u), v: Float64Array.from(this.v), gain: Float64Array.from(this.gain), rho: Float64Array.from(this.rho), lnA2: Float64Array.from(this.lnA2),
+    };
     if (this.perm) arrays.perm = Float64Array.from(this.perm);
     return { arrays, rng: this.rng.getState() };
   }
@@ -165,11 +193,31 @@ export class Diagonal implements Stepper {
     this.u.set(u);
     this.v.set(v);
     if (gain && gain.length === this.d) this.gain.set(gain);
+    const { rho, lnA2 } = s.arrays;
+    if (rho && rho.length === this.d) this.rho.set(rho);
+    if (lnA2 && lnA2.length === this.d) this.lnA2.set(lnA2);
     if (this.perm && s.arrays.perm && s.arrays.perm.length === this.perm.length) this.perm.set(s.arrays.perm);
     this.rng.setState(s.rng);
   }
 
+  /** GD's stability limit where it is known (full-batch GD without label noise): at gradient
+   *  flow's interpolator (hyperbolic.ts flowStabilityLimit; docs/theory.md §7). */
   theory(): Record<string, number> {
-    return {};
+    const { data, opt } = this;
+    if (opt.batch !== null || opt.delta !== 0 || opt.kind === 'sgf' || !(data.n < this.d)) return {};
+    const lim = flowStabilityLimit(data.X, data.Y, data.n, this.d, this.spec.alpha);
+    return Number.isFinite(lim) ? { lr_stability_limit: lim } : {};
+  }
+
+  /** At the end of a run: how far β_t is from each prediction of the implicit bias (§5.2). */
+  finalTheory(): Record<string, number> {
+    const { data } = this;
+    const g = biasGaps(data.X, data.Y, data.n, this.d, this.beta(), this.lnA2, this.rho, this.spec.alpha);
+    if (!g) return {};
+    const out: Record<string, number> = {};
+    if (Number.isFinite(g.exact)) out.bias_gap_exact = g.exact;
+    if (Number.isFinite(g.effective)) out.bias_gap_effective = g.effective;
+    if (Number.isFinite(g.flow)) out.bias_gap_flow = g.flow;
+    return out;
   }
 }

@@ -40,6 +40,9 @@ export interface Stepper {
   setState(s: StepperState): void;
   /** predictions of the theory for this run (e.g. the label-noise log det rate) */
   theory(): Record<string, number>;
+  /** theory entries of the final state, added to `theory` when a run completes (keys in
+   *  END_OF_RUN_THEORY: they describe the last step, so a shorter run sliced from it drops them) */
+  finalTheory?(): Record<string, number>;
   /** notes for the user (e.g. why a metric is omitted) */
   notes: string[];
 }
@@ -63,6 +66,14 @@ export interface OptConfig {
 }
 
 export class SpecError extends Error {}
+
+/** Theory entries computed from a completed run's final state (Stepper.finalTheory). */
+export const END_OF_RUN_THEORY: readonly string[] = ['bias_gap_exact', 'bias_gap_effective', 'bias_gap_flow'];
+
+/** `theory` without the entries that belong to the last step of a longer run. */
+export function theoryAtStart(theory: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(theory).filter(([k]) => !END_OF_RUN_THEORY.includes(k)));
+}
 
 /** Validate and normalise an optimiser spec for a dataset of n samples (or observed entries). */
 export function resolveOptimizer(o: OptimizerSpec, n: number): OptConfig {

@@ -299,5 +299,8 @@ async function runInner(spec: RunSpec, opts: RunOptions): Promise<RunOutput> {
     return out('cancelled', `cancelled at step ${t}`, { checkpoint: makeCheckpoint(snap.step, snap.state, traj) });
   }
   if (opts.onProgress) opts.onProgress({ step: t, steps, trajectory: copyTrajectory(traj) });
-  return out('done', null, { checkpoint: makeCheckpoint(t, stepper.getState(), traj) });
+  // end-of-run theory (diagonal: the implicit-bias gaps) from the final state, done runs only: a
+  // diverged or cancelled run has not converged to anything a prediction describes
+  const fin = stepper.finalTheory?.() ?? {};
+  return out('done', null, { theory: { ...theory, ...fin }, checkpoint: makeCheckpoint(t, stepper.getState(), traj) });
 }

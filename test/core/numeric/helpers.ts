@@ -40,7 +40,9 @@ export const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
 
 /** parameter arrays of a stepper state (not the minibatch permutation or the Gain accumulator) */
 export type Arrays = Record<string, Float64Array>;
-export const paramKeys = (a: Arrays) => Object.keys(a).filter((k) => k !== 'perm' && k !== 'gain').sort();
+/** per-run accumulators of the state (diagonal: Gain, ρ, ln α_t²; minibatch permutation): not parameters */
+const ACCUMULATORS = new Set(['perm', 'gain', 'rho', 'lnA2']);
+export const paramKeys = (a: Arrays) => Object.keys(a).filter((k) => !ACCUMULATORS.has(k)).sort();
 
 /**
  * A regression model's outputs f(x) (k values) at one input x, written out here independently of
