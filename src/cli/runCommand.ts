@@ -10,14 +10,13 @@ import { makeProgress, type ProgressSink } from './progress';
 import { restrictToShard, shardKeys, type Shard } from './shard';
 import { toCsv } from '../core/csv';
 import { indexHtml, toHtml, type ReportFigure } from './html';
-import { freshDocument, svgToPng, toStandaloneSvg } from './render';
+import { loadFigureStack } from './lazy';
 import { openEngine, plannedRunIds, type CliEngine } from './cliGraph';
-import { buildFigure, LIGHT_THEME } from '../core/figures';
 import { outputKey, stamp, upToDate } from './stamps';
 import { jsonDigest, writeJson, writeJsonFile } from './jsonStream';
 
-export const FORMATS = ['json', 'csv', 'svg', 'png', 'html'] as const;
-export type Format = (typeof FORMATS)[number];
+import type { Format } from './formats';
+export { FORMATS, type Format } from './formats';
 
 export interface RunOptions {
   out: string;
@@ -180,6 +179,7 @@ async function writeOutputs(doc: ResultsDoc, stem: string, formats: readonly For
   if (formats.includes('csv')) writeFileSync(stem + '.csv', toCsv(doc));
   const wantSvg = formats.includes('svg') || formats.includes('png') || formats.includes('html');
   if (!wantSvg) return stamp(stem, key);
+  const { buildFigure, freshDocument, svgToPng, toStandaloneSvg, LIGHT_THEME } = await loadFigureStack();
   const figures: ReportFigure[] = [];
   const pngs: Promise<void>[] = [];
   doc.plots.forEach((plot, i) => {
