@@ -1,20 +1,30 @@
 // The parts of the CLI that `check`, `--version` and `--help` never use, loaded on first use.
 // In dist/ each is its own bundle next to dist/cli.js (scripts/build.mjs turns these two
-// imports into requires of ./run.js and ./render.js; a dynamic import alone would be bundled
-// into cli.js, which would still parse and compile all of it at every start):
+// requires into requires of ./run.js and ./render.js; left to itself esbuild would bundle them
+// into cli.js, which would then still parse and compile all of it at every start). `require`,
+// not `import()`: Node's import() of a CommonJS file reads it asynchronously and scans the whole
+// bundle for its export names first, which cost more than compiling it.
 //   runStack.ts → dist/run.js: `run` and `merge` (the graph engine, the outputs);
 //   figureStack.ts → dist/render.js: Observable Plot, d3, linkedom, resvg — only when a figure
 //   is drawn, so a re-run whose outputs are up to date does not load them either.
 export type RunStack = typeof import('./runStack');
 export type FigureStack = typeof import('./figureStack');
 
-let runStack: Promise<RunStack> | null = null;
-let figureStack: Promise<FigureStack> | null = null;
-
-export function loadRunStack(): Promise<RunStack> {
-  return (runStack ??= import('./runStack'));
+export async function loadRunStack(): Promise<RunStack> {
+  return require('./runStack') as RunStack;
 }
 
-export function loadFigureStack(): Promise<FigureStack> {
-  return (figureStack ??= import('./figureStack'));
+export async function loadFigureStack(): Promise<FigureStack> {
+  return require('./figureStack') as FigureStack;
+}
+
+/** Loads the figure stack now: called once the first run is computing (in worker threads),
+ *  so parsing Plot, d3 and linkedom overlaps the workers' arithmetic instead of following it,
+ *  and a re-run served from the cache never loads them. */
+export function prefetchFigureStack(): void {
+  try {
+    require('./figureStack');
+  } catch {
+    // reported by the load that needs it
+  }
 }
