@@ -5,9 +5,8 @@
 // Exit codes: 0 done; 1 a diagnostic error or a failed run (a diverged run too with --strict);
 // 2 bad usage (unknown option, bad value, missing file).
 import { Command, CommanderError, Option } from 'commander';
-import { checkCommand } from './checkCommand';
 import { FORMATS, type Format } from './formats';
-import { loadRunStack } from './lazy';
+import { loadCheckStack, loadRunStack } from './lazy';
 import { UsageError } from './files';
 import { parseShard } from './shard';
 // only the version is bundled, not the whole manifest
@@ -46,6 +45,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('check experiment files; print diagnostics as file:line:col: severity: message')
     .argument('<files...>', '.sgdexp files or directories')
     .action(async (files: string[]) => {
+      const { checkCommand } = await loadCheckStack();
       code = await checkCommand(files);
     });
 

@@ -1,6 +1,6 @@
 // What the CLI loads: `--version`, `check` and a re-run whose outputs are up to date never load
-// the figure stack (dist/render.js: Plot, d3, linkedom, resvg), and `--version` and `check` not
-// the run either (dist/run.js). A `--require` probe lists the files Node loaded for CommonJS
+// the figure stack (dist/render.js: Plot, d3, linkedom, resvg); `--version` loads dist/cli.js
+// alone, `check` adds the checker (dist/check.js), `run` the run (dist/run.js) instead. A `--require` probe lists the files Node loaded for CommonJS
 // (require.cache, which a CommonJS file reached through import() enters too).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -34,9 +34,9 @@ describe('the CLI loads what a command uses', () => {
     expect(figureStack(files)).toEqual([]);
   });
 
-  it('check loads dist/cli.js alone', async () => {
+  it('check loads dist/cli.js and dist/check.js', async () => {
     const files = await loaded(['check', FIG1]);
-    expect(bundles(files)).toEqual(['cli.js']);
+    expect(bundles(files)).toEqual(['check.js', 'cli.js']);
     expect(figureStack(files)).toEqual([]);
   });
 
