@@ -11,13 +11,13 @@ const watch = process.argv.includes('--watch');
 
 const node = { platform: 'node', target: 'node20', format: 'cjs', bundle: true };
 // Parts of the CLI loaded on first use (src/cli/lazy.ts) are bundles of their own: in every
-// other bundle an import of one of these modules stays a require of the bundle next to it
-// (esbuild would otherwise inline a dynamic import, and cli.js would still parse it all).
-const lazyBundles = { 'src/cli/runStack.ts': './run.js', 'src/cli/figureStack.ts': './render.js' };
+// other bundle a require of one of these modules stays a require of the bundle next to it
+// (esbuild would otherwise bundle it into the requiring one, which would then parse it all).
+const lazyBundles = { 'src/cli/checkCommand.ts': './check.js', 'src/cli/runStack.ts': './run.js', 'src/cli/figureStack.ts': './render.js' };
 const lazyApart = (entry) => ({
   name: 'lazy-bundles-apart',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(runStack|figureStack)$/ }, (a) => {
+    b.onResolve({ filter: /^\.\/(checkCommand|runStack|figureStack)$/ }, (a) => {
       const rel = relative(root, join(a.resolveDir, a.path + '.ts')).split(sep).join('/');
       return rel in lazyBundles && rel !== entry ? { path: lazyBundles[rel], external: true } : undefined;
     });
@@ -31,6 +31,7 @@ const entries = [
     in: 'src/cli/main.ts', out: 'dist/cli.js', ...node,
     external: ['@resvg/resvg-js'], banner: { js: '#!/usr/bin/env node' },
   },
+  { in: 'src/cli/checkCommand.ts', out: 'dist/check.js', ...node },
   { in: 'src/cli/runStack.ts', out: 'dist/run.js', ...node },
   { in: 'src/cli/figureStack.ts', out: 'dist/render.js', ...node, external: ['@resvg/resvg-js'] },
   { in: 'webview/main.ts', out: 'dist/webview/webview.js', platform: 'browser', target: 'es2022', format: 'iife', bundle: true },
