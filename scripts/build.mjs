@@ -2,7 +2,7 @@
 // build grows with the project. `--release` minifies and drops source maps.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { join, dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -10,6 +10,19 @@ const release = process.argv.includes('--release');
 const watch = process.argv.includes('--watch');
 
 const node = { platform: 'node', target: 'node20', format: 'cjs', bundle: true };
+// Parts of the CLI loaded on first use (src/cli/lazy.ts) are bundles of their own: in every
+// other bundle a require of one of these modules stays a require of the bundle next to it
+// (esbuild would otherwise bundle it into the requiring one, which would then parse it all).
+const lazyBundles = { 'src/cli/checkCommand.ts': './check.js', 'src/cli/runStack.ts': './run.js', 'src/cli/figureStack.ts': './render.js' };
+const lazyApart = (entry) => ({
+  name: 'lazy-bundles-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(checkCommand|runStack|figureStack)$/ }, (a) => {
+      const rel = relative(root, join(a.resolveDir, a.path + '.ts')).split(sep).join('/');
+      return rel in lazyBundles && rel !== entry ? { path: lazyBundles[rel], external: true } : undefined;
+    });
+  },
+});
 const entries = [
   { in: 'src/extension/extension.ts', out: 'dist/extension.js', ...node, external: ['vscode'] },
   { in: 'src/server/server.ts', out: 'dist/server.js', ...node },
@@ -18,6 +31,9 @@ const entries = [
     in: 'src/cli/main.ts', out: 'dist/cli.js', ...node,
     external: ['@resvg/resvg-js'], banner: { js: '#!/usr/bin/env node' },
   },
+  { in: 'src/cli/checkCommand.ts', out: 'dist/check.js', ...node },
+  { in: 'src/cli/runStack.ts', out: 'dist/run.js', ...node },
+  { in: 'src/cli/figureStack.ts', out: 'dist/render.js', ...node, external: ['@resvg/resvg-js'] },
   { in: 'webview/main.ts', out: 'dist/webview/webview.js', platform: 'browser', target: 'es2022', format: 'iife', bundle: true },
 ];
 
@@ -28,6 +44,7 @@ await Promise.all(
     .map(({ in: input, out, ...opts }) =>
       build({
         ...opts,
+        plugins: [lazyApart(input)],
         absWorkingDir: root,
         entryPoints: [input],
         outfile: out,

@@ -5,12 +5,12 @@
 // Exit codes: 0 done; 1 a diagnostic error or a failed run (a diverged run too with --strict);
 // 2 bad usage (unknown option, bad value, missing file).
 import { Command, CommanderError, Option } from 'commander';
-import { checkCommand } from './checkCommand';
-import { runCommand, FORMATS, type Format } from './runCommand';
-import { mergeCommand } from './mergeCommand';
+import { FORMATS, type Format } from './formats';
+import { loadCheckStack, loadRunStack } from './lazy';
 import { UsageError } from './files';
 import { parseShard } from './shard';
-import pkg from '../../package.json';
+// only the version is bundled, not the whole manifest
+import { version } from '../../package.json';
 
 export const EXIT_OK = 0;
 export const EXIT_FAIL = 1;
@@ -35,7 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let code = EXIT_OK;
   const program = new Command('sgdexp')
     .description('Run .sgdexp experiments: GD and SGD on small networks, with figures.')
-    .version(pkg.version)
+    .version(version)
     .exitOverride()
     .showHelpAfterError('(run sgdexp --help for usage)')
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
@@ -45,6 +45,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('check experiment files; print diagnostics as file:line:col: severity: message')
     .argument('<files...>', '.sgdexp files or directories')
     .action(async (files: string[]) => {
+      const { checkCommand } = await loadCheckStack();
       code = await checkCommand(files);
     });
 
@@ -62,6 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--strict', 'exit 1 when a run diverges')
     .addOption(new Option('--shard <i/N>', 'run every N-th run, starting at the i-th (1-based); join shards with `sgdexp merge`'))
     .action(async (inputs: string[], o: Record<string, unknown>) => {
+      const { runCommand } = await loadRunStack();
       code = await runCommand(inputs, {
         out: String(o.out),
         formats: parseFormats(String(o.format)),
@@ -81,6 +83,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .argument('<files...>', 'results JSON files, one per shard')
     .requiredOption('-o, --output <file>', 'where to write the merged JSON ("-" for stdout)')
     .action(async (files: string[], o: { output: string }) => {
+      const { mergeCommand } = await loadRunStack();
       code = await mergeCommand(files, o.output);
     });
 

@@ -5,7 +5,16 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 
 export const EXTENSION = '.sgdexp';
 
-export class UsageError extends Error {}
+const USAGE = Symbol.for('sgdexp.UsageError');
+
+/** Bad usage (exit 2). dist/run.js holds its own copy of this class (lazy.ts), so `instanceof`
+ *  asks for the mark every copy sets rather than for the class object. */
+export class UsageError extends Error {
+  readonly [USAGE] = true;
+  static override [Symbol.hasInstance](v: unknown): boolean {
+    return typeof v === 'object' && v !== null && (v as { [USAGE]?: unknown })[USAGE] === true;
+  }
+}
 
 /** Regular files given directly are taken whatever their extension; directories contribute their
  *  `*.sgdexp` files, recursively, in sorted order (so outputs are reproducible). */

@@ -90,6 +90,26 @@ export function jsonDigest(value: unknown): string {
   return h.update('\n').digest('hex');
 }
 
+/**
+ * JSON.stringify(value) + '\n' as one string when it fits in one, else null (then the chunked
+ * functions above): the documents of most files are far below V8's largest string, and one
+ * JSON.stringify, hashed and written as it is, costs a fraction of the chunked walk, done once
+ * for the digest and once more for the file.
+ */
+export function jsonTextIfFits(value: unknown): string | null {
+  try {
+    return JSON.stringify(value) + '\n';
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
+}
+
+/** SHA-256 of a text, as jsonDigest gives for the value whose jsonTextIfFits it is. */
+export function textDigest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
 /** Writes JSON.stringify(value) + '\n' to a stream chunk by chunk, waiting whenever it is full. */
 export async function writeJson(out: Writable, value: unknown): Promise<void> {
   for (const c of jsonChunks(value)) {

@@ -69,16 +69,18 @@ function withNamespace(svg: string): string {
   return /^<svg[^>]*\sxmlns=/.test(svg) ? svg : svg.replace(/^<svg/, '<svg xmlns="http://www.w3.org/2000/svg"');
 }
 
-/** PNG bytes of an SVG string, white background, fonts from the system (DejaVu Sans). */
+/** PNG bytes of an SVG string, white background, fonts from the system (DejaVu Sans). Rendered
+ *  on libuv's thread pool (resvg's renderAsync, the same bytes as its synchronous render), so
+ *  several figures rasterise side by side while the main thread writes the other outputs. */
 export async function svgToPng(svg: string, width = 1280): Promise<Uint8Array> {
-  // loaded lazily: `check` and `merge` never pay for the native module
-  const { Resvg } = await import('@resvg/resvg-js');
-  const r = new Resvg(svg, {
+  // loaded on first use (a native module); required, not import()ed, as lazy.ts explains
+  const { renderAsync } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
+  const r = await renderAsync(svg, {
     background: 'white',
     fitTo: { mode: 'width', value: width },
     font: fontOptions(),
   });
-  return r.render().asPng();
+  return r.asPng();
 }
 
 // Loading only DejaVu Sans (when the system has it) is faster than scanning every system

@@ -11,14 +11,14 @@ import { makeProgress, type ProgressSink } from './progress';
 import { restrictToShard, shardKeys, type Shard } from './shard';
 import { toCsv } from '../core/csv';
 import { indexHtml, toHtml, type ReportFigure } from './html';
-import { freshDocument, svgToPng, toStandaloneSvg } from './render';
+import { loadFigureStack, prefetchFigureStack } from './lazy';
 import { openEngine, plannedRunIds, type CliEngine } from './cliGraph';
-import { buildFigure, LIGHT_THEME } from '../core/figures';
 import { outputKey, stamp, upToDate } from './stamps';
-import { jsonDigest, writeJson, writeJsonFile } from './jsonStream';
+import { jsonDigest, jsonTextIfFits, textDigest, writeJson, writeJsonFile } from './jsonStream';
+import { add, timed, timedAsync, timingLine } from './timing';
 
-export const FORMATS = ['json', 'csv', 'svg', 'png', 'html'] as const;
-export type Format = (typeof FORMATS)[number];
+import type { Format } from './formats';
+export { FORMATS, type Format } from './formats';
 
 export interface RunOptions {
   out: string;
@@ -32,8 +32,6 @@ export interface RunOptions {
   shard: Shard | null;
 }
 
-/** Phase timings (ms), printed with SGDEXP_TIMING=1: where a run's wall time goes. */
-const timing = { check: 0, engine: 0, write: 0 };
 
 /** exit status after a signal: 128 + its number, as a shell reports a process it ended */
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -43,10 +41,11 @@ const FIGURE_WIDTH = 640;
 const PNG_SCALE = 2;
 
 export async function runCommand(inputs: string[], o: RunOptions): Promise<number> {
+  add('start', performance.now());
   const files = expandInputs(inputs);
   const base = commonBase(files);
   const progress = makeProgress(process.stderr, { quiet: o.quiet });
-  const engine = await openEngine({ jobs: o.jobs, cache: o.cache, cacheDir: o.cacheDir });
+  const engine = await timedAsync('open', () => openEngine({ jobs: o.jobs, cache: o.cache, cacheDir: o.cacheDir }));
   // Ctrl-C (SIGINT) or SIGTERM (what Slurm and CI time limits send): the runs in flight are
   // cancelled, what they computed is written (status `cancelled`, their partial trajectories),
   // the remaining files are skipped; exit 128 + the signal's number (130, 143). A second signal
@@ -77,22 +76,20 @@ export async function runCommand(inputs: string[], o: RunOptions): Promise<numbe
         docs.push(r.doc);
         const stem = outputStem(file, base, o.out);
         if (o.formats.includes('html')) index.push({ file, href: relative(o.out, stem + '.html'), status: r.summary });
-        const tw = performance.now();
         await writeOutputs(r.doc, stem, o.formats);
-        timing.write += performance.now() - tw;
       }
     }
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
-    await engine.dispose();
+    await timedAsync('close', () => engine.dispose());
   }
   if (o.formats.includes('html') && files.length > 1) {
     mkdirSync(o.out, { recursive: true });
     writeFileSync(join(o.out, 'index.html'), indexHtml(index));
   }
   if (process.env.SGDEXP_TIMING)
-    process.stderr.write(`timing: check ${timing.check.toFixed(0)} ms, engine ${timing.engine.toFixed(0)} ms, outputs ${timing.write.toFixed(0)} ms\n`);
+    process.stderr.write(timingLine() + '\n');
   // streamed: 10⁶ runs are more text than one JavaScript string holds
   if (o.json) await writeJson(process.stdout, docs.length === 1 ? docs[0] : docs);
   if (!o.quiet)
@@ -107,27 +104,31 @@ async function runOne(
   o: RunOptions,
   signal: AbortSignal,
 ): Promise<{ doc: ResultsDoc | null; failed: boolean; summary: string }> {
-  const tc = performance.now();
-  const checked = readAndCheck(file);
-  timing.check += performance.now() - tc;
+  const checked = timed('check', () => readAndCheck(file));
   for (const d of sortDiagnostics(checked.diagnostics)) {
     if (d.severity === 'error' || d.severity === 'warning') process.stderr.write(formatDiagnostic(file, d) + '\n');
   }
   const diagFailed = hasError(checked.diagnostics);
-  if (!checked.program) return { doc: null, failed: true, summary: 'unreadable' };
+  const program = checked.program;
+  if (!program) return { doc: null, failed: true, summary: 'unreadable' };
 
   // Every run of the file, in the order the document lists them; a shard takes every N-th.
-  const all = plannedRunIds(checked.program);
+  const all = plannedRunIds(program);
   const only = o.shard ? new Set(shardKeys(all, o.shard)) : null;
 
   progress.begin(file);
-  const te = performance.now();
-  const result = await engine.run(file, checked.program, {
+  const draws = o.formats.some((f) => f === 'svg' || f === 'png' || f === 'html');
+  let prefetched = false;
+  const result = await timedAsync('engine', () => engine.run(file, program, {
     only,
     signal,
     onUpdate: (partial) => {
       for (const [key, r] of Object.entries(partial.runs)) {
         if (only && !only.has(key)) continue;
+        if (draws && !prefetched && r.status === 'running' && r.progress) {
+          prefetched = true;
+          prefetchFigureStack();
+        }
         progress.update(key, {
           status: r.status,
           step: r.progress?.step ?? r.step?.[r.step.length - 1] ?? 0,
@@ -136,14 +137,13 @@ async function runOne(
         });
       }
     },
-  });
-  timing.engine += performance.now() - te;
+  }));
   let doc: ResultsDoc = canonicalOrder(result.doc, all);
   // a shard holds only some runs: its claims are checked on the merged document, not here
   if (o.shard) {
     const { claims: _claims, ...rest } = doc;
     const sharded = restrictToShard(rest, o.shard, all);
-    if (checked.program.claims?.length) sharded.shard!.claims = checked.program.claims;
+    if (checked.program?.claims?.length) sharded.shard!.claims = checked.program.claims;
     doc = sharded;
   }
 
@@ -187,38 +187,52 @@ function canonicalOrder(doc: ResultsDoc, order: readonly string[]): ResultsDoc {
 async function writeOutputs(doc: ResultsDoc, stem: string, formats: readonly Format[]): Promise<void> {
   mkdirSync(dirname(stem), { recursive: true });
   const name = basename(stem);
-  // the JSON text is hashed, then written, chunk by chunk: never one string (a document of 10⁶
-  // runs is longer than V8's largest string)
-  const key = outputKey(jsonDigest(doc), formats);
+  // the JSON text is made once, hashed, then written; chunk by chunk only when it is longer than
+  // one string can be (a document of 10⁶ runs is longer than V8's largest string)
+  const text = timed('digest', () => jsonTextIfFits(doc));
+  const key = outputKey(timed('digest', () => (text === null ? jsonDigest(doc) : textDigest(text))), formats);
   const expected = [
     ...(['json', 'csv', 'html'] as const).filter((f) => formats.includes(f)).map((f) => `${stem}.${f}`),
     ...(['svg', 'png'] as const).filter((f) => formats.includes(f)).flatMap((f) => doc.plots.map((_, i) => `${stem}-plot${i + 1}.${f}`)),
   ];
   if (upToDate(stem, key, expected)) return;
-  if (formats.includes('json')) await writeJsonFile(stem + '.json', doc);
-  if (formats.includes('csv')) writeFileSync(stem + '.csv', toCsv(doc));
+  // figures first: their PNGs rasterise on the thread pool while the JSON, CSV and HTML are written
   const wantSvg = formats.includes('svg') || formats.includes('png') || formats.includes('html');
-  if (!wantSvg) return stamp(stem, key);
   const figures: ReportFigure[] = [];
-  const pngs: Promise<void>[] = [];
-  doc.plots.forEach((plot, i) => {
-    let svg: string;
-    let inline: string;
-    try {
-      const el = buildFigure(doc, plot, { document: freshDocument(), width: FIGURE_WIDTH, theme: LIGHT_THEME, tips: false }) as unknown as Element;
-      svg = toStandaloneSvg(el);
-      inline = el.outerHTML;
-    } catch (e) {
-      process.stderr.write(`${doc.file}: plot ${i + 1} (${plot.title}): cannot draw: ${(e as Error).message}\n`);
-      return;
-    }
-    const fig = `${stem}-plot${i + 1}`;
-    if (formats.includes('svg')) writeFileSync(fig + '.svg', svg);
-    if (formats.includes('png')) pngs.push(svgToPng(svg, FIGURE_WIDTH * PNG_SCALE).then((png) => writeFileSync(fig + '.png', png)));
-    figures.push({ title: plot.title, svg: inline });
-  });
+  let pngs: Promise<unknown> = Promise.resolve();
+  if (wantSvg) {
+    const t0 = performance.now();
+    const { buildFigure, freshDocument, svgToPng, toStandaloneSvg, LIGHT_THEME } = await loadFigureStack();
+    const rasters: { svg: string; file: string }[] = [];
+    doc.plots.forEach((plot, i) => {
+      let svg: string;
+      let inline: string;
+      try {
+        const el = buildFigure(doc, plot, { document: freshDocument(), width: FIGURE_WIDTH, theme: LIGHT_THEME, tips: false }) as unknown as Element;
+        svg = toStandaloneSvg(el);
+        inline = el.outerHTML;
+      } catch (e) {
+        process.stderr.write(`${doc.file}: plot ${i + 1} (${plot.title}): cannot draw: ${(e as Error).message}\n`);
+        return;
+      }
+      const fig = `${stem}-plot${i + 1}`;
+      if (formats.includes('svg')) writeFileSync(fig + '.svg', svg);
+      if (formats.includes('png')) rasters.push({ svg, file: fig + '.png' });
+      figures.push({ title: plot.title, svg: inline });
+    });
+    add('figures', performance.now() - t0);
+    pngs = Promise.all(rasters.map(({ svg, file }) => svgToPng(svg, FIGURE_WIDTH * PNG_SCALE).then((png) => writeFileSync(file, png))));
+    pngs.catch(() => {}); // awaited below, after the other outputs
+  }
+  if (formats.includes('json'))
+    await timedAsync('json', async () => (text === null ? writeJsonFile(stem + '.json', doc) : writeFileSync(stem + '.json', text)));
+  if (formats.includes('csv')) timed('csv', () => writeFileSync(stem + '.csv', toCsv(doc)));
   if (formats.includes('html'))
-    writeFileSync(stem + '.html', toHtml(doc, figures, { json: formats.includes('json') ? name + '.json' : undefined, csv: formats.includes('csv') ? name + '.csv' : undefined }));
-  await Promise.all(pngs);
+    timed('html', () =>
+      writeFileSync(stem + '.html', toHtml(doc, figures, { json: formats.includes('json') ? name + '.json' : undefined, csv: formats.includes('csv') ? name + '.csv' : undefined })),
+    );
+  // `png` is what the rasters add after the other outputs are written
+  await timedAsync('png', () => pngs);
+  if (!wantSvg) return stamp(stem, key);
   if (figures.length === doc.plots.length) stamp(stem, key);
 }

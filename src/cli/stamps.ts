@@ -8,14 +8,19 @@ import { basename, dirname, join } from 'node:path';
 
 const STAMPS = '.sgdexp-outputs.json';
 
-/** Identifies the code that drew the outputs: the running bundle's size and mtime. */
+/** Identifies the code that drew the outputs: the size and mtime of the running bundle
+ *  (dist/run.js) and of the figure stack's bundle next to it (dist/render.js, lazy.ts). */
 function buildId(): string {
-  try {
-    const st = statSync(__filename);
-    return `${st.size}:${st.mtimeMs}`;
-  } catch {
-    return 'unknown';
-  }
+  return [__filename, join(__dirname, 'render.js')]
+    .map((f) => {
+      try {
+        const st = statSync(f);
+        return `${st.size}:${st.mtimeMs}`;
+      } catch {
+        return 'none';
+      }
+    })
+    .join(',');
 }
 
 /** `jsonDigest`: SHA-256 of the results JSON (jsonStream.ts), which the outputs are drawn from. */

@@ -11,23 +11,28 @@ export function toCsv(doc: ResultsDoc): string {
   const runs = Object.entries(doc.runs);
   const memberCols = [...new Set(runs.flatMap(([, r]) => Object.keys(r.member ?? {})))].sort();
   const header = ['run', ...memberCols, 'status', 'step', 'time', 'metric', 'index', 'value'];
-  const lines = [header.join(',')];
+  // one string per (run, metric), every line ending in '\n': far fewer short-lived strings than
+  // one per line, and each step's `step,time` is formatted once for all the metrics
+  const parts = [header.join(',') + '\n'];
   for (const [key, r] of runs) {
     const runCols = [csvText(key), ...memberCols.map((c) => cell(r.member?.[c])), csvText(String(r.status))].join(',');
     const steps = r.step ?? [];
     const times = r.time ?? [];
+    const at = steps.map((s, t) => `${runCols},${num(s)},${num(times[t])},`);
     for (const [metric, series] of Object.entries(r.metrics ?? {})) {
-      const m = csvText(metric);
+      const m = csvText(metric) + ',';
+      let text = '';
       for (let t = 0; t < series.length && t < steps.length; t++) {
         // one prefix per (run, step, metric), then one line per component
-        const pre = `${runCols},${num(steps[t])},${num(times[t])},${m},`;
+        const pre = at[t] + m;
         const v = series[t];
-        if (Array.isArray(v)) for (let i = 0; i < v.length; i++) lines.push(`${pre}${i},${num(v[i])}`);
-        else lines.push(`${pre},${num(v)}`);
+        if (Array.isArray(v)) for (let i = 0; i < v.length; i++) text += `${pre}${i},${num(v[i])}\n`;
+        else text += `${pre},${num(v)}\n`;
       }
+      parts.push(text);
     }
   }
-  return lines.join('\n') + '\n';
+  return parts.join('');
 }
 
 function num(x: number | null | undefined): string {

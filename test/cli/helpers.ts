@@ -13,7 +13,7 @@ export const CLI = join(ROOT, 'dist/cli.js');
  *  Asynchronous, like every child process here: a synchronous spawn blocks the test worker's
  *  event loop, and on a loaded machine vitest's own RPC to the worker then times out. */
 export async function ensureBuilt(): Promise<void> {
-  const stale = !existsSync(CLI) || !existsSync(join(ROOT, 'dist/worker.js')) || newestSource() > statSync(CLI).mtimeMs;
+  const stale = !existsSync(CLI) || !['worker.js', 'check.js', 'run.js', 'render.js'].every((f) => existsSync(join(ROOT, 'dist', f))) || newestSource() > statSync(CLI).mtimeMs;
   if (!stale) return;
   const r = await run('flock', ['/tmp/sgdexp-cli-test-build.lock', 'node', 'scripts/build.mjs'], { cwd: ROOT, env: { SGDEXP_QUIET: '1' } });
   if (r.code !== 0) throw new Error(`building dist/ failed (exit ${r.code}):\n${r.stdout}${r.stderr}`);
@@ -41,8 +41,8 @@ export interface Result {
 
 /** Runs the built CLI to completion. No time limit of its own: the test's timeout (minutes)
  *  bounds it, and a machine whose cores are busy makes it slower, not wrong. */
-export function sgdexp(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<Result> {
-  return run(process.execPath, [CLI, ...args], opts);
+export function sgdexp(args: string[], opts: { cwd?: string; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<Result> {
+  return run(process.execPath, [...(opts.nodeArgs ?? []), CLI, ...args], opts);
 }
 
 export interface RunOptions {

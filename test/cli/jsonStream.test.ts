@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createHash } from 'node:crypto';
-import { CHUNK_CHARS, jsonChunks, jsonDigest, writeJson, writeJsonFile } from '../../src/cli/jsonStream';
+import { CHUNK_CHARS, jsonChunks, jsonDigest, jsonTextIfFits, textDigest, writeJson, writeJsonFile } from '../../src/cli/jsonStream';
 import { ROOT, tempDir } from './helpers';
 
 const FIXTURES = join(ROOT, 'test/webview/fixtures');
@@ -37,6 +37,9 @@ describe('streamed JSON', () => {
       expect([...jsonChunks(v)].join('')).toBe(want);
       expect([...jsonChunks(v, 7)].join('')).toBe(want); // chunk boundaries anywhere
       expect(jsonDigest(v)).toBe(createHash('sha256').update(want + '\n').digest('hex'));
+      // the one-string path the CLI takes when the text fits: the same text, the same digest
+      expect(jsonTextIfFits(v)).toBe(want + '\n');
+      expect(textDigest(jsonTextIfFits(v)!)).toBe(jsonDigest(v));
     }
   });
 

@@ -88,6 +88,13 @@ describe('CSV', () => {
     expect(toCsv(d)).toContain('a,0,done,0,0,loss,,inf');
     expect(toCsv(d)).toContain('a,0,done,10,1,loss,,nan');
   });
+  it('stops a series at the last recorded step; a missing time is an empty field; no runs is the header alone', () => {
+    const d = doc(['a']);
+    d.runs.a.time = [0];
+    d.runs.a.metrics = { loss: [3, 2, 1] };
+    expect(toCsv(d)).toBe('run,lr,status,step,time,metric,index,value\na,0,done,0,0,loss,,3\na,0,done,10,,loss,,2\n');
+    expect(toCsv({ ...d, runs: {} })).toBe('run,status,step,time,metric,index,value\n');
+  });
 });
 
 describe('inputs', () => {
