@@ -54,7 +54,10 @@ describe('the estimate counts the teacher and the test set', () => {
 
   it('neurons has a maximum in the table: 2⁵³ + 1 neurons is a range error, not a crash', () => {
     const { program } = checkDocument(run('teacher(n = 40, p = 10, activation = relu, neurons = 9007199254740993)', 'gd(lr = 0.1)').replace('linear2', 'relu2'), numericHooks());
-    expect(program.diagnostics.map((d) => [d.code, d.message])).toEqual([['range', "'neurons' of teacher(…) must be ≥ 1, ≤ 100000 (got 9007199254740992)"]]);
+    // the range error, and (the size still reaching the cost check) the refusal with its estimate
+    expect(program.diagnostics.map((d) => [d.code, d.message])[0]).toEqual(['range', "'neurons' of teacher(…) must be ≥ 1, ≤ 100000 (got 9007199254740992)"]);
+    expect(program.diagnostics.slice(1).map((d) => d.code)).toEqual(['too-expensive']);
+    expect(program.diagnostics[1]!.message).toMatch(/≈/);
   });
 });
 
@@ -89,5 +92,17 @@ describe('the budget of a whole file', () => {
     const e = estimateCost(tiny);
     expect(e.seconds).toBeGreaterThanOrEqual(1e-3);
     expect(e.kept).toBeGreaterThanOrEqual(16_384);
+  });
+});
+
+describe('sizes over their maximum', () => {
+  it('steps = 1e12 is a range error and a refusal that states what it would cost', () => {
+    const text = 'data = teacher(n = 100, p = 5, k = 1)\nnet = linear2(width = 8)\ngd = train(net, data, gd(lr = 0.01), steps = 1e12)\nplot loss(gd)\n';
+    const { program } = checkDocument(text, numericHooks());
+    const codes = program.diagnostics.map((d) => d.code);
+    expect(codes).toContain('range');
+    const refusal = program.diagnostics.find((d) => d.code === 'too-expensive');
+    expect(refusal?.message).toMatch(/≈/);
+    expect(refusal?.message).toMatch(/time/);
   });
 });

@@ -3,10 +3,11 @@
 // diagnostics (the first 200), the elapsed time and the peak resident memory.
 import { readFileSync } from 'node:fs';
 import { checkText } from '../../src/core/lang';
+import { numericHooks } from '../../src/core/checkHooks';
 
 const text = readFileSync(process.argv[2], 'utf8');
 const t0 = performance.now();
-const program = checkText(text);
+const program = checkText(text, numericHooks());
 const ms = performance.now() - t0;
 const diags = program.diagnostics;
 process.stdout.write(

@@ -649,7 +649,13 @@ export class Checker {
 
   private resolveNumeric(e: Expr, p: ParamSpec, owner: Builtin): Value | null {
     if (e.kind === 'number') {
-      if (!this.checkNumber(e, e.value, p, owner)) return null;
+      if (!this.checkNumber(e, e.value, p, owner)) {
+        // A size over its maximum (steps = 1e12, width = 1e9) is an error, but its value still
+        // reaches the cost check, so the refusal also says what the run would cost.
+        const t = p.type;
+        const overSize = t.t === 'number' && t.integer && t.max !== undefined && Number.isInteger(e.value) && e.value > t.max;
+        return overSize ? { kind: 'number', value: e.value } : null;
+      }
       return { kind: 'number', value: e.value };
     }
     if (e.kind === 'list') {
