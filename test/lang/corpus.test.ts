@@ -39,7 +39,7 @@ const cases: Case[] = [
   {
     name: 'a parameter of a sibling built-in says where it belongs',
     src: 'o = gd(lr = 0.1, «delta» = 2)',
-    expect: [{ severity: 'error', code: 'unknown-parameter', message: "gd(…) has no parameter 'delta'; its parameters: lr, weight_decay ('delta' belongs to label_noise(…), sgf(…))" }],
+    expect: [{ severity: 'error', code: 'unknown-parameter', message: "gd(…) has no parameter 'delta'; its parameters: lr, momentum, weight_decay ('delta' belongs to label_noise(…), sgf(…))" }],
   },
   {
     name: 'duplicate definitions: one error, on the redefinition',

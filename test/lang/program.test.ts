@@ -52,7 +52,7 @@ describe('CheckedProgram', () => {
     expect(ln.args.steps).toEqual({ kind: 'number', value: 50 });
     expect(ln.args.optimizer).toEqual({
       kind: 'call', builtin: 'label_noise',
-      args: { lr: { kind: 'number', value: 0.01 }, delta: { kind: 'list', items: [{ kind: 'number', value: 1 }, { kind: 'number', value: 2 }] }, batch: { kind: 'null' }, weight_decay: { kind: 'number', value: 0 } },
+      args: { lr: { kind: 'number', value: 0.01 }, delta: { kind: 'list', items: [{ kind: 'number', value: 1 }, { kind: 'number', value: 2 }] }, momentum: { kind: 'number', value: 0 }, batch: { kind: 'null' }, weight_decay: { kind: 'number', value: 0 } },
     });
   });
 

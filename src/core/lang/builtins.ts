@@ -39,6 +39,9 @@ export interface ParamSpec {
   aliases?: string[];
   /** read off a given matrix parameter when that is given (completion: rows, cols of `observed`) */
   sizeOf?: { matrix: string; axis: 'rows' | 'cols' };
+  /** added after run keys were fixed: left out of the resolved spec when it has this value (what
+   *  its absence means to the numeric core), so runs written before it keep their keys and caches */
+  omitWhen?: number;
 }
 
 export interface Builtin {
@@ -116,6 +119,15 @@ const weightDecay: ParamSpec = {
   sweep: true,
 };
 const lrParam: ParamSpec = { name: 'lr', type: pos, unit: 'η (stepsize)', doc: 'Stepsize η.', sweep: true };
+const momentumParam: ParamSpec = {
+  name: 'momentum',
+  type: { t: 'number', min: 0, max: 1, maxExclusive: true },
+  default: num(0),
+  unit: 'μ',
+  doc: 'Heavy-ball momentum μ: θ_{t+1} = θ_t − η∇L(θ_t) + μ(θ_t − θ_{t−1}); 0 is the plain method. On a quadratic, full-batch heavy ball is stable iff η < 2(1 + μ)/λ_max.',
+  sweep: true,
+  omitWhen: 0,
+};
 
 const plotOptions: ParamSpec[] = [
   { name: 'x', type: { t: 'word', words: ['step', 'time'] }, default: word('step'), doc: 'Horizontal axis: the step index, or time t = step · lr (sgf: step · dt).' },
@@ -281,7 +293,7 @@ export const BUILTINS: Builtin[] = [
     kind: 'optimizer',
     summary: 'Full-batch gradient descent.',
     formula: 'θ ← θ − η∇L(θ). Diverges (on a quadratic) when η > 2/λ_max.',
-    params: [lrParam, weightDecay],
+    params: [lrParam, momentumParam, weightDecay],
     positional: ['lr'],
     example: 'opt = gd(lr = 0.01)',
   },
@@ -290,7 +302,7 @@ export const BUILTINS: Builtin[] = [
     kind: 'optimizer',
     summary: 'Stochastic gradient descent on mini-batches drawn without replacement.',
     formula: 'θ ← θ − η∇L_B(θ), L_B = 1/(2b) Σ_{i∈B} (yᵢ − f(xᵢ))², |B| = b (completion: one observed entry per sample).',
-    params: [lrParam, { name: 'batch', type: count(1), default: num(1), unit: 'samples (b)', doc: 'Mini-batch size b (b = n is GD).', sweep: true }, weightDecay],
+    params: [lrParam, { name: 'batch', type: count(1), default: num(1), unit: 'samples (b)', doc: 'Mini-batch size b (b = n is GD).', sweep: true }, momentumParam, weightDecay],
     positional: ['lr', 'batch'],
     example: 'opt = sgd(lr = 0.1, batch = 1)',
   },
@@ -304,6 +316,7 @@ export const BUILTINS: Builtin[] = [
     params: [
       lrParam,
       { name: 'delta', type: nonneg, unit: 'δ (variance)', doc: 'Variance δ of the noise added to the (rescaled) labels.', sweep: true },
+      momentumParam,
       { name: 'batch', type: count(1), default: NULL, optional: true, unit: 'samples', doc: 'Mini-batch size (default: full batch n).', sweep: true },
       weightDecay,
     ],

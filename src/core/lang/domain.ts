@@ -213,14 +213,18 @@ function checkRun(c: Checker, site: CallSite): void {
     : fullBatches.length === batch.length ? ` (batch = ${fmt(max(fullBatches))} ≥ n = ${fmt(max(n))}: every step is a full-batch GD step)`
     : ` (for the members with batch ≥ n = ${fmt(max(n))}, which take full-batch GD steps; smaller batches are not checked)`;
   if (fullBatch && (d === 'teacher' || d === 'sparse')) {
-    const lam = lambdaMaxOf(c, data, max(c.numbers(opt.args.lr)));
+    // heavy ball on a quadratic: stable iff η·λ < 2(1 + μ) (the smallest μ of the members: the
+    // tightest of their limits)
+    const mus = c.numbers(opt.args.momentum);
+    const mu = mus.length ? min(mus) : 0;
+    const lam = lambdaMaxOf(c, data, max(c.numbers(opt.args.lr)) / (1 + mu));
     if (lam && Number.isFinite(lam.value) && lam.value > 0) {
-      const limit = 2 / lam.value;
+      const limit = (2 * (1 + mu)) / lam.value;
       const lrs = c.numbers(opt.args.lr);
       const over = lrs.filter((x) => x > limit);
       if (over.length) {
         const which = lrs.length > 1 ? `${over.length} of ${lrs.length} members (lr = ${over.slice(0, 3).map(fmt).join(', ')}${over.length > 3 ? ', …' : ''})` : `lr = ${fmt(over[0])}`;
-        const lim = `2/λ_max(XᵀX) ≈ ${fmt(Number(limit.toPrecision(3)))} (λ_max ≈ ${fmt(Number(lam.value.toPrecision(3)))}, ${lam.source})`;
+        const lim = `${mu > 0 ? `2(1 + μ)/λ_max(XᵀX) with μ = ${fmt(mu)}` : '2/λ_max(XᵀX)'} ≈ ${fmt(Number(limit.toPrecision(3)))} (λ_max ≈ ${fmt(Number(lam.value.toPrecision(3)))}, ${lam.source})`;
         // a diagonal network's curvature near β is λ(D^½ XᵀX D^½), D = diag(u² + v²) ≈ diag(2|β|):
         // its limit depends on the teacher and is not 2/λ_max(XᵀX) (Even et al.), so only a note
         if (m === 'diagonal') c.report(lrSpan(c, opt, optSpan), 'info', 'unstable-lr', `${which} above ${lim}, the stability limit of GD on the linear model; a diagonal network's own limit scales with 1/(2|β|) and may differ${byBatch}`);

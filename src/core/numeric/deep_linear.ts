@@ -154,6 +154,10 @@ export class DeepLinear implements Stepper {
     return out;
   }
 
+  params(): Float64Array[] {
+    return this.W;
+  }
+
   getState(): StepperState {
     const arrays: Record<string, Float64Array> = {};
     this.W.forEach((w, m) => (arrays[`W${m + 1}`] = Float64Array.from(w)));

@@ -291,6 +291,10 @@ export class Linear2 implements Stepper {
     return imbalanceRowSpace(T, p, k, l);
   }
 
+  params(): Float64Array[] {
+    return [this.T];
+  }
+
   getState(): StepperState {
     const arrays: Record<string, Float64Array> = { theta: Float64Array.from(this.T) };
     if (this.perm) arrays.perm = Float64Array.from(this.perm);

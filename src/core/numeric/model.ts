@@ -42,6 +42,9 @@ export interface Stepper {
   theory(): Record<string, number>;
   /** notes for the user (e.g. why a metric is omitted) */
   notes: string[];
+  /** the live parameter buffers after the last step (not accumulators such as Gain or the
+   *  minibatch permutation): what heavy-ball momentum extrapolates (momentum.ts) */
+  params(): Float64Array[];
 }
 
 export interface OptConfig {
@@ -60,6 +63,8 @@ export interface OptConfig {
   /** the SDE's η and δ (sgf) or lr and delta (label_noise), for the theory */
   eta: number;
   sdeDelta: number;
+  /** heavy-ball μ (momentum.ts); 0 = the plain method */
+  momentum: number;
 }
 
 export class SpecError extends Error {}
@@ -78,22 +83,24 @@ export function resolveOptimizer(o: OptimizerSpec, n: number): OptConfig {
     return b >= n ? null : b;
   };
   nonneg(o.weight_decay, 'weight_decay');
+  const mu = o.kind === 'sgf' ? 0 : (o.momentum ?? 0);
+  if (!(Number.isFinite(mu) && mu >= 0 && mu < 1)) throw new SpecError(`${o.kind}: momentum must be in [0, 1) (got ${mu})`);
   switch (o.kind) {
     case 'gd':
       pos(o.lr, 'lr');
-      return { kind: o.kind, stepSize: o.lr, delta: 0, batch: null, wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: 0 };
+      return { kind: o.kind, stepSize: o.lr, delta: 0, batch: null, wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: 0, momentum: mu };
     case 'sgd':
       pos(o.lr, 'lr');
-      return { kind: o.kind, stepSize: o.lr, delta: 0, batch: batchOf(o.batch), wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: 0 };
+      return { kind: o.kind, stepSize: o.lr, delta: 0, batch: batchOf(o.batch), wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: 0, momentum: mu };
     case 'label_noise':
       pos(o.lr, 'lr');
       nonneg(o.delta, 'delta');
-      return { kind: o.kind, stepSize: o.lr, delta: o.delta, batch: batchOf(o.batch), wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: o.delta };
+      return { kind: o.kind, stepSize: o.lr, delta: o.delta, batch: batchOf(o.batch), wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: o.delta, momentum: mu };
     case 'sgf':
       pos(o.dt, 'dt');
       pos(o.lr, 'lr');
       nonneg(o.delta, 'delta');
-      return { kind: o.kind, stepSize: o.dt, delta: (o.lr * o.delta) / o.dt, batch: null, wd: o.weight_decay, timePerStep: o.dt, eta: o.lr, sdeDelta: o.delta };
+      return { kind: o.kind, stepSize: o.dt, delta: (o.lr * o.delta) / o.dt, batch: null, wd: o.weight_decay, timePerStep: o.dt, eta: o.lr, sdeDelta: o.delta, momentum: 0 };
   }
 }
 

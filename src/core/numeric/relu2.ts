@@ -143,6 +143,10 @@ export class Relu2 implements Stepper {
     return out;
   }
 
+  params(): Float64Array[] {
+    return [this.W, this.a];
+  }
+
   getState(): StepperState {
     const arrays: Record<string, Float64Array> = { W: Float64Array.from(this.W), a: Float64Array.from(this.a) };
     if (this.perm) arrays.perm = Float64Array.from(this.perm);

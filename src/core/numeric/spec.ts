@@ -40,11 +40,13 @@ export type ModelSpec =
   | { kind: 'deep_linear'; depth: number; width: number; init: InitSpec; seed: number }
   | { kind: 'relu2'; width: number; init: InitSpec; seed: number };
 
+// `momentum` (heavy ball μ) is absent when 0: runs without momentum keep the keys they had
+// before it existed (resolve/spec.ts, `omitWhen`).
 export type OptimizerSpec =
-  | { kind: 'gd'; lr: number; weight_decay: number }
-  | { kind: 'sgd'; lr: number; batch: number; weight_decay: number }
+  | { kind: 'gd'; lr: number; momentum?: number; weight_decay: number }
+  | { kind: 'sgd'; lr: number; batch: number; momentum?: number; weight_decay: number }
   /** batch = null means full batch (n) */
-  | { kind: 'label_noise'; lr: number; delta: number; batch: number | null; weight_decay: number }
+  | { kind: 'label_noise'; lr: number; delta: number; momentum?: number; batch: number | null; weight_decay: number }
   | { kind: 'sgf'; dt: number; lr: number; delta: number; weight_decay: number };
 
 export interface RunSpec {
