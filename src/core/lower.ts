@@ -274,7 +274,8 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
     const own: LoweredRun['own'] = from ? ownKeys(spec) : null;
     const id = memberId(d.name, member ?? {});
     const params: LoweredRun['params'] = {};
-    for (const [k, x] of Object.entries(spec.optimizer)) if (k !== 'kind') params[k] = x as number | null;
+    // a schedule given as lr is not one number: its own parameters are not listed here
+    for (const [k, x] of Object.entries(spec.optimizer)) if (k !== 'kind' && (typeof x === 'number' || x === null)) params[k] = x;
     params.steps = spec.steps;
     params.record = spec.record;
     params.seed = spec.seed;

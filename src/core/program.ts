@@ -48,7 +48,7 @@ export type Value =
   /** `null` default (e.g. label_noise batch = n) */
   | { kind: 'null' };
 
-export type Category = 'data' | 'model' | 'optimizer' | 'init' | 'run' | 'value';
+export type Category = 'data' | 'model' | 'optimizer' | 'init' | 'schedule' | 'run' | 'value';
 
 export interface Definition {
   name: string;

@@ -82,7 +82,7 @@ export const fakeRuns: { steps: number; startStep: number; stepsExecuted: number
  */
 export async function fakeRunner(req: JobRequest, signal: AbortSignal, onProgress: (p: JobProgress) => void): Promise<Omit<JobResult, 'worker'>> {
   const spec = req.spec;
-  const lr = spec.optimizer.lr;
+  const lr = spec.optimizer.lr as number;
   let t = 0;
   let w = 1;
   if (req.resume) ({ t, w } = JSON.parse(new TextDecoder().decode(req.resume)));

@@ -98,6 +98,7 @@ export function finalData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts:
   // reach, its first recorded value + rate·(steps taken), with the per-step rate the core
   // attaches; averaged over the seeds of a (group, x) (their data, hence rates, may differ).
   const rateKey = seriesOf(plot.metric, plot.of)?.series.theoryRate;
+  const rateSqKey = seriesOf(plot.metric, plot.of)?.series.theoryRateSq;
   const predicted: { group: string; x: number; y: number }[] = [];
   for (const r of plot.theory && rateKey ? ok : []) {
     const run = doc.runs[r.run]!;
@@ -105,6 +106,10 @@ export function finalData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts:
     const s = valuesOf(run, plot) as number[] | undefined;
     const i = lastFinite(run, s);
     if (finite(rate) && i >= 0 && finite(s![0])) predicted.push({ group: r.group, x: r.x, y: s![0] + rate * (run.step[i]! - run.step[0]!) });
+    // under a stepsize schedule: rate per unit of Σ_{u<t} η_u² (series.ts)
+    const rateSq = rateSqKey ? run.theory?.[rateSqKey] : undefined;
+    const sq = run.metrics.lr_sq_sum as number[] | undefined;
+    if (!finite(rate) && finite(rateSq) && sq && i >= 0 && finite(s![0])) predicted.push({ group: r.group, x: r.x, y: s![0] + rateSq * (sq[i]! - sq[0]!) });
   }
   const theory = byGroupAndX(predicted, (group, x, ys) => ({ group, x, y: ys.reduce((a, b) => a + b, 0) / ys.length }));
   return {

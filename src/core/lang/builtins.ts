@@ -6,12 +6,13 @@
 // call is resolved into a RunSpec by name (src/core/resolve/spec.ts), for lowering and the cost check.
 import type { Value } from '../program';
 
-export type BuiltinKind = 'data' | 'model' | 'optimizer' | 'init' | 'run' | 'value' | 'metric' | 'plot';
-export type NodeKind = 'data' | 'model' | 'optimizer' | 'init' | 'run';
+export type BuiltinKind = 'data' | 'model' | 'optimizer' | 'init' | 'schedule' | 'run' | 'value' | 'metric' | 'plot';
+export type NodeKind = 'data' | 'model' | 'optimizer' | 'init' | 'schedule' | 'run';
 export type ModelKind = 'linear2' | 'diagonal' | 'deep_linear' | 'relu2';
 
 export type ParamType =
-  | { t: 'number'; integer?: boolean; min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean }
+  /** `schedule`: a stepsize schedule (`cosine(0.1, 0.001)`) is accepted in place of the number */
+  | { t: 'number'; integer?: boolean; min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean; schedule?: boolean }
   | { t: 'bool' }
   | { t: 'string' }
   /** an identifier from a fixed set, e.g. `of = W1` */
@@ -84,6 +85,9 @@ export interface MetricSeries {
   with?: string[];
   /** the theory line: a straight line from the first recorded value with slope run.theory[rate] per step */
   theoryRate?: string;
+  /** the theory line under a stepsize schedule: from the first recorded value, run.theory[this]
+   *  per unit of Σ_{u<t} η_u² (the run's `lr_sq_sum` series) */
+  theoryRateSq?: string;
   /** computed at plot time: #{i : sᵢ > tol·s₁} of the first of these singular-value series a run has */
   rankOf?: string[];
 }
@@ -118,7 +122,13 @@ const weightDecay: ParamSpec = {
   doc: 'L2 penalty λ: each step also shrinks the parameters, θ ← (1 − 2ηλ)θ − η∇L.',
   sweep: true,
 };
-const lrParam: ParamSpec = { name: 'lr', type: pos, unit: 'η (stepsize)', doc: 'Stepsize η.', sweep: true };
+const lrParam: ParamSpec = {
+  name: 'lr',
+  type: { ...pos, schedule: true },
+  unit: 'η (stepsize)',
+  doc: 'Stepsize η: a number, or a schedule η_t (`cosine(…)`, `step_decay(…)`, `warmup(…)`).',
+  sweep: true,
+};
 const momentumParam: ParamSpec = {
   name: 'momentum',
   type: { t: 'number', min: 0, max: 1, maxExclusive: true },
@@ -231,6 +241,44 @@ export const BUILTINS: Builtin[] = [
     params: [{ name: 'scale', type: pos, default: num(1), unit: 'std', doc: 'Standard deviation of each initial weight.', sweep: true }],
     positional: ['scale'],
     example: 'init = gaussian(scale = 0.5)',
+  },
+  // ---------------- stepsize schedules ----------------
+  {
+    name: 'cosine',
+    kind: 'schedule',
+    summary: 'Cosine-annealed stepsize over the run, from `from` at step 0 down to `to` at its last step.',
+    formula: 'η_t = to + (from − to)·(1 + cos(πt/T))/2, t = 0 … T − 1, T = the run\'s steps (so a cosine run of another length is another run)',
+    params: [
+      { name: 'from', type: pos, unit: 'η₀', doc: 'Stepsize at step 0.', sweep: true },
+      { name: 'to', type: nonneg, unit: 'η_T', doc: 'Stepsize reached at the end of the run.', sweep: true },
+    ],
+    positional: ['from', 'to'],
+    example: 'opt = gd(lr = cosine(0.1, 0.001))',
+  },
+  {
+    name: 'step_decay',
+    kind: 'schedule',
+    summary: 'Piecewise-constant stepsize, multiplied by `factor` every `every` steps.',
+    formula: 'η_t = from · factor^⌊t/every⌋',
+    params: [
+      { name: 'from', type: pos, unit: 'η₀', doc: 'Stepsize of the first `every` steps.', sweep: true },
+      { name: 'factor', type: { t: 'number', min: 0, max: 1, minExclusive: true }, unit: 'ratio', doc: 'Factor applied at each decay, in (0, 1].', sweep: true },
+      { name: 'every', type: count(1), unit: 'steps', doc: 'Steps between two decays.', sweep: true },
+    ],
+    positional: ['from', 'factor', 'every'],
+    example: 'opt = sgd(lr = step_decay(0.1, 0.5, 1000), batch = 4)',
+  },
+  {
+    name: 'warmup',
+    kind: 'schedule',
+    summary: 'Linear warm-up to `to` over the first `steps` steps, then constant.',
+    formula: 'η_t = to·(t + 1)/steps for t < steps, then η_t = to',
+    params: [
+      { name: 'to', type: pos, unit: 'η', doc: 'Stepsize after the warm-up.', sweep: true },
+      { name: 'steps', type: count(1), unit: 'steps', doc: 'Length of the warm-up.', sweep: true },
+    ],
+    positional: ['to', 'steps'],
+    example: 'opt = label_noise(lr = warmup(0.05, 500), delta = 1)',
   },
   // ---------------- models ----------------
   {
@@ -393,9 +441,9 @@ export const BUILTINS: Builtin[] = [
     'log det(θᵀθ), θ = [W1ᵀ | W2]: conserved by gradient flow, driven down linearly by label noise.',
     'log det(θᵀθ) = 2Σᵢ log sᵢ(θ); per step of label-noise GD it falls by 2η²δ·k·tr(XᵀX) (Theorem 4.2).',
     ['linear2'],
-    [{ key: 'logdet', title: 'log det(θᵀθ)', label: 'log det(θᵀθ)', theoryRate: 'logdet_rate_per_step' }],
+    [{ key: 'logdet', title: 'log det(θᵀθ)', label: 'log det(θᵀθ)', theoryRate: 'logdet_rate_per_step', theoryRateSq: 'logdet_rate_per_lr2' }],
     [],
-    'label_noise / sgf: the line log det(θ₀ᵀθ₀) − 2ηδ·k·tr(XᵀX)·t (Theorem 4.2)',
+    'label_noise / sgf: the line log det(θ₀ᵀθ₀) − 2ηδ·k·tr(XᵀX)·t (Theorem 4.2); under a stepsize schedule the curve log det(θ₀ᵀθ₀) − 2δ·k·tr(XᵀX)·Σ_{u<t} η_u²',
   ),
   metric(
     'singular_values',
@@ -470,6 +518,7 @@ export const KIND_LABEL: Record<BuiltinKind, string> = {
   model: 'model',
   optimizer: 'optimiser',
   init: 'initialisation',
+  schedule: 'stepsize schedule',
   run: 'run',
   value: 'value',
   metric: 'metric',
@@ -505,7 +554,7 @@ export function describeType(t: ParamType): string {
       const base = t.integer ? 'integer' : 'number';
       const lo = t.min !== undefined ? `${t.minExclusive ? '>' : '≥'} ${t.min}` : '';
       const hi = t.max !== undefined ? `${t.maxExclusive ? '<' : '≤'} ${t.max}` : '';
-      return [base, lo, hi].filter(Boolean).join(', ');
+      return [base, lo, hi].filter(Boolean).join(', ') + (t.schedule ? ', or a stepsize schedule' : '');
     }
     case 'bool':
       return 'true | false';

@@ -83,8 +83,8 @@ const MAX_RELATED = 10;
  * below 10, and 256 links keep the stack far from its limit.
  */
 export const MAX_CHAIN = 256;
-const NODE_KINDS = new Set<string>(['data', 'model', 'optimizer', 'init', 'run']);
-const CONSTRUCTOR_KINDS = new Set<string>(['data', 'model', 'optimizer', 'init', 'run', 'value']);
+const NODE_KINDS = new Set<string>(['data', 'model', 'optimizer', 'init', 'schedule', 'run']);
+const CONSTRUCTOR_KINDS = new Set<string>(['data', 'model', 'optimizer', 'init', 'schedule', 'run', 'value']);
 
 export function check(text: string, opts: CheckOptions = {}): Analysis {
   return new Checker(text, opts).run();
@@ -632,13 +632,18 @@ export class Checker {
     const below = t.min !== undefined && (t.minExclusive ? x <= t.min : x < t.min);
     const above = t.max !== undefined && (t.maxExclusive ? x >= t.max : x > t.max);
     if (below || above) {
-      this.error(span, 'range', `'${p.name}' of ${owner.name}(…) must be ${describeType(t).replace(/^(integer|number), /, '')} (got ${x})`);
+      this.error(span, 'range', `'${p.name}' of ${owner.name}(…) must be ${describeType({ ...t, schedule: false }).replace(/^(integer|number), /, '')} (got ${x})`);
       return false;
     }
     return true;
   }
 
   private resolveNumeric(e: Expr, p: ParamSpec, owner: Builtin): Value | null {
+    // a stepsize schedule where a stepsize is accepted (`lr = cosine(0.1, 0.001)`, or a definition of one)
+    if (p.type.t === 'number' && p.type.schedule) {
+      if (e.kind === 'call' && BUILTIN_BY_NAME.get(e.callee.name)?.kind === 'schedule') return this.resolveNode(e, p, ['schedule'], owner);
+      if (e.kind === 'ident' && this.categories.get(e.name) === 'schedule') return this.resolveNode(e, p, ['schedule'], owner);
+    }
     if (e.kind === 'number') {
       if (!this.checkNumber(e, e.value, p, owner)) return null;
       return { kind: 'number', value: e.value };

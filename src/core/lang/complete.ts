@@ -24,7 +24,7 @@ export interface CompletionItem {
   sortText?: string;
 }
 
-const CONSTRUCTOR_KINDS: BuiltinKind[] = ['data', 'model', 'optimizer', 'init', 'run', 'value'];
+const CONSTRUCTOR_KINDS: BuiltinKind[] = ['data', 'model', 'optimizer', 'init', 'schedule', 'run', 'value'];
 
 /** Is the offset inside a comment or a string? (No completion there.) */
 function inCommentOrString(text: string, offset: number): boolean {

@@ -7,7 +7,15 @@ const SECTIONS: { kind: BuiltinKind; title: string; intro: string }[] = [
   { kind: 'data', title: 'Data', intro: 'Inputs are rescaled by 1/√n, so the loss ½‖Y − f(X)‖² is the mean-squared loss of the raw data.' },
   { kind: 'init', title: 'Initialisations', intro: '' },
   { kind: 'model', title: 'Models', intro: '' },
-  { kind: 'optimizer', title: 'Optimisers', intro: 'Every optimiser takes `weight_decay = λ` (default 0).' },
+  { kind: 'optimizer', title: 'Optimisers', intro: 'Every optimiser takes `weight_decay = λ` (default 0); gd, sgd and label_noise take heavy-ball `momentum = μ` (default 0).' },
+  {
+    kind: 'schedule',
+    title: 'Stepsize schedules',
+    intro:
+      'Wherever a stepsize `lr` is accepted (gd, sgd, label_noise), a schedule η_t is too: `gd(lr = cosine(0.1, 0.001))`. ' +
+      'Step t goes from θ_t to θ_{t+1} with stepsize η_t; the x axis `time` is Σ_{u<t} η_u; the stability warning checks the largest η_t; ' +
+      "Theorem 4.2's line (logdet) falls by 2δ·k·tr(XᵀX)·Σ_{u<t} η_u² instead of 2η²δ·k·tr(XᵀX)·t.",
+  },
   { kind: 'run', title: 'Runs', intro: '' },
   { kind: 'value', title: 'Values', intro: 'A list of numbers given to a numeric parameter makes the definition a family.' },
   { kind: 'metric', title: 'Metrics (plots)', intro: 'Each metric is drawn with `plot METRIC(runs…, options)`; its runs are names of `train(…)` definitions, families, or members `run[param = value]`.' },

@@ -217,13 +217,16 @@ function checkRun(c: Checker, site: CallSite): void {
     // tightest of their limits)
     const mus = c.numbers(opt.args.momentum);
     const mu = mus.length ? min(mus) : 0;
-    const lam = lambdaMaxOf(c, data, max(c.numbers(opt.args.lr)) / (1 + mu));
+    // a schedule is checked at its largest stepsize
+    const sched = c.callOf(opt.args.lr);
+    const lrs = scheduleMaxima(c, opt.args.lr);
+    const lam = lambdaMaxOf(c, data, max(lrs) / (1 + mu));
     if (lam && Number.isFinite(lam.value) && lam.value > 0) {
       const limit = (2 * (1 + mu)) / lam.value;
-      const lrs = c.numbers(opt.args.lr);
       const over = lrs.filter((x) => x > limit);
       if (over.length) {
-        const which = lrs.length > 1 ? `${over.length} of ${lrs.length} members (lr = ${over.slice(0, 3).map(fmt).join(', ')}${over.length > 3 ? ', …' : ''})` : `lr = ${fmt(over[0])}`;
+        const name = sched ? `the largest stepsize of ${sched.builtin}(…)` : 'lr';
+        const which = lrs.length > 1 ? `${over.length} of ${lrs.length} members (${name} = ${over.slice(0, 3).map(fmt).join(', ')}${over.length > 3 ? ', …' : ''})` : `${name} = ${fmt(over[0])}`;
         const lim = `${mu > 0 ? `2(1 + μ)/λ_max(XᵀX) with μ = ${fmt(mu)}` : '2/λ_max(XᵀX)'} ≈ ${fmt(Number(limit.toPrecision(3)))} (λ_max ≈ ${fmt(Number(lam.value.toPrecision(3)))}, ${lam.source})`;
         // a diagonal network's curvature near β is λ(D^½ XᵀX D^½), D = diag(u² + v²) ≈ diag(2|β|):
         // its limit depends on the teacher and is not 2/λ_max(XᵀX) (Even et al.), so only a note
@@ -232,6 +235,20 @@ function checkRun(c: Checker, site: CallSite): void {
       }
     }
   }
+}
+
+/** The largest stepsize of each member: lr itself, or a schedule's maximum (cosine: max(from, to);
+ *  step_decay, factor ≤ 1: from; warmup: to). */
+function scheduleMaxima(c: Checker, lr: Value | undefined): number[] {
+  const s = c.callOf(lr);
+  if (!s) return c.numbers(lr);
+  if (s.builtin === 'cosine') {
+    const to = max(c.numbers(s.args.to));
+    return c.numbers(s.args.from).map((f) => Math.max(f, Number.isFinite(to) ? to : 0));
+  }
+  if (s.builtin === 'step_decay') return c.numbers(s.args.from);
+  if (s.builtin === 'warmup') return c.numbers(s.args.to);
+  return [];
 }
 
 const pairsOf = new WeakMap<Checker, Set<string>>();

@@ -314,6 +314,9 @@ export class Linear2 implements Stepper {
     if (opt.wd !== 0 || opt.batch !== null || l < m) return {};
     // Theorem 4.2 (SGF): d log det(θᵀθ)/dt = −2ηδ·k·tr(XᵀX); per step of size h: ×h.
     // GD (δ = 0): gradient flow conserves det; discrete GD lowers log det by ≈ 2η²‖R‖²_F per step (docs/theory.md §3).
+    // Under a stepsize schedule the rate per step is −2η_t²δ·k·tr(XᵀX): the line is drawn against
+    // Σ_{u<t} η_u² (the run records it as lr_sq_sum), with this coefficient per unit of η².
+    if (opt.schedule) return { logdet_rate_per_lr2: -2 * opt.sdeDelta * data.k * data.trXtX || 0, trace_XtX: data.trXtX };
     const perTime = -2 * opt.eta * opt.sdeDelta * data.k * data.trXtX || 0; // (no −0 for GD)
     return { logdet_rate_per_time: perTime, logdet_rate_per_step: perTime * opt.timePerStep, trace_XtX: data.trXtX };
   }

@@ -40,13 +40,23 @@ export type ModelSpec =
   | { kind: 'deep_linear'; depth: number; width: number; init: InitSpec; seed: number }
   | { kind: 'relu2'; width: number; init: InitSpec; seed: number };
 
+/** A stepsize schedule (stepsize.ts); `horizon` (cosine) is the run's own `steps`, filled in by
+ *  resolve/spec.ts: a cosine run of another length is another run, never a prefix of this one. */
+export type ScheduleSpec =
+  | { kind: 'cosine'; from: number; to: number; horizon: number }
+  | { kind: 'step_decay'; from: number; factor: number; every: number }
+  | { kind: 'warmup'; to: number; steps: number };
+
+/** a constant stepsize, or a schedule */
+export type Stepsize = number | ScheduleSpec;
+
 // `momentum` (heavy ball μ) is absent when 0: runs without momentum keep the keys they had
 // before it existed (resolve/spec.ts, `omitWhen`).
 export type OptimizerSpec =
-  | { kind: 'gd'; lr: number; momentum?: number; weight_decay: number }
-  | { kind: 'sgd'; lr: number; batch: number; momentum?: number; weight_decay: number }
+  | { kind: 'gd'; lr: Stepsize; momentum?: number; weight_decay: number }
+  | { kind: 'sgd'; lr: Stepsize; batch: number; momentum?: number; weight_decay: number }
   /** batch = null means full batch (n) */
-  | { kind: 'label_noise'; lr: number; delta: number; momentum?: number; batch: number | null; weight_decay: number }
+  | { kind: 'label_noise'; lr: Stepsize; delta: number; momentum?: number; batch: number | null; weight_decay: number }
   | { kind: 'sgf'; dt: number; lr: number; delta: number; weight_decay: number };
 
 export interface RunSpec {

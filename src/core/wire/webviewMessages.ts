@@ -51,7 +51,7 @@ function value(v: unknown, path: string) {
 
 const RUN_STATUS = ['done', 'diverged', 'cancelled', 'error', 'running', 'queued', 'stale', 'blocked'] as const;
 const NODE_STATES: readonly NodeState[] = ['cached', 'running', 'queued', 'stale', 'failed', 'blocked', 'done', 'cancelled'];
-const NODE_KINDS = ['data', 'model', 'optimizer', 'run', 'plot', 'value', 'init'] as const;
+const NODE_KINDS = ['data', 'model', 'optimizer', 'run', 'plot', 'value', 'init', 'schedule'] as const;
 const PLOT_KINDS = ['series', 'final', 'gain'] as const;
 
 function progress(v: unknown, path: string) {
