@@ -57,7 +57,7 @@ export interface Builtin {
   positional: string[];
   /** extra positional arguments: the runs (or families) of a plot */
   variadic?: { name: string; doc: string; min: number };
-  /** metrics: the models it is defined for */
+  /** metrics and initialisations: the models it is defined for */
   models?: ModelKind[];
   /** metrics: the theory line that `theory = true` draws, if any */
   theory?: string;
@@ -112,7 +112,7 @@ const initParam: ParamSpec = {
   type: { t: 'node', kinds: ['init'] },
   // gaussian's own defaults: the scale's default lives in its entry only
   default: { kind: 'call', builtin: 'gaussian', args: {} },
-  doc: 'Initialisation of the weights.',
+  doc: 'Initialisation of the weights: `gaussian(scale)`, `orthogonal(scale)` or `balanced(scale)` (linear models).',
 };
 const weightDecay: ParamSpec = {
   name: 'weight_decay',
@@ -241,6 +241,31 @@ export const BUILTINS: Builtin[] = [
     params: [{ name: 'scale', type: pos, default: num(1), unit: 'std', doc: 'Standard deviation of each initial weight.', sweep: true }],
     positional: ['scale'],
     example: 'init = gaussian(scale = 0.5)',
+  },
+  {
+    name: 'orthogonal',
+    kind: 'init',
+    summary: 'Orthogonal initialisation: every weight matrix is a random semi-orthogonal matrix times scale.',
+    formula:
+      'W = scale·Q ∈ ℝ^{a×b}, Q Haar-distributed with QᵀQ = I_b if a ≥ b (orthonormal columns), QQᵀ = I_a if a < b (orthonormal rows); ' +
+      'drawn by Gram–Schmidt (twice) on N(0, 1) draws. Every singular value of W is scale.',
+    params: [{ name: 'scale', type: pos, default: num(1), unit: 'singular value', doc: 'The singular values of each weight matrix.', sweep: true }],
+    positional: ['scale'],
+    models: ['linear2', 'deep_linear', 'relu2'],
+    example: 'init = orthogonal(scale = 0.5)',
+  },
+  {
+    name: 'balanced',
+    kind: 'init',
+    summary: 'Balanced initialisation: W1ᵀW1 = W2W2ᵀ at step 0, so the conserved quantities of gradient flow start at zero.',
+    formula:
+      'layer sizes d_0 … d_L, r = min_m d_m, Q_m ∈ ℝ^{d_m×r} with orthonormal columns (Haar), W_m = scale·Q_m Q_{m−1}ᵀ: then ' +
+      'W_{m+1}ᵀW_{m+1} = scale²·Q_mQ_mᵀ = W_mW_mᵀ for every m (linear2: W1ᵀW1 = W2W2ᵀ; `imbalance` starts at 0), every W_m has r singular values equal to scale. ' +
+      'Not for relu2: a ReLU network conserves only each neuron\'s ‖wⱼ‖² − ‖aⱼ‖².',
+    params: [{ name: 'scale', type: pos, default: num(1), unit: 'singular value', doc: 'The non-zero singular values of each weight matrix.', sweep: true }],
+    positional: ['scale'],
+    models: ['linear2', 'deep_linear'],
+    example: 'init = balanced(scale = 0.5)',
   },
   // ---------------- stepsize schedules ----------------
   {

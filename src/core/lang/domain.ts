@@ -8,7 +8,7 @@ import type { Value } from '../program';
 import type { DataSpec, RunSpec } from '../spec';
 import type { CallSite, CallValue, Checker } from './checker';
 import { fmt, placeholder } from './checker';
-import { BUILTIN_BY_NAME, findParam } from './builtins';
+import { BUILTIN_BY_NAME, findParam, type ModelKind } from './builtins';
 import { resolveCall, resolveRun, type Arg as SpecArg } from '../resolve/spec';
 import { MAX_MEMBERS } from '../resolve/axes';
 import { about, fmtBytes, fmtFlops, fmtSeconds } from './units';
@@ -158,6 +158,13 @@ function checkRun(c: Checker, site: CallSite): void {
   if ((m === 'diagonal' || m === 'relu2') && max(k) > 1) {
     c.error(dataSpan, 'incompatible', `a ${m} network has one output, but the teacher has k = ${fmt(max(k))} outputs: use k = 1`);
     return;
+  }
+  // an initialisation defined for some models only (balanced: the linear ones)
+  const init = c.callOf(model.args.init);
+  const initDef = init ? BUILTIN_BY_NAME.get(init.builtin) : undefined;
+  if (init && initDef?.models && !initDef.models.includes(m as ModelKind)) {
+    const at = c.siteOf(init)?.node.callee ?? modelSpan;
+    c.error(at, 'incompatible', `${init.builtin}(…) is for ${initDef.models.join(', ')}, not ${m}${init.builtin === 'balanced' ? ': a ReLU network conserves only each neuron’s ‖wⱼ‖² − ‖aⱼ‖², not W1ᵀW1 − W2W2ᵀ' : ''}`);
   }
   if (opt?.builtin === 'sgf' && m !== 'linear2') {
     c.error(optSpan, 'incompatible', `sgf integrates the stochastic gradient flow of the two-layer linear network (Varre et al.); this run trains a ${m} model — use label_noise`);

@@ -3,7 +3,8 @@
 // the CLI, the worker threads and the tests all hand RunSpecs to `runTraining` (run.ts).
 // Every field is plain JSON so that a RunSpec can be hashed canonically and sent to a worker.
 
-export type InitSpec = { kind: 'gaussian'; scale: number };
+/** init.ts: the weights' distribution at step 0 (gaussian: iid N(0, scale²)) */
+export type InitSpec = { kind: 'gaussian' | 'orthogonal' | 'balanced'; scale: number };
 
 export type DataSpec =
   | {
