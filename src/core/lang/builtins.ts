@@ -638,7 +638,7 @@ export function valueText(v: Value): string {
     case 'ref':
       return v.name;
     case 'select':
-      return `${v.name}[${v.param} = ${v.value}]`;
+      return `${v.name}[${v.where.map((w) => `${w.param} = ${w.value}`).join(', ')}]`;
     case 'list':
       return `[${v.items.map(valueText).join(', ')}]`;
     case 'matrix':

@@ -87,11 +87,17 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
   if (loc.select) {
     const sel = loc.select;
     const axes = a.axes.get(sel.target.name);
-    const afterEq = sel.param && offset > sel.param.end && text.slice(sel.param.end, offset).includes('=');
+    // the pair the cursor is in (`r[lr = 0.1, delta = |]`): the last one begun before it
+    const pairs = [sel, ...sel.more];
+    const cur = pairs.filter((it) => it.param && it.param.start <= offset).pop();
+    const between = cur?.param ? text.slice(cur.param.end, offset) : '';
+    const afterEq = !!cur?.param && offset > cur.param.end && between.includes('=') && !between.includes(',');
     if (axes) {
-      // a qualified label (`r.lr`, two axes share the name) cannot be written in a selection
-      if (!afterEq) for (const p of [...axes.keys()].filter(nameable)) items.push({ label: p, kind: 'parameter', insertText: `${p} = `, range, detail: `swept: ${axes.get(p)!.length} values` });
-      else if (sel.param) for (const x of axes.get(sel.param.name) ?? []) items.push({ label: String(x), kind: 'value', insertText: String(x), range });
+      // a qualified label (`r.lr`, two axes share the name) cannot be written in a selection;
+      // a parameter already selected in another pair is not offered again
+      const used = new Set(pairs.filter((it) => it !== cur || afterEq).flatMap((it) => (it.param ? [it.param.name] : [])));
+      if (!afterEq) for (const p of [...axes.keys()].filter(nameable).filter((p) => !used.has(p))) items.push({ label: p, kind: 'parameter', insertText: `${p} = `, range, detail: `swept: ${axes.get(p)!.length} values` });
+      else if (cur?.param) for (const x of axes.get(cur.param.name) ?? []) items.push({ label: String(x), kind: 'value', insertText: String(x), range });
     }
     return items;
   }

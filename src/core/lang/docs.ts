@@ -18,7 +18,7 @@ const SECTIONS: { kind: BuiltinKind; title: string; intro: string }[] = [
   },
   { kind: 'run', title: 'Runs', intro: '' },
   { kind: 'value', title: 'Values', intro: 'A list of numbers given to a numeric parameter makes the definition a family.' },
-  { kind: 'metric', title: 'Metrics (plots)', intro: 'Each metric is drawn with `plot METRIC(runs…, options)`; its runs are names of `train(…)` definitions, families, or members `run[param = value]`.' },
+  { kind: 'metric', title: 'Metrics (plots)', intro: 'Each metric is drawn with `plot METRIC(runs…, options)`; its runs are names of `train(…)` definitions, families, or members `run[param = value, …]`.' },
   { kind: 'plot', title: 'Other plots', intro: '' },
 ];
 
@@ -56,7 +56,7 @@ expr       = NUMBER | STRING | "true" | "false" | list | call | NAME | select | 
 list       = "[" [ expr { "," expr } [","] ] "]"
 call       = NAME "(" [ arg { "," arg } [","] ] ")"
 arg        = expr | NAME "=" expr     (positional before named)
-select     = NAME "[" NAME "=" expr "]"   (one member of a family)
+select     = NAME "[" NAME "=" expr { "," NAME "=" expr } "]"   (the members matching every pair)
 NUMBER     = 20 | 0.01 | 1e-3 | 2e4 | -1 | .5
 STRING     = "…" | '…'   (on one line; \\" \\\\ \\n \\t escapes)
 comment    = "#" to end of line
@@ -78,8 +78,10 @@ comment    = "#" to end of line
   number, a list, a string or a boolean. A bare name \`b = a\` is allowed for values only.
 - A list (or \`linspace\`/\`logspace\`, or a name defined as one) given to a numeric parameter makes
   the definition a **family**, one member per value; two lists make a grid. What references a
-  family is a family too. \`name[param = value]\` selects one member; \`value\` must be one of the
-  listed values. \`seed = [1, 2, 3]\` on a run, model or data set makes a family over seeds.
+  family is a family too. \`name[param = value]\` selects the members with that value (one member
+  when it is the only swept parameter); \`name[lr = 0.1, delta = 2]\` those matching every pair,
+  each parameter once; each \`value\` must be one of the listed values, and the parameters not
+  named stay a family. \`seed = [1, 2, 3]\` on a run, model or data set makes a family over seeds.
   Two swept parameters of one family with the same name (the \`lr\` of a parent run \`r\` and of
   the run's own \`gd\`) stay two axes, shown as \`r.lr\` and \`gd.lr\`; a selection or \`x =\`
   cannot name them, so sweep a name in one place when you need to select by it.

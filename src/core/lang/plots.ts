@@ -100,7 +100,11 @@ function resolvePlotRun(c: Checker, e: Expr): Value | null {
   }
   if (e.kind === 'select') {
     const v = c.resolveSelect(e);
-    if (!v) return null;
+    if (!v) {
+      // its well-formed pairs are still checked
+      if (c.pendingSelects.at(-1)?.node === e) c.checkSelect(c.pendingSelects.pop()!);
+      return null;
+    }
     const cat = c.categories.get(e.target.name);
     if (cat !== 'run' && cat !== 'unknown') {
       c.error(e.target, 'type', `a plot draws runs; '${e.target.name}' is ${withArticle(cat === 'value' ? 'value' : KIND_LABEL[cat as NodeKind])}`);
@@ -176,7 +180,7 @@ function resolveSweptX(c: Checker, e: Expr | null, runs: Value[], call: CallExpr
   // parameters swept by every plotted family
   let common: string[] | null = null;
   for (const r of runs) {
-    const ax = r.kind === 'ref' ? c.axesOf(r.name) : r.kind === 'select' ? new Map([...c.axesOf(r.name)].filter(([k]) => k !== r.param)) : new Map();
+    const ax = r.kind === 'ref' ? c.axesOf(r.name) : r.kind === 'select' ? new Map([...c.axesOf(r.name)].filter(([k]) => !r.where.some((w) => w.param === k))) : new Map();
     const keys = [...ax.keys()];
     common = common === null ? keys : common.filter((k) => keys.includes(k));
   }
@@ -248,5 +252,5 @@ function checkMetricRun(c: Checker, metric: Builtin, run: Value, node: Expr, opt
 }
 
 function valueName(v: Value): string {
-  return v.kind === 'ref' ? v.name : v.kind === 'select' ? `${v.name}[${v.param} = ${fmt(v.value)}]` : '?';
+  return v.kind === 'ref' ? v.name : v.kind === 'select' ? `${v.name}[${v.where.map((w) => `${w.param} = ${fmt(w.value)}`).join(', ')}]` : '?';
 }
