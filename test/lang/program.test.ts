@@ -77,7 +77,7 @@ describe('CheckedProgram', () => {
     const [a, b, c] = program.plots;
     expect(a.builtin).toBe('logdet');
     expect(a.runs).toEqual([{ kind: 'ref', name: 'gd' }, { kind: 'select', name: 'ln', where: [{ param: 'delta', value: 2 }] }]);
-    expect(a.options).toEqual({ x: { kind: 'word', value: 'step' }, y: { kind: 'word', value: 'linear' }, theory: { kind: 'bool', value: true }, title: { kind: 'string', value: 't' } });
+    expect(a.options).toEqual({ x: { kind: 'word', value: 'step' }, y: { kind: 'word', value: 'linear' }, theory: { kind: 'bool', value: true }, title: { kind: 'string', value: 't' }, xlim: { kind: 'null' }, ylim: { kind: 'null' } });
     expect(a.deps).toEqual(['gd', 'ln']);
     expect(b.builtin).toBe('final');
     expect(b.options.metric).toEqual({ kind: 'word', value: 'test_loss' });

@@ -15,6 +15,23 @@ export interface FinalRow {
   y: number;
   seed: number | null;
   status: string;
+  /** its training loss converged (lossConverged); an unconverged point is drawn hollow */
+  converged: boolean;
+}
+
+/**
+ * Has a run's training loss converged? Criterion: its last finite recorded training loss is at
+ * most CONVERGED_FRACTION (1 %) of its first recorded one. A run without a recorded loss, or
+ * whose first loss is 0, counts as converged (nothing to say). Diverged runs are drawn as ✕.
+ */
+export const CONVERGED_FRACTION = 1e-2;
+export function lossConverged(run: RunResult): boolean {
+  const s = run.metrics?.loss as (number | null)[] | undefined;
+  if (!s || !s.length) return true;
+  const first = s.find((v) => finite(v));
+  const i = lastFinite(run, s);
+  if (first == null || i < 0 || !(first > 0)) return true;
+  return (s[i] as number) <= CONVERGED_FRACTION * first;
 }
 
 export interface FinalSummary {
@@ -86,7 +103,7 @@ export function finalData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts:
     if (hidden.has(g) || hidden.has(key)) continue;
     const y = finalValue(run, plot.metric, plot);
     const seed = coordsOf(run).seed ?? (typeof run.params?.seed === 'number' ? (run.params.seed as number) : null);
-    if (typeof xv === 'number' && y != null && (plot.y !== 'log' || y > 0)) rows.push({ group: g, run: key, x: xv, y, seed, status: run.status });
+    if (typeof xv === 'number' && y != null && (plot.y !== 'log' || y > 0)) rows.push({ group: g, run: key, x: xv, y, seed, status: run.status, converged: lossConverged(run) });
     const text = noteText(key, run, false);
     if (text && run.status !== 'cancelled') notes.push({ run: g, text, x: typeof xv === 'number' ? xv : null, y, status: run.status });
   }
@@ -140,7 +157,13 @@ export function finalMarks(data: FinalData, ctx: MarkContext): KindMarks {
     marks.push(Plot.line(data.theory, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'group', stroke: theme.foreground, strokeWidth: 0.7, strokeOpacity: 0.5 }));
     legend.push({ label: 'theory (Thm 4.2)', color: theme.muted, glyph: '╌╌' });
   }
-  marks.push(Plot.dot(ok, { x: 'x', y: 'y', fill: 'group', r: several ? 2 : 3, fillOpacity: several ? 0.5 : 1 }));
+  // a run whose training loss has not converged (lossConverged) is drawn hollow
+  const hollow = ok.filter((r) => !r.converged);
+  marks.push(Plot.dot(ok.filter((r) => r.converged), { x: 'x', y: 'y', fill: 'group', r: several ? 2 : 3, fillOpacity: several ? 0.5 : 1 }));
+  if (hollow.length) {
+    marks.push(Plot.dot(hollow, { ariaDescription: 'not converged', x: 'x', y: 'y', stroke: 'group', fill: 'none', r: several ? 2.5 : 3.5, strokeWidth: 1.5 }));
+    legend.push({ label: `not converged: final loss > ${CONVERGED_FRACTION * 100}% of initial (${hollow.length} run${hollow.length > 1 ? 's' : ''})`, color: theme.muted, glyph: '○' });
+  }
   if (bad.length) {
     marks.push(Plot.dot(bad, { x: 'x', y: 'y', stroke: 'group', symbol: 'times', r: 4, strokeWidth: 2 }));
     legend.push({ label: 'diverged (not in mean)', color: theme.muted, glyph: '✕' });
@@ -149,7 +172,7 @@ export function finalMarks(data: FinalData, ctx: MarkContext): KindMarks {
   if (ctx.tips && data.rows.length) {
     marks.push(Plot.tip(data.rows, Plot.pointer({
       x: 'x', y: 'y', stroke: 'group',
-      title: (r: FinalRow) => `${r.run}\n${data.xLabel} = ${fmt(r.x)}${r.seed != null ? `, seed ${r.seed}` : ''}\n${data.yLabel} = ${fmt(r.y)}${r.status !== 'done' ? `\n(${r.status})` : ''}`,
+      title: (r: FinalRow) => `${r.run}\n${data.xLabel} = ${fmt(r.x)}${r.seed != null ? `, seed ${r.seed}` : ''}\n${data.yLabel} = ${fmt(r.y)}${r.status !== 'done' ? `\n(${r.status})` : r.converged ? '' : '\n(training loss not converged)'}`,
     })));
   }
   const ys = [...data.rows.map((r) => r.y), ...data.summary.map((s) => s.mean), ...data.theory.map((t) => t.y)];

@@ -24,7 +24,9 @@ export type ParamType =
   /** a matrix literal, `?` for a missing entry */
   | { t: 'matrix' }
   /** a metric name, optionally with its options: `test_loss`, `rank(tol = 1e-3)` */
-  | { t: 'metric' };
+  | { t: 'metric' }
+  /** an axis range `[a, b]`, a < b (plot options `xlim`, `ylim`) */
+  | { t: 'interval' };
 
 export interface ParamSpec {
   name: string;
@@ -145,6 +147,11 @@ const plotOptions: ParamSpec[] = [
   { name: 'theory', type: { t: 'bool' }, default: { kind: 'bool', value: false }, doc: "Also draw the theory's prediction, where the metric has one." },
   { name: 'title', type: { t: 'string' }, default: NULL, optional: true, doc: 'Figure title (default: the metric).' },
 ];
+/** on every plot: fixed axis ranges (marks outside are clipped at the frame) */
+const limitOptions = (x: string): ParamSpec[] => [
+  { name: 'xlim', type: { t: 'interval' }, default: NULL, optional: true, doc: `Range [a, b] of the horizontal axis (${x}); default: fitted to the data.` },
+  { name: 'ylim', type: { t: 'interval' }, default: NULL, optional: true, doc: 'Range [a, b] of the vertical axis (a > 0 on a log axis); default: fitted to the data (a diverged run does not set it).' },
+];
 
 const metric = (
   name: string,
@@ -159,7 +166,7 @@ const metric = (
   kind: 'metric',
   summary,
   formula,
-  params: [...extra, ...plotOptions],
+  params: [...extra, ...plotOptions, ...limitOptions(name === 'gain' ? 'the coordinates drawn, by index' : 'step or time')],
   positional: [],
   variadic: { name: 'runs', doc: 'The runs (or families, or `run[param = value]` members) to draw.', min: 1 },
   models,
@@ -518,7 +525,7 @@ export const BUILTINS: Builtin[] = [
   {
     name: 'final',
     kind: 'plot',
-    summary: "A metric's final value against a swept parameter, one line per family.",
+    summary: "A metric's final value against a swept parameter, one line per family. A run whose training loss has not converged (its last recorded loss above 1 % of its first) is drawn hollow and counted in the legend.",
     formula: 'for each member m of each family: point (x_m, METRIC(m) at the last step)',
     params: [
       { name: 'metric', type: { t: 'metric' }, doc: 'The metric, e.g. `test_loss` or `rank(tol = 1e-3)`.' },
@@ -526,6 +533,7 @@ export const BUILTINS: Builtin[] = [
       { name: 'y', type: { t: 'word', words: ['linear', 'log'] }, default: word('linear'), doc: 'Vertical scale.' },
       { name: 'theory', type: { t: 'bool' }, default: { kind: 'bool', value: false }, doc: "Also draw the theory's prediction of the final value, where the metric has one (logdet: log det(θ₀ᵀθ₀) − 2η²δ·k·tr(XᵀX)·steps, Theorem 4.2)." },
       { name: 'title', type: { t: 'string' }, default: NULL, optional: true, doc: 'Figure title.' },
+      ...limitOptions('the swept parameter'),
     ],
     positional: ['metric'],
     variadic: { name: 'runs', doc: 'The families to draw.', min: 1 },
@@ -595,6 +603,8 @@ export function describeType(t: ParamType): string {
       return 'matrix ([[…], …], `?` = missing)';
     case 'metric':
       return 'metric';
+    case 'interval':
+      return 'a range [a, b], a < b';
   }
 }
 

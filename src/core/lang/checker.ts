@@ -584,6 +584,20 @@ export class Checker {
         return this.resolveWord(e, p, t.words);
       case 'node':
         return this.resolveNode(e, p, t.kinds, owner);
+      case 'interval': {
+        // `[a, b]`: two numbers, a < b (negative numbers are single tokens of the lexer)
+        if (e.kind === 'list' && e.items.length === 2 && e.items.every((i) => i.kind === 'number')) {
+          const [a, b] = e.items.map((i) => (i as { value: number }).value) as [number, number];
+          if (!(Number.isFinite(a) && Number.isFinite(b) && a < b)) {
+            this.error(e, 'range', `'${p.name}' is a range [a, b] with a < b (got [${a}, ${b}])`);
+            return null;
+          }
+          return { kind: 'list', items: [{ kind: 'number', value: a }, { kind: 'number', value: b }] };
+        }
+        this.error(e, 'type', `'${p.name}' takes a range of two numbers, e.g. ${p.name} = [0, 1]`);
+        this.visitLoose(e);
+        return null;
+      }
       case 'matrix':
         if (e.kind === 'list') return this.resolveMatrix(e);
         if (e.kind === 'ident') {

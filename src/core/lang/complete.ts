@@ -131,6 +131,9 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
         case 'matrix':
           items.push({ label: '[[1, ?], [0.3, 1]]', kind: 'snippet', insertText: '[[${1:1}, ?], [${2:0.3}, ${3:1}]]', snippet: true, range, detail: 'observed matrix, ? = missing' });
           break;
+        case 'interval':
+          items.push({ label: '[a, b]', kind: 'snippet', insertText: '[${1:0}, ${2:1}]', snippet: true, range, detail: 'axis range' });
+          break;
         case 'metric':
           BUILTINS.filter((x) => x.kind === 'metric').forEach((m) => items.push({ label: m.name, kind: 'function', insertText: m.name, range, detail: m.summary, documentation: builtinMarkdown(m) }));
           break;

@@ -72,6 +72,12 @@ export function resolvePlot(c: Checker, e: Expr, index: number, stmt: Span): Plo
       options[p.name] = v ?? p.default ?? { kind: 'null' };
     } else options[p.name] = p.default ?? { kind: 'null' };
   }
+  // a log axis has no 0: its range must be positive
+  const ylim = options.ylim;
+  if (ylim?.kind === 'list' && options.y?.kind === 'word' && options.y.value === 'log' && ylim.items[0]?.kind === 'number' && ylim.items[0].value <= 0) {
+    c.error(named.get('ylim')!.value, 'range', `on a log axis ylim must be positive (got [${ylim.items.map((i) => (i.kind === 'number' ? i.value : '?')).join(', ')}])`);
+    options.ylim = { kind: 'null' };
+  }
   // compatibility of each run with the metric
   if (metric) {
     for (const r of runCalls) checkMetricRun(c, metric, r.value, r.node, options, b);
@@ -145,7 +151,7 @@ function resolveMetricArg(c: Checker, e: Expr, options: Record<string, Value>): 
     const m = BUILTIN_BY_NAME.get(e.name);
     if (m && m.kind === 'metric') {
       c.words.push({ start: e.start, end: e.end });
-      for (const p of m.params) if (!(p.name in options) && !['x', 'y', 'theory', 'title'].includes(p.name)) options[p.name] = p.default ?? { kind: 'null' };
+      for (const p of m.params) if (!(p.name in options) && !['x', 'y', 'theory', 'title', 'xlim', 'ylim'].includes(p.name)) options[p.name] = p.default ?? { kind: 'null' };
       return m;
     }
     const suggestion = didYouMean(e.name, metrics.map((x) => x.name));
