@@ -123,6 +123,8 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
             addBuiltin(BUILTIN_BY_NAME.get('linspace')!, '2');
             addBuiltin(BUILTIN_BY_NAME.get('logspace')!, '2');
           }
+          // a stepsize: a schedule fits too
+          if (t.schedule) BUILTINS.filter((x) => x.kind === 'schedule').forEach((x) => addBuiltin(x, '3'));
           break;
         case 'node':
           defsOf(t.kinds).forEach((n) => addName(n));
