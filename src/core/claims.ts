@@ -15,6 +15,7 @@
 //     `≈ b within P%` holds when |a − b| ≤ P/100 · |b|; `≈ b within X` when |a − b| ≤ X;
 //   * a run that diverged fails the claim (its values stop before the end), one that failed
 //     or was cancelled makes the claim an error.
+import { matchesSelection, selectionText } from './resolve/axes';
 import type { ClaimDef, ClaimTerm, Range } from './program';
 import type { ClaimResult, ResultsDoc, RunResult } from './wire/results';
 
@@ -93,10 +94,10 @@ function runsOf(doc: ResultsDoc, r: Read): { id: string; run: RunResult }[] {
   for (const [id, run] of Object.entries(doc.runs)) {
     const def = run.def ?? id.replace(/\[.*$/, '');
     if (def !== name) continue;
-    if (v.kind === 'select' && !sameNumber(run.coords?.[v.param] ?? run.member?.[v.param], v.value)) continue;
+    if (v.kind === 'select' && !matchesSelection((k) => run.coords?.[k] ?? run.member?.[k], v.where)) continue;
     out.push({ id, run });
   }
-  if (!out.length) throw new ClaimStop('error', `${name}${v.kind === 'select' ? `[${v.param} = ${v.value}]` : ''} has no results (was it computed?)`, r.range);
+  if (!out.length) throw new ClaimStop('error', `${name}${v.kind === 'select' ? `[${selectionText(v.where)}]` : ''} has no results (was it computed?)`, r.range);
   return out;
 }
 

@@ -19,7 +19,7 @@ import type { PlotSpec } from './results';
 import type { RunSpec } from './spec';
 import { definitionKey, hashOf, ownKeys, plotKey, runKeys } from './keys';
 import { ResolveError, resolveRun } from './resolve/spec';
-import { axisLabels, combine, listAxis, MAX_MEMBERS, memberId, renamedFor, runAxis, sameNumber, type AxisId, type Member } from './resolve/axes';
+import { axisLabels, combine, listAxis, matchesSelection, MAX_MEMBERS, memberId, renamedFor, runAxis, sameNumber, selectionText, type AxisId, type Member } from './resolve/axes';
 import { plotSpec } from './resolve/plot';
 
 export { memberId, plotSpec };
@@ -143,7 +143,8 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
         case 'ref':
           return { ref: defKey(v.name) };
         case 'select':
-          return { select: defKey(v.name), param: v.param, value: v.value };
+          // one pair keeps the layout it always had (definition keys unchanged)
+          return v.where.length === 1 ? { select: defKey(v.name), param: v.where[0]!.param, value: v.where[0]!.value } : { select: defKey(v.name), where: v.where };
         case 'list':
           return { list: v.items.map(strip) };
         case 'call':
@@ -195,10 +196,10 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
         return expandRef(v.name, param);
       case 'select': {
         const members = expandRef(v.name, param);
-        const hit = members.filter((m) => [...m.coords.values()].some((c) => c.axis.name === v.param && sameNumber(c.value, v.value)));
-        if (hit.length === 0) throw new LowerError(`${v.name} has no member ${v.param} = ${v.value}`);
-        // the selected coordinate is fixed: drop it from the member's coordinates
-        return hit.map((m) => ({ ...m, coords: new Map([...m.coords].filter(([, c]) => c.axis.name !== v.param)) }));
+        const hit = members.filter((m) => v.where.every((w) => [...m.coords.values()].some((c) => c.axis.name === w.param && sameNumber(c.value, w.value))));
+        if (hit.length === 0) throw new LowerError(`${v.name} has no member ${selectionText(v.where)}`);
+        // the selected coordinates are fixed: drop them from the member's coordinates
+        return hit.map((m) => ({ ...m, coords: new Map([...m.coords].filter(([, c]) => !v.where.some((w) => w.param === c.axis.name))) }));
       }
     }
   }
@@ -281,7 +282,8 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
     const own: LoweredRun['own'] = from ? ownKeys(spec) : null;
     const id = memberId(d.name, member ?? {});
     const params: LoweredRun['params'] = {};
-    for (const [k, x] of Object.entries(spec.optimizer)) if (k !== 'kind') params[k] = x as number | null;
+    // a schedule given as lr is not one number: its own parameters are not listed here
+    for (const [k, x] of Object.entries(spec.optimizer)) if (k !== 'kind' && (typeof x === 'number' || x === null)) params[k] = x;
     params.steps = spec.steps;
     params.record = spec.record;
     params.seed = spec.seed;
@@ -355,8 +357,8 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
         if (ld && (ld.error || ld.blockedBy)) continue; // drawn without it; its own diagnostic says why
         if (!d || d.category !== 'run') throw new LowerError(`'${r.name}' is not a run`);
         const members = runsOf.get(r.name) ?? [];
-        const picked = r.kind === 'ref' ? members : members.filter((m) => m.member && sameNumber(m.member[r.param] ?? NaN, r.value));
-        if (r.kind === 'select' && picked.length === 0) throw new LowerError(`${r.name} has no member ${r.param} = ${r.value}`);
+        const picked = r.kind === 'ref' ? members : members.filter((m) => m.member && matchesSelection((param) => m.member![param], r.where));
+        if (r.kind === 'select' && picked.length === 0) throw new LowerError(`${r.name} has no member ${selectionText(r.where)}`);
         for (const m of picked) if (!drawn.has(m.id)) drawn.add(m.id) && runIds.push(m.id);
       }
       const drawnRuns = runIds.map((id) => runById.get(id)!);
@@ -375,7 +377,7 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
     for (const r of claimRuns(c.left).concat(claimRuns(c.right))) {
       if (r.kind !== 'ref' && r.kind !== 'select') continue;
       const members = runsOf.get(r.name) ?? [];
-      for (const m of members) if (r.kind === 'ref' || (m.member && sameNumber(m.member[r.param] ?? NaN, r.value))) runIds.add(m.id);
+      for (const m of members) if (r.kind === 'ref' || (m.member && matchesSelection((k) => m.member?.[k], r.where))) runIds.add(m.id);
     }
     claims.push({ claim: c, runIds: [...runIds].filter((id) => validRuns.has(id)) });
   }

@@ -40,7 +40,8 @@ export type Value =
   /** reference to another top-level definition (an edge of the graph) */
   | { kind: 'ref'; name: string }
   /** one member of a family: `gd[lr = 0.3]` */
-  | { kind: 'select'; name: string; param: string; value: number }
+  /** `name[p = v, q = w]`: the members whose coordinates match every pair */
+  | { kind: 'select'; name: string; where: { param: string; value: number }[] }
   /** a nested built-in call, e.g. `gd(lr = 0.01)` inline in `train(...)`, or `gaussian(scale = 1)` */
   | { kind: 'call'; builtin: string; args: Record<string, Value> }
   /** a matrix literal with missing entries (`?` → null), for `completion(observed = ...)` */
@@ -48,7 +49,7 @@ export type Value =
   /** `null` default (e.g. label_noise batch = n) */
   | { kind: 'null' };
 
-export type Category = 'data' | 'model' | 'optimizer' | 'init' | 'run' | 'value';
+export type Category = 'data' | 'model' | 'optimizer' | 'init' | 'schedule' | 'run' | 'value';
 
 export interface Definition {
   name: string;

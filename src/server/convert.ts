@@ -47,6 +47,7 @@ const SYMBOL_KIND: Record<CoreSymbol['kind'], SymbolKind> = {
   model: SymbolKind.Class,
   optimizer: SymbolKind.Function,
   init: SymbolKind.Function,
+  schedule: SymbolKind.Function,
   run: SymbolKind.Event,
   value: SymbolKind.Constant,
   plot: SymbolKind.Object,

@@ -8,7 +8,7 @@ export const num = (value: number): Value => ({ kind: 'number', value });
 export const word = (value: string): Value => ({ kind: 'word', value });
 export const ref = (name: string): Value => ({ kind: 'ref', name });
 export const list = (...xs: number[]): Value => ({ kind: 'list', items: xs.map(num) });
-export const select = (name: string, param: string, value: number): Value => ({ kind: 'select', name, param, value });
+export const select = (name: string, param: string, value: number): Value => ({ kind: 'select', name, where: [{ param, value }] });
 export const call = (builtin: string, args: Record<string, Value> = {}): Value => ({ kind: 'call', builtin, args });
 
 const rng = (line: number): Range => ({ start: { line, character: 0 }, end: { line, character: 80 } });
@@ -82,7 +82,7 @@ export const fakeRuns: { steps: number; startStep: number; stepsExecuted: number
  */
 export async function fakeRunner(req: JobRequest, signal: AbortSignal, onProgress: (p: JobProgress) => void): Promise<Omit<JobResult, 'worker'>> {
   const spec = req.spec;
-  const lr = spec.optimizer.lr;
+  const lr = spec.optimizer.lr as number;
   let t = 0;
   let w = 1;
   if (req.resume) ({ t, w } = JSON.parse(new TextDecoder().decode(req.resume)));

@@ -39,7 +39,7 @@ const cases: Case[] = [
   {
     name: 'a parameter of a sibling built-in says where it belongs',
     src: 'o = gd(lr = 0.1, «delta» = 2)',
-    expect: [{ severity: 'error', code: 'unknown-parameter', message: "gd(…) has no parameter 'delta'; its parameters: lr, weight_decay ('delta' belongs to label_noise(…), sgf(…))" }],
+    expect: [{ severity: 'error', code: 'unknown-parameter', message: "gd(…) has no parameter 'delta'; its parameters: lr, momentum, weight_decay ('delta' belongs to label_noise(…), sgf(…))" }],
   },
   {
     name: 'duplicate definitions: one error, on the redefinition',
@@ -296,15 +296,16 @@ const cases: Case[] = [
     expect: [{ severity: 'error', code: 'range', message: "'lr' of sgd(…) must be > 0 (got -0.1)" }],
   },
   {
-    name: 'a selection by two parameters: one error at the comma, the rest of the call still parsed',
-    src: base + 'r = train(net, data, gd(lr = [0.1, 0.2]), steps = 10, seed = [1, 2])\nplot loss(r[lr = 0.1«,» seed = 1], y = «lg»)\ns = train(r[lr = 0.2«,» seed = [f(1), 2]], data, gd(lr = 0.01), steps = 10)\nplot loss«(»r«[»lr = 0.1«,» seed = 1',
+    name: 'a selection by two parameters: each pair checked at its own place, the rest of the call still parsed',
+    src: base + 'r = train(net, data, gd(lr = [0.1, 0.2]), steps = 10, seed = [1, 2])\nplot loss(r[lr = 0.1, seed = 1], y = «lg»)\ns = train(r[lr = 0.2, seed = «[f(1), 2]»], data, gd(lr = 0.01), steps = 10)\nplot loss(r[lr = 0.1, «sed» = 1, «lr» = 0.2, seed = «3»])\nplot loss«(»r«[»lr = 0.1, seed = 1',
     expect: [
-      { severity: 'error', code: 'syntax', message: 'a selection takes one parameter: r[lr = value] (the other swept parameters stay a family)' },
       { severity: 'error', code: 'unknown-word', message: "'y' is one of linear | log, not 'lg': did you mean 'log'?" },
-      { severity: 'error', code: 'syntax', message: 'a selection takes one parameter: r[lr = value] (the other swept parameters stay a family)' },
+      { severity: 'error', code: 'type', message: 'a selection picks a member by a number: r[seed = 0.1]' },
+      { severity: 'error', code: 'unknown-axis', message: "'r' is not swept over 'sed'; its swept parameters: lr, seed. Did you mean 'seed'?" },
+      { severity: 'error', code: 'duplicate-selection', message: "'lr' is selected twice in r[…]" },
+      { severity: 'error', code: 'no-member', message: "'r' has no member with seed = 3; its values: 1, 2" },
       { severity: 'error', code: 'unclosed', message: "'(' of loss(…) is never closed: expected ')'" },
       { severity: 'error', code: 'unclosed', message: "'[' of r[…] is never closed: expected ']'" },
-      { severity: 'error', code: 'syntax', message: 'a selection takes one parameter: r[lr = value] (the other swept parameters stay a family)' },
     ],
   },
   {

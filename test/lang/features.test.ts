@@ -58,7 +58,7 @@ describe('completion at cursor markers', () => {
     expect(got).not.toContain('net');
   });
   it('after named arguments only parameter names fit; runs already drawn are not offered again', () => {
-    expect(labels(base + 'plot final(loss, gd, x = lr, |')).toEqual(['y', 'theory', 'title']);
+    expect(labels(base + 'plot final(loss, gd, x = lr, |')).toEqual(['y', 'theory', 'title', 'xlim', 'ylim']);
     const got = labels(base + 'plot loss(gd, |');
     expect(got).toContain('ln');
     expect(got).not.toContain('gd');

@@ -67,14 +67,22 @@ describe('parser recovery', () => {
   it('selections parse, with recovery when half typed', () => {
     expect(parse('x = loss(gd[lr = 0.3])').errors).toEqual([]);
     const f = parse('plot loss(gd[lr');
-    expect(f.errors.map((e) => e.message)).toContain("expected '=' after 'lr': a selection is gd[param = value]");
+    expect(f.errors.map((e) => e.message)).toContain("expected '=' after 'lr': a selection is gd[param = value, …]");
   });
-  it('a selection by two parameters recovers at its own bracket', () => {
+  it('a selection by two parameters parses, its pairs inside its own bracket', () => {
     const f = parse('plot loss(r[lr = 0.1, x = 1], y = log)');
-    expect(f.errors.map((e) => [e.start, e.end])).toEqual([[20, 21]]);
+    expect(f.errors).toEqual([]);
     const p = f.statements[0];
+    const sel = p.kind === 'plot' && p.value.kind === 'call' ? p.value.args[0]!.value : null;
+    expect(sel?.kind === 'select' && [sel.param?.name, ...sel.more.map((m) => m.param?.name)]).toEqual(['lr', 'x']);
     expect(p.kind === 'plot' && p.value.kind === 'call' && p.value.args.map((a) => a.name?.name ?? a.value.kind)).toEqual(['select', 'y']);
     expect(p.kind === 'plot' && p.value.kind === 'call' && p.value.close).toBe(37);
+  });
+  it('a malformed pair of a selection recovers at the selection’s own bracket', () => {
+    const f = parse('plot loss(r[lr = 0.1, x 1 2], y = log)');
+    expect(f.errors.map((e) => e.message)).toEqual(["expected '=' after 'x': a selection is r[param = value, …]"]);
+    const p = f.statements[0];
+    expect(p.kind === 'plot' && p.value.kind === 'call' && p.value.args.map((a) => a.name?.name ?? a.value.kind)).toEqual(['select', 'y']);
   });
   it('never loops on junk', () => {
     const f = parse(')))]]]===,,,???\n@@@ (((');

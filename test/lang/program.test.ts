@@ -52,7 +52,7 @@ describe('CheckedProgram', () => {
     expect(ln.args.steps).toEqual({ kind: 'number', value: 50 });
     expect(ln.args.optimizer).toEqual({
       kind: 'call', builtin: 'label_noise',
-      args: { lr: { kind: 'number', value: 0.01 }, delta: { kind: 'list', items: [{ kind: 'number', value: 1 }, { kind: 'number', value: 2 }] }, batch: { kind: 'null' }, weight_decay: { kind: 'number', value: 0 } },
+      args: { lr: { kind: 'number', value: 0.01 }, delta: { kind: 'list', items: [{ kind: 'number', value: 1 }, { kind: 'number', value: 2 }] }, momentum: { kind: 'number', value: 0 }, batch: { kind: 'null' }, weight_decay: { kind: 'number', value: 0 } },
     });
   });
 
@@ -67,7 +67,7 @@ describe('CheckedProgram', () => {
 
   it('resolves selections and offshoots', () => {
     const off = def('off');
-    expect((off.value as { args: Record<string, unknown> }).args.model).toEqual({ kind: 'select', name: 'gd', param: 'lr', value: 0.2 });
+    expect((off.value as { args: Record<string, unknown> }).args.model).toEqual({ kind: 'select', name: 'gd', where: [{ param: 'lr', value: 0.2 }] });
     expect(off.deps).toEqual(['gd', 'data']);
     expect(off.family).toBeUndefined();
   });
@@ -76,8 +76,8 @@ describe('CheckedProgram', () => {
     expect(program.plots).toHaveLength(3);
     const [a, b, c] = program.plots;
     expect(a.builtin).toBe('logdet');
-    expect(a.runs).toEqual([{ kind: 'ref', name: 'gd' }, { kind: 'select', name: 'ln', param: 'delta', value: 2 }]);
-    expect(a.options).toEqual({ x: { kind: 'word', value: 'step' }, y: { kind: 'word', value: 'linear' }, theory: { kind: 'bool', value: true }, title: { kind: 'string', value: 't' } });
+    expect(a.runs).toEqual([{ kind: 'ref', name: 'gd' }, { kind: 'select', name: 'ln', where: [{ param: 'delta', value: 2 }] }]);
+    expect(a.options).toEqual({ x: { kind: 'word', value: 'step' }, y: { kind: 'word', value: 'linear' }, theory: { kind: 'bool', value: true }, title: { kind: 'string', value: 't' }, xlim: { kind: 'null' }, ylim: { kind: 'null' } });
     expect(a.deps).toEqual(['gd', 'ln']);
     expect(b.builtin).toBe('final');
     expect(b.options.metric).toEqual({ kind: 'word', value: 'test_loss' });

@@ -19,6 +19,13 @@ function calls(b: Builtin): string[] {
   return [...new Set([example, minimal].filter((x): x is string => !!x))];
 }
 
+/** A model's minimal call with each initialisation of the table written out (`init = orthogonal(…)`). */
+function withInits(m: Builtin): string[] {
+  if (!m.params.some((p) => p.name === 'init')) return [];
+  const required = m.params.filter((p) => p.default === undefined && !p.optional).map((p) => `${p.name} = ${placeholder(m, p)}`);
+  return of('init').flatMap((i) => calls(i).map((ic) => `${m.name}(${[...required, `init = ${ic}`].join(', ')})`));
+}
+
 interface Case {
   text: string;
   uses: Set<string>;
@@ -28,10 +35,11 @@ interface Case {
 function programs(): Case[] {
   const out: Case[] = [];
   for (const d of of('data')) for (const dc of calls(d))
-    for (const m of of('model')) for (const mc of calls(m))
+    for (const m of of('model')) for (const mc of [...calls(m), ...withInits(m)])
       for (const o of of('optimizer')) for (const oc of calls(o)) {
         const text = `data = ${dc}\nnet = ${mc}\nr = train(net, data, ${oc}, steps = 100)\n`;
-        const uses = new Set([d.name, m.name, o.name, 'train', ...BUILTINS.filter((b) => b.kind === 'init').map((b) => b.name).filter((n) => text.includes(`${n}(`) || !text.includes('init'))]);
+        // the default initialisation is gaussian(…)
+        const uses = new Set([d.name, m.name, o.name, 'train', ...of('init').map((b) => b.name).filter((n) => text.includes(`${n}(`) || (n === 'gaussian' && !text.includes('init')))]);
         out.push({ text, uses });
       }
   return out;

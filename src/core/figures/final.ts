@@ -15,6 +15,23 @@ export interface FinalRow {
   y: number;
   seed: number | null;
   status: string;
+  /** its training loss converged (lossConverged); an unconverged point is drawn hollow */
+  converged: boolean;
+}
+
+/**
+ * Has a run's training loss converged? Criterion: its last finite recorded training loss is at
+ * most CONVERGED_FRACTION (1 %) of its first recorded one. A run without a recorded loss, or
+ * whose first loss is 0, counts as converged (nothing to say). Diverged runs are drawn as ✕.
+ */
+export const CONVERGED_FRACTION = 1e-2;
+export function lossConverged(run: RunResult): boolean {
+  const s = run.metrics?.loss as (number | null)[] | undefined;
+  if (!s || !s.length) return true;
+  const first = s.find((v) => finite(v));
+  const i = lastFinite(run, s);
+  if (first == null || i < 0 || !(first > 0)) return true;
+  return (s[i] as number) <= CONVERGED_FRACTION * first;
 }
 
 export interface FinalSummary {
@@ -100,7 +117,7 @@ export function finalData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts:
     if (hidden.has(g) || hidden.has(key)) continue;
     const y = finalValue(run, plot.metric, plot);
     const seed = coordsOf(run).seed ?? (typeof run.params?.seed === 'number' ? (run.params.seed as number) : null);
-    if (typeof xv === 'number' && y != null && (plot.y !== 'log' || y > 0)) rows.push({ group: g, run: key, x: xv, y, seed, status: run.status });
+    if (typeof xv === 'number' && y != null && (plot.y !== 'log' || y > 0)) rows.push({ group: g, run: key, x: xv, y, seed, status: run.status, converged: lossConverged(run) });
     const text = noteText(key, run, false);
     if (text && run.status !== 'cancelled') notes.push({ run: g, text, x: typeof xv === 'number' ? xv : null, y, status: run.status });
   }
@@ -113,6 +130,7 @@ export function finalData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts:
   // attaches; averaged over the seeds of a (group, x) (their data, hence rates, may differ).
   const entry = seriesOf(plot.metric, plot.of)?.series;
   const rateKey = entry?.theoryRate;
+  const rateSqKey = entry?.theoryRateSq;
   const predicted: { group: string; x: number; y: number }[] = [];
   for (const r of plot.theory && rateKey ? ok : []) {
     const run = doc.runs[r.run]!;
@@ -120,6 +138,10 @@ export function finalData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts:
     const s = valuesOf(run, plot) as number[] | undefined;
     const i = lastFinite(run, s);
     if (finite(rate) && i >= 0 && finite(s![0])) predicted.push({ group: r.group, x: r.x, y: s![0] + rate * (run.step[i]! - run.step[0]!) });
+    // under a stepsize schedule: rate per unit of Σ_{u<t} η_u² (series.ts)
+    const rateSq = rateSqKey ? run.theory?.[rateSqKey] : undefined;
+    const sq = run.metrics.lr_sq_sum as number[] | undefined;
+    if (!finite(rate) && finite(rateSq) && sq && i >= 0 && finite(s![0])) predicted.push({ group: r.group, x: r.x, y: s![0] + rateSq * (sq[i]! - sq[0]!) });
   }
   // bias_gap: the value of another end-of-run entry of the same run (the exact prediction's gap)
   for (const r of plot.theory && entry?.theoryKey ? ok : []) {
@@ -172,7 +194,13 @@ export function finalMarks(data: FinalData, ctx: MarkContext): KindMarks {
     marks.push(Plot.ruleX(data.limits, { ariaDescription: 'stability limit', x: 'x', stroke: 'group', strokeWidth: 1.2, strokeDasharray: '2 3' }));
     legend.push({ label: 'GD stability limit 2/λ_max', color: theme.muted, glyph: '┊' });
   }
-  marks.push(Plot.dot(ok, { x: 'x', y: 'y', fill: 'group', r: several ? 2 : 3, fillOpacity: several ? 0.5 : 1 }));
+  // a run whose training loss has not converged (lossConverged) is drawn hollow
+  const hollow = ok.filter((r) => !r.converged);
+  marks.push(Plot.dot(ok.filter((r) => r.converged), { x: 'x', y: 'y', fill: 'group', r: several ? 2 : 3, fillOpacity: several ? 0.5 : 1 }));
+  if (hollow.length) {
+    marks.push(Plot.dot(hollow, { ariaDescription: 'not converged', x: 'x', y: 'y', stroke: 'group', fill: 'none', r: several ? 2.5 : 3.5, strokeWidth: 1.5 }));
+    legend.push({ label: `not converged: final loss > ${CONVERGED_FRACTION * 100}% of initial (${hollow.length} run${hollow.length > 1 ? 's' : ''})`, color: theme.muted, glyph: '○' });
+  }
   if (bad.length) {
     marks.push(Plot.dot(bad, { x: 'x', y: 'y', stroke: 'group', symbol: 'times', r: 4, strokeWidth: 2 }));
     legend.push({ label: 'diverged (not in mean)', color: theme.muted, glyph: '✕' });
@@ -181,7 +209,7 @@ export function finalMarks(data: FinalData, ctx: MarkContext): KindMarks {
   if (ctx.tips && data.rows.length) {
     marks.push(Plot.tip(data.rows, Plot.pointer({
       x: 'x', y: 'y', stroke: 'group',
-      title: (r: FinalRow) => `${r.run}\n${data.xLabel} = ${fmt(r.x)}${r.seed != null ? `, seed ${r.seed}` : ''}\n${data.yLabel} = ${fmt(r.y)}${r.status !== 'done' ? `\n(${r.status})` : ''}`,
+      title: (r: FinalRow) => `${r.run}\n${data.xLabel} = ${fmt(r.x)}${r.seed != null ? `, seed ${r.seed}` : ''}\n${data.yLabel} = ${fmt(r.y)}${r.status !== 'done' ? `\n(${r.status})` : r.converged ? '' : '\n(training loss not converged)'}`,
     })));
   }
   const ys = [...data.rows.map((r) => r.y), ...data.summary.map((s) => s.mean), ...data.theory.map((t) => t.y)];

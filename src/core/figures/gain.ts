@@ -36,7 +36,9 @@ export function gainData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts: 
     for (let i = Math.min(s?.length ?? 0, run.step.length) - 1; i >= 0; i--) {
       const v = s![i];
       if (Array.isArray(v) && v.every(finite)) {
-        v.forEach((y, c) => { if (plot.y !== 'log' || y > 0) rows.push({ run: key, coordinate: c, y }); });
+        // xlim: the coordinates a ≤ c ≤ b (its x axis is the coordinate index)
+        const inX = (c: number) => !plot.xlim || (c >= plot.xlim[0] && c <= plot.xlim[1]);
+        v.forEach((y, c) => { if ((plot.y !== 'log' || y > 0) && inX(c)) rows.push({ run: key, coordinate: c, y }); });
         break;
       }
     }

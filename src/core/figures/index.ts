@@ -94,12 +94,15 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
   marks.push(...head.marks);
   const baseHeight = options.height ?? Math.max(200, Math.min(340, Math.round(width * 0.52)));
   const y: Plot.ScaleOptions = { label: data.yLabel, type: plot.y === 'log' ? 'log' : 'linear', grid: true, ...kind.y };
-  // a contained domain (a diverged run clipped) is guarded like any other: a span of subnormals
+  // a given ylim wins over the fitted domain; marks outside a given range are clipped at the frame.
+  // A contained domain (a diverged run clipped) is guarded like any other: a span of subnormals
   // would ask the tick generator for an unbounded number of ticks
-  const yDomain = kind.yDomain
+  const yDomain = plot.ylim ?? (kind.yDomain
     ? (degenerateDomain(kind.yDomain, plot.y === 'log', false) ?? kind.yDomain)
-    : degenerateDomain(kind.ys.filter(Number.isFinite), plot.y === 'log', kind.withZero ?? false);
+    : degenerateDomain(kind.ys.filter(Number.isFinite), plot.y === 'log', kind.withZero ?? false));
   if (yDomain) y.domain = yDomain;
+  const xDomain = plot.xlim && data.kind !== 'gain' ? { domain: plot.xlim } : {};
+  const clip = plot.xlim || plot.ylim ? { clip: true } : {};
   const spec = {
     document: options.document,
     width,
@@ -110,7 +113,8 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
     marginBottom: 38,
     className: options.className,
     style: { fontFamily: theme.fontFamily, fontSize: `${theme.fontSize}px`, color: theme.foreground, background: 'transparent', overflow: 'visible' },
-    x: { label: data.xLabel, ...kind.x, labelAnchor: 'center', labelArrow: 'none' } as Plot.ScaleOptions,
+    ...clip,
+    x: { label: data.xLabel, ...kind.x, ...xDomain, labelAnchor: 'center', labelArrow: 'none' } as Plot.ScaleOptions,
     y: { ...y, labelArrow: 'none' } as Plot.ScaleOptions,
     ...(kind.fx ? { fx: { ...kind.fx, labelAnchor: 'center' } as Plot.ScaleOptions } : {}),
     color: { type: 'ordinal', domain, range: domain.map(color), legend: false },

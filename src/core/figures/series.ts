@@ -123,6 +123,20 @@ export function seriesData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts
     // from the run's first recorded value with the per-step slope the core attaches, drawn
     // through the first and last recorded steps.
     const rate = entry?.theoryRate ? run.theory?.[entry.theoryRate] : undefined;
+    // under a stepsize schedule the line bends: rate per unit of Σ_{u<t} η_u², drawn through every record
+    const rateSq = entry?.theoryRateSq ? run.theory?.[entry.theoryRateSq] : undefined;
+    const sq = run.metrics.lr_sq_sum as number[] | undefined;
+    if (plot.theory && !finite(rate) && finite(rateSq) && sq) {
+      const pts = mine.filter((r) => r.metric === plot.metric);
+      if (pts.length) {
+        const a = pts[0]!;
+        const i0 = run.step.indexOf(a.step);
+        for (let i = Math.max(0, i0); i < n; i++) {
+          const step = run.step[i]!, time = run.time?.[i] ?? step;
+          if (finite(sq[i]) && finite(sq[i0])) theory.push({ run: key, line: `${key}|theory`, metric: plot.metric, component: null, step, time, x: useTime ? time : step, y: a.y + rateSq * (sq[i]! - sq[i0]!), stale });
+        }
+      }
+    }
     if (plot.theory && finite(rate)) {
       const pts = mine.filter((r) => r.metric === plot.metric);
       if (pts.length) {

@@ -49,12 +49,20 @@ export interface CallExpr extends Span {
   commas: number[];
   close: number | null;
 }
+/** one `param = value` of a selection after the first */
+export interface SelectItem {
+  param: Ident | null;
+  value: Expr | null;
+}
 export interface SelectExpr extends Span {
   kind: 'select';
   target: Ident;
   open: number;
+  /** the first `param = value` */
   param: Ident | null;
   value: Expr | null;
+  /** further `, param = value` pairs: `r[lr = 0.1, delta = 2]` picks the members matching all */
+  more: SelectItem[];
   close: number | null;
 }
 /** an expression that should be here but is not (zero-width at the point where it was expected) */
@@ -159,8 +167,10 @@ export function walkIdents(file: FileNode, f: (id: Ident, role: 'def' | 'callee'
         break;
       case 'select':
         f(e.target, 'select-target');
-        if (e.param) f(e.param, 'select-param');
-        if (e.value) visit(e.value);
+        for (const it of [e, ...e.more]) {
+          if (it.param) f(it.param, 'select-param');
+          if (it.value) visit(it.value);
+        }
         break;
       case 'list':
         for (const it of e.items) visit(it);

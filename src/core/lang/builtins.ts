@@ -6,12 +6,13 @@
 // call is resolved into a RunSpec by name (src/core/resolve/spec.ts), for lowering and the cost check.
 import type { Value } from '../program';
 
-export type BuiltinKind = 'data' | 'model' | 'optimizer' | 'init' | 'run' | 'value' | 'metric' | 'plot' | 'claim';
-export type NodeKind = 'data' | 'model' | 'optimizer' | 'init' | 'run';
+export type BuiltinKind = 'data' | 'model' | 'optimizer' | 'init' | 'schedule' | 'run' | 'value' | 'metric' | 'plot' | 'claim';
+export type NodeKind = 'data' | 'model' | 'optimizer' | 'init' | 'schedule' | 'run';
 export type ModelKind = 'linear2' | 'diagonal' | 'deep_linear' | 'relu2';
 
 export type ParamType =
-  | { t: 'number'; integer?: boolean; min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean }
+  /** `schedule`: a stepsize schedule (`cosine(0.1, 0.001)`) is accepted in place of the number */
+  | { t: 'number'; integer?: boolean; min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean; schedule?: boolean }
   | { t: 'bool' }
   | { t: 'string' }
   /** an identifier from a fixed set, e.g. `of = W1` */
@@ -25,7 +26,9 @@ export type ParamType =
   /** a metric name, optionally with its options: `test_loss`, `rank(tol = 1e-3)` */
   | { t: 'metric' }
   /** inside `expect`: a claim term such as `final(loss, family)` */
-  | { t: 'term' };
+  | { t: 'term' }
+  /** an axis range `[a, b]`, a < b (plot options `xlim`, `ylim`) */
+  | { t: 'interval' };
 
 export interface ParamSpec {
   name: string;
@@ -41,6 +44,9 @@ export interface ParamSpec {
   aliases?: string[];
   /** read off a given matrix parameter when that is given (completion: rows, cols of `observed`) */
   sizeOf?: { matrix: string; axis: 'rows' | 'cols' };
+  /** added after run keys were fixed: left out of the resolved spec when it has this value (what
+   *  its absence means to the numeric core), so runs written before it keep their keys and caches */
+  omitWhen?: number;
 }
 
 export interface Builtin {
@@ -55,7 +61,7 @@ export interface Builtin {
   positional: string[];
   /** extra positional arguments: the runs (or families) of a plot */
   variadic?: { name: string; doc: string; min: number };
-  /** metrics: the models it is defined for */
+  /** metrics and initialisations: the models it is defined for */
   models?: ModelKind[];
   /** metrics: the theory line that `theory = true` draws, if any */
   theory?: string;
@@ -83,6 +89,9 @@ export interface MetricSeries {
   with?: string[];
   /** the theory line: a straight line from the first recorded value with slope run.theory[rate] per step */
   theoryRate?: string;
+  /** the theory line under a stepsize schedule: from the first recorded value, run.theory[this]
+   *  per unit of Σ_{u<t} η_u² (the run's `lr_sq_sum` series) */
+  theoryRateSq?: string;
   /** computed at plot time: #{i : sᵢ > tol·s₁} of the first of these singular-value series a run has */
   rankOf?: string[];
   /** a value of the final state only, read from the run's `theory` entries under `key` (the core
@@ -113,7 +122,7 @@ const initParam: ParamSpec = {
   type: { t: 'node', kinds: ['init'] },
   // gaussian's own defaults: the scale's default lives in its entry only
   default: { kind: 'call', builtin: 'gaussian', args: {} },
-  doc: 'Initialisation of the weights.',
+  doc: 'Initialisation of the weights: `gaussian(scale)`, `orthogonal(scale)` or `balanced(scale)` (linear models).',
 };
 const weightDecay: ParamSpec = {
   name: 'weight_decay',
@@ -123,13 +132,33 @@ const weightDecay: ParamSpec = {
   doc: 'L2 penalty λ: each step also shrinks the parameters, θ ← (1 − 2ηλ)θ − η∇L.',
   sweep: true,
 };
-const lrParam: ParamSpec = { name: 'lr', type: pos, unit: 'η (stepsize)', doc: 'Stepsize η.', sweep: true };
+const lrParam: ParamSpec = {
+  name: 'lr',
+  type: { ...pos, schedule: true },
+  unit: 'η (stepsize)',
+  doc: 'Stepsize η: a number, or a schedule η_t (`cosine(…)`, `step_decay(…)`, `warmup(…)`).',
+  sweep: true,
+};
+const momentumParam: ParamSpec = {
+  name: 'momentum',
+  type: { t: 'number', min: 0, max: 1, maxExclusive: true },
+  default: num(0),
+  unit: 'μ',
+  doc: 'Heavy-ball momentum μ: θ_{t+1} = θ_t − η∇L(θ_t) + μ(θ_t − θ_{t−1}); 0 is the plain method. On a quadratic, full-batch heavy ball is stable iff η < 2(1 + μ)/λ_max.',
+  sweep: true,
+  omitWhen: 0,
+};
 
 const plotOptions: ParamSpec[] = [
   { name: 'x', type: { t: 'word', words: ['step', 'time'] }, default: word('step'), doc: 'Horizontal axis: the step index, or time t = step · lr (sgf: step · dt).' },
   { name: 'y', type: { t: 'word', words: ['linear', 'log'] }, default: word('linear'), doc: 'Vertical scale.' },
   { name: 'theory', type: { t: 'bool' }, default: { kind: 'bool', value: false }, doc: "Also draw the theory's prediction, where the metric has one." },
   { name: 'title', type: { t: 'string' }, default: NULL, optional: true, doc: 'Figure title (default: the metric).' },
+];
+/** on every plot: fixed axis ranges (marks outside are clipped at the frame) */
+const limitOptions = (x: string): ParamSpec[] => [
+  { name: 'xlim', type: { t: 'interval' }, default: NULL, optional: true, doc: `Range [a, b] of the horizontal axis (${x}); default: fitted to the data.` },
+  { name: 'ylim', type: { t: 'interval' }, default: NULL, optional: true, doc: 'Range [a, b] of the vertical axis (a > 0 on a log axis); default: fitted to the data (a diverged run does not set it).' },
 ];
 
 const metric = (
@@ -145,7 +174,7 @@ const metric = (
   kind: 'metric',
   summary,
   formula,
-  params: [...extra, ...plotOptions],
+  params: [...extra, ...plotOptions, ...limitOptions(name === 'gain' ? 'the coordinates drawn, by index' : 'step or time')],
   positional: [],
   variadic: { name: 'runs', doc: 'The runs (or families, or `run[param = value]` members) to draw.', min: 1 },
   models,
@@ -228,6 +257,69 @@ export const BUILTINS: Builtin[] = [
     positional: ['scale'],
     example: 'init = gaussian(scale = 0.5)',
   },
+  {
+    name: 'orthogonal',
+    kind: 'init',
+    summary: 'Orthogonal initialisation: every weight matrix is a random semi-orthogonal matrix times scale.',
+    formula:
+      'W = scale·Q ∈ ℝ^{a×b}, Q Haar-distributed with QᵀQ = I_b if a ≥ b (orthonormal columns), QQᵀ = I_a if a < b (orthonormal rows); ' +
+      'drawn by Gram–Schmidt (twice) on N(0, 1) draws. Every singular value of W is scale.',
+    params: [{ name: 'scale', type: pos, default: num(1), unit: 'singular value', doc: 'The singular values of each weight matrix.', sweep: true }],
+    positional: ['scale'],
+    models: ['linear2', 'deep_linear', 'relu2'],
+    example: 'init = orthogonal(scale = 0.5)',
+  },
+  {
+    name: 'balanced',
+    kind: 'init',
+    summary: 'Balanced initialisation: W1ᵀW1 = W2W2ᵀ at step 0, so the conserved quantities of gradient flow start at zero.',
+    formula:
+      'layer sizes d_0 … d_L, r = min_m d_m, Q_m ∈ ℝ^{d_m×r} with orthonormal columns (Haar), W_m = scale·Q_m Q_{m−1}ᵀ: then ' +
+      'W_{m+1}ᵀW_{m+1} = scale²·Q_mQ_mᵀ = W_mW_mᵀ for every m (linear2: W1ᵀW1 = W2W2ᵀ; `imbalance` starts at 0), every W_m has r singular values equal to scale. ' +
+      'Not for relu2: a ReLU network conserves only each neuron\'s ‖wⱼ‖² − ‖aⱼ‖².',
+    params: [{ name: 'scale', type: pos, default: num(1), unit: 'singular value', doc: 'The non-zero singular values of each weight matrix.', sweep: true }],
+    positional: ['scale'],
+    models: ['linear2', 'deep_linear'],
+    example: 'init = balanced(scale = 0.5)',
+  },
+  // ---------------- stepsize schedules ----------------
+  {
+    name: 'cosine',
+    kind: 'schedule',
+    summary: 'Cosine-annealed stepsize over the run, from `from` at step 0 down to `to` at its last step.',
+    formula: 'η_t = to + (from − to)·(1 + cos(πt/T))/2, t = 0 … T − 1, T = the run\'s steps (so a cosine run of another length is another run)',
+    params: [
+      { name: 'from', type: pos, unit: 'η₀', doc: 'Stepsize at step 0.', sweep: true },
+      { name: 'to', type: nonneg, unit: 'η_T', doc: 'Stepsize reached at the end of the run.', sweep: true },
+    ],
+    positional: ['from', 'to'],
+    example: 'opt = gd(lr = cosine(0.1, 0.001))',
+  },
+  {
+    name: 'step_decay',
+    kind: 'schedule',
+    summary: 'Piecewise-constant stepsize, multiplied by `factor` every `every` steps.',
+    formula: 'η_t = from · factor^⌊t/every⌋',
+    params: [
+      { name: 'from', type: pos, unit: 'η₀', doc: 'Stepsize of the first `every` steps.', sweep: true },
+      { name: 'factor', type: { t: 'number', min: 0, max: 1, minExclusive: true }, unit: 'ratio', doc: 'Factor applied at each decay, in (0, 1].', sweep: true },
+      { name: 'every', type: count(1), unit: 'steps', doc: 'Steps between two decays.', sweep: true },
+    ],
+    positional: ['from', 'factor', 'every'],
+    example: 'opt = sgd(lr = step_decay(0.1, 0.5, 1000), batch = 4)',
+  },
+  {
+    name: 'warmup',
+    kind: 'schedule',
+    summary: 'Linear warm-up to `to` over the first `steps` steps, then constant.',
+    formula: 'η_t = to·(t + 1)/steps for t < steps, then η_t = to',
+    params: [
+      { name: 'to', type: pos, unit: 'η', doc: 'Stepsize after the warm-up.', sweep: true },
+      { name: 'steps', type: count(1), unit: 'steps', doc: 'Length of the warm-up.', sweep: true },
+    ],
+    positional: ['to', 'steps'],
+    example: 'opt = label_noise(lr = warmup(0.05, 500), delta = 1)',
+  },
   // ---------------- models ----------------
   {
     name: 'linear2',
@@ -289,7 +381,7 @@ export const BUILTINS: Builtin[] = [
     kind: 'optimizer',
     summary: 'Full-batch gradient descent.',
     formula: 'θ ← θ − η∇L(θ). Diverges (on a quadratic) when η > 2/λ_max.',
-    params: [lrParam, weightDecay],
+    params: [lrParam, momentumParam, weightDecay],
     positional: ['lr'],
     example: 'opt = gd(lr = 0.01)',
   },
@@ -298,7 +390,7 @@ export const BUILTINS: Builtin[] = [
     kind: 'optimizer',
     summary: 'Stochastic gradient descent on mini-batches drawn without replacement.',
     formula: 'θ ← θ − η∇L_B(θ), L_B = 1/(2b) Σ_{i∈B} (yᵢ − f(xᵢ))², |B| = b (completion: one observed entry per sample).',
-    params: [lrParam, { name: 'batch', type: count(1), default: num(1), unit: 'samples (b)', doc: 'Mini-batch size b (b = n is GD).', sweep: true }, weightDecay],
+    params: [lrParam, { name: 'batch', type: count(1), default: num(1), unit: 'samples (b)', doc: 'Mini-batch size b (b = n is GD).', sweep: true }, momentumParam, weightDecay],
     positional: ['lr', 'batch'],
     example: 'opt = sgd(lr = 0.1, batch = 1)',
   },
@@ -312,6 +404,7 @@ export const BUILTINS: Builtin[] = [
     params: [
       lrParam,
       { name: 'delta', type: nonneg, unit: 'δ (variance)', doc: 'Variance δ of the noise added to the (rescaled) labels.', sweep: true },
+      momentumParam,
       { name: 'batch', type: count(1), default: NULL, optional: true, unit: 'samples', doc: 'Mini-batch size (default: full batch n).', sweep: true },
       weightDecay,
     ],
@@ -388,9 +481,9 @@ export const BUILTINS: Builtin[] = [
     'log det(θᵀθ), θ = [W1ᵀ | W2]: conserved by gradient flow, driven down linearly by label noise.',
     'log det(θᵀθ) = 2Σᵢ log sᵢ(θ); per step of label-noise GD it falls by 2η²δ·k·tr(XᵀX) (Theorem 4.2).',
     ['linear2'],
-    [{ key: 'logdet', title: 'log det(θᵀθ)', label: 'log det(θᵀθ)', theoryRate: 'logdet_rate_per_step' }],
+    [{ key: 'logdet', title: 'log det(θᵀθ)', label: 'log det(θᵀθ)', theoryRate: 'logdet_rate_per_step', theoryRateSq: 'logdet_rate_per_lr2' }],
     [],
-    'label_noise / sgf: the line log det(θ₀ᵀθ₀) − 2ηδ·k·tr(XᵀX)·t (Theorem 4.2)',
+    'label_noise / sgf: the line log det(θ₀ᵀθ₀) − 2ηδ·k·tr(XᵀX)·t (Theorem 4.2); under a stepsize schedule the curve log det(θ₀ᵀθ₀) − 2δ·k·tr(XᵀX)·Σ_{u<t} η_u²',
   ),
   metric(
     'singular_values',
@@ -453,7 +546,7 @@ export const BUILTINS: Builtin[] = [
   {
     name: 'final',
     kind: 'plot',
-    summary: "A metric's final value against a swept parameter, one line per family.",
+    summary: "A metric's final value against a swept parameter, one line per family. A run whose training loss has not converged (its last recorded loss above 1 % of its first) is drawn hollow and counted in the legend.",
     formula: 'for each member m of each family: point (x_m, METRIC(m) at the last step)',
     params: [
       { name: 'metric', type: { t: 'metric' }, doc: 'The metric, e.g. `test_loss` or `rank(tol = 1e-3)`.' },
@@ -461,6 +554,7 @@ export const BUILTINS: Builtin[] = [
       { name: 'y', type: { t: 'word', words: ['linear', 'log'] }, default: word('linear'), doc: 'Vertical scale.' },
       { name: 'theory', type: { t: 'bool' }, default: { kind: 'bool', value: false }, doc: "Also draw the theory's prediction of the final value, where the metric has one (logdet: log det(θ₀ᵀθ₀) − 2η²δ·k·tr(XᵀX)·steps, Theorem 4.2; bias_gap: the gap to the exact prediction), and with x = lr GD's stability limit as a vertical rule where it is known (diagonal: 2/λ_max of the Hessian at gradient flow's interpolator)." },
       { name: 'title', type: { t: 'string' }, default: NULL, optional: true, doc: 'Figure title.' },
+      ...limitOptions('the swept parameter'),
     ],
     positional: ['metric'],
     variadic: { name: 'runs', doc: 'The families to draw.', min: 1 },
@@ -520,6 +614,7 @@ export const KIND_LABEL: Record<BuiltinKind, string> = {
   model: 'model',
   optimizer: 'optimiser',
   init: 'initialisation',
+  schedule: 'stepsize schedule',
   run: 'run',
   value: 'value',
   metric: 'metric',
@@ -556,7 +651,7 @@ export function describeType(t: ParamType): string {
       const base = t.integer ? 'integer' : 'number';
       const lo = t.min !== undefined ? `${t.minExclusive ? '>' : '≥'} ${t.min}` : '';
       const hi = t.max !== undefined ? `${t.maxExclusive ? '<' : '≤'} ${t.max}` : '';
-      return [base, lo, hi].filter(Boolean).join(', ');
+      return [base, lo, hi].filter(Boolean).join(', ') + (t.schedule ? ', or a stepsize schedule' : '');
     }
     case 'bool':
       return 'true | false';
@@ -574,6 +669,8 @@ export function describeType(t: ParamType): string {
       return 'metric';
     case 'term':
       return 'claim term';
+    case 'interval':
+      return 'a range [a, b], a < b';
   }
 }
 
@@ -617,7 +714,7 @@ export function valueText(v: Value): string {
     case 'ref':
       return v.name;
     case 'select':
-      return `${v.name}[${v.param} = ${v.value}]`;
+      return `${v.name}[${v.where.map((w) => `${w.param} = ${w.value}`).join(', ')}]`;
     case 'list':
       return `[${v.items.map(valueText).join(', ')}]`;
     case 'matrix':

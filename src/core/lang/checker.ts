@@ -65,6 +65,13 @@ export interface Axis extends AxisId {
 }
 
 /** A resolved call together with its syntax, for the cross-definition checks of phase 2. */
+/** A selection awaiting phase 2: its pairs, each with the syntax to report at. */
+export interface SelectCheck {
+  node: Extract<Expr, { kind: 'select' }>;
+  items: { param: Ident; value: Expr; number: number }[];
+  owner: string | null;
+}
+
 export interface CallSite {
   builtin: Builtin;
   value: CallValue;
@@ -84,8 +91,8 @@ const MAX_RELATED = 10;
  * below 10, and 256 links keep the stack far from its limit.
  */
 export const MAX_CHAIN = 256;
-const NODE_KINDS = new Set<string>(['data', 'model', 'optimizer', 'init', 'run']);
-const CONSTRUCTOR_KINDS = new Set<string>(['data', 'model', 'optimizer', 'init', 'run', 'value']);
+const NODE_KINDS = new Set<string>(['data', 'model', 'optimizer', 'init', 'schedule', 'run']);
+const CONSTRUCTOR_KINDS = new Set<string>(['data', 'model', 'optimizer', 'init', 'schedule', 'run', 'value']);
 
 export function check(text: string, opts: CheckOptions = {}): Analysis {
   return new Checker(text, opts).run();
@@ -446,7 +453,7 @@ export class Checker {
     else if (e.kind === 'list') e.items.forEach((i) => this.visitLoose(i));
     else if (e.kind === 'select') {
       if (this.defs.has(e.target.name)) this.reference(e.target, 'select');
-      if (e.value) this.visitLoose(e.value);
+      for (const it of [e, ...e.more]) if (it.value) this.visitLoose(it.value);
     }
   }
   visitArgsLoose(e: CallExpr): void {
@@ -586,6 +593,20 @@ export class Checker {
         return this.resolveWord(e, p, t.words);
       case 'node':
         return this.resolveNode(e, p, t.kinds, owner);
+      case 'interval': {
+        // `[a, b]`: two numbers, a < b (negative numbers are single tokens of the lexer)
+        if (e.kind === 'list' && e.items.length === 2 && e.items.every((i) => i.kind === 'number')) {
+          const [a, b] = e.items.map((i) => (i as { value: number }).value) as [number, number];
+          if (!(Number.isFinite(a) && Number.isFinite(b) && a < b)) {
+            this.error(e, 'range', `'${p.name}' is a range [a, b] with a < b (got [${a}, ${b}])`);
+            return null;
+          }
+          return { kind: 'list', items: [{ kind: 'number', value: a }, { kind: 'number', value: b }] };
+        }
+        this.error(e, 'type', `'${p.name}' takes a range of two numbers, e.g. ${p.name} = [0, 1]`);
+        this.visitLoose(e);
+        return null;
+      }
       case 'matrix':
         if (e.kind === 'list') return this.resolveMatrix(e);
         if (e.kind === 'ident') {
@@ -641,13 +662,18 @@ export class Checker {
     const below = t.min !== undefined && (t.minExclusive ? x <= t.min : x < t.min);
     const above = t.max !== undefined && (t.maxExclusive ? x >= t.max : x > t.max);
     if (below || above) {
-      this.error(span, 'range', `'${p.name}' of ${owner.name}(…) must be ${describeType(t).replace(/^(integer|number), /, '')} (got ${x})`);
+      this.error(span, 'range', `'${p.name}' of ${owner.name}(…) must be ${describeType({ ...t, schedule: false }).replace(/^(integer|number), /, '')} (got ${x})`);
       return false;
     }
     return true;
   }
 
   private resolveNumeric(e: Expr, p: ParamSpec, owner: Builtin): Value | null {
+    // a stepsize schedule where a stepsize is accepted (`lr = cosine(0.1, 0.001)`, or a definition of one)
+    if (p.type.t === 'number' && p.type.schedule) {
+      if (e.kind === 'call' && BUILTIN_BY_NAME.get(e.callee.name)?.kind === 'schedule') return this.resolveNode(e, p, ['schedule'], owner);
+      if (e.kind === 'ident' && this.categories.get(e.name) === 'schedule') return this.resolveNode(e, p, ['schedule'], owner);
+    }
     if (e.kind === 'number') {
       if (!this.checkNumber(e, e.value, p, owner)) {
         // A size over its maximum (steps = 1e12, width = 1e9) is an error, but its value still
@@ -792,25 +818,47 @@ export class Checker {
     return null;
   }
 
-  /** `gd[lr = 0.3]`: the target is recorded now, validated in phase 2 (it needs the families). */
+  /** `gd[lr = 0.3]`, `r[lr = 0.1, delta = 2]`: the target is recorded now, the pairs validated in
+   *  phase 2 (that needs the families). */
   resolveSelect(e: Extract<Expr, { kind: 'select' }>): Value | null {
     if (!this.reference(e.target, 'select')) return null;
-    // `r[lr = ` or `r[lr = @`: the parser reported the missing or malformed value
-    if (!e.param || !e.value || e.value.kind === 'missing' || e.value.kind === 'error') return null;
-    let value: number | null = null;
-    if (e.value.kind === 'number') value = e.value.value;
-    else if (e.value.kind === 'ident' && this.defs.has(e.value.name) && this.valueShape(e.value.name) === 'number') {
-      this.reference(e.value);
-      value = this.numbersOfDef(e.value.name)[0] ?? null;
-    } else {
-      this.error(e.value, 'type', `a selection picks a member by a number: ${e.target.name}[${e.param.name} = 0.1]`);
-      return null;
+    const where: { param: string; value: number }[] = [];
+    const items: SelectCheck['items'] = [];
+    let ok = true;
+    for (const it of [e, ...e.more]) {
+      // `r[lr = ` or `r[lr = @`: the parser reported the missing or malformed value
+      if (!it.param || !it.value || it.value.kind === 'missing' || it.value.kind === 'error') {
+        ok = false;
+        continue;
+      }
+      let value: number | null = null;
+      if (it.value.kind === 'number') value = it.value.value;
+      else if (it.value.kind === 'ident' && this.defs.has(it.value.name) && this.valueShape(it.value.name) === 'number') {
+        this.reference(it.value);
+        value = this.numbersOfDef(it.value.name)[0] ?? null;
+      } else {
+        this.error(it.value, 'type', `a selection picks a member by a number: ${e.target.name}[${it.param.name} = 0.1]`);
+        ok = false;
+        continue;
+      }
+      if (value === null) {
+        ok = false;
+        continue;
+      }
+      if (where.some((w) => w.param === it.param!.name)) {
+        this.error(it.param, 'duplicate-selection', `'${it.param.name}' is selected twice in ${e.target.name}[…]`);
+        ok = false;
+        continue;
+      }
+      where.push({ param: it.param.name, value });
+      items.push({ param: it.param, value: it.value, number: value });
     }
-    if (value === null) return null;
-    this.pendingSelects.push({ node: e, value, owner: this.current.name });
-    return { kind: 'select', name: e.target.name, param: e.param.name, value };
+    // the well-formed pairs are checked against the family even when another pair is not
+    if (items.length) this.pendingSelects.push({ node: e, items, owner: this.current.name });
+    if (!ok || where.length === 0) return null;
+    return { kind: 'select', name: e.target.name, where };
   }
-  readonly pendingSelects: { node: Extract<Expr, { kind: 'select' }>; value: number; owner: string | null }[] = [];
+  readonly pendingSelects: SelectCheck[] = [];
 
   resolveMatrix(e: ListExpr): Value | null {
     const rows: (number | null)[][] = [];
@@ -967,7 +1015,7 @@ export class Checker {
       case 'select':
         // a list referenced twice is one axis (same id, members zipped); the later name wins, as
         // in resolve/axes.ts combine
-        for (const ax of this.refAxes(v.name, param, seen)) if (v.kind === 'ref' || ax.name !== v.param) out.set(ax.id, ax);
+        for (const ax of this.refAxes(v.name, param, seen)) if (v.kind === 'ref' || !v.where.some((w) => w.param === ax.name)) out.set(ax.id, ax);
         break;
     }
   }
@@ -998,36 +1046,41 @@ export class Checker {
     return axes.filter(([, ax]) => ax.site).map(([k, ax]) => ({ start: ax.site!.start, end: ax.site!.end, message: `${k} is swept here` }));
   }
 
-  /** Validate a selection `name[param = value]` against the family's members. */
-  checkSelect(s: { node: Extract<Expr, { kind: 'select' }>; value: number }): boolean {
+  /** Validate a selection `name[param = value, …]` against the family's members: each pair names
+   *  an axis and one of its values (combinations that no member has are lowering's to report). */
+  checkSelect(s: SelectCheck): boolean {
     const e = s.node;
     const name = e.target.name;
     const axes = this.axesOf(name);
-    if (!e.param) return false;
     if (axes.size === 0) {
       this.error(e.target, 'not-a-family', `'${name}' is not a family (no parameter of it is given a list): there is nothing to select`);
       return false;
     }
-    const xs = axes.get(e.param.name);
-    const ambiguous = xs ? [] : this.ambiguousAxes(name, e.param.name);
-    if (ambiguous.length) {
-      this.error(e.param, 'ambiguous-axis', ambiguityMessage(name, e.param.name, ambiguous, 'a selection'), { related: this.ambiguitySites(ambiguous) });
-      return false;
+    let ok = true;
+    for (const it of s.items) {
+      const xs = axes.get(it.param.name);
+      const ambiguous = xs ? [] : this.ambiguousAxes(name, it.param.name);
+      if (ambiguous.length) {
+        this.error(it.param, 'ambiguous-axis', ambiguityMessage(name, it.param.name, ambiguous, 'a selection'), { related: this.ambiguitySites(ambiguous) });
+        ok = false;
+        continue;
+      }
+      if (!xs) {
+        // qualified labels (`r.lr`) cannot be written in a selection: never suggest them
+        const suggestion = didYouMean(it.param.name, [...axes.keys()].filter(nameable));
+        this.error(it.param, 'unknown-axis', `'${name}' is not swept over '${it.param.name}'; its swept parameters: ${[...axes.keys()].join(', ')}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`, suggestion ? { data: { fix: 'replace', replacement: suggestion } } : {});
+        ok = false;
+        continue;
+      }
+      if (!xs.some((x) => sameNumber(x, it.number))) {
+        const nearest = xs.reduce((a, b) => (Math.abs(b - it.number) < Math.abs(a - it.number) ? b : a));
+        this.error(it.value, 'no-member', `'${name}' has no member with ${it.param.name} = ${it.number}; its values: ${xs.map(fmt).join(', ')}`, {
+          data: { fix: 'replace', replacement: fmt(nearest) },
+        });
+        ok = false;
+      }
     }
-    if (!xs) {
-      // qualified labels (`r.lr`) cannot be written in a selection: never suggest them
-      const suggestion = didYouMean(e.param.name, [...axes.keys()].filter(nameable));
-      this.error(e.param, 'unknown-axis', `'${name}' is not swept over '${e.param.name}'; its swept parameters: ${[...axes.keys()].join(', ')}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`, suggestion ? { data: { fix: 'replace', replacement: suggestion } } : {});
-      return false;
-    }
-    if (!xs.some((x) => sameNumber(x, s.value))) {
-      const nearest = xs.reduce((a, b) => (Math.abs(b - s.value) < Math.abs(a - s.value) ? b : a));
-      this.error(e.value ?? e, 'no-member', `'${name}' has no member with ${e.param.name} = ${s.value}; its values: ${xs.map(fmt).join(', ')}`, {
-        data: { fix: 'replace', replacement: fmt(nearest) },
-      });
-      return false;
-    }
-    return true;
+    return ok;
   }
 
 }
@@ -1044,7 +1097,7 @@ function refsIn(e: Expr, defs: Map<string, DefStmt>): string[] {
     } else if (x.kind === 'list') x.items.forEach(walk);
     else if (x.kind === 'select') {
       if (defs.has(x.target.name)) out.add(x.target.name);
-      walk(x.value);
+      for (const it of [x, ...x.more]) walk(it.value);
     } else if (x.kind === 'call') {
       const b = BUILTIN_BY_NAME.get(x.callee.name);
       let positional = 0;

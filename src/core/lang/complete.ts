@@ -24,7 +24,7 @@ export interface CompletionItem {
   sortText?: string;
 }
 
-const CONSTRUCTOR_KINDS: BuiltinKind[] = ['data', 'model', 'optimizer', 'init', 'run', 'value'];
+const CONSTRUCTOR_KINDS: BuiltinKind[] = ['data', 'model', 'optimizer', 'init', 'schedule', 'run', 'value'];
 
 /** Is the offset inside a comment or a string? (No completion there.) */
 function inCommentOrString(text: string, offset: number): boolean {
@@ -87,11 +87,17 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
   if (loc.select) {
     const sel = loc.select;
     const axes = a.axes.get(sel.target.name);
-    const afterEq = sel.param && offset > sel.param.end && text.slice(sel.param.end, offset).includes('=');
+    // the pair the cursor is in (`r[lr = 0.1, delta = |]`): the last one begun before it
+    const pairs = [sel, ...sel.more];
+    const cur = pairs.filter((it) => it.param && it.param.start <= offset).pop();
+    const between = cur?.param ? text.slice(cur.param.end, offset) : '';
+    const afterEq = !!cur?.param && offset > cur.param.end && between.includes('=') && !between.includes(',');
     if (axes) {
-      // a qualified label (`r.lr`, two axes share the name) cannot be written in a selection
-      if (!afterEq) for (const p of [...axes.keys()].filter(nameable)) items.push({ label: p, kind: 'parameter', insertText: `${p} = `, range, detail: `swept: ${axes.get(p)!.length} values` });
-      else if (sel.param) for (const x of axes.get(sel.param.name) ?? []) items.push({ label: String(x), kind: 'value', insertText: String(x), range });
+      // a qualified label (`r.lr`, two axes share the name) cannot be written in a selection;
+      // a parameter already selected in another pair is not offered again
+      const used = new Set(pairs.filter((it) => it !== cur || afterEq).flatMap((it) => (it.param ? [it.param.name] : [])));
+      if (!afterEq) for (const p of [...axes.keys()].filter(nameable).filter((p) => !used.has(p))) items.push({ label: p, kind: 'parameter', insertText: `${p} = `, range, detail: `swept: ${axes.get(p)!.length} values` });
+      else if (cur?.param) for (const x of axes.get(cur.param.name) ?? []) items.push({ label: String(x), kind: 'value', insertText: String(x), range });
     }
     return items;
   }
@@ -117,6 +123,8 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
             addBuiltin(BUILTIN_BY_NAME.get('linspace')!, '2');
             addBuiltin(BUILTIN_BY_NAME.get('logspace')!, '2');
           }
+          // a stepsize: a schedule fits too
+          if (t.schedule) BUILTINS.filter((x) => x.kind === 'schedule').forEach((x) => addBuiltin(x, '3'));
           break;
         case 'node':
           defsOf(t.kinds).forEach((n) => addName(n));
@@ -124,6 +132,9 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
           break;
         case 'matrix':
           items.push({ label: '[[1, ?], [0.3, 1]]', kind: 'snippet', insertText: '[[${1:1}, ?], [${2:0.3}, ${3:1}]]', snippet: true, range, detail: 'observed matrix, ? = missing' });
+          break;
+        case 'interval':
+          items.push({ label: '[a, b]', kind: 'snippet', insertText: '[${1:0}, ${2:1}]', snippet: true, range, detail: 'axis range' });
           break;
         case 'metric':
           BUILTINS.filter((x) => x.kind === 'metric').forEach((m) => items.push({ label: m.name, kind: 'function', insertText: m.name, range, detail: m.summary, documentation: builtinMarkdown(m) }));

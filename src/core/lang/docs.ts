@@ -7,10 +7,18 @@ const SECTIONS: { kind: BuiltinKind; title: string; intro: string }[] = [
   { kind: 'data', title: 'Data', intro: 'Inputs are rescaled by 1/√n, so the loss ½‖Y − f(X)‖² is the mean-squared loss of the raw data.' },
   { kind: 'init', title: 'Initialisations', intro: '' },
   { kind: 'model', title: 'Models', intro: '' },
-  { kind: 'optimizer', title: 'Optimisers', intro: 'Every optimiser takes `weight_decay = λ` (default 0).' },
+  { kind: 'optimizer', title: 'Optimisers', intro: 'Every optimiser takes `weight_decay = λ` (default 0); gd, sgd and label_noise take heavy-ball `momentum = μ` (default 0).' },
+  {
+    kind: 'schedule',
+    title: 'Stepsize schedules',
+    intro:
+      'Wherever a stepsize `lr` is accepted (gd, sgd, label_noise), a schedule η_t is too: `gd(lr = cosine(0.1, 0.001))`. ' +
+      'Step t goes from θ_t to θ_{t+1} with stepsize η_t; the x axis `time` is Σ_{u<t} η_u; the stability warning checks the largest η_t; ' +
+      "Theorem 4.2's line (logdet) falls by 2δ·k·tr(XᵀX)·Σ_{u<t} η_u² instead of 2η²δ·k·tr(XᵀX)·t.",
+  },
   { kind: 'run', title: 'Runs', intro: '' },
   { kind: 'value', title: 'Values', intro: 'A list of numbers given to a numeric parameter makes the definition a family.' },
-  { kind: 'metric', title: 'Metrics (plots)', intro: 'Each metric is drawn with `plot METRIC(runs…, options)`; its runs are names of `train(…)` definitions, families, or members `run[param = value]`.' },
+  { kind: 'metric', title: 'Metrics (plots)', intro: 'Each metric is drawn with `plot METRIC(runs…, options)`; its runs are names of `train(…)` definitions, families, or members `run[param = value, …]`.' },
   { kind: 'plot', title: 'Other plots', intro: '' },
   { kind: 'claim', title: 'Claim terms (inside `expect`)', intro: 'The numbers a claim compares (see Claims above). Inside `expect`, `final(…)` is this term, not the plot.' },
 ];
@@ -55,7 +63,7 @@ expr       = NUMBER | STRING | "true" | "false" | list | call | NAME | select | 
 list       = "[" [ expr { "," expr } [","] ] "]"
 call       = NAME "(" [ arg { "," arg } [","] ] ")"
 arg        = expr | NAME "=" expr     (positional before named)
-select     = NAME "[" NAME "=" expr "]"   (one member of a family)
+select     = NAME "[" NAME "=" expr { "," NAME "=" expr } "]"   (the members matching every pair)
 NUMBER     = 20 | 0.01 | 1e-3 | 2e4 | -1 | .5
 STRING     = "…" | '…'   (on one line; \\" \\\\ \\n \\t escapes)
 comment    = "#" to end of line
@@ -77,8 +85,10 @@ comment    = "#" to end of line
   number, a list, a string or a boolean. A bare name \`b = a\` is allowed for values only.
 - A list (or \`linspace\`/\`logspace\`, or a name defined as one) given to a numeric parameter makes
   the definition a **family**, one member per value; two lists make a grid. What references a
-  family is a family too. \`name[param = value]\` selects one member; \`value\` must be one of the
-  listed values. \`seed = [1, 2, 3]\` on a run, model or data set makes a family over seeds.
+  family is a family too. \`name[param = value]\` selects the members with that value (one member
+  when it is the only swept parameter); \`name[lr = 0.1, delta = 2]\` those matching every pair,
+  each parameter once; each \`value\` must be one of the listed values, and the parameters not
+  named stay a family. \`seed = [1, 2, 3]\` on a run, model or data set makes a family over seeds.
   Two swept parameters of one family with the same name (the \`lr\` of a parent run \`r\` and of
   the run's own \`gd\`) stay two axes, shown as \`r.lr\` and \`gd.lr\`; a selection or \`x =\`
   cannot name them, so sweep a name in one place when you need to select by it.

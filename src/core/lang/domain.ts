@@ -8,7 +8,7 @@ import type { Value } from '../program';
 import type { DataSpec, RunSpec } from '../spec';
 import type { CallSite, CallValue, Checker } from './checker';
 import { fmt, placeholder } from './checker';
-import { BUILTIN_BY_NAME, findParam } from './builtins';
+import { BUILTIN_BY_NAME, findParam, type ModelKind } from './builtins';
 import { resolveCall, resolveRun, type Arg as SpecArg } from '../resolve/spec';
 import { MAX_MEMBERS } from '../resolve/axes';
 import { about, fmtBytes, fmtFlops, fmtSeconds } from './units';
@@ -159,6 +159,13 @@ function checkRun(c: Checker, site: CallSite): void {
     c.error(dataSpan, 'incompatible', `a ${m} network has one output, but the teacher has k = ${fmt(max(k))} outputs: use k = 1`);
     return;
   }
+  // an initialisation defined for some models only (balanced: the linear ones)
+  const init = c.callOf(model.args.init);
+  const initDef = init ? BUILTIN_BY_NAME.get(init.builtin) : undefined;
+  if (init && initDef?.models && !initDef.models.includes(m as ModelKind)) {
+    const at = c.siteOf(init)?.node.callee ?? modelSpan;
+    c.error(at, 'incompatible', `${init.builtin}(…) is for ${initDef.models.join(', ')}, not ${m}${init.builtin === 'balanced' ? ': a ReLU network conserves only each neuron’s ‖wⱼ‖² − ‖aⱼ‖², not W1ᵀW1 − W2W2ᵀ' : ''}`);
+  }
   if (opt?.builtin === 'sgf' && m !== 'linear2') {
     c.error(optSpan, 'incompatible', `sgf integrates the stochastic gradient flow of the two-layer linear network (Varre et al.); this run trains a ${m} model — use label_noise`);
   }
@@ -213,14 +220,21 @@ function checkRun(c: Checker, site: CallSite): void {
     : fullBatches.length === batch.length ? ` (batch = ${fmt(max(fullBatches))} ≥ n = ${fmt(max(n))}: every step is a full-batch GD step)`
     : ` (for the members with batch ≥ n = ${fmt(max(n))}, which take full-batch GD steps; smaller batches are not checked)`;
   if (fullBatch && (d === 'teacher' || d === 'sparse')) {
-    const lam = lambdaMaxOf(c, data, max(c.numbers(opt.args.lr)));
+    // heavy ball on a quadratic: stable iff η·λ < 2(1 + μ) (the smallest μ of the members: the
+    // tightest of their limits)
+    const mus = c.numbers(opt.args.momentum);
+    const mu = mus.length ? min(mus) : 0;
+    // a schedule is checked at its largest stepsize
+    const sched = c.callOf(opt.args.lr);
+    const lrs = scheduleMaxima(c, opt.args.lr);
+    const lam = lambdaMaxOf(c, data, max(lrs) / (1 + mu));
     if (lam && Number.isFinite(lam.value) && lam.value > 0) {
-      const limit = 2 / lam.value;
-      const lrs = c.numbers(opt.args.lr);
+      const limit = (2 * (1 + mu)) / lam.value;
       const over = lrs.filter((x) => x > limit);
       if (over.length) {
-        const which = lrs.length > 1 ? `${over.length} of ${lrs.length} members (lr = ${over.slice(0, 3).map(fmt).join(', ')}${over.length > 3 ? ', …' : ''})` : `lr = ${fmt(over[0])}`;
-        const lim = `2/λ_max(XᵀX) ≈ ${fmt(Number(limit.toPrecision(3)))} (λ_max ≈ ${fmt(Number(lam.value.toPrecision(3)))}, ${lam.source})`;
+        const name = sched ? `the largest stepsize of ${sched.builtin}(…)` : 'lr';
+        const which = lrs.length > 1 ? `${over.length} of ${lrs.length} members (${name} = ${over.slice(0, 3).map(fmt).join(', ')}${over.length > 3 ? ', …' : ''})` : `${name} = ${fmt(over[0])}`;
+        const lim = `${mu > 0 ? `2(1 + μ)/λ_max(XᵀX) with μ = ${fmt(mu)}` : '2/λ_max(XᵀX)'} ≈ ${fmt(Number(limit.toPrecision(3)))} (λ_max ≈ ${fmt(Number(lam.value.toPrecision(3)))}, ${lam.source})`;
         // a diagonal network's curvature near β is λ(D^½ XᵀX D^½), D = diag(u² + v²) ≈ diag(2|β|):
         // its limit depends on the teacher and is not 2/λ_max(XᵀX) (Even et al.), so only a note
         if (m === 'diagonal') c.report(lrSpan(c, opt, optSpan), 'info', 'unstable-lr', `${which} above ${lim}, the stability limit of GD on the linear model; a diagonal network's own limit scales with 1/(2|β|) and may differ${byBatch}`);
@@ -228,6 +242,20 @@ function checkRun(c: Checker, site: CallSite): void {
       }
     }
   }
+}
+
+/** The largest stepsize of each member: lr itself, or a schedule's maximum (cosine: max(from, to);
+ *  step_decay, factor ≤ 1: from; warmup: to). */
+function scheduleMaxima(c: Checker, lr: Value | undefined): number[] {
+  const s = c.callOf(lr);
+  if (!s) return c.numbers(lr);
+  if (s.builtin === 'cosine') {
+    const to = max(c.numbers(s.args.to));
+    return c.numbers(s.args.from).map((f) => Math.max(f, Number.isFinite(to) ? to : 0));
+  }
+  if (s.builtin === 'step_decay') return c.numbers(s.args.from);
+  if (s.builtin === 'warmup') return c.numbers(s.args.to);
+  return [];
 }
 
 const pairsOf = new WeakMap<Checker, Set<string>>();

@@ -142,7 +142,7 @@ export function expr(e: Expr): string {
     case 'call':
       return `${e.callee.name}(${e.args.map(arg).join(', ')})`;
     case 'select':
-      return `${e.target.name}[${e.param ? e.param.name : ''} = ${e.value ? expr(e.value) : ''}]`;
+      return `${e.target.name}[${[e, ...e.more].map((it) => `${it.param ? it.param.name : ''} = ${it.value ? expr(it.value) : ''}`).join(', ')}]`;
     case 'missing':
       return '';
     case 'error':

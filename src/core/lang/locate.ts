@@ -80,8 +80,10 @@ export function locate(a: Analysis, offset: number): Location {
       if (!inside) return;
       loc.select = e;
       loc.call = null;
-      if (e.param && e.param.start <= offset && offset <= e.param.end) loc.ident = e.param;
-      if (e.value && e.value.start <= offset && offset <= e.value.end) visit(e.value, e.close ?? limit);
+      for (const it of [e, ...e.more]) {
+        if (it.param && it.param.start <= offset && offset <= it.param.end) loc.ident = it.param;
+        if (it.value && it.value.start <= offset && offset <= it.value.end) visit(it.value, e.close ?? limit);
+      }
     } else if (e.kind === 'binary' || e.kind === 'compare') {
       // a claim: the operand under the cursor
       for (const x of [e.left, e.right, ...(e.kind === 'compare' && e.within ? [e.within.value] : [])]) {

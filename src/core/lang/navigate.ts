@@ -60,7 +60,7 @@ export function rename(a: Analysis, offset: number, newName: string): { edits: T
 export interface DocumentSymbol {
   name: string;
   detail: string;
-  kind: 'data' | 'model' | 'optimizer' | 'init' | 'run' | 'value' | 'plot';
+  kind: 'data' | 'model' | 'optimizer' | 'init' | 'schedule' | 'run' | 'value' | 'plot';
   range: Range;
   selectionRange: Range;
 }

@@ -8,7 +8,7 @@
 import { lex, type Token } from './lexer';
 import { printable } from './text';
 import type {
-  ArithOp, CompareOp, Arg, CallExpr, Comment, Expr, FileNode, Ident, ListExpr, SelectExpr, Statement, SyntaxError,
+  ArithOp, CompareOp, Arg, CallExpr, Comment, Expr, FileNode, Ident, ListExpr, SelectExpr, SelectItem, Statement, SyntaxError,
 } from './ast';
 
 /** Bracket nesting beyond this is refused (keeps every recursion — parser, checker, formatter — shallow). */
@@ -396,26 +396,36 @@ class Parser {
   private parseSelect(target: Ident): SelectExpr {
     const open = this.advance().start;
     this.stack.push('[');
-    let param: Ident | null = null;
-    let value: Expr | null = null;
     let close: number | null = null;
-    const t = this.cur();
-    if (t.kind === 'name') {
-      this.pos++;
-      param = { kind: 'ident', name: t.text, start: t.start, end: t.end };
-      if (this.cur().kind === '=') {
+    // `param = value`, then `, param = value` pairs (`r[lr = 0.1, delta = 2]`): each pair stays
+    // inside this selection, so `delta = 2` never leaks into the enclosing call as an argument
+    const item = (): SelectItem => {
+      let param: Ident | null = null;
+      let value: Expr | null = null;
+      const t = this.cur();
+      if (t.kind === 'name') {
         this.pos++;
-        value = this.parseExpr(`expected a value after '${t.text} ='`);
-      } else this.error(t.end, t.end, `expected '=' after '${t.text}': a selection is ${target.name}[param = value]`);
-    } else {
-      this.error(t.start, this.isTerminator(t) ? t.start : t.end, `expected a parameter name: a selection is ${target.name}[param = value]`);
-    }
+        param = { kind: 'ident', name: t.text, start: t.start, end: t.end };
+        if (this.cur().kind === '=') {
+          this.pos++;
+          value = this.parseExpr(`expected a value after '${t.text} ='`);
+        } else this.error(t.end, t.end, `expected '=' after '${t.text}': a selection is ${target.name}[param = value, …]`);
+      } else {
+        this.error(t.start, this.isTerminator(t) ? t.start : t.end, `expected a parameter name: a selection is ${target.name}[param = value, …]`);
+      }
+      return { param, value };
+    };
+    const { param, value } = item();
+    const more: SelectItem[] = [];
     let u = this.cur();
-    if (u.kind === ',') {
-      // `r[lr = 0.1, seed = 1]`: one error at the comma, then on to this selection's own ']' so
-      // `seed = 1` does not leak into the enclosing call as an argument of its own
-      this.error(u.start, u.end, `a selection takes one parameter: ${target.name}[${param?.name ?? 'param'} = value] (the other swept parameters stay a family)`);
-      this.skipBalanced(u.end, false);
+    while (u.kind === ',') {
+      this.pos++;
+      const it = item();
+      more.push(it);
+      // a malformed pair: skip to this selection's own ']' (never into the enclosing call)
+      if (!it.param || !it.value || it.value.kind === 'missing' || it.value.kind === 'error') {
+        if (this.cur().kind !== ']' && this.cur().kind !== ',') this.skipBalanced(this.cur().start, false);
+      }
       u = this.cur();
     }
     if (u.kind === ']') {
@@ -431,8 +441,8 @@ class Parser {
       }
     }
     this.stack.pop();
-    const end = close !== null ? close + 1 : Math.max(open + 1, value?.end ?? 0, param?.end ?? 0);
-    return { kind: 'select', target, open, param, value, close, start: target.start, end };
+    const end = close !== null ? close + 1 : Math.max(open + 1, ...[{ param, value }, ...more].map((it) => Math.max(it.value?.end ?? 0, it.param?.end ?? 0)));
+    return { kind: 'select', target, open, param, value, more, close, start: target.start, end };
   }
 
   private parseList(): ListExpr {

@@ -76,6 +76,12 @@ export function resolvePlot(c: Checker, e: Expr, index: number, stmt: Span): Plo
   if (b.kind === 'metric' && b.series?.length && b.series.every((x) => x.endOfRun)) {
     c.error(e.callee, 'final-only', `${b.name} is computed when a run completes, from its final state: draw it with final(${b.name}, family, x = lr)`);
   }
+  // a log axis has no 0: its range must be positive
+  const ylim = options.ylim;
+  if (ylim?.kind === 'list' && options.y?.kind === 'word' && options.y.value === 'log' && ylim.items[0]?.kind === 'number' && ylim.items[0].value <= 0) {
+    c.error(named.get('ylim')!.value, 'range', `on a log axis ylim must be positive (got [${ylim.items.map((i) => (i.kind === 'number' ? i.value : '?')).join(', ')}])`);
+    options.ylim = { kind: 'null' };
+  }
   // compatibility of each run with the metric
   if (metric) {
     for (const r of runCalls) checkMetricRun(c, metric, r.value, r.node, options, b);
@@ -108,7 +114,11 @@ function resolvePlotRun(c: Checker, e: Expr): Value | null {
   }
   if (e.kind === 'select') {
     const v = c.resolveSelect(e);
-    if (!v) return null;
+    if (!v) {
+      // its well-formed pairs are still checked
+      if (c.pendingSelects.at(-1)?.node === e) c.checkSelect(c.pendingSelects.pop()!);
+      return null;
+    }
     const cat = c.categories.get(e.target.name);
     if (cat !== 'run' && cat !== 'unknown') {
       c.error(e.target, 'type', `a plot draws runs; '${e.target.name}' is ${withArticle(cat === 'value' ? 'value' : KIND_LABEL[cat as NodeKind])}`);
@@ -149,7 +159,7 @@ function resolveMetricArg(c: Checker, e: Expr, options: Record<string, Value>): 
     const m = BUILTIN_BY_NAME.get(e.name);
     if (m && m.kind === 'metric') {
       c.words.push({ start: e.start, end: e.end });
-      for (const p of m.params) if (!(p.name in options) && !['x', 'y', 'theory', 'title'].includes(p.name)) options[p.name] = p.default ?? { kind: 'null' };
+      for (const p of m.params) if (!(p.name in options) && !['x', 'y', 'theory', 'title', 'xlim', 'ylim'].includes(p.name)) options[p.name] = p.default ?? { kind: 'null' };
       return m;
     }
     const suggestion = didYouMean(e.name, metrics.map((x) => x.name));
@@ -184,7 +194,7 @@ function resolveSweptX(c: Checker, e: Expr | null, runs: Value[], call: CallExpr
   // parameters swept by every plotted family
   let common: string[] | null = null;
   for (const r of runs) {
-    const ax = r.kind === 'ref' ? c.axesOf(r.name) : r.kind === 'select' ? new Map([...c.axesOf(r.name)].filter(([k]) => k !== r.param)) : new Map();
+    const ax = r.kind === 'ref' ? c.axesOf(r.name) : r.kind === 'select' ? new Map([...c.axesOf(r.name)].filter(([k]) => !r.where.some((w) => w.param === k))) : new Map();
     const keys = [...ax.keys()];
     common = common === null ? keys : common.filter((k) => keys.includes(k));
   }
@@ -256,5 +266,5 @@ export function checkMetricRun(c: Checker, metric: Builtin, run: Value, node: Ex
 }
 
 function valueName(v: Value): string {
-  return v.kind === 'ref' ? v.name : v.kind === 'select' ? `${v.name}[${v.param} = ${fmt(v.value)}]` : '?';
+  return v.kind === 'ref' ? v.name : v.kind === 'select' ? `${v.name}[${v.where.map((w) => `${w.param} = ${fmt(w.value)}`).join(', ')}]` : '?';
 }

@@ -8,6 +8,7 @@ import { Linear2, type Linear2Options } from './linear2';
 import { Diagonal } from './diagonal';
 import { DeepLinear } from './deep_linear';
 import { Relu2 } from './relu2';
+import { HeavyBall } from './momentum';
 
 export interface Built {
   data: Dataset;
@@ -40,6 +41,11 @@ export function buildRun(spec: RunSpec, linear2Options: Linear2Options = {}): Bu
     if (model.kind === 'linear2') stepper = new Linear2(data, model, opt, init, noise, linear2Options);
     else if (model.kind === 'diagonal') stepper = new Diagonal(data, model, opt, noise);
     else stepper = new Relu2(data, model, opt, init, noise);
+  }
+  if (opt.momentum > 0) {
+    const hadTheory = Object.keys(stepper.theory()).length > 0;
+    stepper = new HeavyBall(stepper, opt.momentum);
+    if (hadTheory) stepper.notes.push(`theory lines omitted: Theorem 4.2 is stated for momentum 0 (this run has μ = ${opt.momentum})`);
   }
   return { data, opt, stepper };
 }

@@ -8,18 +8,19 @@
 
 import type { Checkpoint } from './run';
 import type { Trajectory } from './trajectory';
+import { VELOCITY_PREFIX } from './momentum';
 
 const MAGIC = [0x53, 0x47, 0x44, 0x43]; // "SGDC"
 
 /**
  * What an offshoot reads of its parent's checkpoint, sorted by name: every parameter array but
- * the minibatch permutation `perm` (the permutation and the noise stream are the offshoot's own;
+ * the minibatch permutation `perm` and a heavy-ball velocity (the permutation, the velocity and the noise stream are the offshoot's own;
  * the trajectory and the spec key are not read beyond a consistency check). run.ts starts an
  * offshoot from exactly these; graph/state.ts hashes exactly these into the offshoot's key.
  */
 export function offshootReads(c: Pick<Checkpoint, 'arrays'>): [string, Float64Array][] {
   return Object.keys(c.arrays)
-    .filter((k) => k !== 'perm')
+    .filter((k) => k !== 'perm' && !k.startsWith(VELOCITY_PREFIX))
     .sort()
     .map((k) => [k, c.arrays[k]]);
 }

@@ -25,6 +25,7 @@ import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, RANK_TOL, SpecError } from './model';
 import { matmul, matmulTN, numericalRank, singularValues, transpose } from './linalg';
 import { Rng } from './rng';
+import { balancedLayers, semiOrthogonal } from './init';
 
 export class DeepLinear implements Stepper {
   readonly L: number;
@@ -48,11 +49,17 @@ export class DeepLinear implements Stepper {
     this.dims = [data.cols, ...Array(depth - 1).fill(width), data.rows];
     // W_1 first, row-major, iid N(0, scale²)
     this.W = [];
-    for (let m = 1; m <= depth; m++) {
-      const w = new Float64Array(this.dims[m] * this.dims[m - 1]);
-      for (let t = 0; t < w.length; t++) w[t] = spec.init.scale * init.gauss();
-      this.W.push(w);
-    }
+    if (spec.init.kind === 'balanced') this.W = balancedLayers(this.dims, spec.init.scale, init);
+    else
+      for (let m = 1; m <= depth; m++) {
+        if (spec.init.kind === 'orthogonal') {
+          this.W.push(semiOrthogonal(this.dims[m], this.dims[m - 1], spec.init.scale, init));
+          continue;
+        }
+        const w = new Float64Array(this.dims[m] * this.dims[m - 1]);
+        for (let t = 0; t < w.length; t++) w[t] = spec.init.scale * init.gauss();
+        this.W.push(w);
+      }
     this.perm = opt.batch === null ? null : Float64Array.from(data.observed);
     this.E = new Float64Array(data.rows * data.cols);
   }
@@ -152,6 +159,10 @@ export class DeepLinear implements Stepper {
     }
     if (this.L > 1) out.imbalance = Math.sqrt(imb);
     return out;
+  }
+
+  params(): Float64Array[] {
+    return this.W;
   }
 
   getState(): StepperState {

@@ -179,6 +179,10 @@ export class Diagonal implements Stepper {
     return out;
   }
 
+  params(): Float64Array[] {
+    return [this.u, this.v];
+  }
+
   getState(): StepperState {
     const arrays: Record<string, Float64Array> = {
       u: Float64Array.from(this.u), v: Float64Array.from(this.v), gain: Float64Array.from(this.gain), rho: Float64Array.from(this.rho), lnA2: Float64Array.from(this.lnA2),

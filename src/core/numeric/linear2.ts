@@ -18,10 +18,11 @@ import type { RegressionData } from './data';
 import type { ModelSpec } from './spec';
 import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, RANK_TOL, SpecError } from './model';
-import { allFinite, cholesky, dot, JACOBI_MAX, logdetGramRows, lqRows, matmulTN, numericalRank, singularValues } from './linalg';
+import { allFinite, cholesky, dot, transpose, JACOBI_MAX, logdetGramRows, lqRows, matmulTN, numericalRank, singularValues } from './linalg';
 import { lowerDotsAdd, rowCombine, rowDots } from './kernels';
 import { Rng } from './rng';
 import { imbalanceRowSpace } from './imbalance';
+import { balancedLayers, semiOrthogonal } from './init';
 
 export type NoiseMode = 'auto' | 'exact' | 'cholesky';
 
@@ -67,8 +68,19 @@ export class Linear2 implements Stepper {
     this.m = p + k;
     // init: W1 then W2, iid N(0, scale²), drawn in the natural (row-major W1 p×l, W2 l×k) order
     this.T = new Float64Array(this.m * l);
-    for (let i = 0; i < p; i++) for (let j = 0; j < l; j++) this.T[i * l + j] = spec.init.scale * init.gauss();
-    for (let j = 0; j < l; j++) for (let c = 0; c < k; c++) this.T[(p + c) * l + j] = spec.init.scale * init.gauss();
+    if (spec.init.kind === 'gaussian') {
+      for (let i = 0; i < p; i++) for (let j = 0; j < l; j++) this.T[i * l + j] = spec.init.scale * init.gauss();
+      for (let j = 0; j < l; j++) for (let c = 0; c < k; c++) this.T[(p + c) * l + j] = spec.init.scale * init.gauss();
+    } else {
+      // init.ts: W1 (p×l) and W2 (l×k), semi-orthogonal each, or balanced (W1ᵀW1 = W2W2ᵀ); in the
+      // layer chain x ∈ ℝ^p → ℝ^l → ℝ^k the layers are W1ᵀ (l×p) and W2ᵀ (k×l)
+      const [W1, W2] =
+        spec.init.kind === 'orthogonal'
+          ? [semiOrthogonal(p, l, spec.init.scale, init), semiOrthogonal(l, k, spec.init.scale, init)]
+          : balancedLayers([p, l, k], spec.init.scale, init).map((W, m) => transpose(W, m === 0 ? l : k, m === 0 ? p : l));
+      this.T.set(W1, 0);
+      for (let j = 0; j < l; j++) for (let c = 0; c < k; c++) this.T[(p + c) * l + j] = W2[j * k + c];
+    }
     this.T2 = new Float64Array(this.T.length);
     this.Pt = new Float64Array(k * p);
     this.Gt = new Float64Array(k * p);
@@ -291,6 +303,10 @@ export class Linear2 implements Stepper {
     return imbalanceRowSpace(T, p, k, l);
   }
 
+  params(): Float64Array[] {
+    return [this.T];
+  }
+
   getState(): StepperState {
     const arrays: Record<string, Float64Array> = { theta: Float64Array.from(this.T) };
     if (this.perm) arrays.perm = Float64Array.from(this.perm);
@@ -310,6 +326,9 @@ export class Linear2 implements Stepper {
     if (opt.wd !== 0 || opt.batch !== null || l < m) return {};
     // Theorem 4.2 (SGF): d log det(θᵀθ)/dt = −2ηδ·k·tr(XᵀX); per step of size h: ×h.
     // GD (δ = 0): gradient flow conserves det; discrete GD lowers log det by ≈ 2η²‖R‖²_F per step (docs/theory.md §3).
+    // Under a stepsize schedule the rate per step is −2η_t²δ·k·tr(XᵀX): the line is drawn against
+    // Σ_{u<t} η_u² (the run records it as lr_sq_sum), with this coefficient per unit of η².
+    if (opt.schedule) return { logdet_rate_per_lr2: -2 * opt.sdeDelta * data.k * data.trXtX || 0, trace_XtX: data.trXtX };
     const perTime = -2 * opt.eta * opt.sdeDelta * data.k * data.trXtX || 0; // (no −0 for GD)
     return { logdet_rate_per_time: perTime, logdet_rate_per_step: perTime * opt.timePerStep, trace_XtX: data.trXtX };
   }

@@ -13,7 +13,8 @@
 //    −h∇L + hσ·J_fᵀε, so EM with step h *is* the label-noise step with lr = h and σ² = ηδ/h:
 //    with h = η it is label-noise GD (same law; Varre et al. §3).
 
-import type { OptimizerSpec } from './spec';
+import type { OptimizerSpec, ScheduleSpec, Stepsize } from './spec';
+import { stepsizeAt } from './stepsize';
 import type { RngState } from './rng';
 
 export interface StepperState {
@@ -45,6 +46,9 @@ export interface Stepper {
   finalTheory?(): Record<string, number>;
   /** notes for the user (e.g. why a metric is omitted) */
   notes: string[];
+  /** the live parameter buffers after the last step (not accumulators such as Gain or the
+   *  minibatch permutation): what heavy-ball momentum extrapolates (momentum.ts) */
+  params(): Float64Array[];
 }
 
 export interface OptConfig {
@@ -63,6 +67,11 @@ export interface OptConfig {
   /** the SDE's η and δ (sgf) or lr and delta (label_noise), for the theory */
   eta: number;
   sdeDelta: number;
+  /** heavy-ball μ (momentum.ts); 0 = the plain method */
+  momentum: number;
+  /** a stepsize schedule: the run loop sets stepSize = η_t before step t (then timePerStep, eta
+   *  are those of step 0 and unused); null for a constant stepsize */
+  schedule: ScheduleSpec | null;
 }
 
 export class SpecError extends Error {}
@@ -89,23 +98,69 @@ export function resolveOptimizer(o: OptimizerSpec, n: number): OptConfig {
     return b >= n ? null : b;
   };
   nonneg(o.weight_decay, 'weight_decay');
+  // a schedule: validated, and its first stepsize stands for lr in the conventions below
+  let schedule: ScheduleSpec | null = null;
+  const lrOf = (lr: Stepsize): number => {
+    if (typeof lr === 'number') return lr;
+    schedule = checkSchedule(lr, o.kind);
+    return stepsizeAt(lr, 0);
+  };
+  const mu = o.kind === 'sgf' ? 0 : (o.momentum ?? 0);
+  if (!(Number.isFinite(mu) && mu >= 0 && mu < 1)) throw new SpecError(`${o.kind}: momentum must be in [0, 1) (got ${mu})`);
   switch (o.kind) {
-    case 'gd':
-      pos(o.lr, 'lr');
-      return { kind: o.kind, stepSize: o.lr, delta: 0, batch: null, wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: 0 };
-    case 'sgd':
-      pos(o.lr, 'lr');
-      return { kind: o.kind, stepSize: o.lr, delta: 0, batch: batchOf(o.batch), wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: 0 };
-    case 'label_noise':
-      pos(o.lr, 'lr');
+    case 'gd': {
+      const lr = lrOf(o.lr);
+      pos(lr, 'lr');
+      return { kind: o.kind, stepSize: lr, delta: 0, batch: null, wd: o.weight_decay, timePerStep: lr, eta: lr, sdeDelta: 0, momentum: mu, schedule };
+    }
+    case 'sgd': {
+      const lr = lrOf(o.lr);
+      pos(lr, 'lr');
+      return { kind: o.kind, stepSize: lr, delta: 0, batch: batchOf(o.batch), wd: o.weight_decay, timePerStep: lr, eta: lr, sdeDelta: 0, momentum: mu, schedule };
+    }
+    case 'label_noise': {
+      const lr = lrOf(o.lr);
+      pos(lr, 'lr');
       nonneg(o.delta, 'delta');
-      return { kind: o.kind, stepSize: o.lr, delta: o.delta, batch: batchOf(o.batch), wd: o.weight_decay, timePerStep: o.lr, eta: o.lr, sdeDelta: o.delta };
+      return { kind: o.kind, stepSize: lr, delta: o.delta, batch: batchOf(o.batch), wd: o.weight_decay, timePerStep: lr, eta: lr, sdeDelta: o.delta, momentum: mu, schedule };
+    }
     case 'sgf':
       pos(o.dt, 'dt');
       pos(o.lr, 'lr');
       nonneg(o.delta, 'delta');
-      return { kind: o.kind, stepSize: o.dt, delta: (o.lr * o.delta) / o.dt, batch: null, wd: o.weight_decay, timePerStep: o.dt, eta: o.lr, sdeDelta: o.delta };
+      return { kind: o.kind, stepSize: o.dt, delta: (o.lr * o.delta) / o.dt, batch: null, wd: o.weight_decay, timePerStep: o.dt, eta: o.lr, sdeDelta: o.delta, momentum: 0, schedule: null };
   }
+}
+
+function checkSchedule(s: ScheduleSpec, kind: string): ScheduleSpec {
+  const bad = (what: string, x: unknown) => {
+    throw new SpecError(`${kind}: ${s.kind}(…) ${what} (got ${x})`);
+  };
+  const posNum = (x: number, what: string) => {
+    if (!(Number.isFinite(x) && x > 0)) bad(`${what} must be a positive number`, x);
+  };
+  const posInt = (x: number, what: string) => {
+    if (!(Number.isInteger(x) && x >= 1)) bad(`${what} must be a positive integer`, x);
+  };
+  switch (s.kind) {
+    case 'cosine':
+      posNum(s.from, 'from');
+      if (!(Number.isFinite(s.to) && s.to >= 0)) bad('to must be ≥ 0', s.to);
+      posInt(s.horizon, 'horizon');
+      break;
+    case 'step_decay':
+      posNum(s.from, 'from');
+      if (!(s.factor > 0 && s.factor <= 1)) bad('factor must be in (0, 1]', s.factor);
+      posInt(s.every, 'every');
+      break;
+    case 'warmup':
+      posNum(s.to, 'to');
+      posInt(s.steps, 'steps');
+      break;
+    default:
+      bad('is not a stepsize schedule', (s as { kind: string }).kind);
+  }
+  return s;
 }
 
 /** Draw b distinct indices of [0, n) uniformly into perm[0..b) by a partial Fisher–Yates shuffle

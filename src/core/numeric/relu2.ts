@@ -9,6 +9,7 @@ import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, SpecError } from './model';
 import { singularValues } from './linalg';
 import { Rng } from './rng';
+import { semiOrthogonal } from './init';
 
 export class Relu2 implements Stepper {
   readonly width: number;
@@ -32,8 +33,17 @@ export class Relu2 implements Stepper {
     if (!(Number.isInteger(m) && m >= 1)) throw new SpecError(`relu2: width must be a positive integer (got ${m})`);
     this.width = m;
     const { p, k } = data;
-    this.W = init.fillGauss(new Float64Array(m * p), spec.init.scale);
-    this.a = init.fillGauss(new Float64Array(m * k), spec.init.scale);
+    if (spec.init.kind === 'gaussian') {
+      this.W = init.fillGauss(new Float64Array(m * p), spec.init.scale);
+      this.a = init.fillGauss(new Float64Array(m * k), spec.init.scale);
+    } else if (spec.init.kind === 'orthogonal') {
+      this.W = semiOrthogonal(m, p, spec.init.scale, init);
+      this.a = semiOrthogonal(m, k, spec.init.scale, init);
+    } else {
+      // W1ᵀW1 = W2W2ᵀ is not conserved by a ReLU network's gradient flow (only the per-neuron
+      // ‖wⱼ‖² − ‖aⱼ‖² are): the checker refuses balanced(…) here
+      throw new SpecError('relu2: balanced(…) is for linear networks (linear2, deep_linear)');
+    }
     this.gW = new Float64Array(m * p);
     this.ga = new Float64Array(m * k);
     this.h = new Float64Array(m);
@@ -141,6 +151,10 @@ export class Relu2 implements Stepper {
     out.alignment = this.alignment();
     out.sv_W1 = singularValues(this.W, this.width, data.p);
     return out;
+  }
+
+  params(): Float64Array[] {
+    return [this.W, this.a];
   }
 
   getState(): StepperState {

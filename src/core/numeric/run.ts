@@ -19,6 +19,7 @@ import { SpecError } from './model';
 import type { Linear2Options } from './linear2';
 import { specKey } from '../keys';
 import { offshootReads } from './checkpoint';
+import { sqSumAt, stepsizeAt, timeAt } from './stepsize';
 
 export { serializeCheckpoint, deserializeCheckpoint, offshootReads } from './checkpoint';
 // checkpoints are stamped with the spec key (src/core/keys.ts, the one place of keys and of the
@@ -143,6 +144,21 @@ async function runInner(spec: RunSpec, opts: RunOptions): Promise<RunOutput> {
   const notes = stepper.notes.slice();
   const schedule = recordSteps(steps, spec.record);
   const dtime = opt.timePerStep;
+  // a stepsize schedule: η_t is set before step t (a function of t alone, so resume and the
+  // divergence replay take the same steps); time = Σ_{u<t} η_u, and the records carry
+  // Σ_{u<t} η_u² (`lr_sq_sum`), the clock of Theorem 4.2's line under a schedule. A constant
+  // stepsize keeps time = t·η and no extra series (its bits do not change).
+  const lrs = opt.schedule;
+  const timeOf = (step: number) => (lrs ? timeAt(lrs, step) : step * dtime);
+  const stepAt = (step: number): number => {
+    if (lrs) opt.stepSize = stepsizeAt(lrs, step);
+    return stepper.step();
+  };
+  const metricsAt = (step: number): Record<string, MetricValue> => {
+    const m = stepper.metrics();
+    if (lrs) m.lr_sq_sum = sqSumAt(lrs, step);
+    return m;
+  };
   const signal = opts.signal;
   const progressEvery = opts.progressIntervalMs ?? 100;
 
@@ -222,7 +238,7 @@ async function runInner(spec: RunSpec, opts: RunOptions): Promise<RunOutput> {
       bad = l0;
     }
     while (jstar < 0 && s < Math.max(j, snap.step + 1)) {
-      stepper.step();
+      stepAt(s);
       s++;
       const L = stepper.loss();
       if (!Number.isFinite(L)) {
@@ -239,7 +255,7 @@ async function runInner(spec: RunSpec, opts: RunOptions): Promise<RunOutput> {
     }
     const last = jstar - 1;
     stepper.setState(good);
-    if (traj.step.length === 0 || traj.step[traj.step.length - 1] < last) pushRecord(traj, last, last * dtime, stepper.metrics());
+    if (traj.step.length === 0 || traj.step[traj.step.length - 1] < last) pushRecord(traj, last, timeOf(last), metricsAt(last));
     t = last;
     return out('diverged', `diverged at step ${jstar} (loss = ${bad})`, {
       divergedAt: jstar,
@@ -250,9 +266,9 @@ async function runInner(spec: RunSpec, opts: RunOptions): Promise<RunOutput> {
   };
 
   const recordNow = (): boolean => {
-    const m = stepper.metrics();
+    const m = metricsAt(t);
     if (!Number.isFinite(m.loss as number)) return false;
-    pushRecord(traj, t, t * dtime, m);
+    pushRecord(traj, t, timeOf(t), m);
     snap = { step: t, state: stateOf(stepper) };
     ri++;
     return true;
@@ -271,7 +287,7 @@ async function runInner(spec: RunSpec, opts: RunOptions): Promise<RunOutput> {
     let chunkDone = false;
     while (!chunkDone && t < steps) {
       for (let c = 0; c < checkEvery && t < steps; c++) {
-        const probe = stepper.step();
+        const probe = stepAt(t);
         t++;
         if (!Number.isFinite(probe)) return diverge(t - 1);
         if (schedule[ri] === t) {

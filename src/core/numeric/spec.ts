@@ -3,7 +3,8 @@
 // the CLI, the worker threads and the tests all hand RunSpecs to `runTraining` (run.ts).
 // Every field is plain JSON so that a RunSpec can be hashed canonically and sent to a worker.
 
-export type InitSpec = { kind: 'gaussian'; scale: number };
+/** init.ts: the weights' distribution at step 0 (gaussian: iid N(0, scale²)) */
+export type InitSpec = { kind: 'gaussian' | 'orthogonal' | 'balanced'; scale: number };
 
 export type DataSpec =
   | {
@@ -40,11 +41,23 @@ export type ModelSpec =
   | { kind: 'deep_linear'; depth: number; width: number; init: InitSpec; seed: number }
   | { kind: 'relu2'; width: number; init: InitSpec; seed: number };
 
+/** A stepsize schedule (stepsize.ts); `horizon` (cosine) is the run's own `steps`, filled in by
+ *  resolve/spec.ts: a cosine run of another length is another run, never a prefix of this one. */
+export type ScheduleSpec =
+  | { kind: 'cosine'; from: number; to: number; horizon: number }
+  | { kind: 'step_decay'; from: number; factor: number; every: number }
+  | { kind: 'warmup'; to: number; steps: number };
+
+/** a constant stepsize, or a schedule */
+export type Stepsize = number | ScheduleSpec;
+
+// `momentum` (heavy ball μ) is absent when 0: runs without momentum keep the keys they had
+// before it existed (resolve/spec.ts, `omitWhen`).
 export type OptimizerSpec =
-  | { kind: 'gd'; lr: number; weight_decay: number }
-  | { kind: 'sgd'; lr: number; batch: number; weight_decay: number }
+  | { kind: 'gd'; lr: Stepsize; momentum?: number; weight_decay: number }
+  | { kind: 'sgd'; lr: Stepsize; batch: number; momentum?: number; weight_decay: number }
   /** batch = null means full batch (n) */
-  | { kind: 'label_noise'; lr: number; delta: number; batch: number | null; weight_decay: number }
+  | { kind: 'label_noise'; lr: Stepsize; delta: number; momentum?: number; batch: number | null; weight_decay: number }
   | { kind: 'sgf'; dt: number; lr: number; delta: number; weight_decay: number };
 
 export interface RunSpec {

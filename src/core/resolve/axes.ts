@@ -85,6 +85,19 @@ export function combine<V>(parts: { key: string; vs: Member<V>[] }[]): { args: R
 }
 
 /** Member equality: a coordinate against a written value, equal up to rounding (0.1 + 0.2 is 0.3). */
+/** Does a member with these coordinates match every pair of a selection `r[p = v, q = w]`? */
+export function matchesSelection(coord: (param: string) => number | undefined, where: readonly { param: string; value: number }[]): boolean {
+  return where.every((w) => {
+    const x = coord(w.param);
+    return x !== undefined && sameNumber(x, w.value);
+  });
+}
+
+/** `lr = 0.1, delta = 2`: a selection's pairs as text (messages). */
+export function selectionText(where: readonly { param: string; value: number }[]): string {
+  return where.map((w) => `${w.param} = ${w.value}`).join(', ');
+}
+
 export function sameNumber(a: number, b: number): boolean {
   return a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }

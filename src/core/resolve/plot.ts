@@ -36,6 +36,11 @@ export function plotSpec(p: PlotDef, runIds: string[], members: (Record<string, 
   const top = o.top?.kind === 'number' ? o.top.value : null;
   const spec: PlotSpec = { title, kind, metric: key, runs: runIds, x, y, theory };
   if (key.startsWith('sv_') || top !== null) spec.top = top;
+  // axis ranges, only when given (a plot without them keeps its spec, hence its key)
+  for (const k of ['xlim', 'ylim'] as const) {
+    const v = o[k];
+    if (v?.kind === 'list' && v.items.length === 2 && v.items.every((i) => i.kind === 'number')) spec[k] = v.items.map((i) => (i as { value: number }).value) as [number, number];
+  }
   if (series?.rankOf) {
     const dflt = metric?.params.find((q) => q.name === 'tol')?.default;
     spec.tol = o.tol?.kind === 'number' ? o.tol.value : dflt?.kind === 'number' ? dflt.value : undefined;

@@ -46,7 +46,13 @@ export function resolveCall(v: Arg | undefined, kinds: readonly BuiltinKind[]): 
   const b = BUILTIN_BY_NAME.get(v.call);
   if (!b || !kinds.includes(b.kind)) throw new ResolveError(`'${v.call}' is not ${withArticle(KIND_LABEL[kinds[0]!])}`);
   const out: Record<string, unknown> = b.kind === 'run' ? {} : { kind: b.name };
-  for (const p of b.params) out[p.name] = field(b, p, v.args[p.name], out);
+  for (const p of b.params) {
+    const f = field(b, p, v.args[p.name], out);
+    // a parameter added after keys were fixed is absent at its default (`momentum = 0`): the spec,
+    // hence the key, of a run that does not use it is the one it had before the parameter existed
+    if (p.omitWhen !== undefined && f === p.omitWhen) continue;
+    out[p.name] = f;
+  }
   return out;
 }
 
@@ -61,6 +67,7 @@ function field(b: Builtin, p: ParamSpec, given: Arg | undefined, sofar: Record<s
   switch (t.t) {
     case 'number': {
       if ((v === null || v === undefined) && p.optional) return null;
+      if (t.schedule && v && typeof v === 'object' && 'call' in v) return resolveCall(v, ['schedule']);
       if (typeof v !== 'number') throw new ResolveError(`parameter '${p.name}' needs a number`);
       if (t.integer && !Number.isInteger(v)) throw new ResolveError(`parameter '${p.name}' needs a whole number, got ${v}`);
       return v;
@@ -90,5 +97,9 @@ export function resolveRun(v: Arg | undefined, rootSeed: number): RunSpec {
   const parent = f.model && typeof f.model === 'object' && 'spec' in f.model ? (f.model as { spec: RunSpec }).spec : null;
   const spec = { rootSeed, ...f, model: parent ? parent.model : f.model, from: parent } as RunSpec;
   if (spec.steps < 0) throw new ResolveError('steps must be ≥ 0');
+  // a cosine schedule spans the run: its horizon is the run's steps (part of the spec, hence of
+  // the key: a cosine run of another length is another run, not a prefix of this one)
+  const o = spec.optimizer as { lr?: unknown };
+  if (o.lr && typeof o.lr === 'object' && (o.lr as { kind?: string }).kind === 'cosine') o.lr = { ...(o.lr as object), horizon: spec.steps };
   return spec;
 }

@@ -9,7 +9,7 @@ export type NodeState = 'cached' | 'running' | 'queued' | 'stale' | 'failed' | '
 export interface NodeStatus {
   /** definition name or `plot#i` */
   id: string;
-  kind: 'data' | 'model' | 'optimizer' | 'run' | 'plot' | 'value' | 'init';
+  kind: 'data' | 'model' | 'optimizer' | 'run' | 'plot' | 'value' | 'init' | 'schedule';
   state: NodeState;
   deps: string[];
   message?: string | null;

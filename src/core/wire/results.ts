@@ -64,6 +64,9 @@ export interface PlotSpec {
   tol?: number;
   /** rank: which matrix (`W1`, `product`); absent: W1 where recorded, else the product */
   of?: string;
+  /** fixed axis ranges [a, b] (absent: fitted to the data); gain: xlim selects coordinates by index */
+  xlim?: [number, number];
+  ylim?: [number, number];
 }
 
 /** A finding of the checker on the text a document was computed from (optional: a preview shows

@@ -51,7 +51,7 @@ function value(v: unknown, path: string) {
 
 const RUN_STATUS = ['done', 'diverged', 'cancelled', 'error', 'running', 'queued', 'stale', 'blocked'] as const;
 const NODE_STATES: readonly NodeState[] = ['cached', 'running', 'queued', 'stale', 'failed', 'blocked', 'done', 'cancelled'];
-const NODE_KINDS = ['data', 'model', 'optimizer', 'run', 'plot', 'value', 'init'] as const;
+const NODE_KINDS = ['data', 'model', 'optimizer', 'run', 'plot', 'value', 'init', 'schedule'] as const;
 const PLOT_KINDS = ['series', 'final', 'gain'] as const;
 
 function progress(v: unknown, path: string) {
@@ -127,6 +127,13 @@ function plotSpec(v: unknown, path: string): void {
   if (p.top != null) int(p.top, `${path}.top`, 1);
   if (p.tol !== undefined) num(p.tol, `${path}.tol`);
   if (p.of !== undefined) str(p.of, `${path}.of`);
+  for (const k of ['xlim', 'ylim'] as const) {
+    if (p[k] === undefined) continue;
+    const r = arr(p[k], `${path}.${k}`);
+    if (r.length !== 2) fail(`${path}.${k}`, 'expected [a, b]');
+    r.forEach((x, i) => num(x, `${path}.${k}[${i}]`));
+    if (!((r[0] as number) < (r[1] as number))) fail(`${path}.${k}`, 'expected a < b');
+  }
 }
 
 function resultsDoc(v: unknown, path: string): void {
