@@ -3,6 +3,9 @@
 //   extension ⇄ webview (postMessage). Each side validates what it receives with the
 //   guards below; nothing untyped crosses.
 import type { ResultsDoc } from './results';
+import type { AppendInfo } from './append';
+
+export type { AppendInfo } from './append';
 
 export type NodeState = 'cached' | 'running' | 'queued' | 'stale' | 'failed' | 'blocked' | 'done' | 'cancelled';
 
@@ -58,6 +61,10 @@ export interface ResultsMessage {
   /** true when no computation for this revision is still in flight */
   final: boolean;
   doc: ResultsDoc;
+  /** a partial message sent as a delta (append.ts): the runs named in `append.from` hold only
+   *  the records added since the previous message of this revision. The client completes it
+   *  before anything else sees it; handlers of the engine's own events never get one */
+  append?: AppendInfo;
 }
 
 export interface StatusMessage {
@@ -68,7 +75,7 @@ export interface StatusMessage {
 
 // ---- extension → webview ----
 export type ToWebview =
-  | { type: 'results'; uri: string; revision: number; final: boolean; doc: ResultsDoc; reuse?: RunReuse }
+  | { type: 'results'; uri: string; revision: number; final: boolean; doc: ResultsDoc; reuse?: RunReuse; append?: AppendInfo }
   | { type: 'status'; uri: string; revision: number; nodes: NodeStatus[] }
   | { type: 'message'; level: 'info' | 'error'; text: string }
   /** Export Figures: the extension asks for every plot serialized; the webview answers with one
