@@ -33,6 +33,9 @@ export const Methods = {
   status: 'sgdexp/status',
   /** client → server request: last known results of a uri (from memory or disk cache) */
   getResults: 'sgdexp/getResults',
+  /** benchmarks → server request, only when the server runs with SGDEXP_LOOP_STATS=1: its event
+   *  loop's delay since the last such request (LoopDelay, ms), then the histogram is reset */
+  loopDelay: 'sgdexp/loopDelay',
 } as const;
 
 /** params of sgdexp/runNow (request; answers RunNowResult) and sgdexp/didSaveRun (notification) */
@@ -46,6 +49,13 @@ export interface RunNowResult {
 /** params of sgdexp/cancel (request; answers null): no uri cancels every document's work */
 export interface CancelParams {
   uri?: string;
+}
+/** answer of sgdexp/loopDelay: percentiles of the event loop's delay in ms (perf_hooks) */
+export interface LoopDelay {
+  p50: number;
+  p95: number;
+  max: number;
+  samples: number;
 }
 /** params of sgdexp/getResults (request; answers ResultsMessage | null) */
 export interface GetResultsParams {
