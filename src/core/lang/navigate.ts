@@ -188,7 +188,7 @@ export function codeActions(a: Analysis, range: Range): CodeAction[] {
     const data = d.data as { fix?: string; replacement?: string; position?: Range['start']; text?: string; title?: string } | undefined;
     if (!data?.fix) continue;
     if (data.fix === 'replace' && data.replacement !== undefined) {
-      out.push({ title: `Change to '${data.replacement}'`, diagnostic: d, edits: [{ range: d.range, newText: data.replacement }], preferred: true });
+      out.push({ title: data.title ?? `Change to '${data.replacement}'`, diagnostic: d, edits: [{ range: d.range, newText: data.replacement }], preferred: true });
     } else if (data.fix === 'insert' && data.position && data.text !== undefined) {
       out.push({ title: data.title ?? 'Add missing argument', diagnostic: d, edits: [{ range: { start: data.position, end: data.position }, newText: data.text }], preferred: true });
     }
