@@ -176,7 +176,10 @@ documents.onDidClose((e) => {
   void connection.sendDiagnostics({ uri, diagnostics: [] });
 });
 
-registerFeatures(connection, documents, analysisOf);
+registerFeatures(connection, documents, analysisOf, (uri) => {
+  const a = analysisOf(uri);
+  return a ? anchored(a, runtime.get(uri) ?? []) : [];
+});
 
 // Benchmarks measure how far this thread falls behind its input while runs stream (a cancel or a
 // didChange waits that long before it is even read): only on request, it samples every 10 ms.

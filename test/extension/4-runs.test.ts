@@ -168,6 +168,8 @@ suite('runs in the preview', () => {
       before = newest();
       await replaceAndSave(doc, 'steps = 3000000', 'steps = 3000001');
       const r2 = (await until('gd streaming again', () => toPage((e) => e.msg.type === 'results' && (e.msg.revision ?? 0) > before && e.msg.doc?.runs.gd?.status === 'running')[0])).msg.revision!;
+      let saidSaved = 0;
+      const onSave = vscode.workspace.onDidSaveTextDocument((d) => d.uri.toString() === uri && (saidSaved ||= Date.now()));
       const tSave = await replaceAndSave(doc, 'steps = 3000001', 'steps = 3000002');
       const ack2 = await until('the save acknowledged on the page', () => toPage((e) => (e.msg.type === 'results' || e.msg.type === 'status') && (e.msg.revision ?? 0) > r2)[0]);
       const r3 = ack2.msg.revision!;
@@ -183,6 +185,8 @@ suite('runs in the preview', () => {
       bench('under load: cancel → final document', fin.t - tCancel);
       bench(`under load: save → acknowledged on the page (${ack2.msg.type})`, ack2.t - tSave);
       bench('under load: save → new revision computing', running3.t - tSave);
+      onSave.dispose();
+      if (saidSaved) bench('  of which save() until onDidSaveTextDocument (VS Code writes the file)', saidSaved - tSave);
     } finally {
       for (const p of spinners) p.kill('SIGKILL');
       await vscode.commands.executeCommand('sgdexp.cancel');
