@@ -7,7 +7,9 @@
 //   - .vsix size: `scripts/package.mjs` (a release build staged in a temporary folder);
 //   --e2e: also runs the extension-host benchmarks in the real VS Code (test/extension/run.sh,
 //     activation and save → first redrawn plot of the Fig. 1 example with cached runs).
-// Usage: node scripts/bench-extension.mjs [--runs N] [--e2e]
+//   - the language server while runs stream, idle and with two spinning processes
+//     (scripts/streamLag.mjs: event-loop delay, cancel / edit acknowledgement; --no-stream skips it);
+// Usage: node scripts/bench-extension.mjs [--runs N] [--e2e] [--no-stream]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -153,6 +155,36 @@ async function serverSaveToResults(reps = 7) {
     `save → first results ${median(first).toFixed(1)} ms, → final ${median(fin).toFixed(1)} ms with cached runs (medians of ${reps})`);
 }
 if (existsSync(join(root, 'dist/server.js'))) await serverSaveToResults();
+
+// ---- the language server while runs stream (IPC, as the client talks to it), idle and loaded ----
+async function serverStreaming() {
+  const { fork } = await import('node:child_process');
+  const { createRequire } = await import('node:module');
+  const { streamingFigures } = await import('./streamLag.mjs');
+  const P = createRequire(join(root, 'package.json'))('vscode-languageserver-protocol/node');
+  const connect = async (env) => {
+    const child = fork(join(root, 'dist/server.js'), ['--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, ...env } });
+    const conn = P.createProtocolConnection(new P.IPCMessageReader(child), new P.IPCMessageWriter(child));
+    conn.onNotification('textDocument/publishDiagnostics', () => {});
+    conn.onRequest(() => null);
+    conn.listen();
+    await conn.sendRequest(P.InitializeRequest.type, {
+      processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null,
+      initializationOptions: { settings: { runOn: 'save', workers: 2, cache: false } },
+    });
+    await conn.sendNotification(P.InitializedNotification.type, {});
+    const stop = async () => {
+      await conn.sendRequest('shutdown');
+      await conn.sendNotification('exit');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      conn.dispose();
+    };
+    return { conn, stop };
+  };
+  console.log('language server alone (LSP over IPC), runs streaming:');
+  await streamingFigures(connect, { reps: 5, log: (l) => console.log(`  ${l}`) });
+}
+if (existsSync(join(root, 'dist/server.js')) && !argv.includes('--no-stream')) await serverStreaming();
 
 // ---- in the real VS Code ----
 if (argv.includes('--e2e')) {

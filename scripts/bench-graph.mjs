@@ -4,6 +4,10 @@
 //   2. one run edited in a file of 10 runs, 9 cached → first partial
 //      result of the edited run (a message where it has recorded points) target < 150 ms
 //   3. completion latency of the real language server while both workers are busy  < 20 ms
+//   4. the language server while runs stream, idle and with two spinning processes
+//      (scripts/streamLag.mjs): event-loop delay p95 < 50 ms, cancel / edit acknowledged < 200 ms,
+//      stale runs stopped < 1 s
+// Usage: --stream runs section 4 only
 // The engine, checker, worker and server are bundled from the TypeScript sources with esbuild
 // into a temporary folder (like scripts/build.mjs), so the figures are those of the shipped code.
 // Usage: node scripts/bench-graph.mjs [--quick]
@@ -17,6 +21,7 @@ import { spawn } from 'node:child_process';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
+const streamOnly = process.argv.includes('--stream');
 const dir = mkdtempSync(join(tmpdir(), 'sgdexp-bench-'));
 const opts = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', absWorkingDir: root };
 await Promise.all([
@@ -50,7 +55,7 @@ const report = (name, xs, target) => {
 };
 
 // ---------------------------------------------------------------- 1. plot-option edit
-{
+if (!streamOnly) {
   const text = (title) => `seed = 1
 data = teacher(n = 60, p = 8, k = 2)
 net  = linear2(width = 16, init = gaussian(scale = 0.5))
@@ -94,7 +99,7 @@ plot loss(gd, ln, y = log, title = "${title}")
 }
 
 // ---------------------------------------------------------------- 2. one run of 10 edited
-{
+if (!streamOnly) {
   const text = (lr0) => {
     const runs = Array.from({ length: 10 }, (_, i) => `r${i} = train(net, data, gd(lr = ${i === 0 ? lr0 : (0.01 + 0.001 * i).toFixed(3)}), steps = 30000)`);
     return `seed = 2
@@ -143,7 +148,7 @@ plot loss(${runs.map((_, i) => `r${i}`).join(', ')}, y = log)
 }
 
 // ---------------------------------------------------------------- 3. completion while busy
-{
+if (!streamOnly) {
   const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
   const proc = spawn(process.execPath, [join(dir, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
@@ -188,6 +193,34 @@ plot logdet(a, )
   await conn.sendNotification('exit');
   await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
   conn.dispose();
+}
+
+// ---------------------------------------------------------------- 4. streaming, idle and loaded
+{
+  const { streamingFigures } = await import('./streamLag.mjs');
+  const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
+  const connect = async (env) => {
+    const proc = spawn(process.execPath, [join(dir, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+    const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+    conn.onNotification('textDocument/publishDiagnostics', () => {});
+    conn.onRequest(() => null);
+    conn.listen();
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { settings: { runOn: 'save', workers: 2, cache: false } } });
+    await conn.sendNotification('initialized', {});
+    const stop = async () => {
+      await conn.sendRequest('shutdown');
+      await conn.sendNotification('exit');
+      await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
+      conn.dispose();
+    };
+    return { conn, stop };
+  };
+  const f = await streamingFigures(connect, { reps: quick ? 3 : 5 });
+  rows.push({ name: 'streaming under load: event-loop delay p95', median: f.load.lag.p95, target: 50 });
+  rows.push({ name: 'under load: cancel → ack', median: median(f.load.cancelAck), target: 200 });
+  rows.push({ name: 'under load: edit → ack', median: median(f.load.editAck), target: 200 });
+  rows.push({ name: 'under load: cancel → stopped', median: median(f.load.cancelStop), target: 1000 });
+  rows.push({ name: 'under load: edit → stale runs stopped', median: median(f.load.editStop), target: 1000 });
 }
 
 rmSync(dir, { recursive: true, force: true });

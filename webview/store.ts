@@ -11,7 +11,8 @@
 // run because the run was cancelled, failed, went stale, or vanished from a text with errors (a
 // typo drops its definition: the run is missing from the document and its node is 'failed').
 // Only a run missing from a clean final document (deleted from the file) goes.
-import type { NodeStatus, RunReuse } from '../src/core/wire/protocol';
+import type { AppendInfo, NodeStatus, RunReuse } from '../src/core/wire/protocol';
+import { applyAppend } from '../src/core/wire/append';
 import type { PlotSpec, ResultsDoc, RunResult } from '../src/core/wire/results';
 import { baseName, defOf, plotRuns } from '../src/core/figures';
 
@@ -22,6 +23,8 @@ export interface ResultsIn {
   doc: ResultsDoc;
   /** runs left out because they are as in the previous message (protocol.ts, RunReuse) */
   reuse?: RunReuse;
+  /** runs sent as the records added since the previous message of this revision (append.ts) */
+  append?: AppendInfo;
 }
 
 export interface StatusIn {
@@ -106,17 +109,24 @@ export class PreviewStore {
    *  does not hold them (restored from saved state, or that message was dropped). */
   private complete(m: ResultsIn): ResultsIn | null {
     const r = m.reuse;
-    if (!r) return m;
+    const a = m.append;
+    if (!r && !a) return m;
     const prev = this.received;
-    if (!prev || prev.uri !== m.uri || prev.revision !== r.revision) return null;
-    const reused = new Set(r.runs);
-    const runs: Record<string, RunResult> = {};
-    for (const k of r.order) {
-      const run = reused.has(k) ? prev.runs[k] : m.doc.runs[k];
-      if (!run) return null;
-      runs[k] = run;
+    if (!prev || prev.uri !== m.uri || prev.revision !== (r?.revision ?? a!.revision)) return null;
+    let runs: Record<string, RunResult> = m.doc.runs;
+    if (r) {
+      const reused = new Set(r.runs);
+      runs = {};
+      for (const k of r.order) {
+        const run = reused.has(k) ? prev.runs[k] : m.doc.runs[k];
+        if (!run) return null;
+        runs[k] = run;
+      }
     }
-    return { uri: m.uri, revision: m.revision, final: m.final, doc: { ...m.doc, runs } };
+    // a delta's runs continue those of the message before: appended, or the whole is asked for
+    const doc = a ? applyAppend(prev.runs, { ...m.doc, runs }, a) : { ...m.doc, runs };
+    if (typeof doc === 'string') return null;
+    return { uri: m.uri, revision: m.revision, final: m.final, doc };
   }
 
   /** run keys drawn faded: data of an older revision, or kept for a cancelled/failed/stale run */

@@ -6,6 +6,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { Methods, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams, type RunNowResult, type StatusMessage } from '../core/wire/protocol';
 import { readSettings } from './settings';
 import { validateResults, validateStatus } from './validate';
+import { applyAppend } from '../core/wire/append';
 
 export class ServerClient implements vscode.Disposable {
   private starting: Promise<LanguageClient | null> | undefined;
@@ -16,6 +17,10 @@ export class ServerClient implements vscode.Disposable {
   readonly onStatus = this.onStatusEmitter.event;
   /** messages from the server that failed validation (kept for tests and the output channel) */
   rejected = 0;
+  /** partial results that came as deltas, and those that could not be completed (then fetched whole) */
+  deltas = { applied: 0, resynced: 0 };
+  /** the last complete results per uri: what the server's next delta continues */
+  private readonly lastResults = new Map<string, ResultsMessage>();
   /** performance.now() of the first start() (tests check it comes after activate() returned) */
   startRequestedAt: number | undefined;
   private readonly output: vscode.OutputChannel;
@@ -61,8 +66,9 @@ export class ServerClient implements vscode.Disposable {
     );
     client.onNotification(Methods.results, (m: unknown) => {
       const v = validateResults(m);
-      if (v.ok) this.onResultsEmitter.fire(v.value);
-      else this.reject(Methods.results, v.error);
+      if (!v.ok) return this.reject(Methods.results, v.error);
+      const full = this.complete(v.value);
+      if (full) this.fire(full);
     });
     client.onNotification(Methods.status, (m: unknown) => {
       const v = validateStatus(m);
@@ -72,6 +78,33 @@ export class ServerClient implements vscode.Disposable {
     await client.start();
     this.client = client;
     return client;
+  }
+
+  /** A delta completed from the last results of its uri; null when it cannot be (then the whole
+   *  document is asked for, and fired if nothing newer came meanwhile). */
+  private complete(m: ResultsMessage): ResultsMessage | null {
+    if (!m.append) return m;
+    const base = this.lastResults.get(m.uri);
+    const doc = base && base.revision === m.append.revision ? applyAppend(base.doc.runs, m.doc, m.append) : 'no results of that revision held';
+    if (typeof doc !== 'string') {
+      this.deltas.applied++;
+      return { uri: m.uri, revision: m.revision, final: m.final, doc };
+    }
+    this.deltas.resynced++;
+    this.output.appendLine(`results delta of ${m.uri} not applicable (${doc}): fetching the whole document`);
+    void this.client?.sendRequest(Methods.getResults, { uri: m.uri } satisfies GetResultsParams).then((w: unknown) => {
+      const v = w == null ? null : validateResults(w);
+      if (!v?.ok || v.value.append) return;
+      const cur = this.lastResults.get(m.uri);
+      if (cur && (cur.revision > v.value.revision || (cur.revision === v.value.revision && cur.final))) return;
+      this.fire(v.value);
+    }, () => {});
+    return null;
+  }
+
+  private fire(m: ResultsMessage): void {
+    this.lastResults.set(m.uri, m);
+    this.onResultsEmitter.fire(m);
   }
 
   private reject(method: string, why: string): void {

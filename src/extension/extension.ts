@@ -28,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
   context.subscriptions.push(log, server, status);
 
   let manager: PreviewManager | undefined;
+  status.previewShows = (uri) => manager?.showing(uri) ?? false;
   const previews = (): PreviewManager => {
     if (!manager) {
       const m = new (lazyPreviews().PreviewManager)(context, server, log, () => readSettings().theme);
@@ -42,6 +43,8 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
                 (f) => f && void vscode.window.showInformationMessage(`SGD Experiments: saved ${vscode.workspace.asRelativePath(f)}.`),
                 (e: unknown) => void vscode.window.showErrorMessage(`SGD Experiments: export failed — ${e instanceof Error ? e.message : String(e)}`),
               );
+          } else if (msg.type === 'rendered') {
+            status.onRendered(p.resource.toString(), msg.revision);
           } else if (msg.type === 'error') {
             server.log(`preview page (${p.resource.toString()}): ${msg.text}`);
           }
@@ -59,6 +62,9 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
       status.onResults(m);
       previews().onResults(m);
     }),
+    // the status bar's "done in N s" counts from the save, and ends with the figure a visible
+    // preview draws
+    vscode.workspace.onDidSaveTextDocument((d) => d.languageId === 'sgdexp' && status.onSave(d.uri.toString())),
     server.onStatus((m) => {
       status.onStatus(m);
       previews().onStatus(m);
@@ -118,6 +124,7 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
         if (pick === manage) await vscode.commands.executeCommand('workbench.trust.manage');
         return;
       }
+      status.onSave(uri.toString());
       await server.runNow(uri);
     }),
     // no argument (status bar, palette): cancel everything in flight

@@ -1,5 +1,8 @@
 // Status-bar item with the run progress of the active experiment (or of any file still running);
-// clicking it cancels the runs, like a progress notification's Cancel button.
+// clicking it cancels the runs, like a progress notification's Cancel button. When they are done
+// it says how long the user waited: from the save (or Run command) that started them to the final
+// figure drawn in a preview showing the file (the page's `rendered` report), or to the final
+// results when no preview shows it — not the engine's compute time.
 import * as vscode from 'vscode';
 import type { NodeStatus, ResultsMessage, StatusMessage } from '../core/wire/protocol';
 
@@ -42,6 +45,12 @@ export class RunStatusBar implements vscode.Disposable {
   private readonly progress = new Map<string, Progress>();
   private readonly started = new Map<string, number>();
   private readonly finalRevision = new Map<string, number>();
+  /** when each file was last saved (or asked to run): the start of what the user waits for */
+  private readonly savedAt = new Map<string, number>();
+  /** final results awaiting their figure: uri → revision */
+  private readonly awaitingFigure = new Map<string, number>();
+  /** whether a visible preview shows this file (then the wait ends with its final figure) */
+  previewShows: (uri: string) => boolean = () => false;
   private hideTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -63,11 +72,19 @@ export class RunStatusBar implements vscode.Disposable {
     return [...this.progress.values()].some((p) => p.running + p.queued > 0);
   }
 
+  /** A save or a Run command of `uri` (performance.now() by default). */
+  onSave(uri: string, at = performance.now()): void {
+    this.savedAt.set(uri, at);
+  }
+
   onStatus(m: StatusMessage): void {
     // a status of a revision whose final results arrived describes nothing in flight any more
     if (m.revision <= (this.finalRevision.get(m.uri) ?? -1)) return;
     const p = summarize(m.uri, m.nodes);
-    if (p.running + p.queued > 0 && !this.started.has(m.uri)) this.started.set(m.uri, Date.now());
+    if (p.running + p.queued > 0 && !this.started.has(m.uri)) {
+      this.started.set(m.uri, this.savedAt.get(m.uri) ?? performance.now());
+      this.savedAt.delete(m.uri);
+    }
     this.progress.set(m.uri, p);
     this.render();
   }
@@ -78,8 +95,25 @@ export class RunStatusBar implements vscode.Disposable {
     // a final document means nothing is in flight for this file any more
     const p = this.progress.get(m.uri);
     if (p) this.progress.set(m.uri, { ...p, running: 0, queued: 0 });
+    if (this.previewShows(m.uri)) {
+      // the wait ends when the page has drawn it (onRendered)
+      this.awaitingFigure.set(m.uri, m.revision);
+      if (!this.busy) this.render();
+      return;
+    }
     this.render(m.uri);
   }
+
+  /** A preview of `uri` drew `revision`: the final figure, if that revision's results were final. */
+  onRendered(uri: string, revision: number): void {
+    const want = this.awaitingFigure.get(uri);
+    if (want === undefined || revision < want) return;
+    this.awaitingFigure.delete(uri);
+    this.render(uri);
+  }
+
+  /** seconds from the save to the final figure, of the last finished file (tests) */
+  lastWaitSeconds: number | null = null;
 
   private render(finishedUri?: string): void {
     if (this.hideTimer) clearTimeout(this.hideTimer);
@@ -98,12 +132,15 @@ export class RunStatusBar implements vscode.Disposable {
     }
     if (finishedUri) {
       const p = this.progress.get(finishedUri);
-      const t0 = this.started.get(finishedUri);
+      const t0 = this.started.get(finishedUri) ?? this.savedAt.get(finishedUri);
       this.started.delete(finishedUri);
-      const secs = t0 ? ` in ${((Date.now() - t0) / 1000).toFixed(1)} s` : '';
+      this.savedAt.delete(finishedUri);
+      const wait = t0 !== undefined ? (performance.now() - t0) / 1000 : null;
+      this.lastWaitSeconds = wait;
+      const secs = wait !== null ? ` in ${wait.toFixed(1)} s` : '';
       const failed = p?.failed ? ` · ${p.failed} failed` : '';
       this.item.text = `$(${p?.failed ? 'warning' : 'check'}) sgdexp done${secs}${failed}`;
-      this.item.tooltip = 'SGD Experiments: no runs in flight';
+      this.item.tooltip = `SGD Experiments: no runs in flight${secs ? ` — ${wait!.toFixed(1)} s from the save to the final figure` : ''}`;
       this.item.command = undefined;
       this.item.show();
       this.hideTimer = setTimeout(() => this.item.hide(), 5000);

@@ -9,8 +9,8 @@ export function validateResults(m: unknown): Validated<ResultsMessage> {
   const v = validateToWebview(typeof m === 'object' && m !== null ? { ...m, type: 'results' } : m);
   if (!v.ok) return v;
   if (v.value.type !== 'results') return { ok: false, error: 'not a results message' };
-  const { uri, revision, final, doc } = v.value;
-  return { ok: true, value: { uri, revision, final, doc } };
+  const { uri, revision, final, doc, append } = v.value;
+  return { ok: true, value: { uri, revision, final, doc, ...(append ? { append } : {}) } };
 }
 
 export function validateStatus(m: unknown): Validated<StatusMessage> {

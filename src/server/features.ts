@@ -7,6 +7,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as lang from '../core/lang';
 import { toLspCompletion, toLspDiagnostic, toLspSymbol } from './convert';
+import type { Diagnostic } from '../core/program';
 
 export const semanticLegend = { tokenTypes: [...lang.TOKEN_TYPES], tokenModifiers: [...lang.TOKEN_MODIFIERS] };
 
@@ -14,6 +15,8 @@ export function registerFeatures(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
   analysisOf: (uri: string) => lang.Analysis | null,
+  /** the engine's runtime findings on a document (e.g. 'diverged', with its quick fix), anchored to its current text */
+  runtimeOf: (uri: string) => Diagnostic[] = () => [],
 ): void {
   const withDoc = <T>(uri: string, f: (a: lang.Analysis) => T, fallback: T): T => {
     const a = analysisOf(uri);
@@ -104,7 +107,7 @@ export function registerFeatures(
 
   connection.onCodeAction((p) =>
     withDoc(p.textDocument.uri, (a) =>
-      lang.codeActions(a, p.range).map((c) => ({
+      lang.codeActions(a, p.range, runtimeOf(p.textDocument.uri)).map((c) => ({
         title: c.title,
         kind: CodeActionKind.QuickFix,
         diagnostics: [toLspDiagnostic(p.textDocument.uri, c.diagnostic)],

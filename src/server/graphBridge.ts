@@ -17,6 +17,7 @@ import type { CheckedProgram, Diagnostic } from '../core/program';
 import { Methods, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams } from '../core/wire/protocol';
 import { normalizeSettings, type RunOn } from '../core/wire/settings';
 import { Engine as GraphEngine, type EngineOptions } from '../core/graph/engine';
+import { makeAppend } from '../core/wire/append';
 
 export interface EngineHost {
   connection: Connection;
@@ -80,6 +81,10 @@ export function engineOptions(storagePath: string | null, settings: Record<strin
     diskMB: cacheMB,
     memoryMB: Math.max(16, Math.min(cacheMB, 512)),
     revisionBase: () => revisionClock(),
+    // partial results at most about every 150 ms per document (more often than a page redraws a
+    // streamed figure gains nothing; the first message of a revision and a run's first points
+    // still go out at once): the rest of this thread's time answers the editor
+    emitIntervalMs: 150,
   };
 }
 
@@ -95,7 +100,15 @@ export function attachEngine(host: EngineHost): Engine {
 
   // a notification fails only when the client is gone: nothing to tell it, and no rejection left unhandled
   const ignore = () => {};
-  graph.on('results', (m) => void connection.sendNotification(Methods.results, m).catch(ignore));
+  // partial results go out as deltas of the last message sent for their uri (append.ts): only
+  // the records added since, so serialising them costs this thread in proportion to what is new
+  const lastSent = new Map<string, { revision: number; runs: ResultsMessage['doc']['runs'] }>();
+  graph.on('results', (m) => {
+    const d = m.final ? null : makeAppend(lastSent.get(m.uri) ?? null, m.revision, m.doc);
+    lastSent.set(m.uri, { revision: m.revision, runs: m.doc.runs });
+    const wire: ResultsMessage = d ? { ...m, doc: d.doc, append: d.append } : m;
+    void connection.sendNotification(Methods.results, wire).catch(ignore);
+  });
   graph.on('status', (m) => void connection.sendNotification(Methods.status, m).catch(ignore));
   graph.on('diagnostics', ({ uri, diagnostics }) => host.publishRuntimeDiagnostics(uri, diagnostics));
   graph.on('error', ({ message, error }) => connection.console.error(`sgdexp: engine: ${message}${error instanceof Error && error.stack ? `\n${error.stack}` : ''}`));
@@ -148,6 +161,7 @@ export function attachEngine(host: EngineHost): Engine {
     },
     onClose(uri) {
       shown.delete(uri);
+      lastSent.delete(uri);
       graph.close(uri);
     },
     updateSettings(raw) {

@@ -14,6 +14,8 @@ import { attachEngine, type Engine } from './graphBridge';
 import { registerFeatures, semanticLegend } from './features';
 import { toLspDiagnostic } from './convert';
 import { installCrashGuards } from './crashGuard';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Methods, type LoopDelay } from '../core/wire/protocol';
 
 const connection = createConnection(ProposedFeatures.all);
 installCrashGuards(process, (m) => connection.console.error(m));
@@ -174,7 +176,24 @@ documents.onDidClose((e) => {
   void connection.sendDiagnostics({ uri, diagnostics: [] });
 });
 
-registerFeatures(connection, documents, analysisOf);
+registerFeatures(connection, documents, analysisOf, (uri) => {
+  const a = analysisOf(uri);
+  return a ? anchored(a, runtime.get(uri) ?? []) : [];
+});
+
+// Benchmarks measure how far this thread falls behind its input while runs stream (a cancel or a
+// didChange waits that long before it is even read): only on request, it samples every 10 ms.
+if (process.env.SGDEXP_LOOP_STATS === '1') {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  connection.onRequest(Methods.loopDelay, (): LoopDelay => {
+    // the histogram holds the intervals between samples: the delay is what exceeds the resolution
+    const ms = (ns: number) => Math.max(0, ns / 1e6 - 10);
+    const r = { p50: ms(h.percentile(50)), p95: ms(h.percentile(95)), max: ms(h.max), samples: h.count };
+    h.reset();
+    return r;
+  });
+}
 
 connection.onShutdown(async () => {
   for (const t of timers.values()) clearTimeout(t);

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawn } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { LogEntry } from '../../src/extension/messageLog';
 import { validateToWebview } from '../../src/core/wire/webviewMessages';
@@ -138,6 +139,61 @@ suite('runs in the preview', () => {
       await replaceAndSave(doc, 'steps = 3000000', 'steps = 400');
       await until('results after restoring', () =>
         resultsTo(a, small(), (e) => e.msg.final && e.msg.doc.runs.gd?.status === 'done' && e.msg.doc.runs.gd.params.steps === 400 && e.msg.revision > streaming.msg.revision));
+    }
+  });
+
+  test('under load, a Cancel and a save during a long run are acknowledged and the stale run never finishes', async () => {
+    const a = await api();
+    const doc = await vscode.workspace.openTextDocument(small());
+    const uri = small().toString();
+    type Any = { t: number; dir: string; panel?: number; uri?: string; msg: { type: string; revision?: number; final?: boolean; doc?: { runs: Record<string, { status: string }> } } };
+    const toPage = (pred: (e: Any) => boolean) => (a.messages.entries as unknown as Any[]).filter((e) => e.dir === 'to' && e.panel === panel && e.uri === uri && pred(e));
+    const newest = () => Math.max(0, ...toPage((e) => e.msg.type === 'results' || e.msg.type === 'status').map((e) => e.msg.revision ?? 0));
+    // two processes spinning on the cores for the whole test, as a compiler or a browser would
+    const spinners = [0, 1].map(() =>
+      spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }));
+    try {
+      // ---- a Cancel (the status bar's click) during a long run
+      let before = newest();
+      await replaceAndSave(doc, /steps = 400, record = 50\)\nln/, 'steps = 3000000, record = 50)\nln');
+      const r1 = (await until('gd streaming', () => toPage((e) => e.msg.type === 'results' && (e.msg.revision ?? 0) > before && e.msg.doc?.runs.gd?.status === 'running')[0])).msg.revision!;
+      const tCancel = Date.now();
+      await vscode.commands.executeCommand('sgdexp.cancel');
+      const ack = await until('the cancel acknowledged on the page', () => toPage((e) => e.t >= tCancel && e.msg.revision === r1 && e.msg.type === 'results' && e.msg.doc?.runs.gd?.status === 'cancelled')[0]);
+      const fin = await until('the cancelled revision final', () => toPage((e) => e.msg.type === 'results' && e.msg.revision === r1 && !!e.msg.final)[0]);
+      assert.equal(fin.msg.doc!.runs.gd.status, 'cancelled');
+      assert.ok(ack.t <= fin.t, 'acknowledged before (or with) the final document');
+      assert.deepEqual(toPage((e) => e.t > ack.t && e.msg.revision === r1 && e.msg.type === 'results' && e.msg.doc?.runs.gd?.status === 'running'), [], 'gd shown running again after the cancel was acknowledged');
+      // ---- a save during a long run: the new revision supersedes it
+      before = newest();
+      await replaceAndSave(doc, 'steps = 3000000', 'steps = 3000001');
+      const r2 = (await until('gd streaming again', () => toPage((e) => e.msg.type === 'results' && (e.msg.revision ?? 0) > before && e.msg.doc?.runs.gd?.status === 'running')[0])).msg.revision!;
+      let saidSaved = 0;
+      const onSave = vscode.workspace.onDidSaveTextDocument((d) => d.uri.toString() === uri && (saidSaved ||= Date.now()));
+      const tSave = await replaceAndSave(doc, 'steps = 3000001', 'steps = 3000002');
+      const ack2 = await until('the save acknowledged on the page', () => toPage((e) => (e.msg.type === 'results' || e.msg.type === 'status') && (e.msg.revision ?? 0) > r2)[0]);
+      const r3 = ack2.msg.revision!;
+      const running3 = await until('the new revision computing gd', () => toPage((e) => e.msg.type === 'results' && e.msg.revision === r3 && e.msg.doc?.runs.gd?.status === 'running')[0]);
+      // the order of events: the superseded revision sends nothing once the new one is acknowledged
+      assert.deepEqual(toPage((e) => e.t > ack2.t && e.msg.revision === r2).map((e) => e.msg.type), [], 'messages of the superseded revision after the new one');
+      await vscode.commands.executeCommand('sgdexp.cancel');
+      await until('the last revision final', () => toPage((e) => e.msg.type === 'results' && e.msg.revision === r3 && !!e.msg.final)[0]);
+      assert.deepEqual(toPage((e) => e.msg.type === 'results' && e.msg.revision === r2 && !!e.msg.final), [], 'the stale revision produced a final document');
+      assert.equal(a.latestResults(uri)?.revision, r3);
+      // printed, not asserted (wall-clock figures of a loaded machine)
+      bench('under load: cancel → acknowledged on the page', ack.t - tCancel);
+      bench('under load: cancel → final document', fin.t - tCancel);
+      bench(`under load: save → acknowledged on the page (${ack2.msg.type})`, ack2.t - tSave);
+      bench('under load: save → new revision computing', running3.t - tSave);
+      onSave.dispose();
+      if (saidSaved) bench('  of which save() until onDidSaveTextDocument (VS Code writes the file)', saidSaved - tSave);
+    } finally {
+      for (const p of spinners) p.kill('SIGKILL');
+      await vscode.commands.executeCommand('sgdexp.cancel');
+      const last = newest();
+      if (/steps = 300000\d/.test(doc.getText())) await replaceAndSave(doc, /steps = 300000\d/, 'steps = 400');
+      await until('results after restoring', () =>
+        resultsTo(a, small(), (e) => e.msg.final && e.msg.revision > last && e.msg.doc.runs.gd?.status === 'done' && e.msg.doc.runs.gd.params.steps === 400));
     }
   });
 

@@ -78,6 +78,61 @@ describe('engine with the real stepping core in worker threads', () => {
     }
   });
 
+  it('a Cancel while this thread is busy still hands back the last record: the next run resumes from it', async () => {
+    // Default kill timer. Right after the cancel this thread is kept busy (as on a loaded machine:
+    // descheduled, or serialising results), so the worker's acknowledgement reaches it late. The
+    // worker sees the cancel through its shared flag, stops at once and hands back the state of
+    // its last record; a kill timer shorter than this thread's delay would throw that state away
+    // and the next run would start over from an earlier point.
+    const e = new Engine({ workers: 1, workerScript: worker.file });
+    const STEPS = 2_000_000;
+    try {
+      const r1 = e.update(URI, twoRuns({ stepsA: STEPS }));
+      let shown = 0;
+      await new Promise<void>((res) => {
+        const off = e.on('results', (m) => {
+          const p = m.doc.runs.gd?.step ?? [];
+          if (m.revision === r1 && m.doc.runs.gd?.status === 'running' && (m.doc.runs.gd.progress?.step ?? 0) > STEPS / 10) {
+            shown = p.at(-1) ?? 0;
+            off();
+            res();
+          }
+        });
+      });
+      // in the check phase: the loop's next turn runs its due timers before it reads the
+      // worker's messages, as a thread that was busy on a loaded machine does
+      await new Promise<void>((res) =>
+        setImmediate(() => {
+          e.cancel(URI);
+          const busyUntil = performance.now() + 300;
+          while (performance.now() < busyUntil) {
+            /* this thread is busy: the worker's answer waits in its queue */
+          }
+          res();
+        }),
+      );
+      const m1 = await e.whenFinal(URI, r1);
+      expect(m1.doc.runs.gd.status).toBe('cancelled');
+      const reached = m1.doc.runs.gd.step.at(-1)!;
+      // the state handed back is at least as far as what the page was shown before the cancel
+      expect(reached).toBeGreaterThanOrEqual(shown);
+      expect(reached).toBeLessThan(STEPS);
+      const rel = e.log.find((x) => x.revision === r1 && x.node === 'gd' && x.event === 'cancelled')!;
+      await waitFor(() => rel.releaseMs !== undefined, 'the cancelled worker to be released');
+      expect(rel.terminated).toBeFalsy();
+      // run it again: it resumes (the core's own report) from the last record the cancelled run computed
+      const r2 = e.update(URI, twoRuns({ stepsA: STEPS }));
+      const m2 = await e.whenFinal(URI, r2);
+      expect(m2.doc.runs.gd.status).toBe('done');
+      const ev = e.log.find((x) => x.revision === r2 && x.node === 'gd' && x.event === 'executed')!;
+      expect(ev.fromStep).toBe(reached);
+      expect(ev.steps).toBe(STEPS - reached);
+      console.log(`cancelled at the record of step ${reached} (${((100 * reached) / STEPS).toFixed(0)} %, shown before: ${shown}); resumed from step ${ev.fromStep}; released after ${rel.releaseMs!.toFixed(0)} ms`);
+    } finally {
+      await e.dispose();
+    }
+  });
+
   it('an edit during a long run cancels it cooperatively and leaks no worker thread', async () => {
     const before = await settledThreadCount();
     // The kill timer is set far out of reach: every release must then come from the worker's own

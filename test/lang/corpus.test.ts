@@ -11,7 +11,7 @@ import { marked } from './helpers';
 /** The checker as the server and the CLI run it: with the numeric core's hooks. */
 const checkDocument = (text: string, opts: CheckOptions = {}) => checkWithout(text, { ...numericHooks(), ...opts });
 
-const base = 'data = teacher(n = 40, p = 10)\nnet = linear2(width = 20)\n';
+const base = 'data = teacher(n = 40, p = 10)\nnet = linear2(width = 20, init = gaussian(scale = 0.1))\n';
 
 interface Case {
   name: string;
@@ -126,7 +126,7 @@ const cases: Case[] = [
   },
   {
     name: 'oversized experiment is refused with its estimate',
-    src: 'data = teacher(n = 1e9, p = 10)\nnet = linear2(width = 20)\nr = «train»(net, data, gd(lr = 0.01), steps = 100)',
+    src: 'data = teacher(n = 1e9, p = 10)\nnet = linear2(width = 20, init = gaussian(scale = 0.1))\nr = «train»(net, data, gd(lr = 0.01), steps = 100)',
     expect: [{ severity: 'error', code: 'too-expensive', message: /too large to run: memory ≈ \d+(\.\d+)? GB \(limit .*\), time ≈ .* \(limit 30 min\)/ }],
   },
   {
@@ -166,7 +166,7 @@ const cases: Case[] = [
   },
   {
     name: 'unclosed parenthesis recovers at the next statement',
-    src: 'data = teacher«(»n = 40, p = 10\nnet = linear2(width = 20)\nr = train(net, data, gd(lr = 0.1), steps = 10)',
+    src: 'data = teacher«(»n = 40, p = 10\nnet = linear2(width = 20, init = gaussian(scale = 0.1))\nr = train(net, data, gd(lr = 0.1), steps = 10)',
     expect: [{ severity: 'error', code: 'unclosed', message: "'(' of teacher(…) is never closed: expected ')'" }],
   },
   {
@@ -270,7 +270,7 @@ const cases: Case[] = [
   },
   {
     name: 'warnings: theory without a theory line, repeated member, empty test set',
-    src: 'data = teacher(n = 40, p = 10, test = 0)\nnet = linear2(width = 20)\nr = train(net, data, gd(lr = [0.1, «0.1»]), steps = 10)\nplot loss(r, «theory = true»)\nplot test_loss(«r»)',
+    src: 'data = teacher(n = 40, p = 10, test = 0)\nnet = linear2(width = 20, init = gaussian(scale = 0.1))\nr = train(net, data, gd(lr = [0.1, «0.1»]), steps = 10)\nplot loss(r, «theory = true»)\nplot test_loss(«r»)',
     expect: [
       { severity: 'warning', code: 'duplicate-member', message: '0.1 appears twice in the list: the family has a repeated member' },
       { severity: 'warning', code: 'no-theory', message: 'loss has no theory line; theory = true draws nothing' },
@@ -533,14 +533,14 @@ describe('domain check boundaries', () => {
   });
   // λ_max given by the hook: the limit 2/λ_max = 0.5 is exact in floating point
   const known = { lambdaMax: () => 4 };
-  const net = 'data = teacher(n = 40, p = 10)\nnet = linear2(width = 20)\n';
+  const net = 'data = teacher(n = 40, p = 10)\nnet = linear2(width = 20, init = gaussian(scale = 0.1))\n';
   it('stability: lr = 2/λ_max exactly is stable, just above it warns', () => {
     expect(diagnose(net + 'r = train(net, data, gd(lr = 0.5), steps = 10)', known).got).toEqual([]);
     const { ranges, got } = diagnose(net + 'r = train(net, data, gd(«lr = 0.50001»), steps = 10)', known);
     expect(got).toEqual([[ranges[0], 'warning', 'unstable-lr', "lr = 0.50001 above GD's stability limit 2/λ_max(XᵀX) ≈ 0.5 (λ_max ≈ 4, of this data set): GD diverges at this stepsize"]]);
   });
   it('stability without the data set: the Marchenko–Pastur edge (1 + √(p/n))² = 4 for n = p', () => {
-    const square = 'data = teacher(n = 10, p = 10)\nnet = linear2(width = 20)\n';
+    const square = 'data = teacher(n = 10, p = 10)\nnet = linear2(width = 20, init = gaussian(scale = 0.1))\n';
     const edge = { lambdaMax: () => null };
     expect(diagnose(square + 'r = train(net, data, gd(lr = 0.5), steps = 10)', edge).got).toEqual([]);
     const { ranges, got } = diagnose(square + 'r = train(net, data, gd(«lr = [0.4, 0.50001, 0.6]»), steps = 10)', edge);
@@ -608,14 +608,14 @@ describe('too-expensive errors point at their cause', () => {
     return { ranges, d: d[0], related: (d[0].related ?? []).map((r) => [r.range, r.message]) };
   };
   it('a huge data set: its n in the data definition', () => {
-    const { ranges, d, related: r } = related('data = teacher(«n = 1e9», p = 10)\nnet = linear2(width = 20)\nr = «train»(net, data, gd(lr = 0.01), steps = 100)');
+    const { ranges, d, related: r } = related('data = teacher(«n = 1e9», p = 10)\nnet = linear2(width = 20, init = gaussian(scale = 0.1))\nr = «train»(net, data, gd(lr = 0.01), steps = 100)');
     expect(d.range).toEqual(ranges[1]);
     expect(r).toHaveLength(1);
     expect(r[0][0]).toEqual(ranges[0]);
     expect(r[0][1]).toMatch(/^n = 1000000000 dominates the memory estimate: with n = 40 it would be ≈ [\d.]+ KB$/);
   });
   it('a long run: its steps', () => {
-    const { ranges, related: r } = related('data = teacher(n = 40, p = 10)\nnet = linear2(width = 20)\nr = «train»(net, data, gd(lr = 0.01), «steps = 1e9»)');
+    const { ranges, related: r } = related('data = teacher(n = 40, p = 10)\nnet = linear2(width = 20, init = gaussian(scale = 0.1))\nr = «train»(net, data, gd(lr = 0.01), «steps = 1e9»)');
     expect(r).toHaveLength(1);
     expect(r[0][0]).toEqual(ranges[1]);
     expect(r[0][1]).toMatch(/^steps = 1000000000 dominates the time estimate: with steps = 20000 it would be ≈ [\d.]+ s$/);

@@ -7,7 +7,7 @@ import { dataLambdaMax } from '../../src/core/numeric/data';
 import { estimateCost } from '../../src/core/numeric/estimate';
 import type { DataSpec, RunSpec } from '../../src/core/spec';
 
-const run = (data: string, opt = 'gd(lr = 3)') => `data = ${data}\nnet = linear2(width = 20)\nr = train(net, data, ${opt}, steps = 100)\n`;
+const run = (data: string, opt = 'gd(lr = 3)') => `data = ${data}\nnet = linear2(width = 20, init = gaussian(scale = 0.1))\nr = train(net, data, ${opt}, steps = 100)\n`;
 
 describe('λ_max and the cost check', () => {
   it('an experiment over the limits is refused with its estimate, and λ_max is never asked for', () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { Methods, type ResultsMessage, type StatusMessage } from '../../src/core/protocol';
+import { applyAppend } from '../../src/core/wire/append';
 
 const root = join(__dirname, '../..');
 
@@ -29,7 +30,10 @@ export type Diagnostics = { uri: string; version?: number; diagnostics: { messag
 export interface ServerProcess {
   conn: MessageConnection;
   proc: ChildProcess;
+  /** complete results (partial ones sent as deltas are completed, as the extension's client does) */
   results: ResultsMessage[];
+  /** results messages as they came over the wire */
+  wire: ResultsMessage[];
   statuses: StatusMessage[];
   diagnostics: Diagnostics[];
   /** shutdown + exit, killed after 2 s */
@@ -41,7 +45,7 @@ export async function startServer(dir: string, settings: Record<string, unknown>
   const proc = spawn(process.execPath, [join(dir, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const s: ServerProcess = {
-    conn, proc, results: [], statuses: [], diagnostics: [],
+    conn, proc, results: [], wire: [], statuses: [], diagnostics: [],
     async stop() {
       try {
         await conn.sendRequest('shutdown');
@@ -57,7 +61,20 @@ export async function startServer(dir: string, settings: Record<string, unknown>
       conn.dispose();
     },
   };
-  conn.onNotification(Methods.results, (m: unknown) => void s.results.push(m as ResultsMessage));
+  const last = new Map<string, ResultsMessage>();
+  conn.onNotification(Methods.results, (raw: unknown) => {
+    const m = raw as ResultsMessage;
+    s.wire.push(m);
+    let full = m;
+    if (m.append) {
+      const base = last.get(m.uri);
+      const doc = base && base.revision === m.append.revision ? applyAppend(base.doc.runs, m.doc, m.append) : 'no base';
+      if (typeof doc === 'string') throw new Error(`a results delta could not be applied: ${doc}`);
+      full = { uri: m.uri, revision: m.revision, final: m.final, doc };
+    }
+    last.set(m.uri, full);
+    s.results.push(full);
+  });
   conn.onNotification(Methods.status, (m: unknown) => void s.statuses.push(m as StatusMessage));
   conn.onNotification('textDocument/publishDiagnostics', (m: unknown) => void s.diagnostics.push(m as Diagnostics));
   conn.onRequest(() => null); // client/registerCapability and friends

@@ -5,12 +5,32 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PreviewStore, type ResultsIn } from '../../webview/store';
 import { sameJson } from '../../src/core/sameJson';
+import { tailOf } from '../../src/core/wire/append';
 import { normalizeDoc, validateToWebview } from '../../src/core/wire/webviewMessages';
 import type { ResultsDoc, RunResult } from '../../src/core/results';
 
 const FIG1 = normalizeDoc(JSON.parse(readFileSync(join(__dirname, 'fixtures', 'fig1.json'), 'utf8')) as ResultsDoc);
 const URI = 'file:///f.sgdexp';
 const msg = (revision: number, doc: ResultsDoc, extra: Partial<ResultsIn> = {}): ResultsIn => ({ uri: URI, revision, final: true, doc, ...extra });
+
+describe('partial results sent as deltas (append.ts)', () => {
+  it('append to the runs of the previous message of the revision; a gap asks for the whole', () => {
+    const s = new PreviewStore();
+    const gd = FIG1.runs.gd!;
+    const cut = (n: number, from = 0): RunResult => tailOf({ ...gd, step: gd.step.slice(0, n), time: gd.time.slice(0, n), metrics: Object.fromEntries(Object.entries(gd.metrics).map(([k, v]) => [k, v.slice(0, n)])) as RunResult['metrics'], status: 'running' }, from);
+    expect(s.applyResults(msg(5, { ...FIG1, runs: { gd: cut(10), ln: FIG1.runs.ln } }, { final: false }))).toBe('applied');
+    const d = { ...FIG1, runs: { gd: cut(25, 10) } };
+    const wire = { type: 'results', ...msg(5, d, { final: false, append: { revision: 5, from: { gd: 10 } }, reuse: { revision: 5, runs: ['ln'], order: ['gd', 'ln'] } }) };
+    expect(validateToWebview(wire).ok).toBe(true);
+    expect(s.applyResults(msg(5, d, { final: false, append: { revision: 5, from: { gd: 10 } }, reuse: { revision: 5, runs: ['ln'], order: ['gd', 'ln'] } }))).toBe('applied');
+    expect(s.doc!.runs.gd!.step).toEqual(gd.step.slice(0, 25));
+    expect(s.doc!.runs.gd!.metrics.loss).toEqual((gd.metrics.loss as number[]).slice(0, 25));
+    expect(s.doc!.runs.ln).toBe(FIG1.runs.ln);
+    // a delta from 30 records while the page holds 25 (a message lost): the whole is asked for
+    expect(s.applyResults(msg(5, { ...FIG1, runs: { gd: cut(40, 30), ln: FIG1.runs.ln } }, { final: false, append: { revision: 5, from: { gd: 30 } } }))).toBe('need-full');
+    expect(s.doc!.runs.gd!.step.length).toBe(25);
+  });
+});
 
 describe('results that reuse runs', () => {
   it('are completed from the runs of the previous message, in document order', () => {

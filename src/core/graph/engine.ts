@@ -31,7 +31,7 @@ import type { ResultsMessage, StatusMessage } from '../wire/protocol';
 import type { ResultsDoc } from '../wire/results';
 import { EngineEvents, ExecLog, type Events, type ExecEvent, type Listener } from './events';
 import { Jobs } from './jobs';
-import { WorkerPool, type PoolOptions } from './pool';
+import { DEFAULT_KILL_AFTER_MS, WorkerPool, type PoolOptions } from './pool';
 import { Resolver } from './resolver';
 import { runJob } from './runJob';
 import { RunStore } from './runStore';
@@ -59,7 +59,8 @@ export interface EngineOptions {
   emitIntervalMs?: number;
   /** in-thread runner, used when workers = 0 */
   inline?: PoolOptions['inline'];
-  /** terminate a worker that has not acknowledged a cancel after this many ms */
+  /** terminate a worker that has not acknowledged a cancel after this many ms (default: pool.ts
+   *  DEFAULT_KILL_AFTER_MS, seconds; a terminated worker hands back no state to resume from) */
   killAfterMs?: number;
   /**
    * the first revision of a document in this engine is max(1, revisionBase()); later ones count
@@ -94,9 +95,12 @@ export class Engine {
     this.disk = this.store.disk;
     this.jobs = new Jobs(this.pool, this.store, this.events, opts.progressIntervalMs ?? 100);
     this.sessions = new Sessions(this.events, this.execLog, this.store, opts.emitIntervalMs ?? 100, opts.revisionBase ?? (() => 1));
-    // a worker acknowledges a cancel or is terminated within killAfterMs; an in-thread runner that
-    // ignored its signal is not waited for
-    const stopWaitMs = (opts.killAfterMs ?? 30) + 100;
+    // a worker acknowledges a cancel (within about a millisecond of computing, through the shared
+    // flag) or is terminated after killAfterMs. What waits for that is bounded by a second: a run
+    // of the same spec resumes from the cancelled one's state, and a cancelled revision's final
+    // message carries its last records, unless this thread is so far behind that they are not in
+    // yet. An in-thread runner that ignored its signal is not waited for longer.
+    const stopWaitMs = Math.min(opts.killAfterMs ?? DEFAULT_KILL_AFTER_MS, 1000) + 100;
     this.stopWaitMs = stopWaitMs;
     this.resolver = new Resolver(this.sessions, this.store, this.jobs, this.execLog, this.events, (prev) => this.cancelUnwanted(prev), stopWaitMs);
   }

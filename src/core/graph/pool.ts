@@ -2,10 +2,13 @@
 //
 // Workers are spawned on demand up to `size` (default: the machine's available parallelism)
 // and kept warm. A job is one `runTraining` call; its partial trajectories stream back as
-// progress messages. Cancelling a job settles it at once as 'cancelled' on this side; the
-// worker is asked to stop (it checks its AbortSignal every few milliseconds) and, if it has not
-// acknowledged within `killAfterMs`, it is terminated and replaced later — so an unwanted run
-// never holds a worker beyond that bound and no thread outlives `dispose()`.
+// progress messages. Cancelling a job settles it at once as 'cancelled' on this side and sets the
+// job's shared cancel flag (an Int32Array over a SharedArrayBuffer the worker's stepping loop
+// polls about every half millisecond): the worker stops without waiting for this thread's event
+// loop to deliver a message, which on a loaded machine can take seconds. It then hands back the
+// state of its last record, which a later run of the same spec resumes from. Only a worker that
+// has not acknowledged within `killAfterMs` (seconds: a stuck step, not a slow machine) is
+// terminated and replaced — its state is lost — so no thread outlives `dispose()`.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -84,7 +87,8 @@ export interface Job {
 
 // ---- worker wire protocol ----
 export type ToWorker =
-  | ({ type: 'run'; job: number } & JobRequest)
+  /** `cancel`: the job's shared flag (Int32Array of length 1), non-zero once it is cancelled */
+  | ({ type: 'run'; job: number; cancel?: Int32Array } & JobRequest)
   | { type: 'cancel'; job: number };
 export type FromWorker =
   | { type: 'progress'; job: number; step: number; steps: number; trajectory: Trajectory }
@@ -96,6 +100,8 @@ export interface PoolOptions {
   size?: number;
   /** path of the bundled worker (dist/worker.js) */
   workerScript?: string;
+  /** terminate a worker that has not acknowledged a cancel after this many ms (default
+   *  DEFAULT_KILL_AFTER_MS): a terminated worker hands back no state to resume from */
   killAfterMs?: number;
   /** in-thread runner for size 0 */
   inline?: (req: JobRequest, signal: AbortSignal, onProgress: (p: JobProgress) => void) => Promise<Omit<JobResult, 'worker'>>;
@@ -129,7 +135,17 @@ interface PendingJob {
   cancelledAt: number | null;
   slot: Slot | null;
   killTimer: NodeJS.Timeout | null;
+  /** shared with the worker: set to 1 the moment the job is cancelled */
+  flag: Int32Array;
 }
+
+/**
+ * A worker acknowledges a cancel as soon as its stepping loop next polls the shared flag (well
+ * under a millisecond of computing); what delays the acknowledgement is this thread, busy or
+ * descheduled on a loaded machine. Seconds, then: a terminated worker loses the state the run
+ * reached, and the run would start over from an earlier point.
+ */
+export const DEFAULT_KILL_AFTER_MS = 5000;
 
 export function defaultPoolSize(): number {
   return Math.max(1, availableParallelism());
@@ -171,7 +187,7 @@ export class WorkerPool {
       size = 0;
     }
     this.size = size;
-    this.killAfterMs = opts.killAfterMs ?? 30;
+    this.killAfterMs = opts.killAfterMs ?? DEFAULT_KILL_AFTER_MS;
   }
 
   /** live worker threads */
@@ -196,7 +212,8 @@ export class WorkerPool {
     let release!: PendingJob['release'];
     const done = new Promise<JobResult>((r) => (resolve = r));
     const released = new Promise<Released>((r) => (release = r));
-    const job: PendingJob = { id: this.nextJob++, req, onProgress, resolve, release, settled: false, cancelledAt: null, slot: null, killTimer: null };
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const job: PendingJob = { id: this.nextJob++, req, onProgress, resolve, release, settled: false, cancelledAt: null, slot: null, killTimer: null, flag };
     if (this.size === 0) this.runInline(job);
     else {
       this.queue.push(job);
@@ -248,7 +265,7 @@ export class WorkerPool {
       slot.job = job;
       this.stats.workersUsed.add(slot.id);
       this.stats.maxBusy = Math.max(this.stats.maxBusy, this.busy);
-      const msg: ToWorker = { type: 'run', job: job.id, ...job.req };
+      const msg: ToWorker = { type: 'run', job: job.id, ...job.req, cancel: job.flag };
       slot.worker.postMessage(msg);
     }
   }
@@ -302,6 +319,8 @@ export class WorkerPool {
   private cancel(job: PendingJob): void {
     if (job.settled) return;
     job.cancelledAt = performance.now();
+    // first: the worker sees it at its next poll, whatever this thread does next
+    Atomics.store(job.flag, 0, 1);
     this.stats.cancelled++;
     const qi = this.queue.indexOf(job);
     if (qi >= 0) {
@@ -317,6 +336,7 @@ export class WorkerPool {
     const slot = job.slot;
     this.settle(job, cancelledResult(slot?.id ?? -1), false);
     if (!slot || slot.exited) return;
+    // also by message: a worker bundled without the flag's poll still stops
     slot.worker.postMessage({ type: 'cancel', job: job.id } satisfies ToWorker);
     // not acknowledged in time (a long uninterruptible step): terminate the thread
     job.killTimer = setTimeout(() => {

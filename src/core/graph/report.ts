@@ -8,6 +8,7 @@ import { evaluateClaims } from '../claims';
 import type { LoweredProgram, LoweredRun } from '../lower';
 import type { JobProgress } from './pool';
 import type { RunValue } from './runValue';
+import { explainDivergence } from './divergence';
 
 export type SlotState = 'queued' | 'running' | 'done' | 'blocked' | 'stale' | 'cancelled';
 
@@ -152,13 +153,18 @@ export function nodeStatuses(lowered: LoweredProgram, slots: Map<string, Slot>, 
  * diagnostic per definition and kind listing its members; plus what lowering found.
  */
 export function runtimeDiagnostics(lowered: LoweredProgram, slots: Map<string, Slot>): Diagnostic[] {
-  const byDef = new Map<string, { range: Diagnostic['range']; diverged: string[]; errors: string[] }>();
+  const byDef = new Map<string, { range: Diagnostic['range']; diverged: string[]; errors: string[]; lr: (number | null)[] }>();
   for (const s of slots.values()) {
     const v = s.value;
     if (!v || (v.status !== 'diverged' && v.status !== 'error')) continue;
-    const e = byDef.get(s.run.def) ?? { range: s.run.range, diverged: [], errors: [] };
+    const e = byDef.get(s.run.def) ?? { range: s.run.range, diverged: [], errors: [], lr: [] };
     const label = s.run.member ? `${s.run.id}: ` : '';
-    (v.status === 'diverged' ? e.diverged : e.errors).push(`${label}${v.message ?? v.status}`);
+    if (v.status === 'diverged') {
+      // why, and what to try (only for the first few members: each costs a λ_max)
+      const advice = e.diverged.length < 4 ? explainDivergence(s.run.spec) : null;
+      e.diverged.push(`${label}${v.message ?? v.status}${advice ? ` — ${advice.text}` : ''}`);
+      e.lr.push(s.run.member ? null : advice?.lr ?? null);
+    } else e.errors.push(`${label}${v.message ?? v.status}`);
     byDef.set(s.run.def, e);
   }
   const diags: Diagnostic[] = [];
@@ -166,7 +172,9 @@ export function runtimeDiagnostics(lowered: LoweredProgram, slots: Map<string, S
   for (const [def, e] of byDef) {
     // `data.def`: the definition a finding belongs to, so a host can keep it on that definition
     // while the text is edited and not yet re-run (server.ts: publish)
-    if (e.diverged.length) diags.push({ range: e.range, severity: 'warning', code: 'diverged', message: clip(e.diverged), data: { def } });
+    // a quick fix (navigate.ts codeActions: 'set-lr') for a single run whose limit is known
+    const lr = e.diverged.length === 1 ? e.lr[0] : null;
+    if (e.diverged.length) diags.push({ range: e.range, severity: 'warning', code: 'diverged', message: clip(e.diverged), data: lr !== null ? { def, fix: 'set-lr', lr } : { def } });
     if (e.errors.length) diags.push({ range: e.range, severity: 'error', code: 'runtime-error', message: clip(e.errors), data: { def } });
   }
   // what lowering found that the checker did not (normally nothing)

@@ -10,6 +10,8 @@ export async function runJob(
   req: JobRequest,
   signal: AbortSignal,
   onProgress: (p: JobProgress) => void,
+  /** shared cancel flag (non-zero: stop), polled by the stepping loop */
+  cancelFlag: Int32Array | null = null,
 ): Promise<Omit<JobResult, 'worker'>> {
   const t0 = performance.now();
   const resume = req.resume ? deserializeCheckpoint(req.resume) : null;
@@ -27,6 +29,7 @@ export async function runJob(
   let last = -Infinity;
   const out = await runTraining(req.spec, {
     signal,
+    cancelFlag,
     onProgress: (p) => {
       const t = performance.now();
       if (t - last < req.progressIntervalMs && p.step < p.steps) return;

@@ -1,6 +1,8 @@
 // Worker-thread entry (bundled to dist/worker.js): runs training jobs sent by pool.ts and
-// streams their progress back. One job at a time per worker; a 'cancel' aborts its signal and
-// the stepping core returns within a few milliseconds with status 'cancelled'.
+// streams their progress back. One job at a time per worker. A cancel reaches the stepping core
+// two ways: the job's shared flag (set by the pool the moment it cancels; polled by the core's
+// loop, so it needs neither thread's event loop) and a 'cancel' message that aborts its signal.
+// The core then returns within about a millisecond with status 'cancelled'.
 import { parentPort } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './pool';
 import { runJob } from './runJob';
@@ -18,7 +20,7 @@ port.on('message', (m: ToWorker) => {
   const ac = new AbortController();
   aborts.set(m.job, ac);
   const post = (x: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(x, transfer);
-  runJob(m, ac.signal, (p) => post({ type: 'progress', job: m.job, ...p }))
+  runJob(m, ac.signal, (p) => post({ type: 'progress', job: m.job, ...p }), m.cancel ?? null)
     .then((r) => post({ type: 'done', job: m.job, ...r }, r.checkpoint ? [r.checkpoint.buffer as ArrayBuffer] : []))
     .catch((e) => post({ type: 'error', job: m.job, message: e instanceof Error ? e.message : String(e) }))
     .finally(() => aborts.delete(m.job));

@@ -219,6 +219,7 @@ function checkRun(c: Checker, site: CallSite): void {
   const byBatch = fullBatches.length === 0 ? ''
     : fullBatches.length === batch.length ? ` (batch = ${fmt(max(fullBatches))} ≥ n = ${fmt(max(n))}: every step is a full-batch GD step)`
     : ` (for the members with batch ≥ n = ${fmt(max(n))}, which take full-batch GD steps; smaller batches are not checked)`;
+  if (fullBatch && (d === 'teacher' || d === 'sparse') && m === 'linear2' && checkInitCurvature(c, model, data, opt, optSpan, byBatch)) return;
   if (fullBatch && (d === 'teacher' || d === 'sparse')) {
     // heavy ball on a quadratic: stable iff η·λ < 2(1 + μ) (the smallest μ of the members: the
     // tightest of their limits)
@@ -256,6 +257,52 @@ function scheduleMaxima(c: Checker, lr: Value | undefined): number[] {
   if (s.builtin === 'step_decay') return c.numbers(s.args.from);
   if (s.builtin === 'warmup') return c.numbers(s.args.to);
   return [];
+}
+
+/**
+ * GD on linear2 at its initialisation (docs/theory.md §7b). The loss Hessian's Gauss–Newton part
+ * has, in expectation over the Gaussian init, a Rayleigh quotient 2·l·s²·λ_max(XᵀX) along the
+ * top eigenvector of XXᵀ (l = width, s = init scale, any k), so λ_max(H₀) ≳ 2ls²λ_max(XᵀX): GD's
+ * linearised dynamics are unstable from the first step once lr > 2/λ_max(H₀). Between 2/λ and 4/λ
+ * the loss grows, then the curvature may fall and the run recover (the catapult phase); above
+ * 4/λ the two-layer model diverges. True when it reported (then the linear model's weaker limit
+ * is not reported too).
+ */
+function checkInitCurvature(c: Checker, model: CallValue, data: CallValue, opt: CallValue, optSpan: Span, byBatch: string): boolean {
+  const widths = c.numbers(model.args.width);
+  const init = model.args.init ? c.callOf(model.args.init) : null;
+  if (init && init.builtin !== 'gaussian') return false;
+  const scales = init ? c.numbers(init.args.scale) : [];
+  const l = max(widths);
+  const sc = scales.length ? max(scales) : 1;
+  const gain = 2 * l * sc * sc;
+  // only when the model at init is more curved than the linear model it computes
+  if (!(gain > 1) || !Number.isFinite(gain)) return false;
+  const lrs = scheduleMaxima(c, opt.args.lr);
+  if (!lrs.length) return false;
+  const lam = lambdaMaxOf(c, data, max(lrs) * gain);
+  if (!lam || !Number.isFinite(lam.value) || !(lam.value > 0)) return false;
+  const h0 = gain * lam.value;
+  const limit = 2 / h0;
+  // Only where it diverges (above about twice the limit): between the limit and twice it the loss
+  // grows at first and usually recovers (catapult), too common with the default init to flag.
+  const over = lrs.filter((x) => x > 2 * limit);
+  if (!over.length) return false;
+  const diverges = true;
+  const which = lrs.length > 1 ? `${over.length} of ${lrs.length} members (lr = ${over.slice(0, 3).map(fmt).join(', ')}${over.length > 3 ? ', …' : ''})` : `lr = ${fmt(over[0])}`;
+  const p3 = (x: number) => fmt(Number(x.toPrecision(3)));
+  const safe = Number((0.9 * limit).toPrecision(2));
+  const why = `at initialisation the loss Hessian's top eigenvalue is ≈ 2·width·scale²·λ_max(XᵀX) ≈ ${p3(h0)} (width = ${fmt(l)}, scale = ${fmt(sc)}, λ_max(XᵀX) ≈ ${p3(lam.value)}, ${lam.source}), so GD is stable for lr < 2/λ_max ≈ ${p3(limit)}`;
+  const msg = diverges
+    ? `${which} above GD's stability limit at initialisation: ${why}; above twice that it diverges within a few steps. Try lr = ${fmt(safe)}, or a smaller init scale${byBatch}`
+    : `${which} above GD's stability limit at initialisation: ${why}; the loss grows at first, and the run recovers only if the curvature falls (catapult). Try lr = ${fmt(safe)}, or a smaller init scale${byBatch}`;
+  // the quick fix: a single lr written as a number inside this run's optimiser
+  const site = c.siteOf(opt);
+  const arg = site?.args.get('lr');
+  const lit = arg && lrs.length === 1 && arg.value.kind === 'number' && arg.start >= optSpan.start && arg.end <= optSpan.end ? arg.value : null;
+  c.report(lit ?? lrSpan(c, opt, optSpan), diverges ? 'warning' : 'info', 'unstable-init', msg,
+    lit ? { data: { fix: 'replace', replacement: fmt(safe), title: `Set lr = ${fmt(safe)}, below 2/λ_max ≈ ${p3(limit)}` } } : {});
+  return true;
 }
 
 const pairsOf = new WeakMap<Checker, Set<string>>();

@@ -3,7 +3,7 @@ import type { Analysis, NameSite } from './checker';
 import type { Diagnostic, Range } from '../program';
 import { BUILTIN_BY_NAME, RESERVED, valueText } from './builtins';
 import { lex } from './lexer';
-import { walkIdents } from './ast';
+import { walkIdents, type Expr, type Span } from './ast';
 
 export interface TextEdit {
   range: Range;
@@ -181,19 +181,42 @@ function overlaps(x: Range, y: Range): boolean {
 }
 
 /** Quick fixes for the diagnostics touching a range: "did you mean", add a missing argument. */
-export function codeActions(a: Analysis, range: Range): CodeAction[] {
+export function codeActions(a: Analysis, range: Range, runtime: Diagnostic[] = []): CodeAction[] {
   const out: CodeAction[] = [];
-  for (const d of a.program.diagnostics) {
+  for (const d of [...a.program.diagnostics, ...runtime]) {
     if (!overlaps(d.range, range)) continue;
-    const data = d.data as { fix?: string; replacement?: string; position?: Range['start']; text?: string; title?: string } | undefined;
+    const data = d.data as { fix?: string; replacement?: string; position?: Range['start']; text?: string; title?: string; def?: string; lr?: number } | undefined;
     if (!data?.fix) continue;
+    if (data.fix === 'set-lr' && typeof data.def === 'string' && typeof data.lr === 'number') {
+      // a runtime finding: the lr literal is looked up in the current text (it may have moved)
+      const at = lrLiteralOf(a, data.def);
+      if (at) out.push({ title: `Set lr = ${data.lr} (below the stability limit)`, diagnostic: d, edits: [{ range: at, newText: String(data.lr) }], preferred: true });
+      continue;
+    }
     if (data.fix === 'replace' && data.replacement !== undefined) {
-      out.push({ title: `Change to '${data.replacement}'`, diagnostic: d, edits: [{ range: d.range, newText: data.replacement }], preferred: true });
+      out.push({ title: data.title ?? `Change to '${data.replacement}'`, diagnostic: d, edits: [{ range: d.range, newText: data.replacement }], preferred: true });
     } else if (data.fix === 'insert' && data.position && data.text !== undefined) {
       out.push({ title: data.title ?? 'Add missing argument', diagnostic: d, edits: [{ range: { start: data.position, end: data.position }, newText: data.text }], preferred: true });
     }
   }
   return out;
+}
+
+/** The range of the one `lr = <number>` written inside definition `def` (its optimiser inline), or null. */
+function lrLiteralOf(a: Analysis, def: string): Range | null {
+  const stmt = a.defs.get(def);
+  if (!stmt) return null;
+  const found: Span[] = [];
+  const visit = (e: Expr): void => {
+    if (e.kind !== 'call') return;
+    for (const arg of e.args) {
+      if (arg.name?.name === 'lr' && arg.value.kind === 'number') found.push(arg.value);
+      else visit(arg.value);
+    }
+  };
+  visit(stmt.value);
+  if (found.length !== 1) return null;
+  return { start: a.lines.position(found[0].start), end: a.lines.position(found[0].end) };
 }
 
 // ---------------- inlay hints ----------------

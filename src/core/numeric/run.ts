@@ -1,5 +1,6 @@
 // The run loop: steps a model, records metrics on the prefix-stable schedule (schedule.ts),
-// yields to the event loop every few ms (so a worker's 'cancel' message can arrive), reports
+// yields to the event loop every few ms (so a worker's 'cancel' message can arrive), polls a
+// shared cancel flag between clock reads (a cancel that needs no event loop at all), reports
 // progress, stops at the first non-finite loss keeping everything up to the last finite step,
 // and resumes from a checkpoint bit-identically to a fresh run.
 //
@@ -49,6 +50,9 @@ export interface RunProgress {
 
 export interface RunOptions {
   signal?: AbortSignal;
+  /** non-zero element 0: stop, as an aborted signal does. Shared memory written by another
+   *  thread (src/core/graph/pool.ts), read with Atomics between clock reads (~0.5 ms apart) */
+  cancelFlag?: Int32Array | null;
   onProgress?: (p: RunProgress) => void;
   progressIntervalMs?: number;
   resume?: Checkpoint | null;
@@ -160,6 +164,8 @@ async function runInner(spec: RunSpec, opts: RunOptions): Promise<RunOutput> {
     return m;
   };
   const signal = opts.signal;
+  const flag = opts.cancelFlag ?? null;
+  const stopped = (): boolean => !!signal?.aborted || (flag !== null && Atomics.load(flag, 0) !== 0);
   const progressEvery = opts.progressIntervalMs ?? 100;
 
   // ---- starting state: resume, offshoot or init
@@ -181,7 +187,7 @@ async function runInner(spec: RunSpec, opts: RunOptions): Promise<RunOutput> {
     const parent = spec.from;
     let pc = opts.initFrom ?? null;
     if (!pc || pc.specKey !== specKey(parent) || pc.step !== parent.steps) {
-      const po = await runTraining(parent, { signal });
+      const po = await runTraining(parent, { signal, cancelFlag: opts.cancelFlag });
       if (po.status === 'cancelled') return { ...errorOutput('cancelled'), status: 'cancelled' };
       if (po.status !== 'done' || !po.checkpoint) return errorOutput(`the run it continues from ended with status ${po.status}${po.message ? `: ${po.message}` : ''}`);
       pc = po.checkpoint;
@@ -281,7 +287,7 @@ async function runInner(spec: RunSpec, opts: RunOptions): Promise<RunOutput> {
   let lastProgress = now();
   let checkEvery = 1;
   while (t < steps) {
-    if (signal?.aborted) break;
+    if (stopped()) break;
     const chunkStart = now();
     let lastCheck = chunkStart;
     let chunkDone = false;
@@ -301,7 +307,10 @@ async function runInner(spec: RunSpec, opts: RunOptions): Promise<RunOutput> {
       if (dt < 0.25) checkEvery = Math.min(checkEvery * 2, 1 << 20);
       else if (dt > 1 && checkEvery > 1) checkEvery = Math.max(1, checkEvery >> 1);
       if (tn - chunkStart >= 4) chunkDone = true;
+      // a cancel through the flag ends the chunk now, not at the next yield
+      else if (flag !== null && Atomics.load(flag, 0) !== 0) chunkDone = true;
     }
+    if (stopped()) break;
     if (opts.onProgress && now() - lastProgress >= progressEvery) {
       lastProgress = now();
       opts.onProgress({ step: t, steps, trajectory: copyTrajectory(traj) });

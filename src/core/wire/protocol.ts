@@ -3,6 +3,9 @@
 //   extension ⇄ webview (postMessage). Each side validates what it receives with the
 //   guards below; nothing untyped crosses.
 import type { ResultsDoc } from './results';
+import type { AppendInfo } from './append';
+
+export type { AppendInfo } from './append';
 
 export type NodeState = 'cached' | 'running' | 'queued' | 'stale' | 'failed' | 'blocked' | 'done' | 'cancelled';
 
@@ -30,6 +33,9 @@ export const Methods = {
   status: 'sgdexp/status',
   /** client → server request: last known results of a uri (from memory or disk cache) */
   getResults: 'sgdexp/getResults',
+  /** benchmarks → server request, only when the server runs with SGDEXP_LOOP_STATS=1: its event
+   *  loop's delay since the last such request (LoopDelay, ms), then the histogram is reset */
+  loopDelay: 'sgdexp/loopDelay',
 } as const;
 
 /** params of sgdexp/runNow (request; answers RunNowResult) and sgdexp/didSaveRun (notification) */
@@ -43,6 +49,13 @@ export interface RunNowResult {
 /** params of sgdexp/cancel (request; answers null): no uri cancels every document's work */
 export interface CancelParams {
   uri?: string;
+}
+/** answer of sgdexp/loopDelay: percentiles of the event loop's delay in ms (perf_hooks) */
+export interface LoopDelay {
+  p50: number;
+  p95: number;
+  max: number;
+  samples: number;
 }
 /** params of sgdexp/getResults (request; answers ResultsMessage | null) */
 export interface GetResultsParams {
@@ -58,6 +71,10 @@ export interface ResultsMessage {
   /** true when no computation for this revision is still in flight */
   final: boolean;
   doc: ResultsDoc;
+  /** a partial message sent as a delta (append.ts): the runs named in `append.from` hold only
+   *  the records added since the previous message of this revision. The client completes it
+   *  before anything else sees it; handlers of the engine's own events never get one */
+  append?: AppendInfo;
 }
 
 export interface StatusMessage {
@@ -68,7 +85,7 @@ export interface StatusMessage {
 
 // ---- extension → webview ----
 export type ToWebview =
-  | { type: 'results'; uri: string; revision: number; final: boolean; doc: ResultsDoc; reuse?: RunReuse }
+  | { type: 'results'; uri: string; revision: number; final: boolean; doc: ResultsDoc; reuse?: RunReuse; append?: AppendInfo }
   | { type: 'status'; uri: string; revision: number; nodes: NodeStatus[] }
   | { type: 'message'; level: 'info' | 'error'; text: string }
   /** Export Figures: the extension asks for every plot serialized; the webview answers with one

@@ -212,6 +212,20 @@ function reuse(v: unknown, runs: Record<string, unknown>, path: string): void {
   if (reused.length + Object.keys(runs).length !== order.length) fail(`${path}.order`, 'has runs that are neither sent nor reused');
 }
 
+/** AppendInfo (append.ts): a delta of this very revision (the same revision as `reuse` refers to,
+ *  when both are present), over runs the message sends, each from a record count. Whether the
+ *  receiver holds those counts is checked when it applies the delta (applyAppend). */
+function appendInfo(v: unknown, runs: Record<string, unknown>, revision: number, reuseOf: unknown, path: string): void {
+  const a = obj(v, path);
+  const rev = int(a.revision, `${path}.revision`);
+  if (rev !== revision) fail(`${path}.revision`, `a delta continues its own revision (${revision}), got ${rev}`);
+  if (isObj(reuseOf) && reuseOf.revision !== rev) fail(`${path}.revision`, `differs from reuse.revision (${String(reuseOf.revision)})`);
+  for (const [k, n] of Object.entries(obj(a.from, `${path}.from`))) {
+    int(n, `${path}.from[${JSON.stringify(k)}]`, 1);
+    if (!(k in runs)) fail(`${path}.from`, `${JSON.stringify(k)} is not sent`);
+  }
+}
+
 function guard<T>(check: (v: unknown) => void, v: unknown): Validated<T> {
   try {
     check(v);
@@ -238,6 +252,7 @@ export function validateToWebview(v: unknown): Validated<ToWebview> {
       bool(m.final, 'message.final');
       resultsDoc(m.doc, 'message.doc');
       if (m.reuse !== undefined) reuse(m.reuse, (m.doc as { runs: Record<string, unknown> }).runs, 'message.reuse');
+      if (m.append !== undefined) appendInfo(m.append, (m.doc as { runs: Record<string, unknown> }).runs, m.revision as number, m.reuse, 'message.append');
     } else if (type === 'status') {
       str(m.uri, 'message.uri');
       int(m.revision, 'message.revision');

@@ -11,6 +11,7 @@ import { readdirSync } from 'node:fs';
 import type { FromWebview, ResultsMessage, StatusMessage, ToWebview } from '../../core/wire/protocol';
 import type { ResultsDoc } from '../../core/wire/results';
 import { sameJson } from '../../core/sameJson';
+import { makeAppend } from '../../core/wire/append';
 import { validateFromWebview } from '../../core/wire/webviewMessages';
 import { makeNonce, renderWebviewHtml } from '../webviewHtml';
 import type { MessageLog } from '../messageLog';
@@ -188,18 +189,23 @@ export class Preview implements vscode.Disposable {
       this.post(full);
       return;
     }
+    // within a revision a run's trajectory only grows: send the records added since (append.ts)
+    // rather than compare or re-send the whole of it
+    const grown = makeAppend({ revision: base.revision, runs: base.doc.runs }, m.revision, m.doc);
     const reused: string[] = [];
     const runs: ResultsDoc['runs'] = {};
     for (const [k, r] of Object.entries(m.doc.runs)) {
-      if (base.doc.runs[k] && sameJson(base.doc.runs[k], r)) reused.push(k);
+      if (grown && k in grown.append.from) runs[k] = grown.doc.runs[k];
+      else if (base.doc.runs[k] && sameJson(base.doc.runs[k], r)) reused.push(k);
       else runs[k] = r;
     }
     this.sent = m;
-    if (!reused.length) return this.post(full);
+    if (!reused.length && !grown) return this.post(full);
     const wire: ToWebview = {
       ...full,
       doc: { ...m.doc, runs },
-      reuse: { revision: base.revision, runs: reused, order: Object.keys(m.doc.runs) },
+      ...(reused.length ? { reuse: { revision: base.revision, runs: reused, order: Object.keys(m.doc.runs) } } : {}),
+      ...(grown ? { append: grown.append } : {}),
     };
     this.post(wire, full);
   }

@@ -64,6 +64,11 @@ export class PreviewManager implements vscode.WebviewPanelSerializer<PreviewStat
     return this.active;
   }
 
+  /** Whether a visible page shows this file (and will report drawing its results). */
+  showing(uri: string): boolean {
+    return [...this.previews].some((p) => p.panel.visible && p.isReady && p.resource.toString() === uri);
+  }
+
   latestResults(uri: vscode.Uri): ResultsMessage | undefined {
     return this.latest.get(uri.toString());
   }

@@ -145,6 +145,24 @@ describe('cancellation and progress', () => {
     }
     console.log(`abort → run returned: ${latencies.map((x) => x.toFixed(1)).join(', ')} ms (informative)`);
   });
+  it('stops on its shared cancel flag alone (another thread writes it; no signal, no message)', async () => {
+    const s = spec(teacher(200, 10, 2), linear2(20), ln(0.01, 1), 10_000_000, 50);
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    let stepAtCancel = -1;
+    const o = await runTraining(s, {
+      cancelFlag: flag,
+      progressIntervalMs: 0,
+      onProgress: (p) => {
+        if (stepAtCancel >= 0 || p.trajectory.step.length < 3) return;
+        stepAtCancel = p.step;
+        Atomics.store(flag, 0, 1);
+      },
+    });
+    expect(o.status).toBe('cancelled');
+    // checked before the next chunk: not a step further
+    expect(o.stepsDone).toBe(stepAtCancel);
+    expect(o.checkpoint!.step).toBe(o.trajectory.step.at(-1));
+  });
   it('reports progress with the partial trajectory, at most every progressIntervalMs', async () => {
     const s = spec(teacher(200, 10, 2), linear2(20), ln(0.01, 1), 40000, 100);
     const seen: { step: number; n: number; at: number }[] = [];
