@@ -25,6 +25,8 @@ export interface EngineHost {
   getProgram(uri: string): CheckedProgram | null;
   /** runtime findings for a document; replaces the previous set */
   publishRuntimeDiagnostics(uri: string, diagnostics: Diagnostic[]): void;
+  /** asks the client to re-request inlay hints (absent: the client cannot) */
+  refreshInlayHints?(): void;
   /** workspace storage folder given by the client (initializationOptions.storagePath), or null */
   storagePath: string | null;
   /** settings from initializationOptions: { runOn: 'save' | 'type' | 'manual', workers, cache, cacheMB } */
@@ -95,7 +97,11 @@ export function attachEngine(host: EngineHost): Engine {
 
   // a notification fails only when the client is gone: nothing to tell it, and no rejection left unhandled
   const ignore = () => {};
-  graph.on('results', (m) => void connection.sendNotification(Methods.results, m).catch(ignore));
+  graph.on('results', (m) => {
+    void connection.sendNotification(Methods.results, m).catch(ignore);
+    // a final document carries the claims' verdicts: the editor re-asks for the hints beside them
+    if (m.final && host.refreshInlayHints) host.refreshInlayHints();
+  });
   graph.on('status', (m) => void connection.sendNotification(Methods.status, m).catch(ignore));
   graph.on('diagnostics', ({ uri, diagnostics }) => host.publishRuntimeDiagnostics(uri, diagnostics));
   graph.on('error', ({ message, error }) => connection.console.error(`sgdexp: engine: ${message}${error instanceof Error && error.stack ? `\n${error.stack}` : ''}`));

@@ -26,6 +26,7 @@ let engine: Engine | null = null;
 let storagePath: string | null = null;
 let settings: Record<string, unknown> = {};
 let debounceMs = SETTINGS_DEFAULTS.debounceMs;
+let inlayRefresh = false;
 
 function analysisOf(uri: string): lang.Analysis | null {
   const doc = documents.get(uri);
@@ -108,6 +109,7 @@ function receiveSettings(raw: unknown): void {
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
   storagePath = typeof init.storagePath === 'string' ? init.storagePath : null;
+  inlayRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
   receiveSettings(init.settings && typeof init.settings === 'object' ? init.settings : init);
   return {
     capabilities: {
@@ -141,6 +143,7 @@ connection.onInitialized(() => {
     },
     storagePath,
     settings,
+    refreshInlayHints: inlayRefresh ? () => void connection.languages.inlayHint.refresh().catch(() => {}) : undefined,
   });
 });
 
@@ -174,7 +177,13 @@ documents.onDidClose((e) => {
   void connection.sendDiagnostics({ uri, diagnostics: [] });
 });
 
-registerFeatures(connection, documents, analysisOf);
+registerFeatures(connection, documents, analysisOf, (uri) => {
+  try {
+    return engine?.graph.getClaims(uri) ?? null;
+  } catch {
+    return null;
+  }
+});
 
 connection.onShutdown(async () => {
   for (const t of timers.values()) clearTimeout(t);
