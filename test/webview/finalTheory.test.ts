@@ -87,3 +87,30 @@ describe('log-det theory from the stepping core: sgf and every family member', a
     expect(d.theory.map((t) => t.x)).toEqual([1, 2]);
   });
 });
+
+describe('final(…, x = lr, theory = true): the linear model limit of linear2 / relu2', () => {
+  const gdRun = (lr: number): RunResult => ({
+    status: 'done', message: null, model: 'linear2', optimizer: 'gd', params: { lr }, member: { lr }, def: 'gd', coords: { lr },
+    step: [0, 100], time: [0, 100 * lr], metrics: { loss: [1, 0.1 * lr] }, theory: { lr_stability_limit_linear: 0.4 },
+  });
+  const d2: ResultsDoc = { format: 'sgdexp-results', version: 1, file: 'x.sgdexp', seed: 1, runs: { 'gd[lr=0.1]': gdRun(0.1), 'gd[lr=0.2]': gdRun(0.2) }, plots: [] };
+  const p2: PlotSpec = { title: 't', kind: 'final', metric: 'loss', runs: ['gd[lr=0.1]', 'gd[lr=0.2]'], x: 'lr', y: 'linear', theory: true, top: null };
+
+  it('is a rule of its own, labelled as the linear model’s, in the SVG and the CSV', () => {
+    const d = figureData(d2, p2);
+    expect(d.kind === 'final' && d.limits).toEqual([{ group: 'gd', x: 0.4, of: 'linear' }]);
+    expect(figureCsv(d2, p2)).toContain('gd,,stability_limit_linear,0.4,');
+    const document = parseHTML('<!doctype html><html><body></body></html>').document as unknown as Document;
+    const svg = buildFigure(d2, p2, { document, width: 600, theme: LIGHT_THEME, tips: false });
+    expect(svg.querySelectorAll('g[aria-description="stability limit of the linear model"] line').length).toBe(1);
+    expect(svg.querySelectorAll('g[aria-description="stability limit"]').length).toBe(0);
+    expect(svg.textContent).toContain('GD limit of the linear model 2/λ_max(XᵀX)');
+  });
+
+  it('only with theory = true and x = lr', () => {
+    for (const p of [{ ...p2, theory: false }, { ...p2, x: 'steps' }]) {
+      const d = figureData(d2, p);
+      expect(d.kind === 'final' && d.limits).toEqual([]);
+    }
+  });
+});

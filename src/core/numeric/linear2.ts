@@ -22,6 +22,7 @@ import { allFinite, cholesky, dot, JACOBI_MAX, logdetGramRows, lqRows, matmulTN,
 import { lowerDotsAdd, rowCombine, rowDots } from './kernels';
 import { Rng } from './rng';
 import { imbalanceRowSpace } from './imbalance';
+import { linearModelLimit } from './stability';
 
 export type NoiseMode = 'auto' | 'exact' | 'cholesky';
 
@@ -307,10 +308,12 @@ export class Linear2 implements Stepper {
 
   theory(): Record<string, number> {
     const { opt, data, l, m } = this;
-    if (opt.wd !== 0 || opt.batch !== null || l < m) return {};
+    // full-batch GD: the limit of the linear model part, drawn on final(…, x = lr, theory = true)
+    const limit = opt.wd === 0 ? linearModelLimit(data, opt) : {};
+    if (opt.wd !== 0 || opt.batch !== null || l < m) return limit;
     // Theorem 4.2 (SGF): d log det(θᵀθ)/dt = −2ηδ·k·tr(XᵀX); per step of size h: ×h.
     // GD (δ = 0): gradient flow conserves det; discrete GD lowers log det by ≈ 2η²‖R‖²_F per step (docs/theory.md §3).
     const perTime = -2 * opt.eta * opt.sdeDelta * data.k * data.trXtX || 0; // (no −0 for GD)
-    return { logdet_rate_per_time: perTime, logdet_rate_per_step: perTime * opt.timePerStep, trace_XtX: data.trXtX };
+    return { logdet_rate_per_time: perTime, logdet_rate_per_step: perTime * opt.timePerStep, trace_XtX: data.trXtX, ...limit };
   }
 }

@@ -9,6 +9,7 @@ import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, SpecError } from './model';
 import { singularValues } from './linalg';
 import { Rng } from './rng';
+import { linearModelLimit } from './stability';
 
 export class Relu2 implements Stepper {
   readonly width: number;
@@ -158,7 +159,8 @@ export class Relu2 implements Stepper {
     this.rng.setState(s.rng);
   }
 
+  /** Full-batch GD: the limit of the linear model on the same data (docs/theory.md §7). */
   theory(): Record<string, number> {
-    return {};
+    return this.opt.wd === 0 ? linearModelLimit(this.data, this.opt) : {};
   }
 }
