@@ -3,7 +3,7 @@
 // Pure renderer: every message is validated, state lives in PreviewStore, figures come from
 // src/core/figures (the same code the CLI uses).
 import type { FromWebview, NodeStatus } from '../src/core/wire/protocol';
-import type { PlotSpec, ResultsDoc, RunResult } from '../src/core/wire/results';
+import type { ClaimResult, PlotSpec, ResultsDoc, RunResult } from '../src/core/wire/results';
 import { buildFigure, figureBuckets, figureCsv, figureData, groupKey, plotRuns, type FigureData, type FigureOptions, type FigureTheme } from '../src/core/figures';
 import { validateToWebview } from '../src/core/wire/webviewMessages';
 import { PreviewStore, type WebviewState } from './store';
@@ -42,11 +42,23 @@ interface Chrome {
   runs: HTMLDetailsElement;
   runsSummary: HTMLElement;
   runList: HTMLElement;
+  claims: HTMLDetailsElement;
+  claimsSummary: HTMLElement;
+  claimList: HTMLElement;
   graph: HTMLDetailsElement;
   graphSummary: HTMLElement;
   graphWrap: HTMLElement;
   plots: HTMLElement;
 }
+
+interface ClaimItem {
+  li: HTMLElement;
+  line: HTMLElement;
+  mark: HTMLElement;
+  summary: HTMLElement;
+}
+
+const CLAIM_MARK: Record<ClaimResult['status'], string> = { held: '✓', failed: '✗', error: '⚠' };
 
 interface RunItem {
   li: HTMLElement;
@@ -253,6 +265,11 @@ export class App {
     const runsSummary = h('summary');
     const runList = h('ul', 'sg-run-list');
     runs.append(runsSummary, runList);
+    const claims = h('details', 'sg-claims');
+    claims.open = true;
+    const claimsSummary = h('summary');
+    const claimList = h('ul', 'sg-claim-list');
+    claims.append(claimsSummary, claimList);
     const graph = h('details', 'sg-graph-view');
     graph.open = true;
     const graphSummary = h('summary');
@@ -263,7 +280,7 @@ export class App {
       header, title, h1, state, stale, detail, tools, overall, cancel, json,
       messages: h('div', 'sg-messages'),
       empty: h('p', 'sg-empty', 'Waiting for results… Save the .sgdexp file or run “sgdexp: Run Now”.'),
-      top, runs, runsSummary, runList, graph, graphSummary, graphWrap,
+      top, runs, runsSummary, runList, claims, claimsSummary, claimList, graph, graphSummary, graphWrap,
       plots: h('div', 'sg-plots'),
     };
     return this.chrome;
@@ -292,6 +309,8 @@ export class App {
       return;
     }
     const topParts: Node[] = [this.runsPanel(doc)];
+    const claims = this.claimsPanel(doc);
+    if (claims) topParts.push(claims);
     if (status?.nodes.length) topParts.push(this.graphPanel());
     syncChildren(c.top, topParts);
     parts.push(c.top, c.plots);
@@ -441,6 +460,52 @@ export class App {
     for (const k of [...this.runItems.keys()]) if (!(k in doc.runs)) this.runItems.delete(k);
     syncChildren(c.runList, items);
     return c.runs;
+  }
+
+  private claimItems = new Map<string, ClaimItem>();
+  /** the verdicts of the last final document: streamed documents carry none, and the previous
+   *  verdicts stand (marked as such) while the next revision computes */
+  private lastClaims: { revision: number; claims: ClaimResult[] } | null = null;
+
+  /** Each claim of the file: its line, ✓ / ✗ and the measured values (null: the file has none). */
+  private claimsPanel(doc: ResultsDoc): HTMLElement | null {
+    const c = this.chrome!;
+    if (this.store.final) this.lastClaims = doc.claims?.length ? { revision: this.store.shown, claims: doc.claims } : null;
+    const last = this.lastClaims;
+    if (!last) {
+      this.claimItems.clear();
+      return null;
+    }
+    const held = last.claims.filter((x) => x.status === 'held').length;
+    const older = last.revision !== this.store.shown ? ` · from revision ${last.revision}` : '';
+    setText(c.claimsSummary, `Claims · ${held} of ${last.claims.length} hold${older}`);
+    setClass(c.claims, `sg-claims${held < last.claims.length ? ' sg-claims-failing' : ''}`);
+    const items: HTMLElement[] = [];
+    const seen = new Set<string>();
+    for (const cl of last.claims) {
+      // keyed by what the claim says, so an item stays the same element across revisions
+      let key = `${cl.line}\u0000${cl.text}`;
+      while (seen.has(key)) key += '\u0000';
+      seen.add(key);
+      let it = this.claimItems.get(key);
+      if (!it) {
+        const li = h('li');
+        it = { li, line: h('span', 'sg-claim-line'), mark: h('span', 'sg-claim-mark'), summary: h('span', 'sg-claim-summary') };
+        li.append(it.line, it.mark, it.summary);
+        this.claimItems.set(key, it);
+      }
+      setClass(it.li, `sg-claim sg-claim-${cl.status}`);
+      it.li.dataset.line = String(cl.line);
+      setText(it.line, `line ${cl.line}`);
+      setText(it.mark, CLAIM_MARK[cl.status]);
+      setAttr(it.mark, 'aria-label', cl.status);
+      setText(it.summary, cl.summary);
+      setAttr(it.li, 'title', cl.message ?? `expect ${cl.text}`);
+      items.push(it.li);
+    }
+    for (const k of [...this.claimItems.keys()]) if (!seen.has(k)) this.claimItems.delete(k);
+    syncChildren(c.claimList, items);
+    return c.claims;
   }
 
   private graphPanel(): HTMLElement {

@@ -26,8 +26,10 @@ import type { RunSpec } from './numeric/spec';
  *       imbalance when the cheap form cancels: from the LQ factor (last bits), ±Inf states +Inf
  *   6 — diagonal checkpoints carry ρ_t and ln α_t² (docs/theory.md §5.1); completed diagonal runs
  *       carry the end-of-run bias gaps and GD's limit in `theory`. Same trajectories as 5.
+ *   7 — full-batch GD on linear2 and relu2 carries the linear model's limit 2/λ_max(XᵀX) in
+ *       `theory` (lr_stability_limit_linear). Same trajectories as 6.
  */
-export const VALUE_VERSION = 6;
+export const VALUE_VERSION = 7;
 
 /** Work done by the hash, for tests that count instead of timing (a chain must key in O(N)). */
 export const keyStats = { canonicalCalls: 0, bytesHashed: 0 };

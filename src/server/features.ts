@@ -8,6 +8,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as lang from '../core/lang';
 import { toLspCompletion, toLspDiagnostic, toLspSymbol } from './convert';
 import type { Diagnostic } from '../core/program';
+import { claimHints } from '../core/claimHints';
+import type { ClaimResult } from '../core/wire/results';
 
 export const semanticLegend = { tokenTypes: [...lang.TOKEN_TYPES], tokenModifiers: [...lang.TOKEN_MODIFIERS] };
 
@@ -17,6 +19,8 @@ export function registerFeatures(
   analysisOf: (uri: string) => lang.Analysis | null,
   /** the engine's runtime findings on a document (e.g. 'diverged', with its quick fix), anchored to its current text */
   runtimeOf: (uri: string) => Diagnostic[] = () => [],
+  /** the claims of the document's last final results (the graph engine's), or null */
+  claimsOf: (uri: string) => ClaimResult[] | null = () => null,
 ): void {
   const withDoc = <T>(uri: string, f: (a: lang.Analysis) => T, fallback: T): T => {
     const a = analysisOf(uri);
@@ -93,7 +97,11 @@ export function registerFeatures(
   );
 
   connection.languages.inlayHint.on((p) =>
-    withDoc(p.textDocument.uri, (a) => lang.inlayHints(a).map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true })), []),
+    withDoc(p.textDocument.uri, (a) => [
+      ...lang.inlayHints(a).map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true })),
+      // the verdict of each `expect` statement, at the end of its line
+      ...claimHints(a.program.claims, claimsOf(p.textDocument.uri)).map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true })),
+    ], []),
   );
 
   connection.onDocumentFormatting((p) => {

@@ -26,6 +26,8 @@ export interface EngineHost {
   getProgram(uri: string): CheckedProgram | null;
   /** runtime findings for a document; replaces the previous set */
   publishRuntimeDiagnostics(uri: string, diagnostics: Diagnostic[]): void;
+  /** asks the client to re-request inlay hints (absent: the client cannot) */
+  refreshInlayHints?(): void;
   /** workspace storage folder given by the client (initializationOptions.storagePath), or null */
   storagePath: string | null;
   /** settings from initializationOptions: { runOn: 'save' | 'type' | 'manual', workers, cache, cacheMB } */
@@ -108,6 +110,8 @@ export function attachEngine(host: EngineHost): Engine {
     lastSent.set(m.uri, { revision: m.revision, runs: m.doc.runs });
     const wire: ResultsMessage = d ? { ...m, doc: d.doc, append: d.append } : m;
     void connection.sendNotification(Methods.results, wire).catch(ignore);
+    // a final document carries the claims' verdicts: the editor re-asks for the hints beside them
+    if (m.final && host.refreshInlayHints) host.refreshInlayHints();
   });
   graph.on('status', (m) => void connection.sendNotification(Methods.status, m).catch(ignore));
   graph.on('diagnostics', ({ uri, diagnostics }) => host.publishRuntimeDiagnostics(uri, diagnostics));

@@ -28,6 +28,7 @@ let engine: Engine | null = null;
 let storagePath: string | null = null;
 let settings: Record<string, unknown> = {};
 let debounceMs = SETTINGS_DEFAULTS.debounceMs;
+let inlayRefresh = false;
 
 function analysisOf(uri: string): lang.Analysis | null {
   const doc = documents.get(uri);
@@ -110,6 +111,7 @@ function receiveSettings(raw: unknown): void {
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
   storagePath = typeof init.storagePath === 'string' ? init.storagePath : null;
+  inlayRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
   receiveSettings(init.settings && typeof init.settings === 'object' ? init.settings : init);
   return {
     capabilities: {
@@ -143,6 +145,7 @@ connection.onInitialized(() => {
     },
     storagePath,
     settings,
+    refreshInlayHints: inlayRefresh ? () => void connection.languages.inlayHint.refresh().catch(() => {}) : undefined,
   });
 });
 
@@ -179,6 +182,12 @@ documents.onDidClose((e) => {
 registerFeatures(connection, documents, analysisOf, (uri) => {
   const a = analysisOf(uri);
   return a ? anchored(a, runtime.get(uri) ?? []) : [];
+}, (uri) => {
+  try {
+    return engine?.graph.getClaims(uri) ?? null;
+  } catch {
+    return null;
+  }
 });
 
 // Benchmarks measure how far this thread falls behind its input while runs stream (a cancel or a

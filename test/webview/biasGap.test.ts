@@ -36,7 +36,7 @@ describe('final bias_gap', () => {
     const d = figureData(doc, plot);
     if (d.kind !== 'final') throw new Error('kind');
     expect(d.theory.map((t) => [t.group, t.x, t.y])).toEqual([['gd', 0.2, 2e-13], ['gd', 0.4, 4e-13], ['sgd', 0.1, 1e-13]]);
-    expect(d.limits).toEqual([{ group: 'gd', x: 0.65 }]);
+    expect(d.limits).toEqual([{ group: 'gd', x: 0.65, of: 'model' }]);
     const off = figureData(doc, { ...plot, theory: false });
     expect(off.kind === 'final' && [off.theory.length, off.limits.length]).toEqual([0, 0]);
     // the rule only against the stepsize

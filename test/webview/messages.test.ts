@@ -38,6 +38,14 @@ describe('validateToWebview', () => {
     expect(bad.ok ? '' : bad.error).toContain('doc.diagnostics[0].line');
   });
 
+  it('accepts evaluated claims on a document and rejects malformed ones', () => {
+    const base = { format: 'sgdexp-results', version: 1, file: 'f', seed: 1, runs: {}, plots: [] };
+    const claim = { line: 12, text: 'final(loss, gd) > 1', status: 'failed', values: { left: 0.5, right: 1 }, summary: 'final(loss, gd) = 0.5 > 1', message: 'the claim does not hold' };
+    expect(validateResultsDoc({ ...base, claims: [claim] }).ok).toBe(true);
+    const bad = validateResultsDoc({ ...base, claims: [{ ...claim, status: 'maybe' }] });
+    expect(bad.ok ? '' : bad.error).toContain('doc.claims[0].status');
+  });
+
   it('rejects broken messages with the path of the problem', () => {
     const gd = FIG1.runs.gd;
     const cases: [unknown, string][] = [

@@ -28,6 +28,7 @@ const S70 = fixture('fig1-streaming-70.json');
 const DIAG = fixture('diagonal.json');
 const DIV = fixture('diverged.json');
 const REAL = fixture('fig1-real.json'); // from the real core: `sgdexp run examples/01-varre-fig1.sgdexp`
+const CLAIMS = fixture('claims.json'); // from the real core: `sgdexp run test/extension/workspace/claims.sgdexp`
 const URI = 'file:///work/examples/01-varre-fig1.sgdexp';
 
 const results = (revision, doc, final = true, uri = URI) => ({ type: 'results', uri, revision, final, doc });
@@ -338,6 +339,33 @@ test('diverged and failed runs show their messages on the curve and in the run l
   eq(await texts(page, '.sg-run[data-run="gd"] .sg-run-note'), ['det(θᵀθ) = 0 for all time: width < p + k'], 'run notes');
   assert(msgs.some((m) => m.includes('812')) && msgs.some((m) => m.includes('NaN')), `run list messages: ${msgs}`);
   assert((await texts(page, '.sg-badge-diverged')).length === 1, 'diverged badge');
+  await page.close();
+});
+
+test('claims list: each claim with its line, ✓ / ✗ and measured values; the last verdicts stand while a revision streams', async () => {
+  const { page, errors } = await open();
+  const CURI = 'file:///work/test/claims.sgdexp';
+  const claimRows = () => page.evaluate(() => [...document.querySelectorAll('.sg-claims li.sg-claim')].map((li) => ({
+    cls: li.className, line: li.querySelector('.sg-claim-line').textContent, mark: li.querySelector('.sg-claim-mark').textContent, summary: li.querySelector('.sg-claim-summary').textContent,
+  })));
+  await post(page, results(1, CLAIMS, true, CURI));
+  eq(await claimRows(), [
+    { cls: 'sg-claim sg-claim-held', line: 'line 11', mark: '✓', summary: 'final(loss, gd) = 5.097e−24 < max(loss, gd) = 8.411' },
+    { cls: 'sg-claim sg-claim-failed', line: 'line 12', mark: '✗', summary: 'final(loss, gd) = 5.097e−24 > 1e9' },
+  ], 'claims list');
+  eq(await texts(page, '.sg-claims > summary'), ['Claims · 1 of 2 hold'], 'claims summary');
+  // the same elements from one message to the next (a streamed document carries no claims)
+  await page.evaluate(() => document.querySelectorAll('.sg-claims li.sg-claim').forEach((li, i) => { li.__mark = i; }));
+  const { claims: _drop, ...streaming } = CLAIMS;
+  await post(page, results(2, { ...streaming, runs: { gd: { ...CLAIMS.runs.gd, status: 'running', progress: { step: 100, steps: 200 } } } }, false, CURI));
+  eq(await texts(page, '.sg-claims > summary'), ['Claims · 1 of 2 hold · from revision 1'], 'claims summary while streaming');
+  await post(page, results(3, CLAIMS, true, CURI));
+  eq(await texts(page, '.sg-claims > summary'), ['Claims · 1 of 2 hold'], 'claims summary of the new final document');
+  eq(await page.evaluate(() => [...document.querySelectorAll('.sg-claims li.sg-claim')].map((li) => li.__mark)), [0, 1], 'claim items kept their elements');
+  // a final document without claims: no list
+  await post(page, results(4, streaming, true, CURI));
+  eq(await page.locator('.sg-claims').count(), 0, 'no claims list for a file without claims');
+  eq(errors, [], 'page errors');
   await page.close();
 });
 

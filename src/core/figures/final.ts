@@ -50,10 +50,13 @@ export interface FinalTheory {
   y: number;
 }
 
-/** GD's stability limit of a group's runs (RunResult.theory.lr_stability_limit), a vertical rule */
+/** GD's stability limit of a group's runs, a vertical rule: the model's own
+ *  (RunResult.theory.lr_stability_limit), or that of the linear model on the same data
+ *  (theory.lr_stability_limit_linear: linear2, relu2), which is not the network's */
 export interface FinalLimit {
   group: string;
   x: number;
+  of: 'model' | 'linear';
 }
 
 export interface FinalData {
@@ -153,12 +156,14 @@ export function finalData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts:
   // it is known (full-batch GD on a diagonal network); one rule per group at the mean of its runs'
   const limits: FinalLimit[] = [];
   if (plot.theory && plot.x === 'lr') {
-    const by = new Map<string, number[]>();
-    for (const r of rows) {
-      const v = doc.runs[r.run]!.theory?.lr_stability_limit;
-      if (finite(v)) by.set(r.group, [...(by.get(r.group) ?? []), v]);
+    for (const [of, key] of [['model', 'lr_stability_limit'], ['linear', 'lr_stability_limit_linear']] as const) {
+      const by = new Map<string, number[]>();
+      for (const r of rows) {
+        const v = doc.runs[r.run]!.theory?.[key];
+        if (finite(v)) by.set(r.group, [...(by.get(r.group) ?? []), v]);
+      }
+      for (const [group, xs] of by) limits.push({ group, x: xs.reduce((a, b) => a + b, 0) / xs.length, of });
     }
-    for (const [group, xs] of by) limits.push({ group, x: xs.reduce((a, b) => a + b, 0) / xs.length });
   }
   return {
     kind: 'final',
@@ -190,9 +195,16 @@ export function finalMarks(data: FinalData, ctx: MarkContext): KindMarks {
     marks.push(Plot.line(data.theory, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'group', stroke: theme.foreground, strokeWidth: 0.7, strokeOpacity: 0.5 }));
     legend.push({ label: data.theoryLabel, color: theme.muted, glyph: '╌╌' });
   }
-  if (data.limits.length) {
-    marks.push(Plot.ruleX(data.limits, { ariaDescription: 'stability limit', x: 'x', stroke: 'group', strokeWidth: 1.2, strokeDasharray: '2 3' }));
+  const own = data.limits.filter((l) => l.of === 'model');
+  const linear = data.limits.filter((l) => l.of === 'linear');
+  if (own.length) {
+    marks.push(Plot.ruleX(own, { ariaDescription: 'stability limit', x: 'x', stroke: 'group', strokeWidth: 1.2, strokeDasharray: '2 3' }));
     legend.push({ label: 'GD stability limit 2/λ_max', color: theme.muted, glyph: '┊' });
+  }
+  if (linear.length) {
+    // a thinner, sparser rule: the linear model's limit, a reference scale for the network (§7)
+    marks.push(Plot.ruleX(linear, { ariaDescription: 'stability limit of the linear model', x: 'x', stroke: 'group', strokeWidth: 0.9, strokeDasharray: '1 5' }));
+    legend.push({ label: 'GD limit of the linear model 2/λ_max(XᵀX)', color: theme.muted, glyph: '┆' });
   }
   // a run whose training loss has not converged (lossConverged) is drawn hollow
   const hollow = ok.filter((r) => !r.converged);
@@ -221,6 +233,6 @@ export function finalCsv(d: FinalData): string {
     ...d.rows.map((r) => [r.group, r.run, 'run', r.x, r.seed, r.status, r.y, null, null, null]),
     ...d.summary.map((s) => [s.group, null, 'mean', s.x, null, null, s.mean, s.lo, s.hi, s.n]),
     ...d.theory.map((t) => [t.group, null, 'theory', t.x, null, null, t.y, null, null, null]),
-    ...d.limits.map((l) => [l.group, null, 'stability_limit', l.x, null, null, null, null, null, null]),
+    ...d.limits.map((l) => [l.group, null, l.of === 'linear' ? 'stability_limit_linear' : 'stability_limit', l.x, null, null, null, null, null, null]),
   ]);
 }

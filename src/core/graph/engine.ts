@@ -28,7 +28,7 @@
 //   events.ts   — listeners and the decision log
 import type { CheckedProgram } from '../program';
 import type { ResultsMessage, StatusMessage } from '../wire/protocol';
-import type { ResultsDoc } from '../wire/results';
+import type { ClaimResult, ResultsDoc } from '../wire/results';
 import { EngineEvents, ExecLog, type Events, type ExecEvent, type Listener } from './events';
 import { Jobs } from './jobs';
 import { DEFAULT_KILL_AFTER_MS, WorkerPool, type PoolOptions } from './pool';
@@ -159,6 +159,15 @@ export class Engine {
     if (doc?.lastMessage) return doc.lastMessage;
     const d = this.disk?.getDoc(uri);
     return d ? { uri, revision: 0, final: true, doc: d } : null;
+  }
+
+  /** The claims of the document's last final results (kept while a newer revision computes),
+   *  else those of the disk cache's last final document. */
+  getClaims(uri: string): ClaimResult[] | null {
+    const doc = this.sessions.get(uri);
+    if (doc?.lastClaims) return doc.lastClaims;
+    if (doc?.lastMessage?.final) return doc.lastMessage.doc.claims ?? null;
+    return this.disk?.getDoc(uri)?.claims ?? null;
   }
 
   /**

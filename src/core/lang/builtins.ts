@@ -552,7 +552,7 @@ export const BUILTINS: Builtin[] = [
       { name: 'metric', type: { t: 'metric' }, doc: 'The metric, e.g. `test_loss` or `rank(tol = 1e-3)`.' },
       { name: 'x', type: { t: 'swept' }, optional: true, default: NULL, doc: 'The swept parameter on the horizontal axis (default: the only one).' },
       { name: 'y', type: { t: 'word', words: ['linear', 'log'] }, default: word('linear'), doc: 'Vertical scale.' },
-      { name: 'theory', type: { t: 'bool' }, default: { kind: 'bool', value: false }, doc: "Also draw the theory's prediction of the final value, where the metric has one (logdet: log det(θ₀ᵀθ₀) − 2η²δ·k·tr(XᵀX)·steps, Theorem 4.2; bias_gap: the gap to the exact prediction), and with x = lr GD's stability limit as a vertical rule where it is known (diagonal: 2/λ_max of the Hessian at gradient flow's interpolator)." },
+      { name: 'theory', type: { t: 'bool' }, default: { kind: 'bool', value: false }, doc: "Also draw the theory's prediction of the final value, where the metric has one (logdet: log det(θ₀ᵀθ₀) − 2η²δ·k·tr(XᵀX)·steps, Theorem 4.2; bias_gap: the gap to the exact prediction), and with x = lr GD's stability limit as a vertical rule where it is known (diagonal: 2/λ_max of the Hessian at gradient flow's interpolator; linear2 and relu2: 2/λ_max(XᵀX), the limit of the linear model on the same data, drawn as its own rule, docs/theory.md §7)." },
       { name: 'title', type: { t: 'string' }, default: NULL, optional: true, doc: 'Figure title.' },
       ...limitOptions('the swept parameter'),
     ],

@@ -23,6 +23,7 @@ import { lowerDotsAdd, rowCombine, rowDots } from './kernels';
 import { Rng } from './rng';
 import { imbalanceRowSpace } from './imbalance';
 import { balancedLayers, semiOrthogonal } from './init';
+import { linearModelLimit } from './stability';
 
 export type NoiseMode = 'auto' | 'exact' | 'cholesky';
 
@@ -323,13 +324,15 @@ export class Linear2 implements Stepper {
 
   theory(): Record<string, number> {
     const { opt, data, l, m } = this;
-    if (opt.wd !== 0 || opt.batch !== null || l < m) return {};
+    // full-batch GD: the limit of the linear model part, drawn on final(…, x = lr, theory = true)
+    const limit = opt.wd === 0 ? linearModelLimit(data, opt) : {};
+    if (opt.wd !== 0 || opt.batch !== null || l < m) return limit;
     // Theorem 4.2 (SGF): d log det(θᵀθ)/dt = −2ηδ·k·tr(XᵀX); per step of size h: ×h.
     // GD (δ = 0): gradient flow conserves det; discrete GD lowers log det by ≈ 2η²‖R‖²_F per step (docs/theory.md §3).
     // Under a stepsize schedule the rate per step is −2η_t²δ·k·tr(XᵀX): the line is drawn against
     // Σ_{u<t} η_u² (the run records it as lr_sq_sum), with this coefficient per unit of η².
     if (opt.schedule) return { logdet_rate_per_lr2: -2 * opt.sdeDelta * data.k * data.trXtX || 0, trace_XtX: data.trXtX };
     const perTime = -2 * opt.eta * opt.sdeDelta * data.k * data.trXtX || 0; // (no −0 for GD)
-    return { logdet_rate_per_time: perTime, logdet_rate_per_step: perTime * opt.timePerStep, trace_XtX: data.trXtX };
+    return { logdet_rate_per_time: perTime, logdet_rate_per_step: perTime * opt.timePerStep, trace_XtX: data.trXtX, ...limit };
   }
 }

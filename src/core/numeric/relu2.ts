@@ -10,6 +10,7 @@ import { drawBatch, SpecError } from './model';
 import { singularValues } from './linalg';
 import { Rng } from './rng';
 import { semiOrthogonal } from './init';
+import { linearModelLimit } from './stability';
 
 export class Relu2 implements Stepper {
   readonly width: number;
@@ -172,7 +173,8 @@ export class Relu2 implements Stepper {
     this.rng.setState(s.rng);
   }
 
+  /** Full-batch GD: the limit of the linear model on the same data (docs/theory.md §7). */
   theory(): Record<string, number> {
-    return {};
+    return this.opt.wd === 0 ? linearModelLimit(this.data, this.opt) : {};
   }
 }

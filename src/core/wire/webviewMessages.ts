@@ -154,6 +154,17 @@ function resultsDoc(v: unknown, path: string): void {
       if (g.def != null) str(g.def, `${q}.def`);
     });
   }
+  if (d.claims !== undefined) {
+    arr(d.claims, `${path}.claims`).forEach((v, i) => {
+      const q = `${path}.claims[${i}]`;
+      const c = obj(v, q);
+      int(c.line, `${q}.line`, 1);
+      str(c.text, `${q}.text`);
+      oneOf(c.status, ['held', 'failed', 'error'] as const, `${q}.status`);
+      str(c.summary, `${q}.summary`);
+      if (c.message != null) str(c.message, `${q}.message`);
+    });
+  }
 }
 
 /** Fill optional fields with their defaults so renderers can rely on the full ResultsDoc shape. */
