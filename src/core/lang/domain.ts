@@ -6,7 +6,7 @@
 import type { Arg, Span } from './ast';
 import type { Value } from '../program';
 import type { DataSpec, RunSpec } from '../spec';
-import type { CallSite, CallValue, Checker } from './checker';
+import type { CallSite, CallValue, Checker, StabilityNote } from './checker';
 import { fmt, placeholder } from './checker';
 import { BUILTIN_BY_NAME, findParam } from './builtins';
 import { resolveCall, resolveRun, type Arg as SpecArg } from '../resolve/spec';
@@ -216,6 +216,7 @@ function checkRun(c: Checker, site: CallSite): void {
     const lam = lambdaMaxOf(c, data, max(c.numbers(opt.args.lr)));
     if (lam && Number.isFinite(lam.value) && lam.value > 0) {
       const limit = 2 / lam.value;
+      noteStability(c, opt, { limit, lambda: lam.value, source: lam.source, diagonal: m === 'diagonal' });
       const lrs = c.numbers(opt.args.lr);
       const over = lrs.filter((x) => x > limit);
       if (over.length) {
@@ -228,6 +229,16 @@ function checkRun(c: Checker, site: CallSite): void {
       }
     }
   }
+}
+
+/** Where the optimiser's `lr` is written (its own definition, or inline): a hover on that number
+ *  tells the limit it was checked against. Once per (value, limit). */
+function noteStability(c: Checker, opt: CallValue, n: Omit<StabilityNote, 'start' | 'end'>): void {
+  const a = c.siteOf(opt)?.args.get('lr');
+  if (!a) return;
+  const { start, end } = a.value;
+  if (c.stability.some((s) => s.start === start && s.end === end && s.limit === n.limit)) return;
+  c.stability.push({ start, end, ...n });
 }
 
 const pairsOf = new WeakMap<Checker, Set<string>>();
