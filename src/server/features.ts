@@ -7,6 +7,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as lang from '../core/lang';
 import { toLspCompletion, toLspDiagnostic, toLspSymbol } from './convert';
+import { resultsHover, type ResultsLookup } from './resultsFeatures';
 
 export const semanticLegend = { tokenTypes: [...lang.TOKEN_TYPES], tokenModifiers: [...lang.TOKEN_MODIFIERS] };
 
@@ -14,6 +15,7 @@ export function registerFeatures(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
   analysisOf: (uri: string) => lang.Analysis | null,
+  results?: () => ResultsLookup | null,
 ): void {
   const withDoc = <T>(uri: string, f: (a: lang.Analysis) => T, fallback: T): T => {
     const a = analysisOf(uri);
@@ -26,7 +28,12 @@ export function registerFeatures(
   connection.onHover((p) =>
     withDoc(p.textDocument.uri, (a) => {
       const h = lang.hover(a, offset(a, p.position));
-      return h ? { contents: { kind: MarkupKind.Markdown, value: h.contents }, range: h.range } : null;
+      if (!h) return null;
+      // a run's name: its latest results too (final metrics, the loss's sparkline)
+      const l = results?.();
+      const name = h.range ? a.text.slice(a.lines.offset(h.range.start), a.lines.offset(h.range.end)) : '';
+      const extra = l && name ? resultsHover(a, name, l.results(p.textDocument.uri)?.doc ?? null, l.times(p.textDocument.uri)) : null;
+      return { contents: { kind: MarkupKind.Markdown, value: extra ? `${h.contents}\n\n${extra}` : h.contents }, range: h.range };
     }, null),
   );
 

@@ -17,6 +17,8 @@ import type { CheckedProgram, Diagnostic } from '../core/program';
 import { Methods, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams } from '../core/wire/protocol';
 import { normalizeSettings, type RunOn } from '../core/wire/settings';
 import { Engine as GraphEngine, type EngineOptions } from '../core/graph/engine';
+import { lensRefresher, type ResultsLookup } from './resultsFeatures';
+import { RunClock } from './runSummary';
 
 export interface EngineHost {
   connection: Connection;
@@ -39,6 +41,8 @@ export interface Engine {
   onClose(uri: string): void;
   /** new settings (same shape as EngineHost.settings); runOn and the memory budget apply at once */
   updateSettings(settings: Record<string, unknown>): void;
+  /** the latest results of each document and the wall times seen (CodeLens, hover) */
+  readonly lookup: ResultsLookup;
   /** the graph engine itself (tests, benchmarks) */
   readonly graph: GraphEngine;
   dispose(): Promise<void>;
@@ -96,6 +100,13 @@ export function attachEngine(host: EngineHost): Engine {
   // a notification fails only when the client is gone: nothing to tell it, and no rejection left unhandled
   const ignore = () => {};
   graph.on('results', (m) => void connection.sendNotification(Methods.results, m).catch(ignore));
+  // the editor's lenses: wall times as the results stream, a refresh when they change
+  const clock = new RunClock();
+  const refreshLenses = lensRefresher(connection);
+  graph.on('results', (m) => {
+    clock.see(m.uri, m.doc);
+    refreshLenses(m.final);
+  });
   graph.on('status', (m) => void connection.sendNotification(Methods.status, m).catch(ignore));
   graph.on('diagnostics', ({ uri, diagnostics }) => host.publishRuntimeDiagnostics(uri, diagnostics));
   graph.on('error', ({ message, error }) => connection.console.error(`sgdexp: engine: ${message}${error instanceof Error && error.stack ? `\n${error.stack}` : ''}`));
@@ -133,6 +144,7 @@ export function attachEngine(host: EngineHost): Engine {
 
   const api: Engine = {
     graph,
+    lookup: { results: (uri) => graph.getResults(uri), times: (uri) => clock.times(uri) },
     onChange(uri) {
       if (settings.runOn === 'type') update(uri, 'run');
       // first sight of a document: show what the caches hold, start nothing
@@ -148,6 +160,7 @@ export function attachEngine(host: EngineHost): Engine {
     },
     onClose(uri) {
       shown.delete(uri);
+      clock.forget(uri);
       graph.close(uri);
     },
     updateSettings(raw) {

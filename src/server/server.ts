@@ -12,6 +12,7 @@ import { normalizeSettings, SETTINGS_DEFAULTS } from '../core/wire/settings';
 import type { CheckedProgram, Diagnostic } from '../core/program';
 import { attachEngine, type Engine } from './graphBridge';
 import { registerFeatures, semanticLegend } from './features';
+import { registerResultsFeatures } from './resultsFeatures';
 import { toLspDiagnostic } from './convert';
 import { installCrashGuards } from './crashGuard';
 
@@ -125,6 +126,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       semanticTokensProvider: { legend: semanticLegend, full: true },
       inlayHintProvider: true,
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'sgdexp-language-server', version: '0.1.0' },
   };
@@ -174,7 +176,8 @@ documents.onDidClose((e) => {
   void connection.sendDiagnostics({ uri, diagnostics: [] });
 });
 
-registerFeatures(connection, documents, analysisOf);
+registerFeatures(connection, documents, analysisOf, () => engine?.lookup ?? null);
+registerResultsFeatures(connection, analysisOf, () => engine?.lookup ?? null);
 
 connection.onShutdown(async () => {
   for (const t of timers.values()) clearTimeout(t);
