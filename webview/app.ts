@@ -4,7 +4,7 @@
 // src/core/figures (the same code the CLI uses).
 import type { FromWebview, NodeStatus } from '../src/core/wire/protocol';
 import type { PlotSpec, ResultsDoc, RunResult } from '../src/core/wire/results';
-import { buildFigure, figureBuckets, figureCsv, figureData, groupKey, plotRuns, type FigureData, type FigureOptions, type FigureTheme } from '../src/core/figures';
+import { buildFigure, paperFigure, PRINT_THEME, figureBuckets, figureCsv, figureData, groupKey, plotRuns, type FigureData, type FigureOptions, type FigureTheme } from '../src/core/figures';
 import { validateToWebview } from '../src/core/wire/webviewMessages';
 import { PreviewStore, type WebviewState } from './store';
 import { plotThemeSetting, readTheme, type PlotThemeSetting } from './theme';
@@ -192,7 +192,7 @@ export class App {
     }
     const m = v.value;
     if (m.type === 'export') {
-      void this.answerExport(m.requestId, m.format);
+      void this.answerExport(m.requestId, m.format, m.theme ?? 'print');
       return;
     }
     if (m.type === 'message') {
@@ -594,7 +594,7 @@ export class App {
   }
 
   /** Export Figures (extension command): every drawn plot, one answer each, same requestId. */
-  async answerExport(requestId: number, format: 'svg' | 'png'): Promise<void> {
+  async answerExport(requestId: number, format: 'svg' | 'png', theme: 'print' | 'editor' = 'print'): Promise<void> {
     this.flush();
     const doc = this.store.doc;
     const drawn = this.figures.map((svg, i) => ({ svg, i })).filter((f): f is { svg: SVGSVGElement; i: number } => f.svg != null);
@@ -602,10 +602,15 @@ export class App {
       this.vscode.postMessage({ type: 'export', format, plotIndex: null, requestId, total: 0 });
       return;
     }
-    for (const { svg, i } of drawn) {
+    const paper = theme === 'print' ? PRINT_THEME : this.theme;
+    for (const { svg: shown, i } of drawn) {
       try {
+        // the standalone figure (title and legend inside, opaque background), as drawn: same
+        // rows, runs shown and width as the card's
+        const b = this.built[i];
+        const svg = b ? paperFigure(b.doc, b.plot, { ...b.options, theme: paper }) : shown;
         let data = serializeSvg(svg);
-        if (format === 'png') data = await svgToPng(data, Number(svg.getAttribute('width')), Number(svg.getAttribute('height')), this.theme.background);
+        if (format === 'png') data = await svgToPng(data, Number(svg.getAttribute('width')), Number(svg.getAttribute('height')), paper.background);
         this.vscode.postMessage({ type: 'export', format, plotIndex: i, data, requestId, total: drawn.length, title: doc.plots[i]!.title });
       } catch (e) {
         this.reportError(`export ${format} of plot ${i}: ${(e as Error).message}`);
@@ -652,11 +657,15 @@ export class App {
       } else if (format === 'csv') {
         data = figureCsv(doc, doc.plots[plotIndex ?? 0]!, { hidden: this.store.hidden, stale: this.store.staleRuns() });
       } else {
-        const svg = this.figures[plotIndex ?? 0];
-        if (!svg) throw new Error('this plot has not been drawn');
+        const shown = this.figures[plotIndex ?? 0];
+        if (!shown) throw new Error('this plot has not been drawn');
+        // the standalone figure, as Export Figures writes it (print theme unless set otherwise)
+        const paper = this.extra.exportTheme === 'editor' ? this.theme : PRINT_THEME;
+        const b = this.built[plotIndex ?? 0];
+        const svg = b ? paperFigure(b.doc, b.plot, { ...b.options, theme: paper }) : shown;
         data = serializeSvg(svg);
         if (format === 'png') {
-          data = await svgToPng(data, Number(svg.getAttribute('width')), Number(svg.getAttribute('height')), this.theme.background);
+          data = await svgToPng(data, Number(svg.getAttribute('width')), Number(svg.getAttribute('height')), paper.background);
         }
       }
       this.vscode.postMessage({ type: 'export', format, plotIndex, data });

@@ -87,7 +87,7 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
     try {
       const opts = args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : {};
       const files = await lazyExport().exportFigures(previews(), resultsOf, opts);
-      if (files.length && !opts.folder) void vscode.window.showInformationMessage(`SGD Experiments: exported ${files.length} file(s).`);
+      if (files.length && !opts.folder) void offerExported(files);
       return files.map((f) => f.fsPath);
     } catch (e) {
       void vscode.window.showErrorMessage(`SGD Experiments: export failed — ${e instanceof Error ? e.message : String(e)}`);
@@ -169,6 +169,17 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
     exportFigures: (args) => doExport(args),
     rejectedServerMessages: () => server.rejected,
   };
+}
+
+/** Where the export went, with Open (the first figure) and Reveal (in the OS's file manager). */
+async function offerExported(files: vscode.Uri[]): Promise<void> {
+  const folder = vscode.Uri.joinPath(files[0]!, '..');
+  const first = files.find((f) => /\.(svg|png)$/.test(f.path)) ?? files[0]!;
+  const pick = await vscode.window.showInformationMessage(
+    `SGD Experiments: exported ${files.length} file${files.length === 1 ? '' : 's'} to ${vscode.workspace.asRelativePath(folder)}.`, 'Open', 'Reveal',
+  );
+  if (pick === 'Open') await vscode.commands.executeCommand('vscode.open', first);
+  else if (pick === 'Reveal') await vscode.commands.executeCommand('revealFileInOS', first);
 }
 
 export async function deactivate(): Promise<void> {

@@ -72,8 +72,10 @@ export type ToWebview =
   | { type: 'status'; uri: string; revision: number; nodes: NodeStatus[] }
   | { type: 'message'; level: 'info' | 'error'; text: string }
   /** Export Figures: the extension asks for every plot serialized; the webview answers with one
-   *  `export` message per plot carrying the same requestId (plotIndex i of `total`). */
-  | { type: 'export'; requestId: number; format: 'svg' | 'png' };
+   *  `export` message per plot carrying the same requestId (plotIndex i of `total`), each the
+   *  standalone figure (title and legend inside) in the print theme or the preview's (`theme`,
+   *  default print). */
+  | { type: 'export'; requestId: number; format: 'svg' | 'png'; theme?: 'print' | 'editor' };
 
 /**
  * A results message may leave out runs that are exactly as they were in the results message the
