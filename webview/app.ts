@@ -3,6 +3,7 @@
 // Pure renderer: every message is validated, state lives in PreviewStore, figures come from
 // src/core/figures (the same code the CLI uses).
 import type { FromWebview, NodeStatus } from '../src/core/wire/protocol';
+import { revisionWords } from '../src/core/wire/protocol';
 import type { PlotSpec, ResultsDoc, RunResult } from '../src/core/wire/results';
 import { buildFigure, paperFigure, PRINT_THEME, figureBuckets, figureCsv, figureData, groupKey, plotRuns, type FigureData, type FigureOptions, type FigureTheme } from '../src/core/figures';
 import { validateToWebview } from '../src/core/wire/webviewMessages';
@@ -370,7 +371,7 @@ export class App {
     const live = document.getElementById('sg-live');
     if (!live) return;
     const failed = Object.values(doc.runs).filter((r) => r.status === 'diverged' || r.status === 'error').length;
-    const text = `${doc.file.split(/[\\/]/).pop()}: revision ${this.store.shown} ${this.store.final ? 'done' : 'running'}${failed ? `, ${failed} run${failed > 1 ? 's' : ''} failed` : ''}`;
+    const text = `${doc.file.split(/[\\/]/).pop()}: results ${revisionWords(this.store.shown)} ${this.store.final ? 'done' : 'running'}${failed ? `, ${failed} run${failed > 1 ? 's' : ''} failed` : ''}`;
     if (live.textContent !== text) live.textContent = text;
   }
 
@@ -385,7 +386,7 @@ export class App {
       const line = st.headline();
       detail = line.detail;
       const cls = { 'up to date': 'done', running: 'running', queued: 'queued', stale: 'stale', cancelled: 'cancelled', error: 'error' }[line.state];
-      setText(c.state, `revision ${st.shown} · ${line.state}`);
+      setText(c.state, `${line.state} · ${revisionWords(st.shown)}`);
       setClass(c.state, `sg-badge sg-badge-state sg-badge-${cls}`);
       c.state.title = `revision ${st.shown} shown here (the server's revision ${st.revision})`;
       titleParts.push(c.state);
@@ -400,7 +401,8 @@ export class App {
     }
     syncChildren(c.title, titleParts);
     const prog = st.progress();
-    show(c.overall.el, !!doc && prog.total > 0);
+    // a full bar with nothing in flight says nothing: shown only while runs are
+    show(c.overall.el, !!doc && prog.total > 0 && prog.running > 0);
     if (prog.total > 0) c.overall.set(prog.done / prog.total, 'overall progress');
     show(c.cancel, prog.running > 0);
     show(c.json, !!doc);
@@ -432,10 +434,13 @@ export class App {
       setClass(it.badge, `sg-badge sg-badge-${status}`);
       setText(it.badge, status === 'running' ? `running ${Math.round(frac * 100)}%` : status);
       it.bar.set(frac, `${k} progress`);
-      setText(it.message, r.message ?? '');
+      // a cancelled run's message is often just "cancelled": the badge says it already
+      const message = r.message && r.message !== status ? r.message : '';
+      setText(it.message, message);
       const notes = r.notes ?? [];
       if (it.notes.length !== notes.length || it.notes.some((n, i) => n.textContent !== notes[i])) it.notes = notes.map((n) => h('span', 'sg-run-note', n));
-      syncChildren(it.li, [it.name, it.badge, it.bar.el, ...(r.message ? [it.message] : []), ...it.notes]);
+      // a finished run's full bar is idle: the bar shows progress only where some was made or is missing
+      syncChildren(it.li, [it.name, it.badge, ...(status === 'done' ? [] : [it.bar.el]), ...(message ? [it.message] : []), ...it.notes]);
       items.push(it.li);
     }
     for (const k of [...this.runItems.keys()]) if (!(k in doc.runs)) this.runItems.delete(k);

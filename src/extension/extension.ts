@@ -9,6 +9,7 @@ import type { ExportArgs } from './exportFigures';
 import { MessageLog } from './messageLog';
 import type { PreviewManager } from './preview/previewManager';
 import { readSettings } from './settings';
+import { RunLog } from './runLog';
 import { RunStatusBar } from './statusBar';
 import { PREVIEW_VIEW_TYPE } from './viewType';
 
@@ -25,6 +26,8 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
   client = new ServerClient(context);
   const server = client;
   const status = new RunStatusBar();
+  const runLog = new RunLog();
+  const fileName = (uri: vscode.Uri) => uri.path.split('/').pop() ?? uri.toString();
   context.subscriptions.push(log, server, status);
 
   let manager: PreviewManager | undefined;
@@ -56,6 +59,8 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
       deserializeWebviewPanel: (panel, state) => previews().deserializeWebviewPanel(panel, state),
     }),
     server.onResults((m) => {
+      const line = runLog.line(m);
+      if (line) server.log(line);
       status.onResults(m);
       previews().onResults(m);
     }),
@@ -90,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
       if (files.length && !opts.folder) void offerExported(files);
       return files.map((f) => f.fsPath);
     } catch (e) {
+      server.log(`[${new Date().toLocaleTimeString()}] Export failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       void vscode.window.showErrorMessage(`SGD Experiments: export failed — ${e instanceof Error ? e.message : String(e)}`);
       throw e;
     }
@@ -118,11 +124,14 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
         if (pick === manage) await vscode.commands.executeCommand('workbench.trust.manage');
         return;
       }
+      server.log(`[${new Date().toLocaleTimeString()}] Run Now: ${fileName(uri)}`);
       await server.runNow(uri);
     }),
     // no argument (status bar, palette): cancel everything in flight
     vscode.commands.registerCommand('sgdexp.cancel', async (arg?: unknown) => {
-      await server.cancel(arg instanceof vscode.Uri || typeof arg === 'string' ? target(arg) : undefined);
+      const uri = arg instanceof vscode.Uri || typeof arg === 'string' ? target(arg) : undefined;
+      server.log(`[${new Date().toLocaleTimeString()}] Cancel: ${uri ? fileName(uri) : 'every run'}`);
+      await server.cancel(uri);
     }),
     vscode.commands.registerCommand('sgdexp.exportFigures', (args?: ExportArgs) => doExport(args)),
     vscode.commands.registerCommand('sgdexp.newExperiment', (args?: { template?: string }) =>

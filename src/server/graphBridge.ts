@@ -14,7 +14,7 @@ import type { Connection } from 'vscode-languageserver/node';
 import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CheckedProgram, Diagnostic } from '../core/program';
-import { Methods, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams } from '../core/wire/protocol';
+import { Methods, REVISION_EPOCH_MS, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams } from '../core/wire/protocol';
 import { normalizeSettings, type RunOn } from '../core/wire/settings';
 import { Engine as GraphEngine, type EngineOptions } from '../core/graph/engine';
 import { lensRefresher, type ResultsLookup } from './resultsFeatures';
@@ -53,8 +53,6 @@ function runOnOf(s: Record<string, unknown>): RunOn {
   return normalizeSettings(s).runOn;
 }
 
-/** 2025-01-01T00:00:00Z: revisions count milliseconds from here (see revisionClock) */
-const REVISION_EPOCH_MS = Date.UTC(2025, 0, 1);
 
 /**
  * The first revision of a document in this server process. The client outlives the server
