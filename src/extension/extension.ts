@@ -134,7 +134,7 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
       await server.cancel(uri);
     }),
     vscode.commands.registerCommand('sgdexp.exportFigures', (args?: ExportArgs) => doExport(args)),
-    vscode.commands.registerCommand('sgdexp.newExperiment', (args?: { template?: string }) =>
+    vscode.commands.registerCommand('sgdexp.newExperiment', (args?: { template?: string; name?: string; ask?: boolean }) =>
       lazyNew().newExperiment(context.extensionUri, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined),
     ),
     // trust granted: the server learns it with the settings (run.on applies from then on)
