@@ -142,7 +142,7 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('sgdexp')) return;
       void server.settingsChanged();
-      if (e.affectsConfiguration('sgdexp.plot.theme')) manager?.reloadAll();
+      if (e.affectsConfiguration('sgdexp.plot.theme') || e.affectsConfiguration('sgdexp.export.theme')) manager?.reloadAll();
     }),
   );
 
