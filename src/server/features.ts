@@ -7,7 +7,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as lang from '../core/lang';
 import { toLspCompletion, toLspDiagnostic, toLspSymbol } from './convert';
-import { resultsHover, type ResultsLookup } from './resultsFeatures';
+import { notRunYet, resultsHover, type ResultsLookup } from './resultsFeatures';
 
 export const semanticLegend = { tokenTypes: [...lang.TOKEN_TYPES], tokenModifiers: [...lang.TOKEN_MODIFIERS] };
 
@@ -97,7 +97,7 @@ export function registerFeatures(
   );
 
   connection.languages.inlayHint.on((p) =>
-    withDoc(p.textDocument.uri, (a) => lang.inlayHints(a).map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true })), []),
+    withDoc(p.textDocument.uri, (a) => notRunYet(lang.inlayHints(a), results?.()?.results(p.textDocument.uri)?.doc ?? null).map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true })), []),
   );
 
   connection.onDocumentFormatting((p) => {

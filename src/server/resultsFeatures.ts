@@ -50,6 +50,11 @@ export function resultsHover(a: lang.Analysis, name: string, doc: ResultsDoc | n
   return runHover(doc, name, times);
 }
 
+/** The inlay hints without the cost estimates of runs that have results (their lens tells the time taken). */
+export function notRunYet<H extends { cost?: string }>(hints: H[], doc: ResultsDoc | null): H[] {
+  return doc ? hints.filter((h) => !h.cost || !runsOfDef(doc, h.cost).some(([, r]) => r.status === 'done' || r.status === 'diverged')) : hints;
+}
+
 export function registerResultsFeatures(connection: Connection, analysisOf: (uri: string) => lang.Analysis | null, lookup: () => ResultsLookup | null): void {
   connection.onCodeLens((p) => {
     const a = analysisOf(p.textDocument.uri);
@@ -70,6 +75,8 @@ export function lensRefresher(connection: Connection, everyMs = 1000): (final: b
   const send = () => {
     timer = null;
     void connection.sendRequest('workspace/codeLens/refresh').catch(ignore);
+    // the cost hints of runs that now have results go
+    void connection.sendRequest('workspace/inlayHint/refresh').catch(ignore);
   };
   return (final) => {
     if (final) {

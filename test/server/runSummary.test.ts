@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkDocument } from '../../src/core/lang';
 import type { ResultsDoc, RunResult } from '../../src/core/wire/results';
 import { fmtNum, RunClock, runHover, sparkline, summarize } from '../../src/server/runSummary';
-import { codeLenses, resultsHover } from '../../src/server/resultsFeatures';
+import { codeLenses, notRunYet, resultsHover } from '../../src/server/resultsFeatures';
 
 const run = (over: Partial<RunResult> = {}): RunResult => ({
   status: 'done', message: null, model: 'linear2', optimizer: 'gd', params: {}, member: null, theory: {},
@@ -70,5 +70,14 @@ describe('CodeLens and hover', () => {
     expect(h).toContain('| logdet | −108 |');
     expect(resultsHover(a, 'net', doc({ gd: run() }), new Map())).toBeNull();
     expect(runHover(doc({}), 'gd')).toBeNull();
+  });
+});
+
+describe('cost hints', () => {
+  it('go once a run has results', () => {
+    const hints = [{ label: ' 3 runs' }, { label: ' ≈ 2 s', cost: 'gd' }, { label: ' ≈ 5 s', cost: 'other' }];
+    expect(notRunYet(hints, doc({ gd: run() })).map((h) => h.label)).toEqual([' 3 runs', ' ≈ 5 s']);
+    expect(notRunYet(hints, doc({ gd: run({ status: 'running' }) })).length).toBe(3);
+    expect(notRunYet(hints, null).length).toBe(3);
   });
 });
