@@ -3,8 +3,9 @@
 // Pure renderer: every message is validated, state lives in PreviewStore, figures come from
 // src/core/figures (the same code the CLI uses).
 import type { FromWebview, NodeStatus } from '../src/core/wire/protocol';
+import { revisionWords } from '../src/core/wire/protocol';
 import type { ClaimResult, PlotSpec, ResultsDoc, RunResult } from '../src/core/wire/results';
-import { buildFigure, figureBuckets, figureCsv, figureData, groupKey, plotRuns, type FigureData, type FigureOptions, type FigureTheme } from '../src/core/figures';
+import { buildFigure, paperFigure, PRINT_THEME, figureBuckets, figureCsv, figureData, groupKey, plotRuns, type FigureData, type FigureOptions, type FigureTheme } from '../src/core/figures';
 import { validateToWebview } from '../src/core/wire/webviewMessages';
 import { PreviewStore, type WebviewState } from './store';
 import { plotThemeSetting, readTheme, type PlotThemeSetting } from './theme';
@@ -204,7 +205,7 @@ export class App {
     }
     const m = v.value;
     if (m.type === 'export') {
-      void this.answerExport(m.requestId, m.format);
+      void this.answerExport(m.requestId, m.format, m.theme ?? 'print');
       return;
     }
     if (m.type === 'message') {
@@ -389,7 +390,7 @@ export class App {
     const live = document.getElementById('sg-live');
     if (!live) return;
     const failed = Object.values(doc.runs).filter((r) => r.status === 'diverged' || r.status === 'error').length;
-    const text = `${doc.file.split(/[\\/]/).pop()}: revision ${this.store.shown} ${this.store.final ? 'done' : 'running'}${failed ? `, ${failed} run${failed > 1 ? 's' : ''} failed` : ''}`;
+    const text = `${doc.file.split(/[\\/]/).pop()}: results ${revisionWords(this.store.shown)} ${this.store.final ? 'done' : 'running'}${failed ? `, ${failed} run${failed > 1 ? 's' : ''} failed` : ''}`;
     if (live.textContent !== text) live.textContent = text;
   }
 
@@ -404,7 +405,7 @@ export class App {
       const line = st.headline();
       detail = line.detail;
       const cls = { 'up to date': 'done', running: 'running', queued: 'queued', stale: 'stale', cancelled: 'cancelled', error: 'error' }[line.state];
-      setText(c.state, `revision ${st.shown} · ${line.state}`);
+      setText(c.state, `${line.state} · ${revisionWords(st.shown)}`);
       setClass(c.state, `sg-badge sg-badge-state sg-badge-${cls}`);
       c.state.title = `revision ${st.shown} shown here (the server's revision ${st.revision})`;
       titleParts.push(c.state);
@@ -419,7 +420,8 @@ export class App {
     }
     syncChildren(c.title, titleParts);
     const prog = st.progress();
-    show(c.overall.el, !!doc && prog.total > 0);
+    // a full bar with nothing in flight says nothing: shown only while runs are
+    show(c.overall.el, !!doc && prog.total > 0 && prog.running > 0);
     if (prog.total > 0) c.overall.set(prog.done / prog.total, 'overall progress');
     show(c.cancel, prog.running > 0);
     show(c.json, !!doc);
@@ -451,10 +453,13 @@ export class App {
       setClass(it.badge, `sg-badge sg-badge-${status}`);
       setText(it.badge, status === 'running' ? `running ${Math.round(frac * 100)}%` : status);
       it.bar.set(frac, `${k} progress`);
-      setText(it.message, r.message ?? '');
+      // a cancelled run's message is often just "cancelled": the badge says it already
+      const message = r.message && r.message !== status ? r.message : '';
+      setText(it.message, message);
       const notes = r.notes ?? [];
       if (it.notes.length !== notes.length || it.notes.some((n, i) => n.textContent !== notes[i])) it.notes = notes.map((n) => h('span', 'sg-run-note', n));
-      syncChildren(it.li, [it.name, it.badge, it.bar.el, ...(r.message ? [it.message] : []), ...it.notes]);
+      // a finished run's full bar is idle: the bar shows progress only where some was made or is missing
+      syncChildren(it.li, [it.name, it.badge, ...(status === 'done' ? [] : [it.bar.el]), ...(message ? [it.message] : []), ...it.notes]);
       items.push(it.li);
     }
     for (const k of [...this.runItems.keys()]) if (!(k in doc.runs)) this.runItems.delete(k);
@@ -659,7 +664,7 @@ export class App {
   }
 
   /** Export Figures (extension command): every drawn plot, one answer each, same requestId. */
-  async answerExport(requestId: number, format: 'svg' | 'png'): Promise<void> {
+  async answerExport(requestId: number, format: 'svg' | 'png', theme: 'print' | 'editor' = 'print'): Promise<void> {
     this.flush();
     const doc = this.store.doc;
     const drawn = this.figures.map((svg, i) => ({ svg, i })).filter((f): f is { svg: SVGSVGElement; i: number } => f.svg != null);
@@ -667,10 +672,15 @@ export class App {
       this.vscode.postMessage({ type: 'export', format, plotIndex: null, requestId, total: 0 });
       return;
     }
-    for (const { svg, i } of drawn) {
+    const paper = theme === 'print' ? PRINT_THEME : this.theme;
+    for (const { svg: shown, i } of drawn) {
       try {
+        // the standalone figure (title and legend inside, opaque background), as drawn: same
+        // rows, runs shown and width as the card's
+        const b = this.built[i];
+        const svg = b ? paperFigure(b.doc, b.plot, { ...b.options, theme: paper }) : shown;
         let data = serializeSvg(svg);
-        if (format === 'png') data = await svgToPng(data, Number(svg.getAttribute('width')), Number(svg.getAttribute('height')), this.theme.background);
+        if (format === 'png') data = await svgToPng(data, Number(svg.getAttribute('width')), Number(svg.getAttribute('height')), paper.background);
         this.vscode.postMessage({ type: 'export', format, plotIndex: i, data, requestId, total: drawn.length, title: doc.plots[i]!.title });
       } catch (e) {
         this.reportError(`export ${format} of plot ${i}: ${(e as Error).message}`);
@@ -717,11 +727,15 @@ export class App {
       } else if (format === 'csv') {
         data = figureCsv(doc, doc.plots[plotIndex ?? 0]!, { hidden: this.store.hidden, stale: this.store.staleRuns() });
       } else {
-        const svg = this.figures[plotIndex ?? 0];
-        if (!svg) throw new Error('this plot has not been drawn');
+        const shown = this.figures[plotIndex ?? 0];
+        if (!shown) throw new Error('this plot has not been drawn');
+        // the standalone figure, as Export Figures writes it (print theme unless set otherwise)
+        const paper = this.extra.exportTheme === 'editor' ? this.theme : PRINT_THEME;
+        const b = this.built[plotIndex ?? 0];
+        const svg = b ? paperFigure(b.doc, b.plot, { ...b.options, theme: paper }) : shown;
         data = serializeSvg(svg);
         if (format === 'png') {
-          data = await svgToPng(data, Number(svg.getAttribute('width')), Number(svg.getAttribute('height')), this.theme.background);
+          data = await svgToPng(data, Number(svg.getAttribute('width')), Number(svg.getAttribute('height')), paper.background);
         }
       }
       this.vscode.postMessage({ type: 'export', format, plotIndex, data });

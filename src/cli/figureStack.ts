@@ -3,5 +3,5 @@
 // a figure is drawn (lazy.ts): parsing and initialising these modules costs more
 // than a whole `sgdexp check`, and `check`, `merge`, `--version` and a run whose outputs are
 // up to date draw nothing.
-export { buildFigure, LIGHT_THEME } from '../core/figures';
+export { buildFigure, paperFigure, LIGHT_THEME, PRINT_THEME } from '../core/figures';
 export { freshDocument, svgToPng, toStandaloneSvg } from './render';

@@ -202,13 +202,14 @@ async function writeOutputs(doc: ResultsDoc, stem: string, formats: readonly For
   let pngs: Promise<unknown> = Promise.resolve();
   if (wantSvg) {
     const t0 = performance.now();
-    const { buildFigure, freshDocument, svgToPng, toStandaloneSvg, LIGHT_THEME } = await loadFigureStack();
+    const { paperFigure, freshDocument, svgToPng, toStandaloneSvg, PRINT_THEME } = await loadFigureStack();
     const rasters: { svg: string; file: string }[] = [];
     doc.plots.forEach((plot, i) => {
       let svg: string;
       let inline: string;
       try {
-        const el = buildFigure(doc, plot, { document: freshDocument(), width: FIGURE_WIDTH, theme: LIGHT_THEME, tips: false }) as unknown as Element;
+        // the same standalone figure as the editor's Export Figures (src/core/figures/paper.ts)
+        const el = paperFigure(doc, plot, { document: freshDocument(), width: FIGURE_WIDTH, theme: PRINT_THEME, tips: false }) as unknown as Element;
         svg = toStandaloneSvg(el);
         inline = el.outerHTML;
       } catch (e) {

@@ -16,6 +16,7 @@ import type { ResultsDoc } from '../core/wire/results';
 import { toCsv } from '../core/csv';
 import type { Preview } from './preview/preview';
 import type { PreviewManager } from './preview/previewManager';
+import { readSettings, type ExportTheme } from './settings';
 
 export type ExportFormat = 'svg' | 'png' | 'csv' | 'json';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['svg', 'png', 'csv', 'json'];
@@ -23,7 +24,7 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ['svg', 'png', 'csv', 'js
 export interface ExportArgs {
   /** document to export; default: the active preview's, else the active editor's */
   uri?: string;
-  /** target folder (file system path); default: asked with a folder dialog */
+  /** target folder (file system path); default: `figures/` beside the file (an unsaved file: asked) */
   folder?: string;
   formats?: ExportFormat[];
   /** files of the same names already in the folder: 'ask' (default) whether to replace them,
@@ -40,6 +41,11 @@ export function slug(s: string): string {
     .toLowerCase()
     .replace(/[\s_-]+/g, '-');
   return t.slice(0, 60).replace(/-+$/, '') || 'plot';
+}
+
+/** The default export folder: `figures/` beside the file. */
+export function figuresFolder(uri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(uri, '..', 'figures');
 }
 
 export function baseName(uri: vscode.Uri): string {
@@ -96,6 +102,7 @@ export function requestFigures(
   preview: Preview,
   format: 'svg' | 'png',
   timeoutMs = 15_000,
+  theme: ExportTheme = 'print',
 ): Promise<Figure[]> {
   const requestId = nextRequest++;
   return new Promise<Figure[]>((resolve, reject) => {
@@ -124,7 +131,7 @@ export function requestFigures(
         resolve([...got.values()].sort((a, b) => a.index - b.index));
       }
     });
-    preview.post({ type: 'export', requestId, format });
+    preview.post({ type: 'export', requestId, format, theme });
   });
 }
 
@@ -186,7 +193,8 @@ export async function exportFigures(
     if (!picked?.length) return [];
     formats = picked.map((p) => p.format);
   }
-  let folder = args.folder ? vscode.Uri.file(args.folder) : undefined;
+  // figures/ beside the file, as a paper's sources keep them; an unsaved file has no beside
+  let folder = args.folder ? vscode.Uri.file(args.folder) : uri.scheme === 'file' ? figuresFolder(uri) : undefined;
   if (!folder) {
     const ws = vscode.workspace.getWorkspaceFolder(uri)?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
     const chosen = await vscode.window.showOpenDialog({
@@ -215,7 +223,7 @@ export async function exportFigures(
     msg = await settled(manager, uri, manager.latestResults(uri) ?? msg);
     if (msg === 'cancelled') return [];
     // asked after the final results were posted to the page, so it answers with their figures
-    const figures = await requestFigures(manager, preview, format);
+    const figures = await requestFigures(manager, preview, format, undefined, readSettings(uri).exportTheme);
     if (!figures.length) throw new Error(`the preview of ${base} has no plot to export as ${format.toUpperCase()}`);
     const used = new Set<string>();
     for (const f of figures) {

@@ -9,6 +9,7 @@ import type { ExportArgs } from './exportFigures';
 import { MessageLog } from './messageLog';
 import type { PreviewManager } from './preview/previewManager';
 import { readSettings } from './settings';
+import { RunLog } from './runLog';
 import { RunStatusBar } from './statusBar';
 import { PREVIEW_VIEW_TYPE } from './viewType';
 
@@ -25,6 +26,8 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
   client = new ServerClient(context);
   const server = client;
   const status = new RunStatusBar();
+  const runLog = new RunLog();
+  const fileName = (uri: vscode.Uri) => uri.path.split('/').pop() ?? uri.toString();
   context.subscriptions.push(log, server, status);
 
   let manager: PreviewManager | undefined;
@@ -59,6 +62,8 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
       deserializeWebviewPanel: (panel, state) => previews().deserializeWebviewPanel(panel, state),
     }),
     server.onResults((m) => {
+      const line = runLog.line(m);
+      if (line) server.log(line);
       status.onResults(m);
       previews().onResults(m);
     }),
@@ -93,9 +98,10 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
     try {
       const opts = args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : {};
       const files = await lazyExport().exportFigures(previews(), resultsOf, opts);
-      if (files.length && !opts.folder) void vscode.window.showInformationMessage(`SGD Experiments: exported ${files.length} file(s).`);
+      if (files.length && !opts.folder) void offerExported(files);
       return files.map((f) => f.fsPath);
     } catch (e) {
+      server.log(`[${new Date().toLocaleTimeString()}] Export failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       void vscode.window.showErrorMessage(`SGD Experiments: export failed — ${e instanceof Error ? e.message : String(e)}`);
       throw e;
     }
@@ -125,14 +131,17 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
         return;
       }
       status.onSave(uri.toString());
+      server.log(`[${new Date().toLocaleTimeString()}] Run Now: ${fileName(uri)}`);
       await server.runNow(uri);
     }),
     // no argument (status bar, palette): cancel everything in flight
     vscode.commands.registerCommand('sgdexp.cancel', async (arg?: unknown) => {
-      await server.cancel(arg instanceof vscode.Uri || typeof arg === 'string' ? target(arg) : undefined);
+      const uri = arg instanceof vscode.Uri || typeof arg === 'string' ? target(arg) : undefined;
+      server.log(`[${new Date().toLocaleTimeString()}] Cancel: ${uri ? fileName(uri) : 'every run'}`);
+      await server.cancel(uri);
     }),
     vscode.commands.registerCommand('sgdexp.exportFigures', (args?: ExportArgs) => doExport(args)),
-    vscode.commands.registerCommand('sgdexp.newExperiment', (args?: { template?: string }) =>
+    vscode.commands.registerCommand('sgdexp.newExperiment', (args?: { template?: string; name?: string; ask?: boolean }) =>
       lazyNew().newExperiment(context.extensionUri, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined),
     ),
     // trust granted: the server learns it with the settings (run.on applies from then on)
@@ -140,7 +149,7 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('sgdexp')) return;
       void server.settingsChanged();
-      if (e.affectsConfiguration('sgdexp.plot.theme')) manager?.reloadAll();
+      if (e.affectsConfiguration('sgdexp.plot.theme') || e.affectsConfiguration('sgdexp.export.theme')) manager?.reloadAll();
     }),
   );
 
@@ -176,6 +185,17 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
     exportFigures: (args) => doExport(args),
     rejectedServerMessages: () => server.rejected,
   };
+}
+
+/** Where the export went, with Open (the first figure) and Reveal (in the OS's file manager). */
+async function offerExported(files: vscode.Uri[]): Promise<void> {
+  const folder = vscode.Uri.joinPath(files[0]!, '..');
+  const first = files.find((f) => /\.(svg|png)$/.test(f.path)) ?? files[0]!;
+  const pick = await vscode.window.showInformationMessage(
+    `SGD Experiments: exported ${files.length} file${files.length === 1 ? '' : 's'} to ${vscode.workspace.asRelativePath(folder)}.`, 'Open', 'Reveal',
+  );
+  if (pick === 'Open') await vscode.commands.executeCommand('vscode.open', first);
+  else if (pick === 'Reveal') await vscode.commands.executeCommand('revealFileInOS', first);
 }
 
 export async function deactivate(): Promise<void> {

@@ -10,6 +10,7 @@ import { toLspCompletion, toLspDiagnostic, toLspSymbol } from './convert';
 import type { Diagnostic } from '../core/program';
 import { claimHints } from '../core/claimHints';
 import type { ClaimResult } from '../core/wire/results';
+import { notRunYet, resultsHover, type ResultsLookup } from './resultsFeatures';
 
 export const semanticLegend = { tokenTypes: [...lang.TOKEN_TYPES], tokenModifiers: [...lang.TOKEN_MODIFIERS] };
 
@@ -21,6 +22,7 @@ export function registerFeatures(
   runtimeOf: (uri: string) => Diagnostic[] = () => [],
   /** the claims of the document's last final results (the graph engine's), or null */
   claimsOf: (uri: string) => ClaimResult[] | null = () => null,
+  results?: () => ResultsLookup | null,
 ): void {
   const withDoc = <T>(uri: string, f: (a: lang.Analysis) => T, fallback: T): T => {
     const a = analysisOf(uri);
@@ -33,7 +35,12 @@ export function registerFeatures(
   connection.onHover((p) =>
     withDoc(p.textDocument.uri, (a) => {
       const h = lang.hover(a, offset(a, p.position));
-      return h ? { contents: { kind: MarkupKind.Markdown, value: h.contents }, range: h.range } : null;
+      if (!h) return null;
+      // a run's name: its latest results too (final metrics, the loss's sparkline)
+      const l = results?.();
+      const name = h.range ? a.text.slice(a.lines.offset(h.range.start), a.lines.offset(h.range.end)) : '';
+      const extra = l && name ? resultsHover(a, name, l.results(p.textDocument.uri)?.doc ?? null, l.times(p.textDocument.uri)) : null;
+      return { contents: { kind: MarkupKind.Markdown, value: extra ? `${h.contents}\n\n${extra}` : h.contents }, range: h.range };
     }, null),
   );
 
@@ -98,7 +105,8 @@ export function registerFeatures(
 
   connection.languages.inlayHint.on((p) =>
     withDoc(p.textDocument.uri, (a) => [
-      ...lang.inlayHints(a).map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true })),
+      // the cost estimates of runs not run yet
+      ...notRunYet(lang.inlayHints(a), results?.()?.results(p.textDocument.uri)?.doc ?? null).map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true })),
       // the verdict of each `expect` statement, at the end of its line
       ...claimHints(a.program.claims, claimsOf(p.textDocument.uri)).map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true })),
     ], []),

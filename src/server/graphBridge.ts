@@ -14,10 +14,12 @@ import type { Connection } from 'vscode-languageserver/node';
 import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CheckedProgram, Diagnostic } from '../core/program';
-import { Methods, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams } from '../core/wire/protocol';
+import { Methods, REVISION_EPOCH_MS, type CancelParams, type GetResultsParams, type ResultsMessage, type RunNowParams } from '../core/wire/protocol';
 import { normalizeSettings, type RunOn } from '../core/wire/settings';
 import { Engine as GraphEngine, type EngineOptions } from '../core/graph/engine';
 import { makeAppend } from '../core/wire/append';
+import { lensRefresher, type ResultsLookup } from './resultsFeatures';
+import { RunClock } from './runSummary';
 
 export interface EngineHost {
   connection: Connection;
@@ -42,6 +44,8 @@ export interface Engine {
   onClose(uri: string): void;
   /** new settings (same shape as EngineHost.settings); runOn and the memory budget apply at once */
   updateSettings(settings: Record<string, unknown>): void;
+  /** the latest results of each document and the wall times seen (CodeLens, hover) */
+  readonly lookup: ResultsLookup;
   /** the graph engine itself (tests, benchmarks) */
   readonly graph: GraphEngine;
   dispose(): Promise<void>;
@@ -52,8 +56,6 @@ function runOnOf(s: Record<string, unknown>): RunOn {
   return normalizeSettings(s).runOn;
 }
 
-/** 2025-01-01T00:00:00Z: revisions count milliseconds from here (see revisionClock) */
-const REVISION_EPOCH_MS = Date.UTC(2025, 0, 1);
 
 /**
  * The first revision of a document in this server process. The client outlives the server
@@ -113,6 +115,13 @@ export function attachEngine(host: EngineHost): Engine {
     // a final document carries the claims' verdicts: the editor re-asks for the hints beside them
     if (m.final && host.refreshInlayHints) host.refreshInlayHints();
   });
+  // the editor's lenses: wall times as the results stream, a refresh when they change
+  const clock = new RunClock();
+  const refreshLenses = lensRefresher(connection);
+  graph.on('results', (m) => {
+    clock.see(m.uri, m.doc);
+    refreshLenses(m.final);
+  });
   graph.on('status', (m) => void connection.sendNotification(Methods.status, m).catch(ignore));
   graph.on('diagnostics', ({ uri, diagnostics }) => host.publishRuntimeDiagnostics(uri, diagnostics));
   graph.on('error', ({ message, error }) => connection.console.error(`sgdexp: engine: ${message}${error instanceof Error && error.stack ? `\n${error.stack}` : ''}`));
@@ -150,6 +159,7 @@ export function attachEngine(host: EngineHost): Engine {
 
   const api: Engine = {
     graph,
+    lookup: { results: (uri) => graph.getResults(uri), times: (uri) => clock.times(uri) },
     onChange(uri) {
       if (settings.runOn === 'type') update(uri, 'run');
       // first sight of a document: show what the caches hold, start nothing
@@ -166,6 +176,7 @@ export function attachEngine(host: EngineHost): Engine {
     onClose(uri) {
       shown.delete(uri);
       lastSent.delete(uri);
+      clock.forget(uri);
       graph.close(uri);
     },
     updateSettings(raw) {

@@ -12,6 +12,7 @@ import { normalizeSettings, SETTINGS_DEFAULTS } from '../core/wire/settings';
 import type { CheckedProgram, Diagnostic } from '../core/program';
 import { attachEngine, type Engine } from './graphBridge';
 import { registerFeatures, semanticLegend } from './features';
+import { registerResultsFeatures } from './resultsFeatures';
 import { toLspDiagnostic } from './convert';
 import { installCrashGuards } from './crashGuard';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -129,6 +130,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       semanticTokensProvider: { legend: semanticLegend, full: true },
       inlayHintProvider: true,
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'sgdexp-language-server', version: '0.1.0' },
   };
@@ -188,7 +190,8 @@ registerFeatures(connection, documents, analysisOf, (uri) => {
   } catch {
     return null;
   }
-});
+}, () => engine?.lookup ?? null);
+registerResultsFeatures(connection, analysisOf, () => engine?.lookup ?? null);
 
 // Benchmarks measure how far this thread falls behind its input while runs stream (a cancel or a
 // didChange waits that long before it is even read): only on request, it samples every 10 ms.

@@ -3,10 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { normalizeSettings, PLOT_THEMES, RUN_ON, SETTING_KEYS, SETTINGS_DEFAULTS, SETTINGS_RANGES } from '../../src/core/wire/settings';
+import { EXPORT_THEMES, normalizeSettings, PLOT_THEMES, RUN_ON, SETTING_KEYS, SETTING_SCOPES, SETTINGS_DEFAULTS, SETTINGS_RANGES } from '../../src/core/wire/settings';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
-const props: Record<string, { default: unknown; minimum?: number; maximum?: number; enum?: string[] }> = pkg.contributes.configuration.properties;
+const props: Record<string, { default: unknown; minimum?: number; maximum?: number; enum?: string[]; scope?: string }> = pkg.contributes.configuration.properties;
 
 describe('server settings', () => {
   it("package.json's defaults, ranges and choices are the wire leaf's", () => {
@@ -14,6 +14,8 @@ describe('server settings', () => {
       const p = props[`sgdexp.${key}`];
       expect(p, key).toBeDefined();
       expect(p.default, key).toEqual(SETTINGS_DEFAULTS[field as keyof typeof SETTINGS_DEFAULTS]);
+      // every setting declares its scope (undeclared: window, and a read for a resource warns)
+      expect(p.scope, key).toBe(SETTING_SCOPES[field as keyof typeof SETTING_SCOPES]);
       const r = SETTINGS_RANGES[field as keyof typeof SETTINGS_RANGES];
       if (r) {
         expect(p.minimum, key).toBe(r.min);
@@ -22,12 +24,14 @@ describe('server settings', () => {
     }
     expect(props['sgdexp.run.on'].enum).toEqual([...RUN_ON]);
     expect(props['sgdexp.plot.theme'].enum).toEqual([...PLOT_THEMES]);
+    expect(props['sgdexp.export.theme'].enum).toEqual([...EXPORT_THEMES]);
+    expect(SETTINGS_DEFAULTS.exportTheme).toBe('print');
     expect(Object.keys(props).sort()).toEqual(Object.values(SETTING_KEYS).map((k) => `sgdexp.${k}`).sort());
   });
 
   it('normalises mistyped and out-of-range values to the defaults and ranges', () => {
     expect(normalizeSettings(undefined)).toEqual(SETTINGS_DEFAULTS);
-    expect(normalizeSettings({ runOn: 'often', debounceMs: NaN, workers: 1000, cache: 'no', cacheMB: -5, theme: 'pink' })).toEqual({
+    expect(normalizeSettings({ runOn: 'often', debounceMs: NaN, workers: 1000, cache: 'no', cacheMB: -5, theme: 'pink', exportTheme: 'neon' })).toEqual({
       ...SETTINGS_DEFAULTS, workers: 64, cacheMB: 0,
     });
     expect(normalizeSettings({ runOn: 'type', debounceMs: 50, workers: 2.4, cache: false })).toMatchObject({ runOn: 'type', debounceMs: 50, workers: 2, cache: false });

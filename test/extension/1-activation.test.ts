@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import { EXTENSION_ID, api, bench, built, open, until } from './helpers';
 
 suite('activation', () => {
@@ -44,12 +45,29 @@ suite('activation', () => {
     assert.equal(c.get('workers'), 1);
   });
 
-  test('New Experiment opens a template as an untitled sgdexp document', async () => {
-    const doc = (await vscode.commands.executeCommand('sgdexp.newExperiment', { template: 'two-layer-linear' })) as vscode.TextDocument;
-    assert.ok(doc, 'a document');
-    assert.equal(doc.languageId, 'sgdexp');
-    assert.equal(doc.uri.scheme, 'untitled');
-    assert.match(doc.getText(), /label_noise\(/);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  test('New Experiment creates a file with a proper name, never its first comment line', async () => {
+    const created: vscode.Uri[] = [];
+    try {
+      const doc = (await vscode.commands.executeCommand('sgdexp.newExperiment', { template: 'diagonal-gain', ask: false })) as vscode.TextDocument;
+      assert.ok(doc, 'a document');
+      created.push(doc.uri);
+      assert.equal(doc.languageId, 'sgdexp');
+      assert.equal(doc.uri.scheme, 'file', 'created in the workspace, so it saves and runs like any file');
+      assert.equal(path.basename(doc.uri.fsPath), 'diag-sgd-vs-gd.sgdexp');
+      assert.equal(doc.isDirty, false);
+      assert.match(doc.getText(), /^# Diagonal linear network/);
+      // the name is free: a second one is numbered
+      const again = (await vscode.commands.executeCommand('sgdexp.newExperiment', { template: 'diagonal-gain', ask: false })) as vscode.TextDocument;
+      created.push(again.uri);
+      assert.equal(path.basename(again.uri.fsPath), 'diag-sgd-vs-gd-2.sgdexp');
+      // a name given (as the input box would) gets its extension
+      const named = (await vscode.commands.executeCommand('sgdexp.newExperiment', { template: 'two-layer-linear', name: 'my first run' })) as vscode.TextDocument;
+      created.push(named.uri);
+      assert.equal(path.basename(named.uri.fsPath), 'my first run.sgdexp');
+      assert.match(named.getText(), /label_noise\(/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      for (const u of created) await vscode.workspace.fs.delete(u).then(undefined, () => undefined);
+    }
   });
 });

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { LogEntry } from '../../src/extension/messageLog';
 import { validateToWebview } from '../../src/core/wire/webviewMessages';
-import { api, bench, built, closeAll, fixture, open, until } from './helpers';
+import { api, bench, built, closeAll, fixture, open, until, workspaceDir } from './helpers';
 
 type ToResults = Extract<LogEntry, { dir: 'to' }> & { msg: { type: 'results' } };
 
@@ -268,6 +268,53 @@ suite('runs in the preview', () => {
     for (const n of names.filter((x) => x.endsWith('.svg'))) assert.match(fs.readFileSync(path.join(folder, n), 'utf8'), /<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     for (const n of names.filter((x) => x.endsWith('.png'))) assert.equal(fs.readFileSync(path.join(folder, n)).readUInt32BE(0), 0x89504e47);
     fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('Export Figures: into figures/ beside the file, title and legend inside the SVG, print theme', async () => {
+    const a = await api();
+    const dir = path.join(workspaceDir(), 'figures');
+    fs.rmSync(dir, { recursive: true, force: true });
+    try {
+      const files = await a.exportFigures({ uri: small().toString(), formats: ['svg'] });
+      assert.equal(files.length, 2, files.join(', '));
+      for (const f of files) assert.equal(path.dirname(f), dir, 'exported into figures/ beside small.sgdexp');
+      const plots = a.latestResults(small().toString())!.doc.plots;
+      for (const [i, f] of files.sort().entries()) {
+        const svg = fs.readFileSync(f, 'utf8');
+        const texts = [...svg.matchAll(/<text\b[^>]*>([\s\S]*?)<\/text>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '').replace(/&amp;/g, '&'));
+        assert.ok(texts.some((t) => t.includes(plots[i]!.title)), `the title "${plots[i]!.title}" in ${path.basename(f)}: ${texts.slice(0, 12).join(' | ')}`);
+        for (const run of ['gd', 'ln']) assert.ok(texts.some((t) => t.includes(run)), `legend entry ${run} in ${path.basename(f)}`);
+        // an opaque white background and black text, whatever the editor's theme
+        assert.match(svg, /<rect(?=[^>]*class="sg-background")(?=[^>]*fill="#ffffff")[^>]*>/, 'a white background rect');
+        assert.match(svg, /^<\?xml[^>]*>\s*<svg[^>]*\scolor="#000000"/, 'black text');
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('CodeLens above each train and plot line, and the hover of a run name, show its results', async () => {
+    await open('small.sgdexp', vscode.ViewColumn.One);
+    const lenses = await until('lenses with results', async () => {
+      const ls = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', small());
+      return ls?.length && ls.some((l) => l.command?.title.startsWith('✓')) ? ls : null;
+    });
+    const doc = await vscode.workspace.openTextDocument(small());
+    const lineOf = (re: RegExp) => doc.getText().split('\n').findIndex((l) => re.test(l));
+    const at = (line: number) => lenses.filter((l) => l.range.start.line === line).map((l) => [l.command!.title, l.command!.command]);
+    const gd = at(lineOf(/^gd\s*=/));
+    assert.match(gd[0]![0], /^✓ 400 steps · .* · loss [\d.e−-]+ · log det [−\d.e]+$/, gd[0]![0]);
+    assert.deepEqual(gd.slice(1), [['▶ Run', 'sgdexp.runNow'], ['⏹ Cancel', 'sgdexp.cancel']]);
+    assert.equal(at(lineOf(/^plot loss/)).length, 3, 'a lens on the plot line');
+    const line = lineOf(/^gd\s*=/);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', small(), new vscode.Position(line, 0));
+    const md = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(md, /\*\*Results\*\* — ✓ 400 steps/);
+    assert.match(md, /loss `[▁▂▃▄▅▆▇█]+`/, 'a sparkline of the loss');
+    assert.match(md, /\| logdet \| [−\d.e]+ \|/, 'the final log det');
+    const lr = doc.getText().split('\n')[line]!.indexOf('0.0');
+    const num = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', small(), new vscode.Position(line, lr + 1));
+    assert.match(num.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n'), /stability limit 2\/λ_max\(XᵀX\) ≈ [\d.]+/);
   });
 
   test('bench: save → first redrawn plot, Fig. 1 example with cached runs', async function () {

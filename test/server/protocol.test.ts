@@ -12,7 +12,7 @@ import {
   InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification,
   PublishDiagnosticsNotification, CompletionRequest, HoverRequest, DefinitionRequest, RenameRequest,
   DocumentFormattingRequest, ReferencesRequest, SignatureHelpRequest, DocumentSymbolRequest, CodeActionRequest,
-  SemanticTokensRequest, InlayHintRequest, DocumentHighlightRequest, ShutdownRequest, ExitNotification, type PublishDiagnosticsParams, type CompletionItem,
+  SemanticTokensRequest, InlayHintRequest, CodeLensRequest, DocumentHighlightRequest, ShutdownRequest, ExitNotification, type PublishDiagnosticsParams, type CompletionItem,
   type CompletionList, type MarkupContent, type Location, type WorkspaceEdit, type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 
@@ -161,15 +161,26 @@ describe('language server over stdio', () => {
     expect(none).toEqual([]);
   });
 
-  it('answers inlay hints (family sizes) and document highlights', async () => {
+  it('answers inlay hints (family sizes, estimated cost) and document highlights', async () => {
     const fam = 'file:///tmp/protocol-family.sgdexp';
     await conn.sendNotification(DidOpenTextDocumentNotification.type, {
       textDocument: { uri: fam, languageId: 'sgdexp', version: 1, text: 'data = teacher(n = 40, p = 10)\nnet = linear2(width = 20)\nr = train(net, data, gd(lr = [0.1, 0.2, 0.3]), steps = 10)\n' },
     });
     const hints = await conn.sendRequest(InlayHintRequest.type, { textDocument: { uri: fam }, range: { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } } });
-    expect(hints!.map((h) => [h.position.line, h.label])).toEqual([[2, ' 3 runs']]);
+    expect(hints!.map((h) => [h.position.line, h.label])).toEqual([[2, ' 3 runs'], [2, ' < 0.1 s']]);
     const hl = await conn.sendRequest(DocumentHighlightRequest.type, { textDocument: { uri: fam }, position: { line: 1, character: 1 } });
     expect(hl!.map((h) => [h.range.start.line, h.kind])).toEqual([[1, 3], [2, 2]]);
+  });
+
+  it('answers CodeLenses above each train and plot line: a summary, ▶ Run, ⏹ Cancel', async () => {
+    const lenses = await conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+    const lines = [...new Set(lenses!.map((l) => l.range.start.line))];
+    const syms = await conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } });
+    // gd, ln and the plot
+    expect(lines.length).toBe(syms!.filter((s) => ['gd', 'ln'].includes(s.name) || s.name.startsWith('plot')).length);
+    const first = lenses!.filter((l) => l.range.start.line === lines[0]);
+    expect(first.map((l) => l.command!.command)).toEqual(['', 'sgdexp.runNow', 'sgdexp.cancel']);
+    expect(first[1]!.command!.arguments).toEqual([uri]);
   });
 
   it('lists symbols and semantic tokens', async () => {

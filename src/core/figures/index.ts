@@ -20,6 +20,7 @@ export { plotRuns, groupKey, baseName, defOf, metricLabel } from './runs';
 export { finalValue } from './final';
 export { gainLogDomain } from './gain';
 export { degenerateDomain, figureBuckets, formatTick } from './frame';
+export { paperFigure, PRINT_THEME } from './paper';
 export { LIGHT_THEME, DARK_THEME, HIGH_CONTRAST_THEME, legendKeys, runColors } from './theme';
 export type { FigureTheme } from './theme';
 export type { SeriesRow } from './series';

@@ -87,7 +87,8 @@ export function metricLabel(metric: string, runs: RunResult[] = [], of?: string 
 export function noteText(key: string, run: RunResult, stale: boolean): string | null {
   if (run.status === 'diverged') return `✕ ${key}: ${run.message ?? 'diverged'}`;
   if (run.status === 'error') return `✕ ${key}: ${run.message ?? 'error'}`;
-  if (run.status === 'cancelled') return `${key}: cancelled${run.message ? ` (${run.message})` : ''}`;
+  // the core's message of a cancelled run is often the word itself: never "cancelled (cancelled)"
+  if (run.status === 'cancelled') return `${key}: cancelled${run.message && run.message !== 'cancelled' ? ` (${run.message})` : ''}`;
   if (stale || run.status === 'stale') return `${key}: stale`;
   return null;
 }

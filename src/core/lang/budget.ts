@@ -37,6 +37,18 @@ export function recordRuns(c: Checker, site: CallSite, members: number, est: Cos
   if (est) t.peak = Math.max(t.peak, est.bytes);
 }
 
+/** Estimated time of each run definition (all its members), from the numeric hooks' estimate;
+ *  absent for a definition refused or without an estimate. The editor shows it before a run. */
+export function costsOf(c: Checker): Map<string, { runs: number; seconds: number }> {
+  const out = new Map<string, { runs: number; seconds: number }>();
+  for (const f of totalsOf.get(c)?.families ?? []) {
+    if (!f.site.owner || !(f.seconds > 0)) continue;
+    const prev = out.get(f.site.owner);
+    out.set(f.site.owner, { runs: (prev?.runs ?? 0) + f.runs, seconds: (prev?.seconds ?? 0) + f.seconds });
+  }
+  return out;
+}
+
 const MAX_RELATED = 10;
 
 /** After every family was checked: one error when the file as a whole exceeds a limit. */

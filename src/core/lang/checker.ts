@@ -15,7 +15,7 @@ import { didYouMean } from './suggest';
 import { LineIndex, printable } from './text';
 import { parse } from './parser';
 import { domainChecks, type DomainHooks } from './domain';
-import { checkFileBudget } from './budget';
+import { checkFileBudget, costsOf } from './budget';
 import { resolvePlot } from './plots';
 import { resolveClaim } from './claims';
 import { axisLabels, listAxis, renamedFor, runAxis, sameNumber, type AxisId } from '../resolve/axes';
@@ -45,6 +45,23 @@ export interface Analysis {
   words: Span[];
   /** the swept parameters of each family definition, with their values */
   axes: Map<string, Map<string, number[]>>;
+  /** estimated time of each run definition (its members summed), when the hooks estimate it */
+  costs?: Map<string, { runs: number; seconds: number }>;
+  /** GD's stability limit 2/λ_max met by a stepsize, by the span of the `lr` value it was checked on */
+  stability?: StabilityNote[];
+}
+
+/** A stepsize checked against GD's stability limit (domain.ts): where the value is written, the limit. */
+export interface StabilityNote {
+  start: number;
+  end: number;
+  /** 2/λ_max(XᵀX) */
+  limit: number;
+  lambda: number;
+  /** where λ_max comes from: this data set, or the Marchenko–Pastur edge */
+  source: string;
+  /** a diagonal network: the limit is the linear model's, the network's own may differ */
+  diagonal: boolean;
 }
 
 interface RawDiag {
@@ -110,6 +127,8 @@ export class Checker {
   readonly words: Span[] = [];
   readonly calls: CallSite[] = [];
   readonly axes = new Map<string, Map<string, number[]>>();
+  /** stepsizes checked against GD's stability limit (domain.ts) */
+  readonly stability: StabilityNote[] = [];
   /** definitions with an error of their own */
   readonly invalid = new Set<string>();
   /** definitions not followed: members of cycles, and the ends of chains deeper than MAX_CHAIN */
@@ -218,7 +237,7 @@ export class Checker {
     }
     return {
       text: this.text, lines: this.lines, tree: this.tree, program, defs: this.defs, categories: this.categories,
-      sites: this.sites, words: this.words, axes: this.axes,
+      sites: this.sites, words: this.words, axes: this.axes, costs: costsOf(this), stability: this.stability,
     };
   }
 

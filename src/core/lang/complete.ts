@@ -302,9 +302,32 @@ export function hover(a: Analysis, offset: number): Hover | null {
   if (loc.stmt?.kind === 'expect' && offset >= loc.stmt.keyword.start && offset <= loc.stmt.keyword.end) return expectKeyword(a, loc.stmt.keyword.start, loc.stmt.keyword.end);
   // a literal value: the parameter it is given to
   if (cc && cc.arg && cc.inValue && cc.param) {
-    return { contents: `**${cc.builtin?.name}**(…) parameter\n\n${paramLine(cc.param)}`, range: a.lines.range(cc.arg.value.start, cc.arg.value.end) };
+    const context = stabilityContext(a, cc.arg.value.start, cc.arg.value.end);
+    return { contents: `**${cc.builtin?.name}**(…) parameter\n\n${paramLine(cc.param)}${context}`, range: a.lines.range(cc.arg.value.start, cc.arg.value.end) };
   }
   return null;
+}
+
+/**
+ * A stepsize's place against GD's stability limit η < 2/λ_max(XᵀX) (on ½‖Y − Xw‖² GD diverges iff
+ * η > 2/λ_max), as the checker met it for the runs that use it: the limit and the ratio η/limit
+ * of each number written in the value (a list: each member).
+ */
+function stabilityContext(a: Analysis, start: number, end: number): string {
+  const notes = (a.stability ?? []).filter((n) => n.start === start && n.end === end);
+  if (!notes.length) return '';
+  const lrs = numbersIn(a.text.slice(start, end));
+  const g = (x: number) => Number(x.toPrecision(3));
+  const lines = notes.map((n) => {
+    const ratio = lrs.length === 1 ? `: lr is ${g(lrs[0]! / n.limit)}× the limit${lrs[0]! > n.limit ? ' (GD diverges)' : ''}` : lrs.length ? `: ${lrs.filter((x) => x > n.limit).length} of ${lrs.length} values above it` : '';
+    const own = n.diagonal ? " (the linear model's; a diagonal network's own limit scales with 1/(2|β|))" : '';
+    return `GD's stability limit 2/λ_max(XᵀX) ≈ ${g(n.limit)}${own}, λ_max ≈ ${g(n.lambda)} (${n.source})${ratio}`;
+  });
+  return '\n\n' + [...new Set(lines)].join('\n\n');
+}
+
+function numbersIn(text: string): number[] {
+  return (text.match(/[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/g) ?? []).map(Number).filter(Number.isFinite);
 }
 
 function expectKeyword(a: Analysis, start: number, end: number): Hover {

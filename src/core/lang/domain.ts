@@ -6,7 +6,7 @@
 import type { Arg, Span } from './ast';
 import type { Value } from '../program';
 import type { DataSpec, RunSpec } from '../spec';
-import type { CallSite, CallValue, Checker } from './checker';
+import type { CallSite, CallValue, Checker, StabilityNote } from './checker';
 import { fmt, placeholder } from './checker';
 import { BUILTIN_BY_NAME, findParam, type ModelKind } from './builtins';
 import { resolveCall, resolveRun, type Arg as SpecArg } from '../resolve/spec';
@@ -231,6 +231,7 @@ function checkRun(c: Checker, site: CallSite): void {
     const lam = lambdaMaxOf(c, data, max(lrs) / (1 + mu));
     if (lam && Number.isFinite(lam.value) && lam.value > 0) {
       const limit = (2 * (1 + mu)) / lam.value;
+      noteStability(c, opt, { limit, lambda: lam.value, source: lam.source, diagonal: m === 'diagonal' });
       const over = lrs.filter((x) => x > limit);
       if (over.length) {
         const name = sched ? `the largest stepsize of ${sched.builtin}(…)` : 'lr';
@@ -303,6 +304,16 @@ function checkInitCurvature(c: Checker, model: CallValue, data: CallValue, opt: 
   c.report(lit ?? lrSpan(c, opt, optSpan), diverges ? 'warning' : 'info', 'unstable-init', msg,
     lit ? { data: { fix: 'replace', replacement: fmt(safe), title: `Set lr = ${fmt(safe)}, below 2/λ_max ≈ ${p3(limit)}` } } : {});
   return true;
+}
+
+/** Where the optimiser's `lr` is written (its own definition, or inline): a hover on that number
+ *  tells the limit it was checked against. Once per (value, limit). */
+function noteStability(c: Checker, opt: CallValue, n: Omit<StabilityNote, 'start' | 'end'>): void {
+  const a = c.siteOf(opt)?.args.get('lr');
+  if (!a) return;
+  const { start, end } = a.value;
+  if (c.stability.some((s) => s.start === start && s.end === end && s.limit === n.limit)) return;
+  c.stability.push({ start, end, ...n });
 }
 
 const pairsOf = new WeakMap<Checker, Set<string>>();

@@ -1,4 +1,5 @@
 // Go to definition, find references, rename, outline, folding, semantic tokens, code actions.
+import { about, fmtSeconds } from './units';
 import type { Analysis, NameSite } from './checker';
 import type { Diagnostic, Range } from '../program';
 import { BUILTIN_BY_NAME, RESERVED, valueText } from './builtins';
@@ -225,6 +226,8 @@ export interface InlayHint {
   position: Range['start'];
   label: string;
   tooltip: string;
+  /** a run definition's estimated cost: its name (the server leaves the hint out once it has results) */
+  cost?: string;
 }
 
 /** After each family definition: how many members its lists make (a grid multiplies them). */
@@ -238,6 +241,17 @@ export function inlayHints(a: Analysis): InlayHint[] {
       position: d.range.end,
       label: ` ${count} ${what}`,
       tooltip: d.family.map((f) => `${f.param}: ${f.values.length} value${f.values.length === 1 ? '' : 's'}`).join(' × '),
+    });
+  }
+  // the estimate of each run before it runs (numeric/estimate.ts through the hooks; conservative)
+  for (const d of a.program.definitions) {
+    const c = d.category === 'run' ? a.costs?.get(d.name) : undefined;
+    if (!c) continue;
+    out.push({
+      position: d.range.end,
+      label: c.seconds < 0.1 ? ' < 0.1 s' : ` ${about(fmtSeconds(c.seconds))}`,
+      tooltip: `estimated time before it runs${c.runs > 1 ? ` (${c.runs} runs in all)` : ''}, at a conservative rate; cached runs take none`,
+      cost: d.name,
     });
   }
   return out;

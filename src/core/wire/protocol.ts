@@ -77,6 +77,23 @@ export interface ResultsMessage {
   append?: AppendInfo;
 }
 
+/** 2025-01-01T00:00:00Z: a server numbers a document's revisions in milliseconds from here
+ *  (src/server/graphBridge.ts revisionClock), so a revision also tells when it started. */
+export const REVISION_EPOCH_MS = Date.UTC(2025, 0, 1);
+
+/**
+ * A revision in words a user knows: `from the cache` (revision 0, the last final results kept on
+ * disk), else the time its computation started (`as of 14:03:12`; another day: with the date).
+ */
+export function revisionWords(revision: number, now: Date = new Date()): string {
+  if (revision <= 0) return 'from the cache';
+  // a revision below a year's milliseconds is no clock reading (a test's engine counts from 1)
+  if (revision < 365 * 86_400_000) return `update ${revision}`;
+  const t = new Date(REVISION_EPOCH_MS + revision);
+  const time = t.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return t.toDateString() === now.toDateString() ? `as of ${time}` : `as of ${t.toLocaleDateString()} ${time}`;
+}
+
 export interface StatusMessage {
   uri: string;
   revision: number;
@@ -89,8 +106,10 @@ export type ToWebview =
   | { type: 'status'; uri: string; revision: number; nodes: NodeStatus[] }
   | { type: 'message'; level: 'info' | 'error'; text: string }
   /** Export Figures: the extension asks for every plot serialized; the webview answers with one
-   *  `export` message per plot carrying the same requestId (plotIndex i of `total`). */
-  | { type: 'export'; requestId: number; format: 'svg' | 'png' };
+   *  `export` message per plot carrying the same requestId (plotIndex i of `total`), each the
+   *  standalone figure (title and legend inside) in the print theme or the preview's (`theme`,
+   *  default print). */
+  | { type: 'export'; requestId: number; format: 'svg' | 'png'; theme?: 'print' | 'editor' };
 
 /**
  * A results message may leave out runs that are exactly as they were in the results message the

@@ -5,6 +5,8 @@
 
 export type RunOn = 'save' | 'type' | 'manual';
 export type PlotTheme = 'auto' | 'light' | 'dark' | 'high-contrast';
+/** exported figures: the light print theme, or the preview's colours */
+export type ExportTheme = 'print' | 'editor';
 
 export interface ServerSettings {
   /** when runs start: on save, while typing (after debounceMs of quiet), or only on Run Now */
@@ -15,12 +17,14 @@ export interface ServerSettings {
   cache: boolean;
   cacheMB: number;
   theme: PlotTheme;
+  exportTheme: ExportTheme;
   /** the workspace is trusted (vscode.workspace.isTrusted); untrusted: nothing runs on its own */
   trusted: boolean;
 }
 
 export const RUN_ON: readonly RunOn[] = ['save', 'type', 'manual'];
 export const PLOT_THEMES: readonly PlotTheme[] = ['auto', 'light', 'dark', 'high-contrast'];
+export const EXPORT_THEMES: readonly ExportTheme[] = ['print', 'editor'];
 
 export const SETTINGS_DEFAULTS: Readonly<ServerSettings> = {
   runOn: 'save',
@@ -29,6 +33,7 @@ export const SETTINGS_DEFAULTS: Readonly<ServerSettings> = {
   cache: true,
   cacheMB: 256,
   theme: 'auto',
+  exportTheme: 'print',
   trusted: true,
 };
 
@@ -47,6 +52,22 @@ export const SETTING_KEYS: Readonly<Record<Exclude<keyof ServerSettings, 'truste
   cache: 'cache.enabled',
   cacheMB: 'cache.sizeMB',
   theme: 'plot.theme',
+  exportTheme: 'export.theme',
+};
+
+/**
+ * The scope of each setting (package.json repeats it): `resource` where a folder of a multi-root
+ * workspace may want its own value (when and how its files run and look); the worker pool and
+ * the disk cache belong to the one language server of the window.
+ */
+export const SETTING_SCOPES: Readonly<Record<Exclude<keyof ServerSettings, 'trusted'>, 'resource' | 'window' | 'machine-overridable'>> = {
+  runOn: 'resource',
+  debounceMs: 'resource',
+  workers: 'machine-overridable',
+  cache: 'window',
+  cacheMB: 'window',
+  theme: 'resource',
+  exportTheme: 'resource',
 };
 
 /** A number clamped to its range (±Infinity to the ends); not a number, or NaN: the fallback. */
@@ -72,6 +93,7 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     cache: typeof r.cache === 'boolean' ? r.cache : d.cache,
     cacheMB: num(r.cacheMB, d.cacheMB, SETTINGS_RANGES.cacheMB),
     theme: PLOT_THEMES.includes(r.theme as PlotTheme) ? (r.theme as PlotTheme) : d.theme,
+    exportTheme: EXPORT_THEMES.includes(r.exportTheme as ExportTheme) ? (r.exportTheme as ExportTheme) : d.exportTheme,
     trusted,
   };
 }

@@ -271,6 +271,7 @@ export function validateToWebview(v: unknown): Validated<ToWebview> {
     } else if (type === 'export') {
       int(m.requestId, 'message.requestId');
       oneOf(m.format, ['svg', 'png'] as const, 'message.format');
+      if (m.theme !== undefined) oneOf(m.theme, ['print', 'editor'] as const, 'message.theme');
     } else {
       oneOf(m.level, ['info', 'error'] as const, 'message.level');
       str(m.text, 'message.text');

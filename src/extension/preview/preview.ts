@@ -15,6 +15,7 @@ import { makeAppend } from '../../core/wire/append';
 import { validateFromWebview } from '../../core/wire/webviewMessages';
 import { makeNonce, renderWebviewHtml } from '../webviewHtml';
 import type { MessageLog } from '../messageLog';
+import { readSettings } from '../settings';
 
 export { PREVIEW_VIEW_TYPE } from '../viewType';
 
@@ -143,6 +144,8 @@ export class Preview implements vscode.Disposable {
       state: {
         ...this.state,
         theme: this.host.theme(),
+        // the page's own export buttons draw in the theme Export Figures uses
+        exportTheme: readSettings(this._resource).exportTheme,
         results: this.latestResults ?? { uri: this._resource.toString(), revision: 0, final: false, doc: emptyDoc(this._resource) },
       },
       title: `Preview ${this.fileName}`,

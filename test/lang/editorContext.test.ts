@@ -1,0 +1,40 @@
+// What the editor shows about a run before it runs (its estimated cost, an inlay hint) and about a
+// stepsize (GD's stability limit 2/λ_max, on hover): the checker meets both through the numeric
+// hooks, so only a check with the hooks knows them.
+import { describe, expect, it } from 'vitest';
+import { checkDocument, hover, inlayHints } from '../../src/core/lang';
+import { numericHooks } from '../../src/core/checkHooks';
+
+const text = [
+  'data = teacher(n = 40, p = 3, k = 1)',
+  'net = linear2(width = 6)',
+  'small = train(net, data, gd(lr = 0.02), steps = 400, record = 50)',
+  'opt = gd(lr = [0.1, 3])',
+  'big = train(net, data, opt, steps = 2000000)',
+  '',
+].join('\n');
+
+describe('cost inlay hints', () => {
+  it('give each run definition its estimated time, a family its members summed', () => {
+    const a = checkDocument(text, numericHooks()).analysis;
+    const cost = inlayHints(a).filter((h) => h.cost);
+    expect(cost.map((h) => [h.cost, h.position.line])).toEqual([['small', 2], ['big', 4]]);
+    expect(cost[0]!.label).toBe(' < 0.1 s');
+    expect(cost[1]!.label).toMatch(/^ ≈ \d+(\.\d+)? s$/);
+    expect(cost[1]!.tooltip).toContain('2 runs in all');
+  });
+  it('are absent without the hooks (no estimate)', () => {
+    expect(inlayHints(checkDocument(text).analysis).some((h) => h.cost)).toBe(false);
+  });
+});
+
+describe('hover on a stepsize', () => {
+  it("tells GD's stability limit and the stepsize's ratio to it", () => {
+    const a = checkDocument(text, numericHooks()).analysis;
+    const h = hover(a, text.indexOf('0.02') + 1)!;
+    expect(h.contents).toMatch(/stability limit 2\/λ_max\(XᵀX\) ≈ [\d.]+, λ_max ≈ [\d.]+ \(/);
+    expect(h.contents).toMatch(/lr is [\d.e-]+× the limit/);
+    const list = hover(a, text.indexOf('0.1,') + 1)!;
+    expect(list.contents).toContain('1 of 2 values above it');
+  });
+});
