@@ -1,6 +1,7 @@
 // Property tests (fast-check): for 10,000+ generated and mutated files the parser and checker
 // never throw, every range lies inside the document, and formatting is a fixed point that
 // re-parses to the same tree and the same tokens (comments kept).
+import { breathe } from '../breathe';
 import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import { checkDocument, complete, format, hover, parse, signatureHelp } from '../../src/core/lang';
@@ -62,25 +63,27 @@ const commented = fc.tuple(file, fc.array(fc.nat(), { minLength: 1, maxLength: 4
 fc.configureGlobal({ seed: 20241 });
 
 describe('properties', () => {
-  it('files with comments inside calls and lists are formatted (not refused), idempotently, keeping the tree (2,000 files)', () => {
-    fc.assert(
-      fc.property(commented, (t) => {
+  it('files with comments inside calls and lists are formatted (not refused), idempotently, keeping the tree (2,000 files)', async () => {
+    await fc.assert(
+      fc.asyncProperty(commented, async (t) => {
+        await breathe();
         checkAll(t);
         if (parse(t).errors.length === 0) assert(format(t) !== null, 'a valid file with comments inside was not formatted', t);
       }),
       { numRuns: 2000 },
     );
   });
-  it('generated files: no throw, ranges inside, format is an idempotent, tree-preserving fixed point (5,000 files)', () => {
-    fc.assert(fc.property(file, (t) => checkAll(t)), { numRuns: 5000 });
+  it('generated files: no throw, ranges inside, format is an idempotent, tree-preserving fixed point (5,000 files)', async () => {
+    await fc.assert(fc.asyncProperty(file, async (t) => (await breathe(), checkAll(t))), { numRuns: 5000 });
   });
-  it('mutated files: no throw, ranges inside, format (when it formats) idempotent (5,000 files)', () => {
+  it('mutated files: no throw, ranges inside, format (when it formats) idempotent (5,000 files)', async () => {
     // the example: a lone high surrogate before a pair (its error token once took half the pair)
-    fc.assert(fc.property(mutated, (t) => checkAll(t)), { numRuns: 5000, examples: [['\ud83d😀\ude00']] });
+    await fc.assert(fc.asyncProperty(mutated, async (t) => (await breathe(), checkAll(t))), { numRuns: 5000, examples: [['\ud83d😀\ude00']] });
   });
-  it('editor features at any offset of a mutated file never throw and stay inside it (1,500 files)', () => {
-    fc.assert(
-      fc.property(mutated, fc.nat(), (t, o) => {
+  it('editor features at any offset of a mutated file never throw and stay inside it (1,500 files)', async () => {
+    await fc.assert(
+      fc.asyncProperty(mutated, fc.nat(), async (t, o) => {
+        await breathe();
         const { analysis } = checkDocument(t);
         let off = t.length ? o % (t.length + 1) : 0;
         if (splitsPair(t, off)) off--; // a caret sits before or after a character, never inside one

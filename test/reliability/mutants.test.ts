@@ -3,6 +3,7 @@
 // built-in and parameter name, the word values) plus the language's punctuation, numbers and
 // strings. Promised: no exception, every range inside the document, and formatting (of the
 // mutants that still parse) idempotent and lossless — test/lang/propertyHelpers.ts checkAll.
+import { breathe } from '../breathe';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -100,14 +101,15 @@ describe('reliability (a): mutants of the shipped files', () => {
     for (const f of FILES) checkAll(f.text);
   });
 
-  it(`${MUTANTS} mutants: no exception, ranges inside, formatting idempotent and lossless`, () => {
+  it(`${MUTANTS} mutants: no exception, ranges inside, formatting idempotent and lossless`, async () => {
     const counts: CheckCounts = { files: 0, formatted: 0, diagnostics: 0 };
     const perOp = new Map<string, number>();
     let exceptions = 0;
     let changed = 0;
     const original = new Set(FILES.map((f) => f.text));
-    fc.assert(
-      fc.property(mutant, ({ file, ops, text }) => {
+    await fc.assert(
+      fc.asyncProperty(mutant, async ({ file, ops, text }) => {
+        await breathe();
         if (!original.has(text)) changed++;
         for (const op of ops) perOp.set(op, (perOp.get(op) ?? 0) + 1);
         try {
