@@ -5,7 +5,7 @@ import { numericHooks } from '../../src/core/checkHooks';
 import { checkDocument } from '../../src/core/lang';
 import { lowerProgram } from '../../src/core/lower';
 
-const run = (opt: string) => `data = teacher(n = 1000, p = 5, test = 1000)\nnet = linear2(width = 20)\nr = train(net, data, ${opt}, steps = 100)\n`;
+const run = (opt: string) => `data = teacher(n = 1000, p = 5, test = 1000)\nnet = linear2(width = 20, init = gaussian(scale = 0.1))\nr = train(net, data, ${opt}, steps = 100)\n`;
 const check = (opt: string) => {
   const lambdaMax = vi.fn(() => 2); // GD's limit: 2/λ = 1
   return checkDocument(run(opt), { ...numericHooks(), lambdaMax }).program.diagnostics;
@@ -30,7 +30,7 @@ describe('stepsize schedules', () => {
     const { program } = checkDocument(text, numericHooks());
     return { diagnostics: program.diagnostics, runs: program.diagnostics.some((d) => d.severity === 'error') ? [] : lowerProgram(program).runs };
   };
-  const file = (opt: string, extra = '') => `${extra}data = teacher(n = 100, p = 5)\nnet = linear2(width = 8)\nr = train(net, data, ${opt}, steps = 300)\nplot loss(r)\n`;
+  const file = (opt: string, extra = '') => `${extra}data = teacher(n = 100, p = 5)\nnet = linear2(width = 8, init = gaussian(scale = 0.1))\nr = train(net, data, ${opt}, steps = 300)\nplot loss(r)\n`;
 
   it('a schedule is accepted as lr, inline or by name; cosine spans the run (its horizon is the run’s steps)', () => {
     const a = lowered(file('gd(lr = cosine(0.1, 0.001))'));

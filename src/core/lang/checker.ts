@@ -62,6 +62,8 @@ export interface StabilityNote {
   source: string;
   /** a diagonal network: the limit is the linear model's, the network's own may differ */
   diagonal: boolean;
+  /** how the limit is formed, when it is not 2/λ_max(XᵀX) (linear2 at initialisation) */
+  form?: string;
 }
 
 interface RawDiag {

@@ -321,7 +321,7 @@ function stabilityContext(a: Analysis, start: number, end: number): string {
   const lines = notes.map((n) => {
     const ratio = lrs.length === 1 ? `: lr is ${g(lrs[0]! / n.limit)}× the limit${lrs[0]! > n.limit ? ' (GD diverges)' : ''}` : lrs.length ? `: ${lrs.filter((x) => x > n.limit).length} of ${lrs.length} values above it` : '';
     const own = n.diagonal ? " (the linear model's; a diagonal network's own limit scales with 1/(2|β|))" : '';
-    return `GD's stability limit 2/λ_max(XᵀX) ≈ ${g(n.limit)}${own}, λ_max ≈ ${g(n.lambda)} (${n.source})${ratio}`;
+    return `GD's stability limit ${n.form ?? '2/λ_max(XᵀX)'} ≈ ${g(n.limit)}${own}, λ_max(XᵀX) ≈ ${g(n.lambda)} (${n.source})${ratio}`;
   });
   return '\n\n' + [...new Set(lines)].join('\n\n');
 }

@@ -284,7 +284,11 @@ function checkInitCurvature(c: Checker, model: CallValue, data: CallValue, opt: 
   const lam = lambdaMaxOf(c, data, max(lrs) * gain);
   if (!lam || !Number.isFinite(lam.value) || !(lam.value > 0)) return false;
   const h0 = gain * lam.value;
-  const limit = 2 / h0;
+  // heavy ball: stable iff η·λ < 2(1 + μ) (§7), at the smallest μ of the members
+  const mus = c.numbers(opt.args.momentum);
+  const mu = mus.length ? min(mus) : 0;
+  const limit = (2 * (1 + mu)) / h0;
+  noteStability(c, opt, { limit, lambda: lam.value, source: lam.source, diagonal: false, form: `${mu > 0 ? '2(1 + μ)' : '2'}/(2·width·scale²·λ_max(XᵀX)), the limit at initialisation` });
   // Only where it diverges (above about twice the limit): between the limit and twice it the loss
   // grows at first and usually recovers (catapult), too common with the default init to flag.
   const over = lrs.filter((x) => x > 2 * limit);
