@@ -46,6 +46,8 @@ export interface RunProgress {
   step: number;
   steps: number;
   trajectory: Trajectory;
+  /** the run's clock (performance.now) when it decided to report: reports are throttled on it */
+  at?: number;
 }
 
 export interface RunOptions {
@@ -313,7 +315,7 @@ async function runInner(spec: RunSpec, opts: RunOptions): Promise<RunOutput> {
     if (stopped()) break;
     if (opts.onProgress && now() - lastProgress >= progressEvery) {
       lastProgress = now();
-      opts.onProgress({ step: t, steps, trajectory: copyTrajectory(traj) });
+      opts.onProgress({ step: t, steps, trajectory: copyTrajectory(traj), at: lastProgress });
     }
     await yieldToLoop();
   }
