@@ -51,6 +51,6 @@ export function readAndCheck(file: string): Checked {
   if ('tooLarge' in r) return { file, text: null, program: null, diagnostics: [fileDiagnostic(tooLargeMessage(r.tooLarge, r.atLeast), 'file-too-large')] };
   const text = r.bytes.toString('utf8');
   // csv(…) data: relative to the file, inside the current directory or the file's git repository
-  const program = checkText(text, numericHooks({ file: resolve(file), roots: cliDataRoots(file) }));
+  const program = checkText(text, numericHooks({ file: resolve(file), roots: cliDataRoots(file), rootsName: "the current directory and the file's git repository" }));
   return { file, text, program, diagnostics: program.diagnostics };
 }

@@ -23,6 +23,8 @@ export interface DataReaderOptions {
   roots: string[];
   /** false: nothing is read, and the message says why */
   trusted?: boolean;
+  /** how the roots are named in a refusal (default: the folder, or the workspace folders) */
+  rootsName?: string;
 }
 
 const isInside = (root: string, p: string): boolean => {
@@ -41,7 +43,7 @@ export function dataReader(o: DataReaderOptions): (p: string, header: CsvHeader)
     if (!o.file) return { ok: false, message: 'save the experiment first: a data path is relative to its file' };
     const abs = path.resolve(path.dirname(o.file), p);
     const roots = o.roots.map((r) => path.resolve(r));
-    const where = roots.length === 1 ? `the folder ${roots[0]}` : 'the workspace folders';
+    const where = o.rootsName ?? (roots.length === 1 ? `the folder ${roots[0]}` : 'the workspace folders');
     if (!roots.some((r) => isInside(r, abs))) return { ok: false, message: `'${p}' leaves ${where}: a data file must be inside it` };
     if (!existsSync(abs)) return { ok: false, message: `no file '${p}' next to the experiment` };
     let real: string;
