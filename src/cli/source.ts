@@ -2,7 +2,9 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { CheckedProgram, Diagnostic } from '../core/program';
 import { checkText, MAX_SOURCE_BYTES, tooLargeMessage } from '../core/lang';
+import { resolve } from 'node:path';
 import { numericHooks } from '../core/checkHooks';
+import { cliDataRoots } from '../core/dataFiles';
 import { fileDiagnostic } from './diagnostics';
 
 /** Hand-written experiments are a few kB; anything larger than this is not one, and is refused
@@ -48,6 +50,7 @@ export function readAndCheck(file: string): Checked {
   if ('error' in r) return { file, text: null, program: null, diagnostics: [fileDiagnostic(r.error, 'io')] };
   if ('tooLarge' in r) return { file, text: null, program: null, diagnostics: [fileDiagnostic(tooLargeMessage(r.tooLarge, r.atLeast), 'file-too-large')] };
   const text = r.bytes.toString('utf8');
-  const program = checkText(text, numericHooks());
+  // csv(…) data: relative to the file, inside the current directory or the file's git repository
+  const program = checkText(text, numericHooks({ file: resolve(file), roots: cliDataRoots(file), rootsName: "the current directory and the file's git repository" }));
   return { file, text, program, diagnostics: program.diagnostics };
 }

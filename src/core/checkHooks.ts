@@ -8,6 +8,7 @@
 import type { CheckOptions } from './lang';
 import type { DataSpec } from './numeric/spec';
 import { dataLambdaMax } from './numeric/data';
+import { dataReader, type DataReaderOptions } from './dataFiles';
 import { estimateCost, FILE_LIMITS, LIMITS } from './numeric/estimate';
 
 const LAMBDA_BUDGET = 2e6;
@@ -17,7 +18,7 @@ const lambdaMemo = new Map<string, number>();
 function lambdaMaxWithin(budget: { left: number }) {
   return (spec: DataSpec, rootSeed: number): number | null => {
     const p = spec.kind === 'teacher' ? spec.p : spec.kind === 'sparse' ? spec.d : 0;
-    const n = spec.kind === 'completion' ? 0 : spec.n;
+    const n = spec.kind === 'teacher' || spec.kind === 'sparse' ? spec.n : 0;
     const cost = n * p * (p + 1);
     if (!(n > 0 && p > 0) || cost > LAMBDA_BUDGET) return null;
     const key = spec.kind === 'teacher'
@@ -40,7 +41,12 @@ function lambdaMaxWithin(budget: { left: number }) {
 }
 
 /** Hooks for one check: exact λ_max of small data sets (a fresh budget per check), the cost
- *  estimate and its limits (per run, per file). */
-export function numericHooks(): CheckOptions {
-  return { lambdaMax: lambdaMaxWithin({ left: LAMBDA_CHECK_BUDGET }), estimate: estimateCost, limits: LIMITS, fileLimits: FILE_LIMITS };
+ *  estimate and its limits (per run, per file), and the reader of data files (`data`: where the
+ *  experiment file is, the folders it may read from, whether the workspace is trusted). */
+export function numericHooks(data?: DataReaderOptions): CheckOptions {
+  return {
+    lambdaMax: lambdaMaxWithin({ left: LAMBDA_CHECK_BUDGET }), estimate: estimateCost, limits: LIMITS, fileLimits: FILE_LIMITS,
+    // csv(…) files: read where the caller says the experiment lives and may read from
+    readData: data ? dataReader(data) : undefined,
+  };
 }

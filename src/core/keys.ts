@@ -108,6 +108,9 @@ export function specKey(spec: RunSpec): string {
   let key = '';
   for (let i = chain.length - 1; i >= 0; i--) {
     const { steps: _steps, record: _record, from, ...own } = chain[i];
+    // a data file enters by its content hash, neither its rows (hashing 10⁶ rows per member is
+    // slow) nor its path (a name: a copy of the file elsewhere is the same data)
+    if (own.data.kind === 'csv') own.data = { ...own.data, values: undefined, path: undefined } as never;
     key = hashOf({ v: VALUE_VERSION, spec: own, from: from ? { key: specKeys.get(from)!, steps: from.steps } : null });
     specKeys.set(chain[i], key);
   }

@@ -148,7 +148,8 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
         case 'list':
           return { list: v.items.map(strip) };
         case 'call':
-          return { call: v.builtin, args: Object.fromEntries(Object.entries(v.args).map(([k, a]) => [k, strip(a)])) };
+          // a data file's rows enter by their hash ($hash, resolve/spec.ts)
+          return { call: v.builtin, args: Object.fromEntries(Object.entries(v.args).filter(([k]) => k !== '$values').map(([k, a]) => [k, strip(a)])) };
         default:
           return v;
       }

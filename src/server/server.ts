@@ -16,6 +16,7 @@ import { registerResultsFeatures } from './resultsFeatures';
 import { toLspDiagnostic } from './convert';
 import { installCrashGuards } from './crashGuard';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { Methods, type LoopDelay } from '../core/wire/protocol';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -30,6 +31,22 @@ let storagePath: string | null = null;
 let settings: Record<string, unknown> = {};
 let debounceMs = SETTINGS_DEFAULTS.debounceMs;
 let inlayRefresh = false;
+/** the workspace folders (file paths): a csv(…) file must be inside one of them */
+let workspaceRoots: string[] = [];
+
+/**
+ * Where a document's csv(…) files may come from: relative to the document, inside a workspace
+ * folder; an untrusted workspace reads none (the checker says why at the path).
+ */
+function dataAccess(uri: string): { file: string | null; roots: string[]; trusted: boolean } {
+  let file: string | null = null;
+  try {
+    file = uri.startsWith('file:') ? fileURLToPath(uri) : null;
+  } catch {
+    file = null;
+  }
+  return { file, roots: workspaceRoots, trusted: settings.trusted !== false };
+}
 
 function analysisOf(uri: string): lang.Analysis | null {
   const doc = documents.get(uri);
@@ -38,7 +55,7 @@ function analysisOf(uri: string): lang.Analysis | null {
   if (memo && memo.version === doc.version) return memo.analysis;
   let analysis: lang.Analysis;
   try {
-    analysis = lang.checkDocument(doc.getText(), numericHooks()).analysis;
+    analysis = lang.checkDocument(doc.getText(), numericHooks(dataAccess(uri))).analysis;
   } catch (e) {
     // the checker never throws by design; if it does, report it instead of killing the server
     connection.console.error(`sgdexp: checker failed on ${uri}: ${(e as Error).stack ?? e}`);
@@ -105,6 +122,8 @@ function schedule(uri: string): void {
 /** Settings from the client, clamped to their ranges (core/wire/settings.ts). */
 function receiveSettings(raw: unknown): void {
   const s = normalizeSettings(raw);
+  // trust decides whether data files are read: a change re-checks every document
+  if (s.trusted !== (settings.trusted !== false)) analyses.clear();
   settings = { ...s };
   debounceMs = s.debounceMs;
 }
@@ -113,6 +132,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
   storagePath = typeof init.storagePath === 'string' ? init.storagePath : null;
   inlayRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+  const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  workspaceRoots = folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
   receiveSettings(init.settings && typeof init.settings === 'object' ? init.settings : init);
   return {
     capabilities: {
@@ -155,7 +176,9 @@ connection.onInitialized(() => {
 connection.onDidChangeConfiguration((p) => {
   const raw = p.settings as Record<string, unknown> | null;
   if (!raw || typeof raw !== 'object') return;
+  const fresh = analyses.size;
   receiveSettings(raw.sgdexp && typeof raw.sgdexp === 'object' ? raw.sgdexp : raw);
+  if (fresh > 0 && analyses.size === 0) for (const d of documents.all()) checkNow(d.uri);
   safely('updateSettings', () => engine?.updateSettings(settings));
 });
 

@@ -456,7 +456,9 @@ plot alignment(ln)
   for (const f of readdirSync(examples).filter((x) => x.endsWith('.sgdexp'))) valid[f] = readFileSync(join(examples, f), 'utf8');
   for (const [name, text] of Object.entries(valid)) {
     it(`${name} has no errors`, () => {
-      const { program } = checkDocument(text);
+      // an example's data files are read next to it (examples/data), as the CLI reads them
+      const file = join(examples, name);
+      const { program } = checkDocument(text, numericHooks({ file, roots: [examples] }));
       expect(program.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
       expect(program.ok).toBe(true);
     });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkDocument, checkText } from '../../src/core/lang';
+import { numericHooks } from '../../src/core/checkHooks';
 import { lowerProgram } from '../../src/core/lower';
 
 const src = `seed = 7
@@ -111,7 +112,8 @@ describe('the graph lowers what the checker produces', () => {
   const examples = join(__dirname, '../../examples');
   for (const f of readdirSync(examples).filter((x) => x.endsWith('.sgdexp'))) {
     it(`${f} lowers without errors`, () => {
-      const lowered = lowerProgram(checkText(readFileSync(join(examples, f), 'utf8')));
+      // data files (csv) are read next to the example
+      const lowered = lowerProgram(checkText(readFileSync(join(examples, f), 'utf8'), numericHooks({ file: join(examples, f), roots: [examples] })));
       expect(lowered.diagnostics).toEqual([]);
       expect(lowered.runs.length).toBeGreaterThan(0);
     });

@@ -45,10 +45,14 @@ function programs(): Case[] {
   return out;
 }
 
+/** csv(…)'s file, whatever its path: 200 rows of three numbers (two inputs, one target) */
+const CSV_ROWS = Array.from({ length: 200 }, (_, i) => [Math.sin(i), Math.cos(i), Math.sin(2 * i)]);
+const csvRows = () => ({ ok: true as const, hash: 'fixed', rows: CSV_ROWS, names: null });
+
 /** The lowered spec and the spec the estimate hook received, or null when the checker refuses the program. */
 function both(text: string): { lowered: RunSpec; estimated: RunSpec } | null {
   const estimated: RunSpec[] = [];
-  const a = check(text, { estimate: (s) => (estimated.push(structuredClone(s)), { bytes: 0, flops: 0, seconds: 0 }), limits: { bytes: Infinity, seconds: Infinity } });
+  const a = check(text, { readData: csvRows, estimate: (s) => (estimated.push(structuredClone(s)), { bytes: 0, flops: 0, seconds: 0 }), limits: { bytes: Infinity, seconds: Infinity } });
   if (a.program.diagnostics.some((x) => x.severity === 'error')) return null;
   const lowered = lowerProgram(a.program).runs;
   expect(lowered).toHaveLength(1);

@@ -25,7 +25,8 @@ const p3 = (x: number) => String(Number(x.toPrecision(3)));
 export function explainDivergence(spec: RunSpec): DivergenceAdvice | null {
   const o = spec.optimizer;
   const d = spec.data;
-  if (d.kind === 'completion') return null;
+  // a data file: its λ_max is not worked out for an explanation (no generator to draw X alone)
+  if (d.kind === 'completion' || d.kind === 'csv') return null;
   // steps that are full-batch GD steps (numeric/model.ts batchOf)
   const full = o.kind === 'gd' || (o.kind === 'label_noise' && (o.batch === null || o.batch >= d.n)) || (o.kind === 'sgd' && o.batch >= d.n);
   // a schedule is judged at its largest stepsize; only a plain number gets a stepsize to set

@@ -230,6 +230,24 @@ export const BUILTINS: Builtin[] = [
     example: 'data = sparse(n = 20, d = 30, s = 3)',
   },
   {
+    name: 'csv',
+    kind: 'data',
+    summary: 'Your own regression data: a CSV file of numbers, the last `targets` columns the targets, a seeded part held out as the test set.',
+    formula:
+      'rows (xᵢ, yᵢ) of the file, yᵢ its last `targets` columns; n_test = round(test · rows) rows drawn with the data seed are the test set, the others (in file order) the training set. ' +
+      'X and Y are rescaled by 1/√n (the test set by 1/√n_test), as for `teacher`: L = ½‖Y − f(X)‖²_F is the mean-squared loss of the raw data. ' +
+      'The file\'s content hash is part of every dependent run\'s key: editing it re-runs those runs and nothing else.',
+    params: [
+      { name: 'path', type: { t: 'string' }, doc: 'The CSV file, relative to the experiment file; it must stay inside the workspace folder (editor), or the current directory or the file\'s git repository (CLI). Numbers separated by commas, one row a line, at most 50 MB and 10⁶ rows.' },
+      { name: 'targets', type: count(1), default: num(1), unit: 'output dimension', doc: 'How many of the last columns are the targets y (the others are the inputs x).' },
+      { name: 'test', type: { t: 'number', min: 0, max: 1, maxExclusive: true }, default: num(0.2), unit: 'fraction', doc: 'Fraction of the rows held out as the test set (for `test_loss`); 0 trains on every row.', sweep: true },
+      { name: 'header', type: { t: 'word', words: ['auto', 'yes', 'no'] }, default: word('auto'), doc: 'Whether the first line names the columns; `auto`: it does when one of its fields is not a number.' },
+      seedParam('data (the test split)'),
+    ],
+    positional: ['path'],
+    example: 'data = csv("data/housing.csv", targets = 1, test = 0.2)',
+  },
+  {
     name: 'completion',
     kind: 'data',
     summary: 'Matrix completion: some entries of a matrix are observed, the rest (`?`) are to be predicted.',

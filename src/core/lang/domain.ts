@@ -32,7 +32,14 @@ export interface DomainHooks {
   limits?: { bytes: number; seconds: number };
   /** limits on a whole file: its number of runs, their summed time, the memory their results keep */
   fileLimits?: { runs: number; seconds: number; bytes: number };
+  /** the rows of numbers of a `csv(path, …)` data file (src/core/dataFiles.ts: the path rules, the
+   *  size caps, the content hash), or why it cannot be read; absent: no file is read here */
+  readData?: (path: string, header: 'auto' | 'yes' | 'no') => DataFile;
 }
+
+export type DataFile =
+  | { ok: true; hash: string; rows: number[][]; names: string[] | null }
+  | { ok: false; message: string; row?: number; col?: number };
 
 const max = (xs: number[]) => (xs.length ? Math.max(...xs) : NaN);
 const min = (xs: number[]) => (xs.length ? Math.min(...xs) : NaN);
@@ -82,6 +89,9 @@ export function domainChecks(c: Checker, site: CallSite): void {
       if (mat && !mat.some((r) => r.includes(null))) c.report(span('observed'), 'warning', 'nothing-missing', 'no entry is missing (?): there is nothing to complete');
       break;
     }
+    case 'csv':
+      loadCsv(c, site, span);
+      break;
     case 'deep_linear':
       if (min(c.numbers(a.depth)) === 2) c.report(span('depth'), 'info', 'shallow', 'rank jumps need depth ≥ 3: depth 2 has no rank-1 minimum in the 2×2 completion problem (Wang & Jacot)');
       break;
@@ -101,8 +111,42 @@ function matrixOf(c: Checker, v: Value | undefined, seen = new Set<string>()): (
   return null;
 }
 
+/**
+ * Reads a csv(…) call's file through the hook and attaches its content to the call's value: the
+ * hash (`$hash`) and the rows (`$values`), which resolve/spec.ts puts in the DataSpec (`$` is not
+ * an identifier character: no file can write them). A file that cannot be read is an error at
+ * `path`, naming the row and column of the first problem.
+ */
+function loadCsv(c: Checker, site: CallSite, span: (name: string) => Span): void {
+  const a = site.value.args;
+  if (a.path?.kind !== 'string') return;
+  const header = a.header?.kind === 'word' ? (a.header.value as 'auto' | 'yes' | 'no') : 'auto';
+  const r: DataFile = c.opts.readData ? c.opts.readData(a.path.value, header) : { ok: false, message: 'no data file is read here (no reader was given to the checker)' };
+  if (!r.ok) {
+    c.error(span('path'), 'data-file', r.message, r.row !== undefined ? { data: { row: r.row, col: r.col } } : {});
+    return;
+  }
+  const cols = r.rows[0]!.length;
+  const targets = c.numbers(a.targets);
+  if (max(targets) >= cols) {
+    c.error(span('targets'), 'range', `targets = ${fmt(max(targets))} leaves no input column: the file has ${cols} column${cols === 1 ? '' : 's'}`);
+    return;
+  }
+  a.$hash = { kind: 'string', value: r.hash };
+  a.$values = { kind: 'matrix', rows: r.rows };
+}
+
+/** numeric/csvData.ts csvSplit (the language may not import the numeric core): ntest = round(test · rows), ≥ 1 row trained on */
+const csvSplit = (total: number, test: number) => ({ n: total - Math.min(Math.max(0, Math.round(test * total)), total - 1) });
+
+const csvRows = (data: CallValue): number[][] | null => (data.args.$values?.kind === 'matrix' ? (data.args.$values.rows as number[][]) : null);
+
 /** Number of training samples (completion: observed entries). */
 function samples(c: Checker, data: CallValue): number[] {
+  if (data.builtin === 'csv') {
+    const rows = csvRows(data);
+    return rows ? c.numbers(data.args.test).map((t) => csvSplit(rows.length, t).n) : [];
+  }
   if (data.builtin === 'completion') {
     const m = matrixOf(c, data.args.observed);
     if (m) return [m.flat().filter((x) => x !== null).length];
@@ -122,6 +166,11 @@ function shape(c: Checker, data: CallValue): [number[], number[]] | null {
       return [c.numbers(data.args.p), c.numbers(data.args.k)];
     case 'sparse':
       return [c.numbers(data.args.d), [1]];
+    case 'csv': {
+      const rows = csvRows(data);
+      const k = c.numbers(data.args.targets);
+      return rows ? [k.map((t) => rows[0]!.length - t), k] : null;
+    }
     case 'completion': {
       const m = matrixOf(c, data.args.observed);
       if (m) return [[m.length], [m[0]?.length ?? 0]];
@@ -144,7 +193,7 @@ function checkRun(c: Checker, site: CallSite): void {
   const optSpan = argNode('optimizer');
   const m = model.builtin;
   const d = data.builtin;
-  const k = d === 'teacher' ? c.numbers(data.args.k) : [1];
+  const k = d === 'teacher' ? c.numbers(data.args.k) : d === 'csv' ? c.numbers(data.args.targets) : [1];
 
   // ---- compatibility ----
   if (d === 'completion' && m !== 'deep_linear') {

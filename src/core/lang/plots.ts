@@ -258,8 +258,11 @@ export function checkMetricRun(c: Checker, metric: Builtin, run: Value, node: Ex
   if (metric.name === 'alignment' && data && (data.builtin !== 'teacher' || data.args.activation?.kind !== 'word' || data.args.activation.value !== 'relu')) {
     c.error(span, 'incompatible-metric', `alignment measures neurons against the directions of a ReLU teacher: '${valueName(run)}' is trained on ${data.builtin === 'teacher' ? 'a linear teacher' : `${data.builtin} data`}; use teacher(…, activation = relu)`);
   }
+  if (metric.name === 'distance' && data?.builtin === 'csv') {
+    c.error(span, 'incompatible-metric', `distance measures the model against the teacher that made the data; '${valueName(run)}' is trained on a data file, which has none: use loss or test_loss`);
+  }
 
-  if (metric.name === 'test_loss' && data && (data.builtin === 'teacher' || data.builtin === 'sparse') && c.numbers(data.args.test).includes(0)) {
+  if (metric.name === 'test_loss' && data && (data.builtin === 'teacher' || data.builtin === 'sparse' || data.builtin === 'csv') && c.numbers(data.args.test).includes(0)) {
     c.report(span, 'warning', 'empty-test-set', `'${valueName(run)}' has test = 0: there is no test set to measure`);
   }
   void plot;

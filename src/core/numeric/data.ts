@@ -10,6 +10,7 @@
 import type { DataSpec } from './spec';
 import { Rng } from './rng';
 import { matmulTN, symLambdaMax } from './linalg';
+import { csvSplit } from './csvData';
 
 export interface RegressionData {
   kind: 'regression';
@@ -61,8 +62,69 @@ function need(cond: boolean, msg: string): void {
 }
 const isPosInt = (x: number) => Number.isInteger(x) && x >= 1;
 
+/** Regression data in raw units, before the 1/√n rescaling (teacher, sparse, csv). */
+export interface RawRegression {
+  n: number;
+  p: number;
+  k: number;
+  ntest: number;
+  X: Float64Array;
+  Y: Float64Array;
+  Xtest: Float64Array;
+  Ytest: Float64Array;
+  U: Float64Array | null;
+  Wstar: Float64Array | null;
+  directions: Float64Array;
+  ndirections: number;
+}
+
 export function makeData(spec: DataSpec, rootSeed: number): Dataset {
   if (spec.kind === 'completion') return makeCompletion(spec, rootSeed);
+  return rescaled(rawRegression(spec, rootSeed));
+}
+
+/**
+ * A data file's rows: the last `targets` columns are Y. The test rows are a uniform subset of
+ * round(test · rows) drawn from the data stream (partial Fisher–Yates); the training rows keep
+ * the file's order, so a file holding a teacher's training set, read with test = 0, gives the
+ * teacher's X and Y bit for bit (test/core/csvData.test.ts).
+ */
+function csvRegression(spec: Extract<DataSpec, { kind: 'csv' }>, rootSeed: number): RawRegression {
+  const rows = spec.values;
+  need(rows.length >= 1, 'csv: the file has no rows');
+  const cols = rows[0]!.length;
+  const k = spec.targets;
+  need(isPosInt(k) && k < cols, `csv: targets = ${k} must leave an input column (the file has ${cols})`);
+  need(rows.every((r) => r.length === cols), 'csv: rows of different lengths');
+  const p = cols - k;
+  const { n, ntest } = csvSplit(rows.length, spec.test);
+  const isTest = new Uint8Array(rows.length);
+  if (ntest > 0) {
+    const r = Rng.stream(rootSeed, spec.seed, 'data', 5);
+    const idx = Int32Array.from({ length: rows.length }, (_, i) => i);
+    for (let i = 0; i < ntest; i++) {
+      const j = i + r.int(rows.length - i);
+      const t = idx[i]!;
+      idx[i] = idx[j]!;
+      idx[j] = t;
+      isTest[idx[i]!] = 1;
+    }
+  }
+  const X = new Float64Array(n * p), Y = new Float64Array(n * k);
+  const Xtest = new Float64Array(ntest * p), Ytest = new Float64Array(ntest * k);
+  let a = 0, b = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const [x, y, at] = isTest[i] ? [Xtest, Ytest, b++] : [X, Y, a++];
+    for (let j = 0; j < p; j++) x[at * p + j] = row[j]!;
+    for (let c = 0; c < k; c++) y[at * k + c] = row[p + c]!;
+  }
+  return { n, p, k, ntest, X, Y, Xtest, Ytest, U: null, Wstar: null, directions: new Float64Array(0), ndirections: 0 };
+}
+
+/** The generated data sets (teacher, sparse) and data files (csv) in raw units. */
+export function rawRegression(spec: Exclude<DataSpec, { kind: 'completion' }>, rootSeed: number): RawRegression {
+  if (spec.kind === 'csv') return csvRegression(spec, rootSeed);
   const seed = spec.seed;
   const sub = (role: number) => Rng.stream(rootSeed, seed, 'data', role);
   let n: number, p: number, k: number, ntest: number, noise: number;
@@ -143,6 +205,12 @@ export function makeData(spec: DataSpec, rootSeed: number): Dataset {
   const Xtest = sub(4).fillGauss(new Float64Array(ntest * p));
   const Ytest = new Float64Array(ntest * k);
   for (let r = 0; r < ntest; r++) teacherOut(Xtest, r * p, Ytest, r * k);
+  return { n, p, k, ntest, X, Y, Xtest, Ytest, U, Wstar, directions, ndirections };
+}
+
+/** Rescaled by 1/√n (the test set by 1/√n_test) in place, with what full-batch steps read. */
+function rescaled(raw: RawRegression): RegressionData {
+  const { n, p, k, ntest, X, Y, Xtest, Ytest, U, Wstar, directions, ndirections } = raw;
 
   const sn = 1 / Math.sqrt(n);
   for (let t = 0; t < X.length; t++) X[t] *= sn;
@@ -264,6 +332,10 @@ export function rank1Completion(target: Float64Array, observed: Int32Array, rows
 export const LAMBDA_EXACT_MAX = 2e7;
 export function dataLambdaMax(spec: DataSpec, rootSeed: number): number {
   if (spec.kind === 'completion') return NaN;
+  if (spec.kind === 'csv') {
+    const d = makeData(spec, rootSeed) as RegressionData;
+    return symLambdaMax(d.XtX, d.p);
+  }
   const n = spec.n, p = spec.kind === 'teacher' ? spec.p : spec.d;
   if (!(n >= 1 && p >= 1)) return NaN;
   if (n * p > LAMBDA_EXACT_MAX) return (1 + Math.sqrt(p / n)) ** 2;

@@ -4,6 +4,7 @@
 // a Gaussian draw ≈ 30 flops. Offshoots add their parent's cost.
 
 import type { DataSpec, RunSpec } from './spec';
+import { csvSplit } from './csvData';
 import { recordSteps } from './schedule';
 
 /** sustained rate assumed for the estimate (measured ~1 GFLOP/s on the hot loops here; be conservative) */
@@ -27,6 +28,10 @@ export const FILE_LIMITS: { runs: number; seconds: number; bytes: number } = { r
 function dataDims(d: DataSpec): { n: number; p: number; k: number; ntest: number; neurons: number } {
   if (d.kind === 'teacher') return { n: d.n, p: d.p, k: d.k, ntest: d.test, neurons: d.activation === 'relu' ? d.neurons : 0 };
   if (d.kind === 'sparse') return { n: d.n, p: d.d, k: 1, ntest: d.test, neurons: 0 };
+  if (d.kind === 'csv') {
+    const cols = d.values[0]?.length ?? 0;
+    return { ...csvSplit(d.values.length, d.test), p: cols - d.targets, k: d.targets, neurons: 0 };
+  }
   const rows = d.observed ? d.observed.length : d.rows;
   const cols = d.observed ? (d.observed[0]?.length ?? 0) : d.cols;
   return { n: rows * cols, p: Math.max(rows, cols), k: 1, ntest: 0, neurons: 0 };

@@ -23,6 +23,22 @@ export type DataSpec =
       /** the data's own seed (mixed with the file's root seed), default 0 */
       seed: number;
     }
+  | {
+      kind: 'csv';
+      /** as written, relative to the experiment file (the checker read it: src/core/dataFiles.ts) */
+      path: string;
+      /** the last `targets` columns are Y */
+      targets: number;
+      /** fraction of the rows held out (numeric/csvData.ts csvSplit) */
+      test: number;
+      header: 'auto' | 'yes' | 'no';
+      /** seed of the test split */
+      seed: number;
+      /** hash of the file's bytes: what a key reads instead of `values` (keys.ts) */
+      hash: string;
+      /** the file's rows of numbers, raw units */
+      values: number[][];
+    }
   | { kind: 'sparse'; n: number; d: number; s: number; noise: number; test: number; seed: number }
   | {
       kind: 'completion';

@@ -5,7 +5,10 @@
 //
 // A spec part is `{ kind: builtin, ...one field per parameter, in table order }`: parameter names
 // are the spec's field names. The only rules not read from a ParamSpec's type are the run's:
-// a run passed as `model` is an offshoot (it continues from that run's final parameters).
+// a run passed as `model` is an offshoot (it continues from that run's final parameters), and a
+// data file's content (`csv`): the checker reads it through its hooks and attaches the rows and
+// their hash to the call (`$values`, `$hash`; no file can write these names), carried here into
+// the DataSpec, so the workers get the numbers and the keys the hash (keys.ts).
 import type { Value } from '../program';
 import type { RunSpec } from '../spec';
 import { BUILTIN_BY_NAME, KIND_LABEL, withArticle, type Builtin, type BuiltinKind, type ParamSpec } from '../lang/builtins';
@@ -53,6 +56,12 @@ export function resolveCall(v: Arg | undefined, kinds: readonly BuiltinKind[]): 
     if (p.omitWhen !== undefined && f === p.omitWhen) continue;
     out[p.name] = f;
   }
+  if (b.name === 'csv') {
+    const hash = v.args.$hash, values = v.args.$values;
+    if (typeof hash !== 'string' || !values || typeof values !== 'object' || !('matrix' in values)) throw new ResolveError(`the data file '${String(out.path)}' was not read`);
+    out.hash = hash;
+    out.values = values.matrix;
+  }
   return out;
 }
 
@@ -75,6 +84,10 @@ function field(b: Builtin, p: ParamSpec, given: Arg | undefined, sofar: Record<s
     case 'word':
       if (typeof v === 'string' && t.words.includes(v)) return v;
       throw new ResolveError(`parameter '${p.name}' is one of ${t.words.join(', ')}`);
+    case 'string':
+      // a data file's path (csv): part of the spec as written, the content entering by its hash
+      if (typeof v === 'string') return v;
+      throw new ResolveError(`parameter '${p.name}' needs a string`);
     case 'matrix':
       return v && typeof v === 'object' && 'matrix' in v ? v.matrix : null;
     case 'node':
