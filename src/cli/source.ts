@@ -2,7 +2,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { CheckedProgram, Diagnostic } from '../core/program';
 import { checkText, MAX_SOURCE_BYTES, tooLargeMessage } from '../core/lang';
-import { numericHooks } from '../core/checkHooks';
+import { numericHooks, type LimitOverrides } from '../core/checkHooks';
 import { fileDiagnostic } from './diagnostics';
 
 /** Hand-written experiments are a few kB; anything larger than this is not one, and is refused
@@ -43,11 +43,18 @@ function readBounded(file: string, limit: number): { bytes: Buffer } | { tooLarg
   }
 }
 
-export function readAndCheck(file: string): Checked {
+/** The text of an experiment file under the same size limit as `readAndCheck`, or null. */
+export function readSource(file: string): string | null {
+  const r = readBounded(file, MAX_FILE_BYTES);
+  return 'bytes' in r ? r.bytes.toString('utf8') : null;
+}
+
+/** `limits`: the invocation's --max-time and --max-memory, with the hint its refusals give. */
+export function readAndCheck(file: string, limits: LimitOverrides = {}): Checked {
   const r = readBounded(file, MAX_FILE_BYTES);
   if ('error' in r) return { file, text: null, program: null, diagnostics: [fileDiagnostic(r.error, 'io')] };
   if ('tooLarge' in r) return { file, text: null, program: null, diagnostics: [fileDiagnostic(tooLargeMessage(r.tooLarge, r.atLeast), 'file-too-large')] };
   const text = r.bytes.toString('utf8');
-  const program = checkText(text, numericHooks());
+  const program = checkText(text, numericHooks(limits));
   return { file, text, program, diagnostics: program.diagnostics };
 }

@@ -39,8 +39,24 @@ function lambdaMaxWithin(budget: { left: number }) {
   };
 }
 
+/** Limits a caller sets instead of the defaults: `seconds` is both a run's (a family's) and a
+ *  whole file's time limit, `bytes` both memory limits; `hint` says in a refusal how to raise them. */
+export interface LimitOverrides {
+  seconds?: number | null;
+  bytes?: number | null;
+  hint?: string;
+}
+
+/** The per-run and per-file limits under overrides (the defaults where none is given). */
+export function limitsWith(o: LimitOverrides = {}): { limits: { bytes: number; seconds: number }; fileLimits: { runs: number; seconds: number; bytes: number } } {
+  return {
+    limits: { bytes: o.bytes ?? LIMITS.bytes, seconds: o.seconds ?? LIMITS.seconds },
+    fileLimits: { runs: FILE_LIMITS.runs, bytes: o.bytes ?? FILE_LIMITS.bytes, seconds: o.seconds ?? FILE_LIMITS.seconds },
+  };
+}
+
 /** Hooks for one check: exact λ_max of small data sets (a fresh budget per check), the cost
  *  estimate and its limits (per run, per file). */
-export function numericHooks(): CheckOptions {
-  return { lambdaMax: lambdaMaxWithin({ left: LAMBDA_CHECK_BUDGET }), estimate: estimateCost, limits: LIMITS, fileLimits: FILE_LIMITS };
+export function numericHooks(o: LimitOverrides = {}): CheckOptions {
+  return { lambdaMax: lambdaMaxWithin({ left: LAMBDA_CHECK_BUDGET }), estimate: estimateCost, ...limitsWith(o), limitHint: o.hint };
 }

@@ -32,6 +32,8 @@ export interface DomainHooks {
   limits?: { bytes: number; seconds: number };
   /** limits on a whole file: its number of runs, their summed time, the memory their results keep */
   fileLimits?: { runs: number; seconds: number; bytes: number };
+  /** appended to a refusal for size: how this caller lets the limits be raised (the CLI's options) */
+  limitHint?: string;
 }
 
 const max = (xs: number[]) => (xs.length ? Math.max(...xs) : NaN);
@@ -395,7 +397,7 @@ function checkCost(c: Checker, site: CallSite, model: CallValue, data: CallValue
   if (bytes > limits.bytes || seconds > limits.seconds) {
     const parts = [`memory ${about(fmtBytes(bytes))} (limit ${fmtBytes(limits.bytes)})`, `time ${about(fmtSeconds(seconds))}${members > 1 ? ` for ${members} members` : ''} (limit ${fmtSeconds(limits.seconds)})`, `${about(fmtFlops(est.flops))} flops per run`];
     const cause = dominant(c, site, spec, est, estimate!, limits, model, data, opt);
-    c.error(site.node.callee, 'too-expensive', `this experiment is too large to run: ${parts.join(', ')}`, cause ? { related: [cause] } : {});
+    c.error(site.node.callee, 'too-expensive', `this experiment is too large to run: ${parts.join(', ')}${c.opts.limitHint ? `; ${c.opts.limitHint}` : ''}`, cause ? { related: [cause] } : {});
     return true;
   }
   recordRuns(c, site, members, est);
