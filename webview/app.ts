@@ -5,7 +5,7 @@
 import type { FromWebview, NodeStatus } from '../src/core/wire/protocol';
 import { revisionWords } from '../src/core/wire/protocol';
 import type { ClaimResult, PlotSpec, ResultsDoc, RunResult } from '../src/core/wire/results';
-import { buildFigure, paperFigure, PRINT_THEME, figureBuckets, figureCsv, figureData, groupKey, plotRuns, type FigureData, type FigureOptions, type FigureTheme } from '../src/core/figures';
+import { buildFigure, paperFigure, PRINT_THEME, figureBuckets, figureColors, figureCsv, figureData, groupKey, plotRuns, type FigureData, type FigureOptions, type FigureTheme } from '../src/core/figures';
 import { validateToWebview } from '../src/core/wire/webviewMessages';
 import { PreviewStore, type WebviewState } from './store';
 import { plotThemeSetting, readTheme, type PlotThemeSetting } from './theme';
@@ -624,7 +624,10 @@ export class App {
   private fillLegend(card: Card, data: FigureData, i: number): void {
     const nodes: Node[] = [];
     const keep = new Set<string>();
-    data.runs.forEach((k, j) => {
+    // the figure's own colours (optimiser kind, then order): the swatch matches the drawn line
+    const doc = this.store.doc;
+    const colours = doc ? figureColors(doc, data.runs, this.theme.palette) : new Map<string, string>();
+    data.runs.forEach((k) => {
       keep.add(k);
       const on = !this.store.hidden.has(k);
       let b = card.legendItems.get(k);
@@ -642,7 +645,7 @@ export class App {
       setClass(b, `sg-legend-item${on ? '' : ' sg-off'}`);
       b.title = on ? `Hide ${k}` : `Show ${k}`;
       setAttr(b, 'aria-pressed', String(on));
-      const colour = this.theme.palette[j % this.theme.palette.length]!;
+      const colour = colours.get(k) ?? this.theme.palette[0]!;
       const sw = b.firstChild as HTMLElement;
       if (sw.dataset.colour !== colour) {
         sw.dataset.colour = colour;

@@ -39,14 +39,16 @@ export function readTheme(doc: Document, setting: PlotThemeSetting = 'auto'): Fi
   const size = parseFloat(v('--vscode-font-size', '')) || base.fontSize + 1;
   const font = { fontFamily: v('--vscode-font-family', base.fontFamily), fontSize: Math.max(10, Math.min(14, size - 2)) };
   if (fixed) return { ...fixed, palette: [...fixed.palette], ...font };
-  const charts = ['blue', 'red', 'green', 'orange', 'purple', 'yellow'].map((c, i) => v(`--vscode-charts-${c}`, base.palette[i]!));
+  // slots as in the built-in palettes: yellow (close to orange) behind teal and magenta
+  const chart = (c: string, i: number) => v(`--vscode-charts-${c}`, base.palette[i]!);
+  const charts = [...['blue', 'red', 'green', 'orange', 'purple'].map(chart), base.palette[5]!, base.palette[6]!, chart('yellow', 7)];
   return {
     kind,
     foreground: v('--vscode-editor-foreground', v('--vscode-foreground', base.foreground)),
     background: v('--vscode-editor-background', base.background),
     muted: v('--vscode-descriptionForeground', base.muted),
     grid: v('--vscode-editorWidget-border', base.grid),
-    palette: [...charts, ...base.palette.slice(6)],
+    palette: [...charts, ...base.palette.slice(8)],
     ...font,
   };
 }

@@ -8,11 +8,14 @@ import type { CheckedProgram } from '../core/program';
 import type { ResultsDoc } from '../core/wire/results';
 import { Engine } from '../core/graph/engine';
 import { lowerProgram } from '../core/lower';
+import { limitsWith } from '../core/checkHooks';
 
 export interface EngineConfig {
   jobs: number | null;
   cache: boolean;
   cacheDir: string | null;
+  /** --max-time, --max-memory: the engine refuses a run above them, as the checker does */
+  limits?: { seconds: number | null; bytes: number | null };
 }
 
 export interface RunStats {
@@ -47,6 +50,7 @@ export async function openEngine(cfg: EngineConfig): Promise<CliEngine> {
     workers: cfg.jobs ?? undefined,
     cacheDir: cfg.cache ? resolve(cfg.cacheDir ?? defaultCacheDir()) : null,
     noCache: !cfg.cache,
+    limits: limitsWith(cfg.limits ?? {}).limits,
   });
   return {
     async run(file, program, { only, onUpdate, signal }) {

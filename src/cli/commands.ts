@@ -2,6 +2,7 @@
 //   sgdexp check FILE...                      diagnostics as file:line:col: severity: message
 //   sgdexp run FILE|DIR... [options]          run through the reactive graph, write results + figures
 //   sgdexp merge A.json B.json ... -o OUT     join the JSON of `run --shard i/N` shards
+//   sgdexp render RESULTS.json... [options]   figures, series and report of results documents
 // Exit codes: 0 done; 1 a diagnostic error or a failed run (a diverged run too with --strict);
 // 2 bad usage (unknown option, bad value, missing file).
 import { Command, CommanderError, Option } from 'commander';
@@ -9,6 +10,7 @@ import { FORMATS, type Format } from './formats';
 import { loadCheckStack, loadRunStack } from './lazy';
 import { UsageError } from './files';
 import { parseShard } from './shard';
+import { parseMaxMemory, parseMaxTime } from './limits';
 // only the version is bundled, not the whole manifest
 import { version } from '../../package.json';
 
@@ -31,6 +33,13 @@ function parseJobs(text: string): number {
   return n;
 }
 
+function limitsOf(o: Record<string, unknown>): { seconds: number | null; bytes: number | null } {
+  return {
+    seconds: typeof o.maxTime === 'string' ? parseMaxTime(o.maxTime) : null,
+    bytes: typeof o.maxMemory === 'string' ? parseMaxMemory(o.maxMemory) : null,
+  };
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   let code = EXIT_OK;
   const program = new Command('sgdexp')
@@ -44,9 +53,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('check')
     .description('check experiment files; print diagnostics as file:line:col: severity: message')
     .argument('<files...>', '.sgdexp files or directories')
-    .action(async (files: string[]) => {
+    .option('-q, --quiet', 'no summary line (the diagnostics only)')
+    .option('--max-time <duration>', 'time limit of a run and of a file (seconds, or 90m, 24h)')
+    .option('--max-memory <size>', 'memory limit of a run and of a file (bytes, or 512MB, 8GB)')
+    .action(async (files: string[], o: Record<string, unknown>) => {
       const { checkCommand } = await loadCheckStack();
-      code = await checkCommand(files);
+      code = await checkCommand(files, { quiet: o.quiet === true, limits: limitsOf(o) });
     });
 
   program
@@ -61,6 +73,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--no-cache', 'ignore and do not write the disk cache')
     .option('--cache-dir <dir>', 'disk cache folder (default: $SGDEXP_CACHE_DIR or ~/.cache/sgdexp)')
     .option('--strict', 'exit 1 when a run diverges')
+    .option('--max-time <duration>', 'time limit of a run and of a file (seconds, or 90m, 24h; default 30 min and 6 h)')
+    .option('--max-memory <size>', 'memory limit of a run and of a file (bytes, or 512MB, 8GB; default 1 GB and 2 GB)')
     .addOption(new Option('--shard <i/N>', 'run every N-th run, starting at the i-th (1-based); join shards with `sgdexp merge`'))
     .action(async (inputs: string[], o: Record<string, unknown>) => {
       const { runCommand } = await loadRunStack();
@@ -74,7 +88,20 @@ export async function main(argv: readonly string[]): Promise<number> {
         cacheDir: typeof o.cacheDir === 'string' ? o.cacheDir : null,
         strict: o.strict === true,
         shard: typeof o.shard === 'string' ? parseShard(o.shard) : null,
+        limits: limitsOf(o),
       });
+    });
+
+  program
+    .command('render')
+    .description('draw the figures, series and HTML report of results documents (e.g. a merged shard document) without running')
+    .argument('<files...>', 'results JSON files (from run --format json or merge)')
+    .option('-o, --out <dir>', 'output directory', 'out')
+    .option('-f, --format <list>', `outputs, comma-separated: ${FORMATS.join(',')}`, 'svg,png,csv,html')
+    .option('-q, --quiet', 'no summary output')
+    .action(async (files: string[], o: Record<string, unknown>) => {
+      const { renderCommand } = await loadRunStack();
+      code = await renderCommand(files, { out: String(o.out), formats: parseFormats(String(o.format)), quiet: o.quiet === true });
     });
 
   program

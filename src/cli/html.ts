@@ -9,7 +9,8 @@ export interface ReportFigure {
   svg: string;
 }
 
-export function toHtml(doc: ResultsDoc, figures: readonly ReportFigure[], links: { json?: string; csv?: string } = {}): string {
+/** `source`: the experiment's text, shown escaped at the end of the report (null: not at hand). */
+export function toHtml(doc: ResultsDoc, figures: readonly ReportFigure[], links: { json?: string; csv?: string } = {}, source: string | null = null): string {
   const rows = Object.entries(doc.runs)
     .map(([k, r]) => {
       const params = Object.entries(r.params ?? {})
@@ -39,6 +40,7 @@ body { font-family: "DejaVu Sans", system-ui, sans-serif; margin: 2em auto; max-
 h1 { font-size: 1.3em; } figure { margin: 1.5em 0; } figcaption { font-weight: bold; margin-bottom: .4em; }
 table { border-collapse: collapse; font-size: .85em; } td, th { border-bottom: 1px solid #ddd; padding: .25em .6em; text-align: left; }
 tr.diverged td, tr.error td, li.failed, li.error { color: #a00; } li.held { color: #060; } svg { max-width: 100%; height: auto; }
+pre.source { background: #f6f6f6; padding: .8em; overflow-x: auto; font-size: .85em; }
 </style></head><body>
 <h1>${esc(doc.file)}</h1>
 <p>seed ${doc.seed} · ${Object.keys(doc.runs).length} runs · ${doc.plots.length} plots${linkHtml ? ' · ' + linkHtml : ''}</p>
@@ -48,7 +50,7 @@ ${claims ? `<h2>Claims</h2>\n<ul class="claims">\n${claims}\n</ul>\n` : ''}${fig
 <tbody>
 ${rows}
 </tbody></table>
-</body></html>
+${source != null ? `<h2>Source</h2>\n<pre class="source"><code>${esc(source)}</code></pre>\n` : ''}</body></html>
 `;
 }
 

@@ -1,7 +1,7 @@
 // `sgdexp run FILE|DIR...`: check each file, run it through the reactive graph (the same engine
 // and worker pool as the editor's language server, src/core/graph), then write its outputs.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, basename, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { ResultsDoc } from '../core/wire/results';
 import { claimLine } from './claimLine';
 import { commonBase, expandInputs, outputStem } from './files';
@@ -9,13 +9,13 @@ import { formatDiagnostic, hasError, sortDiagnostics } from './diagnostics';
 import { readAndCheck } from './source';
 import { makeProgress, type ProgressSink } from './progress';
 import { restrictToShard, shardKeys, type Shard } from './shard';
-import { toCsv } from '../core/csv';
-import { indexHtml, toHtml, type ReportFigure } from './html';
-import { loadFigureStack, prefetchFigureStack } from './lazy';
+import { indexHtml } from './html';
+import { prefetchFigureStack } from './lazy';
 import { openEngine, plannedRunIds, type CliEngine } from './cliGraph';
-import { outputKey, stamp, upToDate } from './stamps';
-import { jsonDigest, jsonTextIfFits, textDigest, writeJson, writeJsonFile } from './jsonStream';
+import { writeJson } from './jsonStream';
 import { add, timed, timedAsync, timingLine } from './timing';
+import { LIMIT_HINT, type Limits } from './limits';
+import { writeOutputs } from './outputs';
 
 import type { Format } from './formats';
 export { FORMATS, type Format } from './formats';
@@ -30,22 +30,20 @@ export interface RunOptions {
   cacheDir: string | null;
   strict: boolean;
   shard: Shard | null;
+  /** --max-time, --max-memory (null: the defaults) */
+  limits: Limits;
 }
 
 
 /** exit status after a signal: 128 + its number, as a shell reports a process it ended */
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
-/** Width of the figures in CSS pixels (the preview's default), PNGs at 2× for sharp text. */
-const FIGURE_WIDTH = 640;
-const PNG_SCALE = 2;
-
 export async function runCommand(inputs: string[], o: RunOptions): Promise<number> {
   add('start', performance.now());
   const files = expandInputs(inputs);
   const base = commonBase(files);
   const progress = makeProgress(process.stderr, { quiet: o.quiet });
-  const engine = await timedAsync('open', () => openEngine({ jobs: o.jobs, cache: o.cache, cacheDir: o.cacheDir }));
+  const engine = await timedAsync('open', () => openEngine({ jobs: o.jobs, cache: o.cache, cacheDir: o.cacheDir, limits: o.limits }));
   // Ctrl-C (SIGINT) or SIGTERM (what Slurm and CI time limits send): the runs in flight are
   // cancelled, what they computed is written (status `cancelled`, their partial trajectories),
   // the remaining files are skipped; exit 128 + the signal's number (130, 143). A second signal
@@ -76,7 +74,7 @@ export async function runCommand(inputs: string[], o: RunOptions): Promise<numbe
         docs.push(r.doc);
         const stem = outputStem(file, base, o.out);
         if (o.formats.includes('html')) index.push({ file, href: relative(o.out, stem + '.html'), status: r.summary });
-        await writeOutputs(r.doc, stem, o.formats);
+        await writeOutputs(r.doc, stem, o.formats, r.source);
       }
     }
   } finally {
@@ -103,14 +101,21 @@ async function runOne(
   progress: ProgressSink,
   o: RunOptions,
   signal: AbortSignal,
-): Promise<{ doc: ResultsDoc | null; failed: boolean; summary: string }> {
-  const checked = timed('check', () => readAndCheck(file));
+): Promise<{ doc: ResultsDoc | null; source: string | null; failed: boolean; summary: string }> {
+  const checked = timed('check', () => readAndCheck(file, { ...o.limits, hint: LIMIT_HINT }));
   for (const d of sortDiagnostics(checked.diagnostics)) {
     if (d.severity === 'error' || d.severity === 'warning') process.stderr.write(formatDiagnostic(file, d) + '\n');
   }
-  const diagFailed = hasError(checked.diagnostics);
   const program = checked.program;
-  if (!program) return { doc: null, failed: true, summary: 'unreadable' };
+  // a file with errors is not run: no report of nothing, and the errors said once more, counted
+  const fatal = sortDiagnostics(checked.diagnostics).filter((d) => d.severity === 'error');
+  if (fatal.length || !program) {
+    const n = Math.max(1, fatal.length);
+    const first = fatal[0] ? ` (first: ${formatDiagnostic(file, fatal[0])})` : '';
+    process.stderr.write(`${file}: not run: ${n} error${n === 1 ? '' : 's'}${first}; no outputs written\n`);
+    return { doc: null, source: checked.text, failed: true, summary: `${n} error${n === 1 ? '' : 's'}` };
+  }
+  const diagFailed = hasError(checked.diagnostics);
 
   // Every run of the file, in the order the document lists them; a shard takes every N-th.
   const all = plannedRunIds(program);
@@ -169,6 +174,7 @@ async function runOne(
   }
   return {
     doc,
+    source: checked.text,
     failed: diagFailed || errors > 0 || cancelled > 0 || (o.strict && diverged > 0) || claimsFailed > 0,
     summary: summary + (claims.length ? `; claims: ${claims.length - claimsFailed} of ${claims.length} hold` : ''),
   };
@@ -182,58 +188,4 @@ function canonicalOrder(doc: ResultsDoc, order: readonly string[]): ResultsDoc {
   for (const k of order) if (k in doc.runs) runs[k] = doc.runs[k];
   for (const k of Object.keys(doc.runs)) if (!(k in runs)) runs[k] = doc.runs[k];
   return { ...doc, runs };
-}
-
-async function writeOutputs(doc: ResultsDoc, stem: string, formats: readonly Format[]): Promise<void> {
-  mkdirSync(dirname(stem), { recursive: true });
-  const name = basename(stem);
-  // the JSON text is made once, hashed, then written; chunk by chunk only when it is longer than
-  // one string can be (a document of 10⁶ runs is longer than V8's largest string)
-  const text = timed('digest', () => jsonTextIfFits(doc));
-  const key = outputKey(timed('digest', () => (text === null ? jsonDigest(doc) : textDigest(text))), formats);
-  const expected = [
-    ...(['json', 'csv', 'html'] as const).filter((f) => formats.includes(f)).map((f) => `${stem}.${f}`),
-    ...(['svg', 'png'] as const).filter((f) => formats.includes(f)).flatMap((f) => doc.plots.map((_, i) => `${stem}-plot${i + 1}.${f}`)),
-  ];
-  if (upToDate(stem, key, expected)) return;
-  // figures first: their PNGs rasterise on the thread pool while the JSON, CSV and HTML are written
-  const wantSvg = formats.includes('svg') || formats.includes('png') || formats.includes('html');
-  const figures: ReportFigure[] = [];
-  let pngs: Promise<unknown> = Promise.resolve();
-  if (wantSvg) {
-    const t0 = performance.now();
-    const { paperFigure, freshDocument, svgToPng, toStandaloneSvg, PRINT_THEME } = await loadFigureStack();
-    const rasters: { svg: string; file: string }[] = [];
-    doc.plots.forEach((plot, i) => {
-      let svg: string;
-      let inline: string;
-      try {
-        // the same standalone figure as the editor's Export Figures (src/core/figures/paper.ts)
-        const el = paperFigure(doc, plot, { document: freshDocument(), width: FIGURE_WIDTH, theme: PRINT_THEME, tips: false }) as unknown as Element;
-        svg = toStandaloneSvg(el);
-        inline = el.outerHTML;
-      } catch (e) {
-        process.stderr.write(`${doc.file}: plot ${i + 1} (${plot.title}): cannot draw: ${(e as Error).message}\n`);
-        return;
-      }
-      const fig = `${stem}-plot${i + 1}`;
-      if (formats.includes('svg')) writeFileSync(fig + '.svg', svg);
-      if (formats.includes('png')) rasters.push({ svg, file: fig + '.png' });
-      figures.push({ title: plot.title, svg: inline });
-    });
-    add('figures', performance.now() - t0);
-    pngs = Promise.all(rasters.map(({ svg, file }) => svgToPng(svg, FIGURE_WIDTH * PNG_SCALE).then((png) => writeFileSync(file, png))));
-    pngs.catch(() => {}); // awaited below, after the other outputs
-  }
-  if (formats.includes('json'))
-    await timedAsync('json', async () => (text === null ? writeJsonFile(stem + '.json', doc) : writeFileSync(stem + '.json', text)));
-  if (formats.includes('csv')) timed('csv', () => writeFileSync(stem + '.csv', toCsv(doc)));
-  if (formats.includes('html'))
-    timed('html', () =>
-      writeFileSync(stem + '.html', toHtml(doc, figures, { json: formats.includes('json') ? name + '.json' : undefined, csv: formats.includes('csv') ? name + '.csv' : undefined })),
-    );
-  // `png` is what the rasters add after the other outputs are written
-  await timedAsync('png', () => pngs);
-  if (!wantSvg) return stamp(stem, key);
-  if (figures.length === doc.plots.length) stamp(stem, key);
 }

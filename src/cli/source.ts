@@ -3,7 +3,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { CheckedProgram, Diagnostic } from '../core/program';
 import { checkText, MAX_SOURCE_BYTES, tooLargeMessage } from '../core/lang';
 import { resolve } from 'node:path';
-import { numericHooks } from '../core/checkHooks';
+import { numericHooks, type LimitOverrides } from '../core/checkHooks';
 import { cliDataRoots } from '../core/dataFiles';
 import { fileDiagnostic } from './diagnostics';
 
@@ -45,12 +45,19 @@ function readBounded(file: string, limit: number): { bytes: Buffer } | { tooLarg
   }
 }
 
-export function readAndCheck(file: string): Checked {
+/** The text of an experiment file under the same size limit as `readAndCheck`, or null. */
+export function readSource(file: string): string | null {
+  const r = readBounded(file, MAX_FILE_BYTES);
+  return 'bytes' in r ? r.bytes.toString('utf8') : null;
+}
+
+/** `limits`: the invocation's --max-time and --max-memory, with the hint its refusals give. */
+export function readAndCheck(file: string, limits: LimitOverrides = {}): Checked {
   const r = readBounded(file, MAX_FILE_BYTES);
   if ('error' in r) return { file, text: null, program: null, diagnostics: [fileDiagnostic(r.error, 'io')] };
   if ('tooLarge' in r) return { file, text: null, program: null, diagnostics: [fileDiagnostic(tooLargeMessage(r.tooLarge, r.atLeast), 'file-too-large')] };
   const text = r.bytes.toString('utf8');
   // csv(…) data: relative to the file, inside the current directory or the file's git repository
-  const program = checkText(text, numericHooks({ file: resolve(file), roots: cliDataRoots(file), rootsName: "the current directory and the file's git repository" }));
+  const program = checkText(text, numericHooks({ file: resolve(file), roots: cliDataRoots(file), rootsName: "the current directory and the file's git repository" }, limits));
   return { file, text, program, diagnostics: program.diagnostics };
 }

@@ -40,12 +40,29 @@ function lambdaMaxWithin(budget: { left: number }) {
   };
 }
 
-/** Hooks for one check: exact λ_max of small data sets (a fresh budget per check), the cost
- *  estimate and its limits (per run, per file), and the reader of data files (`data`: where the
- *  experiment file is, the folders it may read from, whether the workspace is trusted). */
-export function numericHooks(data?: DataReaderOptions): CheckOptions {
+/** Limits a caller sets instead of the defaults: `seconds` is both a run's (a family's) and a
+ *  whole file's time limit, `bytes` both memory limits; `hint` says in a refusal how to raise them. */
+export interface LimitOverrides {
+  seconds?: number | null;
+  bytes?: number | null;
+  hint?: string;
+}
+
+/** The per-run and per-file limits under overrides (the defaults where none is given). */
+export function limitsWith(o: LimitOverrides = {}): { limits: { bytes: number; seconds: number }; fileLimits: { runs: number; seconds: number; bytes: number } } {
   return {
-    lambdaMax: lambdaMaxWithin({ left: LAMBDA_CHECK_BUDGET }), estimate: estimateCost, limits: LIMITS, fileLimits: FILE_LIMITS,
+    limits: { bytes: o.bytes ?? LIMITS.bytes, seconds: o.seconds ?? LIMITS.seconds },
+    fileLimits: { runs: FILE_LIMITS.runs, bytes: o.bytes ?? FILE_LIMITS.bytes, seconds: o.seconds ?? FILE_LIMITS.seconds },
+  };
+}
+
+/** Hooks for one check: exact λ_max of small data sets (a fresh budget per check), the cost
+ *  estimate and its limits (per run, per file; `o` overrides them), and the reader of data files
+ *  (`data`: where the experiment file is, the folders it may read from, whether the workspace is
+ *  trusted). */
+export function numericHooks(data?: DataReaderOptions, o: LimitOverrides = {}): CheckOptions {
+  return {
+    lambdaMax: lambdaMaxWithin({ left: LAMBDA_CHECK_BUDGET }), estimate: estimateCost, ...limitsWith(o), limitHint: o.hint,
     // csv(…) files: read where the caller says the experiment lives and may read from
     readData: data ? dataReader(data) : undefined,
   };

@@ -13,7 +13,7 @@ import { seriesCsv, seriesData, seriesMarks, type SeriesData } from './series';
 import { finalCsv, finalData, finalMarks, type FinalData } from './final';
 import { gainCsv, gainData, gainMarks, type GainData } from './gain';
 import { degenerateDomain, figureBuckets, header, MARGIN_LEFT, MARGIN_RIGHT, rotateYLabel, type KindMarks, type LegendItem, type MarkContext } from './frame';
-import { colorOf, type FigureTheme } from './theme';
+import { colorOf, figureColors, type FigureTheme } from './theme';
 
 export { decimate, minMaxKeep } from './decimate';
 export { plotRuns, groupKey, baseName, defOf, metricLabel } from './runs';
@@ -21,7 +21,7 @@ export { finalValue } from './final';
 export { gainLogDomain } from './gain';
 export { degenerateDomain, figureBuckets, formatTick } from './frame';
 export { paperFigure, PRINT_THEME } from './paper';
-export { LIGHT_THEME, DARK_THEME, HIGH_CONTRAST_THEME, legendKeys, runColors } from './theme';
+export { LIGHT_THEME, DARK_THEME, HIGH_CONTRAST_THEME, figureColors, legendKeys, OPTIMIZER_SLOT, runColors } from './theme';
 export type { FigureTheme } from './theme';
 export type { SeriesRow } from './series';
 export type { FinalRow, FinalSummary } from './final';
@@ -51,7 +51,7 @@ export interface FigureOptions extends DataOptions {
   width: number;
   height?: number;
   theme: FigureTheme;
-  /** legend key (run key or seed-group key) → colour; default: `runColors(doc, theme.palette)` */
+  /** legend key (run key or seed-group key) → colour; default: `figureColors(doc, the figure's legend keys, theme.palette)` */
   colors?: Map<string, string>;
   /** draw the legend inside the SVG (default true; the webview draws its own, clickable one) */
   legend?: boolean;
@@ -76,9 +76,9 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
   const width = Math.max(240, Math.round(options.width));
   const data = options.data ?? figureData(doc, plot, { ...options, buckets: options.buckets ?? figureBuckets(width) });
   const domain = data.runs;
-  // Colours follow the figure's own run order, so the usual "gd, ln" plots agree with each other
-  // and two runs never get neighbouring shades of a long palette.
-  const colors = options.colors ?? new Map(domain.map((k, i) => [k, theme.palette[i % theme.palette.length]!]));
+  // Colours follow each run's optimiser kind (GD blue in every file), then the figure's own order
+  // for the rest, so no two runs of a figure share a colour (figureColors).
+  const colors = options.colors ?? figureColors(doc, domain, theme.palette);
   const color = (k: string) => colorOf(colors, doc, k, theme.palette);
   const hidden = new Set(options.hidden ?? []);
   const ctx: MarkContext = {

@@ -23,7 +23,8 @@ export interface SeriesRow {
   y: number;
   /** the line is broken before this point (non-finite or, on a log axis, non-positive values) */
   gap?: boolean;
-  /** only for mean-over-seeds rows: the spread (min and max over seeds) and seed count */
+  /** only for mean rows (over seeds, or over the units of a per-unit vector such as alignment):
+   *  the spread (min and max) and how many values were averaged */
   lo?: number;
   hi?: number;
   n?: number;
@@ -83,14 +84,31 @@ export function seriesData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts
         for (let i = 0; i < m; i++) ncomp = Math.max(ncomp, (s[i] as unknown[] | null)?.length ?? 0);
         if (plot.top != null) ncomp = Math.min(ncomp, plot.top);
       }
-      for (let c = 0; c < ncomp; c++) {
-        const line = vector ? `${key}|${metric}|${c}` : `${key}|${metric}`;
+      // a per-unit vector (alignment: one cosine per neuron) is summarised step by step: the mean
+      // over its units with their min–max band, one line per run instead of one per unit
+      const spread = vector && metric === plot.metric && entry?.spread != null && ncomp > 1;
+      const lines = spread ? 1 : ncomp;
+      for (let c = 0; c < lines; c++) {
+        const line = spread ? `${key}|${metric}|mean` : vector ? `${key}|${metric}|${c}` : `${key}|${metric}`;
         // indices of drawable values: non-finite (diverged) and, on a log axis, non-positive
         // values are gaps, never points
         const idx = new Int32Array(m);
         const ys = new Float64Array(m);
+        const los = spread ? new Float64Array(m) : undefined;
+        const his = spread ? new Float64Array(m) : undefined;
+        const ns = spread ? new Int32Array(m) : undefined;
         let k = 0;
         for (let i = 0; i < m; i++) {
+          if (spread) {
+            const units = ((s[i] as (number | null)[] | null) ?? []).filter((v): v is number => finite(v) && !(logY && v <= 0));
+            if (!units.length) continue;
+            idx[k] = i;
+            los![k] = Math.min(...units);
+            his![k] = Math.max(...units);
+            ns![k] = units.length;
+            ys[k++] = mean(units, logY);
+            continue;
+          }
           const v = vector ? (s[i] as (number | null)[] | null)?.[c] : (s[i] as number | null);
           if (!finite(v) || (logY && v <= 0)) continue;
           idx[k] = i;
@@ -102,7 +120,8 @@ export function seriesData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts
           const i = idx[j]!;
           const step = run.step[i]!;
           const time = run.time?.[i] ?? step;
-          const row: SeriesRow = { run: key, line, metric, component: vector ? c : null, step, time, x: useTime ? time : step, y: ys[j]!, stale };
+          const row: SeriesRow = { run: key, line, metric, component: vector && !spread ? c : null, step, time, x: useTime ? time : step, y: ys[j]!, stale };
+          if (spread) { row.lo = los![j]; row.hi = his![j]; row.n = ns![j]; }
           if (gapAt(j)) row.gap = true;
           mine.push(row);
         };
@@ -169,20 +188,22 @@ export function seriesData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts
     }
     drawn.push(g);
     if (hidden.has(g) || !visible.length) continue;
-    const acc = new Map<string, { base: SeriesRow; ys: number[] }>();
+    const acc = new Map<string, { base: SeriesRow; ys: number[]; lo: number; hi: number; n: number }>();
     for (const k of visible) {
       for (const r of perRun.get(k)!) {
         const id = `${r.metric}|${r.component}|${r.step}`;
         const e = acc.get(id);
-        if (e) e.ys.push(r.y);
-        else acc.set(id, { base: r, ys: [r.y] });
+        // a member's own band (its units' spread) widens the group's: the band spans every unit of every seed
+        const lo = r.lo ?? r.y, hi = r.hi ?? r.y, n = r.n ?? 1;
+        if (e) { e.ys.push(r.y); e.lo = Math.min(e.lo, lo); e.hi = Math.max(e.hi, hi); e.n += n; }
+        else acc.set(id, { base: r, ys: [r.y], lo, hi, n });
       }
     }
     const means: SeriesRow[] = [];
-    for (const { base, ys } of acc.values()) {
+    for (const { base, ys, lo, hi, n } of acc.values()) {
       // the mean of log-scale quantities is taken on the log (geometric mean) so it sits inside the band
       means.push({
-        ...base, run: g, line: `${g}|${base.metric}|${base.component ?? ''}`, y: mean(ys, logY), lo: Math.min(...ys), hi: Math.max(...ys), n: ys.length,
+        ...base, run: g, line: `${g}|${base.metric}|${base.component ?? ''}`, y: mean(ys, logY), lo, hi, n,
         stale: visible.some((k) => perRun.get(k)![0]?.stale),
       });
     }
@@ -319,7 +340,7 @@ export function seriesMarks(data: SeriesData, ctx: MarkContext): KindMarks {
         run: { value: 'run', label: '' },
         ...(data.rows.some((r) => r.component != null) ? { component: { value: (r: SeriesRow) => (r.component == null ? null : r.component + 1), label: '#' } } : {}),
         ...(plot.x === 'time' ? { step: { value: 'step', label: 'step' } } : {}),
-        ...(seeds ? { n: { value: 'n', label: 'seeds' }, lo: { value: 'lo', label: 'min' }, hi: { value: 'hi', label: 'max' } } : {}),
+        ...(seeds ? { n: { value: 'n', label: seriesOf(plot.metric, plot.of)?.series.spread ?? 'seeds' }, lo: { value: 'lo', label: 'min' }, hi: { value: 'hi', label: 'max' } } : {}),
       },
       format: { run: true, stroke: false, x: (v: number) => fmt(v), y: (v: number) => fmt(v), lo: (v: number) => fmt(v), hi: (v: number) => fmt(v) },
     } as Plot.TipOptions)));

@@ -51,6 +51,8 @@ export interface EngineOptions {
   cacheDir?: string | null;
   /** neither read nor write the disk cache */
   noCache?: boolean;
+  /** a run estimated above these is refused (default: numeric/estimate.ts LIMITS; the CLI's --max-time, --max-memory) */
+  limits?: { bytes: number; seconds: number };
   memoryMB?: number;
   diskMB?: number;
   /** how often workers report partial trajectories */
@@ -102,7 +104,7 @@ export class Engine {
     // yet. An in-thread runner that ignored its signal is not waited for longer.
     const stopWaitMs = Math.min(opts.killAfterMs ?? DEFAULT_KILL_AFTER_MS, 1000) + 100;
     this.stopWaitMs = stopWaitMs;
-    this.resolver = new Resolver(this.sessions, this.store, this.jobs, this.execLog, this.events, (prev) => this.cancelUnwanted(prev), stopWaitMs);
+    this.resolver = new Resolver(this.sessions, this.store, this.jobs, this.execLog, this.events, (prev) => this.cancelUnwanted(prev), stopWaitMs, opts.limits);
   }
 
   on<K extends keyof Events>(event: K, fn: Listener<Events[K]>): () => void {

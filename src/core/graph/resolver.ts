@@ -29,6 +29,8 @@ export class Resolver {
     private readonly cancelUnwanted: (prev: DocState | null) => void,
     /** longest wait for a cancelled job of the same spec to hand back its state */
     private readonly stopWaitMs: number,
+    /** a run estimated above these is refused */
+    private readonly limits: { bytes: number; seconds: number } = LIMITS,
   ) {}
 
   resolve(doc: DocState, id: string): Promise<RunValue | null> {
@@ -146,8 +148,9 @@ export class Resolver {
       }
       // 4. refuse what would not fit (the checker normally says so first)
       const cost = estimateCost(run.spec);
-      if (cost.bytes > LIMITS.bytes || cost.seconds > LIMITS.seconds) {
-        const msg = `refused: estimated ${fmtBytes(cost.bytes)} and ${fmtSeconds(cost.seconds)} exceed the limits (${fmtBytes(LIMITS.bytes)}, ${fmtSeconds(LIMITS.seconds)})`;
+      const limits = this.limits;
+      if (cost.bytes > limits.bytes || cost.seconds > limits.seconds) {
+        const msg = `refused: estimated ${fmtBytes(cost.bytes)} and ${fmtSeconds(cost.seconds)} exceed the limits (${fmtBytes(limits.bytes)}, ${fmtSeconds(limits.seconds)})`;
         const v = makeRunValue({
           key, prefixKey, steps: run.spec.steps, record: run.spec.record, status: 'error', message: msg,
           divergedAt: null, lastFiniteStep: null, notes: [], trajectory: emptyTrajectory(), theory: {}, stepsDone: 0, checkpoint: null,

@@ -72,5 +72,5 @@ export function checkFileBudget(c: Checker): void {
   }));
   if (ranked.length > MAX_RELATED + 1) related[related.length - 1].message += ` (and ${ranked.length - MAX_RELATED - 1} more families)`;
   c.current = { name: ranked[0].site.owner, deps: [] };
-  c.error(top, 'file-too-expensive', `this file is too large to run: ${t.families.length} run famil${t.families.length === 1 ? 'y' : 'ies'} of ${t.runs} runs in all, time ${about(fmtSeconds(t.seconds))}, memory ${about(fmtBytes(memory))} (the results of every run, and the largest run); this exceeds ${over.map(([what]) => what).join(' and ')}. The largest family is here`, related.length ? { related } : {});
+  c.error(top, 'file-too-expensive', `this file is too large to run: ${t.families.length} run famil${t.families.length === 1 ? 'y' : 'ies'} of ${t.runs} runs in all, time ${about(fmtSeconds(t.seconds))}, memory ${about(fmtBytes(memory))} (the results of every run, and the largest run); this exceeds ${over.map(([what]) => what).join(' and ')}${c.opts.limitHint ? ` (${c.opts.limitHint})` : ''}. The largest family is here`, related.length ? { related } : {});
 }

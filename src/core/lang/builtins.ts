@@ -85,6 +85,10 @@ export interface MetricSeries {
   label: string;
   /** one array per recorded step (singular values, Gain per coordinate, one cosine per neuron) */
   vector?: boolean;
+  /** a per-unit vector (one value per neuron or coordinate, none of them singled out): a
+   *  time-series plot draws each run's mean over the units with their min–max band, as a family
+   *  over seeds is drawn, instead of one line per unit; the word names the units in tips */
+  spread?: string;
   /** further result keys a time-series plot draws alongside, dashed (loss: test_loss) */
   with?: string[];
   /** the theory line: a straight line from the first recorded value with slope run.theory[rate] per step */
@@ -541,8 +545,8 @@ export const BUILTINS: Builtin[] = [
   ),
   metric('imbalance', 'Imbalance of consecutive layers; conserved by gradient flow, not by SGF.', '‖W1ᵀW1 − W2W2ᵀ‖_F (deep_linear: √Σ_m ‖W_{m+1}ᵀW_{m+1} − W_mW_mᵀ‖²_F)', ['linear2', 'deep_linear'],
     [{ key: 'imbalance', title: '‖W1ᵀW1 − W2W2ᵀ‖_F', label: '‖W1ᵀW1 − W2W2ᵀ‖_F' }]),
-  metric('alignment', "Each hidden neuron's largest |cosine| with a teacher direction (ReLU teacher).", 'maxⱼ |⟨wᵢ, w*ⱼ⟩| / (‖wᵢ‖‖w*ⱼ‖)', ['relu2'],
-    [{ key: 'alignment', title: 'alignment to the teacher', label: 'alignment |cos|', vector: true }]),
+  metric('alignment', "Each hidden neuron's largest |cosine| with a teacher direction (ReLU teacher). A time-series plot draws each run's mean over its neurons with their min–max band (the band a family over seeds gets), not one line per neuron; `final(alignment, r)` is the mean over the neurons.", 'maxⱼ |⟨wᵢ, w*ⱼ⟩| / (‖wᵢ‖‖w*ⱼ‖)', ['relu2'],
+    [{ key: 'alignment', title: 'alignment to the teacher', label: 'alignment |cos|', vector: true, spread: 'neurons' }]),
   metric('distance', 'Distance to the teacher.', '‖W1W2 − U*‖_F (linear2), ‖β − β*‖ (diagonal), ‖A − A*‖_F (deep_linear)', ['linear2', 'diagonal', 'deep_linear'],
     [{ key: 'distance', title: 'distance to the teacher', label: 'distance' }]),
   metric(

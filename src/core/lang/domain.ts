@@ -35,6 +35,8 @@ export interface DomainHooks {
   /** the rows of numbers of a `csv(path, …)` data file (src/core/dataFiles.ts: the path rules, the
    *  size caps, the content hash), or why it cannot be read; absent: no file is read here */
   readData?: (path: string, header: 'auto' | 'yes' | 'no') => DataFile;
+  /** appended to a refusal for size: how this caller lets the limits be raised (the CLI's options) */
+  limitHint?: string;
 }
 
 export type DataFile =
@@ -448,7 +450,7 @@ function checkCost(c: Checker, site: CallSite, model: CallValue, data: CallValue
   if (bytes > limits.bytes || seconds > limits.seconds) {
     const parts = [`memory ${about(fmtBytes(bytes))} (limit ${fmtBytes(limits.bytes)})`, `time ${about(fmtSeconds(seconds))}${members > 1 ? ` for ${members} members` : ''} (limit ${fmtSeconds(limits.seconds)})`, `${about(fmtFlops(est.flops))} flops per run`];
     const cause = dominant(c, site, spec, est, estimate!, limits, model, data, opt);
-    c.error(site.node.callee, 'too-expensive', `this experiment is too large to run: ${parts.join(', ')}`, cause ? { related: [cause] } : {});
+    c.error(site.node.callee, 'too-expensive', `this experiment is too large to run: ${parts.join(', ')}${c.opts.limitHint ? `; ${c.opts.limitHint}` : ''}`, cause ? { related: [cause] } : {});
     return true;
   }
   recordRuns(c, site, members, est);
