@@ -43,3 +43,11 @@ describe('selection by several parameters', () => {
     expect(key(one)).not.toBe(key(two));
   });
 });
+
+describe('a selection over an axis whose list is broken', () => {
+  it('is no exception (found by the mutant suite: an unclosed list behind a swept lr)', () => {
+    const text = 'data = sparse(n = 20, d = 30, s = 3)\nnet = diagonal(alpha = 0.1)\nlrs = [linspace(0.02, 0.5, 6)\ngd = train(net, data, gd(lr = lrs), steps = 50)\nplot gain(gd[lr = 0.02])\n';
+    expect(() => checkDocument(text)).not.toThrow();
+    expect(checkDocument(text).program.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+  });
+});

@@ -1093,6 +1093,11 @@ export class Checker {
         ok = false;
         continue;
       }
+      // an axis whose values could not be read (a broken list, reported where it is written)
+      if (!xs.length) {
+        ok = false;
+        continue;
+      }
       if (!xs.some((x) => sameNumber(x, it.number))) {
         const nearest = xs.reduce((a, b) => (Math.abs(b - it.number) < Math.abs(a - it.number) ? b : a));
         this.error(it.value, 'no-member', `'${name}' has no member with ${it.param.name} = ${it.number}; its values: ${xs.map(fmt).join(', ')}`, {
