@@ -60,6 +60,9 @@ export class ServerClient implements vscode.Disposable {
       serverOptions,
       {
         documentSelector: [{ language: 'sgdexp' }],
+        // csv(…) data files: an edit on disk re-checks and re-runs what reads them (the server
+        // keys each run on the file's content hash, so nothing else re-runs)
+        synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.csv') },
         outputChannel: this.output,
         initializationOptions: { storagePath: storage.fsPath, settings: readSettings() },
       },

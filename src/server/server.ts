@@ -189,6 +189,16 @@ documents.onDidChangeContent((e) => {
   if (memo && memo.version === e.document.version && !timers.has(e.document.uri)) return;
   schedule(e.document.uri);
 });
+// A data file changed on disk (the client watches **/*.csv): every open document is checked
+// again (the reader compares the file's size and time), and one that reads csv(…) data runs as on
+// a save — its runs are keyed on the file's content hash, so only those reading it recompute.
+connection.onDidChangeWatchedFiles(() => {
+  analyses.clear();
+  for (const doc of documents.all()) {
+    checkNow(doc.uri);
+    if (doc.getText().includes('csv(')) safely('onSave', () => engine?.onSave(doc.uri));
+  }
+});
 documents.onDidSave((e) => {
   if (timers.has(e.document.uri)) checkNow(e.document.uri);
   safely('onSave', () => engine?.onSave(e.document.uri));
