@@ -41,8 +41,8 @@ async function step(name, fn) {
   }
 }
 
-/** Waits until the page shows its final results: the header badge says "revision N · up to date"
- *  (or "· done" when stale runs remain; class sg-badge-done, only set on a final document), no
+/** Waits until the page shows its final results: the header badge says "up to date · as of …"
+ *  (class sg-badge-done, only set on a final document), no
  *  run's badge says running or queued, and a plot is drawn. Throws on timeout with what the page
  *  showed, so a screenshot of half-drawn curves never passes silently. */
 async function plotsSettled(timeout) {
@@ -59,7 +59,7 @@ async function plotsSettled(timeout) {
     if (state) {
       const [final, inFlight, lines, header] = state;
       seen = `header "${header}", ${inFlight} run(s) running or queued, ${lines} line path(s)`;
-      if (final === 1 && inFlight === 0 && lines > 0 && /^revision \d+ · (up to date|done)$/.test(header ?? '')) return seen;
+      if (final === 1 && inFlight === 0 && lines > 0 && /^up to date · (as of |update |from the cache)/.test(header ?? '')) return seen;
     }
     if (Date.now() > until) throw new Error(`the preview did not settle within ${timeout / 1000} s (${seen})`);
     await page.waitForTimeout(250);
