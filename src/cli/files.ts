@@ -1,6 +1,6 @@
 // Expands the command line's FILE|DIR arguments into the experiment files to process and
 // decides where each one's outputs go.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 
 export const EXTENSION = '.sgdexp';
@@ -77,4 +77,20 @@ export function outputStem(file: string, base: string, outDir: string): string {
   const rel = relative(base, resolve(file));
   const stem = basename(rel).replace(/\.sgdexp$/, '');
   return join(outDir, dirname(rel), stem);
+}
+
+/** A JSON argument (a results document, a shard): a missing file is bad usage; text that is not
+ *  JSON is the file's own failure, returned with the parser's message. */
+export function readJsonArgument(f: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  let text: string;
+  try {
+    text = readFileSync(f, 'utf8');
+  } catch {
+    throw new UsageError(`no such file: ${f}`);
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (e) {
+    return { ok: false, message: `not JSON (${(e as Error).message})` };
+  }
 }

@@ -1,8 +1,8 @@
 // `sgdexp merge A.json B.json ... -o OUT.json`
-import { readFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { mergeDocs, MergeError } from './merge';
-import { UsageError } from './files';
+import { readJsonArgument } from './files';
 import { writeJson, writeJsonFile } from './jsonStream';
 import type { ShardedDoc } from './shard';
 import { claimLine } from './claimLine';
@@ -10,18 +10,12 @@ import { claimLine } from './claimLine';
 export async function mergeCommand(files: string[], output: string): Promise<number> {
   const docs: ShardedDoc[] = [];
   for (const f of files) {
-    let text: string;
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch {
-      throw new UsageError(`no such file: ${f}`);
-    }
-    try {
-      docs.push(JSON.parse(text));
-    } catch (e) {
-      process.stderr.write(`sgdexp merge: ${f}: not JSON (${(e as Error).message})\n`);
+    const read = readJsonArgument(f);
+    if (!read.ok) {
+      process.stderr.write(`sgdexp merge: ${f}: ${read.message}\n`);
       return 1;
     }
+    docs.push(read.value as ShardedDoc);
   }
   try {
     const merged = mergeDocs(docs);

@@ -1,11 +1,10 @@
 // `sgdexp render RESULTS.json...`: the figures, series and report of results documents already
 // computed (a merged shard document, a `run --format json` output), without running anything.
 // The report shows the experiment's source when the file the document names is at hand.
-import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ResultsDoc } from '../core/wire/results';
 import { validateResultsDoc } from '../core/wire/webviewMessages';
-import { UsageError } from './files';
+import { readJsonArgument } from './files';
 import { readSource } from './source';
 import { writeOutputs } from './outputs';
 import { claimLine } from './claimLine';
@@ -30,20 +29,13 @@ function sourceOf(doc: ResultsDoc, jsonFile: string): string | null {
 export async function renderCommand(files: string[], o: RenderOptions): Promise<number> {
   let failed = false;
   for (const f of files) {
-    let text: string;
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch {
-      throw new UsageError(`no such file: ${f}`);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      process.stderr.write(`sgdexp render: ${f}: not JSON (${(e as Error).message})\n`);
+    const read = readJsonArgument(f);
+    if (!read.ok) {
+      process.stderr.write(`sgdexp render: ${f}: ${read.message}\n`);
       failed = true;
       continue;
     }
+    const parsed = read.value;
     // a shard alone is part of a document: merge the shards first
     if ((parsed as { shard?: unknown }).shard) {
       process.stderr.write(`sgdexp render: ${f}: a shard of ${String((parsed as { file?: unknown }).file)}; join the shards with \`sgdexp merge\` and render the merged document\n`);

@@ -15,11 +15,11 @@
 //     `≈ b within P%` holds when |a − b| ≤ P/100 · |b|; `≈ b within X` when |a − b| ≤ X;
 //   * a run that diverged fails the claim (its values stop before the end), one that failed
 //     or was cancelled makes the claim an error.
-import { matchesSelection, selectionText } from './resolve/axes';
-import type { ClaimDef, ClaimTerm, Range } from './program';
+import { matchesSelection, sameNumber, selectionText } from './resolve/axes';
+import { claimReads, type ClaimDef, type ClaimRead, type ClaimTerm, type Range } from './program';
 import type { ClaimResult, ResultsDoc, RunResult } from './wire/results';
 
-type Read = Extract<ClaimTerm, { kind: 'read' }>;
+type Read = ClaimRead;
 
 /** Why a claim cannot hold (a diverged run) or cannot be evaluated (anything else). */
 class ClaimStop extends Error {
@@ -35,7 +35,7 @@ export function evaluateClaims(doc: ResultsDoc, claims: readonly ClaimDef[]): Cl
 export function evaluateClaim(doc: ResultsDoc, c: ClaimDef): ClaimResult {
   const base = { line: c.line, text: c.text, range: c.exprRange };
   try {
-    const assignments = pair(doc, [...freeReads(c.left), ...freeReads(c.right)], c.exprRange);
+    const assignments = pair(doc, [...claimReads(c.left, { means: false }), ...claimReads(c.right, { means: false })], c.exprRange);
     let worst: { held: boolean; margin: number; left: number; right: number; member: string | null } | null = null;
     let failures = 0;
     for (const a of assignments) {
@@ -72,19 +72,6 @@ export function evaluateClaim(doc: ResultsDoc, c: ClaimDef): ClaimResult {
 /** one run per free read (a Map keyed by the read) */
 type Assignment = Map<Read, { id: string; run: RunResult }>;
 
-/** the reads of a term that are not averaged by mean(…) */
-function freeReads(t: ClaimTerm): Read[] {
-  switch (t.kind) {
-    case 'read':
-      return [t];
-    case 'arith':
-      return [...freeReads(t.left), ...freeReads(t.right)];
-    case 'neg':
-      return freeReads(t.operand);
-    default:
-      return [];
-  }
-}
 
 /** The runs a read names: a definition's members, or those of a selection. */
 function runsOf(doc: ResultsDoc, r: Read): { id: string; run: RunResult }[] {
@@ -122,7 +109,7 @@ function pair(doc: ResultsDoc, reads: Read[], range: Range): Assignment[] {
       const match = rs.filter((x) => {
         const xc = x.run.coords ?? x.run.member ?? {};
         const shared = Object.keys(xc).filter((k) => k in coords);
-        return shared.length > 0 && shared.every((k) => sameNumber(xc[k], coords[k]));
+        return shared.length > 0 && shared.every((k) => sameNumber(xc[k]!, coords[k]!));
       });
       if (match.length !== 1) {
         throw new ClaimStop('error', `cannot pair the members of ${r.text} with ${m.id}: the families share no swept value that picks one member (use mean(…) or select a member)`, range);
@@ -152,7 +139,7 @@ function value(doc: ResultsDoc, t: ClaimTerm, a: Assignment, c: ClaimDef): numbe
       return t.op === '+' ? l + r : t.op === '-' ? l - r : t.op === '*' ? l * r : l / r;
     }
     case 'mean': {
-      const members = pair(doc, freeReads(t.term), t.range);
+      const members = pair(doc, claimReads(t.term, { means: false }), t.range);
       let sum = 0;
       for (const m of members) sum += value(doc, t.term, m, c);
       return sum / members.length;
@@ -288,8 +275,4 @@ export function num(x: number, digits = 4): string {
 function signed(x: number, digits: number): string {
   const s = Number.isFinite(x) && digits <= 2 ? String(Number(x.toFixed(Math.abs(x) < 10 ? 1 : 0))) : num(x, digits);
   return (x >= 0 ? '+' : '') + s.replace(/-/g, '−');
-}
-
-function sameNumber(a: number | undefined, b: number): boolean {
-  return a !== undefined && (a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)));
 }

@@ -14,7 +14,7 @@
 //
 // What each member means (its RunSpec, defaults included) is resolve/spec.ts's reading of the
 // built-ins table; how its coordinates are labelled is resolve/axes.ts's, shared with the checker.
-import type { CheckedProgram, ClaimDef, ClaimTerm, Definition, Diagnostic, Range, Value } from './program';
+import { claimReads, type CheckedProgram, type ClaimDef, type Definition, type Diagnostic, type Range, type Value } from './program';
 import type { PlotSpec } from './results';
 import type { RunSpec } from './spec';
 import { definitionKey, hashOf, ownKeys, plotKey, runKeys } from './keys';
@@ -375,7 +375,7 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
   for (const c of program.claims ?? []) {
     if (errors.some((e) => rangeContains(c.range, e.range))) continue;
     const runIds = new Set<string>();
-    for (const r of claimRuns(c.left).concat(claimRuns(c.right))) {
+    for (const r of [...claimReads(c.left), ...claimReads(c.right)].map((x) => x.run)) {
       if (r.kind !== 'ref' && r.kind !== 'select') continue;
       const members = runsOf.get(r.name) ?? [];
       for (const m of members) if (r.kind === 'ref' || (m.member && matchesSelection((k) => m.member?.[k], r.where))) runIds.add(m.id);
@@ -385,18 +385,4 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
   return { seed: program.seed, defs: [...defOut.values()], runs, plots, claims, diagnostics };
 }
 
-function claimRuns(t: ClaimTerm): Value[] {
-  switch (t.kind) {
-    case 'read':
-      return [t.run];
-    case 'arith':
-      return [...claimRuns(t.left), ...claimRuns(t.right)];
-    case 'neg':
-      return claimRuns(t.operand);
-    case 'mean':
-      return claimRuns(t.term);
-    default:
-      return [];
-  }
-}
 

@@ -104,6 +104,25 @@ export type ClaimTerm =
     }
   | { kind: 'mean'; term: ClaimTerm; text: string; range: Range };
 
+export type ClaimRead = Extract<ClaimTerm, { kind: 'read' }>;
+
+/** The reads of a claim term, left to right; `means: false` leaves out those averaged by
+ *  mean(…) (they range over a family of their own). One walk for checker, lowering and evaluation. */
+export function claimReads(t: ClaimTerm, opts: { means?: boolean } = {}): ClaimRead[] {
+  switch (t.kind) {
+    case 'read':
+      return [t];
+    case 'arith':
+      return [...claimReads(t.left, opts), ...claimReads(t.right, opts)];
+    case 'neg':
+      return claimReads(t.operand, opts);
+    case 'mean':
+      return opts.means === false ? [] : claimReads(t.term, opts);
+    default:
+      return [];
+  }
+}
+
 /** An `expect` statement, resolved. */
 export interface ClaimDef {
   index: number;

@@ -18,7 +18,7 @@ import { Methods, REVISION_EPOCH_MS, type CancelParams, type GetResultsParams, t
 import { normalizeSettings, type RunOn } from '../core/wire/settings';
 import { Engine as GraphEngine, type EngineOptions } from '../core/graph/engine';
 import { makeAppend } from '../core/wire/append';
-import { lensRefresher, type ResultsLookup } from './resultsFeatures';
+import { lensRefresher, type RefreshSupport, type ResultsLookup } from './resultsFeatures';
 import { RunClock } from './runSummary';
 
 export interface EngineHost {
@@ -28,8 +28,8 @@ export interface EngineHost {
   getProgram(uri: string): CheckedProgram | null;
   /** runtime findings for a document; replaces the previous set */
   publishRuntimeDiagnostics(uri: string, diagnostics: Diagnostic[]): void;
-  /** asks the client to re-request inlay hints (absent: the client cannot) */
-  refreshInlayHints?(): void;
+  /** the refresh requests the client supports (lenses and hints are refreshed as results arrive) */
+  refreshSupport?: RefreshSupport;
   /** workspace storage folder given by the client (initializationOptions.storagePath), or null */
   storagePath: string | null;
   /** settings from initializationOptions: { runOn: 'save' | 'type' | 'manual', workers, cache, cacheMB } */
@@ -112,12 +112,10 @@ export function attachEngine(host: EngineHost): Engine {
     lastSent.set(m.uri, { revision: m.revision, runs: m.doc.runs });
     const wire: ResultsMessage = d ? { ...m, doc: d.doc, append: d.append } : m;
     void connection.sendNotification(Methods.results, wire).catch(ignore);
-    // a final document carries the claims' verdicts: the editor re-asks for the hints beside them
-    if (m.final && host.refreshInlayHints) host.refreshInlayHints();
   });
   // the editor's lenses: wall times as the results stream, a refresh when they change
   const clock = new RunClock();
-  const refreshLenses = lensRefresher(connection);
+  const refreshLenses = lensRefresher(connection, host.refreshSupport);
   graph.on('results', (m) => {
     clock.see(m.uri, m.doc);
     refreshLenses(m.final);

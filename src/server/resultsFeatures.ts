@@ -64,19 +64,25 @@ export function registerResultsFeatures(connection: Connection, analysisOf: (uri
   });
 }
 
+/** Which refresh requests the client supports (its workspace capabilities). */
+export interface RefreshSupport {
+  codeLens: boolean;
+  inlayHint: boolean;
+}
+
 /**
  * Asks the client to re-request lenses (and inlay hints) after results arrive: at once for a
  * final message, else at most every `everyMs` while runs stream (each refresh re-asks for every
  * visible document's lenses).
  */
-export function lensRefresher(connection: Connection, everyMs = 1000): (final: boolean) => void {
+export function lensRefresher(connection: Connection, support: RefreshSupport = { codeLens: true, inlayHint: true }, everyMs = 1000): (final: boolean) => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const ignore = () => {};
   const send = () => {
     timer = null;
-    void connection.sendRequest('workspace/codeLens/refresh').catch(ignore);
-    // the cost hints of runs that now have results go
-    void connection.sendRequest('workspace/inlayHint/refresh').catch(ignore);
+    if (support.codeLens) void connection.sendRequest('workspace/codeLens/refresh').catch(ignore);
+    // the cost hints of runs that now have results go; claims get their verdicts
+    if (support.inlayHint) void connection.sendRequest('workspace/inlayHint/refresh').catch(ignore);
   };
   return (final) => {
     if (final) {

@@ -30,7 +30,7 @@ let engine: Engine | null = null;
 let storagePath: string | null = null;
 let settings: Record<string, unknown> = {};
 let debounceMs = SETTINGS_DEFAULTS.debounceMs;
-let inlayRefresh = false;
+let refreshSupport = { codeLens: false, inlayHint: false };
 /** the workspace folders (file paths): a csv(…) file must be inside one of them */
 let workspaceRoots: string[] = [];
 
@@ -131,7 +131,10 @@ function receiveSettings(raw: unknown): void {
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
   storagePath = typeof init.storagePath === 'string' ? init.storagePath : null;
-  inlayRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+  refreshSupport = {
+    codeLens: params.capabilities.workspace?.codeLens?.refreshSupport === true,
+    inlayHint: params.capabilities.workspace?.inlayHint?.refreshSupport === true,
+  };
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspaceRoots = folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
   receiveSettings(init.settings && typeof init.settings === 'object' ? init.settings : init);
@@ -168,7 +171,7 @@ connection.onInitialized(() => {
     },
     storagePath,
     settings,
-    refreshInlayHints: inlayRefresh ? () => void connection.languages.inlayHint.refresh().catch(() => {}) : undefined,
+    refreshSupport,
   });
 });
 

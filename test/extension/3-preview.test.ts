@@ -33,7 +33,7 @@ suite('preview', () => {
   });
 
   test('the page completes the ready handshake', async function () {
-    if (!built('dist/webview/webview.js')) this.skip();
+    assert.ok(built('dist/webview/webview.js'), 'the extension is built (test/extension/run.sh builds it first)');
     const a = await api();
     const p = a.previews()[0];
     await until('ready from the page', () => a.messages.entries.some((e) => e.dir === 'from' && e.panel === p.id && e.msg.type === 'ready'));

@@ -3,13 +3,13 @@
 // model, `theory(…)` has a theory, the run is a run, family or member. What the claim then says
 // about the results is src/core/claims.ts (a pure function of the results document).
 import type { CallExpr, CompareExpr, ExpectStmt, Expr } from './ast';
-import type { ClaimDef, ClaimTerm, Value } from '../program';
+import { claimReads, type ClaimDef, type ClaimRead, type ClaimTerm, type Value } from '../program';
 import { BUILTINS, BUILTIN_BY_NAME, CLAIM_BY_NAME, CLAIM_TERMS, KIND_LABEL, withArticle, type Builtin, type NodeKind } from './builtins';
 import { didYouMean } from './suggest';
 import { checkMetricRun } from './plots';
 import type { Checker } from './checker';
 
-type Read = Extract<ClaimTerm, { kind: 'read' }>;
+type Read = ClaimRead;
 
 export function resolveClaim(c: Checker, s: ExpectStmt, index: number): ClaimDef | null {
   const deps: string[] = [];
@@ -26,7 +26,7 @@ export function resolveClaim(c: Checker, s: ExpectStmt, index: number): ClaimDef
   if (!left || !right || (e.op === '≈' && !within)) return null;
   // theory(…) predicts what the claim measures: a rate beside a slope, else a final value
   const measure = hasSlope(left) || hasSlope(right) ? 'slope' : 'final';
-  for (const r of [...reads(left), ...reads(right)]) if (r.fn === 'theory') r.measure = measure;
+  for (const r of [...claimReads(left), ...claimReads(right)]) if (r.fn === 'theory') r.measure = measure;
   const text = (x: { start: number; end: number }) => c.text.slice(x.start, x.end);
   return {
     index,
@@ -108,7 +108,7 @@ function call(c: Checker, e: CallExpr): ClaimTerm | null {
     }
     const inner = term(c, a.value);
     if (!inner) return null;
-    if (reads(inner).length === 0) {
+    if (claimReads(inner).length === 0) {
       c.error(a.value, 'claim-term', 'mean(…) averages a term over the members of a family: mean(final(loss, family))');
       return null;
     }
@@ -191,19 +191,4 @@ function runOf(c: Checker, e: Expr): Value | null {
   return null;
 }
 
-function reads(t: ClaimTerm): Read[] {
-  switch (t.kind) {
-    case 'read':
-      return [t];
-    case 'arith':
-      return [...reads(t.left), ...reads(t.right)];
-    case 'neg':
-      return reads(t.operand);
-    case 'mean':
-      return reads(t.term);
-    default:
-      return [];
-  }
-}
-const hasSlope = (t: ClaimTerm) => reads(t).some((r) => r.fn === 'slope');
-export { reads as claimReads };
+const hasSlope = (t: ClaimTerm) => claimReads(t).some((r) => r.fn === 'slope');
