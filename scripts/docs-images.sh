@@ -3,6 +3,7 @@
 # command writes its screenshots to out/screenshots and never touches tracked files):
 #   webview-{light,dark}.png       the Chromium suite's theme screenshots
 #   preview-beside-editor.png      the UI scenario in a real VS Code (offline server)
+#   loop-{1,2,3}-*.png             the same scenario: edit, save, claims checked (the README walkthrough)
 #   gallery/*.png + README list    every example's figures (scripts/gallery.mjs)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -4,7 +4,7 @@
 // bring the preview back with its plots from the cache.
 //   node ui-preview.mjs --tools DIR --origin URL --workspace DIR --file NAME --screenshot PNG
 //        [--installed | --ext DIR] [--shots DIR]
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { args, launch, remoteAuthority } from './browser.mjs';
 
@@ -97,6 +97,46 @@ await step('open the experiment and run "Open Preview to the Side" from the comm
   const n = await webview().locator('svg g[aria-label="line"]').count();
   if (n < 1) throw new Error('no line marks in the preview');
   console.log(`  ${n} line mark group(s) in the preview; screenshot ${a.screenshot}`);
+});
+
+// The loop, step by step (the README's walkthrough): edit a number, save, the preview re-runs the
+// runs that changed and the claims are checked again, in the editor (inlay hints) and the preview.
+await step('the loop: edit a number and save; the preview re-runs and checks the claims', async () => {
+  const loopShot = (n, what) => join(dirname(a.screenshot), `loop-${n}-${what}.png`);
+  const header = () => webview().locator('.sg-title .sg-badge').first().textContent({ timeout: 5000 });
+  const before = await header();
+  // a revision shown as a clock reading reads to the second: make the next one read differently
+  await page.waitForTimeout(1100);
+  const text = readFileSync(join(resolve(a.workspace), a.file), 'utf8').split('\n');
+  const row = text.findIndex((l) => /label_noise\(.*delta = 2\b/.test(l));
+  if (row < 0) throw new Error(`no label_noise(…, delta = 2) line in ${a.file}`);
+  const col = text[row].indexOf('delta = 2') + 'delta = '.length + 1;
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').fill(`:${row + 1}:${col}`);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.type('4');
+  await page.screenshot({ path: loopShot(1, 'edit') });
+  await page.keyboard.press('Control+S');
+  // the preview answers the edit and the save with a new revision
+  const until = Date.now() + 120_000;
+  while ((await header().catch(() => before)) === before) {
+    if (Date.now() > until) throw new Error(`the preview's header stayed "${before}" after the save`);
+    await page.waitForTimeout(100);
+  }
+  const settled = await plotsSettled(300_000);
+  if (!readFileSync(join(resolve(a.workspace), a.file), 'utf8').includes('delta = 4')) throw new Error('the edit was not saved');
+  await page.screenshot({ path: loopShot(2, 'preview-updated') });
+  // the claims: verdicts in the preview's list and ✓ inlay hints at the end of the expect lines
+  const summary = await webview().locator('.sg-claims summary').first().textContent({ timeout: 60_000 });
+  if (!/^Claims · \d+ of \d+ hold/.test(summary ?? '')) throw new Error(`no claims list in the preview (saw "${summary}")`);
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+End');
+  const hint = page.locator('.monaco-editor .view-lines', { hasText: '✓' }).first();
+  await hint.waitFor({ timeout: 120_000 });
+  await page.screenshot({ path: loopShot(3, 'claims-checked') });
+  console.log(`  after the save: ${settled}; ${summary}`);
 });
 
 await step('the preview survives a window reload (serializer) and shows its plots from the cache', async () => {
