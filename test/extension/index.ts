@@ -1,6 +1,7 @@
 // The extension-host test entry: VS Code (desktop through @vscode/test-electron, or the offline
 // browser workbench of run.sh) requires this module inside the extension host and awaits run().
-// Mocha (TDD interface, like VS Code's own extension tests) runs every *.test.js next to it; the
+// Mocha (TDD interface, like VS Code's own extension tests) runs every *.test.js next to the bundle
+// (test/extension/untrusted/index.ts re-exports run() for the untrusted pass of run.sh); the
 // reporter prints TAP-like lines and the `N passed, N failed` line the CI reader looks for.
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -49,6 +49,9 @@ describe('untrusted workspaces (package.json capabilities)', () => {
     const u = (pkg as { capabilities?: { untrustedWorkspaces?: { supported: unknown; description?: string; restrictedConfigurations?: string[] } } }).capabilities?.untrustedWorkspaces;
     expect(u?.supported).toBe('limited');
     expect(u?.description).toMatch(/trust/);
+    // what is restricted, as the code does it (src/core/dataFiles.ts, src/server/graphBridge.ts)
+    expect(u?.description).toMatch(/no data file .*csv.* is read/);
+    expect(u?.description).toMatch(/no experiment runs/);
     expect(u?.restrictedConfigurations).toEqual(expect.arrayContaining(['sgdexp.run.on', 'sgdexp.workers', 'sgdexp.cache.enabled', 'sgdexp.cache.sizeMB']));
     for (const k of u?.restrictedConfigurations ?? []) expect(props[k], k).toBeDefined();
   });

@@ -19,7 +19,7 @@ await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
   const line = (logArgs ?? []).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ');
   appendFileSync(a.log, `[${type}] ${line}\n`);
   for (const l of line.split('\n')) {
-    if (/^(ok|not ok|skipped) - |^\(\d+ skipped\)|^\(save of |^\d+ passed, \d+ failed|^bench |^  (at|Assertion|expected|actual|[+-] )/.test(l)) console.log(l);
+    if (/^(ok|not ok|skipped) - |^\(\d+ skipped\)|^\(save of |^\(untrusted: |^\d+ passed, \d+ failed|^bench |^  (at|Assertion|expected|actual|[+-] )/.test(l)) console.log(l);
   }
 });
 await page.exposeFunction('codeAutomationExit', (code) => finish(code));
