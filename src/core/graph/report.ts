@@ -9,6 +9,7 @@ import type { LoweredProgram, LoweredRun } from '../lower';
 import type { JobProgress } from './pool';
 import type { RunValue } from './runValue';
 import { explainDivergence } from './divergence';
+import { partialStride, partialView } from '../wire/partialBudget';
 
 export type SlotState = 'queued' | 'running' | 'done' | 'blocked' | 'stale' | 'cancelled';
 
@@ -28,6 +29,16 @@ export interface Slot {
 
 const emptyTrajectory = (): Trajectory => ({ step: [], time: [], metrics: {} });
 
+/** A settled run's thinned view, the same object for every partial message of a revision (a
+ *  run value never changes: each message costs nothing more for it). */
+const settledViews = new WeakMap<RunValue, Trajectory>();
+function settledView(v: RunValue): Trajectory {
+  if (partialStride(v.trajectory.step.length) === 1) return v.trajectory;
+  let t = settledViews.get(v);
+  if (!t) settledViews.set(v, (t = partialView(v.trajectory)));
+  return t;
+}
+
 /**
  * The results document. In a final document every run has a final status (results.md: done,
  * diverged, cancelled, error): a run blocked by its parent is an error saying so.
@@ -40,12 +51,13 @@ export function buildResultsDoc(lowered: LoweredProgram, slots: Map<string, Slot
     if (s.value) {
       const v = s.value;
       runs[r.id] = {
-        status: v.status, message: v.message, ...base, ...v.trajectory, theory: v.theory,
+        status: v.status, message: v.message, ...base, ...(final ? v.trajectory : settledView(v)), theory: v.theory,
         ...(v.status === 'diverged' ? { diverged_at: v.lastFiniteStep } : {}),
         ...(v.notes.length ? { notes: v.notes } : {}),
       };
     } else {
-      const t = s.partial?.trajectory ?? emptyTrajectory();
+      // a partial message carries what the page can draw (wire/partialBudget.ts); the final one every record
+      const t = s.partial ? (final ? s.partial.trajectory : partialView(s.partial.trajectory)) : emptyTrajectory();
       let status: RunStatus = s.state === 'done' ? 'error' : s.state;
       if (final && status === 'blocked') status = 'error';
       else if (final && (status === 'queued' || status === 'running' || status === 'stale')) status = 'cancelled';
