@@ -6,7 +6,7 @@ import type { NodeStatus } from '../wire/protocol';
 import type { ClaimResult, ResultsDiagnostic, ResultsDoc, RunResult, RunStatus, Trajectory } from '../wire/results';
 import { evaluateClaims } from '../claims';
 import type { LoweredProgram, LoweredRun } from '../lower';
-import type { JobProgress } from './pool';
+import type { StreamedProgress } from './trajectoryBuffer';
 import type { RunValue } from './runValue';
 import { explainDivergence } from './divergence';
 import { partialStride, partialView } from '../wire/partialBudget';
@@ -18,7 +18,7 @@ export interface Slot {
   run: LoweredRun;
   state: SlotState;
   value: RunValue | null;
-  partial: JobProgress | null;
+  partial: StreamedProgress | null;
   message: string | null;
   /** where the value came from: a cache, a job in flight, or this revision's own execution */
   source: 'memory' | 'disk' | 'inflight' | 'executed' | null;
@@ -57,7 +57,9 @@ export function buildResultsDoc(lowered: LoweredProgram, slots: Map<string, Slot
       };
     } else {
       // a partial message carries what the page can draw (wire/partialBudget.ts); the final one every record
-      const t = s.partial ? (final ? s.partial.trajectory : partialView(s.partial.trajectory)) : emptyTrajectory();
+      // (a report covers the first `records` of its growing buffer: trajectoryBuffer.ts)
+      const p = s.partial;
+      const t = p ? (final ? p.buffer.snapshot(p.records) : partialView(p.buffer, p.records)) : emptyTrajectory();
       let status: RunStatus = s.state === 'done' ? 'error' : s.state;
       if (final && status === 'blocked') status = 'error';
       else if (final && (status === 'queued' || status === 'running' || status === 'stale')) status = 'cancelled';

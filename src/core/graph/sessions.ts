@@ -3,7 +3,8 @@
 // message closes the revision and wakes who waits for it).
 import type { CheckedProgram } from '../program';
 import type { ResultsMessage, StatusMessage } from '../wire/protocol';
-import type { ClaimResult, ResultsDoc } from '../wire/results';
+import type { ClaimResult, ResultsDoc, Trajectory } from '../wire/results';
+import { progressOf } from './trajectoryBuffer';
 import { hashOf, offshootKeys } from '../keys';
 import { lowerProgram, type LoweredPlot, type LoweredProgram } from '../lower';
 import type { EngineEvents, ExecLog } from './events';
@@ -257,11 +258,11 @@ export class Sessions {
    * null) becomes its slot's partial when it goes further than the last progress message did.
    * The final message waits for `last` to settle (the caller bounds the wait).
    */
-  collectCancelled(doc: DocState, slot: Slot, last: Promise<{ step: number; steps: number; trajectory: NonNullable<Slot['partial']>['trajectory'] } | null>): void {
+  collectCancelled(doc: DocState, slot: Slot, last: Promise<{ step: number; steps: number; trajectory: Trajectory } | null>): void {
     doc.collecting++;
     void last
       .then((p) => {
-        if (p && this.current(doc) && p.trajectory.step.length > (slot.partial?.trajectory.step.length ?? 0)) slot.partial = p;
+        if (p && this.current(doc) && p.trajectory.step.length > (slot.partial?.records ?? 0)) slot.partial = progressOf(p.step, p.steps, p.trajectory);
       })
       .catch((e) => this.events.reportError(e, 'keeping the trajectory of a cancelled run failed', doc.uri))
       .finally(() => {
