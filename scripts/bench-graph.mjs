@@ -7,7 +7,8 @@
 //   4. the language server while runs stream, idle and with two spinning processes
 //      (scripts/streamLag.mjs): event-loop delay p95 < 50 ms, cancel / edit acknowledged < 200 ms,
 //      stale runs stopped < 1 s
-// Usage: --stream runs section 4 only
+// Usage: --stream runs section 4 only; --records N streams runs recording N points (default 2000;
+// e.g. 100000: thousands of records between two messages)
 // The engine, checker, worker and server are bundled from the TypeScript sources with esbuild
 // into a temporary folder (like scripts/build.mjs), so the figures are those of the shipped code.
 // Usage: node scripts/bench-graph.mjs [--quick]
@@ -22,6 +23,8 @@ import { spawn } from 'node:child_process';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 const streamOnly = process.argv.includes('--stream');
+const recordsArg = process.argv.indexOf('--records');
+const records = recordsArg > 0 ? Number(process.argv[recordsArg + 1]) : 2000;
 const dir = mkdtempSync(join(tmpdir(), 'sgdexp-bench-'));
 const opts = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', absWorkingDir: root };
 await Promise.all([
@@ -215,7 +218,7 @@ plot logdet(a, )
     };
     return { conn, stop };
   };
-  const f = await streamingFigures(connect, { reps: quick ? 3 : 5 });
+  const f = await streamingFigures(connect, { reps: quick ? 3 : 5, records });
   rows.push({ name: 'streaming under load: event-loop delay p95', median: f.load.lag.p95, target: 50 });
   rows.push({ name: 'under load: cancel → ack', median: median(f.load.cancelAck), target: 200 });
   rows.push({ name: 'under load: edit → ack', median: median(f.load.editAck), target: 200 });

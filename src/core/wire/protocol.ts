@@ -56,6 +56,10 @@ export interface LoopDelay {
   p95: number;
   max: number;
   samples: number;
+  /** this thread's ms on streaming since the last request: handling worker progress posts
+   *  (`posts` of them, carrying `postRecords` records), building `partials` partial documents
+   *  and handing them to the listeners that serialise and send them */
+  stream?: { posts: number; postRecords: number; postMs: number; partials: number; buildMs: number; notifyMs: number };
 }
 /** params of sgdexp/getResults (request; answers ResultsMessage | null) */
 export interface GetResultsParams {
