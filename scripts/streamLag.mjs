@@ -116,7 +116,7 @@ async function oneSetting(connect, reps, streamMs) {
   f.lag = await conn.sendRequest('sgdexp/loopDelay');
   f.messages = results.length - n0;
   f.bytes = bytes;
-  f.partialBytes = partialBytes;
+  f.partialBytes = partialBytes.slice();
   for (let i = 0; i < reps; i++) {
     // an edit during the runs
     before = newest();
