@@ -8,6 +8,7 @@ import type { ResultsMessage } from '../../src/core/protocol';
 import { applyAppend, makeAppend } from '../../src/core/wire/append';
 import { PARTIAL_RECORDS, partialStride, partialView } from '../../src/core/wire/partialBudget';
 import type { RunResult } from '../../src/core/wire/results';
+import { validateToWebview } from '../../src/core/wire/webviewMessages';
 import { call, fakeRunner, num, program, ref } from './helpers';
 
 const URI = 'file:///budget.sgdexp';
@@ -61,7 +62,7 @@ describe('partial results within the point budget', () => {
     expect(held.gd!.step).toEqual(fin.doc.runs.gd!.step);
   });
 
-  it('thinning keeps deltas exact: the view of more records extends the view of fewer, or is sent whole', () => {
+  it('thinning keeps deltas exact: a view of more records continues a view of fewer, its coarser stride derived by the receiver', () => {
     const traj = (n: number) => ({ step: Array.from({ length: n }, (_, i) => 3 * i), time: Array.from({ length: n }, (_, i) => i), metrics: { loss: Array.from({ length: n }, (_, i) => 1 / (i + 1)), sv: Array.from({ length: n }, (_, i) => [i, -i]) } });
     const run = (n: number, final = false): RunResult => ({ status: 'running', message: null, model: 'm', optimizer: 'gd', params: {}, member: null, theory: {}, ...(final ? traj(n) : partialView(traj(n), n, 100)) });
     const doc = (r: RunResult) => ({ format: 'sgdexp-results' as const, version: 1 as const, file: 'f', seed: 0, plots: [], runs: { a: r } });
@@ -74,10 +75,24 @@ describe('partial results within the point budget', () => {
           const d = makeAppend({ revision: 1, runs: { a: prev } }, 1, doc(next));
           const got = d ? applyAppend({ a: prev }, d.doc, d.append) : doc(next);
           expect(typeof got === 'string' ? got : got.runs.a).toEqual(next);
-          // beyond a first record (a prefix of any view), a delta only when the stride stayed the same
-          if (d && n > 1) expect(final ? 1 : partialStride(m, 100)).toBe(partialStride(n, 100));
+          if (final) continue;
+          // between partial views only the records the receiver cannot derive are sent, unless the
+          // coarser view keeps only the first record the receiver holds
+          const t = partialStride(m, 100) / partialStride(n, 100);
+          if (prev.step.length > 1 && t >= prev.step.length) {
+            expect(d).toBeNull();
+            continue;
+          }
+          expect(d, `${n} → ${m}`).not.toBeNull();
+          if (prev.step.length > 1) expect(d!.append.thin?.a ?? 1).toBe(t);
+          expect(d!.doc.runs.a!.step.length).toBe(next.step.length - Math.ceil(prev.step.length / t));
+          expect(validateToWebview({ type: 'results', uri: 'u', revision: 1, final: false, doc: d!.doc, append: d!.append }).ok).toBe(true);
         }
       }
     }
+    const bad = (thin: unknown) => validateToWebview({ type: 'results', uri: 'u', revision: 1, final: false, doc: doc(run(5)), append: { revision: 1, from: { a: 3 }, thin } }).ok;
+    expect(bad({ a: 3 })).toBe(false);
+    expect(bad({ b: 2 })).toBe(false);
+    expect(bad({ a: 4 })).toBe(true);
   });
 });

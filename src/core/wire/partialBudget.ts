@@ -7,16 +7,15 @@
 // that keeps ⌈n/s⌉ ≤ PARTIAL_RECORDS. It is chosen so the deltas of append.ts stay exact:
 // - while s does not change, the kept records of a longer trajectory extend those of a shorter
 //   one (a delta carries only the new kept records);
-// - when s doubles, the kept set is no prefix-extension: record (n−1)·s of the old view is not the
-//   (n−1)-th of the new one for n > 1 (steps strictly increase), so makeAppend's last-step check
-//   sends the run whole — at most PARTIAL_RECORDS records again;
-// - against the final document (s = 1) the same check sends a thinned run whole.
+// - when s grows by a factor t, the new view is every t-th record of the old one, continued: the
+//   delta says `thin: t` and carries only the records the receiver cannot derive (append.ts);
+// - against the final document (s = 1) no stride continues a thinned view: the run goes whole.
 // The latest records (fewer than s) wait for the next multiple of s: the drawn line reaches
 // within 1/PARTIAL_RECORDS of the run's recorded index range; `progress` still counts every step.
 import type { Trajectory } from './results';
 
 /** Most records of one run in a partial message (each curve of a run gets one point per record). */
-export const PARTIAL_RECORDS = 2000;
+export const PARTIAL_RECORDS = 1000;
 
 /** The record stride of a partial message's view of `n` records. */
 export function partialStride(n: number, budget = PARTIAL_RECORDS): number {

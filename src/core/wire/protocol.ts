@@ -76,7 +76,8 @@ export interface ResultsMessage {
   final: boolean;
   doc: ResultsDoc;
   /** a partial message sent as a delta (append.ts): the runs named in `append.from` hold only
-   *  the records added since the previous message of this revision. The client completes it
+   *  the records added since the previous message of this revision (after thinning what the
+   *  receiver holds, for the runs named in `append.thin`). The client completes it
    *  before anything else sees it; handlers of the engine's own events never get one */
   append?: AppendInfo;
 }
