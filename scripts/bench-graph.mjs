@@ -8,7 +8,7 @@
 //      (scripts/streamLag.mjs): event-loop delay p95 < 50 ms, cancel / edit acknowledged < 200 ms,
 //      stale runs stopped < 1 s
 // Usage: --stream runs section 4 only; --records N streams runs recording N points (default 2000;
-// e.g. 100000: thousands of records between two messages)
+// e.g. 100000: thousands of records between two messages); --stream-ms N streams N ms (default 3000)
 // The engine, checker, worker and server are bundled from the TypeScript sources with esbuild
 // into a temporary folder (like scripts/build.mjs), so the figures are those of the shipped code.
 // Usage: node scripts/bench-graph.mjs [--quick]
@@ -25,6 +25,9 @@ const quick = process.argv.includes('--quick');
 const streamOnly = process.argv.includes('--stream');
 const recordsArg = process.argv.indexOf('--records');
 const records = recordsArg > 0 ? Number(process.argv[recordsArg + 1]) : 2000;
+// --stream-ms N: how long the runs stream while the event loop's delay is sampled (default 3000)
+const streamMsArg = process.argv.indexOf('--stream-ms');
+const streamMs = streamMsArg > 0 ? Number(process.argv[streamMsArg + 1]) : 3000;
 const dir = mkdtempSync(join(tmpdir(), 'sgdexp-bench-'));
 const opts = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', absWorkingDir: root };
 await Promise.all([
@@ -218,7 +221,7 @@ plot logdet(a, )
     };
     return { conn, stop };
   };
-  const f = await streamingFigures(connect, { reps: quick ? 3 : 5, records });
+  const f = await streamingFigures(connect, { reps: quick ? 3 : 5, records, streamMs });
   rows.push({ name: 'streaming under load: event-loop delay p95', median: f.load.lag.p95, target: 50 });
   rows.push({ name: 'under load: cancel → ack', median: median(f.load.cancelAck), target: 200 });
   rows.push({ name: 'under load: edit → ack', median: median(f.load.editAck), target: 200 });
