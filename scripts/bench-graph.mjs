@@ -4,10 +4,14 @@
 //   2. one run edited in a file of 10 runs, 9 cached → first partial
 //      result of the edited run (a message where it has recorded points) target < 150 ms
 //   3. completion latency of the real language server while both workers are busy  < 20 ms
-//   4. the language server while runs stream, idle and with two spinning processes
+//   4. one worker progress post once a run holds 1k–50k records: received whole (the trajectory
+//      so far) vs as a delta (the records since the previous post); a partial message's view
+//   5. the language server while runs stream, idle and with two spinning processes
 //      (scripts/streamLag.mjs): event-loop delay p95 < 50 ms, cancel / edit acknowledged < 200 ms,
-//      stale runs stopped < 1 s
-// Usage: --stream runs section 4 only
+//      stale runs stopped < 1 s; bytes per partial message; the server thread's ms on worker
+//      posts and on partial messages
+// Usage: --stream runs section 5 only, --posts section 4 only; --records N streams runs recording N points (default 2000;
+// e.g. 100000: thousands of records between two messages); --stream-ms N streams N ms (default 3000)
 // The engine, checker, worker and server are bundled from the TypeScript sources with esbuild
 // into a temporary folder (like scripts/build.mjs), so the figures are those of the shipped code.
 // Usage: node scripts/bench-graph.mjs [--quick]
@@ -21,14 +25,20 @@ import { spawn } from 'node:child_process';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
-const streamOnly = process.argv.includes('--stream');
+const postsOnly = process.argv.includes('--posts');
+const streamOnly = process.argv.includes('--stream') || postsOnly;
+const recordsArg = process.argv.indexOf('--records');
+const records = recordsArg > 0 ? Number(process.argv[recordsArg + 1]) : 2000;
+// --stream-ms N: how long the runs stream while the event loop's delay is sampled (default 3000)
+const streamMsArg = process.argv.indexOf('--stream-ms');
+const streamMs = streamMsArg > 0 ? Number(process.argv[streamMsArg + 1]) : 3000;
 const dir = mkdtempSync(join(tmpdir(), 'sgdexp-bench-'));
 const opts = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', absWorkingDir: root };
 await Promise.all([
   build({
     ...opts,
     stdin: {
-      contents: "export { Engine } from './src/core/graph/engine'; export { checkText } from './src/core/lang/index'; export { numericHooks } from './src/core/checkHooks';",
+      contents: "export { Engine } from './src/core/graph/engine'; export { checkText } from './src/core/lang/index'; export { numericHooks } from './src/core/checkHooks'; export { TrajectoryBuffer } from './src/core/graph/trajectoryBuffer'; export { partialView } from './src/core/wire/partialBudget';",
       resolveDir: root,
       loader: 'ts',
     },
@@ -38,7 +48,7 @@ await Promise.all([
   build({ ...opts, entryPoints: ['src/server/server.ts'], outfile: join(dir, 'server.js') }),
 ]);
 const require = createRequire(import.meta.url);
-const { Engine, checkText: checkBare, numericHooks } = require(join(dir, 'lib.cjs'));
+const { Engine, checkText: checkBare, numericHooks, TrajectoryBuffer, partialView } = require(join(dir, 'lib.cjs'));
 const checkText = (t) => checkBare(t, numericHooks());
 
 const median = (xs) => {
@@ -195,8 +205,49 @@ plot logdet(a, )
   conn.dispose();
 }
 
-// ---------------------------------------------------------------- 4. streaming, idle and loaded
-{
+// ---------------------------------------------------------------- 4. one worker post, whole vs delta
+// What a progress post costs the server's thread once the run holds N records: the structured
+// clone a worker message is (v8.serialize/deserialize, as postMessage does) and the handling.
+// Whole: the trajectory so far (before worker posts became deltas); delta: the 100 records since
+// the previous post, appended to the job's buffer; then a partial message's view of the run
+// (thinned to the point budget). Records shaped like linear2's: 7 scalar metrics, 3 vectors of 20.
+// CPU-bound and in this process: steadier on a busy machine than the streaming figures.
+if (!streamOnly || postsOnly) {
+  const v8 = await import('node:v8');
+  const recs = (a, b) => {
+    const step = Array.from({ length: b - a }, (_, j) => 10 * (a + j));
+    const metrics = {};
+    for (const m of ['loss', 'test_loss', 'logdet', 'sv_ratio', 'imbalance', 'distance', 'rank']) metrics[m] = step.map((x) => 1 / (1 + x));
+    for (const m of ['sv_W1', 'sv_W2', 'sv_product']) metrics[m] = step.map((x) => Array.from({ length: 20 }, (_, q) => x / (q + 1)));
+    return { step, time: step.map((x) => x / 100), metrics };
+  };
+  for (const n of [1000, 10000, 50000]) {
+    const whole = v8.serialize({ type: 'progress', job: 1, step: n, steps: 1e6, trajectory: recs(0, n) });
+    const delta = v8.serialize({ type: 'progress', job: 1, step: n, steps: 1e6, from: n - 100, trajectory: recs(n - 100, n) });
+    const held = recs(0, n - 100);
+    const tw = [], td = [], tv = [];
+    for (let i = 0; i < (n > 10000 ? 7 : 25); i++) {
+      let t0 = performance.now();
+      v8.deserialize(whole);
+      tw.push(performance.now() - t0);
+      const b = new TrajectoryBuffer();
+      b.append(held, 0); // the job's buffer before this post (not timed)
+      t0 = performance.now();
+      const m = v8.deserialize(delta);
+      const why = b.append(m.trajectory, m.from);
+      td.push(performance.now() - t0);
+      if (why) throw new Error(why);
+      t0 = performance.now();
+      partialView(b, b.length);
+      tv.push(performance.now() - t0);
+    }
+    console.log(`worker post at ${n} records: whole ${(whole.length / 1024).toFixed(0)} KB, received in ${fmt(median(tw))}; ` +
+      `delta ${(delta.length / 1024).toFixed(0)} KB, received and appended in ${fmt(median(td))}; the run's partial view ${fmt(median(tv))}`);
+  }
+}
+
+// ---------------------------------------------------------------- 5. streaming, idle and loaded
+if (!postsOnly) {
   const { streamingFigures } = await import('./streamLag.mjs');
   const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
   const connect = async (env) => {
@@ -215,7 +266,7 @@ plot logdet(a, )
     };
     return { conn, stop };
   };
-  const f = await streamingFigures(connect, { reps: quick ? 3 : 5 });
+  const f = await streamingFigures(connect, { reps: quick ? 3 : 5, records, streamMs });
   rows.push({ name: 'streaming under load: event-loop delay p95', median: f.load.lag.p95, target: 50 });
   rows.push({ name: 'under load: cancel → ack', median: median(f.load.cancelAck), target: 200 });
   rows.push({ name: 'under load: edit → ack', median: median(f.load.editAck), target: 200 });

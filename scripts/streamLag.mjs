@@ -10,13 +10,20 @@
 //   edit → stale stopped    → the new revision's runs both computing: with two workers and both
 //                           runs edited, a new job gets a worker only once an old one let go
 // targets: ack < 200 ms, stopped < 1000 ms, loop delay p95 < 50 ms under load
+// While the runs stream it also prints what the partial messages weigh (bytes of each
+// sgdexp/results notification, median and max) and the server thread's ms per second of
+// streaming on worker progress posts and on building and sending partial messages (the
+// `stream` field of sgdexp/loopDelay; absent from servers before it). `records`: the runs'
+// `record` count (the default text: 2000; a large one streams thousands of records between two
+// messages, what the point budget of src/core/wire/partialBudget.ts bounds).
 import { spawn } from 'node:child_process';
 
-const TEXT = (lr) => `seed = 1
+let TEXT;
+const text = (steps, record) => (lr) => `seed = 1
 data = teacher(n = 100, p = 20, k = 2)
 net  = linear2(width = 40)
-a = train(net, data, gd(lr = ${lr}), steps = 20000000, record = 2000)
-b = train(net, data, label_noise(lr = ${lr}, delta = 1), steps = 20000000, record = 2000)
+a = train(net, data, gd(lr = ${lr}), steps = ${steps}, record = ${record})
+b = train(net, data, label_noise(lr = ${lr}, delta = 1), steps = ${steps}, record = ${record})
 plot loss(a, b, y = log)
 plot singular_values(a, b, of = W1, top = 5)
 `;
@@ -29,7 +36,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** `connect(env)` starts a server with those extra environment variables and resolves to
  *  { conn, stop }: an initialised vscode-jsonrpc connection (runOn save, 2 workers, no cache). */
-export async function streamingFigures(connect, { reps = 5, streamMs = 3000, log = console.log } = {}) {
+export async function streamingFigures(connect, { reps = 5, streamMs = 3000, log = console.log, records = 2000 } = {}) {
+  // many records: fewer steps, so a run records thousands of them per second
+  TEXT = records > 2000 ? text(2000000, records) : text(20000000, records);
   const out = {};
   for (const load of [false, true]) {
     const spinners = load ? [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' })) : [];
@@ -42,6 +51,14 @@ export async function streamingFigures(connect, { reps = 5, streamMs = 3000, log
     const ms = (x) => `${x.toFixed(0)} ms`;
     log(`streaming, ${load ? 'two spinning processes' : 'idle machine'}: server event-loop delay p50 ${f.lag.p50.toFixed(1)} ms, p95 ${f.lag.p95.toFixed(1)} ms, max ${f.lag.max.toFixed(0)} ms` +
       ` (${f.messages} results messages in ${(streamMs / 1000).toFixed(0)} s, ${(f.bytes / 1024).toFixed(0)} KB)`);
+    const kb = (x) => `${(x / 1024).toFixed(1)} KB`;
+    log(`  partial message: median ${kb(median(f.partialBytes))}, max ${kb(Math.max(...f.partialBytes))} (n = ${f.partialBytes.length}, record = ${records})`);
+    const c = f.lag.stream;
+    if (c) {
+      const per = (x) => `${((x * 1000) / streamMs).toFixed(1)} ms/s`;
+      log(`  server thread: worker posts ${per(c.postMs)} (${c.posts} posts, ${c.postRecords} records, ${(c.postMs / Math.max(1, c.posts)).toFixed(2)} ms each), ` +
+        `partial messages built ${per(c.buildMs)} + sent ${per(c.notifyMs)} (${c.partials}, ${((c.buildMs + c.notifyMs) / Math.max(1, c.partials)).toFixed(2)} ms each)`);
+    }
     log(`  cancel → ack ${ms(median(f.cancelAck))}, → stopped (final) ${ms(median(f.cancelStop))}; edit → ack ${ms(median(f.editAck))}, → stale runs stopped ${ms(median(f.editStop))}` +
       `  (medians of ${reps}; max ${ms(Math.max(...f.cancelAck))} / ${ms(Math.max(...f.cancelStop))} / ${ms(Math.max(...f.editAck))} / ${ms(Math.max(...f.editStop))})`);
   }
@@ -53,8 +70,11 @@ async function oneSetting(connect, reps, streamMs) {
   const results = [];
   const statuses = [];
   let bytes = 0;
+  let partialBytes = [];
   conn.onNotification('sgdexp/results', (m) => {
-    bytes += JSON.stringify(m).length;
+    const n = JSON.stringify(m).length;
+    bytes += n;
+    if (!m.final) partialBytes.push(n);
     results.push({ t: performance.now(), revision: m.revision, final: m.final, runs: Object.fromEntries(Object.entries(m.doc.runs).map(([k, r]) => [k, r.status])) });
   });
   conn.onNotification('sgdexp/status', (m) => statuses.push({ t: performance.now(), revision: m.revision }));
@@ -82,7 +102,7 @@ async function oneSetting(connect, reps, streamMs) {
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ text: TEXT(lr) }] });
     await conn.sendNotification('textDocument/didSave', { textDocument: { uri } });
   };
-  const f = { cancelAck: [], cancelStop: [], editAck: [], editStop: [], lag: null, messages: 0, bytes: 0 };
+  const f = { cancelAck: [], cancelStop: [], editAck: [], editStop: [], lag: null, messages: 0, bytes: 0, partialBytes: [] };
   // stream: the event loop's delay while both runs compute and results flow
   let t = performance.now();
   let before = newest();
@@ -91,10 +111,12 @@ async function oneSetting(connect, reps, streamMs) {
   await conn.sendRequest('sgdexp/loopDelay');
   const n0 = results.length;
   bytes = 0;
+  partialBytes = [];
   await sleep(streamMs);
   f.lag = await conn.sendRequest('sgdexp/loopDelay');
   f.messages = results.length - n0;
   f.bytes = bytes;
+  f.partialBytes = partialBytes.slice();
   for (let i = 0; i < reps; i++) {
     // an edit during the runs
     before = newest();

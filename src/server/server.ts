@@ -234,11 +234,18 @@ registerResultsFeatures(connection, analysisOf, () => engine?.lookup ?? null);
 if (process.env.SGDEXP_LOOP_STATS === '1') {
   const h = monitorEventLoopDelay({ resolution: 10 });
   h.enable();
+  let since: NonNullable<LoopDelay['stream']> | null = null;
   connection.onRequest(Methods.loopDelay, (): LoopDelay => {
     // the histogram holds the intervals between samples: the delay is what exceeds the resolution
     const ms = (ns: number) => Math.max(0, ns / 1e6 - 10);
-    const r = { p50: ms(h.percentile(50)), p95: ms(h.percentile(95)), max: ms(h.max), samples: h.count };
+    const r: LoopDelay = { p50: ms(h.percentile(50)), p95: ms(h.percentile(95)), max: ms(h.max), samples: h.count };
     h.reset();
+    const now = engine?.graph.streamCost() ?? null;
+    if (now) {
+      const was = since;
+      r.stream = Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v - (was?.[k as keyof typeof now] ?? 0)])) as typeof now;
+      since = now;
+    }
     return r;
   });
 }

@@ -181,3 +181,56 @@ describe('what the user has seen is kept', () => {
     expect(t.labels.get('ln')).toBe('failed — boom');
   });
 });
+
+describe('thinned partial results, then the final document', () => {
+  // the engine streams a run of 24 001 records thinned to the point budget (partialBudget.ts); the
+  // page receives them as the preview posts them (deltas against the last message it posted)
+  async function stream(cancelAfterFirst: boolean) {
+    const { Engine } = await import('../../src/core/graph/engine');
+    const { makeAppend } = await import('../../src/core/wire/append');
+    const { call, fakeRunner, num, program, ref } = await import('../graph/helpers');
+    const steps = 24_000;
+    const p = program({
+      defs: [
+        ['data', 'data', call('teacher', { n: num(10), p: num(3) })],
+        ['net', 'model', call('linear2', { width: num(4) })],
+        ['gd', 'run', call('train', { model: ref('net'), data: ref('data'), optimizer: call('gd', { lr: num(1e-5) }), steps: num(steps), record: num(steps + 1) })],
+      ],
+      plots: [['loss', [ref('gd')]]],
+    });
+    const e = new Engine({ workers: 0, emitIntervalMs: 0, inline: (req, signal, onProgress) => fakeRunner(req, signal, (x) => x.step % 6000 === 0 && onProgress(x)) });
+    const s = new PreviewStore();
+    let sent: { revision: number; runs: Record<string, RunResult> } | null = null;
+    const sizes: number[] = [];
+    e.on('results', (m) => {
+      const d = makeAppend(sent, m.revision, m.doc);
+      sent = { revision: m.revision, runs: m.doc.runs };
+      expect(s.applyResults({ uri: m.uri, revision: m.revision, final: m.final, doc: d ? d.doc : m.doc, ...(d ? { append: d.append } : {}) })).toBe('applied');
+      if (!m.final) sizes.push(s.doc!.runs.gd!.step.length);
+      if (cancelAfterFirst && !m.final && m.doc.runs.gd!.step.length > 0) queueMicrotask(() => e.cancel(URI));
+    });
+    try {
+      const rev = e.update(URI, p);
+      const fin = await e.whenFinal(URI, rev);
+      return { s, fin, sizes };
+    } finally {
+      await e.dispose();
+    }
+  }
+
+  it('the page holds at most the budget while streaming, and exactly the final curves at the end', async () => {
+    const { PARTIAL_RECORDS } = await import('../../src/core/wire/partialBudget');
+    for (const cancel of [false, true]) {
+      const { s, fin, sizes } = await stream(cancel);
+      expect(sizes.some((n) => n > 1)).toBe(true);
+      for (const n of sizes) expect(n).toBeLessThanOrEqual(PARTIAL_RECORDS);
+      expect(fin.doc.runs.gd!.status).toBe(cancel ? 'cancelled' : 'done');
+      expect(fin.doc.runs.gd!.step.length).toBeGreaterThan(PARTIAL_RECORDS);
+      const shown = s.doc!.runs.gd!;
+      expect(shown.step).toEqual(fin.doc.runs.gd!.step);
+      expect(shown.metrics).toEqual(fin.doc.runs.gd!.metrics);
+      // nothing older is drawn in its place (a cancelled run is labelled so, with its own data)
+      expect(s.staleRuns()).toEqual(cancel ? ['gd'] : []);
+    }
+  });
+});

@@ -155,6 +155,14 @@ export class Engine {
     return this.sessions.whenFinal(uri, revision);
   }
 
+  /** What streaming has cost this thread so far (benchmarks): worker progress posts handled
+   *  (pool.ts) and partial messages built and sent (sessions.ts). */
+  streamCost(): { posts: number; postRecords: number; postMs: number; partials: number; buildMs: number; notifyMs: number } {
+    const p = this.pool.stats.progress;
+    const s = this.sessions.streamCost;
+    return { posts: p.posts, postRecords: p.records, postMs: p.ms, partials: s.partials, buildMs: s.buildMs, notifyMs: s.notifyMs };
+  }
+
   /** Last known results of a document: the newest message, else the disk cache's last final document. */
   getResults(uri: string): ResultsMessage | null {
     const doc = this.sessions.get(uri);

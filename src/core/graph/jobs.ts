@@ -4,15 +4,17 @@
 import type { RunSpec } from '../spec';
 import type { LoweredRun } from '../lower';
 import type { EngineEvents, ExecEvent } from './events';
-import type { Job, JobProgress, JobResult, WorkerPool } from './pool';
+import type { Job, JobResult, WorkerPool } from './pool';
+import { prefixJoin } from './prefixJoin';
+import type { StreamedProgress } from './trajectoryBuffer';
 import type { RunStore } from './runStore';
 import { joinTrajectories, makeRunValue, type RunValue } from './runValue';
 
 export interface Inflight {
   key: string;
   job: Job;
-  progress: JobProgress | null;
-  listeners: Set<(p: JobProgress) => void>;
+  progress: StreamedProgress | null;
+  listeners: Set<(p: StreamedProgress) => void>;
   value: Promise<RunValue | null>;
   /** cached trajectory this job resumes from, joined to partial trajectories */
   prefix: RunValue | null;
@@ -89,7 +91,8 @@ export class Jobs {
   }
 
   start(run: LoweredRun, key: string, prefixKey: string, prefix: RunValue | null, initFrom: Uint8Array | null, owner: Inflight['owner']): Inflight {
-    const listeners = new Set<(p: JobProgress) => void>();
+    const listeners = new Set<(p: StreamedProgress) => void>();
+    const join = prefix ? prefixJoin(prefix.trajectory, run.spec.steps, run.spec.record) : null;
     // registered before submitting: an in-thread runner may report progress synchronously
     const f: Inflight = {
       key, job: null as unknown as Job, progress: null, listeners, value: null as unknown as Promise<RunValue | null>, prefix, spec: run.spec, prefixKey,
@@ -105,7 +108,7 @@ export class Jobs {
           // called from the runner (or a worker's message handler): a throw here would fail the
           // run inside the core, or be uncaught; partial results are only a view
           try {
-            const full = prefix ? { ...p, trajectory: joinTrajectories(prefix.trajectory, p.trajectory, run.spec.steps, run.spec.record) } : p;
+            const full = join ? join(p) : p;
             f.progress = full;
             for (const l of listeners) l(full);
           } catch (e) {

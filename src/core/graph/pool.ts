@@ -2,7 +2,8 @@
 //
 // Workers are spawned on demand up to `size` (default: the machine's available parallelism)
 // and kept warm. A job is one `runTraining` call; its partial trajectories stream back as
-// progress messages. Cancelling a job settles it at once as 'cancelled' on this side and sets the
+// progress messages, each with only the records added since the previous one (this thread
+// appends them to the job's TrajectoryBuffer, trajectoryBuffer.ts, in O(new records)). Cancelling a job settles it at once as 'cancelled' on this side and sets the
 // job's shared cancel flag (an Int32Array over a SharedArrayBuffer the worker's stepping loop
 // polls about every half millisecond): the worker stops without waiting for this thread's event
 // loop to deliver a message, which on a loaded machine can take seconds. It then hands back the
@@ -16,6 +17,7 @@ import { existsSync } from 'node:fs';
 import type { RunSpec } from '../spec';
 import type { Trajectory } from '../wire/results';
 import type { FinalStatus } from './runValue';
+import { TrajectoryBuffer, type StreamedProgress } from './trajectoryBuffer';
 
 export interface JobRequest {
   spec: RunSpec;
@@ -34,6 +36,7 @@ export interface JobRequest {
   restamp?: boolean;
 }
 
+/** A runner's progress report: its whole trajectory so far (pool listeners get StreamedProgress). */
 export interface JobProgress {
   step: number;
   steps: number;
@@ -91,7 +94,8 @@ export type ToWorker =
   | ({ type: 'run'; job: number; cancel?: Int32Array } & JobRequest)
   | { type: 'cancel'; job: number };
 export type FromWorker =
-  | { type: 'progress'; job: number; step: number; steps: number; trajectory: Trajectory }
+  /** `trajectory`: the job's records from index `from` on (those since its previous post) */
+  | { type: 'progress'; job: number; step: number; steps: number; from: number; trajectory: Trajectory }
   | ({ type: 'done'; job: number } & Omit<JobResult, 'worker'>)
   | { type: 'error'; job: number; message: string };
 
@@ -116,6 +120,10 @@ export interface PoolStats {
   workersUsed: Set<number>;
   completed: number;
   cancelled: number;
+  /** progress posts handled, the records they carried, and the ms this thread spent on them
+   *  (appending to the job's buffer and the listeners); `rejected`: posts that did not continue
+   *  what the buffer held (dropped, with the last reason) */
+  progress: { posts: number; records: number; ms: number; rejected: number; lastRejected: string | null };
 }
 
 interface Slot {
@@ -128,7 +136,9 @@ interface Slot {
 interface PendingJob {
   id: number;
   req: JobRequest;
-  onProgress: (p: JobProgress) => void;
+  onProgress: (p: StreamedProgress) => void;
+  /** the job's records so far */
+  buffer: TrajectoryBuffer;
   resolve: (r: JobResult) => void;
   release: (x: Released) => void;
   settled: boolean;
@@ -168,7 +178,7 @@ export class WorkerPool {
   readonly size: number;
   /** why the pool runs in this thread although workers were asked for, or null */
   readonly fallback: string | null = null;
-  readonly stats: PoolStats = { spawned: 0, terminated: 0, maxBusy: 0, workersUsed: new Set(), completed: 0, cancelled: 0 };
+  readonly stats: PoolStats = { spawned: 0, terminated: 0, maxBusy: 0, workersUsed: new Set(), completed: 0, cancelled: 0, progress: { posts: 0, records: 0, ms: 0, rejected: 0, lastRejected: null } };
   private readonly script: string;
   private readonly killAfterMs: number;
   private readonly slots: Slot[] = [];
@@ -206,14 +216,14 @@ export class WorkerPool {
     while (this.slots.length < Math.min(n, this.size) && !this.disposed) this.spawn();
   }
 
-  submit(req: JobRequest, onProgress: (p: JobProgress) => void = () => {}): Job {
+  submit(req: JobRequest, onProgress: (p: StreamedProgress) => void = () => {}): Job {
     if (this.disposed) throw new Error('pool disposed');
     let resolve!: (r: JobResult) => void;
     let release!: PendingJob['release'];
     const done = new Promise<JobResult>((r) => (resolve = r));
     const released = new Promise<Released>((r) => (release = r));
     const flag = new Int32Array(new SharedArrayBuffer(4));
-    const job: PendingJob = { id: this.nextJob++, req, onProgress, resolve, release, settled: false, cancelledAt: null, slot: null, killTimer: null, flag };
+    const job: PendingJob = { id: this.nextJob++, req, onProgress, buffer: new TrajectoryBuffer(), resolve, release, settled: false, cancelledAt: null, slot: null, killTimer: null, flag };
     if (this.size === 0) this.runInline(job);
     else {
       this.queue.push(job);
@@ -274,7 +284,7 @@ export class WorkerPool {
     const job = slot.job;
     if (!job || job.id !== m.job) return; // a late message of a job already replaced
     if (m.type === 'progress') {
-      if (!job.settled) job.onProgress({ step: m.step, steps: m.steps, trajectory: m.trajectory });
+      if (!job.settled) this.progress(job, m.step, m.steps, m.from === 0, (b) => b.append(m.trajectory, m.from), m.trajectory?.step?.length ?? 0);
       return;
     }
     const { type: _t, job: _j, ...rest } = m as FromWorker & { type: 'done' | 'error' };
@@ -286,6 +296,26 @@ export class WorkerPool {
     this.settle(job, result, false);
     this.stats.completed++;
     this.pump();
+  }
+
+  /**
+   * A progress report: `add` appends its records to the job's buffer. A runner that starts its
+   * trajectory over (`restart`) gets a new buffer: the reports already handed out keep theirs.
+   */
+  private progress(job: PendingJob, step: number, steps: number, restart: boolean, add: (b: TrajectoryBuffer) => string | null, records: number): void {
+    const t0 = performance.now();
+    const st = this.stats.progress;
+    if (restart && job.buffer.length > 0) job.buffer = new TrajectoryBuffer();
+    const why = add(job.buffer);
+    st.posts++;
+    if (why) {
+      st.rejected++;
+      st.lastRejected = why;
+    } else {
+      st.records += records;
+      job.onProgress({ step, steps, records: job.buffer.length, buffer: job.buffer });
+    }
+    st.ms += performance.now() - t0;
   }
 
   private onExit(slot: Slot, reason: string): void {
@@ -366,7 +396,15 @@ export class WorkerPool {
     this.stats.workersUsed.add(-1);
     this.stats.maxBusy = Math.max(this.stats.maxBusy, this.inlineBusy);
     // a runner that throws before returning its promise fails its job like one that rejects
-    void new Promise<Omit<JobResult, 'worker'>>((res) => res(run(job.req, ac.signal, (p) => !job.settled && job.onProgress(p))))
+    // an in-thread runner reports its whole trajectory: the buffer takes the records beyond its own
+    const onProgress = (p: JobProgress) => {
+      if (job.settled) return;
+      const n = job.buffer.length;
+      const t = p.trajectory;
+      const restart = n > 0 && (t.step.length < n || t.step[n - 1] !== job.buffer.step[n - 1]);
+      this.progress(job, p.step, p.steps, restart, (b) => b.extend(t), t.step.length - (restart ? 0 : n));
+    };
+    void new Promise<Omit<JobResult, 'worker'>>((res) => res(run(job.req, ac.signal, onProgress)))
       .then(
         (r) => ({ ...r, worker: -1 }),
         (e) => ({ ...cancelledResult(-1), status: 'error' as const, message: e instanceof Error ? e.message : String(e) }),

@@ -6,9 +6,10 @@ import type { NodeStatus } from '../wire/protocol';
 import type { ClaimResult, ResultsDiagnostic, ResultsDoc, RunResult, RunStatus, Trajectory } from '../wire/results';
 import { evaluateClaims } from '../claims';
 import type { LoweredProgram, LoweredRun } from '../lower';
-import type { JobProgress } from './pool';
+import type { StreamedProgress } from './trajectoryBuffer';
 import type { RunValue } from './runValue';
 import { explainDivergence } from './divergence';
+import { partialStride, partialView } from '../wire/partialBudget';
 
 export type SlotState = 'queued' | 'running' | 'done' | 'blocked' | 'stale' | 'cancelled';
 
@@ -17,7 +18,7 @@ export interface Slot {
   run: LoweredRun;
   state: SlotState;
   value: RunValue | null;
-  partial: JobProgress | null;
+  partial: StreamedProgress | null;
   message: string | null;
   /** where the value came from: a cache, a job in flight, or this revision's own execution */
   source: 'memory' | 'disk' | 'inflight' | 'executed' | null;
@@ -27,6 +28,16 @@ export interface Slot {
 }
 
 const emptyTrajectory = (): Trajectory => ({ step: [], time: [], metrics: {} });
+
+/** A settled run's thinned view, the same object for every partial message of a revision (a
+ *  run value never changes: each message costs nothing more for it). */
+const settledViews = new WeakMap<RunValue, Trajectory>();
+function settledView(v: RunValue): Trajectory {
+  if (partialStride(v.trajectory.step.length) === 1) return v.trajectory;
+  let t = settledViews.get(v);
+  if (!t) settledViews.set(v, (t = partialView(v.trajectory)));
+  return t;
+}
 
 /**
  * The results document. In a final document every run has a final status (results.md: done,
@@ -40,12 +51,15 @@ export function buildResultsDoc(lowered: LoweredProgram, slots: Map<string, Slot
     if (s.value) {
       const v = s.value;
       runs[r.id] = {
-        status: v.status, message: v.message, ...base, ...v.trajectory, theory: v.theory,
+        status: v.status, message: v.message, ...base, ...(final ? v.trajectory : settledView(v)), theory: v.theory,
         ...(v.status === 'diverged' ? { diverged_at: v.lastFiniteStep } : {}),
         ...(v.notes.length ? { notes: v.notes } : {}),
       };
     } else {
-      const t = s.partial?.trajectory ?? emptyTrajectory();
+      // a partial message carries what the page can draw (wire/partialBudget.ts); the final one every record
+      // (a report covers the first `records` of its growing buffer: trajectoryBuffer.ts)
+      const p = s.partial;
+      const t = p ? (final ? p.buffer.snapshot(p.records) : partialView(p.buffer, p.records)) : emptyTrajectory();
       let status: RunStatus = s.state === 'done' ? 'error' : s.state;
       if (final && status === 'blocked') status = 'error';
       else if (final && (status === 'queued' || status === 'running' || status === 'stale')) status = 'cancelled';

@@ -10,7 +10,7 @@ import { offshootKeys } from '../keys';
 import type { Trajectory } from '../wire/results';
 import type { EngineEvents, ExecEvent, ExecLog } from './events';
 import type { Jobs } from './jobs';
-import type { JobProgress } from './pool';
+import type { StreamedProgress } from './trajectoryBuffer';
 import type { SlotState } from './report';
 import type { RunStore } from './runStore';
 import { makeRunValue, sliceTrajectory, type RunValue } from './runValue';
@@ -172,7 +172,7 @@ export class Resolver {
 
     slot.state = f.progress ? 'running' : 'queued';
     slot.partial = f.progress;
-    const onProgress = (p: JobProgress) => {
+    const onProgress = (p: StreamedProgress) => {
       if (!sessions.current(doc) || slot.state === 'cancelled') return;
       const first = slot.partial === null;
       slot.state = 'running';

@@ -3,7 +3,8 @@
 // message closes the revision and wakes who waits for it).
 import type { CheckedProgram } from '../program';
 import type { ResultsMessage, StatusMessage } from '../wire/protocol';
-import type { ClaimResult, ResultsDoc } from '../wire/results';
+import type { ClaimResult, ResultsDoc, Trajectory } from '../wire/results';
+import { progressOf } from './trajectoryBuffer';
 import { hashOf, offshootKeys } from '../keys';
 import { lowerProgram, type LoweredPlot, type LoweredProgram } from '../lower';
 import type { EngineEvents, ExecLog } from './events';
@@ -74,6 +75,9 @@ export class Sessions {
   /** last revision number given to each uri: kept when a document is closed */
   private readonly revisions = new Map<string, number>();
   disposed = false;
+  /** what streaming costs this thread (benchmarks): partial messages built, ms building their
+   *  documents and ms in the listeners (serialising and sending them) */
+  readonly streamCost = { partials: 0, buildMs: 0, notifyMs: 0 };
 
   constructor(
     private readonly events: EngineEvents,
@@ -257,11 +261,11 @@ export class Sessions {
    * null) becomes its slot's partial when it goes further than the last progress message did.
    * The final message waits for `last` to settle (the caller bounds the wait).
    */
-  collectCancelled(doc: DocState, slot: Slot, last: Promise<{ step: number; steps: number; trajectory: NonNullable<Slot['partial']>['trajectory'] } | null>): void {
+  collectCancelled(doc: DocState, slot: Slot, last: Promise<{ step: number; steps: number; trajectory: Trajectory } | null>): void {
     doc.collecting++;
     void last
       .then((p) => {
-        if (p && this.current(doc) && p.trajectory.step.length > (slot.partial?.trajectory.step.length ?? 0)) slot.partial = p;
+        if (p && this.current(doc) && p.trajectory.step.length > (slot.partial?.records ?? 0)) slot.partial = progressOf(p.step, p.steps, p.trajectory);
       })
       .catch((e) => this.events.reportError(e, 'keeping the trajectory of a cancelled run failed', doc.uri))
       .finally(() => {
@@ -369,8 +373,9 @@ export class Sessions {
 
   private emit(doc: DocState, final: boolean): void {
     if (doc.final) return; // the final message of a revision is its last
-    doc.lastEmit = performance.now();
+    const tb = (doc.lastEmit = performance.now());
     const msg: ResultsMessage = { uri: doc.uri, revision: doc.revision, final, doc: buildResultsDoc(doc.lowered, doc.slots, doc.file, final, doc.checkerErrors) };
+    const built = performance.now() - tb;
     doc.lastMessage = msg;
     if (final) {
       doc.final = msg;
@@ -383,6 +388,11 @@ export class Sessions {
     this.events.notify('status', this.status(doc));
     this.publishDiagnostics(doc, msg.doc);
     doc.emitCost = performance.now() - t0;
+    if (!final) {
+      this.streamCost.partials++;
+      this.streamCost.buildMs += built;
+      this.streamCost.notifyMs += doc.emitCost;
+    }
     // the disk keeps the last *completed* results: a cancel also ends a revision with a final
     // message, and persisting it would replace good results with cancelled partials after a
     // restart. Written after the listeners have the message (a synchronous write of the whole

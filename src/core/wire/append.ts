@@ -9,11 +9,31 @@
 // only the records from index `from[k]` on (its other fields — status, progress, message — are
 // whole); the receiver's run k in the message of revision `revision` it last received for this
 // uri holds exactly `from[k]` records. Runs not in `from` are sent whole.
+//
+// `thin[k] = t` (optional; t a power of two ≥ 2): before appending, the receiver keeps only records
+// 0, t, 2t, … of what it holds for run k, and `from[k]` counts what it then holds. A partial
+// message carries a run thinned to a point budget by a stride that doubles as the run grows
+// (partialBudget.ts): the coarser view is every t-th record of the finer one, so the receiver can
+// derive it instead of being sent the run again.
 import type { ResultsDoc, RunResult, Trajectory } from './results';
 
 export interface AppendInfo {
   revision: number;
   from: Record<string, number>;
+  thin?: Record<string, number>;
+}
+
+/** Records 0, t, 2t, … of a run. */
+export function thinRun(r: RunResult, t: number): RunResult {
+  if (t <= 1) return r;
+  const pick = <T>(a: readonly T[]): T[] => {
+    const out: T[] = [];
+    for (let i = 0; i < a.length; i += t) out.push(a[i] as T);
+    return out;
+  };
+  const metrics: Trajectory['metrics'] = {};
+  for (const [k, v] of Object.entries(r.metrics)) metrics[k] = pick(v as unknown[]) as number[] | number[][];
+  return { ...r, step: pick(r.step), time: pick(r.time), metrics };
 }
 
 /** The records of `r` from index `from` on, with its other fields. */
@@ -56,8 +76,9 @@ export function applyAppend(baseRuns: Record<string, RunResult>, doc: ResultsDoc
       runs[k] = r;
       continue;
     }
-    const base = baseRuns[k];
-    if (!base) return `run ${JSON.stringify(k)}: not held`;
+    const held = baseRuns[k];
+    if (!held) return `run ${JSON.stringify(k)}: not held`;
+    const base = append.thin?.[k] ? thinRun(held, append.thin[k]) : held;
     const joined = appendRun(base, r, from);
     if (typeof joined === 'string') return `run ${JSON.stringify(k)}: ${joined}`;
     runs[k] = joined;
@@ -74,19 +95,36 @@ export function applyAppend(baseRuns: Record<string, RunResult>, doc: ResultsDoc
 export function makeAppend(prev: { revision: number; runs: Record<string, RunResult> } | null, revision: number, doc: ResultsDoc): { doc: ResultsDoc; append: AppendInfo } | null {
   if (!prev || prev.revision !== revision) return null;
   const from: Record<string, number> = {};
+  const thin: Record<string, number> = {};
   const runs: Record<string, RunResult> = {};
   let any = false;
   for (const [k, r] of Object.entries(doc.runs)) {
     const b = prev.runs[k];
-    const n = b?.step.length ?? 0;
-    if (
-      n > 0 && r.step.length >= n && r.step[n - 1] === b.step[n - 1] &&
-      Object.keys(b.metrics).sort().join(',') === Object.keys(r.metrics).sort().join(',')
-    ) {
+    const t = b ? continues(b, r) : 0;
+    if (t > 0) {
+      const n = Math.ceil(b.step.length / t);
       from[k] = n;
+      if (t > 1) thin[k] = t;
       runs[k] = tailOf(r, n);
       any = true;
     } else runs[k] = r;
   }
-  return any ? { doc: { ...doc, runs }, append: { revision, from } } : null;
+  return any ? { doc: { ...doc, runs }, append: { revision, from, ...(Object.keys(thin).length ? { thin } : {}) } } : null;
+}
+
+/**
+ * The stride t (1, 2, 4, …) such that `r` begins with records 0, t, 2t, … of `b`, or 0. A
+ * trajectory of a revision only grows and its thinned views keep every t-th record: the first
+ * kept steps and the last identify the prefix (steps strictly increase).
+ */
+function continues(b: RunResult, r: RunResult): number {
+  const n = b.step.length;
+  if (n === 0 || Object.keys(b.metrics).sort().join(',') !== Object.keys(r.metrics).sort().join(',')) return 0;
+  // a coarser stride is recognised by the second record it keeps: from t ≥ n on, it would keep
+  // only the first record, and the run goes whole (at most the budget's records)
+  for (let t = 1; t === 1 || t < n; t *= 2) {
+    const kept = Math.ceil(n / t);
+    if (r.step.length >= kept && r.step[kept - 1] === b.step[(kept - 1) * t] && (t === 1 || r.step[1] === b.step[t])) return t;
+  }
+  return 0;
 }

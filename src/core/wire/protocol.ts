@@ -56,6 +56,10 @@ export interface LoopDelay {
   p95: number;
   max: number;
   samples: number;
+  /** this thread's ms on streaming since the last request: handling worker progress posts
+   *  (`posts` of them, carrying `postRecords` records), building `partials` partial documents
+   *  and handing them to the listeners that serialise and send them */
+  stream?: { posts: number; postRecords: number; postMs: number; partials: number; buildMs: number; notifyMs: number };
 }
 /** params of sgdexp/getResults (request; answers ResultsMessage | null) */
 export interface GetResultsParams {
@@ -72,7 +76,8 @@ export interface ResultsMessage {
   final: boolean;
   doc: ResultsDoc;
   /** a partial message sent as a delta (append.ts): the runs named in `append.from` hold only
-   *  the records added since the previous message of this revision. The client completes it
+   *  the records added since the previous message of this revision (after thinning what the
+   *  receiver holds, for the runs named in `append.thin`). The client completes it
    *  before anything else sees it; handlers of the engine's own events never get one */
   append?: AppendInfo;
 }

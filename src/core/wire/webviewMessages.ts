@@ -235,6 +235,12 @@ function appendInfo(v: unknown, runs: Record<string, unknown>, revision: number,
     int(n, `${path}.from[${JSON.stringify(k)}]`, 1);
     if (!(k in runs)) fail(`${path}.from`, `${JSON.stringify(k)} is not sent`);
   }
+  if (a.thin === undefined) return;
+  for (const [k, t] of Object.entries(obj(a.thin, `${path}.thin`))) {
+    const x = int(t, `${path}.thin[${JSON.stringify(k)}]`, 2);
+    if ((x & (x - 1)) !== 0) fail(`${path}.thin[${JSON.stringify(k)}]`, 'is not a power of two');
+    if (!(k in (a.from as Record<string, unknown>))) fail(`${path}.thin`, `${JSON.stringify(k)} is not in from`);
+  }
 }
 
 function guard<T>(check: (v: unknown) => void, v: unknown): Validated<T> {
