@@ -26,6 +26,9 @@ export interface Slot {
   key: string | null;
 }
 
+/** A zero-based range's 1-based first and last line (a statement's trailing newline excluded). */
+const lines = (r: Range) => ({ line: r.start.line + 1, endLine: Math.max(r.start.line, r.end.character === 0 && r.end.line > r.start.line ? r.end.line - 1 : r.end.line) + 1 });
+
 const emptyTrajectory = (): Trajectory => ({ step: [], time: [], metrics: {} });
 
 /**
@@ -61,7 +64,9 @@ export function buildResultsDoc(lowered: LoweredProgram, slots: Map<string, Slot
     file,
     seed: lowered.seed,
     runs,
-    plots: lowered.plots.map((p) => ({ ...p.spec, runs: p.runIds.filter((id) => id in runs) })),
+    // positions ride on the document, not in the plot's spec: its key stays free of them
+    plots: lowered.plots.map((p) => ({ ...p.spec, runs: p.runIds.filter((id) => id in runs), ...lines(p.range) })),
+    definitions: Object.fromEntries(lowered.defs.map((d) => [d.name, lines(d.range)])),
     // a clean text's document has no such field (unchanged for scripts, caches and the CLI)
     ...(diagnostics.length ? { diagnostics } : {}),
   };
@@ -138,12 +143,12 @@ export function nodeStatuses(lowered: LoweredProgram, slots: Map<string, Slot>, 
     else if (kind === 'run') state = runDefState(d.runIds);
     else state = 'done';
     const progress = kind === 'run' ? sumProgress(d.runIds.map((id) => slots.get(id))) : null;
-    nodes.push({ id: d.name, kind, state, deps: d.deps, message, progress });
+    nodes.push({ id: d.name, kind, state, deps: d.deps, message, progress, ...lines(d.range) });
   }
   for (const p of lowered.plots) {
     const state = plotsDone.has(p.id) ? 'done' : runDefState(p.runIds) === 'stale' ? 'stale' : 'queued';
     const defs = [...new Set(p.runIds.map((id) => slots.get(id)?.run.def).filter((x): x is string => !!x))];
-    nodes.push({ id: p.id, kind: 'plot', state, deps: defs });
+    nodes.push({ id: p.id, kind: 'plot', state, deps: defs, label: p.label, ...lines(p.range) });
   }
   return nodes;
 }
