@@ -15,13 +15,16 @@ import { readSettings } from '../settings';
 /** the cursor rests this long on a line before the preview follows (arrow keys held down cross
  *  many lines: only the last one scrolls the page) */
 const FOLLOW_DELAY_MS = 120;
+/** the selection changes a reveal causes arrive within this time; later, a move to that same line
+ *  is the user's own */
+const ECHO_MS = 1500;
 
 export class PreviewNavigation implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** the line a reveal put the cursor on: the selection changes it causes are not echoed back to
    *  the page (a click on a legend entry would scroll the page away to the run's first figure) */
-  private revealed: { uri: string; line: number } | undefined;
+  private revealed: { uri: string; line: number; at: number } | undefined;
   /** per preview, the targets last highlighted: moving within one statement does not flash again */
   private readonly shown = new Map<number, string>();
 
@@ -48,7 +51,7 @@ export class PreviewNavigation implements vscode.Disposable {
     if (line > doc.lineCount) return; // lines of an older text, since shortened
     const text = doc.lineAt(line - 1);
     const selection = new vscode.Selection(line - 1, text.firstNonWhitespaceCharacterIndex, line - 1, text.range.end.character);
-    this.revealed = { uri, line: line - 1 };
+    this.revealed = { uri, line: line - 1, at: Date.now() };
     const editor = await vscode.window.showTextDocument(doc, { viewColumn: this.editorColumn(p), selection, preserveFocus: false });
     editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
@@ -71,7 +74,8 @@ export class PreviewNavigation implements vscode.Disposable {
     if (doc.languageId !== 'sgdexp' || !e.selections.length) return;
     const uri = doc.uri.toString();
     const line = e.selections[0]!.active.line;
-    if (this.revealed?.uri === uri && this.revealed.line === line) return;
+    const r = this.revealed;
+    if (r?.uri === uri && r.line === line && Date.now() - r.at < ECHO_MS) return;
     this.revealed = undefined;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
