@@ -11,6 +11,7 @@ import { PreviewStore, type WebviewState } from './store';
 import { plotThemeSetting, readTheme, type PlotThemeSetting } from './theme';
 import { renderGraph } from './graph';
 import { resultsJson, serializeSvg, svgToPng } from './exporter';
+import { Navigator } from './navigate';
 import { button, h, progressBar, setAttr, setClass, setText, show, syncChildren, type ProgressBar } from './dom';
 
 export interface VsCodeApi {
@@ -120,6 +121,8 @@ export class App {
   /** fields of the page's initial state that belong to the extension (uri, locked, …): kept in
    *  every setState, because the panel serializer reads them back after a reload */
   private extra: Record<string, unknown> = {};
+  /** reveal clicks and the editor cursor's highlights (navigate.ts) */
+  private readonly nav: Navigator;
 
   constructor(
     private readonly root: HTMLElement,
@@ -134,6 +137,11 @@ export class App {
     const mo = new MutationObserver(onTheme);
     mo.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
     mo.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
+    this.nav = new Navigator(root, {
+      sources: () => ({ doc: this.store.doc, nodes: this.store.status?.nodes, uri: this.store.uri }),
+      post: (m) => this.vscode.postMessage(m),
+      flush: () => this.flush(),
+    });
     new ResizeObserver(() => {
       const w = this.root.clientWidth;
       if (Math.abs(w - this.lastWidth) >= 2) this.scheduleRender();
@@ -208,6 +216,7 @@ export class App {
       void this.answerExport(m.requestId, m.format, m.theme ?? 'print');
       return;
     }
+    if (m.type === 'highlight') return this.nav.highlight(m);
     if (m.type === 'message') {
       this.messages = [...this.messages, { level: m.level, text: m.text }].slice(-5);
     } else if (m.type === 'status') {
@@ -608,7 +617,7 @@ export class App {
       this.pending.set(n.id, p);
     }
     const index = Number(n.id.replace(/^plot#/, ''));
-    setText(p.title, Number.isInteger(index) ? `plot ${index + 1}` : n.id);
+    setText(p.title, n.label ?? (Number.isInteger(index) ? `plot ${index + 1}` : n.id));
     const byId = new Map(nodes.map((m) => [m.id, m]));
     const deps = n.deps.map((d) => byId.get(d)).filter((d): d is NodeStatus => !!d);
     const prog = depsProgress(deps);

@@ -81,10 +81,12 @@ export function renderGraph(doc: Document, nodes: NodeStatus[]): SVGSVGElement {
     t.setAttribute('y', String(H / 2));
     t.setAttribute('dy', '0.35em');
     t.setAttribute('text-anchor', 'middle');
-    t.textContent = n.id.length > 15 ? n.id.slice(0, 14) + '…' : n.id;
+    // named as written: a definition's name, a plot's title or `plot <metric>` (not its id `plot#i`)
+    const name = n.label ?? n.id;
+    t.textContent = name.length > 15 ? name.slice(0, 14) + '…' : name;
     g.appendChild(t);
     const title = doc.createElementNS(SVG, 'title');
-    title.textContent = `${n.id} (${n.kind}): ${n.state}${n.message ? ` — ${n.message}` : ''}`;
+    title.textContent = `${name} (${n.kind}${n.line != null ? `, line ${n.line}` : ''}): ${n.state}${n.message ? ` — ${n.message}` : ''}`;
     g.appendChild(title);
     svg.appendChild(g);
   }

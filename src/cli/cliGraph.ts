@@ -8,6 +8,7 @@ import type { CheckedProgram } from '../core/program';
 import type { ResultsDoc } from '../core/wire/results';
 import { Engine } from '../core/graph/engine';
 import { lowerProgram } from '../core/lower';
+import { docPlot } from '../core/graph/report';
 import { limitsWith } from '../core/checkHooks';
 
 export interface EngineConfig {
@@ -66,7 +67,7 @@ export async function openEngine(cfg: EngineConfig): Promise<CliEngine> {
           // the document keeps the file's plots over all its runs, as the unsharded one does.
           const lowered = lowerProgram(program);
           doc = await engine.run(uri, program, { file, only, signal });
-          doc = { ...doc, plots: lowered.plots.map((p) => ({ ...p.spec, runs: p.runIds })) };
+          doc = { ...doc, plots: lowered.plots.map((p) => docPlot(p, p.runIds)) };
         } else {
           doc = await engine.run(uri, program, { file, runAll: true, signal });
         }

@@ -59,6 +59,9 @@ export interface LoweredPlot {
   runIds: string[];
   /** hash of the plot's own content (built-in and options; never the run names) */
   defKey: string;
+  /** its name in a graph view: its `title = …`, else `plot <built-in>` as written (`plot logdet`,
+   *  `plot final loss`) */
+  label: string;
 }
 
 export interface LoweredDef {
@@ -364,7 +367,8 @@ export function lowerProgram(program: CheckedProgram, opts: LowerOptions = {}): 
       }
       const drawnRuns = runIds.map((id) => runById.get(id)!);
       const spec = plotSpec(p, runIds, drawnRuns.map((r) => r.member), drawnRuns);
-      plots.push({ id: `plot#${p.index}`, index: p.index, range: p.range, spec, runIds, defKey: plotKey({ ...spec, runs: [] }) });
+      const label = p.options.title?.kind === 'string' ? p.options.title.value : `plot ${p.builtin === 'final' ? `final ${spec.metric}` : p.builtin}`;
+      plots.push({ id: `plot#${p.index}`, index: p.index, range: p.range, spec, runIds, defKey: plotKey({ ...spec, runs: [] }), label });
     } catch (e) {
       if (!(e instanceof ResolveError)) throw e;
       diagnostics.push({ range: p.range, severity: 'error', message: e.message, code: 'lower' });

@@ -40,4 +40,7 @@ export interface SgdexpApi {
   rejectedServerMessages(): number;
   /** resolves once the language server has applied the current settings */
   syncSettings(): Promise<void>;
+  /** handles `msg` as if preview `panel`'s page had posted it (validated, logged, acted on);
+   *  false when there is no such preview */
+  simulateFromPage(panel: number, msg: unknown): boolean;
 }

@@ -19,6 +19,7 @@ let client: ServerClient | undefined;
 const lazyPreviews = () => require('./preview/previewManager') as typeof import('./preview/previewManager');
 const lazyExport = () => require('./exportFigures') as typeof import('./exportFigures');
 const lazyNew = () => require('./newExperiment') as typeof import('./newExperiment');
+const lazyNavigate = () => require('./preview/navigate') as typeof import('./preview/navigate');
 
 export function activate(context: vscode.ExtensionContext): SgdexpApi {
   const t0 = performance.now();
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
       manager = m;
       context.subscriptions.push(
         m,
+        new (lazyNavigate().PreviewNavigation)(m, (text) => server.log(text)),
         m.onDidReceive((p, msg) => {
           if (msg.type === 'export' && msg.requestId === undefined && msg.data !== undefined) {
             lazyExport()
@@ -184,6 +186,11 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
     latestResults: (uri) => manager?.latestResults(vscode.Uri.parse(uri)),
     exportFigures: (args) => doExport(args),
     rejectedServerMessages: () => server.rejected,
+    simulateFromPage: (panel, msg) => {
+      const p = manager?.all.find((x) => x.id === panel);
+      p?.simulateFromPage(msg);
+      return p !== undefined;
+    },
   };
 }
 

@@ -31,7 +31,7 @@ describe('server settings', () => {
 
   it('normalises mistyped and out-of-range values to the defaults and ranges', () => {
     expect(normalizeSettings(undefined)).toEqual(SETTINGS_DEFAULTS);
-    expect(normalizeSettings({ runOn: 'often', debounceMs: NaN, workers: 1000, cache: 'no', cacheMB: -5, theme: 'pink', exportTheme: 'neon' })).toEqual({
+    expect(normalizeSettings({ runOn: 'often', debounceMs: NaN, workers: 1000, cache: 'no', cacheMB: -5, theme: 'pink', exportTheme: 'neon', scrollSync: 'yes' })).toEqual({
       ...SETTINGS_DEFAULTS, workers: 64, cacheMB: 0,
     });
     expect(normalizeSettings({ runOn: 'type', debounceMs: 50, workers: 2.4, cache: false })).toMatchObject({ runOn: 'type', debounceMs: 50, workers: 2, cache: false });

@@ -5,6 +5,7 @@
 // $SGDEXP_SCREENSHOT_DIR (`npm run docs:images` points it at docs/images).
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { navigateTests } from './navigate.mjs';
 import { fixture, launch, loadHtmlModule, newNonce, pageHtml, root, serve, webviewFiles, THEMES } from './harness.mjs';
 
 // the suite never writes into the work tree's tracked files
@@ -645,6 +646,8 @@ test('theme: follows body class and --vscode-* colours (light → dark); screens
   eq(await page.evaluate(() => getComputedStyle(document.querySelector('.sg-card')).borderTopColor), 'rgb(111, 195, 223)', 'high-contrast card border');
   await page.close();
 });
+
+navigateTests({ test, open, post, results, card, eq, assert, FIG1, URI });
 
 let passed = 0, failed = 0;
 // SGDEXP_WEBVIEW_ONLY=text runs only the tests whose name contains it

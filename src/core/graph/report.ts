@@ -3,9 +3,9 @@
 // (src/core/wire/protocol.ts NodeStatus), and the runtime diagnostics (divergence, run errors).
 import type { CheckedProgram, Diagnostic, Position, Range } from '../program';
 import type { NodeStatus } from '../wire/protocol';
-import type { ClaimResult, ResultsDiagnostic, ResultsDoc, RunResult, RunStatus, Trajectory } from '../wire/results';
+import type { ClaimResult, PlotSpec, ResultsDiagnostic, ResultsDoc, RunResult, RunStatus, Trajectory } from '../wire/results';
 import { evaluateClaims } from '../claims';
-import type { LoweredProgram, LoweredRun } from '../lower';
+import type { LoweredPlot, LoweredProgram, LoweredRun } from '../lower';
 import type { StreamedProgress } from './trajectoryBuffer';
 import type { RunValue } from './runValue';
 import { explainDivergence } from './divergence';
@@ -26,6 +26,13 @@ export interface Slot {
    *  final state, null until the parent has settled (lower.ts offshootKeys) */
   key: string | null;
 }
+
+/** A zero-based range's 1-based first and last line (a statement's trailing newline excluded). */
+const lines = (r: Range) => ({ line: r.start.line + 1, endLine: Math.max(r.start.line, r.end.character === 0 && r.end.line > r.start.line ? r.end.line - 1 : r.end.line) + 1 });
+
+/** A plot as the document lists it: its spec, the runs it draws, where it is written (positions
+ *  ride on the document, not in the spec: the plot's key stays free of them). */
+export const docPlot = (p: LoweredPlot, runs: string[]): PlotSpec => ({ ...p.spec, runs, ...lines(p.range) });
 
 const emptyTrajectory = (): Trajectory => ({ step: [], time: [], metrics: {} });
 
@@ -75,7 +82,8 @@ export function buildResultsDoc(lowered: LoweredProgram, slots: Map<string, Slot
     file,
     seed: lowered.seed,
     runs,
-    plots: lowered.plots.map((p) => ({ ...p.spec, runs: p.runIds.filter((id) => id in runs) })),
+    plots: lowered.plots.map((p) => docPlot(p, p.runIds.filter((id) => id in runs))),
+    definitions: Object.fromEntries(lowered.defs.map((d) => [d.name, lines(d.range)])),
     // a clean text's document has no such field (unchanged for scripts, caches and the CLI)
     ...(diagnostics.length ? { diagnostics } : {}),
   };
@@ -152,12 +160,12 @@ export function nodeStatuses(lowered: LoweredProgram, slots: Map<string, Slot>, 
     else if (kind === 'run') state = runDefState(d.runIds);
     else state = 'done';
     const progress = kind === 'run' ? sumProgress(d.runIds.map((id) => slots.get(id))) : null;
-    nodes.push({ id: d.name, kind, state, deps: d.deps, message, progress });
+    nodes.push({ id: d.name, kind, state, deps: d.deps, message, progress, ...lines(d.range) });
   }
   for (const p of lowered.plots) {
     const state = plotsDone.has(p.id) ? 'done' : runDefState(p.runIds) === 'stale' ? 'stale' : 'queued';
     const defs = [...new Set(p.runIds.map((id) => slots.get(id)?.run.def).filter((x): x is string => !!x))];
-    nodes.push({ id: p.id, kind: 'plot', state, deps: defs });
+    nodes.push({ id: p.id, kind: 'plot', state, deps: defs, label: p.label, ...lines(p.range) });
   }
   return nodes;
 }

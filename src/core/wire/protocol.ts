@@ -10,8 +10,15 @@ export type { AppendInfo } from './append';
 export type NodeState = 'cached' | 'running' | 'queued' | 'stale' | 'failed' | 'blocked' | 'done' | 'cancelled';
 
 export interface NodeStatus {
-  /** definition name or `plot#i` */
+  /** definition name or `plot#i` (i: the plot's position among the file's plot statements) */
   id: string;
+  /** what the graph view shows: the definition's name, a plot's title (`title = …`) or
+   *  `plot <metric>` (absent: the id) */
+  label?: string;
+  /** 1-based first and last line of the statement, in the text this status was computed from
+   *  (an edited, unsaved text's status has the edited lines) */
+  line?: number;
+  endLine?: number;
   kind: 'data' | 'model' | 'optimizer' | 'run' | 'plot' | 'value' | 'init' | 'schedule';
   state: NodeState;
   deps: string[];
@@ -114,7 +121,11 @@ export type ToWebview =
    *  `export` message per plot carrying the same requestId (plotIndex i of `total`), each the
    *  standalone figure (title and legend inside) in the print theme or the preview's (`theme`,
    *  default print). */
-  | { type: 'export'; requestId: number; format: 'svg' | 'png'; theme?: 'print' | 'editor' };
+  | { type: 'export'; requestId: number; format: 'svg' | 'png'; theme?: 'print' | 'editor' }
+  /** the editor's cursor is on line `line` (1-based) of `uri`: a plot statement (`plots`, indices
+   *  into doc.plots) or a run's definition (`runs`, its run keys, and the plots drawing them).
+   *  The page scrolls to the first and marks them for a moment (sgdexp.preview.scrollSync). */
+  | { type: 'highlight'; uri: string; line: number; plots: number[]; runs: string[] };
 
 /**
  * A results message may leave out runs that are exactly as they were in the results message the
@@ -149,4 +160,7 @@ export type FromWebview =
       total?: number;
       title?: string;
     }
-  | { type: 'error'; text: string };
+  | { type: 'error'; text: string }
+  /** a click on a figure title, a legend entry, a curve, a graph node or a run row: show line
+   *  `line` (1-based) of `uri` (the preview's own file) in an editor */
+  | { type: 'reveal'; uri: string; line: number };

@@ -67,6 +67,16 @@ export interface PlotSpec {
   /** fixed axis ranges [a, b] (absent: fitted to the data); gain: xlim selects coordinates by index */
   xlim?: [number, number];
   ylim?: [number, number];
+  /** 1-based first and last line of the `plot` statement in the text the document was computed
+   *  from (absent: an older writer); the preview reveals it and follows the editor's cursor to it */
+  line?: number;
+  endLine?: number;
+}
+
+/** Where a definition is written: 1-based first and last line of its statement. */
+export interface SourceLines {
+  line: number;
+  endLine: number;
 }
 
 /** A finding of the checker on the text a document was computed from (optional: a preview shows
@@ -113,4 +123,7 @@ export interface ResultsDoc {
   diagnostics?: ResultsDiagnostic[];
   /** the file's claims, evaluated; only in final documents of files with `expect` statements */
   claims?: ClaimResult[];
+  /** each definition's statement (`gd = train(…)`), by name: a run's `def` is a key (absent: an
+   *  older writer) */
+  definitions?: Record<string, SourceLines>;
 }

@@ -18,6 +18,9 @@ export interface ServerSettings {
   cacheMB: number;
   theme: PlotTheme;
   exportTheme: ExportTheme;
+  /** the preview follows the editor's cursor to the figure of a plot or run line (the extension's
+   *  own; the server ignores it) */
+  scrollSync: boolean;
   /** the workspace is trusted (vscode.workspace.isTrusted); untrusted: nothing runs on its own */
   trusted: boolean;
 }
@@ -34,6 +37,7 @@ export const SETTINGS_DEFAULTS: Readonly<ServerSettings> = {
   cacheMB: 256,
   theme: 'auto',
   exportTheme: 'print',
+  scrollSync: true,
   trusted: true,
 };
 
@@ -53,6 +57,7 @@ export const SETTING_KEYS: Readonly<Record<Exclude<keyof ServerSettings, 'truste
   cacheMB: 'cache.sizeMB',
   theme: 'plot.theme',
   exportTheme: 'export.theme',
+  scrollSync: 'preview.scrollSync',
 };
 
 /**
@@ -68,6 +73,7 @@ export const SETTING_SCOPES: Readonly<Record<Exclude<keyof ServerSettings, 'trus
   cacheMB: 'window',
   theme: 'resource',
   exportTheme: 'resource',
+  scrollSync: 'resource',
 };
 
 /** A number clamped to its range (±Infinity to the ends); not a number, or NaN: the fallback. */
@@ -94,6 +100,7 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     cacheMB: num(r.cacheMB, d.cacheMB, SETTINGS_RANGES.cacheMB),
     theme: PLOT_THEMES.includes(r.theme as PlotTheme) ? (r.theme as PlotTheme) : d.theme,
     exportTheme: EXPORT_THEMES.includes(r.exportTheme as ExportTheme) ? (r.exportTheme as ExportTheme) : d.exportTheme,
+    scrollSync: typeof r.scrollSync === 'boolean' ? r.scrollSync : d.scrollSync,
     trusted,
   };
 }

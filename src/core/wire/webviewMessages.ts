@@ -127,12 +127,22 @@ function plotSpec(v: unknown, path: string): void {
   if (p.top != null) int(p.top, `${path}.top`, 1);
   if (p.tol !== undefined) num(p.tol, `${path}.tol`);
   if (p.of !== undefined) str(p.of, `${path}.of`);
+  lines(p, path);
   for (const k of ['xlim', 'ylim'] as const) {
     if (p[k] === undefined) continue;
     const r = arr(p[k], `${path}.${k}`);
     if (r.length !== 2) fail(`${path}.${k}`, 'expected [a, b]');
     r.forEach((x, i) => num(x, `${path}.${k}[${i}]`));
     if (!((r[0] as number) < (r[1] as number))) fail(`${path}.${k}`, 'expected a < b');
+  }
+}
+
+/** Optional 1-based `line` and `endLine` of a statement (`endLine` ≥ `line`). */
+function lines(o: Record<string, unknown>, path: string): void {
+  if (o.line !== undefined) int(o.line, `${path}.line`, 1);
+  if (o.endLine !== undefined) {
+    int(o.endLine, `${path}.endLine`, 1);
+    if (o.line !== undefined && (o.endLine as number) < (o.line as number)) fail(`${path}.endLine`, `before line (${String(o.line)})`);
   }
 }
 
@@ -164,6 +174,14 @@ function resultsDoc(v: unknown, path: string): void {
       str(c.summary, `${q}.summary`);
       if (c.message != null) str(c.message, `${q}.message`);
     });
+  }
+  if (d.definitions !== undefined) {
+    for (const [k, v] of Object.entries(obj(d.definitions, `${path}.definitions`))) {
+      const q = `${path}.definitions[${JSON.stringify(k)}]`;
+      const o = obj(v, q);
+      int(o.line, `${q}.line`, 1);
+      lines(o, q);
+    }
   }
 }
 
@@ -204,6 +222,8 @@ function nodeStatus(v: unknown, path: string): void {
   arr(n.deps, `${path}.deps`).forEach((d, i) => str(d, `${path}.deps[${i}]`));
   if (n.message != null) str(n.message, `${path}.message`);
   progress(n.progress, `${path}.progress`);
+  if (n.label !== undefined) str(n.label, `${path}.label`);
+  lines(n, path);
 }
 
 /** RunReuse (protocol.ts): the left-out runs are in `order` and not in the message's own runs,
@@ -262,7 +282,7 @@ export function validateResultsDoc(v: unknown): Validated<ResultsDoc> {
 export function validateToWebview(v: unknown): Validated<ToWebview> {
   const r = guard<ToWebview>((x) => {
     const m = obj(x, 'message');
-    const type = oneOf(m.type, ['results', 'status', 'message', 'export'] as const, 'message.type');
+    const type = oneOf(m.type, ['results', 'status', 'message', 'export', 'highlight'] as const, 'message.type');
     if (type === 'results') {
       str(m.uri, 'message.uri');
       int(m.revision, 'message.revision');
@@ -278,6 +298,11 @@ export function validateToWebview(v: unknown): Validated<ToWebview> {
       int(m.requestId, 'message.requestId');
       oneOf(m.format, ['svg', 'png'] as const, 'message.format');
       if (m.theme !== undefined) oneOf(m.theme, ['print', 'editor'] as const, 'message.theme');
+    } else if (type === 'highlight') {
+      str(m.uri, 'message.uri');
+      int(m.line, 'message.line', 1);
+      arr(m.plots, 'message.plots').forEach((p, i) => int(p, `message.plots[${i}]`));
+      arr(m.runs, 'message.runs').forEach((r, i) => str(r, `message.runs[${i}]`));
     } else {
       oneOf(m.level, ['info', 'error'] as const, 'message.level');
       str(m.text, 'message.text');
@@ -294,7 +319,7 @@ export const MAX_EXPORT_CHARS = 32 * 1024 * 1024;
 export function validateFromWebview(v: unknown): Validated<FromWebview> {
   return guard<FromWebview>((x) => {
     const m = obj(x, 'message');
-    const type = oneOf(m.type, ['ready', 'resync', 'rendered', 'cancel', 'export', 'error'] as const, 'message.type');
+    const type = oneOf(m.type, ['ready', 'resync', 'rendered', 'cancel', 'export', 'error', 'reveal'] as const, 'message.type');
     if (type === 'rendered') {
       int(m.revision, 'message.revision');
       int(m.plots, 'message.plots');
@@ -312,6 +337,9 @@ export function validateFromWebview(v: unknown): Validated<FromWebview> {
       if (m.title !== undefined) str(m.title, 'message.title');
     } else if (type === 'error') {
       str(m.text, 'message.text');
+    } else if (type === 'reveal') {
+      str(m.uri, 'message.uri');
+      int(m.line, 'message.line', 1);
     }
   }, v);
 }

@@ -112,6 +112,16 @@ export class Preview implements vscode.Disposable {
   get isReady(): boolean {
     return this.ready;
   }
+  /** the newest node statuses offered (an edited, unsaved text's carry its lines) */
+  get status(): StatusMessage | undefined {
+    return this.latestStatus;
+  }
+
+  /** A message as if the page had posted it (validated and handled the same way): the
+   *  extension-host tests cannot click inside the page's frame. */
+  simulateFromPage(data: unknown): void {
+    this.receive(data);
+  }
 
   matches(uri: vscode.Uri): boolean {
     return this._resource.toString() === uri.toString();
