@@ -89,10 +89,14 @@ export function attachBrush(holder: HTMLElement, enabled: () => boolean, onZoom:
     }
     start.x = p.x;
     start.y = p.y;
-    holder.setPointerCapture?.(e.pointerId);
+    // no pointer capture: a click (press and release in place) must still reach what is under
+    // the pointer; the drag is followed on the window instead. preventDefault: no text selection
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', up);
+    window.addEventListener('pointercancel', cancel);
     e.preventDefault();
   });
-  holder.addEventListener('pointermove', (e) => {
+  const move = (e: PointerEvent) => {
     if (!start) return;
     const p = local(e);
     const x = clamp(p.x, start.fx), y = clamp(p.y, start.fy);
@@ -104,8 +108,11 @@ export function attachBrush(holder: HTMLElement, enabled: () => boolean, onZoom:
     band.style.width = `${Math.abs(x - start.x) / start.k}px`;
     band.style.height = `${Math.abs(y - start.y) / start.k}px`;
     if (!band.isConnected) holder.appendChild(band);
-  });
+  };
   const end = (e: PointerEvent, apply: boolean) => {
+    window.removeEventListener('pointermove', move);
+    window.removeEventListener('pointerup', up);
+    window.removeEventListener('pointercancel', cancel);
     if (!start) return;
     const s = start;
     start = null;
@@ -119,8 +126,8 @@ export function attachBrush(holder: HTMLElement, enabled: () => boolean, onZoom:
     const ys = Math.abs(p.y - s.y) >= 20 ? ([sy.invert!(s.y), sy.invert!(p.y)].sort((a, b) => a - b) as [number, number]) : null;
     if (xs[1] > xs[0]) onZoom(xs, ys && ys[1] > ys[0] ? ys : null);
   };
-  holder.addEventListener('pointerup', (e) => end(e, true));
-  holder.addEventListener('pointercancel', (e) => end(e, false));
+  const up = (e: PointerEvent) => end(e, true);
+  const cancel = (e: PointerEvent) => end(e, false);
   holder.addEventListener('dblclick', (e) => {
     if (!enabled()) return;
     e.preventDefault();
