@@ -4,6 +4,7 @@
 // keyed by their plot identity (plotId), not their index, so a choice follows its plot when the
 // file gains or loses another plot above it.
 import type { PlotSpec } from '../src/core/wire/results';
+import { baseName } from '../src/core/figures';
 import { readSort, type TableSort } from './resultsTable';
 import { readPin, type Pin } from './pin';
 
@@ -24,9 +25,10 @@ export interface ViewState {
   pin: Pin | null;
 }
 
-/** A plot's identity across revisions: what it draws (kind, metric, runs, axes), not its title. */
+/** A plot's identity across revisions: what it draws (kind, metric, the definitions of its runs,
+ *  axes), not its title nor a family's members, so a pin or a zoom outlives a changed sweep. */
 export function plotId(p: PlotSpec): string {
-  return JSON.stringify([p.kind, p.metric, p.runs, p.x, p.of ?? null, p.top ?? null]);
+  return JSON.stringify([p.kind, p.metric, [...new Set(p.runs.map(baseName))], p.x, p.of ?? null, p.top ?? null]);
 }
 
 const range = (v: unknown): [number, number] | undefined =>

@@ -45,6 +45,9 @@ describe('pinned curves', () => {
     expect(g.lines).toHaveLength(4);
     expect(ghostsFor(pin, plotId(LOSS), 8, new Set(['ln']))!.lines.map((l) => l.run)).toEqual(['gd', 'gd']);
     expect(ghostsFor(pin, plotId({ ...LOSS, metric: 'accuracy' }), 8)).toBeUndefined();
+    // the identity is the plot's definitions, not a family's members nor the title
+    expect(plotId({ ...LOSS, runs: ['sgd[lr=0.1]', 'sgd[lr=0.2]'], title: 'a' })).toBe(plotId({ ...LOSS, runs: ['sgd[lr=0.3]'], title: 'b' }));
+    expect(plotId({ ...LOSS, runs: ['sgd[lr=0.1]'] })).not.toBe(plotId({ ...LOSS, runs: ['gd'] }));
     expect(ghostsFor(null, plotId(LOSS), 8)).toBeUndefined();
   });
 
