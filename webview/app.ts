@@ -13,6 +13,8 @@ import { renderGraph } from './graph';
 import { resultsJson, serializeSvg, svgToPng } from './exporter';
 import { Navigator } from './navigate';
 import { button, h, progressBar, setAttr, setClass, setText, show, syncChildren, type ProgressBar } from './dom';
+import { ResultsTable } from './resultsTable';
+import { FigureTools } from './figureTools';
 
 export interface VsCodeApi {
   postMessage(m: FromWebview): void;
@@ -97,6 +99,8 @@ interface Card {
   title: HTMLElement;
   /** "re-running 40%" while a revision in flight will change this plot */
   badge: HTMLElement;
+  /** the view's buttons (figureTools.ts): y scale, small multiples, reset zoom */
+  view: HTMLElement;
   tools: HTMLElement;
   legend: HTMLElement;
   legendItems: Map<string, HTMLButtonElement>;
@@ -117,12 +121,19 @@ export class App {
   /** where the last render spent its time (ms), for scripts/bench-webview.mjs */
   timings: Record<string, number> = {};
   private validateMs = 0;
-  private built: { doc: ResultsDoc; plot: PlotSpec; options: FigureOptions; hk: string; sk: string; svg: SVGSVGElement; tipped: boolean }[] = [];
+  /** spec: the document's plot; plot: as drawn (the user's view applied); vk: that view's key */
+  private built: { doc: ResultsDoc; spec: PlotSpec; plot: PlotSpec; options: FigureOptions; hk: string; sk: string; vk: string; svg: SVGSVGElement; tipped: boolean }[] = [];
   /** fields of the page's initial state that belong to the extension (uri, locked, …): kept in
    *  every setState, because the panel serializer reads them back after a reload */
   private extra: Record<string, unknown> = {};
   /** reveal clicks and the editor cursor's highlights (navigate.ts) */
   private readonly nav: Navigator;
+  /** comparison tools: the view state (zoom, y scale, facets, pin; saved as `view`) and the results table */
+  private readonly tools = new FigureTools(undefined, () => this.saveState(), () => this.scheduleRender(), () => ({ revision: this.store.revision, shown: this.store.shown }));
+  private readonly table = new ResultsTable(null, () => {
+    this.tools.view.sort = this.table.sort;
+    this.saveState();
+  });
 
   constructor(
     private readonly root: HTMLElement,
@@ -164,7 +175,12 @@ export class App {
   restore(raw: unknown): boolean {
     if (typeof raw !== 'object' || raw == null) return false;
     const s = raw as WebviewState & Record<string, unknown>;
-    for (const [k, v] of Object.entries(s)) if (k !== 'results' && k !== 'status' && k !== 'hidden') this.extra[k] = v;
+    for (const [k, v] of Object.entries(s)) if (k !== 'results' && k !== 'status' && k !== 'hidden' && k !== 'view') this.extra[k] = v;
+    // the extension's initial state carries no view: the saved one stands
+    if ('view' in s) {
+      this.tools.restore(s.view);
+      this.table.sort = this.tools.view.sort;
+    }
     // the extension ships the setting in every page load (and reloads the page when it changes)
     this.plotTheme = plotThemeSetting(this.extra.theme);
     this.updateTheme();
@@ -192,7 +208,7 @@ export class App {
     this.saveTimer = null;
     const save = () => {
       this.saveTimer = null;
-      this.vscode.setState({ ...this.extra, ...this.store.snapshot() });
+      this.vscode.setState({ ...this.extra, ...this.store.snapshot(), view: this.tools.view });
     };
     if (soon) this.saveTimer = setTimeout(save, 500);
     else save();
@@ -269,7 +285,7 @@ export class App {
     cancel.dataset.focus = 'cancel';
     const json = button('JSON', 'Export all results as JSON', () => this.exportPlot('json', null));
     json.dataset.focus = 'json-all';
-    tools.append(overall.el, cancel, json);
+    tools.append(overall.el, this.tools.pin, cancel, json);
     header.append(title, tools);
     const runs = h('details', 'sg-runs');
     const runsSummary = h('summary');
@@ -318,7 +334,7 @@ export class App {
       this.vscode.postMessage({ type: 'rendered', revision: Math.max(0, this.store.revision), plots: 0, ms: performance.now() - t0 });
       return;
     }
-    const topParts: Node[] = [this.runsPanel(doc)];
+    const topParts: Node[] = [this.runsPanel(doc), this.table.update(doc, new Set(this.store.staleRuns()))];
     const claims = this.claimsPanel(doc);
     if (claims) topParts.push(claims);
     if (status?.nodes.length) topParts.push(this.graphPanel());
@@ -327,6 +343,7 @@ export class App {
     syncChildren(this.root, parts);
     this.pending.clear();
     while (this.cards.length > doc.plots.length) this.cards.pop();
+    this.tools.trim(doc.plots.length);
     const cards = doc.plots.map((p, i) => this.card(doc, p, i));
     syncChildren(c.plots, cards.map((k) => k.el));
     const stale = this.store.staleRuns();
@@ -354,20 +371,23 @@ export class App {
         // A figure whose inputs did not change (a status message, a run-list update, another
         // plot's legend click) is reused as it is, tips included.
         const prev = built[i];
-        if (prev && prev.doc === doc && prev.plot === plot && prev.options.width === widths[i] && prev.options.theme === this.theme && prev.hk === hk && prev.sk === sk && prev.svg) {
+        const vk = this.tools.key(plot);
+        if (prev && prev.doc === doc && prev.spec === plot && prev.options.width === widths[i] && prev.options.theme === this.theme && prev.hk === hk && prev.sk === sk && prev.vk === vk && prev.svg) {
           this.fillLegend(card, prev.options.data!, i);
+          this.tools.reused(i);
           this.built[i] = prev;
           return prev.svg;
         }
         // the rows once, at the figure's resolution (as buildFigure would compute them), for
-        // both the legend and the figure
-        const data = figureData(doc, plot, { hidden, stale, labels, buckets: figureBuckets(widths[i]!) });
-        this.fillLegend(card, data, i);
+        // both the legend and the figure; as the user views it (figureTools.ts: zoom, y scale,
+        // pinned ghosts, facets).
         // Tips are added when the pointer first enters a figure: Plot's pointer/tip machinery is
         // about half of a figure's cost, and most renders (streaming) are never hovered.
-        const options: FigureOptions = { document, width: widths[i]!, theme: this.theme, hidden, stale, labels, legend: false, title: false, notes: true, className: 'sg-plot', data, tips: false };
-        const svg = this.nonced(buildFigure(doc, plot, options));
-        this.built[i] = { doc, plot, options, hk, sk, svg, tipped: false };
+        const f = this.tools.figure(doc, plot, i, widths[i]!, { document, theme: this.theme, hidden, stale, labels, legend: false, title: false, notes: true, className: 'sg-plot', tips: false });
+        const options = f.options;
+        this.fillLegend(card, options.data!, i);
+        const svg = this.nonced(buildFigure(doc, f.plot, options));
+        this.built[i] = { doc, spec: plot, plot: f.plot, options, hk, sk, vk, svg, tipped: false };
         return svg;
       } catch (e) {
         this.showInHolder(card, h('div', 'sg-msg sg-msg-error', `could not draw this plot: ${(e as Error).message}`));
@@ -434,6 +454,7 @@ export class App {
     if (prog.total > 0) c.overall.set(prog.done / prog.total, 'overall progress');
     show(c.cancel, prog.running > 0);
     show(c.json, !!doc);
+    this.tools.updatePin(!!doc);
   }
 
   private runsPanel(doc: ResultsDoc): HTMLElement {
@@ -552,22 +573,23 @@ export class App {
         b.dataset.focus = `export-${f}-${i}`;
         tools.appendChild(b);
       }
-      head.append(title, tools);
+      const holder = h('div', 'sg-figure');
+      const view = this.tools.forCard(i, holder);
+      head.append(title, view, tools);
       const legend = h('div', 'sg-legend');
       legend.setAttribute('role', 'group');
       legend.setAttribute('aria-label', 'runs (click to show or hide)');
-      const holder = h('div', 'sg-figure');
       // tips are added on the first pointer entry into the figure shown at that time
       holder.addEventListener('pointerenter', () => this.enableTips(i));
       el.append(head, legend, holder);
-      card = { el, title, badge, tools, legend, legendItems: new Map(), holder, shown: null };
+      card = { el, title, badge, view, tools, legend, legendItems: new Map(), holder, shown: null };
       this.cards[i] = card;
     }
     setText(card.title, plot.title);
     const rerun = this.rerunning(doc, plot, i);
     setClass(card.el, rerun == null ? 'sg-card' : 'sg-card sg-rerunning');
     if (rerun != null) setText(card.badge, rerun);
-    syncChildren(card.title.parentElement!, [card.title, ...(rerun != null ? [card.badge] : []), card.tools]);
+    syncChildren(card.title.parentElement!, [card.title, ...(rerun != null ? [card.badge] : []), card.view, card.tools]);
     const waiting = plotRuns(doc, plot).length
       ? null
       : this.store.final ? `no runs match ${plot.runs.join(', ')}` : `waiting for ${plot.runs.join(', ')}…`;

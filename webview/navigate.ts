@@ -36,8 +36,8 @@ export class Navigator {
     private readonly host: NavigatorHost,
   ) {
     // capture: a Ctrl/⌘+click on a legend entry must not reach its show/hide handler
+    // (a double-click on a figure belongs to the zoom: it resets the view, zoom.ts)
     root.addEventListener('click', (e) => this.onClick(e), true);
-    root.addEventListener('dblclick', (e) => this.onFigure(e));
   }
 
   private reveal(line: number | null | undefined): boolean {

@@ -80,6 +80,12 @@ suite('preview', () => {
     await vscode.commands.executeCommand('sgdexp.showLockedPreviewToSide');
     const locked = await until('a locked preview', () => a.previews().find((p) => p.locked));
     assert.equal(locked.uri, fixture('small.sgdexp').toString());
+    // its own editor group: not a tab behind the unlocked preview beside the editor (column 2)
+    await until(`the locked preview in a group of its own (columns: ${JSON.stringify(a.previews().map((p) => [p.locked, p.viewColumn]))})`, () => {
+      const ps = a.previews();
+      const l = ps.find((p) => p.id === locked.id)?.viewColumn;
+      return l != null && l !== vscode.ViewColumn.One && ps.filter((p) => !p.locked).every((p) => p.viewColumn !== l);
+    });
     await open('bad.sgdexp', vscode.ViewColumn.One);
     await until('the unlocked one to follow', () => a.previews().some((p) => !p.locked && p.uri === fixture('bad.sgdexp').toString()));
     assert.equal(a.previews().find((p) => p.id === locked.id)?.uri, fixture('small.sgdexp').toString(), 'the locked one did not move');

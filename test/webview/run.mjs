@@ -649,6 +649,154 @@ test('theme: follows body class and --vscode-* colours (light → dark); screens
 
 navigateTests({ test, open, post, results, card, eq, assert, FIG1, URI });
 
+// ---- comparison tools: results table, zoom, y scale, pin, small multiples ----
+const scaled = (run, f) => ({ ...run, metrics: { ...run.metrics, loss: run.metrics.loss.map((v) => v * f), test_loss: run.metrics.test_loss.map((v) => v * f) } });
+/** runs gd, ln, half (gd's losses halved) and noloss (no loss recorded) */
+const TABLE_DOC = (() => {
+  const { loss: _l, test_loss: _t, ...rest } = FIG1.runs.gd.metrics;
+  return { ...FIG1, runs: { gd: FIG1.runs.gd, ln: FIG1.runs.ln, half: scaled(FIG1.runs.gd, 0.5), noloss: { ...FIG1.runs.gd, metrics: rest } } };
+})();
+const tableOrder = (page) => page.evaluate(() => [...document.querySelectorAll('.sg-results-table tbody tr')].map((tr) => tr.dataset.run));
+/** the x (or y) domain of a card's figure, from Plot's own scale */
+const domainOf = (page, i, axis = 'x') => page.evaluate(([sel, a]) => document.querySelector(`${sel} svg.sg-plot`).scale(a).domain, [card(i), axis]);
+const scaleType = (page, i) => page.evaluate((sel) => document.querySelector(`${sel} svg.sg-plot`).scale('y').type, card(i));
+/** click a control and wait for the render it causes */
+async function clickRender(page, selector) {
+  const before = await page.evaluate(() => window.__posted.length);
+  await page.click(selector);
+  await page.waitForFunction((n) => window.__posted.slice(n).some((m) => m.type === 'rendered'), before);
+}
+
+test('results table: a header click sorts the rows (numbers numerically, missing last), kept across updates and a reload', async () => {
+  const { page, errors } = await open();
+  await post(page, results(1, TABLE_DOC));
+  eq(await tableOrder(page), ['gd', 'ln', 'half', 'noloss'], 'document order before sorting');
+  const loss = (k) => TABLE_DOC.runs[k].metrics.loss?.at(-1);
+  const byLoss = ['gd', 'ln', 'half'].sort((a, b) => loss(a) - loss(b));
+  await page.click('.sg-results-table th[data-col="loss"] button');
+  await page.waitForFunction(() => document.querySelector('.sg-results-table th[data-col="loss"]').getAttribute('aria-sort') === 'ascending');
+  eq(await tableOrder(page), [...byLoss, 'noloss'], 'ascending by final loss, the run without one last');
+  await page.click('.sg-results-table th[data-col="loss"] button');
+  await page.waitForFunction(() => document.querySelector('.sg-results-table th[data-col="loss"]').getAttribute('aria-sort') === 'descending');
+  eq(await tableOrder(page), [...byLoss].reverse().concat('noloss'), 'descending, missing still last');
+  // a streamed update of the next revision keeps the sort
+  await post(page, results(2, { ...TABLE_DOC, runs: { noloss: TABLE_DOC.runs.noloss, half: TABLE_DOC.runs.half, ln: TABLE_DOC.runs.ln, gd: TABLE_DOC.runs.gd } }, false));
+  eq(await tableOrder(page), [...byLoss].reverse().concat('noloss'), 'order after an update');
+  const saved = await page.evaluate(() => window.__saved);
+  eq(saved.view.sort, { col: 'loss', dir: 'desc' }, 'sort saved with setState');
+  await page.close();
+  // reload: the saved state restores the sort
+  const again = await open({ saved });
+  await again.page.waitForSelector('.sg-results-table tbody tr');
+  eq(await tableOrder(again.page), [...byLoss].reverse().concat('noloss'), 'order after a reload');
+  eq(await again.page.evaluate(() => document.querySelector('.sg-results-table th[data-col="loss"]').getAttribute('aria-sort')), 'descending', 'aria-sort after a reload');
+  eq([...errors, ...again.errors], [], 'page errors');
+  await again.page.close();
+});
+
+test('brush zoom: a drag over a series figure zooms x (kept across updates), a double-click restores it', async () => {
+  const { page, errors } = await open();
+  await post(page, results(1, FIG1));
+  const full = await domainOf(page, 0);
+  const frame = await page.evaluate((sel) => {
+    const svg = document.querySelector(`${sel} svg.sg-plot`);
+    const b = svg.getBoundingClientRect(), k = b.width / Number(svg.getAttribute('width'));
+    const xr = svg.scale('x').range, yr = svg.scale('y').range;
+    return { left: b.left + xr[0] * k, right: b.left + xr[1] * k, top: b.top + Math.min(...yr) * k, bottom: b.top + Math.max(...yr) * k };
+  }, card(0));
+  const y = (frame.top + frame.bottom) / 2;
+  const at = (f) => frame.left + f * (frame.right - frame.left);
+  await page.mouse.move(at(0.2), y);
+  await page.mouse.down();
+  await page.mouse.move(at(0.3), y + 2);
+  await page.mouse.move(at(0.5), y + 3);
+  const before = await page.evaluate(() => window.__posted.length);
+  await page.mouse.up();
+  await page.waitForFunction((n) => window.__posted.slice(n).some((m) => m.type === 'rendered'), before);
+  const zoomed = await domainOf(page, 0);
+  const want = [full[0] + 0.2 * (full[1] - full[0]), full[0] + 0.5 * (full[1] - full[0])];
+  assert(Math.abs(zoomed[0] - want[0]) < 0.02 * (full[1] - full[0]) && Math.abs(zoomed[1] - want[1]) < 0.02 * (full[1] - full[0]), `zoomed x domain ${zoomed}, want about ${want} (full ${full})`);
+  eq(await domainOf(page, 1), full, 'the other figures keep their domain');
+  assert(await page.isVisible(`${card(0)} button[data-view="reset"]`), 'no reset button on the zoomed figure');
+  // a streamed update keeps the zoom
+  await post(page, results(2, S70, false));
+  eq(await domainOf(page, 0), zoomed, 'zoom after an update');
+  eq(Object.values((await page.evaluate(() => window.__saved)).view.figures).map((f) => f.x), [zoomed], 'zoom saved with setState');
+  await post(page, results(3, FIG1));
+  const box = await page.locator(`${card(0)} svg.sg-plot`).boundingBox();
+  const b2 = await page.evaluate(() => window.__posted.length);
+  await page.mouse.dblclick(at(0.4), y);
+  await page.waitForFunction((n) => window.__posted.slice(n).some((m) => m.type === 'rendered'), b2);
+  eq(await domainOf(page, 0), full, 'x domain after a double-click');
+  assert(box.width > 0 && !(await page.isVisible(`${card(0)} button[data-view="reset"]`)), 'reset button still shown');
+  eq(errors, [], 'page errors');
+  await page.close();
+});
+
+test('log/linear y toggle: offered where every value is positive; switches the scale and survives an update', async () => {
+  const { page, errors } = await open();
+  await post(page, results(1, FIG1));
+  // log det goes negative: no log axis offered; the loss (log by the file) may go linear
+  assert(!(await page.isVisible(`${card(0)} button[data-view="scale"]`)), 'log toggle offered on a figure with negative values');
+  eq(await scaleType(page, 2), 'log', 'loss axis before');
+  eq(await page.textContent(`${card(2)} button[data-view="scale"]`), 'log y', 'toggle label');
+  await clickRender(page, `${card(2)} button[data-view="scale"]`);
+  eq(await scaleType(page, 2), 'linear', 'loss axis after the toggle');
+  await post(page, results(2, FIG1));
+  eq(await scaleType(page, 2), 'linear', 'loss axis after an update');
+  eq(await scaleType(page, 1), 'log', 'another figure keeps its scale');
+  await clickRender(page, `${card(2)} button[data-view="scale"]`);
+  eq(await scaleType(page, 2), 'log', 'loss axis toggled back');
+  eq(errors, [], 'page errors');
+  await page.close();
+});
+
+test('pin: after a new revision the pinned curves are drawn as ghost lines labelled "pinned rev 1"; unpin removes them', async () => {
+  const { page, errors } = await open();
+  await post(page, results(1, FIG1));
+  const ghosts = (i) => page.evaluate((sel) => document.querySelectorAll(`${sel} g[aria-description="pinned"] path`).length, card(i));
+  await page.click('button.sg-pin');
+  await page.waitForFunction(() => document.querySelector('button.sg-pin').getAttribute('aria-pressed') === 'true');
+  eq(await ghosts(2), 0, 'no ghosts in the pinned revision itself');
+  const pin = (await page.evaluate(() => window.__saved)).view.pin;
+  assert(pin && Object.keys(pin.plots).length === 3, `pin saved: ${JSON.stringify(pin)?.slice(0, 200)}`);
+  const points = Object.values(pin.plots).flat().reduce((n, l) => n + l.x.length, 0);
+  assert(points <= 3 * 24 * 170, `pinned points bounded: ${points}`);
+  await post(page, results(2, { ...FIG1, runs: { gd: scaled(FIG1.runs.gd, 3), ln: scaled(FIG1.runs.ln, 3) } }));
+  eq(await ghosts(2), 4, 'ghost lines of the loss figure (loss and test loss of gd and ln)');
+  eq(await ghosts(1), 10, 'ghost lines of the singular values');
+  assert((await texts(page, `${card(2)} g[aria-description="pinned label"] text`)).every((t) => t === 'pinned rev 1'), 'ghost labels');
+  eq((await lineCount(page, 2)).all - 4, 4, 'current curves still drawn');
+  await clickRender(page, 'button.sg-pin');
+  eq(await ghosts(2), 0, 'ghosts after unpin');
+  eq((await page.evaluate(() => window.__saved)).view.pin, null, 'pin removed from the saved state');
+  eq(errors, [], 'page errors');
+  await page.close();
+});
+
+test('small multiples: a crowded family offers facets, drawn as a panel per member; a figure of two runs does not', async () => {
+  const members = {};
+  for (let j = 0; j < 10; j++) members[`gd[lr=${j + 1}]`] = { ...scaled(FIG1.runs.gd, j + 1), def: 'gd', member: { lr: j + 1 }, coords: { lr: j + 1 } };
+  const doc = { ...FIG1, runs: members, plots: [{ ...FIG1.plots[2], runs: ['gd'] }, FIG1.plots[1]] };
+  const { page, errors } = await open();
+  await post(page, results(1, doc));
+  assert(await page.isVisible(`${card(0)} button[data-view="facet"]`), 'no small-multiples toggle on a crowded figure');
+  eq(await page.evaluate((sel) => document.querySelectorAll(`${sel} g[aria-description="panel"] text`).length, card(0)), 0, 'panels before the toggle');
+  await clickRender(page, `${card(0)} button[data-view="facet"]`);
+  const panels = await texts(page, `${card(0)} g[aria-description="panel"] text`);
+  eq(panels.length, 10, 'one panel per member');
+  assert(panels.includes('gd[lr=1]') && panels.includes('gd[lr=10]'), `panel labels: ${panels}`);
+  eq((await lineCount(page, 0)).all, 20, 'loss and test loss of each member, in its panel');
+  await post(page, results(2, doc));
+  eq((await texts(page, `${card(0)} g[aria-description="panel"] text`)).length, 10, 'facets after an update');
+  await page.close();
+  const two = await open();
+  await post(two.page, results(1, FIG1));
+  assert(!(await two.page.isVisible(`${card(2)} button[data-view="facet"]`)), 'small-multiples toggle on a figure of two runs');
+  eq([...errors, ...two.errors], [], 'page errors');
+  await two.page.close();
+});
+
 let passed = 0, failed = 0;
 // SGDEXP_WEBVIEW_ONLY=text runs only the tests whose name contains it
 const only = process.env.SGDEXP_WEBVIEW_ONLY;

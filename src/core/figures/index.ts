@@ -14,6 +14,8 @@ import { finalCsv, finalData, finalMarks, type FinalData } from './final';
 import { gainCsv, gainData, gainMarks, type GainData } from './gain';
 import { degenerateDomain, figureBuckets, header, MARGIN_LEFT, MARGIN_RIGHT, rotateYLabel, type KindMarks, type LegendItem, type MarkContext } from './frame';
 import { colorOf, figureColors, type FigureTheme } from './theme';
+import { ghostMarks, type Ghosts } from './ghosts';
+import { facetMarks } from './facets';
 
 export { decimate, minMaxKeep } from './decimate';
 export { plotRuns, groupKey, baseName, defOf, metricLabel } from './runs';
@@ -21,6 +23,8 @@ export { finalValue } from './final';
 export { gainLogDomain } from './gain';
 export { degenerateDomain, figureBuckets, formatTick } from './frame';
 export { paperFigure, PRINT_THEME } from './paper';
+export { crowded, CROWDED } from './facets';
+export type { Ghosts, GhostLine } from './ghosts';
 export { LIGHT_THEME, DARK_THEME, HIGH_CONTRAST_THEME, figureColors, legendKeys, OPTIMIZER_SLOT, runColors } from './theme';
 export type { FigureTheme } from './theme';
 export type { SeriesRow } from './series';
@@ -65,6 +69,10 @@ export interface FigureOptions extends DataOptions {
   data?: FigureData;
   /** class on the root <svg> (the webview styles `--plot-background` through it) */
   className?: string;
+  /** series: pinned curves of an earlier revision, drawn thin and faded (ghosts.ts) */
+  ghosts?: Ghosts;
+  /** series: small multiples, a panel per run or component (facets.ts) */
+  facet?: boolean;
 }
 
 /**
@@ -85,15 +93,22 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
     doc, plot, theme, color, tips: options.tips ?? true, width, marginLeft: MARGIN_LEFT, domain, hidden,
     notes: data.notes.map((n) => ({ ...n, color: n.status === 'stale' ? theme.muted : color(n.run) })),
   };
-  const kind: KindMarks = data.kind === 'series' ? seriesMarks(data, ctx) : data.kind === 'final' ? finalMarks(data, ctx) : gainMarks(data, ctx);
+  const faceted = options.facet && data.kind === 'series' ? facetMarks(data, ctx) : null;
+  const kind: KindMarks = faceted ?? (data.kind === 'series' ? seriesMarks(data, ctx) : data.kind === 'final' ? finalMarks(data, ctx) : gainMarks(data, ctx));
   const marks = kind.marks;
+  if (options.ghosts && data.kind === 'series' && !faceted) {
+    // under the current curves, and inside the frame's y range (a pinned curve is for comparison)
+    const g = ghostMarks(options.ghosts, color, { log: plot.y === 'log', fontSize: theme.fontSize, background: theme.background, clip: !!(plot.xlim || plot.ylim || kind.yDomain) });
+    marks.unshift(...g.marks);
+    if (!kind.yDomain) kind.ys.push(...g.ys);
+  }
   const legend: LegendItem[] = [...domain.filter((k) => !hidden.has(k)).map((k) => ({ label: k, color: color(k), glyph: '━━' })), ...kind.legend];
   if (!data.rows.length && !ctx.notes.length) {
     marks.push(Plot.text([`no data for ${plot.metric} yet`], { frameAnchor: 'middle', fill: theme.muted, fontSize: theme.fontSize + 1, facet: 'super' } as Plot.TextOptions));
   }
   const head = header(options.legend === false ? [] : legend, options.title === false ? null : plot.title, width, theme, MARGIN_LEFT, options.notes === false ? [] : kind.floating);
   marks.push(...head.marks);
-  const baseHeight = options.height ?? Math.max(200, Math.min(340, Math.round(width * 0.52)));
+  const baseHeight = options.height ?? faceted?.height ?? Math.max(200, Math.min(340, Math.round(width * 0.52)));
   const y: Plot.ScaleOptions = { label: data.yLabel, type: plot.y === 'log' ? 'log' : 'linear', grid: true, ...kind.y };
   // a given ylim wins over the fitted domain; marks outside a given range are clipped at the frame.
   // A contained domain (a diverged run clipped) is guarded like any other: a span of subnormals
@@ -118,6 +133,7 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
     x: { label: data.xLabel, ...kind.x, ...xDomain, labelAnchor: 'center', labelArrow: 'none' } as Plot.ScaleOptions,
     y: { ...y, labelArrow: 'none' } as Plot.ScaleOptions,
     ...(kind.fx ? { fx: { ...kind.fx, labelAnchor: 'center' } as Plot.ScaleOptions } : {}),
+    ...(faceted ? { fy: faceted.fy } : {}),
     color: { type: 'ordinal', domain, range: domain.map(color), legend: false },
     marks,
   } as Plot.PlotOptions;
@@ -128,7 +144,7 @@ export function buildFigure(doc: ResultsDoc, plot: PlotSpec, options: FigureOpti
     // never let one odd series take the whole figure down: say what went wrong, in the figure
     svg = Plot.plot({
       ...spec,
-      x: undefined, y: undefined, fx: undefined, color: undefined,
+      x: undefined, y: undefined, fx: undefined, fy: undefined, color: undefined,
       marks: [...head.marks, Plot.text([`could not draw this plot: ${(e as Error).message}`], { frameAnchor: 'middle', fill: theme.muted, fontSize: theme.fontSize + 1, facet: 'super' } as Plot.TextOptions)],
     }) as SVGSVGElement;
   }

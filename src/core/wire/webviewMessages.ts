@@ -112,6 +112,7 @@ function run(v: unknown, path: string): void {
   if (r.model !== undefined) str(r.model, `${path}.model`);
   if (r.optimizer !== undefined) str(r.optimizer, `${path}.optimizer`);
   progress(r.progress, `${path}.progress`);
+  if (r.wall_ms != null) num(r.wall_ms, `${path}.wall_ms`);
   if (r.notes !== undefined) arr(r.notes, `${path}.notes`).forEach((n, i) => str(n, `${path}.notes[${i}]`));
 }
 

@@ -9,6 +9,7 @@ import type { MessageLog } from '../messageLog';
 import type { ServerClient } from '../client';
 import { readSettings } from '../settings';
 import { validateResults } from '../validate';
+import { lockedColumn } from './columns';
 import { PREVIEW_VIEW_TYPE, Preview, type PreviewHost, type PreviewState, webviewOptions } from './preview';
 
 export interface ShowOptions {
@@ -81,7 +82,12 @@ export class PreviewManager implements vscode.WebviewPanelSerializer<PreviewStat
   /** Open Preview / Open Preview to the Side / Open Locked Preview to the Side. */
   show(resource: vscode.Uri, opts: ShowOptions): Preview {
     const editorColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
-    const column = opts.sideBySide ? vscode.ViewColumn.Beside : editorColumn;
+    let column = opts.sideBySide ? vscode.ViewColumn.Beside : editorColumn;
+    if (opts.locked && opts.sideBySide) {
+      // a locked preview gets an editor group of its own (columns.ts), not a tab behind another preview
+      const shown = [...this.previews].map((p) => p.panel.viewColumn).filter((c): c is vscode.ViewColumn => c != null);
+      column = lockedColumn(editorColumn, vscode.window.tabGroups.all.map((g) => g.viewColumn), shown) ?? vscode.ViewColumn.Beside;
+    }
     // reuse: a preview of this resource with the same lock mode, or an unlocked one to retarget
     let preview =
       [...this.previews].find((p) => p.matches(resource) && p.locked === opts.locked) ??
