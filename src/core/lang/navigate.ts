@@ -186,12 +186,18 @@ export function codeActions(a: Analysis, range: Range, runtime: Diagnostic[] = [
   const out: CodeAction[] = [];
   for (const d of [...a.program.diagnostics, ...runtime]) {
     if (!overlaps(d.range, range)) continue;
-    const data = d.data as { fix?: string; replacement?: string; position?: Range['start']; text?: string; title?: string; def?: string; lr?: number } | undefined;
+    const data = d.data as { fix?: string; replacement?: string; position?: Range['start']; text?: string; title?: string; def?: string; lr?: number; at?: Range; metrics?: string[]; model?: string } | undefined;
     if (!data?.fix) continue;
     if (data.fix === 'set-lr' && typeof data.def === 'string' && typeof data.lr === 'number') {
       // a runtime finding: the lr literal is looked up in the current text (it may have moved)
       const at = lrLiteralOf(a, data.def);
       if (at) out.push({ title: `Set lr = ${data.lr} (below the stability limit)`, diagnostic: d, edits: [{ range: at, newText: String(data.lr) }], preferred: true });
+      continue;
+    }
+    if (data.fix === 'metric' && data.at && Array.isArray(data.metrics)) {
+      // a metric not defined for the run's model: one fix per metric that is, loss first
+      data.metrics.forEach((m, i) =>
+        out.push({ title: `Change to '${m}' (defined for ${data.model ?? 'this model'})`, diagnostic: d, edits: [{ range: data.at!, newText: m }], preferred: i === 0 }));
       continue;
     }
     if (data.fix === 'replace' && data.replacement !== undefined) {
