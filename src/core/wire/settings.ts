@@ -18,6 +18,8 @@ export interface ServerSettings {
   cacheMB: number;
   theme: PlotTheme;
   exportTheme: ExportTheme;
+  /** the formatter's print width, in columns: a statement longer than this is broken */
+  printWidth: number;
   /** the workspace is trusted (vscode.workspace.isTrusted); untrusted: nothing runs on its own */
   trusted: boolean;
 }
@@ -34,6 +36,7 @@ export const SETTINGS_DEFAULTS: Readonly<ServerSettings> = {
   cacheMB: 256,
   theme: 'auto',
   exportTheme: 'print',
+  printWidth: 100,
   trusted: true,
 };
 
@@ -42,6 +45,7 @@ export const SETTINGS_RANGES = {
   debounceMs: { min: 0, max: 10_000 },
   workers: { min: 0, max: 64 },
   cacheMB: { min: 0, max: 1 << 20 },
+  printWidth: { min: 40, max: 400 },
 } as const;
 
 /** The configuration key (below `sgdexp.`) of each setting (`trusted` is the workspace's state). */
@@ -53,6 +57,7 @@ export const SETTING_KEYS: Readonly<Record<Exclude<keyof ServerSettings, 'truste
   cacheMB: 'cache.sizeMB',
   theme: 'plot.theme',
   exportTheme: 'export.theme',
+  printWidth: 'format.printWidth',
 };
 
 /**
@@ -68,6 +73,7 @@ export const SETTING_SCOPES: Readonly<Record<Exclude<keyof ServerSettings, 'trus
   cacheMB: 'window',
   theme: 'resource',
   exportTheme: 'resource',
+  printWidth: 'resource',
 };
 
 /** A number clamped to its range (±Infinity to the ends); not a number, or NaN: the fallback. */
@@ -94,6 +100,7 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     cacheMB: num(r.cacheMB, d.cacheMB, SETTINGS_RANGES.cacheMB),
     theme: PLOT_THEMES.includes(r.theme as PlotTheme) ? (r.theme as PlotTheme) : d.theme,
     exportTheme: EXPORT_THEMES.includes(r.exportTheme as ExportTheme) ? (r.exportTheme as ExportTheme) : d.exportTheme,
+    printWidth: Math.round(num(r.printWidth, d.printWidth, SETTINGS_RANGES.printWidth)),
     trusted,
   };
 }
