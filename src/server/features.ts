@@ -109,7 +109,7 @@ export function registerFeatures(
   connection.languages.inlayHint.on((p) =>
     withDoc(p.textDocument.uri, (a) => [
       // the cost estimates of runs not run yet
-      ...notRunYet(lang.inlayHints(a), results?.()?.results(p.textDocument.uri)?.doc ?? null).map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true })),
+      ...notRunYet(lang.inlayHints(a), results?.()?.results(p.textDocument.uri)?.doc ?? null).map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true, ...(h.paddingRight ? { paddingRight: true } : {}) })),
       // the verdict of each `expect` statement, at the end of its line
       ...claimHints(a.program.claims, claimsOf(p.textDocument.uri)).map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true })),
     ], []),
