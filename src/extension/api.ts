@@ -38,6 +38,8 @@ export interface SgdexpApi {
   exportFigures(args: ExportArgs): Promise<string[]>;
   /** server messages that failed validation and were dropped */
   rejectedServerMessages(): number;
+  /** the context key `sgdexp.cursorOnNumber` (Alt+Up / Alt+Down scrub the number), as last set */
+  cursorOnNumber(): boolean;
   /** resolves once the language server has applied the current settings */
   syncSettings(): Promise<void>;
   /** handles `msg` as if preview `panel`'s page had posted it (validated, logged, acted on);

@@ -115,6 +115,11 @@ export class ServerClient implements vscode.Disposable {
     this.output.appendLine(`ignored a malformed ${method} message: ${why}`);
   }
 
+  /** Drops what is held of a document's results (an untitled document closed: its name is reused). */
+  forget(uri: vscode.Uri): void {
+    this.lastResults.delete(uri.toString());
+  }
+
   /** Tells a running server the settings changed (same shape as initializationOptions.settings). */
   async settingsChanged(): Promise<void> {
     if (!this.client?.isRunning()) return;

@@ -10,6 +10,7 @@ import { MessageLog } from './messageLog';
 import type { PreviewManager } from './preview/previewManager';
 import { readSettings } from './settings';
 import { RunLog } from './runLog';
+import { registerScrub } from './scrub';
 import { RunStatusBar } from './statusBar';
 import { PREVIEW_VIEW_TYPE } from './viewType';
 
@@ -155,6 +156,9 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
     }),
   );
 
+  const scrub = registerScrub(server, (uri) => status.onSave(uri.toString()));
+  context.subscriptions.push(scrub);
+
   // The server (and with it diagnostics) starts right after activation, off the activation path.
   setTimeout(() => void server.start(), 0);
 
@@ -191,6 +195,7 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
       p?.simulateFromPage(msg);
       return p !== undefined;
     },
+    cursorOnNumber: () => scrub.onNumber,
   };
 }
 

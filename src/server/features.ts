@@ -11,6 +11,7 @@ import type { Diagnostic } from '../core/program';
 import { claimHints } from '../core/claimHints';
 import type { ClaimResult } from '../core/wire/results';
 import { notRunYet, resultsHover, type ResultsLookup } from './resultsFeatures';
+import { SETTINGS_DEFAULTS } from '../core/wire/settings';
 
 export const semanticLegend = { tokenTypes: [...lang.TOKEN_TYPES], tokenModifiers: [...lang.TOKEN_MODIFIERS] };
 
@@ -23,6 +24,8 @@ export function registerFeatures(
   /** the claims of the document's last final results (the graph engine's), or null */
   claimsOf: (uri: string) => ClaimResult[] | null = () => null,
   results?: () => ResultsLookup | null,
+  /** the formatter's print width (setting sgdexp.format.printWidth) */
+  printWidth: () => number = () => SETTINGS_DEFAULTS.printWidth,
 ): void {
   const withDoc = <T>(uri: string, f: (a: lang.Analysis) => T, fallback: T): T => {
     const a = analysisOf(uri);
@@ -106,7 +109,7 @@ export function registerFeatures(
   connection.languages.inlayHint.on((p) =>
     withDoc(p.textDocument.uri, (a) => [
       // the cost estimates of runs not run yet
-      ...notRunYet(lang.inlayHints(a), results?.()?.results(p.textDocument.uri)?.doc ?? null).map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true })),
+      ...notRunYet(lang.inlayHints(a), results?.()?.results(p.textDocument.uri)?.doc ?? null).map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true, ...(h.paddingRight ? { paddingRight: true } : {}) })),
       // the verdict of each `expect` statement, at the end of its line
       ...claimHints(a.program.claims, claimsOf(p.textDocument.uri)).map((h) => ({ position: h.position, label: h.label, tooltip: h.tooltip, paddingLeft: true })),
     ], []),
@@ -116,7 +119,7 @@ export function registerFeatures(
     const doc = documents.get(p.textDocument.uri);
     const a = analysisOf(p.textDocument.uri);
     if (!doc || !a) return [];
-    const out = lang.format(a.text, a.tree);
+    const out = lang.format(a.text, a.tree, { printWidth: printWidth() });
     if (out === null || out === a.text) return [];
     return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(a.text.length) }, newText: out }];
   });

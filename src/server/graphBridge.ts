@@ -6,7 +6,8 @@
 //
 // When runs start (settings.runOn):
 //   'save'   — on save (and sgdexp/didSaveRun); opening a document shows what is cached at once;
-//   'type'   — on every checked change (the server debounces typing);
+//   'type'   — on every checked change (the server debounces typing); so does an untitled
+//              document under 'save' (it has no save of its own);
 //   'manual' — only on sgdexp/runNow; opening still shows what is cached.
 // sgdexp/runNow computes every run of the file (not only the plotted ones).
 import { join } from 'node:path';
@@ -51,6 +52,15 @@ export interface Engine {
   dispose(): Promise<void>;
 }
 
+
+/**
+ * Whether an edit runs the document: with run.on = type, and with run.on = save for an untitled
+ * document, which has no save of its own (saving names it: a new document), so it would never
+ * run; as with typing, the server's debounce makes the run wait for a pause.
+ */
+export function runsOnEdit(runOn: RunOn, uri: string): boolean {
+  return runOn === 'type' || (runOn === 'save' && uri.startsWith('untitled:'));
+}
 
 function runOnOf(s: Record<string, unknown>): RunOn {
   return normalizeSettings(s).runOn;
@@ -159,7 +169,7 @@ export function attachEngine(host: EngineHost): Engine {
     graph,
     lookup: { results: (uri) => graph.getResults(uri), times: (uri) => clock.times(uri) },
     onChange(uri) {
-      if (settings.runOn === 'type') update(uri, 'run');
+      if (runsOnEdit(settings.runOn, uri)) update(uri, 'run');
       // first sight of a document: show what the caches hold, start nothing
       else if (!shown.has(uri)) update(uri, 'cached');
       else {

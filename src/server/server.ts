@@ -226,7 +226,7 @@ registerFeatures(connection, documents, analysisOf, (uri) => {
   } catch {
     return null;
   }
-}, () => engine?.lookup ?? null);
+}, () => engine?.lookup ?? null, () => normalizeSettings(settings).printWidth);
 registerResultsFeatures(connection, analysisOf, () => engine?.lookup ?? null);
 
 // Benchmarks measure how far this thread falls behind its input while runs stream (a cancel or a

@@ -26,7 +26,7 @@ suite('language server', () => {
     // A correct file has no errors. "No diagnostics" is also what a server that never checked the
     // file would leave, so wait for a positive signal: the file with one mistake gets its error,
     // and the same text with the mistake fixed gets a new publication without it (an untitled
-    // document: no file on disk is touched, no run starts, it closes without a save prompt).
+    // document: no file on disk is touched, it closes without a save prompt).
     const good = fs.readFileSync(fixture('small.sgdexp').fsPath, 'utf8');
     const typo = good.replace('gd = train(net,', 'gd = train(nte,');
     assert.notEqual(typo, good, 'the fixture has `gd = train(net,`');

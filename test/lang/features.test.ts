@@ -190,12 +190,12 @@ describe('outline, folding, tokens', () => {
 });
 
 describe('inlay hints', () => {
-  it('count the members of each family at the end of its definition', () => {
+  it('count the members of each family at the end of its definition, or after its name when the line is long', () => {
     const a = checkDocument(base + 'grid = train(net, data, sgd(lr = lrs, batch = [1, 2, 4]), steps = 10, seed = [1, 2])').analysis;
     const h = inlayHints(a);
     expect(h.map((x) => [x.position.line, x.label, x.tooltip])).toEqual([
       [4, ' 4 runs', 'lr: 4 values'],
-      [6, ' 24 runs', 'lr: 4 values × batch: 3 values × seed: 2 values'],
+      [6, '×24', '24 runs: lr: 4 values × batch: 3 values × seed: 2 values'],
     ]);
   });
 });

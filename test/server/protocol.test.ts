@@ -167,7 +167,8 @@ describe('language server over stdio', () => {
       textDocument: { uri: fam, languageId: 'sgdexp', version: 1, text: 'data = teacher(n = 40, p = 10)\nnet = linear2(width = 20)\nr = train(net, data, gd(lr = [0.1, 0.2, 0.3]), steps = 10)\n' },
     });
     const hints = await conn.sendRequest(InlayHintRequest.type, { textDocument: { uri: fam }, range: { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } } });
-    expect(hints!.map((h) => [h.position.line, h.label])).toEqual([[2, ' 3 runs'], [2, ' < 0.1 s']]);
+    // the line ends past column 60: the count goes after the name (`r ×3 = train(…)`), the cost at the end
+    expect(hints!.map((h) => [h.position.line, h.position.character, h.label, h.paddingRight ?? false])).toEqual([[2, 1, '×3', true], [2, 58, ' < 0.1 s', false]]);
     const hl = await conn.sendRequest(DocumentHighlightRequest.type, { textDocument: { uri: fam }, position: { line: 1, character: 1 } });
     expect(hl!.map((h) => [h.range.start.line, h.kind])).toEqual([[1, 3], [2, 2]]);
   });

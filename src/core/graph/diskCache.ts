@@ -152,7 +152,7 @@ export class DiskCache {
 
   /** Last final results of a document, shown at once when it is reopened. */
   getDoc(uri: string): ResultsDoc | null {
-    if (!this.usable) return null;
+    if (!this.usable || !ownsItsName(uri)) return null;
     try {
       const j = JSON.parse(readFileSync(this.docFile(uri), 'utf8'));
       if (j && j.format === DISK_FORMAT && j.engine === VALUE_VERSION && j.uri === uri && j.doc?.format === 'sgdexp-results') return j.doc as ResultsDoc;
@@ -163,7 +163,7 @@ export class DiskCache {
   }
 
   setDoc(uri: string, doc: ResultsDoc): void {
-    if (!this.usable) return;
+    if (!this.usable || !ownsItsName(uri)) return;
     const file = this.docFile(uri);
     const tmp = `${file}.${process.pid}.tmp`;
     try {
@@ -263,4 +263,13 @@ function keepNonFinite(_k: string, v: unknown): unknown {
 function reviveNonFinite(_k: string, v: unknown): unknown {
   if (v && typeof v === 'object' && !Array.isArray(v) && '$nf' in v) return Number((v as { $nf: string }).$nf);
   return v;
+}
+
+/**
+ * Whether a document's URI names it alone, so results kept under it are its own when it opens
+ * again: not so for an untitled document, whose name (untitled:Untitled-1) VS Code gives to the
+ * next new file, in this session or a later one.
+ */
+function ownsItsName(uri: string): boolean {
+  return !uri.startsWith('untitled:');
 }

@@ -6,7 +6,7 @@ import type { CallExpr, CompareExpr, ExpectStmt, Expr } from './ast';
 import { claimReads, type ClaimDef, type ClaimRead, type ClaimTerm, type Value } from '../program';
 import { BUILTINS, BUILTIN_BY_NAME, CLAIM_BY_NAME, CLAIM_TERMS, KIND_LABEL, withArticle, type Builtin, type NodeKind } from './builtins';
 import { didYouMean } from './suggest';
-import { checkMetricRun } from './plots';
+import { checkMetricRun, metricNameOf } from './plots';
 import type { Checker } from './checker';
 
 type Read = ClaimRead;
@@ -134,7 +134,7 @@ function call(c: Checker, e: CallExpr): ClaimTerm | null {
     c.error(named.get('to')!.value, 'type', `'to' (${to}) must come after 'from' (${from})`);
     return null;
   }
-  checkMetricRun(c, metric, run, runArg.value, {}, b);
+  checkMetricRun(c, metric, run, runArg.value, {}, b, metricArg ? metricNameOf(metricArg.value) : null);
   const series = metric.series![0];
   const read: Read = { kind: 'read', fn: b.name as Read['fn'], metric: metric.name, key: series.key, run, from, to, text, range };
   if (b.name === 'theory') {

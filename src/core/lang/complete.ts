@@ -3,8 +3,9 @@ import type { Analysis } from './checker';
 import { nameable, placeholder } from './checker';
 import {
   BUILTINS, BUILTIN_BY_NAME, CLAIM_BY_NAME, CLAIM_TERMS, KIND_LABEL, builtinMarkdown, describeType, paramLine, valueText,
-  type Builtin, type BuiltinKind, type ParamSpec,
+  type Builtin, type BuiltinKind, type ModelKind, type ParamSpec,
 } from './builtins';
+import { fileModels, metricFit } from './fileModels';
 import { lex } from './lexer';
 import { isWordChar, locate } from './locate';
 import type { Range } from '../program';
@@ -136,9 +137,12 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
         case 'interval':
           items.push({ label: '[a, b]', kind: 'snippet', insertText: '[${1:0}, ${2:1}]', snippet: true, range, detail: 'axis range' });
           break;
-        case 'metric':
-          BUILTINS.filter((x) => x.kind === 'metric').forEach((m) => items.push({ label: m.name, kind: 'function', insertText: m.name, range, detail: m.summary, documentation: builtinMarkdown(m) }));
+        case 'metric': {
+          const models = fileModels(a.program);
+          BUILTINS.filter((x) => x.kind === 'metric').forEach((m) =>
+            items.push({ label: m.name, kind: 'function', insertText: m.name, range, detail: m.summary + fitNote(m, models), documentation: builtinMarkdown(m), sortText: `${1 + metricFit(m, models)}${m.name}` }));
           break;
+        }
         case 'swept': {
           const names = new Set<string>();
           for (const x of cc.call.args) if (!x.name && x.value.kind === 'ident') for (const k of a.axes.get(x.value.name)?.keys() ?? []) if (nameable(k)) names.add(k);
@@ -185,7 +189,12 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
   }
   if (stmt.kind === 'plot') {
     if (offset <= stmt.keyword.end) return items;
-    for (const m of BUILTINS.filter((x) => x.kind === 'metric' || x.kind === 'plot')) addBuiltin(m);
+    // the metrics defined for every model the file trains first, then for some, then the rest
+    const models = fileModels(a.program);
+    for (const m of BUILTINS.filter((x) => x.kind === 'metric' || x.kind === 'plot')) {
+      addBuiltin(m, String(1 + metricFit(m, models)));
+      items[items.length - 1].detail += fitNote(m, models);
+    }
     return items;
   }
   if (stmt.kind === 'expect') {
@@ -199,6 +208,11 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
     return items;
   }
   return items;
+}
+
+/** The models a metric is for, when the file trains none of them. */
+function fitNote(m: Builtin, models: readonly ModelKind[]): string {
+  return metricFit(m, models) === 2 ? ` (for ${m.models!.join(', ')}; this file trains ${models.join(', ')})` : '';
 }
 
 function paramNames(b: Builtin, given: Set<string>, typing: string | null): ParamSpec[] {

@@ -1,17 +1,27 @@
 // The canonical layout: one statement per line, `name = f(a, b = c)`, `=` aligned within a block
 // of consecutive one-line definitions (as gofmt aligns), at most one blank line, comments kept.
-// A statement longer than 100 columns, or with comments inside, puts one argument per line (and
-// a nested call or list holding a comment one item per line, one indent deeper).
+// A statement longer than the print width (100 columns unless told: the setting
+// sgdexp.format.printWidth), with comments inside, or whose call the user wrapped over several
+// lines, puts one argument per line (and a nested call or list holding a comment one item per
+// line, one indent deeper): a wrapped call is never joined back, as Prettier keeps an object
+// whose first key is on a line of its own; joining it by hand makes it one line again.
 // Idempotent: the layout depends only on the tree and the comments, which it preserves.
 // A file with syntax errors is not formatted (null): text that did not parse would be lost.
 import type { Comment, Expr, FileNode, Span, Statement } from './ast';
 import { parse } from './parser';
 import { LineIndex } from './text';
 
-const MAX_WIDTH = 100;
+/** The default print width, in columns. */
+export const PRINT_WIDTH = 100;
 const INDENT = '  ';
 
-export function format(text: string, tree: FileNode = parse(text)): string | null {
+export interface FormatOptions {
+  /** the longest line a statement may be laid out on (default PRINT_WIDTH) */
+  printWidth?: number;
+}
+
+export function format(text: string, tree: FileNode = parse(text), opts: FormatOptions = {}): string | null {
+  const printWidth = opts.printWidth ?? PRINT_WIDTH;
   if (tree.errors.length) return null;
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const lineOf = makeLineOf(text);
@@ -42,7 +52,8 @@ export function format(text: string, tree: FileNode = parse(text)): string | nul
     const flat = head + expr(s.value);
     const trailing = it.trailing ? `  ${it.trailing.text.trimEnd()}` : '';
     let lines: string[] | null;
-    if (flat.length <= MAX_WIDTH && it.inner.length === 0) lines = [flat + trailing];
+    const wrapped = s.value.kind === 'call' && lineOf(s.value.start) !== lineOf(s.value.end);
+    if (flat.length <= printWidth && it.inner.length === 0 && !wrapped) lines = [flat + trailing];
     else {
       lines = broken(head, s.value, it.inner, lineOf);
       if (!lines) return null;

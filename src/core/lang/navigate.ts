@@ -186,12 +186,18 @@ export function codeActions(a: Analysis, range: Range, runtime: Diagnostic[] = [
   const out: CodeAction[] = [];
   for (const d of [...a.program.diagnostics, ...runtime]) {
     if (!overlaps(d.range, range)) continue;
-    const data = d.data as { fix?: string; replacement?: string; position?: Range['start']; text?: string; title?: string; def?: string; lr?: number } | undefined;
+    const data = d.data as { fix?: string; replacement?: string; position?: Range['start']; text?: string; title?: string; def?: string; lr?: number; at?: Range; metrics?: string[]; model?: string } | undefined;
     if (!data?.fix) continue;
     if (data.fix === 'set-lr' && typeof data.def === 'string' && typeof data.lr === 'number') {
       // a runtime finding: the lr literal is looked up in the current text (it may have moved)
       const at = lrLiteralOf(a, data.def);
       if (at) out.push({ title: `Set lr = ${data.lr} (below the stability limit)`, diagnostic: d, edits: [{ range: at, newText: String(data.lr) }], preferred: true });
+      continue;
+    }
+    if (data.fix === 'metric' && data.at && Array.isArray(data.metrics)) {
+      // a metric not defined for the run's model: one fix per metric that is, loss first
+      data.metrics.forEach((m, i) =>
+        out.push({ title: `Change to '${m}' (defined for ${data.model ?? 'this model'})`, diagnostic: d, edits: [{ range: data.at!, newText: m }], preferred: i === 0 }));
       continue;
     }
     if (data.fix === 'replace' && data.replacement !== undefined) {
@@ -228,20 +234,40 @@ export interface InlayHint {
   tooltip: string;
   /** a run definition's estimated cost: its name (the server leaves the hint out once it has results) */
   cost?: string;
+  /** a space after the label too (a hint inside the line, before ` = …`) */
+  paddingRight?: boolean;
 }
 
-/** After each family definition: how many members its lists make (a grid multiplies them). */
+/** Where a definition's first line ends: the definition's end if it is one line, else the end of
+ *  the code on its first line (before a comment). */
+function firstLineEnd(a: Analysis, range: Range): Range['start'] {
+  if (range.end.line === range.start.line) return range.end;
+  const start = a.lines.offset({ line: range.start.line, character: 0 });
+  const next = a.lines.offset({ line: range.start.line + 1, character: 0 });
+  const code = a.text.slice(start, next).replace(/\s*(#.*)?[\r\n]*$/, '');
+  return { line: range.start.line, character: code.length };
+}
+
+/**
+ * The last column a family's count may end at to sit at the end of its definition's first line:
+ * about what an editor half a laptop screen wide shows. Past it the count goes right after the
+ * definition's name, shortened to `×N`, where it is seen in any width.
+ */
+export const HINT_END_COLUMN = 60;
+
+/** Each family definition's member count (a grid multiplies its lists): at the end of its first
+ *  line when that is short (a wrapped call: after its opening line), else after its name. */
 export function inlayHints(a: Analysis): InlayHint[] {
   const out: InlayHint[] = [];
   for (const d of a.program.definitions) {
     if (!d.family?.length || d.category === 'value') continue;
     const count = d.family.reduce((n, f) => n * Math.max(1, f.values.length), 1);
     const what = d.category === 'run' ? (count === 1 ? 'run' : 'runs') : 'members';
-    out.push({
-      position: d.range.end,
-      label: ` ${count} ${what}`,
-      tooltip: d.family.map((f) => `${f.param}: ${f.values.length} value${f.values.length === 1 ? '' : 's'}`).join(' × '),
-    });
+    const axes = d.family.map((f) => `${f.param}: ${f.values.length} value${f.values.length === 1 ? '' : 's'}`).join(' × ');
+    const label = ` ${count} ${what}`;
+    const end = firstLineEnd(a, d.range);
+    if (end.character + label.length <= HINT_END_COLUMN) out.push({ position: end, label, tooltip: axes });
+    else out.push({ position: d.nameRange.end, label: `×${count}`, tooltip: `${count} ${what}: ${axes}`, paddingRight: true });
   }
   // the estimate of each run before it runs (numeric/estimate.ts through the hooks; conservative)
   for (const d of a.program.definitions) {

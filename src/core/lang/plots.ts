@@ -6,6 +6,7 @@ import type { CallExpr, Expr, Span } from './ast';
 import type { PlotDef, Value } from '../program';
 import { BUILTINS, BUILTIN_BY_NAME, KIND_LABEL, describeType, withArticle, type Builtin, type NodeKind, type ParamSpec } from './builtins';
 import { didYouMean } from './suggest';
+import { metricsFor } from './fileModels';
 import { ambiguityMessage, fmt, nameable, type Checker } from './checker';
 
 export function resolvePlot(c: Checker, e: Expr, index: number, stmt: Span): PlotDef | null {
@@ -84,7 +85,9 @@ export function resolvePlot(c: Checker, e: Expr, index: number, stmt: Span): Plo
   }
   // compatibility of each run with the metric
   if (metric) {
-    for (const r of runCalls) checkMetricRun(c, metric, r.value, r.node, options, b);
+    const metricArg = metricParam ? named.get(metricParam.name)?.value : undefined;
+    const site = b.kind === 'metric' ? e.callee : metricArg ? metricNameOf(metricArg) : null;
+    for (const r of runCalls) checkMetricRun(c, metric, r.value, r.node, options, b, site);
     // final(…, x = lr, theory = true) also draws GD's stability limit where the core knows it
     // (diagonal networks: numeric/hyperbolic.ts), so there theory = true draws something
     const limitDrawn = b.name === 'final' && options.x?.kind === 'word' && options.x.value === 'lr' &&
@@ -239,7 +242,22 @@ function resolveSweptX(c: Checker, e: Expr | null, runs: Value[], call: CallExpr
   return { kind: 'word', value: e.name };
 }
 
-export function checkMetricRun(c: Checker, metric: Builtin, run: Value, node: Expr, options: Record<string, Value>, plot: Builtin): void {
+/** The name of a metric argument (`test_loss`, `rank` of `rank(tol = 1e-3)`), or null. */
+export function metricNameOf(e: Expr): Span | null {
+  return e.kind === 'ident' ? e : e.kind === 'call' ? e.callee : null;
+}
+
+/**
+ * The metrics a quick fix offers in place of one not defined for `model`: those defined for it,
+ * loss first; a plot of curves leaves out the metrics only computed at a run's end.
+ */
+function replacementsFor(model: string, plot: Builtin): string[] {
+  const curves = plot.kind === 'metric';
+  const ok = metricsFor(model as never).filter((m) => !(curves && m.series?.length && m.series.every((x) => x.endOfRun))).map((m) => m.name);
+  return ok.includes('loss') ? ['loss', ...ok.filter((m) => m !== 'loss')] : ok;
+}
+
+export function checkMetricRun(c: Checker, metric: Builtin, run: Value, node: Expr, options: Record<string, Value>, plot: Builtin, metricSite: Span | null = null): void {
   const call = c.callOf(run);
   if (!call || call.builtin !== 'train') return;
   const model = c.modelOfRun(call);
@@ -247,7 +265,9 @@ export function checkMetricRun(c: Checker, metric: Builtin, run: Value, node: Ex
   const span = node.kind === 'select' ? node.target : node;
   if (model && metric.models && !metric.models.includes(model.builtin as never)) {
     const what = metric.name === 'gain' || metric.name === 'effective_alpha' ? 'Gain_γ is defined for diagonal networks' : `${metric.name} is defined for ${metric.models.join(', ')}`;
-    c.error(span, 'incompatible-metric', `${what}; '${valueName(run)}' trains a ${model.builtin} model`);
+    const metrics = metricSite ? replacementsFor(model.builtin, plot) : [];
+    c.error(span, 'incompatible-metric', `${what}; '${valueName(run)}' trains a ${model.builtin} model`,
+      metrics.length ? { data: { fix: 'metric', at: c.lines.range(metricSite!.start, metricSite!.end), metrics, model: model.builtin } } : {});
     return;
   }
   if (model && (metric.name === 'singular_values' || metric.name === 'rank')) {

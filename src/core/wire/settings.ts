@@ -21,6 +21,8 @@ export interface ServerSettings {
   /** the preview follows the editor's cursor to the figure of a plot or run line (the extension's
    *  own; the server ignores it) */
   scrollSync: boolean;
+  /** the formatter's print width, in columns: a statement longer than this is broken */
+  printWidth: number;
   /** the workspace is trusted (vscode.workspace.isTrusted); untrusted: nothing runs on its own */
   trusted: boolean;
 }
@@ -38,6 +40,7 @@ export const SETTINGS_DEFAULTS: Readonly<ServerSettings> = {
   theme: 'auto',
   exportTheme: 'print',
   scrollSync: true,
+  printWidth: 100,
   trusted: true,
 };
 
@@ -46,6 +49,7 @@ export const SETTINGS_RANGES = {
   debounceMs: { min: 0, max: 10_000 },
   workers: { min: 0, max: 64 },
   cacheMB: { min: 0, max: 1 << 20 },
+  printWidth: { min: 40, max: 400 },
 } as const;
 
 /** The configuration key (below `sgdexp.`) of each setting (`trusted` is the workspace's state). */
@@ -58,6 +62,7 @@ export const SETTING_KEYS: Readonly<Record<Exclude<keyof ServerSettings, 'truste
   theme: 'plot.theme',
   exportTheme: 'export.theme',
   scrollSync: 'preview.scrollSync',
+  printWidth: 'format.printWidth',
 };
 
 /**
@@ -74,6 +79,7 @@ export const SETTING_SCOPES: Readonly<Record<Exclude<keyof ServerSettings, 'trus
   theme: 'resource',
   exportTheme: 'resource',
   scrollSync: 'resource',
+  printWidth: 'resource',
 };
 
 /** A number clamped to its range (±Infinity to the ends); not a number, or NaN: the fallback. */
@@ -101,6 +107,7 @@ export function normalizeSettings(raw: unknown): ServerSettings {
     theme: PLOT_THEMES.includes(r.theme as PlotTheme) ? (r.theme as PlotTheme) : d.theme,
     exportTheme: EXPORT_THEMES.includes(r.exportTheme as ExportTheme) ? (r.exportTheme as ExportTheme) : d.exportTheme,
     scrollSync: typeof r.scrollSync === 'boolean' ? r.scrollSync : d.scrollSync,
+    printWidth: Math.round(num(r.printWidth, d.printWidth, SETTINGS_RANGES.printWidth)),
     trusted,
   };
 }

@@ -173,6 +173,14 @@ export class Preview implements vscode.Disposable {
     this.load();
   }
 
+  /** Forgets the resource's results (its document closed for good) and shows a blank page. */
+  reset(): void {
+    this.latestResults = undefined;
+    this.latestStatus = undefined;
+    this.pending = [];
+    this.load();
+  }
+
   toggleLock(): void {
     this._locked = !this._locked;
     this.updateTitle();

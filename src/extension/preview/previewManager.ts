@@ -55,7 +55,24 @@ export class PreviewManager implements vscode.WebviewPanelSerializer<PreviewStat
       // (the serializer is registered by extension.ts at activation and forwards here; so are the
       // server's results and status, through onResults/onStatus)
       vscode.window.onDidChangeActiveTextEditor((e) => this.followEditor(e)),
+      vscode.workspace.onDidCloseTextDocument((d) => d.uri.scheme === 'untitled' && this.forget(d.uri)),
+      // a preview waiting for its document (revived before it opened, or reset below): it runs now
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        if (d.languageId !== 'sgdexp') return;
+        for (const p of this.previews) if (p.matches(d.uri) && !p.results) void this.feed(p);
+      }),
     );
+  }
+
+  /**
+   * An untitled document closed: its name (untitled:Untitled-1) goes to the next new file, which
+   * must not be shown these results, as final, nor be thought to have run. Its previews go blank.
+   */
+  private forget(uri: vscode.Uri): void {
+    this.latest.delete(uri.toString());
+    this.latestStatus.delete(uri.toString());
+    this.client.forget(uri);
+    for (const p of this.previews) if (p.matches(uri)) p.reset();
   }
 
   get all(): readonly Preview[] {
