@@ -20,6 +20,7 @@ import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, RANK_TOL, SpecError } from './model';
 import { allFinite, cholesky, dot, transpose, JACOBI_MAX, logdetGramRows, lqRows, matmulTN, numericalRank, singularValues } from './linalg';
 import { lowerDotsAdd, rowCombine, rowDots } from './kernels';
+import { Arena } from './wasm/simd';
 import { Rng } from './rng';
 import { imbalanceRowSpace } from './imbalance';
 import { balancedLayers, semiOrthogonal } from './init';
@@ -31,6 +32,24 @@ export interface Linear2Options {
   noiseMode?: NoiseMode;
   /** called after each step with M = ηR (p×k, row-major) of that step (tests) */
   onM?: (M: Float64Array) => void;
+  /** false: the scalar kernels even where WebAssembly SIMD is available (same bits; tests) */
+  simd?: boolean;
+}
+
+/**
+ * Below this many multiply-adds of θA per step (p·l·k) the scalar kernels run: the SIMD path's
+ * per-step transposes and calls do not pay there (measured, scripts/bench.mjs). Both give the
+ * same bits, so the choice is speed only.
+ */
+export const SIMD_MIN_PLK = 0;
+
+/** The SIMD path's buffers, all in one Arena (wasm/simd.ts); see Linear2.step. */
+interface SimdBuffers {
+  arena: Arena;
+  P: Float64Array; // p×k, P = W1W2 (the gemm's output is contiguous along k)
+  W2: Float64Array; // l×k, W2 itself (T holds its columns as rows)
+  XtXT: Float64Array; // p×p, (XᵀX)ᵀ: Gᵀ[c, ·] = Σ_j Pᵀ[c, j]·XᵀX[·, j] with contiguous rows
+  LT: Float64Array | null; // p×p, Cᵀ (the Cholesky factor transposed), p ≥ 16
 }
 
 export class Linear2 implements Stepper {
@@ -44,6 +63,7 @@ export class Linear2 implements Stepper {
   private readonly Gt: Float64Array; // k×p, (XᵀX P)ᵀ
   private readonly Mt: Float64Array; // k×p, (ηR)ᵀ
   private readonly Z: Float64Array; // k×p or n×k noise draws
+  private readonly simd: SimdBuffers | null;
   private readonly XtXt: Float64Array; // (XᵀY)ᵀ k×p
   private readonly chol: Float64Array | null;
   private readonly perm: Float64Array | null;
@@ -67,8 +87,19 @@ export class Linear2 implements Stepper {
     this.k = k;
     this.l = l;
     this.m = p + k;
+    const m = this.m;
+    const want = options.noiseMode ?? 'auto';
+    let chol: Float64Array | null = null;
+    if (opt.delta > 0 && opt.batch === null && want !== 'exact' && (want === 'cholesky' || data.n > p)) chol = cholesky(data.XtX, p);
+    if (want === 'cholesky' && opt.delta > 0 && !chol) throw new SpecError('linear2: XᵀX is not positive definite; cholesky noise mode impossible');
+    this.chol = chol;
+    this.mode = chol ? 'cholesky' : 'exact';
+    const zLen = opt.batch === null ? (chol ? k * p : data.n * k) : k;
+    // the SIMD path keeps every array its kernels touch in one Arena (null: scalar kernels)
+    const arena = options.simd !== false && p * l * k >= SIMD_MIN_PLK ? Arena.create([m * l, m * l, k * p, k * p, k * p, zLen, p * k, l * k, p * p, chol && p >= 16 ? p * p : 0]) : null;
+    const A = arena?.arrays;
     // init: W1 then W2, iid N(0, scale²), drawn in the natural (row-major W1 p×l, W2 l×k) order
-    this.T = new Float64Array(this.m * l);
+    this.T = A ? A[0] : new Float64Array(m * l);
     if (spec.init.kind === 'gaussian') {
       for (let i = 0; i < p; i++) for (let j = 0; j < l; j++) this.T[i * l + j] = spec.init.scale * init.gauss();
       for (let j = 0; j < l; j++) for (let c = 0; c < k; c++) this.T[(p + c) * l + j] = spec.init.scale * init.gauss();
@@ -82,33 +113,44 @@ export class Linear2 implements Stepper {
       this.T.set(W1, 0);
       for (let j = 0; j < l; j++) for (let c = 0; c < k; c++) this.T[(p + c) * l + j] = W2[j * k + c];
     }
-    this.T2 = new Float64Array(this.T.length);
-    this.Pt = new Float64Array(k * p);
-    this.Gt = new Float64Array(k * p);
-    this.Mt = new Float64Array(k * p);
+    this.T2 = A ? A[1] : new Float64Array(this.T.length);
+    this.Pt = A ? A[2] : new Float64Array(k * p);
+    this.Gt = A ? A[3] : new Float64Array(k * p);
+    this.Mt = A ? A[4] : new Float64Array(k * p);
     this.XtXt = new Float64Array(k * p);
     for (let i = 0; i < p; i++) for (let c = 0; c < k; c++) this.XtXt[c * p + i] = data.XtY[i * k + c];
     this.resid = new Float64Array(k);
-    const want = options.noiseMode ?? 'auto';
-    let chol: Float64Array | null = null;
-    if (opt.delta > 0 && opt.batch === null && want !== 'exact' && (want === 'cholesky' || data.n > p)) chol = cholesky(data.XtX, p);
-    if (want === 'cholesky' && opt.delta > 0 && !chol) throw new SpecError('linear2: XᵀX is not positive definite; cholesky noise mode impossible');
-    this.chol = chol;
-    this.mode = chol ? 'cholesky' : 'exact';
-    this.Z = new Float64Array(opt.batch === null ? (chol ? k * p : data.n * k) : k);
+    this.Z = A ? A[5] : new Float64Array(zLen);
+    this.simd = null;
+    if (arena && A) {
+      A[8].set(transpose(data.XtX, p, p));
+      const LT = chol && p >= 16 ? A[9] : null;
+      if (LT) LT.set(transpose(chol!, p, p));
+      this.simd = { arena, P: A[6], W2: A[7], XtXT: A[8], LT };
+    }
     this.perm = opt.batch === null ? null : Float64Array.from({ length: data.n }, (_, i) => i);
     if (l < this.m) this.notes.push(`logdet omitted: width ${l} < p + k = ${this.m}, so det(θᵀθ) = 0 for all time`);
   }
 
   step(): number {
-    const { p, k, l, T, T2, Pt, Gt, Mt, XtXt, data, opt } = this;
-    // Pᵀ[c, i] = ⟨W2[:, c], W1[i, :]⟩
-    rowDots(T, p * l, k, T, 0, p, l, Pt, p);
+    const { p, k, l, T, T2, Pt, Gt, Mt, XtXt, data, opt, simd } = this;
+    // Pᵀ[c, i] = ⟨W2[:, c], W1[i, :]⟩ = Σ_j W1[i, j]·W2[j, c], in order j = 0, 1, … on both paths:
+    // SIMD as P = W1·W2 (lanes along c, from W2 laid out l×k), then transposed
+    if (simd) {
+      const { P, W2 } = simd;
+      for (let c = 0; c < k; c++) {
+        const o = (p + c) * l;
+        for (let j = 0; j < l; j++) W2[j * k + c] = T[o + j];
+      }
+      simd.arena.gemm(p, k, l, T, 0, l, 1, W2, 0, k, P, 0, k);
+      for (let i = 0; i < p; i++) for (let c = 0; c < k; c++) Pt[c * p + i] = P[i * k + c];
+    } else rowDots(T, p * l, k, T, 0, p, l, Pt, p);
     let probe: number;
     const eta = opt.stepSize;
     if (opt.batch === null) {
-      // Gᵀ = (XᵀX P)ᵀ, XᵀX symmetric
-      rowDots(Pt, 0, k, data.XtX, 0, p, p, Gt, p);
+      // Gᵀ = (XᵀX P)ᵀ, XᵀX symmetric: Gᵀ[c, i] = Σ_j Pᵀ[c, j]·XᵀX[i, j], in order j (both paths)
+      if (simd) simd.arena.gemm(k, p, p, Pt, 0, p, 1, simd.XtXT, 0, p, Gt, 0, p);
+      else rowDots(Pt, 0, k, data.XtX, 0, p, p, Gt, p);
       // loss at the current state: ½(‖Y‖² − 2⟨P, XᵀY⟩ + ⟨P, XᵀXP⟩): a cheap divergence probe
       // (not used for recording: it cancels catastrophically near zero loss)
       let py = 0, pg = 0;
@@ -125,7 +167,11 @@ export class Linear2 implements Stepper {
           const C = this.chol;
           for (let t = 0; t < k * p; t++) Z[t] = rng.gauss();
           // blocked kernel from p = 16 (measured 2.3× at p = 50, 100); below, the dot loop was faster
-          if (p >= 16) lowerDotsAdd(Z, k, C, p, sd, Mt);
+          if (p >= 16) {
+            // Mᵀ[c, i] += √δ·Σ_{j≤i} Z[c, j]·C[i, j] (SIMD: lanes along i, from Cᵀ)
+            if (simd?.LT) simd.arena.gemm(k, p, p, Z, 0, p, 1, simd.LT, 0, p, Mt, 0, p, { f: sd, tri: true });
+            else lowerDotsAdd(Z, k, C, p, sd, Mt);
+          }
           else
             for (let c = 0; c < k; c++)
               for (let i = 0; i < p; i++) Mt[c * p + i] += sd * dot(C, i * p, Z, c * p, i + 1);
@@ -172,8 +218,13 @@ export class Linear2 implements Stepper {
     }
     // θ' = (1 − 2ηλ)θ + θA (see header): W1 rows from old W2 columns, W2 columns from old W1 rows
     const d = 1 - 2 * eta * opt.wd;
-    rowCombine(T2, 0, T, 0, p, d, Mt, 1, p, T, p * l, k, l);
-    rowCombine(T2, p * l, T, p * l, k, d, Mt, p, 1, T, 0, p, l);
+    if (simd) {
+      simd.arena.rowCombine(T2, 0, T, 0, p, d, Mt, 1, p, T, p * l, k, l);
+      simd.arena.rowCombine(T2, p * l, T, p * l, k, d, Mt, p, 1, T, 0, p, l);
+    } else {
+      rowCombine(T2, 0, T, 0, p, d, Mt, 1, p, T, p * l, k, l);
+      rowCombine(T2, p * l, T, p * l, k, d, Mt, p, 1, T, 0, p, l);
+    }
     this.T = T2;
     this.T2 = T;
     return probe;
