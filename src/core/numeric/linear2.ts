@@ -32,7 +32,8 @@ export interface Linear2Options {
   noiseMode?: NoiseMode;
   /** called after each step with M = ηR (p×k, row-major) of that step (tests) */
   onM?: (M: Float64Array) => void;
-  /** false: the scalar kernels even where WebAssembly SIMD is available (same bits; tests) */
+  /** the kernels: false scalar, true WebAssembly SIMD where the engine has it, unset by size
+   *  (SIMD_MIN_PLK) and the process-wide switch (wasm/simd.ts). Same bits either way. */
   simd?: boolean;
 }
 
@@ -64,6 +65,10 @@ export class Linear2 implements Stepper {
   private readonly Mt: Float64Array; // k×p, (ηR)ᵀ
   private readonly Z: Float64Array; // k×p or n×k noise draws
   private readonly simd: SimdBuffers | null;
+  /** which kernels the step runs (tests, benches) */
+  get kernels(): 'simd' | 'scalar' {
+    return this.simd ? 'simd' : 'scalar';
+  }
   private readonly XtXt: Float64Array; // (XᵀY)ᵀ k×p
   private readonly chol: Float64Array | null;
   private readonly perm: Float64Array | null;
@@ -96,7 +101,7 @@ export class Linear2 implements Stepper {
     this.mode = chol ? 'cholesky' : 'exact';
     const zLen = opt.batch === null ? (chol ? k * p : data.n * k) : k;
     // the SIMD path keeps every array its kernels touch in one Arena (null: scalar kernels)
-    const arena = options.simd !== false && p * l * k >= SIMD_MIN_PLK ? Arena.create([m * l, m * l, k * p, k * p, k * p, zLen, p * k, l * k, p * p, chol && p >= 16 ? p * p : 0]) : null;
+    const arena = options.simd === true || (options.simd === undefined && p * l * k >= SIMD_MIN_PLK) ? Arena.create([m * l, m * l, k * p, k * p, k * p, zLen, p * k, l * k, p * p, chol && p >= 16 ? p * p : 0]) : null;
     const A = arena?.arrays;
     // init: W1 then W2, iid N(0, scale²), drawn in the natural (row-major W1 p×l, W2 l×k) order
     this.T = A ? A[0] : new Float64Array(m * l);
