@@ -16,14 +16,15 @@
   ;; gemm: C[i, c] (=|+=) f·S[i, c],  S[i, c] = Σ_{j < kend} A[i·ars + j·acs] · B[j·ldb + c]
   ;; for i < m, c < n, summed in order j = 0, 1, … from +0 (the scalar rowDots / dot loop of
   ;; one output). mode 0 stores S (f unused); mode 1 adds f·S to C (C + (f·S), as
-  ;; lowerDotsAdd). tri = 1: B is lower-triangular-transposed (B[j, c] = 0 for j > c), so a
+  ;; lowerDotsAdd); mode 2 stores the chain (f·IN[i, c] + A[i,0]·B[0,c]) + A[i,1]·B[1,c] + …
+  ;; (rowCombine's rows in pairs), IN laid out as C (same strides). tri = 1: B is lower-triangular-transposed (B[j, c] = 0 for j > c), so a
   ;; column block c0..c0+w−1 sums j < min(kk, c0 + w) only; the terms skipped are x·0 = ±0,
   ;; which leave a sum that started at +0 unchanged (such a sum is never −0).
   ;; Blocking: 4 rows × 4 columns (8 f64x2 accumulators; per j: 4 splat loads + 2 loads for
   ;; 8 multiply-adds), then 4×2, 4×1, and single rows 1×4, 1×2, 1×1.
   ;; ---------------------------------------------------------------------------------------
   (func $mk4x4 (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32)
-               (param $c i32) (param $ldc i32) (param $kend i32) (param $f f64) (param $mode i32)
+               (param $c i32) (param $ldc i32) (param $kend i32) (param $f f64) (param $mode i32) (param $in i32)
     (local $j i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
     (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
     (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
@@ -31,6 +32,20 @@
     (local.set $a1 (i32.add (local.get $a) (local.get $ars)))
     (local.set $a2 (i32.add (local.get $a1) (local.get $ars)))
     (local.set $a3 (i32.add (local.get $a2) (local.get $ars)))
+    (if (i32.eq (local.get $mode) (i32.const 2))
+      (then
+        (local.set $o (i32.add (local.get $c) (local.get $in)))
+        (local.set $s00 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (local.get $o))))
+        (local.set $s01 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (i32.add (local.get $o) (i32.const 16)))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s10 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (local.get $o))))
+        (local.set $s11 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (i32.add (local.get $o) (i32.const 16)))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s20 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (local.get $o))))
+        (local.set $s21 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (i32.add (local.get $o) (i32.const 16)))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s30 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (local.get $o))))
+        (local.set $s31 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (i32.add (local.get $o) (i32.const 16)))))))
     (if (i32.gt_s (local.get $kend) (i32.const 0))
       (then
         (loop $k
@@ -56,7 +71,7 @@
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br_if $k (i32.lt_s (local.get $j) (local.get $kend))))))
     (local.set $fv (f64x2.splat (local.get $f)))
-    (if (local.get $mode)
+    (if (i32.eq (local.get $mode) (i32.const 1))
       (then
         (local.set $o (local.get $c))
         (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (f64x2.mul (local.get $fv) (local.get $s00))))
@@ -86,12 +101,22 @@
 
   ;; 4 rows × 2 columns (one f64x2 per row)
   (func $mk4x2 (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32)
-               (param $c i32) (param $ldc i32) (param $kend i32) (param $f f64) (param $mode i32)
+               (param $c i32) (param $ldc i32) (param $kend i32) (param $f f64) (param $mode i32) (param $in i32)
     (local $j i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $b0 v128) (local $o i32)
     (local.set $a1 (i32.add (local.get $a) (local.get $ars)))
     (local.set $a2 (i32.add (local.get $a1) (local.get $ars)))
     (local.set $a3 (i32.add (local.get $a2) (local.get $ars)))
+    (if (i32.eq (local.get $mode) (i32.const 2))
+      (then
+        (local.set $o (i32.add (local.get $c) (local.get $in)))
+        (local.set $s0 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (local.get $o))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s1 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (local.get $o))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s2 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (local.get $o))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s3 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (local.get $o))))))
     (if (i32.gt_s (local.get $kend) (i32.const 0))
       (then
         (loop $k
@@ -108,22 +133,32 @@
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br_if $k (i32.lt_s (local.get $j) (local.get $kend))))))
     (local.set $o (local.get $c))
-    (call $put2 (local.get $o) (local.get $s0) (local.get $f) (local.get $mode))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (f64x2.mul (f64x2.splat (local.get $f)) (local.get $s0))))) (else (v128.store (local.get $o) (local.get $s0))))
     (local.set $o (i32.add (local.get $o) (local.get $ldc)))
-    (call $put2 (local.get $o) (local.get $s1) (local.get $f) (local.get $mode))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (f64x2.mul (f64x2.splat (local.get $f)) (local.get $s1))))) (else (v128.store (local.get $o) (local.get $s1))))
     (local.set $o (i32.add (local.get $o) (local.get $ldc)))
-    (call $put2 (local.get $o) (local.get $s2) (local.get $f) (local.get $mode))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (f64x2.mul (f64x2.splat (local.get $f)) (local.get $s2))))) (else (v128.store (local.get $o) (local.get $s2))))
     (local.set $o (i32.add (local.get $o) (local.get $ldc)))
-    (call $put2 (local.get $o) (local.get $s3) (local.get $f) (local.get $mode)))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (f64x2.mul (f64x2.splat (local.get $f)) (local.get $s3))))) (else (v128.store (local.get $o) (local.get $s3)))))
 
   ;; 4 rows × 1 column (scalar)
   (func $mk4x1 (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32)
-               (param $c i32) (param $ldc i32) (param $kend i32) (param $f f64) (param $mode i32)
+               (param $c i32) (param $ldc i32) (param $kend i32) (param $f f64) (param $mode i32) (param $in i32)
     (local $j i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
     (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64) (local $y f64) (local $o i32)
     (local.set $a1 (i32.add (local.get $a) (local.get $ars)))
     (local.set $a2 (i32.add (local.get $a1) (local.get $ars)))
     (local.set $a3 (i32.add (local.get $a2) (local.get $ars)))
+    (if (i32.eq (local.get $mode) (i32.const 2))
+      (then
+        (local.set $o (i32.add (local.get $c) (local.get $in)))
+        (local.set $s0 (f64.mul (local.get $f) (f64.load (local.get $o))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s1 (f64.mul (local.get $f) (f64.load (local.get $o))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s2 (f64.mul (local.get $f) (f64.load (local.get $o))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s3 (f64.mul (local.get $f) (f64.load (local.get $o))))))
     (if (i32.gt_s (local.get $kend) (i32.const 0))
       (then
         (loop $k
@@ -140,18 +175,22 @@
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br_if $k (i32.lt_s (local.get $j) (local.get $kend))))))
     (local.set $o (local.get $c))
-    (call $put1 (local.get $o) (local.get $s0) (local.get $f) (local.get $mode))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (f64.mul (local.get $f) (local.get $s0))))) (else (f64.store (local.get $o) (local.get $s0))))
     (local.set $o (i32.add (local.get $o) (local.get $ldc)))
-    (call $put1 (local.get $o) (local.get $s1) (local.get $f) (local.get $mode))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (f64.mul (local.get $f) (local.get $s1))))) (else (f64.store (local.get $o) (local.get $s1))))
     (local.set $o (i32.add (local.get $o) (local.get $ldc)))
-    (call $put1 (local.get $o) (local.get $s2) (local.get $f) (local.get $mode))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (f64.mul (local.get $f) (local.get $s2))))) (else (f64.store (local.get $o) (local.get $s2))))
     (local.set $o (i32.add (local.get $o) (local.get $ldc)))
-    (call $put1 (local.get $o) (local.get $s3) (local.get $f) (local.get $mode)))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (f64.mul (local.get $f) (local.get $s3))))) (else (f64.store (local.get $o) (local.get $s3)))))
 
   ;; 1 row × 4 columns
   (func $mk1x4 (param $a i32) (param $acs i32) (param $b i32) (param $ldb i32)
-               (param $c i32) (param $kend i32) (param $f f64) (param $mode i32)
+               (param $c i32) (param $kend i32) (param $f f64) (param $mode i32) (param $in i32)
     (local $j i32) (local $s0 v128) (local $s1 v128) (local $x v128)
+    (if (i32.eq (local.get $mode) (i32.const 2))
+      (then
+        (local.set $s0 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (i32.add (local.get $c) (local.get $in)))))
+        (local.set $s1 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (i32.add (i32.add (local.get $c) (local.get $in)) (i32.const 16)))))))
     (if (i32.gt_s (local.get $kend) (i32.const 0))
       (then
         (loop $k
@@ -162,13 +201,15 @@
           (local.set $b (i32.add (local.get $b) (local.get $ldb)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br_if $k (i32.lt_s (local.get $j) (local.get $kend))))))
-    (call $put2 (local.get $c) (local.get $s0) (local.get $f) (local.get $mode))
-    (call $put2 (i32.add (local.get $c) (i32.const 16)) (local.get $s1) (local.get $f) (local.get $mode)))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (f64x2.mul (f64x2.splat (local.get $f)) (local.get $s0))))) (else (v128.store (local.get $c) (local.get $s0))))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (v128.store (i32.add (local.get $c) (i32.const 16)) (f64x2.add (v128.load (i32.add (local.get $c) (i32.const 16))) (f64x2.mul (f64x2.splat (local.get $f)) (local.get $s1))))) (else (v128.store (i32.add (local.get $c) (i32.const 16)) (local.get $s1)))))
 
   ;; 1 row × 2 columns
   (func $mk1x2 (param $a i32) (param $acs i32) (param $b i32) (param $ldb i32)
-               (param $c i32) (param $kend i32) (param $f f64) (param $mode i32)
+               (param $c i32) (param $kend i32) (param $f f64) (param $mode i32) (param $in i32)
     (local $j i32) (local $s0 v128)
+    (if (i32.eq (local.get $mode) (i32.const 2))
+      (then (local.set $s0 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (i32.add (local.get $c) (local.get $in)))))))
     (if (i32.gt_s (local.get $kend) (i32.const 0))
       (then
         (loop $k
@@ -177,12 +218,14 @@
           (local.set $b (i32.add (local.get $b) (local.get $ldb)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br_if $k (i32.lt_s (local.get $j) (local.get $kend))))))
-    (call $put2 (local.get $c) (local.get $s0) (local.get $f) (local.get $mode)))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (f64x2.mul (f64x2.splat (local.get $f)) (local.get $s0))))) (else (v128.store (local.get $c) (local.get $s0)))))
 
   ;; 1 row × 1 column (scalar)
   (func $mk1x1 (param $a i32) (param $acs i32) (param $b i32) (param $ldb i32)
-               (param $c i32) (param $kend i32) (param $f f64) (param $mode i32)
+               (param $c i32) (param $kend i32) (param $f f64) (param $mode i32) (param $in i32)
     (local $j i32) (local $s f64)
+    (if (i32.eq (local.get $mode) (i32.const 2))
+      (then (local.set $s (f64.mul (local.get $f) (f64.load (i32.add (local.get $c) (local.get $in)))))))
     (if (i32.gt_s (local.get $kend) (i32.const 0))
       (then
         (loop $k
@@ -191,36 +234,18 @@
           (local.set $b (i32.add (local.get $b) (local.get $ldb)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br_if $k (i32.lt_s (local.get $j) (local.get $kend))))))
-    (call $put1 (local.get $c) (local.get $s) (local.get $f) (local.get $mode)))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (f64.store (local.get $c) (f64.add (f64.load (local.get $c)) (f64.mul (local.get $f) (local.get $s))))) (else (f64.store (local.get $c) (local.get $s)))))
 
-  ;; epilogues: mode 0 stores the sum, mode 1 adds f·sum
-  (func $put2 (param $o i32) (param $s v128) (param $f f64) (param $mode i32)
-    (if (local.get $mode)
-      (then (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (f64x2.mul (f64x2.splat (local.get $f)) (local.get $s)))))
-      (else (v128.store (local.get $o) (local.get $s)))))
-  (func $put1 (param $o i32) (param $s f64) (param $f f64) (param $mode i32)
-    (if (local.get $mode)
-      (then (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (f64.mul (local.get $f) (local.get $s)))))
-      (else (f64.store (local.get $o) (local.get $s)))))
-
-  ;; the column-block bound: kk, or min(kk, c0 + w) for a triangular B
-  (func $kend (param $kk i32) (param $tri i32) (param $c0 i32) (param $w i32) (result i32)
-    (local $e i32)
-    (if (result i32) (local.get $tri)
-      (then
-        (local.set $e (i32.add (local.get $c0) (local.get $w)))
-        (select (local.get $e) (local.get $kk) (i32.lt_s (local.get $e) (local.get $kk))))
-      (else (local.get $kk))))
-
-  (func (export "gemm") (param $m i32) (param $n i32) (param $kk i32)
+  (func $gemm (export "gemm") (param $m i32) (param $n i32) (param $kk i32)
                         (param $A i32) (param $ars i32) (param $acs i32)
                         (param $B i32) (param $ldb i32) (param $C i32) (param $ldc i32)
-                        (param $f f64) (param $mode i32) (param $tri i32)
-    (local $i i32) (local $c0 i32) (local $ai i32) (local $ci i32)
+                        (param $f f64) (param $mode i32) (param $tri i32) (param $IN i32)
+    (local $in i32) (local $i i32) (local $c0 i32) (local $ai i32) (local $ci i32)
     (local.set $ars (i32.shl (local.get $ars) (i32.const 3)))
     (local.set $acs (i32.shl (local.get $acs) (i32.const 3)))
     (local.set $ldb (i32.shl (local.get $ldb) (i32.const 3)))
     (local.set $ldc (i32.shl (local.get $ldc) (i32.const 3)))
+    (local.set $in (i32.sub (local.get $IN) (local.get $C)))
     ;; blocks of 4 rows
     (block $rows4done
       (loop $rows4
@@ -234,7 +259,7 @@
             (call $mk4x4 (local.get $ai) (local.get $ars) (local.get $acs)
               (i32.add (local.get $B) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldb)
               (i32.add (local.get $ci) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldc)
-              (call $kend (local.get $kk) (local.get $tri) (local.get $c0) (i32.const 4)) (local.get $f) (local.get $mode))
+              (select (select (i32.add (local.get $c0) (i32.const 4)) (local.get $kk) (i32.lt_s (i32.add (local.get $c0) (i32.const 4)) (local.get $kk))) (local.get $kk) (local.get $tri)) (local.get $f) (local.get $mode) (local.get $in))
             (local.set $c0 (i32.add (local.get $c0) (i32.const 4)))
             (br $c4)))
         (if (i32.le_s (i32.add (local.get $c0) (i32.const 2)) (local.get $n))
@@ -242,14 +267,14 @@
             (call $mk4x2 (local.get $ai) (local.get $ars) (local.get $acs)
               (i32.add (local.get $B) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldb)
               (i32.add (local.get $ci) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldc)
-              (call $kend (local.get $kk) (local.get $tri) (local.get $c0) (i32.const 2)) (local.get $f) (local.get $mode))
+              (select (select (i32.add (local.get $c0) (i32.const 2)) (local.get $kk) (i32.lt_s (i32.add (local.get $c0) (i32.const 2)) (local.get $kk))) (local.get $kk) (local.get $tri)) (local.get $f) (local.get $mode) (local.get $in))
             (local.set $c0 (i32.add (local.get $c0) (i32.const 2)))))
         (if (i32.lt_s (local.get $c0) (local.get $n))
           (then
             (call $mk4x1 (local.get $ai) (local.get $ars) (local.get $acs)
               (i32.add (local.get $B) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldb)
               (i32.add (local.get $ci) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldc)
-              (call $kend (local.get $kk) (local.get $tri) (local.get $c0) (i32.const 1)) (local.get $f) (local.get $mode))))
+              (select (select (i32.add (local.get $c0) (i32.const 1)) (local.get $kk) (i32.lt_s (i32.add (local.get $c0) (i32.const 1)) (local.get $kk))) (local.get $kk) (local.get $tri)) (local.get $f) (local.get $mode) (local.get $in))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $rows4)))
     ;; the remaining rows one by one
@@ -265,7 +290,7 @@
             (call $mk1x4 (local.get $ai) (local.get $acs)
               (i32.add (local.get $B) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldb)
               (i32.add (local.get $ci) (i32.shl (local.get $c0) (i32.const 3)))
-              (call $kend (local.get $kk) (local.get $tri) (local.get $c0) (i32.const 4)) (local.get $f) (local.get $mode))
+              (select (select (i32.add (local.get $c0) (i32.const 4)) (local.get $kk) (i32.lt_s (i32.add (local.get $c0) (i32.const 4)) (local.get $kk))) (local.get $kk) (local.get $tri)) (local.get $f) (local.get $mode) (local.get $in))
             (local.set $c0 (i32.add (local.get $c0) (i32.const 4)))
             (br $c4)))
         (if (i32.le_s (i32.add (local.get $c0) (i32.const 2)) (local.get $n))
@@ -273,14 +298,14 @@
             (call $mk1x2 (local.get $ai) (local.get $acs)
               (i32.add (local.get $B) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldb)
               (i32.add (local.get $ci) (i32.shl (local.get $c0) (i32.const 3)))
-              (call $kend (local.get $kk) (local.get $tri) (local.get $c0) (i32.const 2)) (local.get $f) (local.get $mode))
+              (select (select (i32.add (local.get $c0) (i32.const 2)) (local.get $kk) (i32.lt_s (i32.add (local.get $c0) (i32.const 2)) (local.get $kk))) (local.get $kk) (local.get $tri)) (local.get $f) (local.get $mode) (local.get $in))
             (local.set $c0 (i32.add (local.get $c0) (i32.const 2)))))
         (if (i32.lt_s (local.get $c0) (local.get $n))
           (then
             (call $mk1x1 (local.get $ai) (local.get $acs)
               (i32.add (local.get $B) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldb)
               (i32.add (local.get $ci) (i32.shl (local.get $c0) (i32.const 3)))
-              (call $kend (local.get $kk) (local.get $tri) (local.get $c0) (i32.const 1)) (local.get $f) (local.get $mode))))
+              (select (select (i32.add (local.get $c0) (i32.const 1)) (local.get $kk) (i32.lt_s (i32.add (local.get $c0) (i32.const 1)) (local.get $kk))) (local.get $kk) (local.get $tri)) (local.get $f) (local.get $mode) (local.get $in))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows1))))
 
@@ -290,96 +315,11 @@
   ;; The order of ../kernels.ts rowCombine, element by element:
   ;;  - rows in pairs (r, r+1 < nr): the chain ((d·in + c₀x₀) + c₁x₁) + … left to right. Its
   ;;    groups of ≤ 4 sources only decide where the chain's rounded value is kept between
-  ;;    groups (1·out is exact), so here: one fused group of 4 from IN, then from OUT.
+  ;;    groups (1·out is exact), so here: gemm mode 2, the chain held in registers (4 rows ×
+  ;;    4 elements per block) over all sources, one store.
   ;;  - the odd last row: out = d·in, then out + (((c₀x₀ + c₁x₁) + c₂x₂) + c₃x₃) per group of
   ;;    4 sources, then out + c·x for the remaining ones.
   ;; ---------------------------------------------------------------------------------------
-
-  ;; two rows, four sources: o_r = f·b_r + c_r0·x0 + c_r1·x1 + c_r2·x2 + c_r3·x3 (left to right)
-  (func $rc2x4 (param $o0 i32) (param $o1 i32) (param $b0 i32) (param $b1 i32) (param $f f64)
-               (param $c00 f64) (param $c01 f64) (param $c02 f64) (param $c03 f64)
-               (param $c10 f64) (param $c11 f64) (param $c12 f64) (param $c13 f64)
-               (param $x i32) (param $rl i32) (param $len i32)
-    (local $q i32) (local $end i32) (local $x1 i32) (local $x2 i32) (local $x3 i32)
-    (local $fv v128) (local $v00 v128) (local $v01 v128) (local $v02 v128) (local $v03 v128)
-    (local $v10 v128) (local $v11 v128) (local $v12 v128) (local $v13 v128)
-    (local $y0 v128) (local $y1 v128) (local $y2 v128) (local $y3 v128)
-    (local.set $x1 (i32.add (local.get $x) (local.get $rl)))
-    (local.set $x2 (i32.add (local.get $x1) (local.get $rl)))
-    (local.set $x3 (i32.add (local.get $x2) (local.get $rl)))
-    (local.set $fv (f64x2.splat (local.get $f)))
-    (local.set $v00 (f64x2.splat (local.get $c00))) (local.set $v01 (f64x2.splat (local.get $c01)))
-    (local.set $v02 (f64x2.splat (local.get $c02))) (local.set $v03 (f64x2.splat (local.get $c03)))
-    (local.set $v10 (f64x2.splat (local.get $c10))) (local.set $v11 (f64x2.splat (local.get $c11)))
-    (local.set $v12 (f64x2.splat (local.get $c12))) (local.set $v13 (f64x2.splat (local.get $c13)))
-    (local.set $end (i32.and (local.get $len) (i32.const -2)))
-    (local.set $end (i32.shl (local.get $end) (i32.const 3)))
-    (if (i32.gt_s (local.get $end) (i32.const 0))
-      (then
-        (loop $l
-          (local.set $y0 (v128.load (i32.add (local.get $x) (local.get $q))))
-          (local.set $y1 (v128.load (i32.add (local.get $x1) (local.get $q))))
-          (local.set $y2 (v128.load (i32.add (local.get $x2) (local.get $q))))
-          (local.set $y3 (v128.load (i32.add (local.get $x3) (local.get $q))))
-          (v128.store (i32.add (local.get $o0) (local.get $q))
-            (f64x2.add (f64x2.add (f64x2.add (f64x2.add
-              (f64x2.mul (local.get $fv) (v128.load (i32.add (local.get $b0) (local.get $q))))
-              (f64x2.mul (local.get $v00) (local.get $y0)))
-              (f64x2.mul (local.get $v01) (local.get $y1)))
-              (f64x2.mul (local.get $v02) (local.get $y2)))
-              (f64x2.mul (local.get $v03) (local.get $y3))))
-          (v128.store (i32.add (local.get $o1) (local.get $q))
-            (f64x2.add (f64x2.add (f64x2.add (f64x2.add
-              (f64x2.mul (local.get $fv) (v128.load (i32.add (local.get $b1) (local.get $q))))
-              (f64x2.mul (local.get $v10) (local.get $y0)))
-              (f64x2.mul (local.get $v11) (local.get $y1)))
-              (f64x2.mul (local.get $v12) (local.get $y2)))
-              (f64x2.mul (local.get $v13) (local.get $y3))))
-          (local.set $q (i32.add (local.get $q) (i32.const 16)))
-          (br_if $l (i32.lt_s (local.get $q) (local.get $end))))))
-    (if (i32.and (local.get $len) (i32.const 1))
-      (then
-        (local.set $q (local.get $end))
-        (f64.store (i32.add (local.get $o0) (local.get $q))
-          (f64.add (f64.add (f64.add (f64.add
-            (f64.mul (local.get $f) (f64.load (i32.add (local.get $b0) (local.get $q))))
-            (f64.mul (local.get $c00) (f64.load (i32.add (local.get $x) (local.get $q)))))
-            (f64.mul (local.get $c01) (f64.load (i32.add (local.get $x1) (local.get $q)))))
-            (f64.mul (local.get $c02) (f64.load (i32.add (local.get $x2) (local.get $q)))))
-            (f64.mul (local.get $c03) (f64.load (i32.add (local.get $x3) (local.get $q))))))
-        (f64.store (i32.add (local.get $o1) (local.get $q))
-          (f64.add (f64.add (f64.add (f64.add
-            (f64.mul (local.get $f) (f64.load (i32.add (local.get $b1) (local.get $q))))
-            (f64.mul (local.get $c10) (f64.load (i32.add (local.get $x) (local.get $q)))))
-            (f64.mul (local.get $c11) (f64.load (i32.add (local.get $x1) (local.get $q)))))
-            (f64.mul (local.get $c12) (f64.load (i32.add (local.get $x2) (local.get $q)))))
-            (f64.mul (local.get $c13) (f64.load (i32.add (local.get $x3) (local.get $q)))))))))
-
-  ;; two rows, one source: o_r = f·b_r + c_r·x
-  (func $rc2x1 (param $o0 i32) (param $o1 i32) (param $b0 i32) (param $b1 i32) (param $f f64)
-               (param $c0 f64) (param $c1 f64) (param $x i32) (param $len i32)
-    (local $q i32) (local $end i32) (local $fv v128) (local $v0 v128) (local $v1 v128) (local $y v128)
-    (local.set $fv (f64x2.splat (local.get $f)))
-    (local.set $v0 (f64x2.splat (local.get $c0)))
-    (local.set $v1 (f64x2.splat (local.get $c1)))
-    (local.set $end (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3)))
-    (if (i32.gt_s (local.get $end) (i32.const 0))
-      (then
-        (loop $l
-          (local.set $y (v128.load (i32.add (local.get $x) (local.get $q))))
-          (v128.store (i32.add (local.get $o0) (local.get $q))
-            (f64x2.add (f64x2.mul (local.get $fv) (v128.load (i32.add (local.get $b0) (local.get $q)))) (f64x2.mul (local.get $v0) (local.get $y))))
-          (v128.store (i32.add (local.get $o1) (local.get $q))
-            (f64x2.add (f64x2.mul (local.get $fv) (v128.load (i32.add (local.get $b1) (local.get $q)))) (f64x2.mul (local.get $v1) (local.get $y))))
-          (local.set $q (i32.add (local.get $q) (i32.const 16)))
-          (br_if $l (i32.lt_s (local.get $q) (local.get $end))))))
-    (if (i32.and (local.get $len) (i32.const 1))
-      (then
-        (local.set $q (local.get $end))
-        (f64.store (i32.add (local.get $o0) (local.get $q))
-          (f64.add (f64.mul (local.get $f) (f64.load (i32.add (local.get $b0) (local.get $q)))) (f64.mul (local.get $c0) (f64.load (i32.add (local.get $x) (local.get $q))))))
-        (f64.store (i32.add (local.get $o1) (local.get $q))
-          (f64.add (f64.mul (local.get $f) (f64.load (i32.add (local.get $b1) (local.get $q)))) (f64.mul (local.get $c1) (f64.load (i32.add (local.get $x) (local.get $q)))))))))
 
   ;; one row: o = d·in
   (func $rcScale (param $o i32) (param $in i32) (param $d f64) (param $len i32)
@@ -455,56 +395,12 @@
   (func (export "rowCombine") (param $out i32) (param $inp i32) (param $nr i32) (param $d f64)
                               (param $C i32) (param $cr i32) (param $cs i32)
                               (param $src i32) (param $ns i32) (param $len i32)
-    (local $r i32) (local $s i32) (local $rl i32) (local $o0 i32) (local $o1 i32)
-    (local $b0 i32) (local $b1 i32) (local $f f64) (local $x i32)
+    (local $r i32) (local $s i32) (local $rl i32) (local $o0 i32)
     (local.set $rl (i32.shl (local.get $len) (i32.const 3)))
-    (block $pairsDone
-      (loop $pairs
-        (br_if $pairsDone (i32.ge_s (i32.add (local.get $r) (i32.const 1)) (local.get $nr)))
-        (local.set $o0 (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $rl))))
-        (local.set $o1 (i32.add (local.get $o0) (local.get $rl)))
-        (if (i32.eqz (local.get $ns))
-          (then
-            (call $rcScale (local.get $o0) (i32.add (local.get $inp) (i32.mul (local.get $r) (local.get $rl))) (local.get $d) (local.get $len))
-            (call $rcScale (local.get $o1) (i32.add (local.get $inp) (i32.mul (i32.add (local.get $r) (i32.const 1)) (local.get $rl))) (local.get $d) (local.get $len))))
-        ;; the first group reads IN scaled by d, later ones OUT scaled by 1 (exact)
-        (local.set $b0 (i32.add (local.get $inp) (i32.mul (local.get $r) (local.get $rl))))
-        (local.set $b1 (i32.add (local.get $b0) (local.get $rl)))
-        (local.set $f (local.get $d))
-        (local.set $s (i32.const 0))
-        (block $g4done
-          (loop $g4
-            (br_if $g4done (i32.gt_s (i32.add (local.get $s) (i32.const 4)) (local.get $ns)))
-            (local.set $x (i32.add (local.get $src) (i32.mul (local.get $s) (local.get $rl))))
-            (call $rc2x4 (local.get $o0) (local.get $o1) (local.get $b0) (local.get $b1) (local.get $f)
-              (call $coef (local.get $C) (local.get $cr) (local.get $cs) (local.get $r) (local.get $s))
-              (call $coef (local.get $C) (local.get $cr) (local.get $cs) (local.get $r) (i32.add (local.get $s) (i32.const 1)))
-              (call $coef (local.get $C) (local.get $cr) (local.get $cs) (local.get $r) (i32.add (local.get $s) (i32.const 2)))
-              (call $coef (local.get $C) (local.get $cr) (local.get $cs) (local.get $r) (i32.add (local.get $s) (i32.const 3)))
-              (call $coef (local.get $C) (local.get $cr) (local.get $cs) (i32.add (local.get $r) (i32.const 1)) (local.get $s))
-              (call $coef (local.get $C) (local.get $cr) (local.get $cs) (i32.add (local.get $r) (i32.const 1)) (i32.add (local.get $s) (i32.const 1)))
-              (call $coef (local.get $C) (local.get $cr) (local.get $cs) (i32.add (local.get $r) (i32.const 1)) (i32.add (local.get $s) (i32.const 2)))
-              (call $coef (local.get $C) (local.get $cr) (local.get $cs) (i32.add (local.get $r) (i32.const 1)) (i32.add (local.get $s) (i32.const 3)))
-              (local.get $x) (local.get $rl) (local.get $len))
-            (local.set $b0 (local.get $o0))
-            (local.set $b1 (local.get $o1))
-            (local.set $f (f64.const 1))
-            (local.set $s (i32.add (local.get $s) (i32.const 4)))
-            (br $g4)))
-        (block $g1done
-          (loop $g1
-            (br_if $g1done (i32.ge_s (local.get $s) (local.get $ns)))
-            (call $rc2x1 (local.get $o0) (local.get $o1) (local.get $b0) (local.get $b1) (local.get $f)
-              (call $coef (local.get $C) (local.get $cr) (local.get $cs) (local.get $r) (local.get $s))
-              (call $coef (local.get $C) (local.get $cr) (local.get $cs) (i32.add (local.get $r) (i32.const 1)) (local.get $s))
-              (i32.add (local.get $src) (i32.mul (local.get $s) (local.get $rl))) (local.get $len))
-            (local.set $b0 (local.get $o0))
-            (local.set $b1 (local.get $o1))
-            (local.set $f (f64.const 1))
-            (local.set $s (i32.add (local.get $s) (i32.const 1)))
-            (br $g1)))
-        (local.set $r (i32.add (local.get $r) (i32.const 2)))
-        (br $pairs)))
+    ;; the rows in pairs: a gemm whose chains start at d·IN
+    (local.set $r (i32.and (local.get $nr) (i32.const -2)))
+    (call $gemm (local.get $r) (local.get $len) (local.get $ns) (local.get $C) (local.get $cr) (local.get $cs)
+      (local.get $src) (local.get $len) (local.get $out) (local.get $len) (local.get $d) (i32.const 2) (i32.const 0) (local.get $inp))
     ;; the odd last row
     (if (i32.lt_s (local.get $r) (local.get $nr))
       (then

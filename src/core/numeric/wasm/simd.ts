@@ -14,7 +14,7 @@
 import { KERNELS_WASM_BASE64 } from './kernels.wasm';
 
 interface Exports {
-  gemm(m: number, n: number, kk: number, A: number, ars: number, acs: number, B: number, ldb: number, C: number, ldc: number, f: number, mode: number, tri: number): void;
+  gemm(m: number, n: number, kk: number, A: number, ars: number, acs: number, B: number, ldb: number, C: number, ldc: number, f: number, mode: number, tri: number, IN: number): void;
   rowCombine(out: number, inp: number, nr: number, d: number, C: number, cr: number, cs: number, src: number, ns: number, len: number): void;
   peak(n: number): number;
 }
@@ -106,7 +106,7 @@ export class Arena {
    * C + f·S). tri: B[j·ldb + c] = 0 for j > c, and those terms are skipped (same bits).
    */
   gemm(m: number, n: number, kk: number, A: Float64Array, aOff: number, ars: number, acs: number, B: Float64Array, bOff: number, ldb: number, C: Float64Array, cOff: number, ldc: number, add: { f: number; tri: boolean } | null = null): void {
-    this.x.gemm(m, n, kk, this.ptr(A, aOff), ars, acs, this.ptr(B, bOff), ldb, this.ptr(C, cOff), ldc, add ? add.f : 0, add ? 1 : 0, add?.tri ? 1 : 0);
+    this.x.gemm(m, n, kk, this.ptr(A, aOff), ars, acs, this.ptr(B, bOff), ldb, this.ptr(C, cOff), ldc, add ? add.f : 0, add ? 1 : 0, add?.tri ? 1 : 0, 0);
   }
 
   /** ../kernels.ts rowCombine, same arguments and bits (all arrays in this arena) */
