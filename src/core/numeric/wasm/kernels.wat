@@ -428,6 +428,150 @@
             (br $g1))))))
 
   ;; ---------------------------------------------------------------------------------------
+  ;; log: fdlibm's __ieee754_log (e_log.c), the algorithm of V8's Math.log (base/ieee754.cc),
+  ;; operation for operation (no FMA), so the bits equal Math.log's: the noise below must give
+  ;; the bits of Rng.gauss. test/core/numeric/wasm.test.ts compares them on many inputs.
+  ;; ---------------------------------------------------------------------------------------
+  (func $log (export "log") (param $x f64) (result f64)
+    (local $bits i64) (local $hx i32) (local $lx i32) (local $k i32) (local $i i32) (local $j i32)
+    (local $f f64) (local $s f64) (local $z f64) (local $w f64) (local $R f64)
+    (local $t1 f64) (local $t2 f64) (local $dk f64) (local $hfsq f64)
+    (local.set $bits (i64.reinterpret_f64 (local.get $x)))
+    (local.set $hx (i32.wrap_i64 (i64.shr_s (local.get $bits) (i64.const 32))))
+    (local.set $lx (i32.wrap_i64 (local.get $bits)))
+    (if (i32.lt_s (local.get $hx) (i32.const 0x00100000)) ;; x < 2^-1022
+      (then
+        (if (i32.eqz (i32.or (i32.and (local.get $hx) (i32.const 0x7fffffff)) (local.get $lx)))
+          (then (return (f64.const -inf)))) ;; log(±0) = −∞
+        (if (i32.lt_s (local.get $hx) (i32.const 0))
+          (then (return (f64.div (f64.sub (local.get $x) (local.get $x)) (f64.const 0))))) ;; log(−x) = NaN
+        (local.set $k (i32.const -54)) ;; subnormal: scale up by 2^54
+        (local.set $x (f64.mul (local.get $x) (f64.const 1.80143985094819840000e+16)))
+        (local.set $bits (i64.reinterpret_f64 (local.get $x)))
+        (local.set $hx (i32.wrap_i64 (i64.shr_s (local.get $bits) (i64.const 32))))))
+    (if (i32.ge_s (local.get $hx) (i32.const 0x7ff00000)) (then (return (f64.add (local.get $x) (local.get $x)))))
+    (local.set $k (i32.add (local.get $k) (i32.sub (i32.shr_s (local.get $hx) (i32.const 20)) (i32.const 1023))))
+    (local.set $hx (i32.and (local.get $hx) (i32.const 0x000fffff)))
+    (local.set $i (i32.and (i32.add (local.get $hx) (i32.const 0x95f64)) (i32.const 0x100000)))
+    ;; normalise x or x/2 into [√2/2, √2): SET_HIGH_WORD(x, hx | (i ^ 0x3ff00000))
+    (local.set $x (f64.reinterpret_i64 (i64.or
+      (i64.shl (i64.extend_i32_u (i32.or (local.get $hx) (i32.xor (local.get $i) (i32.const 0x3ff00000)))) (i64.const 32))
+      (i64.and (local.get $bits) (i64.const 0xffffffff)))))
+    (local.set $k (i32.add (local.get $k) (i32.shr_s (local.get $i) (i32.const 20))))
+    (local.set $f (f64.sub (local.get $x) (f64.const 1)))
+    (if (i32.lt_s (i32.and (i32.const 0x000fffff) (i32.add (i32.const 2) (local.get $hx))) (i32.const 3)) ;; |f| < 2^-20
+      (then
+        (if (f64.eq (local.get $f) (f64.const 0))
+          (then
+            (if (i32.eqz (local.get $k)) (then (return (f64.const 0))))
+            (local.set $dk (f64.convert_i32_s (local.get $k)))
+            (return (f64.add (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01)) (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10))))))
+        (local.set $R (f64.mul (f64.mul (local.get $f) (local.get $f))
+          (f64.sub (f64.const 0.5) (f64.mul (f64.const 0.33333333333333333) (local.get $f)))))
+        (if (i32.eqz (local.get $k)) (then (return (f64.sub (local.get $f) (local.get $R)))))
+        (local.set $dk (f64.convert_i32_s (local.get $k)))
+        (return (f64.sub (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01))
+          (f64.sub (f64.sub (local.get $R) (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10))) (local.get $f))))))
+    (local.set $s (f64.div (local.get $f) (f64.add (f64.const 2) (local.get $f))))
+    (local.set $dk (f64.convert_i32_s (local.get $k)))
+    (local.set $z (f64.mul (local.get $s) (local.get $s)))
+    (local.set $i (i32.sub (local.get $hx) (i32.const 0x6147a)))
+    (local.set $w (f64.mul (local.get $z) (local.get $z)))
+    (local.set $j (i32.sub (i32.const 0x6b851) (local.get $hx)))
+    (local.set $t1 (f64.mul (local.get $w) (f64.add (f64.const 3.999999999940941908e-01)
+      (f64.mul (local.get $w) (f64.add (f64.const 2.222219843214978396e-01) (f64.mul (local.get $w) (f64.const 1.531383769920937332e-01)))))))
+    (local.set $t2 (f64.mul (local.get $z) (f64.add (f64.const 6.666666666666735130e-01)
+      (f64.mul (local.get $w) (f64.add (f64.const 2.857142874366239149e-01)
+        (f64.mul (local.get $w) (f64.add (f64.const 1.818357216161805012e-01) (f64.mul (local.get $w) (f64.const 1.479819860511658591e-01)))))))))
+    (local.set $i (i32.or (local.get $i) (local.get $j)))
+    (local.set $R (f64.add (local.get $t2) (local.get $t1)))
+    (if (result f64) (i32.gt_s (local.get $i) (i32.const 0))
+      (then
+        (local.set $hfsq (f64.mul (f64.mul (f64.const 0.5) (local.get $f)) (local.get $f)))
+        (if (result f64) (i32.eqz (local.get $k))
+          (then (f64.sub (local.get $f) (f64.sub (local.get $hfsq) (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $R))))))
+          (else (f64.sub (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01))
+            (f64.sub (f64.sub (local.get $hfsq) (f64.add (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $R)))
+              (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10)))) (local.get $f))))))
+      (else
+        (if (result f64) (i32.eqz (local.get $k))
+          (then (f64.sub (local.get $f) (f64.mul (local.get $s) (f64.sub (local.get $f) (local.get $R)))))
+          (else (f64.sub (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01))
+            (f64.sub (f64.sub (f64.mul (local.get $s) (f64.sub (local.get $f) (local.get $R)))
+              (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10))) (local.get $f))))))))
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; gaussFill: out[t] for t < n, the next n values of Rng.gauss() (../rng.ts): xoshiro128**
+  ;; uniforms (a·2²⁶ + b)/2⁵³ and Marsaglia's polar method, the same operations in the same
+  ;; order, with the stream state at st: s0..s3 (u32 at st..st+15), hasSpare (i32 at st+16),
+  ;; spare (f64 at st+24), read and written back.
+  ;; ---------------------------------------------------------------------------------------
+  (func (export "gaussFill") (param $st i32) (param $out i32) (param $n i32)
+    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $m i32) (local $t i32)
+    (local $n0 i32) (local $n1 i32) (local $n2 i32) (local $n3 i32)
+    (local $r i32) (local $d i32) (local $a i32)
+    (local $has i32) (local $spare f64) (local $u f64) (local $v f64) (local $s f64) (local $f f64) (local $x f64)
+    (local $end i32)
+    (local.set $s0 (i32.load (local.get $st)))
+    (local.set $s1 (i32.load offset=4 (local.get $st)))
+    (local.set $s2 (i32.load offset=8 (local.get $st)))
+    (local.set $s3 (i32.load offset=12 (local.get $st)))
+    (local.set $has (i32.load offset=16 (local.get $st)))
+    (local.set $spare (f64.load offset=24 (local.get $st)))
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
+        (if (local.get $has)
+          (then
+            (local.set $has (i32.const 0))
+            (f64.store (local.get $out) (local.get $spare)))
+          (else
+            (loop $attempt
+              ;; four xoshiro128** outputs: u's (a, b), then v's (a, b)
+              (local.set $d (i32.const 0))
+              (loop $draw
+                (local.set $m (i32.mul (local.get $s1) (i32.const 5)))
+                (local.set $r (i32.mul (i32.rotl (local.get $m) (i32.const 7)) (i32.const 9)))
+                (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+                (local.set $n2 (i32.xor (local.get $s2) (local.get $s0)))
+                (local.set $n3 (i32.xor (local.get $s3) (local.get $s1)))
+                (local.set $n1 (i32.xor (local.get $s1) (local.get $n2)))
+                (local.set $n0 (i32.xor (local.get $s0) (local.get $n3)))
+                (local.set $s0 (local.get $n0))
+                (local.set $s1 (local.get $n1))
+                (local.set $s2 (i32.xor (local.get $n2) (local.get $t)))
+                (local.set $s3 (i32.rotl (local.get $n3) (i32.const 11)))
+                (if (i32.and (local.get $d) (i32.const 1))
+                  (then
+                    ;; uniform = (a·2²⁶ + b)/2⁵³, a = first >>> 5, b = second >>> 6; x = 2·uniform − 1
+                    (local.set $x (f64.sub (f64.mul (f64.const 2)
+                      (f64.div (f64.add (f64.mul (f64.convert_i32_u (local.get $a)) (f64.const 67108864))
+                                        (f64.convert_i32_u (i32.shr_u (local.get $r) (i32.const 6))))
+                               (f64.const 9007199254740992)))
+                      (f64.const 1)))
+                    (if (i32.eq (local.get $d) (i32.const 1))
+                      (then (local.set $u (local.get $x)))
+                      (else (local.set $v (local.get $x)))))
+                  (else (local.set $a (i32.shr_u (local.get $r) (i32.const 5)))))
+                (local.set $d (i32.add (local.get $d) (i32.const 1)))
+                (br_if $draw (i32.lt_u (local.get $d) (i32.const 4))))
+              (local.set $s (f64.add (f64.mul (local.get $u) (local.get $u)) (f64.mul (local.get $v) (local.get $v))))
+              (br_if $attempt (i32.or (f64.ge (local.get $s) (f64.const 1)) (f64.eq (local.get $s) (f64.const 0)))))
+            (local.set $f (f64.sqrt (f64.div (f64.mul (f64.const -2) (call $log (local.get $s))) (local.get $s))))
+            (local.set $spare (f64.mul (local.get $v) (local.get $f)))
+            (local.set $has (i32.const 1))
+            (f64.store (local.get $out) (f64.mul (local.get $u) (local.get $f)))))
+        (local.set $out (i32.add (local.get $out) (i32.const 8)))
+        (br $each)))
+    (i32.store (local.get $st) (local.get $s0))
+    (i32.store offset=4 (local.get $st) (local.get $s1))
+    (i32.store offset=8 (local.get $st) (local.get $s2))
+    (i32.store offset=12 (local.get $st) (local.get $s3))
+    (i32.store offset=16 (local.get $st) (local.get $has))
+    (f64.store offset=24 (local.get $st) (local.get $spare)))
+
+  ;; ---------------------------------------------------------------------------------------
   ;; peak: n rounds of 6 independent f64x2 multiplies (pᵢ ← pᵢ·m) and 6 independent adds
   ;; (sᵢ ← sᵢ + pᵢ) on registers, no memory traffic: the rate this engine reaches with f64x2
   ;; mul + add (no FMA), the bench's "peak" column. 24 flops per round.

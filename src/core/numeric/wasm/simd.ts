@@ -12,11 +12,14 @@
 //   - SGDEXP_SIMD=0 is set in the environment, or setSimdEnabled(false) was called,
 //   - a model is built with `simd: false` (Linear2Options).
 import { KERNELS_WASM_BASE64 } from './kernels.wasm';
+import type { Rng } from '../rng';
 
 interface Exports {
   gemm(m: number, n: number, kk: number, A: number, ars: number, acs: number, B: number, ldb: number, C: number, ldc: number, f: number, mode: number, tri: number, IN: number): void;
   rowCombine(out: number, inp: number, nr: number, d: number, C: number, cr: number, cs: number, src: number, ns: number, len: number): void;
   peak(n: number): number;
+  log(x: number): number;
+  gaussFill(st: number, out: number, n: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -61,6 +64,9 @@ export function setSimdEnabled(on: boolean): boolean {
   return was;
 }
 
+/** bytes before the arrays: a stream's state for gaussFill */
+const STATE_BYTES = 32;
+
 /** the largest arena a model may ask for (beyond it the model stays scalar) */
 const MAX_BYTES = 1 << 30;
 
@@ -73,9 +79,12 @@ export class Arena {
   readonly arrays: Float64Array[];
   private readonly x: Exports;
   private readonly buffer: ArrayBuffer;
+  /** a stream's state while gaussFill draws (kernels.wat: s0..s3, hasSpare, spare) */
+  private readonly st32: Uint32Array;
+  private readonly st64: Float64Array;
 
   private constructor(lengths: number[], mod: WebAssembly.Module) {
-    let bytes = 0;
+    let bytes = STATE_BYTES;
     const offsets = lengths.map((n) => {
       const o = bytes;
       bytes += Math.ceil((n * 8) / 16) * 16;
@@ -85,12 +94,14 @@ export class Arena {
     this.x = new WebAssembly.Instance(mod, { env: { mem: memory } }).exports as unknown as Exports;
     this.buffer = memory.buffer;
     this.arrays = lengths.map((n, i) => new Float64Array(memory.buffer, offsets[i], n));
+    this.st32 = new Uint32Array(memory.buffer, 0, 8);
+    this.st64 = new Float64Array(memory.buffer, 0, 4);
   }
 
   static create(lengths: number[]): Arena | null {
     const mod = enabled ? module() : null;
     if (!mod) return null;
-    const bytes = lengths.reduce((s, n) => s + Math.ceil((n * 8) / 16) * 16, 0);
+    const bytes = lengths.reduce((s, n) => s + Math.ceil((n * 8) / 16) * 16, STATE_BYTES);
     if (!(bytes <= MAX_BYTES)) return null;
     return new Arena(lengths, mod);
   }
@@ -112,6 +123,34 @@ export class Arena {
   /** ../kernels.ts rowCombine, same arguments and bits (all arrays in this arena) */
   rowCombine(out: Float64Array, outOff: number, inp: Float64Array, inOff: number, nr: number, d: number, C: Float64Array, cr: number, cs: number, src: Float64Array, srcOff: number, ns: number, len: number): void {
     this.x.rowCombine(this.ptr(out, outOff), this.ptr(inp, inOff), nr, d, this.ptr(C, 0), cr, cs, this.ptr(src, srcOff), ns, len);
+  }
+
+  /**
+   * out[off + t] = rng.gauss() for t < n, in order, and rng advanced as those calls would:
+   * the same bits (kernels.wat gaussFill: the same xoshiro128** and polar method, fdlibm's log).
+   */
+  gaussFill(rng: Rng, out: Float64Array, off: number, n: number): void {
+    const s = rng.getState();
+    const st32 = this.st32, st64 = this.st64;
+    st32[0] = s[0];
+    st32[1] = s[1];
+    st32[2] = s[2];
+    st32[3] = s[3];
+    st32[4] = s[4];
+    st64[3] = s[5];
+    this.x.gaussFill(0, this.ptr(out, off), n);
+    s[0] = st32[0];
+    s[1] = st32[1];
+    s[2] = st32[2];
+    s[3] = st32[3];
+    s[4] = st32[4];
+    s[5] = st64[3];
+    rng.setState(s);
+  }
+
+  /** fdlibm's log in WebAssembly (tests: it must equal Math.log bit for bit) */
+  log(x: number): number {
+    return this.x.log(x);
   }
 
   /** the register-only f64x2 rate (bench) */
