@@ -39,10 +39,12 @@ export interface Linear2Options {
 
 /**
  * Below this many multiply-adds of θA per step (p·l·k) the scalar kernels run: the SIMD path's
- * per-step transposes and calls do not pay there (measured, scripts/bench.mjs). Both give the
- * same bits, so the choice is speed only.
+ * per-step transposes, copies and calls do not pay there. Measured (steps per CPU second, SIMD /
+ * scalar, full-batch label noise): p·l·k = 48: 0.68, 100: 0.75–0.96, 144–150: 0.92, 200:
+ * 0.97–1.16, 1024: 1.5, 2400: 2.1, 8192: 2.9, 25000: 3.3. Both give the same bits, so the choice
+ * is speed only.
  */
-export const SIMD_MIN_PLK = 0;
+export const SIMD_MIN_PLK = 200;
 
 /** The SIMD path's buffers, all in one Arena (wasm/simd.ts); see Linear2.step. */
 interface SimdBuffers {
@@ -164,9 +166,9 @@ export class Linear2 implements Stepper {
       for (let t = 0; t < k * p; t++) {
         py += Pt[t] * XtXt[t];
         pg += Pt[t] * Gt[t];
+        Mt[t] = XtXt[t] - Gt[t];
       }
       probe = 0.5 * (data.yy - 2 * py + pg);
-      for (let t = 0; t < k * p; t++) Mt[t] = XtXt[t] - Gt[t];
       if (opt.delta > 0) {
         const sd = Math.sqrt(opt.delta);
         const Z = this.Z, rng = this.rng;
