@@ -103,7 +103,12 @@ export class Arena {
     if (!mod) return null;
     const bytes = lengths.reduce((s, n) => s + Math.ceil((n * 8) / 16) * 16, STATE_BYTES);
     if (!(bytes <= MAX_BYTES)) return null;
-    return new Arena(lengths, mod);
+    try {
+      return new Arena(lengths, mod);
+    } catch {
+      // e.g. the engine's address space for wasm memories is used up: the scalar path, same bits
+      return null;
+    }
   }
 
   private ptr(v: Float64Array, off: number): number {
