@@ -21,7 +21,7 @@
   ;; column block c0..c0+w−1 sums j < min(kk, c0 + w) only; the terms skipped are x·0 = ±0,
   ;; which leave a sum that started at +0 unchanged (such a sum is never −0).
   ;; Blocking: 4 rows × 4 columns (8 f64x2 accumulators; per j: 4 splat loads + 2 loads for
-  ;; 8 multiply-adds), then 4×2, 4×1, and single rows 1×4, 1×2, 1×1.
+  ;; 8 multiply-adds), then 4×2, 4×1; two remaining rows 2×4; single rows 1×4, 1×2, 1×1.
   ;; ---------------------------------------------------------------------------------------
   (func $mk4x4 (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32)
                (param $c i32) (param $ldc i32) (param $kend i32) (param $f f64) (param $mode i32) (param $in i32)
@@ -183,6 +183,52 @@
     (local.set $o (i32.add (local.get $o) (local.get $ldc)))
     (if (i32.eq (local.get $mode) (i32.const 1)) (then (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (f64.mul (local.get $f) (local.get $s3))))) (else (f64.store (local.get $o) (local.get $s3)))))
 
+  ;; 2 rows × 4 columns (4 accumulators; per j: 2 splat loads + 2 loads for 4 multiply-adds)
+  (func $mk2x4 (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32)
+               (param $c i32) (param $ldc i32) (param $kend i32) (param $f f64) (param $mode i32) (param $in i32)
+    (local $j i32) (local $a1 i32) (local $o i32) (local $o1 i32)
+    (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
+    (local $b0 v128) (local $b1 v128) (local $x v128) (local $fv v128)
+    (local.set $a1 (i32.add (local.get $a) (local.get $ars)))
+    (local.set $fv (f64x2.splat (local.get $f)))
+    (if (i32.eq (local.get $mode) (i32.const 2))
+      (then
+        (local.set $o (i32.add (local.get $c) (local.get $in)))
+        (local.set $s00 (f64x2.mul (local.get $fv) (v128.load (local.get $o))))
+        (local.set $s01 (f64x2.mul (local.get $fv) (v128.load offset=16 (local.get $o))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s10 (f64x2.mul (local.get $fv) (v128.load (local.get $o))))
+        (local.set $s11 (f64x2.mul (local.get $fv) (v128.load offset=16 (local.get $o))))))
+    (if (i32.gt_s (local.get $kend) (i32.const 0))
+      (then
+        (loop $k
+          (local.set $b0 (v128.load (local.get $b)))
+          (local.set $b1 (v128.load offset=16 (local.get $b)))
+          (local.set $x (v128.load64_splat (local.get $a)))
+          (local.set $s00 (f64x2.add (local.get $s00) (f64x2.mul (local.get $x) (local.get $b0))))
+          (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load64_splat (local.get $a1)))
+          (local.set $s10 (f64x2.add (local.get $s10) (f64x2.mul (local.get $x) (local.get $b0))))
+          (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $x) (local.get $b1))))
+          (local.set $a (i32.add (local.get $a) (local.get $acs)))
+          (local.set $a1 (i32.add (local.get $a1) (local.get $acs)))
+          (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $k (i32.lt_s (local.get $j) (local.get $kend))))))
+    (local.set $o (local.get $c))
+    (local.set $o1 (i32.add (local.get $c) (local.get $ldc)))
+    (if (i32.eq (local.get $mode) (i32.const 1))
+      (then
+        (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (f64x2.mul (local.get $fv) (local.get $s00))))
+        (v128.store offset=16 (local.get $o) (f64x2.add (v128.load offset=16 (local.get $o)) (f64x2.mul (local.get $fv) (local.get $s01))))
+        (v128.store (local.get $o1) (f64x2.add (v128.load (local.get $o1)) (f64x2.mul (local.get $fv) (local.get $s10))))
+        (v128.store offset=16 (local.get $o1) (f64x2.add (v128.load offset=16 (local.get $o1)) (f64x2.mul (local.get $fv) (local.get $s11)))))
+      (else
+        (v128.store (local.get $o) (local.get $s00))
+        (v128.store offset=16 (local.get $o) (local.get $s01))
+        (v128.store (local.get $o1) (local.get $s10))
+        (v128.store offset=16 (local.get $o1) (local.get $s11)))))
+
   ;; 1 row × 4 columns
   (func $mk1x4 (param $a i32) (param $acs i32) (param $b i32) (param $ldb i32)
                (param $c i32) (param $kend i32) (param $f f64) (param $mode i32) (param $in i32)
@@ -240,7 +286,7 @@
                         (param $A i32) (param $ars i32) (param $acs i32)
                         (param $B i32) (param $ldb i32) (param $C i32) (param $ldc i32)
                         (param $f f64) (param $mode i32) (param $tri i32) (param $IN i32)
-    (local $in i32) (local $i i32) (local $c0 i32) (local $ai i32) (local $ci i32)
+    (local $in i32) (local $i i32) (local $two i32) (local $twoC i32) (local $c0 i32) (local $ai i32) (local $ci i32)
     (local.set $ars (i32.shl (local.get $ars) (i32.const 3)))
     (local.set $acs (i32.shl (local.get $acs) (i32.const 3)))
     (local.set $ldb (i32.shl (local.get $ldb) (i32.const 3)))
@@ -277,13 +323,32 @@
               (select (select (i32.add (local.get $c0) (i32.const 1)) (local.get $kk) (i32.lt_s (i32.add (local.get $c0) (i32.const 1)) (local.get $kk))) (local.get $kk) (local.get $tri)) (local.get $f) (local.get $mode) (local.get $in))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $rows4)))
-    ;; the remaining rows one by one
+    ;; two more rows: their blocks of 4 columns together; their last columns below, row by row
+    (local.set $two (i32.const -8))
+    (if (i32.le_s (i32.add (local.get $i) (i32.const 2)) (local.get $m))
+      (then
+        (local.set $ai (i32.add (local.get $A) (i32.mul (local.get $i) (local.get $ars))))
+        (local.set $ci (i32.add (local.get $C) (i32.mul (local.get $i) (local.get $ldc))))
+        (local.set $c0 (i32.const 0))
+        (block $c4done
+          (loop $c4
+            (br_if $c4done (i32.gt_s (i32.add (local.get $c0) (i32.const 4)) (local.get $n)))
+            (call $mk2x4 (local.get $ai) (local.get $ars) (local.get $acs)
+              (i32.add (local.get $B) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldb)
+              (i32.add (local.get $ci) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldc)
+              (select (select (i32.add (local.get $c0) (i32.const 4)) (local.get $kk) (i32.lt_s (i32.add (local.get $c0) (i32.const 4)) (local.get $kk))) (local.get $kk) (local.get $tri)) (local.get $f) (local.get $mode) (local.get $in))
+            (local.set $c0 (i32.add (local.get $c0) (i32.const 4)))
+            (br $c4)))
+        (local.set $two (local.get $i))
+        (local.set $twoC (local.get $c0))))
+    ;; the remaining rows one by one (the two rows above from column twoC)
     (block $rows1done
       (loop $rows1
         (br_if $rows1done (i32.ge_s (local.get $i) (local.get $m)))
         (local.set $ai (i32.add (local.get $A) (i32.mul (local.get $i) (local.get $ars))))
         (local.set $ci (i32.add (local.get $C) (i32.mul (local.get $i) (local.get $ldc))))
-        (local.set $c0 (i32.const 0))
+        (local.set $c0 (select (local.get $twoC) (i32.const 0)
+          (i32.and (i32.ge_s (local.get $i) (local.get $two)) (i32.lt_s (local.get $i) (i32.add (local.get $two) (i32.const 2))))))
         (block $c4done
           (loop $c4
             (br_if $c4done (i32.gt_s (i32.add (local.get $c0) (i32.const 4)) (local.get $n)))
