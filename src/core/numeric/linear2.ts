@@ -55,6 +55,7 @@ interface SimdBuffers {
   W2: Float64Array; // l×kp, W2 itself (T holds its columns as rows)
   XtXT: Float64Array; // p×p, (XᵀX)ᵀ: Gᵀ[c, ·] = Σ_j Pᵀ[c, j]·XᵀX[·, j] with contiguous rows
   LT: Float64Array | null; // p×p, Cᵀ (the Cholesky factor transposed), p ≥ 16
+  mb: { X: Float64Array; Y: Float64Array; G: Float64Array | null; res: Float64Array } | null; // minibatches: the data, the draws
 }
 
 export class Linear2 implements Stepper {
@@ -105,7 +106,10 @@ export class Linear2 implements Stepper {
     this.mode = chol ? 'cholesky' : 'exact';
     const zLen = opt.batch === null ? (chol ? k * p : data.n * k) : k;
     // the SIMD path keeps every array its kernels touch in one Arena (null: scalar kernels)
-    const arena = options.simd === true || (options.simd === undefined && p * l * k >= SIMD_MIN_PLK) ? Arena.create([m * l, m * l, k * p, k * p, k * p, zLen, p * (k + (k & 1)), l * (k + (k & 1)), p * p, chol && p >= 16 ? p * p : 0]) : null;
+    const arena = options.simd === true || (options.simd === undefined && p * l * k >= SIMD_MIN_PLK) ? Arena.create([
+            m * l, m * l, k * p, k * p, k * p, zLen, p * (k + (k & 1)), l * (k + (k & 1)), p * p, chol && p >= 16 ? p * p : 0,
+            ...(opt.batch === null ? [0, 0, 0, 0, 0] : [data.n * p, data.n * k, data.n, opt.delta > 0 ? opt.batch * k : 0, k]),
+          ]) : null;
     const A = arena?.arrays;
     // init: W1 then W2, iid N(0, scale²), drawn in the natural (row-major W1 p×l, W2 l×k) order
     this.T = A ? A[0] : new Float64Array(m * l);
@@ -135,9 +139,16 @@ export class Linear2 implements Stepper {
       A[8].set(transpose(data.XtX, p, p));
       const LT = chol && p >= 16 ? A[9] : null;
       if (LT) LT.set(transpose(chol!, p, p));
-      this.simd = { arena, kp: k + (k & 1), P: A[6], W2: A[7], XtXT: A[8], LT };
+      let mb: SimdBuffers['mb'] = null;
+      if (opt.batch !== null) {
+        A[10].set(data.X);
+        A[11].set(data.Y);
+        mb = { X: A[10], Y: A[11], G: opt.delta > 0 ? A[13] : null, res: A[14] };
+      }
+      this.simd = { arena, kp: k + (k & 1), P: A[6], W2: A[7], XtXT: A[8], LT, mb };
     }
-    this.perm = opt.batch === null ? null : Float64Array.from({ length: data.n }, (_, i) => i);
+    this.perm = opt.batch === null ? null : A ? A[12] : new Float64Array(data.n);
+    if (this.perm) for (let i = 0; i < data.n; i++) this.perm[i] = i;
     if (l < this.m) this.notes.push(`logdet omitted: width ${l} < p + k = ${this.m}, so det(θᵀθ) = 0 for all time`);
   }
 
@@ -206,7 +217,13 @@ export class Linear2 implements Stepper {
       Mt.fill(0);
       const sd = Math.sqrt(opt.delta);
       let bl = 0;
-      for (let s = 0; s < b; s++) {
+      if (simd?.mb) {
+        // the same sums in WebAssembly (kernels.wat mbAccumulate), the noise drawn first: the
+        // scalar loop draws nothing else in between, so the stream and the values are the same
+        const { mb } = simd;
+        if (mb.G) simd.arena.gaussFill(rng, mb.G, 0, b * k);
+        bl = simd.arena.mbAccumulate(mb.X, mb.Y, perm, b, p, k, Pt, Mt, mb.G, sd, mb.res);
+      } else for (let s = 0; s < b; s++) {
         const r = perm[s];
         for (let c = 0; c < k; c++) {
           const e = Y[r * k + c] - dot(X, r * p, Pt, c * p, p);

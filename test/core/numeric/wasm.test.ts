@@ -155,6 +155,8 @@ describe('linear2 with the SIMD kernels on and off: the same bits', () => {
     'gd, 1×1 blocks everywhere (p = 1, l = 3, k = 1)': spec(teacher(10, 1, 1), linear2(3), gd(0.05), 30, 10),
     'minibatch label noise, p = 9, k = 3': spec(teacher(40, 9, 3), linear2(11, 0.5), ln(0.02, 1, 5), 30, 10),
     'sgd, p = 33, k = 2': spec(teacher(70, 33, 2), linear2(40, 0.2), sgd(0.01, 7), 30, 10),
+    'minibatch label noise, p = 3 (the dot tail only), k = 1': spec(teacher(20, 3, 1), linear2(5), ln(0.02, 1, 3), 30, 10),
+    'minibatch label noise, p = 8, k = 4, batch 1': spec(teacher(20, 8, 4), linear2(6, 0.5), ln(0.02, 0.5, 1), 30, 10),
   };
   for (const [name, s] of Object.entries(cases)) {
     it(`${name}: trajectory, parameters and stream state`, async () => {

@@ -493,6 +493,96 @@
             (br $g1))))))
 
   ;; ---------------------------------------------------------------------------------------
+  ;; mbAccumulate: linear2's minibatch sum (../linear2.ts), for s < b, r = perm[s]:
+  ;;   e_c = Y[r, c] − dot(X row r, Pᵀ row c)   (dot: linalg.ts's four sums s₀..s₃ over t mod 4,
+  ;;         the tail into s₀, then (s₀ + s₁) + (s₂ + s₃); here s₀s₁ and s₂s₃ are two f64x2)
+  ;;   bl += e_c²;  e_c += sd·G[s·k + c] when G ≠ 0 (the label noise, drawn beforehand in the
+  ;;   order the scalar loop draws it);  Mᵀ[c, ·] += e_c·X[r, ·]  (elementwise, lanes along p)
+  ;; X n×p, Y n×k, perm f64 indices, Pᵀ and Mᵀ k×p, res k (scratch). Returns bl.
+  ;; ---------------------------------------------------------------------------------------
+  (func (export "mbAccumulate") (param $X i32) (param $Y i32) (param $perm i32) (param $b i32)
+                                (param $p i32) (param $k i32) (param $Pt i32) (param $Mt i32)
+                                (param $G i32) (param $sd f64) (param $res i32) (result f64)
+    (local $s i32) (local $c i32) (local $xr i32) (local $yr i32) (local $pc i32) (local $t i32)
+    (local $pb i32) (local $end4 i32) (local $end2 i32) (local $mc i32)
+    (local $v0 v128) (local $v1 v128) (local $ev v128)
+    (local $s0 f64) (local $e f64) (local $bl f64)
+    (local.set $pb (i32.shl (local.get $p) (i32.const 3)))
+    (local.set $end4 (i32.shl (i32.and (local.get $p) (i32.const -4)) (i32.const 3)))
+    (local.set $end2 (i32.shl (i32.and (local.get $p) (i32.const -2)) (i32.const 3)))
+    (block $samplesDone
+      (loop $samples
+        (br_if $samplesDone (i32.ge_s (local.get $s) (local.get $b)))
+        (local.set $xr (i32.add (local.get $X) (i32.mul
+          (i32.trunc_f64_u (f64.load (i32.add (local.get $perm) (i32.shl (local.get $s) (i32.const 3)))))
+          (local.get $pb))))
+        (local.set $yr (i32.add (local.get $Y) (i32.shl (i32.mul
+          (i32.trunc_f64_u (f64.load (i32.add (local.get $perm) (i32.shl (local.get $s) (i32.const 3)))))
+          (local.get $k)) (i32.const 3))))
+        ;; the residuals of sample r
+        (local.set $c (i32.const 0))
+        (block $resDone
+          (loop $resid
+            (br_if $resDone (i32.ge_s (local.get $c) (local.get $k)))
+            (local.set $pc (i32.add (local.get $Pt) (i32.mul (local.get $c) (local.get $pb))))
+            (local.set $v0 (v128.const i64x2 0 0))
+            (local.set $v1 (v128.const i64x2 0 0))
+            (local.set $t (i32.const 0))
+            (block $d4done
+              (loop $d4
+                (br_if $d4done (i32.ge_s (local.get $t) (local.get $end4)))
+                (local.set $v0 (f64x2.add (local.get $v0) (f64x2.mul
+                  (v128.load (i32.add (local.get $xr) (local.get $t))) (v128.load (i32.add (local.get $pc) (local.get $t))))))
+                (local.set $v1 (f64x2.add (local.get $v1) (f64x2.mul
+                  (v128.load offset=16 (i32.add (local.get $xr) (local.get $t))) (v128.load offset=16 (i32.add (local.get $pc) (local.get $t))))))
+                (local.set $t (i32.add (local.get $t) (i32.const 32)))
+                (br $d4)))
+            (local.set $s0 (f64x2.extract_lane 0 (local.get $v0)))
+            (block $tailDone
+              (loop $tail
+                (br_if $tailDone (i32.ge_s (local.get $t) (local.get $pb)))
+                (local.set $s0 (f64.add (local.get $s0) (f64.mul
+                  (f64.load (i32.add (local.get $xr) (local.get $t))) (f64.load (i32.add (local.get $pc) (local.get $t))))))
+                (local.set $t (i32.add (local.get $t) (i32.const 8)))
+                (br $tail)))
+            (local.set $e (f64.sub (f64.load (i32.add (local.get $yr) (i32.shl (local.get $c) (i32.const 3))))
+              (f64.add (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $v0)))
+                       (f64.add (f64x2.extract_lane 0 (local.get $v1)) (f64x2.extract_lane 1 (local.get $v1))))))
+            (local.set $bl (f64.add (local.get $bl) (f64.mul (local.get $e) (local.get $e))))
+            (if (local.get $G)
+              (then
+                (local.set $e (f64.add (local.get $e) (f64.mul (local.get $sd)
+                  (f64.load (i32.add (local.get $G) (i32.shl (i32.add (i32.mul (local.get $s) (local.get $k)) (local.get $c)) (i32.const 3)))))))))
+            (f64.store (i32.add (local.get $res) (i32.shl (local.get $c) (i32.const 3))) (local.get $e))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $resid)))
+        ;; Mᵀ[c, ·] += e_c·X[r, ·]
+        (local.set $c (i32.const 0))
+        (block $updDone
+          (loop $upd
+            (br_if $updDone (i32.ge_s (local.get $c) (local.get $k)))
+            (local.set $e (f64.load (i32.add (local.get $res) (i32.shl (local.get $c) (i32.const 3)))))
+            (local.set $ev (f64x2.splat (local.get $e)))
+            (local.set $mc (i32.add (local.get $Mt) (i32.mul (local.get $c) (local.get $pb))))
+            (local.set $t (i32.const 0))
+            (block $axDone
+              (loop $ax
+                (br_if $axDone (i32.ge_s (local.get $t) (local.get $end2)))
+                (v128.store (i32.add (local.get $mc) (local.get $t)) (f64x2.add (v128.load (i32.add (local.get $mc) (local.get $t)))
+                  (f64x2.mul (local.get $ev) (v128.load (i32.add (local.get $xr) (local.get $t))))))
+                (local.set $t (i32.add (local.get $t) (i32.const 16)))
+                (br $ax)))
+            (if (i32.lt_s (local.get $t) (local.get $pb))
+              (then
+                (f64.store (i32.add (local.get $mc) (local.get $t)) (f64.add (f64.load (i32.add (local.get $mc) (local.get $t)))
+                  (f64.mul (local.get $e) (f64.load (i32.add (local.get $xr) (local.get $t))))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $upd)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br $samples)))
+    (local.get $bl))
+
+  ;; ---------------------------------------------------------------------------------------
   ;; log: fdlibm's __ieee754_log (e_log.c), the algorithm of V8's Math.log (base/ieee754.cc),
   ;; operation for operation (no FMA), so the bits equal Math.log's: the noise below must give
   ;; the bits of Rng.gauss. test/core/numeric/wasm.test.ts compares them on many inputs.

@@ -20,6 +20,7 @@ interface Exports {
   peak(n: number): number;
   log(x: number): number;
   gaussFill(st: number, out: number, n: number): void;
+  mbAccumulate(X: number, Y: number, perm: number, b: number, p: number, k: number, Pt: number, Mt: number, G: number, sd: number, res: number): number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -151,6 +152,15 @@ export class Arena {
     s[4] = st32[4];
     s[5] = st64[3];
     rng.setState(s);
+  }
+
+  /**
+   * linear2's minibatch sum (kernels.wat mbAccumulate): for the first b indices of perm, the
+   * residuals against Pᵀ, their squares' sum (returned), label noise sd·G (G null: none) and
+   * Mᵀ += e·x. The bits of the scalar loop in linear2.ts.
+   */
+  mbAccumulate(X: Float64Array, Y: Float64Array, perm: Float64Array, b: number, p: number, k: number, Pt: Float64Array, Mt: Float64Array, G: Float64Array | null, sd: number, res: Float64Array): number {
+    return this.x.mbAccumulate(this.ptr(X, 0), this.ptr(Y, 0), this.ptr(perm, 0), b, p, k, this.ptr(Pt, 0), this.ptr(Mt, 0), G ? this.ptr(G, 0) : 0, sd, this.ptr(res, 0));
   }
 
   /** fdlibm's log in WebAssembly (tests: it must equal Math.log bit for bit) */
