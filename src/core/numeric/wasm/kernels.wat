@@ -699,11 +699,12 @@
                 (local.set $s3 (i32.rotl (local.get $n3) (i32.const 11)))
                 (if (i32.and (local.get $d) (i32.const 1))
                   (then
-                    ;; uniform = (a·2²⁶ + b)/2⁵³, a = first >>> 5, b = second >>> 6; x = 2·uniform − 1
+                    ;; uniform = (a·2²⁶ + b)/2⁵³, a = first >>> 5, b = second >>> 6; x = 2·uniform − 1.
+                    ;; ·2⁻⁵³ for /2⁵³: a power of two on an integer < 2⁵³, exact either way (same bits)
                     (local.set $x (f64.sub (f64.mul (f64.const 2)
-                      (f64.div (f64.add (f64.mul (f64.convert_i32_u (local.get $a)) (f64.const 67108864))
+                      (f64.mul (f64.add (f64.mul (f64.convert_i32_u (local.get $a)) (f64.const 67108864))
                                         (f64.convert_i32_u (i32.shr_u (local.get $r) (i32.const 6))))
-                               (f64.const 9007199254740992)))
+                               (f64.const 0x1p-53)))
                       (f64.const 1)))
                     (if (i32.eq (local.get $d) (i32.const 1))
                       (then (local.set $u (local.get $x)))
