@@ -46,6 +46,9 @@ export interface Linear2Options {
  */
 export const SIMD_MIN_PLK = 200;
 
+/** numbers of data (n·(p + k)) a minibatch run copies into its Arena (64 MB) */
+const MB_COPY_MAX = 8 << 20;
+
 /** The SIMD path's buffers, all in one Arena (wasm/simd.ts); see Linear2.step. */
 interface SimdBuffers {
   arena: Arena;
@@ -105,10 +108,12 @@ export class Linear2 implements Stepper {
     this.chol = chol;
     this.mode = chol ? 'cholesky' : 'exact';
     const zLen = opt.batch === null ? (chol ? k * p : data.n * k) : k;
-    // the SIMD path keeps every array its kernels touch in one Arena (null: scalar kernels)
+    // the SIMD path keeps every array its kernels touch in one Arena (null: scalar kernels);
+    // minibatches copy the data into it up to MB_COPY_MAX numbers (beyond, their sum stays in JS)
+    const mbCopy = opt.batch !== null && data.n * (p + k) <= MB_COPY_MAX;
     const arena = options.simd === true || (options.simd === undefined && p * l * k >= SIMD_MIN_PLK) ? Arena.create([
             m * l, m * l, k * p, k * p, k * p, zLen, p * (k + (k & 1)), l * (k + (k & 1)), p * p, chol && p >= 16 ? p * p : 0,
-            ...(opt.batch === null ? [0, 0, 0, 0, 0] : [data.n * p, data.n * k, data.n, opt.delta > 0 ? opt.batch * k : 0, k]),
+            ...(opt.batch === null ? [0, 0, 0, 0, 0] : [mbCopy ? data.n * p : 0, mbCopy ? data.n * k : 0, data.n, mbCopy && opt.delta > 0 ? opt.batch * k : 0, k]),
           ]) : null;
     const A = arena?.arrays;
     // init: W1 then W2, iid N(0, scale²), drawn in the natural (row-major W1 p×l, W2 l×k) order
@@ -140,7 +145,7 @@ export class Linear2 implements Stepper {
       const LT = chol && p >= 16 ? A[9] : null;
       if (LT) LT.set(transpose(chol!, p, p));
       let mb: SimdBuffers['mb'] = null;
-      if (opt.batch !== null) {
+      if (mbCopy) {
         A[10].set(data.X);
         A[11].set(data.Y);
         mb = { X: A[10], Y: A[11], G: opt.delta > 0 ? A[13] : null, res: A[14] };
