@@ -111,10 +111,15 @@ export class Linear2 implements Stepper {
     // the SIMD path keeps every array its kernels touch in one Arena (null: scalar kernels);
     // minibatches copy the data into it up to MB_COPY_MAX numbers (beyond, their sum stays in JS)
     const mbCopy = opt.batch !== null && data.n * (p + k) <= MB_COPY_MAX;
-    const arena = options.simd === true || (options.simd === undefined && p * l * k >= SIMD_MIN_PLK) ? Arena.create([
-            m * l, m * l, k * p, k * p, k * p, zLen, p * (k + (k & 1)), l * (k + (k & 1)), p * p, chol && p >= 16 ? p * p : 0,
-            ...(opt.batch === null ? [0, 0, 0, 0, 0] : [mbCopy ? data.n * p : 0, mbCopy ? data.n * k : 0, data.n, mbCopy && opt.delta > 0 ? opt.batch * k : 0, k]),
-          ]) : null;
+    const kp = k + (k & 1);
+    const lengths = [
+      ...[m * l, m * l, k * p, k * p, k * p, zLen], // T, T2, Pt, Gt, Mt, Z
+      ...[p * kp, l * kp, p * p, chol && p >= 16 ? p * p : 0], // SimdBuffers: P, W2, XtXT, LT
+      // minibatches: X, Y, perm, the draws, the residuals
+      ...(opt.batch === null ? [0, 0, 0, 0, 0] : [mbCopy ? data.n * p : 0, mbCopy ? data.n * k : 0, data.n, mbCopy && opt.delta > 0 ? opt.batch * k : 0, k]),
+    ];
+    const useSimd = options.simd === true || (options.simd === undefined && p * l * k >= SIMD_MIN_PLK);
+    const arena = useSimd ? Arena.create(lengths) : null;
     const A = arena?.arrays;
     // init: W1 then W2, iid N(0, scale²), drawn in the natural (row-major W1 p×l, W2 l×k) order
     this.T = A ? A[0] : new Float64Array(m * l);
@@ -150,7 +155,7 @@ export class Linear2 implements Stepper {
         A[11].set(data.Y);
         mb = { X: A[10], Y: A[11], G: opt.delta > 0 ? A[13] : null, res: A[14] };
       }
-      this.simd = { arena, kp: k + (k & 1), P: A[6], W2: A[7], XtXT: A[8], LT, mb };
+      this.simd = { arena, kp, P: A[6], W2: A[7], XtXT: A[8], LT, mb };
     }
     this.perm = opt.batch === null ? null : A ? A[12] : new Float64Array(data.n);
     if (this.perm) for (let i = 0; i < data.n; i++) this.perm[i] = i;
