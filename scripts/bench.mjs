@@ -5,6 +5,9 @@
 //   numpy: a plain numpy implementation of the same step (bench/numpy_ref.py): "naive"
 //          (X @ (W1 @ W2), n×k noise: what one writes first) and "n-indep" (the XᵀX/Cholesky
 //          form the TS core uses). Ratio = ours bare / numpy.
+// Each round also runs ours with SGDEXP_SIMD=0 (the scalar kernels: same bits, src/core/numeric/wasm)
+// for the SIMD/scalar ratio, measured side by side. At the end, GFLOP/s of each kernel of the
+// linear2 step (SIMD and scalar) at the two large sizes, next to the engine's f64x2 peak.
 // numpy columns: best (default threads / 1 thread). Wall-clock medians are the headline; CPU-time medians are printed too, since the 2 cores may
 // be shared (the load average is printed before and after).
 // Usage: node scripts/bench.mjs [--seconds 1] [--rounds 5] [--quick] [--only N]
@@ -28,6 +31,9 @@ const only = arg('--only', null);
 const dir = mkdtempSync(join(tmpdir(), 'sgdexp-bench-'));
 const out = join(dir, 'numeric.cjs');
 await build({ entryPoints: [join(root, 'bench/numeric.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: out, logLevel: 'warning' });
+const kernelsOut = join(dir, 'kernels.cjs');
+await build({ entryPoints: [join(root, 'bench/kernels.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: kernelsOut, logLevel: 'warning' });
+const scalarEnv = { ...process.env, SGDEXP_SIMD: '0' };
 
 // Init scale 1 as in Varre et al.'s Fig. 1 for the small sizes; 0.1 (≈ 1/√l) for the large ones,
 // where N(0, 1) weights make lr = 0.01 unstable (and non-finite numbers would distort timings).
@@ -58,7 +64,7 @@ const rows = [];
 for (const [ci, c] of configs.entries()) {
   if (only !== null && String(ci) !== only) continue;
   const cfg = { ...c, seconds, reps: 1 };
-  const m = { bare: [], rec: [], bareCpu: [], recCpu: [], naive: [], nindep: [], naiveCpu: [], nindepCpu: [], naiveDflt: [], naive1T: [], nindepDflt: [], nindep1T: [] };
+  const m = { scalar: [], bare: [], rec: [], bareCpu: [], recCpu: [], naive: [], nindep: [], naiveCpu: [], nindepCpu: [], naiveDflt: [], naive1T: [], nindepDflt: [], nindep1T: [] };
   let steps = 0, records = 0;
   for (let r = 0; r < rounds; r++) {
     const o = spawnSync(process.execPath, [out, JSON.stringify(cfg)], { encoding: 'utf8', cwd: root });
@@ -67,6 +73,10 @@ for (const [ci, c] of configs.entries()) {
       process.exit(1);
     }
     const ours = JSON.parse(o.stdout.trim().split('\n').at(-1));
+    if (c.model === 'linear2') {
+      const sc = spawnSync(process.execPath, [out, JSON.stringify(cfg)], { encoding: 'utf8', cwd: root, env: scalarEnv });
+      if (sc.status === 0) m.scalar.push(...JSON.parse(sc.stdout.trim().split('\n').at(-1)).bare);
+    }
     for (const key of ['bare', 'rec', 'bareCpu', 'recCpu']) m[key].push(...ours[key]);
     steps = ours.steps;
     records = ours.records;
@@ -92,6 +102,8 @@ for (const [ci, c] of configs.entries()) {
   const row = {
     config: c.name,
     'ours bare': fmt(med.bare),
+    'scalar bare': fmt(med.scalar),
+    'x scalar': ratio(med.bare, med.scalar),
     'ours +rec': fmt(med.rec),
     'rec cost': `${((med.bare / med.rec - 1) * 100).toFixed(0)}%`,
     'rec cost (cpu)': `${((med.bareCpu / med.recCpu - 1) * 100).toFixed(0)}%`,
@@ -108,5 +120,22 @@ for (const [ci, c] of configs.entries()) {
 }
 console.log();
 console.table(rows);
+if (only === null || only === 'kernels') {
+  console.log('\nlinear2 step kernels, GFLOP/s per CPU second (median of 7): SIMD (f64x2) / scalar; peak = f64x2 mul+add on registers');
+  const krows = [];
+  for (const shape of [[50, 100, 5], [100, 200, 10]]) {
+    const o = spawnSync(process.execPath, [kernelsOut, JSON.stringify(shape)], { encoding: 'utf8', cwd: root });
+    if (o.status !== 0) {
+      console.error(o.stderr);
+      continue;
+    }
+    const r = JSON.parse(o.stdout.trim());
+    const row = { '(p,l,k)': `(${shape.join(',')})` };
+    for (const [name, [simd, scalar]] of Object.entries(r.kernels)) row[name] = `${simd.toFixed(2)} / ${scalar.toFixed(2)}`;
+    row.peak = r.peak.toFixed(1);
+    krows.push(row);
+  }
+  console.table(krows);
+}
 console.log(`load average after: ${load()}`);
 rmSync(dir, { recursive: true, force: true });

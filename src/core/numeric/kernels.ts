@@ -186,3 +186,25 @@ export function lowerDotsAdd(Z: Float64Array, nz: number, L: Float64Array, p: nu
     }
   }
 }
+
+/**
+ * The scalar reference of the SIMD gemm (wasm/kernels.wat):
+ * S[i, c] = Σ_{j<kk} A[aOff + i·ars + j·acs]·B[bOff + j·ldb + c], summed in order j = 0, 1, …
+ * from +0 — the order of one output of rowDots and lowerDotsAdd. Without `add`,
+ * C[cOff + i·ldc + c] = S; with it, C += f·S (and `tri` skips the terms j > c, whose B entries
+ * are zero: x·0 = ±0 leaves such a sum unchanged, as it is never −0).
+ */
+export function gemmSeq(
+  m: number, n: number, kk: number, A: Float64Array, aOff: number, ars: number, acs: number,
+  B: Float64Array, bOff: number, ldb: number, C: Float64Array, cOff: number, ldc: number,
+  add: { f: number; tri: boolean } | null = null,
+): void {
+  for (let i = 0; i < m; i++)
+    for (let c = 0; c < n; c++) {
+      const end = add?.tri ? Math.min(kk, c + 1) : kk;
+      let s = 0;
+      for (let j = 0; j < end; j++) s += A[aOff + i * ars + j * acs] * B[bOff + j * ldb + c];
+      const o = cOff + i * ldc + c;
+      C[o] = add ? C[o] + add.f * s : s;
+    }
+}

@@ -16,6 +16,7 @@ import { canonicalJson, VALUE_VERSION } from '../../../src/core/keys';
 import table from './golden-by-version.json';
 import { Rng } from '../../../src/core/numeric/rng';
 import { runTraining } from '../../../src/core/numeric/run';
+import type { RunOptions } from '../../../src/core/numeric/run';
 import type { RunSpec } from '../../../src/core/spec';
 import { linear2, ln, sgd, spec, teacher } from './helpers';
 
@@ -42,10 +43,10 @@ describe('golden values', () => {
     ],
     'relu2, minibatch label noise': [spec(teacher(30, 3, 1, { activation: 'relu', neurons: 2 }), { kind: 'relu2', width: 5, init: { kind: 'gaussian', scale: 1 }, seed: 0 }, ln(0.05, 1, 5), 40, 8), '0.3381965336771983'],
   };
-  const fingerprints = async (): Promise<Record<string, string>> => {
+  const fingerprints = async (opts: RunOptions = {}): Promise<Record<string, string>> => {
     const out: Record<string, string> = {};
     for (const [name, [s]] of Object.entries(runs)) {
-      const o = await runTraining(s);
+      const o = await runTraining(s, opts);
       expect(o.status).toBe('done');
       const arrays = Object.fromEntries(Object.entries(o.checkpoint!.arrays).map(([k, v]) => [k, Array.from(v)]));
       out[name] = goldenFingerprint(canonicalJson({ trajectory: o.trajectory, arrays, rng: o.checkpoint!.rng }));
@@ -62,6 +63,12 @@ describe('golden values', () => {
 
   it('trajectory fingerprints equal the table entry of the current VALUE_VERSION', async () => {
     expect(goldenVerdict(await fingerprints(), VALUE_VERSION, table.versions)).toBe('ok');
+  });
+
+  // the WebAssembly SIMD kernels (src/core/numeric/wasm) sum in the scalar kernels' order
+  it('the same fingerprints with the SIMD kernels forced on and off', async () => {
+    expect(goldenVerdict(await fingerprints({ linear2: { simd: true } }), VALUE_VERSION, table.versions)).toBe('ok');
+    expect(goldenVerdict(await fingerprints({ linear2: { simd: false } }), VALUE_VERSION, table.versions)).toBe('ok');
   });
 });
 

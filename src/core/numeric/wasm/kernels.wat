@@ -1,0 +1,763 @@
+;; WebAssembly SIMD (f64x2) kernels of the linear2 step. Assembled by scripts/build-wasm.mjs
+;; (wabt) into kernels.wasm.ts; test/core/numeric/wasm.test.ts reassembles and compares bytes.
+;;
+;; Determinism: every output is the same chain of IEEE-754 multiplies and adds, in the same
+;; order, as the scalar reference in ../kernels.ts (no FMA, no reassociation). The lanes of an
+;; f64x2 hold two *different outputs* (neighbouring columns), never two partial sums of one
+;; output, so vectorising changes which outputs are computed together, not how each is summed:
+;; the SIMD and scalar paths give the same bits on any machine.
+;;
+;; All pointers are byte addresses in the imported memory; strides are in elements (f64).
+
+(module
+  (import "env" "mem" (memory 1))
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; gemm: C[i, c] (=|+=) f·S[i, c],  S[i, c] = Σ_{j < kend} A[i·ars + j·acs] · B[j·ldb + c]
+  ;; for i < m, c < n, summed in order j = 0, 1, … from +0 (the scalar rowDots / dot loop of
+  ;; one output). mode 0 stores S (f unused); mode 1 adds f·S to C (C + (f·S), as
+  ;; lowerDotsAdd); mode 2 stores the chain (f·IN[i, c] + A[i,0]·B[0,c]) + A[i,1]·B[1,c] + …
+  ;; (rowCombine's rows in pairs), IN laid out as C (same strides). tri = 1: B is lower-triangular-transposed (B[j, c] = 0 for j > c), so a
+  ;; column block c0..c0+w−1 sums j < min(kk, c0 + w) only; the terms skipped are x·0 = ±0,
+  ;; which leave a sum that started at +0 unchanged (such a sum is never −0).
+  ;; Blocking: 4 rows × 4 columns (8 f64x2 accumulators; per j: 4 splat loads + 2 loads for
+  ;; 8 multiply-adds), then 4×2, 4×1; two remaining rows 2×4; single rows 1×4, 1×2, 1×1.
+  ;; ---------------------------------------------------------------------------------------
+  (func $mk4x4 (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32)
+               (param $c i32) (param $ldc i32) (param $kend i32) (param $f f64) (param $mode i32) (param $in i32)
+    (local $j i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
+    (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
+    (local $b0 v128) (local $b1 v128) (local $x v128) (local $fv v128) (local $o i32)
+    (local.set $a1 (i32.add (local.get $a) (local.get $ars)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $ars)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $ars)))
+    (if (i32.eq (local.get $mode) (i32.const 2))
+      (then
+        (local.set $o (i32.add (local.get $c) (local.get $in)))
+        (local.set $s00 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (local.get $o))))
+        (local.set $s01 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (i32.add (local.get $o) (i32.const 16)))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s10 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (local.get $o))))
+        (local.set $s11 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (i32.add (local.get $o) (i32.const 16)))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s20 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (local.get $o))))
+        (local.set $s21 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (i32.add (local.get $o) (i32.const 16)))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s30 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (local.get $o))))
+        (local.set $s31 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (i32.add (local.get $o) (i32.const 16)))))))
+    (if (i32.gt_s (local.get $kend) (i32.const 0))
+      (then
+        (loop $k
+          (local.set $b0 (v128.load (local.get $b)))
+          (local.set $b1 (v128.load offset=16 (local.get $b)))
+          (local.set $x (v128.load64_splat (local.get $a)))
+          (local.set $s00 (f64x2.add (local.get $s00) (f64x2.mul (local.get $x) (local.get $b0))))
+          (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load64_splat (local.get $a1)))
+          (local.set $s10 (f64x2.add (local.get $s10) (f64x2.mul (local.get $x) (local.get $b0))))
+          (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load64_splat (local.get $a2)))
+          (local.set $s20 (f64x2.add (local.get $s20) (f64x2.mul (local.get $x) (local.get $b0))))
+          (local.set $s21 (f64x2.add (local.get $s21) (f64x2.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load64_splat (local.get $a3)))
+          (local.set $s30 (f64x2.add (local.get $s30) (f64x2.mul (local.get $x) (local.get $b0))))
+          (local.set $s31 (f64x2.add (local.get $s31) (f64x2.mul (local.get $x) (local.get $b1))))
+          (local.set $a (i32.add (local.get $a) (local.get $acs)))
+          (local.set $a1 (i32.add (local.get $a1) (local.get $acs)))
+          (local.set $a2 (i32.add (local.get $a2) (local.get $acs)))
+          (local.set $a3 (i32.add (local.get $a3) (local.get $acs)))
+          (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $k (i32.lt_s (local.get $j) (local.get $kend))))))
+    (local.set $fv (f64x2.splat (local.get $f)))
+    (if (i32.eq (local.get $mode) (i32.const 1))
+      (then
+        (local.set $o (local.get $c))
+        (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (f64x2.mul (local.get $fv) (local.get $s00))))
+        (v128.store offset=16 (local.get $o) (f64x2.add (v128.load offset=16 (local.get $o)) (f64x2.mul (local.get $fv) (local.get $s01))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (f64x2.mul (local.get $fv) (local.get $s10))))
+        (v128.store offset=16 (local.get $o) (f64x2.add (v128.load offset=16 (local.get $o)) (f64x2.mul (local.get $fv) (local.get $s11))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (f64x2.mul (local.get $fv) (local.get $s20))))
+        (v128.store offset=16 (local.get $o) (f64x2.add (v128.load offset=16 (local.get $o)) (f64x2.mul (local.get $fv) (local.get $s21))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (f64x2.mul (local.get $fv) (local.get $s30))))
+        (v128.store offset=16 (local.get $o) (f64x2.add (v128.load offset=16 (local.get $o)) (f64x2.mul (local.get $fv) (local.get $s31)))))
+      (else
+        (local.set $o (local.get $c))
+        (v128.store (local.get $o) (local.get $s00))
+        (v128.store offset=16 (local.get $o) (local.get $s01))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (v128.store (local.get $o) (local.get $s10))
+        (v128.store offset=16 (local.get $o) (local.get $s11))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (v128.store (local.get $o) (local.get $s20))
+        (v128.store offset=16 (local.get $o) (local.get $s21))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (v128.store (local.get $o) (local.get $s30))
+        (v128.store offset=16 (local.get $o) (local.get $s31)))))
+
+  ;; 4 rows × 2 columns (one f64x2 per row)
+  (func $mk4x2 (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32)
+               (param $c i32) (param $ldc i32) (param $kend i32) (param $f f64) (param $mode i32) (param $in i32)
+    (local $j i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $b0 v128) (local $o i32)
+    (local.set $a1 (i32.add (local.get $a) (local.get $ars)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $ars)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $ars)))
+    (if (i32.eq (local.get $mode) (i32.const 2))
+      (then
+        (local.set $o (i32.add (local.get $c) (local.get $in)))
+        (local.set $s0 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (local.get $o))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s1 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (local.get $o))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s2 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (local.get $o))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s3 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (local.get $o))))))
+    (if (i32.gt_s (local.get $kend) (i32.const 0))
+      (then
+        (loop $k
+          (local.set $b0 (v128.load (local.get $b)))
+          (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (v128.load64_splat (local.get $a)) (local.get $b0))))
+          (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (v128.load64_splat (local.get $a1)) (local.get $b0))))
+          (local.set $s2 (f64x2.add (local.get $s2) (f64x2.mul (v128.load64_splat (local.get $a2)) (local.get $b0))))
+          (local.set $s3 (f64x2.add (local.get $s3) (f64x2.mul (v128.load64_splat (local.get $a3)) (local.get $b0))))
+          (local.set $a (i32.add (local.get $a) (local.get $acs)))
+          (local.set $a1 (i32.add (local.get $a1) (local.get $acs)))
+          (local.set $a2 (i32.add (local.get $a2) (local.get $acs)))
+          (local.set $a3 (i32.add (local.get $a3) (local.get $acs)))
+          (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $k (i32.lt_s (local.get $j) (local.get $kend))))))
+    (local.set $o (local.get $c))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (f64x2.mul (f64x2.splat (local.get $f)) (local.get $s0))))) (else (v128.store (local.get $o) (local.get $s0))))
+    (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (f64x2.mul (f64x2.splat (local.get $f)) (local.get $s1))))) (else (v128.store (local.get $o) (local.get $s1))))
+    (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (f64x2.mul (f64x2.splat (local.get $f)) (local.get $s2))))) (else (v128.store (local.get $o) (local.get $s2))))
+    (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (f64x2.mul (f64x2.splat (local.get $f)) (local.get $s3))))) (else (v128.store (local.get $o) (local.get $s3)))))
+
+  ;; 4 rows × 1 column (scalar)
+  (func $mk4x1 (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32)
+               (param $c i32) (param $ldc i32) (param $kend i32) (param $f f64) (param $mode i32) (param $in i32)
+    (local $j i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64) (local $y f64) (local $o i32)
+    (local.set $a1 (i32.add (local.get $a) (local.get $ars)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $ars)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $ars)))
+    (if (i32.eq (local.get $mode) (i32.const 2))
+      (then
+        (local.set $o (i32.add (local.get $c) (local.get $in)))
+        (local.set $s0 (f64.mul (local.get $f) (f64.load (local.get $o))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s1 (f64.mul (local.get $f) (f64.load (local.get $o))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s2 (f64.mul (local.get $f) (f64.load (local.get $o))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s3 (f64.mul (local.get $f) (f64.load (local.get $o))))))
+    (if (i32.gt_s (local.get $kend) (i32.const 0))
+      (then
+        (loop $k
+          (local.set $y (f64.load (local.get $b)))
+          (local.set $s0 (f64.add (local.get $s0) (f64.mul (f64.load (local.get $a)) (local.get $y))))
+          (local.set $s1 (f64.add (local.get $s1) (f64.mul (f64.load (local.get $a1)) (local.get $y))))
+          (local.set $s2 (f64.add (local.get $s2) (f64.mul (f64.load (local.get $a2)) (local.get $y))))
+          (local.set $s3 (f64.add (local.get $s3) (f64.mul (f64.load (local.get $a3)) (local.get $y))))
+          (local.set $a (i32.add (local.get $a) (local.get $acs)))
+          (local.set $a1 (i32.add (local.get $a1) (local.get $acs)))
+          (local.set $a2 (i32.add (local.get $a2) (local.get $acs)))
+          (local.set $a3 (i32.add (local.get $a3) (local.get $acs)))
+          (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $k (i32.lt_s (local.get $j) (local.get $kend))))))
+    (local.set $o (local.get $c))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (f64.mul (local.get $f) (local.get $s0))))) (else (f64.store (local.get $o) (local.get $s0))))
+    (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (f64.mul (local.get $f) (local.get $s1))))) (else (f64.store (local.get $o) (local.get $s1))))
+    (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (f64.mul (local.get $f) (local.get $s2))))) (else (f64.store (local.get $o) (local.get $s2))))
+    (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (f64.mul (local.get $f) (local.get $s3))))) (else (f64.store (local.get $o) (local.get $s3)))))
+
+  ;; 2 rows × 4 columns (4 accumulators; per j: 2 splat loads + 2 loads for 4 multiply-adds)
+  (func $mk2x4 (param $a i32) (param $ars i32) (param $acs i32) (param $b i32) (param $ldb i32)
+               (param $c i32) (param $ldc i32) (param $kend i32) (param $f f64) (param $mode i32) (param $in i32)
+    (local $j i32) (local $a1 i32) (local $o i32) (local $o1 i32)
+    (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
+    (local $b0 v128) (local $b1 v128) (local $x v128) (local $fv v128)
+    (local.set $a1 (i32.add (local.get $a) (local.get $ars)))
+    (local.set $fv (f64x2.splat (local.get $f)))
+    (if (i32.eq (local.get $mode) (i32.const 2))
+      (then
+        (local.set $o (i32.add (local.get $c) (local.get $in)))
+        (local.set $s00 (f64x2.mul (local.get $fv) (v128.load (local.get $o))))
+        (local.set $s01 (f64x2.mul (local.get $fv) (v128.load offset=16 (local.get $o))))
+        (local.set $o (i32.add (local.get $o) (local.get $ldc)))
+        (local.set $s10 (f64x2.mul (local.get $fv) (v128.load (local.get $o))))
+        (local.set $s11 (f64x2.mul (local.get $fv) (v128.load offset=16 (local.get $o))))))
+    (if (i32.gt_s (local.get $kend) (i32.const 0))
+      (then
+        (loop $k
+          (local.set $b0 (v128.load (local.get $b)))
+          (local.set $b1 (v128.load offset=16 (local.get $b)))
+          (local.set $x (v128.load64_splat (local.get $a)))
+          (local.set $s00 (f64x2.add (local.get $s00) (f64x2.mul (local.get $x) (local.get $b0))))
+          (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load64_splat (local.get $a1)))
+          (local.set $s10 (f64x2.add (local.get $s10) (f64x2.mul (local.get $x) (local.get $b0))))
+          (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $x) (local.get $b1))))
+          (local.set $a (i32.add (local.get $a) (local.get $acs)))
+          (local.set $a1 (i32.add (local.get $a1) (local.get $acs)))
+          (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $k (i32.lt_s (local.get $j) (local.get $kend))))))
+    (local.set $o (local.get $c))
+    (local.set $o1 (i32.add (local.get $c) (local.get $ldc)))
+    (if (i32.eq (local.get $mode) (i32.const 1))
+      (then
+        (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (f64x2.mul (local.get $fv) (local.get $s00))))
+        (v128.store offset=16 (local.get $o) (f64x2.add (v128.load offset=16 (local.get $o)) (f64x2.mul (local.get $fv) (local.get $s01))))
+        (v128.store (local.get $o1) (f64x2.add (v128.load (local.get $o1)) (f64x2.mul (local.get $fv) (local.get $s10))))
+        (v128.store offset=16 (local.get $o1) (f64x2.add (v128.load offset=16 (local.get $o1)) (f64x2.mul (local.get $fv) (local.get $s11)))))
+      (else
+        (v128.store (local.get $o) (local.get $s00))
+        (v128.store offset=16 (local.get $o) (local.get $s01))
+        (v128.store (local.get $o1) (local.get $s10))
+        (v128.store offset=16 (local.get $o1) (local.get $s11)))))
+
+  ;; 1 row × 4 columns
+  (func $mk1x4 (param $a i32) (param $acs i32) (param $b i32) (param $ldb i32)
+               (param $c i32) (param $kend i32) (param $f f64) (param $mode i32) (param $in i32)
+    (local $j i32) (local $s0 v128) (local $s1 v128) (local $x v128)
+    (if (i32.eq (local.get $mode) (i32.const 2))
+      (then
+        (local.set $s0 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (i32.add (local.get $c) (local.get $in)))))
+        (local.set $s1 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (i32.add (i32.add (local.get $c) (local.get $in)) (i32.const 16)))))))
+    (if (i32.gt_s (local.get $kend) (i32.const 0))
+      (then
+        (loop $k
+          (local.set $x (v128.load64_splat (local.get $a)))
+          (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $x) (v128.load (local.get $b)))))
+          (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $x) (v128.load offset=16 (local.get $b)))))
+          (local.set $a (i32.add (local.get $a) (local.get $acs)))
+          (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $k (i32.lt_s (local.get $j) (local.get $kend))))))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (f64x2.mul (f64x2.splat (local.get $f)) (local.get $s0))))) (else (v128.store (local.get $c) (local.get $s0))))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (v128.store (i32.add (local.get $c) (i32.const 16)) (f64x2.add (v128.load (i32.add (local.get $c) (i32.const 16))) (f64x2.mul (f64x2.splat (local.get $f)) (local.get $s1))))) (else (v128.store (i32.add (local.get $c) (i32.const 16)) (local.get $s1)))))
+
+  ;; 1 row × 2 columns
+  (func $mk1x2 (param $a i32) (param $acs i32) (param $b i32) (param $ldb i32)
+               (param $c i32) (param $kend i32) (param $f f64) (param $mode i32) (param $in i32)
+    (local $j i32) (local $s0 v128)
+    (if (i32.eq (local.get $mode) (i32.const 2))
+      (then (local.set $s0 (f64x2.mul (f64x2.splat (local.get $f)) (v128.load (i32.add (local.get $c) (local.get $in)))))))
+    (if (i32.gt_s (local.get $kend) (i32.const 0))
+      (then
+        (loop $k
+          (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (v128.load64_splat (local.get $a)) (v128.load (local.get $b)))))
+          (local.set $a (i32.add (local.get $a) (local.get $acs)))
+          (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $k (i32.lt_s (local.get $j) (local.get $kend))))))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (f64x2.mul (f64x2.splat (local.get $f)) (local.get $s0))))) (else (v128.store (local.get $c) (local.get $s0)))))
+
+  ;; 1 row × 1 column (scalar)
+  (func $mk1x1 (param $a i32) (param $acs i32) (param $b i32) (param $ldb i32)
+               (param $c i32) (param $kend i32) (param $f f64) (param $mode i32) (param $in i32)
+    (local $j i32) (local $s f64)
+    (if (i32.eq (local.get $mode) (i32.const 2))
+      (then (local.set $s (f64.mul (local.get $f) (f64.load (i32.add (local.get $c) (local.get $in)))))))
+    (if (i32.gt_s (local.get $kend) (i32.const 0))
+      (then
+        (loop $k
+          (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (local.get $a)) (f64.load (local.get $b)))))
+          (local.set $a (i32.add (local.get $a) (local.get $acs)))
+          (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $k (i32.lt_s (local.get $j) (local.get $kend))))))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (f64.store (local.get $c) (f64.add (f64.load (local.get $c)) (f64.mul (local.get $f) (local.get $s))))) (else (f64.store (local.get $c) (local.get $s)))))
+
+  (func $gemm (export "gemm") (param $m i32) (param $n i32) (param $kk i32)
+                        (param $A i32) (param $ars i32) (param $acs i32)
+                        (param $B i32) (param $ldb i32) (param $C i32) (param $ldc i32)
+                        (param $f f64) (param $mode i32) (param $tri i32) (param $IN i32)
+    (local $in i32) (local $i i32) (local $two i32) (local $twoC i32) (local $c0 i32) (local $ai i32) (local $ci i32)
+    (local.set $ars (i32.shl (local.get $ars) (i32.const 3)))
+    (local.set $acs (i32.shl (local.get $acs) (i32.const 3)))
+    (local.set $ldb (i32.shl (local.get $ldb) (i32.const 3)))
+    (local.set $ldc (i32.shl (local.get $ldc) (i32.const 3)))
+    (local.set $in (i32.sub (local.get $IN) (local.get $C)))
+    ;; blocks of 4 rows
+    (block $rows4done
+      (loop $rows4
+        (br_if $rows4done (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+        (local.set $ai (i32.add (local.get $A) (i32.mul (local.get $i) (local.get $ars))))
+        (local.set $ci (i32.add (local.get $C) (i32.mul (local.get $i) (local.get $ldc))))
+        (local.set $c0 (i32.const 0))
+        (block $c4done
+          (loop $c4
+            (br_if $c4done (i32.gt_s (i32.add (local.get $c0) (i32.const 4)) (local.get $n)))
+            (call $mk4x4 (local.get $ai) (local.get $ars) (local.get $acs)
+              (i32.add (local.get $B) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldb)
+              (i32.add (local.get $ci) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldc)
+              (select (select (i32.add (local.get $c0) (i32.const 4)) (local.get $kk) (i32.lt_s (i32.add (local.get $c0) (i32.const 4)) (local.get $kk))) (local.get $kk) (local.get $tri)) (local.get $f) (local.get $mode) (local.get $in))
+            (local.set $c0 (i32.add (local.get $c0) (i32.const 4)))
+            (br $c4)))
+        (if (i32.le_s (i32.add (local.get $c0) (i32.const 2)) (local.get $n))
+          (then
+            (call $mk4x2 (local.get $ai) (local.get $ars) (local.get $acs)
+              (i32.add (local.get $B) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldb)
+              (i32.add (local.get $ci) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldc)
+              (select (select (i32.add (local.get $c0) (i32.const 2)) (local.get $kk) (i32.lt_s (i32.add (local.get $c0) (i32.const 2)) (local.get $kk))) (local.get $kk) (local.get $tri)) (local.get $f) (local.get $mode) (local.get $in))
+            (local.set $c0 (i32.add (local.get $c0) (i32.const 2)))))
+        (if (i32.lt_s (local.get $c0) (local.get $n))
+          (then
+            (call $mk4x1 (local.get $ai) (local.get $ars) (local.get $acs)
+              (i32.add (local.get $B) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldb)
+              (i32.add (local.get $ci) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldc)
+              (select (select (i32.add (local.get $c0) (i32.const 1)) (local.get $kk) (i32.lt_s (i32.add (local.get $c0) (i32.const 1)) (local.get $kk))) (local.get $kk) (local.get $tri)) (local.get $f) (local.get $mode) (local.get $in))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $rows4)))
+    ;; two more rows: their blocks of 4 columns together; their last columns below, row by row
+    (local.set $two (i32.const -8))
+    (if (i32.le_s (i32.add (local.get $i) (i32.const 2)) (local.get $m))
+      (then
+        (local.set $ai (i32.add (local.get $A) (i32.mul (local.get $i) (local.get $ars))))
+        (local.set $ci (i32.add (local.get $C) (i32.mul (local.get $i) (local.get $ldc))))
+        (local.set $c0 (i32.const 0))
+        (block $c4done
+          (loop $c4
+            (br_if $c4done (i32.gt_s (i32.add (local.get $c0) (i32.const 4)) (local.get $n)))
+            (call $mk2x4 (local.get $ai) (local.get $ars) (local.get $acs)
+              (i32.add (local.get $B) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldb)
+              (i32.add (local.get $ci) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldc)
+              (select (select (i32.add (local.get $c0) (i32.const 4)) (local.get $kk) (i32.lt_s (i32.add (local.get $c0) (i32.const 4)) (local.get $kk))) (local.get $kk) (local.get $tri)) (local.get $f) (local.get $mode) (local.get $in))
+            (local.set $c0 (i32.add (local.get $c0) (i32.const 4)))
+            (br $c4)))
+        (local.set $two (local.get $i))
+        (local.set $twoC (local.get $c0))))
+    ;; the remaining rows one by one (the two rows above from column twoC)
+    (block $rows1done
+      (loop $rows1
+        (br_if $rows1done (i32.ge_s (local.get $i) (local.get $m)))
+        (local.set $ai (i32.add (local.get $A) (i32.mul (local.get $i) (local.get $ars))))
+        (local.set $ci (i32.add (local.get $C) (i32.mul (local.get $i) (local.get $ldc))))
+        (local.set $c0 (select (local.get $twoC) (i32.const 0)
+          (i32.and (i32.ge_s (local.get $i) (local.get $two)) (i32.lt_s (local.get $i) (i32.add (local.get $two) (i32.const 2))))))
+        (block $c4done
+          (loop $c4
+            (br_if $c4done (i32.gt_s (i32.add (local.get $c0) (i32.const 4)) (local.get $n)))
+            (call $mk1x4 (local.get $ai) (local.get $acs)
+              (i32.add (local.get $B) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldb)
+              (i32.add (local.get $ci) (i32.shl (local.get $c0) (i32.const 3)))
+              (select (select (i32.add (local.get $c0) (i32.const 4)) (local.get $kk) (i32.lt_s (i32.add (local.get $c0) (i32.const 4)) (local.get $kk))) (local.get $kk) (local.get $tri)) (local.get $f) (local.get $mode) (local.get $in))
+            (local.set $c0 (i32.add (local.get $c0) (i32.const 4)))
+            (br $c4)))
+        (if (i32.le_s (i32.add (local.get $c0) (i32.const 2)) (local.get $n))
+          (then
+            (call $mk1x2 (local.get $ai) (local.get $acs)
+              (i32.add (local.get $B) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldb)
+              (i32.add (local.get $ci) (i32.shl (local.get $c0) (i32.const 3)))
+              (select (select (i32.add (local.get $c0) (i32.const 2)) (local.get $kk) (i32.lt_s (i32.add (local.get $c0) (i32.const 2)) (local.get $kk))) (local.get $kk) (local.get $tri)) (local.get $f) (local.get $mode) (local.get $in))
+            (local.set $c0 (i32.add (local.get $c0) (i32.const 2)))))
+        (if (i32.lt_s (local.get $c0) (local.get $n))
+          (then
+            (call $mk1x1 (local.get $ai) (local.get $acs)
+              (i32.add (local.get $B) (i32.shl (local.get $c0) (i32.const 3))) (local.get $ldb)
+              (i32.add (local.get $ci) (i32.shl (local.get $c0) (i32.const 3)))
+              (select (select (i32.add (local.get $c0) (i32.const 1)) (local.get $kk) (i32.lt_s (i32.add (local.get $c0) (i32.const 1)) (local.get $kk))) (local.get $kk) (local.get $tri)) (local.get $f) (local.get $mode) (local.get $in))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows1))))
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; rowCombine: OUT row r = d·IN row r + Σ_{s<ns} C[r·cr + s·cs]·SRC row s, elementwise along
+  ;; the rows (lanes = neighbouring elements q, q+1 of one row: each lane is its own output).
+  ;; The order of ../kernels.ts rowCombine, element by element:
+  ;;  - rows in pairs (r, r+1 < nr): the chain ((d·in + c₀x₀) + c₁x₁) + … left to right. Its
+  ;;    groups of ≤ 4 sources only decide where the chain's rounded value is kept between
+  ;;    groups (1·out is exact), so here: gemm mode 2, the chain held in registers (4 rows ×
+  ;;    4 elements per block) over all sources, one store.
+  ;;  - the odd last row: out = d·in, then out + (((c₀x₀ + c₁x₁) + c₂x₂) + c₃x₃) per group of
+  ;;    4 sources, then out + c·x for the remaining ones.
+  ;; ---------------------------------------------------------------------------------------
+
+  ;; one row: o = d·in
+  (func $rcScale (param $o i32) (param $in i32) (param $d f64) (param $len i32)
+    (local $q i32) (local $end i32) (local $dv v128)
+    (local.set $dv (f64x2.splat (local.get $d)))
+    (local.set $end (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3)))
+    (if (i32.gt_s (local.get $end) (i32.const 0))
+      (then
+        (loop $l
+          (v128.store (i32.add (local.get $o) (local.get $q)) (f64x2.mul (local.get $dv) (v128.load (i32.add (local.get $in) (local.get $q)))))
+          (local.set $q (i32.add (local.get $q) (i32.const 16)))
+          (br_if $l (i32.lt_s (local.get $q) (local.get $end))))))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then
+        (f64.store (i32.add (local.get $o) (local.get $end)) (f64.mul (local.get $d) (f64.load (i32.add (local.get $in) (local.get $end))))))))
+
+  ;; one row, four sources: o = o + (((c0·x0 + c1·x1) + c2·x2) + c3·x3)
+  (func $rc1x4 (param $o i32) (param $c0 f64) (param $c1 f64) (param $c2 f64) (param $c3 f64)
+               (param $x i32) (param $rl i32) (param $len i32)
+    (local $q i32) (local $end i32) (local $x1 i32) (local $x2 i32) (local $x3 i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (local.set $x1 (i32.add (local.get $x) (local.get $rl)))
+    (local.set $x2 (i32.add (local.get $x1) (local.get $rl)))
+    (local.set $x3 (i32.add (local.get $x2) (local.get $rl)))
+    (local.set $v0 (f64x2.splat (local.get $c0))) (local.set $v1 (f64x2.splat (local.get $c1)))
+    (local.set $v2 (f64x2.splat (local.get $c2))) (local.set $v3 (f64x2.splat (local.get $c3)))
+    (local.set $end (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3)))
+    (if (i32.gt_s (local.get $end) (i32.const 0))
+      (then
+        (loop $l
+          (v128.store (i32.add (local.get $o) (local.get $q))
+            (f64x2.add (v128.load (i32.add (local.get $o) (local.get $q)))
+              (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $v0) (v128.load (i32.add (local.get $x) (local.get $q))))
+                (f64x2.mul (local.get $v1) (v128.load (i32.add (local.get $x1) (local.get $q)))))
+                (f64x2.mul (local.get $v2) (v128.load (i32.add (local.get $x2) (local.get $q)))))
+                (f64x2.mul (local.get $v3) (v128.load (i32.add (local.get $x3) (local.get $q)))))))
+          (local.set $q (i32.add (local.get $q) (i32.const 16)))
+          (br_if $l (i32.lt_s (local.get $q) (local.get $end))))))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then
+        (local.set $q (local.get $end))
+        (f64.store (i32.add (local.get $o) (local.get $q))
+          (f64.add (f64.load (i32.add (local.get $o) (local.get $q)))
+            (f64.add (f64.add (f64.add
+              (f64.mul (local.get $c0) (f64.load (i32.add (local.get $x) (local.get $q))))
+              (f64.mul (local.get $c1) (f64.load (i32.add (local.get $x1) (local.get $q)))))
+              (f64.mul (local.get $c2) (f64.load (i32.add (local.get $x2) (local.get $q)))))
+              (f64.mul (local.get $c3) (f64.load (i32.add (local.get $x3) (local.get $q))))))))))
+
+  ;; one row, one source: o = o + c·x
+  (func $rc1x1 (param $o i32) (param $c f64) (param $x i32) (param $len i32)
+    (local $q i32) (local $end i32) (local $v v128)
+    (local.set $v (f64x2.splat (local.get $c)))
+    (local.set $end (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3)))
+    (if (i32.gt_s (local.get $end) (i32.const 0))
+      (then
+        (loop $l
+          (v128.store (i32.add (local.get $o) (local.get $q))
+            (f64x2.add (v128.load (i32.add (local.get $o) (local.get $q))) (f64x2.mul (local.get $v) (v128.load (i32.add (local.get $x) (local.get $q))))))
+          (local.set $q (i32.add (local.get $q) (i32.const 16)))
+          (br_if $l (i32.lt_s (local.get $q) (local.get $end))))))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then
+        (f64.store (i32.add (local.get $o) (local.get $end))
+          (f64.add (f64.load (i32.add (local.get $o) (local.get $end))) (f64.mul (local.get $c) (f64.load (i32.add (local.get $x) (local.get $end)))))))))
+
+  ;; C[r·cr + s·cs]
+  (func $coef (param $C i32) (param $cr i32) (param $cs i32) (param $r i32) (param $s i32) (result f64)
+    (f64.load (i32.add (local.get $C)
+      (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cr)) (i32.mul (local.get $s) (local.get $cs))) (i32.const 3)))))
+
+  (func (export "rowCombine") (param $out i32) (param $inp i32) (param $nr i32) (param $d f64)
+                              (param $C i32) (param $cr i32) (param $cs i32)
+                              (param $src i32) (param $ns i32) (param $len i32)
+    (local $r i32) (local $s i32) (local $rl i32) (local $o0 i32)
+    (local.set $rl (i32.shl (local.get $len) (i32.const 3)))
+    ;; the rows in pairs: a gemm whose chains start at d·IN
+    (local.set $r (i32.and (local.get $nr) (i32.const -2)))
+    (call $gemm (local.get $r) (local.get $len) (local.get $ns) (local.get $C) (local.get $cr) (local.get $cs)
+      (local.get $src) (local.get $len) (local.get $out) (local.get $len) (local.get $d) (i32.const 2) (i32.const 0) (local.get $inp))
+    ;; the odd last row
+    (if (i32.lt_s (local.get $r) (local.get $nr))
+      (then
+        (local.set $o0 (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $rl))))
+        (call $rcScale (local.get $o0) (i32.add (local.get $inp) (i32.mul (local.get $r) (local.get $rl))) (local.get $d) (local.get $len))
+        (local.set $s (i32.const 0))
+        (block $g4done
+          (loop $g4
+            (br_if $g4done (i32.gt_s (i32.add (local.get $s) (i32.const 4)) (local.get $ns)))
+            (call $rc1x4 (local.get $o0)
+              (call $coef (local.get $C) (local.get $cr) (local.get $cs) (local.get $r) (local.get $s))
+              (call $coef (local.get $C) (local.get $cr) (local.get $cs) (local.get $r) (i32.add (local.get $s) (i32.const 1)))
+              (call $coef (local.get $C) (local.get $cr) (local.get $cs) (local.get $r) (i32.add (local.get $s) (i32.const 2)))
+              (call $coef (local.get $C) (local.get $cr) (local.get $cs) (local.get $r) (i32.add (local.get $s) (i32.const 3)))
+              (i32.add (local.get $src) (i32.mul (local.get $s) (local.get $rl))) (local.get $rl) (local.get $len))
+            (local.set $s (i32.add (local.get $s) (i32.const 4)))
+            (br $g4)))
+        (block $g1done
+          (loop $g1
+            (br_if $g1done (i32.ge_s (local.get $s) (local.get $ns)))
+            (call $rc1x1 (local.get $o0)
+              (call $coef (local.get $C) (local.get $cr) (local.get $cs) (local.get $r) (local.get $s))
+              (i32.add (local.get $src) (i32.mul (local.get $s) (local.get $rl))) (local.get $len))
+            (local.set $s (i32.add (local.get $s) (i32.const 1)))
+            (br $g1))))))
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; mbAccumulate: linear2's minibatch sum (../linear2.ts), for s < b, r = perm[s]:
+  ;;   e_c = Y[r, c] − dot(X row r, Pᵀ row c)   (dot: linalg.ts's four sums s₀..s₃ over t mod 4,
+  ;;         the tail into s₀, then (s₀ + s₁) + (s₂ + s₃); here s₀s₁ and s₂s₃ are two f64x2)
+  ;;   bl += e_c²;  e_c += sd·G[s·k + c] when G ≠ 0 (the label noise, drawn beforehand in the
+  ;;   order the scalar loop draws it);  Mᵀ[c, ·] += e_c·X[r, ·]  (elementwise, lanes along p)
+  ;; X n×p, Y n×k, perm f64 indices, Pᵀ and Mᵀ k×p, res k (scratch). Returns bl.
+  ;; ---------------------------------------------------------------------------------------
+  (func (export "mbAccumulate") (param $X i32) (param $Y i32) (param $perm i32) (param $b i32)
+                                (param $p i32) (param $k i32) (param $Pt i32) (param $Mt i32)
+                                (param $G i32) (param $sd f64) (param $res i32) (result f64)
+    (local $s i32) (local $c i32) (local $xr i32) (local $yr i32) (local $pc i32) (local $t i32)
+    (local $pb i32) (local $end4 i32) (local $end2 i32) (local $mc i32)
+    (local $v0 v128) (local $v1 v128) (local $ev v128)
+    (local $s0 f64) (local $e f64) (local $bl f64)
+    (local.set $pb (i32.shl (local.get $p) (i32.const 3)))
+    (local.set $end4 (i32.shl (i32.and (local.get $p) (i32.const -4)) (i32.const 3)))
+    (local.set $end2 (i32.shl (i32.and (local.get $p) (i32.const -2)) (i32.const 3)))
+    (block $samplesDone
+      (loop $samples
+        (br_if $samplesDone (i32.ge_s (local.get $s) (local.get $b)))
+        (local.set $xr (i32.add (local.get $X) (i32.mul
+          (i32.trunc_f64_u (f64.load (i32.add (local.get $perm) (i32.shl (local.get $s) (i32.const 3)))))
+          (local.get $pb))))
+        (local.set $yr (i32.add (local.get $Y) (i32.shl (i32.mul
+          (i32.trunc_f64_u (f64.load (i32.add (local.get $perm) (i32.shl (local.get $s) (i32.const 3)))))
+          (local.get $k)) (i32.const 3))))
+        ;; the residuals of sample r
+        (local.set $c (i32.const 0))
+        (block $resDone
+          (loop $resid
+            (br_if $resDone (i32.ge_s (local.get $c) (local.get $k)))
+            (local.set $pc (i32.add (local.get $Pt) (i32.mul (local.get $c) (local.get $pb))))
+            (local.set $v0 (v128.const i64x2 0 0))
+            (local.set $v1 (v128.const i64x2 0 0))
+            (local.set $t (i32.const 0))
+            (block $d4done
+              (loop $d4
+                (br_if $d4done (i32.ge_s (local.get $t) (local.get $end4)))
+                (local.set $v0 (f64x2.add (local.get $v0) (f64x2.mul
+                  (v128.load (i32.add (local.get $xr) (local.get $t))) (v128.load (i32.add (local.get $pc) (local.get $t))))))
+                (local.set $v1 (f64x2.add (local.get $v1) (f64x2.mul
+                  (v128.load offset=16 (i32.add (local.get $xr) (local.get $t))) (v128.load offset=16 (i32.add (local.get $pc) (local.get $t))))))
+                (local.set $t (i32.add (local.get $t) (i32.const 32)))
+                (br $d4)))
+            (local.set $s0 (f64x2.extract_lane 0 (local.get $v0)))
+            (block $tailDone
+              (loop $tail
+                (br_if $tailDone (i32.ge_s (local.get $t) (local.get $pb)))
+                (local.set $s0 (f64.add (local.get $s0) (f64.mul
+                  (f64.load (i32.add (local.get $xr) (local.get $t))) (f64.load (i32.add (local.get $pc) (local.get $t))))))
+                (local.set $t (i32.add (local.get $t) (i32.const 8)))
+                (br $tail)))
+            (local.set $e (f64.sub (f64.load (i32.add (local.get $yr) (i32.shl (local.get $c) (i32.const 3))))
+              (f64.add (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $v0)))
+                       (f64.add (f64x2.extract_lane 0 (local.get $v1)) (f64x2.extract_lane 1 (local.get $v1))))))
+            (local.set $bl (f64.add (local.get $bl) (f64.mul (local.get $e) (local.get $e))))
+            (if (local.get $G)
+              (then
+                (local.set $e (f64.add (local.get $e) (f64.mul (local.get $sd)
+                  (f64.load (i32.add (local.get $G) (i32.shl (i32.add (i32.mul (local.get $s) (local.get $k)) (local.get $c)) (i32.const 3)))))))))
+            (f64.store (i32.add (local.get $res) (i32.shl (local.get $c) (i32.const 3))) (local.get $e))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $resid)))
+        ;; Mᵀ[c, ·] += e_c·X[r, ·]
+        (local.set $c (i32.const 0))
+        (block $updDone
+          (loop $upd
+            (br_if $updDone (i32.ge_s (local.get $c) (local.get $k)))
+            (local.set $e (f64.load (i32.add (local.get $res) (i32.shl (local.get $c) (i32.const 3)))))
+            (local.set $ev (f64x2.splat (local.get $e)))
+            (local.set $mc (i32.add (local.get $Mt) (i32.mul (local.get $c) (local.get $pb))))
+            (local.set $t (i32.const 0))
+            (block $axDone
+              (loop $ax
+                (br_if $axDone (i32.ge_s (local.get $t) (local.get $end2)))
+                (v128.store (i32.add (local.get $mc) (local.get $t)) (f64x2.add (v128.load (i32.add (local.get $mc) (local.get $t)))
+                  (f64x2.mul (local.get $ev) (v128.load (i32.add (local.get $xr) (local.get $t))))))
+                (local.set $t (i32.add (local.get $t) (i32.const 16)))
+                (br $ax)))
+            (if (i32.lt_s (local.get $t) (local.get $pb))
+              (then
+                (f64.store (i32.add (local.get $mc) (local.get $t)) (f64.add (f64.load (i32.add (local.get $mc) (local.get $t)))
+                  (f64.mul (local.get $e) (f64.load (i32.add (local.get $xr) (local.get $t))))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $upd)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br $samples)))
+    (local.get $bl))
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; log: fdlibm's __ieee754_log (e_log.c), the algorithm of V8's Math.log (base/ieee754.cc),
+  ;; operation for operation (no FMA), so the bits equal Math.log's: the noise below must give
+  ;; the bits of Rng.gauss. test/core/numeric/wasm.test.ts compares them on many inputs.
+  ;; ---------------------------------------------------------------------------------------
+  (func $log (export "log") (param $x f64) (result f64)
+    (local $bits i64) (local $hx i32) (local $lx i32) (local $k i32) (local $i i32) (local $j i32)
+    (local $f f64) (local $s f64) (local $z f64) (local $w f64) (local $R f64)
+    (local $t1 f64) (local $t2 f64) (local $dk f64) (local $hfsq f64)
+    (local.set $bits (i64.reinterpret_f64 (local.get $x)))
+    (local.set $hx (i32.wrap_i64 (i64.shr_s (local.get $bits) (i64.const 32))))
+    (local.set $lx (i32.wrap_i64 (local.get $bits)))
+    (if (i32.lt_s (local.get $hx) (i32.const 0x00100000)) ;; x < 2^-1022
+      (then
+        (if (i32.eqz (i32.or (i32.and (local.get $hx) (i32.const 0x7fffffff)) (local.get $lx)))
+          (then (return (f64.const -inf)))) ;; log(±0) = −∞
+        (if (i32.lt_s (local.get $hx) (i32.const 0))
+          (then (return (f64.div (f64.sub (local.get $x) (local.get $x)) (f64.const 0))))) ;; log(−x) = NaN
+        (local.set $k (i32.const -54)) ;; subnormal: scale up by 2^54
+        (local.set $x (f64.mul (local.get $x) (f64.const 1.80143985094819840000e+16)))
+        (local.set $bits (i64.reinterpret_f64 (local.get $x)))
+        (local.set $hx (i32.wrap_i64 (i64.shr_s (local.get $bits) (i64.const 32))))))
+    (if (i32.ge_s (local.get $hx) (i32.const 0x7ff00000)) (then (return (f64.add (local.get $x) (local.get $x)))))
+    (local.set $k (i32.add (local.get $k) (i32.sub (i32.shr_s (local.get $hx) (i32.const 20)) (i32.const 1023))))
+    (local.set $hx (i32.and (local.get $hx) (i32.const 0x000fffff)))
+    (local.set $i (i32.and (i32.add (local.get $hx) (i32.const 0x95f64)) (i32.const 0x100000)))
+    ;; normalise x or x/2 into [√2/2, √2): SET_HIGH_WORD(x, hx | (i ^ 0x3ff00000))
+    (local.set $x (f64.reinterpret_i64 (i64.or
+      (i64.shl (i64.extend_i32_u (i32.or (local.get $hx) (i32.xor (local.get $i) (i32.const 0x3ff00000)))) (i64.const 32))
+      (i64.and (local.get $bits) (i64.const 0xffffffff)))))
+    (local.set $k (i32.add (local.get $k) (i32.shr_s (local.get $i) (i32.const 20))))
+    (local.set $f (f64.sub (local.get $x) (f64.const 1)))
+    (if (i32.lt_s (i32.and (i32.const 0x000fffff) (i32.add (i32.const 2) (local.get $hx))) (i32.const 3)) ;; |f| < 2^-20
+      (then
+        (if (f64.eq (local.get $f) (f64.const 0))
+          (then
+            (if (i32.eqz (local.get $k)) (then (return (f64.const 0))))
+            (local.set $dk (f64.convert_i32_s (local.get $k)))
+            (return (f64.add (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01)) (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10))))))
+        (local.set $R (f64.mul (f64.mul (local.get $f) (local.get $f))
+          (f64.sub (f64.const 0.5) (f64.mul (f64.const 0.33333333333333333) (local.get $f)))))
+        (if (i32.eqz (local.get $k)) (then (return (f64.sub (local.get $f) (local.get $R)))))
+        (local.set $dk (f64.convert_i32_s (local.get $k)))
+        (return (f64.sub (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01))
+          (f64.sub (f64.sub (local.get $R) (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10))) (local.get $f))))))
+    (local.set $s (f64.div (local.get $f) (f64.add (f64.const 2) (local.get $f))))
+    (local.set $dk (f64.convert_i32_s (local.get $k)))
+    (local.set $z (f64.mul (local.get $s) (local.get $s)))
+    (local.set $i (i32.sub (local.get $hx) (i32.const 0x6147a)))
+    (local.set $w (f64.mul (local.get $z) (local.get $z)))
+    (local.set $j (i32.sub (i32.const 0x6b851) (local.get $hx)))
+    (local.set $t1 (f64.mul (local.get $w) (f64.add (f64.const 3.999999999940941908e-01)
+      (f64.mul (local.get $w) (f64.add (f64.const 2.222219843214978396e-01) (f64.mul (local.get $w) (f64.const 1.531383769920937332e-01)))))))
+    (local.set $t2 (f64.mul (local.get $z) (f64.add (f64.const 6.666666666666735130e-01)
+      (f64.mul (local.get $w) (f64.add (f64.const 2.857142874366239149e-01)
+        (f64.mul (local.get $w) (f64.add (f64.const 1.818357216161805012e-01) (f64.mul (local.get $w) (f64.const 1.479819860511658591e-01)))))))))
+    (local.set $i (i32.or (local.get $i) (local.get $j)))
+    (local.set $R (f64.add (local.get $t2) (local.get $t1)))
+    (if (result f64) (i32.gt_s (local.get $i) (i32.const 0))
+      (then
+        (local.set $hfsq (f64.mul (f64.mul (f64.const 0.5) (local.get $f)) (local.get $f)))
+        (if (result f64) (i32.eqz (local.get $k))
+          (then (f64.sub (local.get $f) (f64.sub (local.get $hfsq) (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $R))))))
+          (else (f64.sub (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01))
+            (f64.sub (f64.sub (local.get $hfsq) (f64.add (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $R)))
+              (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10)))) (local.get $f))))))
+      (else
+        (if (result f64) (i32.eqz (local.get $k))
+          (then (f64.sub (local.get $f) (f64.mul (local.get $s) (f64.sub (local.get $f) (local.get $R)))))
+          (else (f64.sub (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01))
+            (f64.sub (f64.sub (f64.mul (local.get $s) (f64.sub (local.get $f) (local.get $R)))
+              (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10))) (local.get $f))))))))
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; gaussFill: out[t] for t < n, the next n values of Rng.gauss() (../rng.ts): xoshiro128**
+  ;; uniforms (a·2²⁶ + b)/2⁵³ and Marsaglia's polar method, the same operations in the same
+  ;; order, with the stream state at st: s0..s3 (u32 at st..st+15), hasSpare (i32 at st+16),
+  ;; spare (f64 at st+24), read and written back.
+  ;; ---------------------------------------------------------------------------------------
+  (func (export "gaussFill") (param $st i32) (param $out i32) (param $n i32)
+    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $m i32) (local $t i32)
+    (local $n0 i32) (local $n1 i32) (local $n2 i32) (local $n3 i32)
+    (local $r i32) (local $d i32) (local $a i32)
+    (local $has i32) (local $spare f64) (local $u f64) (local $v f64) (local $s f64) (local $f f64) (local $x f64)
+    (local $end i32)
+    (local.set $s0 (i32.load (local.get $st)))
+    (local.set $s1 (i32.load offset=4 (local.get $st)))
+    (local.set $s2 (i32.load offset=8 (local.get $st)))
+    (local.set $s3 (i32.load offset=12 (local.get $st)))
+    (local.set $has (i32.load offset=16 (local.get $st)))
+    (local.set $spare (f64.load offset=24 (local.get $st)))
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
+        (if (local.get $has)
+          (then
+            (local.set $has (i32.const 0))
+            (f64.store (local.get $out) (local.get $spare)))
+          (else
+            (loop $attempt
+              ;; four xoshiro128** outputs: u's (a, b), then v's (a, b)
+              (local.set $d (i32.const 0))
+              (loop $draw
+                (local.set $m (i32.mul (local.get $s1) (i32.const 5)))
+                (local.set $r (i32.mul (i32.rotl (local.get $m) (i32.const 7)) (i32.const 9)))
+                (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+                (local.set $n2 (i32.xor (local.get $s2) (local.get $s0)))
+                (local.set $n3 (i32.xor (local.get $s3) (local.get $s1)))
+                (local.set $n1 (i32.xor (local.get $s1) (local.get $n2)))
+                (local.set $n0 (i32.xor (local.get $s0) (local.get $n3)))
+                (local.set $s0 (local.get $n0))
+                (local.set $s1 (local.get $n1))
+                (local.set $s2 (i32.xor (local.get $n2) (local.get $t)))
+                (local.set $s3 (i32.rotl (local.get $n3) (i32.const 11)))
+                (if (i32.and (local.get $d) (i32.const 1))
+                  (then
+                    ;; uniform = (a·2²⁶ + b)/2⁵³, a = first >>> 5, b = second >>> 6; x = 2·uniform − 1.
+                    ;; ·2⁻⁵³ for /2⁵³: a power of two on an integer < 2⁵³, exact either way (same bits)
+                    (local.set $x (f64.sub (f64.mul (f64.const 2)
+                      (f64.mul (f64.add (f64.mul (f64.convert_i32_u (local.get $a)) (f64.const 67108864))
+                                        (f64.convert_i32_u (i32.shr_u (local.get $r) (i32.const 6))))
+                               (f64.const 0x1p-53)))
+                      (f64.const 1)))
+                    (if (i32.eq (local.get $d) (i32.const 1))
+                      (then (local.set $u (local.get $x)))
+                      (else (local.set $v (local.get $x)))))
+                  (else (local.set $a (i32.shr_u (local.get $r) (i32.const 5)))))
+                (local.set $d (i32.add (local.get $d) (i32.const 1)))
+                (br_if $draw (i32.lt_u (local.get $d) (i32.const 4))))
+              (local.set $s (f64.add (f64.mul (local.get $u) (local.get $u)) (f64.mul (local.get $v) (local.get $v))))
+              (br_if $attempt (i32.or (f64.ge (local.get $s) (f64.const 1)) (f64.eq (local.get $s) (f64.const 0)))))
+            (local.set $f (f64.sqrt (f64.div (f64.mul (f64.const -2) (call $log (local.get $s))) (local.get $s))))
+            (local.set $spare (f64.mul (local.get $v) (local.get $f)))
+            (local.set $has (i32.const 1))
+            (f64.store (local.get $out) (f64.mul (local.get $u) (local.get $f)))))
+        (local.set $out (i32.add (local.get $out) (i32.const 8)))
+        (br $each)))
+    (i32.store (local.get $st) (local.get $s0))
+    (i32.store offset=4 (local.get $st) (local.get $s1))
+    (i32.store offset=8 (local.get $st) (local.get $s2))
+    (i32.store offset=12 (local.get $st) (local.get $s3))
+    (i32.store offset=16 (local.get $st) (local.get $has))
+    (f64.store offset=24 (local.get $st) (local.get $spare)))
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; peak: n rounds of 6 independent f64x2 multiplies (pᵢ ← pᵢ·m) and 6 independent adds
+  ;; (sᵢ ← sᵢ + pᵢ) on registers, no memory traffic: the rate this engine reaches with f64x2
+  ;; mul + add (no FMA), the bench's "peak" column. 24 flops per round.
+  ;; ---------------------------------------------------------------------------------------
+  (func (export "peak") (param $n i32) (result f64)
+    (local $i i32) (local $m v128)
+    (local $p0 v128) (local $p1 v128) (local $p2 v128) (local $p3 v128) (local $p4 v128) (local $p5 v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $s4 v128) (local $s5 v128)
+    (local.set $m (f64x2.splat (f64.const 0.99999999)))
+    (local.set $p0 (f64x2.splat (f64.const 1))) (local.set $p1 (f64x2.splat (f64.const 2)))
+    (local.set $p2 (f64x2.splat (f64.const 3))) (local.set $p3 (f64x2.splat (f64.const 4)))
+    (local.set $p4 (f64x2.splat (f64.const 5))) (local.set $p5 (f64x2.splat (f64.const 6)))
+    (if (i32.gt_s (local.get $n) (i32.const 0))
+      (then
+        (loop $l
+          (local.set $p0 (f64x2.mul (local.get $p0) (local.get $m)))
+          (local.set $p1 (f64x2.mul (local.get $p1) (local.get $m)))
+          (local.set $p2 (f64x2.mul (local.get $p2) (local.get $m)))
+          (local.set $p3 (f64x2.mul (local.get $p3) (local.get $m)))
+          (local.set $p4 (f64x2.mul (local.get $p4) (local.get $m)))
+          (local.set $p5 (f64x2.mul (local.get $p5) (local.get $m)))
+          (local.set $s0 (f64x2.add (local.get $s0) (local.get $p0)))
+          (local.set $s1 (f64x2.add (local.get $s1) (local.get $p1)))
+          (local.set $s2 (f64x2.add (local.get $s2) (local.get $p2)))
+          (local.set $s3 (f64x2.add (local.get $s3) (local.get $p3)))
+          (local.set $s4 (f64x2.add (local.get $s4) (local.get $p4)))
+          (local.set $s5 (f64x2.add (local.get $s5) (local.get $p5)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_s (local.get $i) (local.get $n))))))
+    (f64x2.extract_lane 0
+      (f64x2.add (f64x2.add (f64x2.add (local.get $s0) (local.get $s1)) (f64x2.add (local.get $s2) (local.get $s3)))
+                 (f64x2.add (local.get $s4) (local.get $s5)))))
+)
