@@ -24,9 +24,9 @@ function rendered(a: Awaited<ReturnType<typeof api>>, panel: number, minRevision
   );
 }
 
-async function replaceAndSave(doc: vscode.TextDocument, from: string | RegExp, to: string): Promise<number> {
+async function replaceAndSave(doc: vscode.TextDocument, from: string | RegExp, to: string | (() => string)): Promise<number> {
   const text = doc.getText();
-  const next = text.replace(from, to);
+  const next = typeof to === 'string' ? text.replace(from, to) : text.replace(from, to);
   assert.notEqual(next, text, `the fixture contains ${String(from)}`);
   const edit = new vscode.WorkspaceEdit();
   edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(text.length)), next);
@@ -55,8 +55,19 @@ suite('runs in the preview', () => {
     await api();
     assert.ok(built('dist/server.js') && built('dist/webview/webview.js'), 'the extension is built (test/extension/run.sh builds it first)');
     await closeAll();
+    original = fs.readFileSync(small().fsPath, 'utf8');
   });
-  suiteTeardown(closeAll);
+  // the suite edits and saves its fixture (lr 0.02 → 0.05 over the tests): put it back as it found
+  // it, so the suites after it see the file the workspace ships
+  suiteTeardown(async () => {
+    const doc = await vscode.workspace.openTextDocument(small());
+    // (a function: the text is taken as is, with no `$` replacement patterns)
+    if (doc.getText() !== original) await replaceAndSave(doc, doc.getText(), () => original);
+    else if (doc.isDirty) await doc.save();
+    await closeAll();
+    assert.equal(fs.readFileSync(small().fsPath, 'utf8'), original, 'the fixture restored on disk');
+  });
+  let original = '';
 
   test('the preview receives the results of its file and the page draws every plot', async () => {
     const a = await api();
