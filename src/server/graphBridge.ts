@@ -121,12 +121,13 @@ export function attachEngine(host: EngineHost): Engine {
   // wall times as the results stream (the lenses' and the preview's), a lens refresh when they change
   const clock = new RunClock();
   const refreshLenses = lensRefresher(connection, host.refreshSupport);
-  const withWall = (m: ResultsMessage): ResultsMessage => ({ ...m, wallMs: wallMsOf(m.doc.runs, clock.times(m.uri)) });
+  // sent beside the document, never in it (core/wire/wallTime.ts)
+  const wallOfDoc = (m: ResultsMessage) => wallMsOf(m.doc.runs, clock.times(m.uri));
   graph.on('results', (m) => {
     clock.see(m.uri, m.doc);
     const d = m.final ? null : makeAppend(lastSent.get(m.uri) ?? null, m.revision, m.doc);
     lastSent.set(m.uri, { revision: m.revision, runs: m.doc.runs });
-    const wallMs = withWall(m).wallMs;
+    const wallMs = wallOfDoc(m);
     const wire: ResultsMessage = d ? { ...m, doc: d.doc, append: d.append, wallMs } : { ...m, wallMs };
     void connection.sendNotification(Methods.results, wire).catch(ignore);
     refreshLenses(m.final);
@@ -160,7 +161,7 @@ export function attachEngine(host: EngineHost): Engine {
   connection.onRequest(Methods.getResults, (p: GetResultsParams): ResultsMessage | null => {
     const uri = uriOf(p);
     const m = uri ? graph.getResults(uri) : null;
-    return m && withWall(m);
+    return m && { ...m, wallMs: wallOfDoc(m) };
   });
   connection.onNotification(Methods.didSaveRun, (p: RunNowParams) => {
     const uri = uriOf(p);
