@@ -334,7 +334,7 @@ export class App {
       this.vscode.postMessage({ type: 'rendered', revision: Math.max(0, this.store.revision), plots: 0, ms: performance.now() - t0 });
       return;
     }
-    const topParts: Node[] = [this.runsPanel(doc), this.table.update(doc, new Set(this.store.staleRuns()))];
+    const topParts: Node[] = [this.runsPanel(doc), this.table.update(doc, new Set(this.store.staleRuns()), this.store.wallMs)];
     const claims = this.claimsPanel(doc);
     if (claims) topParts.push(claims);
     if (status?.nodes.length) topParts.push(this.graphPanel());

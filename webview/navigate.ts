@@ -9,6 +9,7 @@
 //                                          pointer value), else the `plot` statement
 //   legend entry (Ctrl/⌘+click; a plain click still shows/hides the run) → the run's definition
 //   graph node, run row, claim (click)   → its statement
+//   results-table row (click)            → the run's definition (a header click only sorts)
 import type { FromWebview, ToWebview } from '../src/core/wire/protocol';
 import { defSpan, plotSpan, runLine, type NavSources } from '../src/core/navigate';
 
@@ -84,6 +85,12 @@ export class Navigator {
     const run = t.closest('li.sg-run')?.querySelector('.sg-run-name')?.textContent;
     if (run) {
       this.reveal(runLine(src, run));
+      return;
+    }
+    // the table row names its run key (resultsTable.ts); its header is in <thead>, not a row
+    const result = t.closest('tr.sg-result[data-run]')?.getAttribute('data-run');
+    if (result) {
+      this.reveal(runLine(src, result));
       return;
     }
     const claim = Number(t.closest('li.sg-claim[data-line]')?.getAttribute('data-line'));

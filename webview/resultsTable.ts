@@ -3,6 +3,7 @@
 // sortRows; unit-tested in test/webview/resultsTable.test.ts); the table element is made once
 // and its rows are moved, not rebuilt, so a header click that straddles a streamed update lands.
 import type { ResultsDoc, RunResult } from '../src/core/wire/results';
+import { formatWallMs, wallOf, type WallMs } from '../src/core/wire/wallTime';
 import { button, h, setAttr, setClass, setText, syncChildren } from './dom';
 import { formatStep } from './store';
 
@@ -17,7 +18,7 @@ export const COLUMNS: { col: Column; label: string; numeric: boolean; title: str
   { col: 'name', label: 'run', numeric: false, title: 'run (family members by their coordinates)' },
   { col: 'status', label: 'status', numeric: false, title: 'status in the shown revision' },
   { col: 'steps', label: 'steps', numeric: true, title: 'steps computed (while running: so far)' },
-  { col: 'wall', label: 'wall time', numeric: true, title: 'wall time of the computation (where the run records it)' },
+  { col: 'wall', label: 'wall time', numeric: true, title: 'wall time of the computation, as the language server saw it run (cached: served from a cache)' },
   { col: 'loss', label: 'final loss', numeric: true, title: 'last finite recorded loss' },
   { col: 'test_loss', label: 'test loss', numeric: true, title: 'last finite recorded test loss' },
   { col: 'logdet', label: 'log det', numeric: true, title: 'last finite recorded log det(θᵀθ), where recorded' },
@@ -31,7 +32,9 @@ export interface TableRow {
   name: string;
   status: string;
   steps: number | null;
+  /** ms; null when served from a cache (`cached`) or unknown */
   wall: number | null;
+  cached: boolean;
   loss: number | null;
   test_loss: number | null;
   logdet: number | null;
@@ -66,19 +69,24 @@ function stepsOf(r: RunResult): number | null {
   return r.progress?.step ?? last;
 }
 
-export function tableRows(doc: ResultsDoc, stale: ReadonlySet<string> = new Set()): TableRow[] {
-  return Object.entries(doc.runs).map(([k, r], index) => ({
-    run: k,
-    index,
-    name: k,
-    status: stale.has(k) ? 'stale' : r.status,
-    steps: stepsOf(r),
-    wall: typeof r.wall_ms === 'number' && Number.isFinite(r.wall_ms) ? r.wall_ms : null,
-    loss: lastFinite(r, 'loss'),
-    test_loss: lastFinite(r, 'test_loss'),
-    logdet: lastFinite(r, 'logdet'),
-    diverged_at: r.status === 'diverged' && typeof r.diverged_at === 'number' ? r.diverged_at : null,
-  }));
+/** `wallMs`: the wall times sent beside the document (null: none sent, every time unknown). */
+export function tableRows(doc: ResultsDoc, stale: ReadonlySet<string> = new Set(), wallMs: WallMs | null = null): TableRow[] {
+  return Object.entries(doc.runs).map(([k, r], index) => {
+    const w = wallOf(wallMs, k, r);
+    return {
+      run: k,
+      index,
+      name: k,
+      status: stale.has(k) ? 'stale' : r.status,
+      steps: stepsOf(r),
+      wall: w && w !== 'cached' ? w.ms : null,
+      cached: w === 'cached',
+      loss: lastFinite(r, 'loss'),
+      test_loss: lastFinite(r, 'test_loss'),
+      logdet: lastFinite(r, 'logdet'),
+      diverged_at: r.status === 'diverged' && typeof r.diverged_at === 'number' ? r.diverged_at : null,
+    };
+  });
 }
 
 const missing = (v: unknown) => v == null || (typeof v === 'number' && Number.isNaN(v));
@@ -108,10 +116,12 @@ export function nextSort(sort: TableSort | null, col: Column): TableSort {
 const num = (v: number) => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : String(+v.toPrecision(4)));
 function cellText(row: TableRow, col: Column): string {
   const v = row[col];
+  if (col === 'wall' && v == null && row.cached) return 'cached';
   if (v == null) return '—';
   if (typeof v === 'string') return v;
   if (col === 'steps' || col === 'diverged_at') return formatStep(v);
-  if (col === 'wall') return v >= 1000 ? `${+(v / 1000).toPrecision(3)} s` : `${Math.round(v)} ms`;
+  // as the editor's CodeLens words it (`✓ 8000 steps · 0.27 s`)
+  if (col === 'wall') return formatWallMs(v);
   return num(v);
 }
 
@@ -126,7 +136,7 @@ export class ResultsTable {
   private readonly body: HTMLTableSectionElement;
   private readonly heads = new Map<Column, { th: HTMLTableCellElement; b: HTMLButtonElement }>();
   private readonly rows = new Map<string, RowEl>();
-  private last: { doc: ResultsDoc; stale: ReadonlySet<string> } | null = null;
+  private last: { doc: ResultsDoc; stale: ReadonlySet<string>; wallMs: WallMs | null } | null = null;
 
   constructor(
     public sort: TableSort | null,
@@ -159,12 +169,12 @@ export class ResultsTable {
   private click(col: Column): void {
     this.sort = nextSort(this.sort, col);
     this.changed();
-    if (this.last) this.update(this.last.doc, this.last.stale);
+    if (this.last) this.update(this.last.doc, this.last.stale, this.last.wallMs);
   }
 
-  update(doc: ResultsDoc, stale: ReadonlySet<string>): HTMLElement {
-    this.last = { doc, stale };
-    const rows = sortRows(tableRows(doc, stale), this.sort);
+  update(doc: ResultsDoc, stale: ReadonlySet<string>, wallMs: WallMs | null = null): HTMLElement {
+    this.last = { doc, stale, wallMs };
+    const rows = sortRows(tableRows(doc, stale, wallMs), this.sort);
     setText(this.summary, `Results (${rows.length} run${rows.length === 1 ? '' : 's'})`);
     for (const c of COLUMNS) {
       const { th, b } = this.heads.get(c.col)!;
@@ -178,6 +188,8 @@ export class ResultsTable {
       if (!r) {
         const tr = h('tr');
         tr.dataset.run = row.run;
+        // a click reveals the run's definition (navigate.ts)
+        tr.title = 'Show the definition in the editor';
         const cells = COLUMNS.map((c) => h('td', c.numeric ? 'sg-num' : undefined));
         tr.append(...cells);
         r = { tr, cells };

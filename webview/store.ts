@@ -14,6 +14,7 @@
 import type { AppendInfo, NodeStatus, RunReuse } from '../src/core/wire/protocol';
 import { applyAppend } from '../src/core/wire/append';
 import type { PlotSpec, ResultsDoc, RunResult } from '../src/core/wire/results';
+import type { WallMs } from '../src/core/wire/wallTime';
 import { baseName, defOf, plotRuns } from '../src/core/figures';
 
 export interface ResultsIn {
@@ -25,6 +26,8 @@ export interface ResultsIn {
   reuse?: RunReuse;
   /** runs sent as the records added since the previous message of this revision (append.ts) */
   append?: AppendInfo;
+  /** wall times of the finished runs the server computed (wallTime.ts) */
+  wallMs?: WallMs;
 }
 
 export interface StatusIn {
@@ -86,6 +89,8 @@ export class PreviewStore {
   runRevision = new Map<string, number>();
   /** runs shown from data the current revision does not have: faded, with this label */
   labels = new Map<string, string>();
+  /** wall times of the last results message (null: its sender told none) */
+  wallMs: WallMs | null = null;
   /** the newest revision's own document (runs accumulated over its messages) */
   private current: ResultsDoc | null = null;
   /** the last series drawn per run of this file, and the revision shown before this one */
@@ -126,7 +131,7 @@ export class PreviewStore {
     // a delta's runs continue those of the message before: appended, or the whole is asked for
     const doc = a ? applyAppend(prev.runs, { ...m.doc, runs }, a) : { ...m.doc, runs };
     if (typeof doc === 'string') return null;
-    return { uri: m.uri, revision: m.revision, final: m.final, doc };
+    return { uri: m.uri, revision: m.revision, final: m.final, doc, ...(m.wallMs ? { wallMs: m.wallMs } : {}) };
   }
 
   /** run keys drawn faded: data of an older revision, or kept for a cancelled/failed/stale run */
@@ -150,6 +155,7 @@ export class PreviewStore {
     if (m.uri !== this.uri) this.shown = 0;
     if (m.uri !== this.uri || m.revision !== this.revision) this.shown++;
     this.received = { uri: m.uri, revision: m.revision, runs: m.doc.runs };
+    this.wallMs = m.wallMs ?? null;
     if (this.current == null || m.uri !== this.uri) {
       // another file: nothing of the old one is relevant
       this.replace(m);
@@ -282,6 +288,7 @@ export class PreviewStore {
     const stale = new Set(m.staleRuns ?? []);
     this.runRevision = new Map(Object.keys(m.doc.runs).map((k) => [k, stale.has(k) ? m.revision - 1 : m.revision]));
     this.labels = new Map(Object.entries(m.labels ?? {}));
+    this.wallMs = m.wallMs ?? null;
     for (const k of stale) if (!this.labels.has(k)) this.labels.set(k, 'stale');
     this.drawn = new Map();
     for (const [k, r] of Object.entries(m.doc.runs)) if (hasData(r)) this.drawn.set(k, { run: r, revision: this.runRevision.get(k)!, shownIn: m.revision, plots: drawnBy(m.doc, k) });
@@ -306,7 +313,7 @@ export class PreviewStore {
 
   snapshot(): WebviewState {
     return {
-      results: this.doc && this.uri != null ? { uri: this.uri, revision: this.revision, final: this.final, doc: this.doc, staleRuns: this.staleRuns(), labels: Object.fromEntries(this.labels) } : undefined,
+      results: this.doc && this.uri != null ? { uri: this.uri, revision: this.revision, final: this.final, doc: this.doc, staleRuns: this.staleRuns(), labels: Object.fromEntries(this.labels), ...(this.wallMs ? { wallMs: this.wallMs } : {}) } : undefined,
       status: this.status,
       hidden: [...this.hidden],
     };

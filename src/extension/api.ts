@@ -45,4 +45,7 @@ export interface SgdexpApi {
   /** handles `msg` as if preview `panel`'s page had posted it (validated, logged, acted on);
    *  false when there is no such preview */
   simulateFromPage(panel: number, msg: unknown): boolean;
+  /** how many cursor rests in .sgdexp editors the preview navigation has handled (followed by a
+   *  highlight or not: sgdexp.preview.scrollSync off, nothing designated) */
+  navigationFollows(): number;
 }

@@ -91,7 +91,7 @@ export class ServerClient implements vscode.Disposable {
     const doc = base && base.revision === m.append.revision ? applyAppend(base.doc.runs, m.doc, m.append) : 'no results of that revision held';
     if (typeof doc !== 'string') {
       this.deltas.applied++;
-      return { uri: m.uri, revision: m.revision, final: m.final, doc };
+      return { uri: m.uri, revision: m.revision, final: m.final, doc, ...(m.wallMs ? { wallMs: m.wallMs } : {}) };
     }
     this.deltas.resynced++;
     this.output.appendLine(`results delta of ${m.uri} not applicable (${doc}): fetching the whole document`);

@@ -33,14 +33,17 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
   context.subscriptions.push(log, server, status);
 
   let manager: PreviewManager | undefined;
+  let navigation: { readonly follows: number } | undefined;
   status.previewShows = (uri) => manager?.showing(uri) ?? false;
   const previews = (): PreviewManager => {
     if (!manager) {
       const m = new (lazyPreviews().PreviewManager)(context, server, log, () => readSettings().theme);
       manager = m;
+      const nav = new (lazyNavigate().PreviewNavigation)(m, (text) => server.log(text));
+      navigation = nav;
       context.subscriptions.push(
         m,
-        new (lazyNavigate().PreviewNavigation)(m, (text) => server.log(text)),
+        nav,
         m.onDidReceive((p, msg) => {
           if (msg.type === 'export' && msg.requestId === undefined && msg.data !== undefined) {
             lazyExport()
@@ -196,6 +199,7 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
       return p !== undefined;
     },
     cursorOnNumber: () => scrub.onNumber,
+    navigationFollows: () => navigation?.follows ?? 0,
   };
 }
 

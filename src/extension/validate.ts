@@ -9,8 +9,8 @@ export function validateResults(m: unknown): Validated<ResultsMessage> {
   const v = validateToWebview(typeof m === 'object' && m !== null ? { ...m, type: 'results' } : m);
   if (!v.ok) return v;
   if (v.value.type !== 'results') return { ok: false, error: 'not a results message' };
-  const { uri, revision, final, doc, append } = v.value;
-  return { ok: true, value: { uri, revision, final, doc, ...(append ? { append } : {}) } };
+  const { uri, revision, final, doc, append, wallMs } = v.value;
+  return { ok: true, value: { uri, revision, final, doc, ...(append ? { append } : {}), ...(wallMs ? { wallMs } : {}) } };
 }
 
 export function validateStatus(m: unknown): Validated<StatusMessage> {

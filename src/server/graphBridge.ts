@@ -21,6 +21,7 @@ import { Engine as GraphEngine, type EngineOptions } from '../core/graph/engine'
 import { makeAppend } from '../core/wire/append';
 import { lensRefresher, type RefreshSupport, type ResultsLookup } from './resultsFeatures';
 import { RunClock } from './runSummary';
+import { wallMsOf } from '../core/wire/wallTime';
 
 export interface EngineHost {
   connection: Connection;
@@ -117,17 +118,18 @@ export function attachEngine(host: EngineHost): Engine {
   // partial results go out as deltas of the last message sent for their uri (append.ts): only
   // the records added since, so serialising them costs this thread in proportion to what is new
   const lastSent = new Map<string, { revision: number; runs: ResultsMessage['doc']['runs'] }>();
-  graph.on('results', (m) => {
-    const d = m.final ? null : makeAppend(lastSent.get(m.uri) ?? null, m.revision, m.doc);
-    lastSent.set(m.uri, { revision: m.revision, runs: m.doc.runs });
-    const wire: ResultsMessage = d ? { ...m, doc: d.doc, append: d.append } : m;
-    void connection.sendNotification(Methods.results, wire).catch(ignore);
-  });
-  // the editor's lenses: wall times as the results stream, a refresh when they change
+  // wall times as the results stream (the lenses' and the preview's), a lens refresh when they change
   const clock = new RunClock();
   const refreshLenses = lensRefresher(connection, host.refreshSupport);
+  // sent beside the document, never in it (core/wire/wallTime.ts)
+  const wallOfDoc = (m: ResultsMessage) => wallMsOf(m.doc.runs, clock.times(m.uri));
   graph.on('results', (m) => {
     clock.see(m.uri, m.doc);
+    const d = m.final ? null : makeAppend(lastSent.get(m.uri) ?? null, m.revision, m.doc);
+    lastSent.set(m.uri, { revision: m.revision, runs: m.doc.runs });
+    const wallMs = wallOfDoc(m);
+    const wire: ResultsMessage = d ? { ...m, doc: d.doc, append: d.append, wallMs } : { ...m, wallMs };
+    void connection.sendNotification(Methods.results, wire).catch(ignore);
     refreshLenses(m.final);
   });
   graph.on('status', (m) => void connection.sendNotification(Methods.status, m).catch(ignore));
@@ -158,7 +160,8 @@ export function attachEngine(host: EngineHost): Engine {
   });
   connection.onRequest(Methods.getResults, (p: GetResultsParams): ResultsMessage | null => {
     const uri = uriOf(p);
-    return uri ? graph.getResults(uri) : null;
+    const m = uri ? graph.getResults(uri) : null;
+    return m && { ...m, wallMs: wallOfDoc(m) };
   });
   connection.onNotification(Methods.didSaveRun, (p: RunNowParams) => {
     const uri = uriOf(p);

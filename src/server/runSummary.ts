@@ -2,6 +2,7 @@
 // CodeLens above its line) and the hover of a run's name (final metrics, a sparkline of its
 // loss). Pure: (latest results document, wall times seen by the server) → text.
 import type { ResultsDoc, RunResult } from '../core/wire/results';
+import { formatWallMs } from '../core/wire/wallTime';
 
 /** Wall time of each run key, in milliseconds, as the server saw it run (absent: served from a cache). */
 export type WallTimes = ReadonlyMap<string, number>;
@@ -34,10 +35,6 @@ export function fmtNum(x: number): string {
   const a = Math.abs(x);
   const s = a === 0 ? '0' : a >= 1e4 || a < 1e-3 ? x.toExponential(1).replace(/\.0e/, 'e').replace('e+', 'e') : String(Number(x.toPrecision(3)));
   return s.replace(/^-/, '−');
-}
-
-function fmtMs(ms: number): string {
-  return ms < 100 ? `${Math.max(1, Math.round(ms))} ms` : ms < 120_000 ? `${Number((ms / 1000).toPrecision(2))} s` : `${Number((ms / 60_000).toPrecision(2))} min`;
 }
 
 /** The last finite value of a scalar metric, or null. */
@@ -97,7 +94,7 @@ export function summarize(entries: [string, RunResult][], times: WallTimes = new
     parts.push(`${runs.length} runs${bad.length ? ` (${bad.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}`);
   }
   const ms = entries.map(([k]) => times.get(k)).filter((x): x is number => x !== undefined);
-  if (ms.length) parts.push(fmtMs(ms.reduce((s, x) => s + x, 0)));
+  if (ms.length) parts.push(formatWallMs(ms.reduce((s, x) => s + x, 0)));
   else if (count(['done', 'diverged']) === runs.length) parts.push('cached');
   const loss = spread(runs, 'loss');
   if (loss) parts.push(`loss ${loss}`);

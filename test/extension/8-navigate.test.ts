@@ -110,4 +110,33 @@ suite('navigation between editor and preview', () => {
     await until('a highlight after the reveal', () => highlights(from).length > 0);
     assert.deepEqual(highlights(from).map((e) => e.msg.plots), [[0]], 'no highlight echoes the reveal');
   });
+
+  test('with sgdexp.preview.scrollSync off the cursor posts no highlight; back on, it does', async () => {
+    // a fresh panel: no highlight shown before in it (a repeat of the last one is never posted)
+    await closeAll();
+    const { a, editor } = await setUp();
+    const highlights = (from: number) =>
+      a.messages.entries.slice(from).filter((e): e is Highlight => e.dir === 'to' && e.panel === panel && e.msg.type === 'highlight');
+    const cfg = vscode.workspace.getConfiguration('sgdexp');
+    await cfg.update('preview.scrollSync', false, vscode.ConfigurationTarget.Workspace);
+    try {
+      await until('the setting read as off', () => vscode.workspace.getConfiguration('sgdexp', small()).get('preview.scrollSync') === false);
+      const from = a.messages.entries.length;
+      const followed = a.navigationFollows();
+      const gd = lineOf(editor, 'gd =');
+      await moveCursor(editor, gd);
+      // the move handled (its rest acted on): nothing may have been posted for it
+      await until('the cursor move handled', () => a.navigationFollows() > followed);
+      assert.deepEqual(highlights(from).map((e) => e.msg.line), [], 'no highlight while scrollSync is off');
+    } finally {
+      await cfg.update('preview.scrollSync', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    // back on, a move is followed: the panel could have been sent one all along
+    await until('the setting back on', () => vscode.workspace.getConfiguration('sgdexp', small()).get('preview.scrollSync') === true);
+    const from = a.messages.entries.length;
+    const logdet = lineOf(editor, 'plot logdet');
+    await moveCursor(vscode.window.activeTextEditor!, logdet);
+    const h = await until('a highlight with scrollSync on again', () => highlights(from)[0]);
+    assert.deepEqual([h.msg.line, h.msg.plots], [logdet + 1, [0]]);
+  });
 });

@@ -694,6 +694,42 @@ test('results table: a header click sorts the rows (numbers numerically, missing
   await again.page.close();
 });
 
+test('results table: wall times sent beside the document (cached, unknown), sorted with those last; a row click reveals the run', async () => {
+  const { page, errors } = await open();
+  const doc = {
+    ...TABLE_DOC,
+    runs: { ...TABLE_DOC.runs, noloss: { ...TABLE_DOC.runs.noloss, status: 'error', message: 'boom' } },
+    definitions: { gd: { line: 5, endLine: 5 }, ln: { line: 6, endLine: 7 }, half: { line: 8, endLine: 8 }, noloss: { line: 9, endLine: 9 } },
+  };
+  // gd and half computed by the server; ln finished and unmeasured: served from a cache; noloss failed
+  await post(page, { ...results(1, doc), wallMs: { gd: 270, half: 1500 } });
+  const wallCells = () => page.evaluate(() => {
+    const i = [...document.querySelectorAll('.sg-results-table thead th')].findIndex((th) => th.dataset.col === 'wall');
+    return Object.fromEntries([...document.querySelectorAll('.sg-results-table tbody tr')].map((tr) => [tr.dataset.run, tr.children[i].textContent]));
+  });
+  eq(await wallCells(), { gd: '0.27 s', ln: 'cached', half: '1.5 s', noloss: '—' }, 'wall time cells, worded as the CodeLens');
+  const n0 = await page.evaluate(() => window.__posted.length);
+  await page.click('.sg-results-table th[data-col="wall"] button');
+  await page.waitForFunction(() => document.querySelector('.sg-results-table th[data-col="wall"]').getAttribute('aria-sort') === 'ascending');
+  eq(await tableOrder(page), ['gd', 'half', 'ln', 'noloss'], 'ascending by wall time, cached and unknown last');
+  await page.click('.sg-results-table th[data-col="wall"] button');
+  await page.waitForFunction(() => document.querySelector('.sg-results-table th[data-col="wall"]').getAttribute('aria-sort') === 'descending');
+  eq(await tableOrder(page), ['half', 'gd', 'ln', 'noloss'], 'descending, cached and unknown still last');
+  eq(await page.evaluate((n) => window.__posted.slice(n).filter((m) => m.type === 'reveal'), n0), [], 'a header click reveals nothing');
+  // a row click: the run's definition, as a run row of the runs list
+  for (const [run, line] of [['ln', 6], ['half', 8]]) {
+    const n = await page.evaluate(() => window.__posted.length);
+    await page.click(`.sg-results-table tbody tr[data-run="${run}"] td:last-child`);
+    await page.waitForFunction((k) => window.__posted.slice(k).some((m) => m.type === 'reveal'), n);
+    eq(await page.evaluate((k) => window.__posted.slice(k).filter((m) => m.type === 'reveal'), n), [{ type: 'reveal', uri: URI, line }], `row ${run}`);
+  }
+  // a sender that tells no times (an older extension): every time unknown
+  await post(page, results(2, doc));
+  eq(await wallCells(), { gd: '—', ln: '—', half: '—', noloss: '—' }, 'no times sent (all missing: document order)');
+  eq(errors, [], 'page errors');
+  await page.close();
+});
+
 test('brush zoom: a drag over a series figure zooms x (kept across updates), a double-click restores it', async () => {
   const { page, errors } = await open();
   await post(page, results(1, FIG1));

@@ -234,3 +234,22 @@ describe('thinned partial results, then the final document', () => {
     }
   });
 });
+
+describe('wall times beside the document', () => {
+  it('the newest message tells them, also one that reuses runs; saved and restored with the state', () => {
+    const s = new PreviewStore();
+    expect(s.wallMs).toBeNull();
+    s.applyResults(msg(1, FIG1, { wallMs: { gd: 270 } }));
+    expect(s.wallMs).toEqual({ gd: 270 });
+    s.applyResults(msg(2, { ...FIG1, runs: {} }, { reuse: { revision: 1, runs: ['gd', 'ln'], order: ['gd', 'ln'] }, wallMs: { gd: 300, ln: 12 } }));
+    expect(s.wallMs).toEqual({ gd: 300, ln: 12 });
+    const saved = JSON.parse(JSON.stringify(s.snapshot()));
+    expect(validateToWebview({ ...saved.results, type: 'results' }).ok).toBe(true);
+    const r = new PreviewStore();
+    r.restore(saved);
+    expect(r.wallMs).toEqual({ gd: 300, ln: 12 });
+    // a sender that tells none: unknown again
+    s.applyResults(msg(3, FIG1));
+    expect(s.wallMs).toBeNull();
+  });
+});

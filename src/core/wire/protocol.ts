@@ -4,6 +4,7 @@
 //   guards below; nothing untyped crosses.
 import type { ResultsDoc } from './results';
 import type { AppendInfo } from './append';
+import type { WallMs } from './wallTime';
 
 export type { AppendInfo } from './append';
 
@@ -87,6 +88,9 @@ export interface ResultsMessage {
    *  receiver holds, for the runs named in `append.thin`). The client completes it
    *  before anything else sees it; handlers of the engine's own events never get one */
   append?: AppendInfo;
+  /** wall time of the finished runs the server saw computing (wallTime.ts); outside `doc`, which
+   *  stays a function of the file and its seeds */
+  wallMs?: WallMs;
 }
 
 /** 2025-01-01T00:00:00Z: a server numbers a document's revisions in milliseconds from here
@@ -114,7 +118,7 @@ export interface StatusMessage {
 
 // ---- extension → webview ----
 export type ToWebview =
-  | { type: 'results'; uri: string; revision: number; final: boolean; doc: ResultsDoc; reuse?: RunReuse; append?: AppendInfo }
+  | { type: 'results'; uri: string; revision: number; final: boolean; doc: ResultsDoc; reuse?: RunReuse; append?: AppendInfo; wallMs?: WallMs }
   | { type: 'status'; uri: string; revision: number; nodes: NodeStatus[] }
   | { type: 'message'; level: 'info' | 'error'; text: string }
   /** Export Figures: the extension asks for every plot serialized; the webview answers with one

@@ -39,9 +39,6 @@ export interface RunResult extends Trajectory {
   theory: Record<string, number>;
   /** last finite step, when diverged */
   diverged_at?: number | null;
-  /** wall time of the computation, in ms, where a writer records it (optional: the engine does
-   *  not, so that a document stays a function of the file and its seeds) */
-  wall_ms?: number | null;
   /** while streaming */
   progress?: { step: number; steps: number } | null;
   /** remarks of the stepping core about this run (e.g. why a metric is omitted) */

@@ -112,7 +112,8 @@ function run(v: unknown, path: string): void {
   if (r.model !== undefined) str(r.model, `${path}.model`);
   if (r.optimizer !== undefined) str(r.optimizer, `${path}.optimizer`);
   progress(r.progress, `${path}.progress`);
-  if (r.wall_ms != null) num(r.wall_ms, `${path}.wall_ms`);
+  // `wall_ms`, once an optional field that the engine never wrote, is no longer read: wall times
+  // travel beside the document (wallTime.ts). A document carrying it stays valid
   if (r.notes !== undefined) arr(r.notes, `${path}.notes`).forEach((n, i) => str(n, `${path}.notes[${i}]`));
 }
 
@@ -264,6 +265,15 @@ function appendInfo(v: unknown, runs: Record<string, unknown>, revision: number,
   }
 }
 
+/** WallMs (wallTime.ts): durations by run key. Its keys are not checked against the runs sent:
+ *  a message with `reuse` leaves finished runs out of its document. */
+function wallMs(v: unknown, path: string): void {
+  for (const [k, x] of Object.entries(obj(v, path))) {
+    const q = `${path}[${JSON.stringify(k)}]`;
+    if (num(x, q) < 0) fail(q, `expected a duration ≥ 0, got ${JSON.stringify(x)}`);
+  }
+}
+
 function guard<T>(check: (v: unknown) => void, v: unknown): Validated<T> {
   try {
     check(v);
@@ -290,6 +300,7 @@ export function validateToWebview(v: unknown): Validated<ToWebview> {
       bool(m.final, 'message.final');
       resultsDoc(m.doc, 'message.doc');
       if (m.reuse !== undefined) reuse(m.reuse, (m.doc as { runs: Record<string, unknown> }).runs, 'message.reuse');
+      if (m.wallMs !== undefined) wallMs(m.wallMs, 'message.wallMs');
       if (m.append !== undefined) appendInfo(m.append, (m.doc as { runs: Record<string, unknown> }).runs, m.revision as number, m.reuse, 'message.append');
     } else if (type === 'status') {
       str(m.uri, 'message.uri');

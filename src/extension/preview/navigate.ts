@@ -27,6 +27,9 @@ export class PreviewNavigation implements vscode.Disposable {
   private revealed: { uri: string; line: number; at: number } | undefined;
   /** per preview, the targets last highlighted: moving within one statement does not flash again */
   private readonly shown = new Map<number, string>();
+  /** how many times the cursor's rest was acted on (highlight or not): lets a test know a move
+   *  was handled, so that it can check no highlight followed without waiting for a time */
+  follows = 0;
 
   constructor(
     private readonly manager: PreviewManager,
@@ -86,6 +89,7 @@ export class PreviewNavigation implements vscode.Disposable {
 
   /** Posts `highlight` to each shown preview of `uri` where line `line` (1-based) designates something. */
   private follow(uri: vscode.Uri, line: number): void {
+    this.follows++;
     if (!readSettings(uri).scrollSync) return;
     for (const p of this.manager.all) {
       if (!p.matches(uri) || !p.panel.visible || !p.isReady) continue;

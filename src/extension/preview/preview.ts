@@ -203,7 +203,7 @@ export class Preview implements vscode.Disposable {
    * only what changed. The log records the whole message, as the page will have it.
    */
   private postResults(m: ResultsMessage): void {
-    const full: ToWebview = { type: 'results', uri: m.uri, revision: m.revision, final: m.final, doc: m.doc };
+    const full: ToWebview = { type: 'results', uri: m.uri, revision: m.revision, final: m.final, doc: m.doc, ...(m.wallMs ? { wallMs: m.wallMs } : {}) };
     const base = this.ready ? this.sent : undefined;
     if (!base || base.uri !== m.uri) {
       if (this.ready) this.sent = m;
