@@ -80,7 +80,9 @@ export const fakeRuns: { steps: number; startStep: number; stepsExecuted: number
  * Like the real core, a cancelled run hands back the state of its last record (not of the step
  * it reached), so a resume from it starts before where the cancelled run stopped.
  */
-export async function fakeRunner(req: JobRequest, signal: AbortSignal, onProgress: (p: JobProgress) => void): Promise<Omit<JobResult, 'worker'>> {
+/** `onProgress` may return a promise: the runner then waits for it (a test that must see a partial
+ *  result before the run goes on), instead of only yielding to the event loop. */
+export async function fakeRunner(req: JobRequest, signal: AbortSignal, onProgress: (p: JobProgress) => unknown): Promise<Omit<JobResult, 'worker'>> {
   const spec = req.spec;
   const lr = spec.optimizer.lr as number;
   let t = 0;
@@ -118,8 +120,8 @@ export async function fakeRunner(req: JobRequest, signal: AbortSignal, onProgres
     }
     put();
     if (t % 50 === 0) {
-      onProgress({ step: t, steps: spec.steps, trajectory: traj });
-      await new Promise((r) => setImmediate(r));
+      const waited = onProgress({ step: t, steps: spec.steps, trajectory: traj });
+      await (waited instanceof Promise ? waited : new Promise((r) => setImmediate(r)));
     }
   }
   const checkpoint = new TextEncoder().encode(JSON.stringify({ t, w }));

@@ -30,9 +30,25 @@ describe('partial results within the point budget', () => {
   it('a run with many records between flushes streams at most the budget per curve; the final document has every record', async () => {
     const steps = 24_000;
     // the core reports only every 8000 steps: thousands of records arrive between two messages
-    const e = (engine = new Engine({ workers: 0, emitIntervalMs: 0, inline: (req, signal, onProgress) => fakeRunner(req, signal, (p) => p.step % 8000 === 0 && onProgress(p)) }));
+    // and waits until a partial message carried each report (on a loaded machine the run could
+    // otherwise end before any partial was emitted)
+    let partialSeen: (() => void) | null = null;
+    const e = (engine = new Engine({
+      workers: 0,
+      emitIntervalMs: 0,
+      inline: (req, signal, onProgress) =>
+        fakeRunner(req, signal, (p) => {
+          if (p.step % 8000 !== 0) return;
+          const seen = new Promise<void>((r) => (partialSeen = r));
+          onProgress(p);
+          return seen;
+        }),
+    }));
     const msgs: ResultsMessage[] = [];
-    e.on('results', (m) => msgs.push(m));
+    e.on('results', (m) => {
+      msgs.push(m);
+      if (!m.final && (m.doc.runs.gd?.step.length ?? 0) > 1) partialSeen?.();
+    });
     const rev = e.update(URI, everyStep(steps));
     const fin = await e.whenFinal(URI, rev);
     const partials = msgs.filter((m) => !m.final && m.doc.runs.gd!.step.length > 0);

@@ -198,11 +198,25 @@ describe('thinned partial results, then the final document', () => {
       ],
       plots: [['loss', [ref('gd')]]],
     });
-    const e = new Engine({ workers: 0, emitIntervalMs: 0, inline: (req, signal, onProgress) => fakeRunner(req, signal, (x) => x.step % 6000 === 0 && onProgress(x)) });
+    // after each reported block of 6000 steps the run waits until the page got a partial message
+    // with it: on a loaded machine the run could otherwise end before any partial was emitted
+    let partialSeen: (() => void) | null = null;
+    const e = new Engine({
+      workers: 0,
+      emitIntervalMs: 0,
+      inline: (req, signal, onProgress) =>
+        fakeRunner(req, signal, (x) => {
+          if (x.step % 6000 !== 0) return;
+          const seen = new Promise<void>((r) => (partialSeen = r));
+          onProgress(x);
+          return seen;
+        }),
+    });
     const s = new PreviewStore();
     let sent: { revision: number; runs: Record<string, RunResult> } | null = null;
     const sizes: number[] = [];
     e.on('results', (m) => {
+      if (!m.final && (m.doc.runs.gd?.step.length ?? 0) > 1) partialSeen?.();
       const d = makeAppend(sent, m.revision, m.doc);
       sent = { revision: m.revision, runs: m.doc.runs };
       expect(s.applyResults({ uri: m.uri, revision: m.revision, final: m.final, doc: d ? d.doc : m.doc, ...(d ? { append: d.append } : {}) })).toBe('applied');
