@@ -61,8 +61,19 @@ export interface Builtin {
   positional: string[];
   /** extra positional arguments: the runs (or families) of a plot */
   variadic?: { name: string; doc: string; min: number };
-  /** metrics and initialisations: the models it is defined for */
+  /** metrics, initialisations, optimisers and data sets: the models it is defined for. A run
+   *  pairing an initialisation, optimiser or data set with another model is an `incompatible`
+   *  error (domain.ts checkCompatibility; a metric's is the plot's, plots.ts) */
   models?: ModelKind[];
+  /** why `models` restricts it: the reason its `incompatible` diagnostic gives */
+  modelsWhy?: string;
+  /** optimisers: the optimiser to use on the models it is not for */
+  instead?: string;
+  /** models: the data built-ins it trains on (absent: any), and `dataWhy`, what that data is */
+  data?: string[];
+  dataWhy?: string;
+  /** models: its number of outputs, when fixed (a teacher's `k`, a data file's `targets`, must not exceed it) */
+  outputs?: number;
   /** metrics: the theory line that `theory = true` draws, if any */
   theory?: string;
   /** metrics: what a plot of it reads and how it is labelled, one entry per result series */
@@ -267,6 +278,7 @@ export const BUILTINS: Builtin[] = [
       seedParam('data'),
     ],
     positional: ['observed'],
+    models: ['deep_linear'],
     example: 'data = completion(observed = [[1, ?], [0.3, 1]])',
   },
   // ---------------- init ----------------
@@ -302,6 +314,7 @@ export const BUILTINS: Builtin[] = [
     params: [{ name: 'scale', type: pos, default: num(1), unit: 'singular value', doc: 'The non-zero singular values of each weight matrix.', sweep: true }],
     positional: ['scale'],
     models: ['linear2', 'deep_linear'],
+    modelsWhy: 'a ReLU network conserves only each neuron’s ‖wⱼ‖² − ‖aⱼ‖², not W1ᵀW1 − W2W2ᵀ',
     example: 'init = balanced(scale = 0.5)',
   },
   // ---------------- stepsize schedules ----------------
@@ -367,6 +380,7 @@ export const BUILTINS: Builtin[] = [
       seedParam('initialisation'),
     ],
     positional: ['alpha'],
+    outputs: 1,
     example: 'net = diagonal(alpha = 0.1)',
   },
   {
@@ -382,6 +396,8 @@ export const BUILTINS: Builtin[] = [
     ],
     positional: ['depth', 'width', 'init'],
     product: 'W{depth}⋯W1',
+    data: ['completion'],
+    dataWhy: 'matrix completion data',
     example: 'net = deep_linear(depth = 3, width = 2, init = gaussian(scale = 1))',
   },
   {
@@ -395,6 +411,7 @@ export const BUILTINS: Builtin[] = [
       seedParam('initialisation'),
     ],
     positional: ['width', 'init'],
+    outputs: 1,
     example: 'net = relu2(width = 20, init = gaussian(scale = 0.5))',
   },
   // ---------------- optimisers ----------------
@@ -445,6 +462,9 @@ export const BUILTINS: Builtin[] = [
       weightDecay,
     ],
     positional: ['dt', 'lr', 'delta'],
+    models: ['linear2'],
+    modelsWhy: 'integrates the stochastic gradient flow of the two-layer linear network (Varre et al.)',
+    instead: 'label_noise',
     example: 'opt = sgf(dt = 0.001, lr = 0.01, delta = 2)',
   },
   // ---------------- runs ----------------
@@ -703,13 +723,23 @@ export function builtinMarkdown(b: Builtin, opts: { heading?: boolean } = {}): s
   lines.push('');
   lines.push(`*${KIND_LABEL[b.kind]}* — ${b.summary}`);
   if (b.formula) lines.push('', `Formula: ${b.formula}`);
-  if (b.models) lines.push('', `Defined for: ${b.models.map((m) => '`' + m + '`').join(', ')}.`);
+  for (const line of constraintLines(b)) lines.push('', line);
   if (b.theory) lines.push('', `Theory line: ${b.theory}.`);
   lines.push('');
   if (b.variadic) lines.push(`- \`${b.variadic.name}…\` — ${b.variadic.doc}`);
   for (const p of b.params) lines.push(`- ${paramLine(p)}`);
   lines.push('', 'Example: `' + b.example + '`');
   return lines.join('\n');
+}
+
+/** The constraints a row declares (checked by domain.ts checkCompatibility and, for metrics, plots.ts), as reference lines. */
+export function constraintLines(b: Builtin): string[] {
+  const code = (x: string) => '`' + x + '`';
+  const out: string[] = [];
+  if (b.models) out.push(`Defined for: ${b.models.map(code).join(', ')}${b.instead ? `; on another model use ${code(b.instead)}` : ''}.`);
+  if (b.data) out.push(`Trains on: ${b.dataWhy ? `${b.dataWhy}, ` : ''}${b.data.map((d) => code(`${d}(…)`)).join(' or ')}.`);
+  if (b.outputs !== undefined) out.push(`Outputs: ${b.outputs} (a teacher's \`k\`, a data file's \`targets\`, at most ${b.outputs}).`);
+  return out;
 }
 
 export function paramLine(p: ParamSpec): string {

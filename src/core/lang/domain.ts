@@ -8,7 +8,7 @@ import type { Value } from '../program';
 import type { DataSpec, RunSpec } from '../spec';
 import type { CallSite, CallValue, Checker, StabilityNote } from './checker';
 import { fmt, placeholder } from './checker';
-import { BUILTIN_BY_NAME, findParam, type ModelKind } from './builtins';
+import { BUILTIN_BY_NAME, findParam, type Builtin, type ModelKind } from './builtins';
 import { resolveCall, resolveRun, type Arg as SpecArg } from '../resolve/spec';
 import { MAX_MEMBERS } from '../resolve/axes';
 import { about, fmtBytes, fmtFlops, fmtSeconds } from './units';
@@ -197,29 +197,8 @@ function checkRun(c: Checker, site: CallSite): void {
   const d = data.builtin;
   const k = d === 'teacher' ? c.numbers(data.args.k) : d === 'csv' ? c.numbers(data.args.targets) : [1];
 
-  // ---- compatibility ----
-  if (d === 'completion' && m !== 'deep_linear') {
-    c.error(dataSpan, 'incompatible', `completion data is for deep_linear models; this run trains a ${m} model`);
-    return;
-  }
-  if (m === 'deep_linear' && d !== 'completion') {
-    c.error(modelSpan, 'incompatible', `deep_linear is trained on matrix completion data, completion(…); this run has ${d} data`);
-    return;
-  }
-  if ((m === 'diagonal' || m === 'relu2') && max(k) > 1) {
-    c.error(dataSpan, 'incompatible', `a ${m} network has one output, but the teacher has k = ${fmt(max(k))} outputs: use k = 1`);
-    return;
-  }
-  // an initialisation defined for some models only (balanced: the linear ones)
-  const init = c.callOf(model.args.init);
-  const initDef = init ? BUILTIN_BY_NAME.get(init.builtin) : undefined;
-  if (init && initDef?.models && !initDef.models.includes(m as ModelKind)) {
-    const at = c.siteOf(init)?.node.callee ?? modelSpan;
-    c.error(at, 'incompatible', `${init.builtin}(…) is for ${initDef.models.join(', ')}, not ${m}${init.builtin === 'balanced' ? ': a ReLU network conserves only each neuron’s ‖wⱼ‖² − ‖aⱼ‖², not W1ᵀW1 − W2W2ᵀ' : ''}`);
-  }
-  if (opt?.builtin === 'sgf' && m !== 'linear2') {
-    c.error(optSpan, 'incompatible', `sgf integrates the stochastic gradient flow of the two-layer linear network (Varre et al.); this run trains a ${m} model — use label_noise`);
-  }
+  // ---- compatibility: the constraints the rows declare (builtins.ts) ----
+  if (!checkCompatibility(c, { model, data, opt, k }, { model: modelSpan, data: dataSpan, optimizer: optSpan })) return;
 
   // ---- offshoot: the continued run must have data of the same shape ----
   const parent = c.callOf(a.model);
@@ -295,6 +274,47 @@ function checkRun(c: Checker, site: CallSite): void {
       }
     }
   }
+}
+
+/**
+ * The constraints between the parts of a run that the built-ins table declares on their rows:
+ * a data set's or an optimiser's or an initialisation's `models`, a model's `data` and `outputs`.
+ * Nothing here names a built-in: a new row's constraints are enforced by declaring them. False
+ * when a constraint on the model and its data failed (the later checks assume a valid pair).
+ */
+export function checkCompatibility(
+  c: Checker,
+  run: { model: CallValue; data: CallValue; opt: CallValue | null; k: number[] },
+  at: { model: Span; data: Span; optimizer: Span },
+): boolean {
+  const m = run.model.builtin;
+  const d = run.data.builtin;
+  const mRow = BUILTIN_BY_NAME.get(m);
+  const dRow = BUILTIN_BY_NAME.get(d);
+  const forModel = (row: Builtin | undefined) => !row?.models || row.models.includes(m as ModelKind);
+  if (!forModel(dRow)) {
+    c.error(at.data, 'incompatible', `${d} data is for ${dRow!.models!.join(', ')} models${dRow!.modelsWhy ? ` (${dRow!.modelsWhy})` : ''}; this run trains a ${m} model`);
+    return false;
+  }
+  if (mRow?.data && !mRow.data.includes(d)) {
+    c.error(at.model, 'incompatible', `${m} is trained on ${mRow.dataWhy ?? 'data'}, ${mRow.data.map((x) => `${x}(…)`).join(' or ')}; this run has ${d} data`);
+    return false;
+  }
+  const outputs = mRow?.outputs;
+  if (outputs !== undefined && max(run.k) > outputs) {
+    c.error(at.data, 'incompatible', `a ${m} network has ${outputs === 1 ? 'one output' : `${outputs} outputs`}, but the teacher has k = ${fmt(max(run.k))} outputs: use k = ${outputs}`);
+    return false;
+  }
+  const init = c.callOf(run.model.args.init);
+  const iRow = init ? BUILTIN_BY_NAME.get(init.builtin) : undefined;
+  if (init && !forModel(iRow)) {
+    c.error(c.siteOf(init)?.node.callee ?? at.model, 'incompatible', `${init.builtin}(…) is for ${iRow!.models!.join(', ')}, not ${m}${iRow!.modelsWhy ? `: ${iRow!.modelsWhy}` : ''}`);
+  }
+  const oRow = run.opt ? BUILTIN_BY_NAME.get(run.opt.builtin) : undefined;
+  if (run.opt && !forModel(oRow)) {
+    c.error(at.optimizer, 'incompatible', `${run.opt.builtin} ${oRow!.modelsWhy ?? `is for ${oRow!.models!.join(', ')}`}; this run trains a ${m} model${oRow!.instead ? ` — use ${oRow!.instead}` : ''}`);
+  }
+  return true;
 }
 
 /** The largest stepsize of each member: lr itself, or a schedule's maximum (cosine: max(from, to);
