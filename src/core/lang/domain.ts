@@ -5,7 +5,8 @@
 // every member iff max(a) ≤ min(b): comparing extremes is exact, not an approximation.
 import type { Arg, Span } from './ast';
 import type { Value } from '../program';
-import type { DataSpec, RunSpec } from '../spec';
+import type { DataSpec, RunSpec, ScheduleSpec } from '../spec';
+import { maxStepsize } from '../numeric/stepsize';
 import type { CallSite, CallValue, Checker, StabilityNote } from './checker';
 import { fmt, placeholder } from './checker';
 import { BUILTIN_BY_NAME, findParam, type Builtin, type ModelKind } from './builtins';
@@ -237,6 +238,8 @@ function checkRun(c: Checker, site: CallSite): void {
   // ---- cost, before stability: an experiment too large to run is refused with its estimate,
   // and its data are never generated for λ_max (a 10⁸-row test set cost gigabytes a keystroke) ----
   if (checkCost(c, site, model, data, opt)) return;
+  // the longest member's steps: a schedule's largest stepsize may come late (numeric maxStepsize)
+  const steps = Math.max(1, max(c.numbers(a.steps)) || 1);
 
   // ---- GD stability: on the quadratic loss ½‖Y − Xw‖², GD diverges iff η > 2/λ_max(XᵀX) ----
   // sgd and label_noise with batch ≥ n take full-batch steps (numeric/model.ts batchOf turns
@@ -249,7 +252,7 @@ function checkRun(c: Checker, site: CallSite): void {
   const byBatch = fullBatches.length === 0 ? ''
     : fullBatches.length === batch.length ? ` (batch = ${fmt(max(fullBatches))} ≥ n = ${fmt(max(n))}: every step is a full-batch GD step)`
     : ` (for the members with batch ≥ n = ${fmt(max(n))}, which take full-batch GD steps; smaller batches are not checked)`;
-  if (fullBatch && (d === 'teacher' || d === 'sparse') && m === 'linear2' && checkInitCurvature(c, model, data, opt, optSpan, byBatch)) return;
+  if (fullBatch && (d === 'teacher' || d === 'sparse') && m === 'linear2' && checkInitCurvature(c, model, data, opt, optSpan, byBatch, steps)) return;
   if (fullBatch && (d === 'teacher' || d === 'sparse')) {
     // heavy ball on a quadratic: stable iff η·λ < 2(1 + μ) (the smallest μ of the members: the
     // tightest of their limits)
@@ -257,7 +260,7 @@ function checkRun(c: Checker, site: CallSite): void {
     const mu = mus.length ? min(mus) : 0;
     // a schedule is checked at its largest stepsize
     const sched = c.callOf(opt.args.lr);
-    const lrs = scheduleMaxima(c, opt.args.lr);
+    const lrs = scheduleMaxima(c, opt.args.lr, steps);
     const lam = lambdaMaxOf(c, data, max(lrs) / (1 + mu));
     if (lam && Number.isFinite(lam.value) && lam.value > 0) {
       const limit = (2 * (1 + mu)) / lam.value;
@@ -317,18 +320,29 @@ export function checkCompatibility(
   return true;
 }
 
-/** The largest stepsize of each member: lr itself, or a schedule's maximum (cosine: max(from, to);
- *  step_decay, factor ≤ 1: from; warmup: to). */
-function scheduleMaxima(c: Checker, lr: Value | undefined): number[] {
+/**
+ * The largest stepsize of each member: lr itself, or a schedule's largest stepsize as the run loop
+ * computes it (numeric/stepsize.ts maxStepsize, on the schedule resolved as lowering resolves it):
+ * one value per combination of the schedule's lists (a family is their grid), repeats dropped.
+ */
+function scheduleMaxima(c: Checker, lr: Value | undefined, steps: number): number[] {
   const s = c.callOf(lr);
   if (!s) return c.numbers(lr);
-  if (s.builtin === 'cosine') {
-    const to = max(c.numbers(s.args.to));
-    return c.numbers(s.args.from).map((f) => Math.max(f, Number.isFinite(to) ? to : 0));
+  let grid: Record<string, SpecArg | undefined>[] = [{}];
+  for (const [k, v] of Object.entries(s.args)) {
+    const xs = c.numbers(v);
+    grid = grid.flatMap((g) => (xs.length ? xs : [undefined]).map((x) => ({ ...g, [k]: x })));
   }
-  if (s.builtin === 'step_decay') return c.numbers(s.args.from);
-  if (s.builtin === 'warmup') return c.numbers(s.args.to);
-  return [];
+  const out: number[] = [];
+  for (const args of grid) {
+    try {
+      const m = maxStepsize(resolveCall({ call: s.builtin, args }, ['schedule']) as unknown as ScheduleSpec, steps);
+      if (Number.isFinite(m) && !out.includes(m)) out.push(m);
+    } catch {
+      // an argument missing or invalid: reported where it is written
+    }
+  }
+  return out;
 }
 
 /**
@@ -340,7 +354,7 @@ function scheduleMaxima(c: Checker, lr: Value | undefined): number[] {
  * 4/λ the two-layer model diverges. True when it reported (then the linear model's weaker limit
  * is not reported too).
  */
-function checkInitCurvature(c: Checker, model: CallValue, data: CallValue, opt: CallValue, optSpan: Span, byBatch: string): boolean {
+function checkInitCurvature(c: Checker, model: CallValue, data: CallValue, opt: CallValue, optSpan: Span, byBatch: string, steps: number): boolean {
   const widths = c.numbers(model.args.width);
   const init = model.args.init ? c.callOf(model.args.init) : null;
   if (init && init.builtin !== 'gaussian') return false;
@@ -350,7 +364,7 @@ function checkInitCurvature(c: Checker, model: CallValue, data: CallValue, opt: 
   const gain = 2 * l * sc * sc;
   // only when the model at init is more curved than the linear model it computes
   if (!(gain > 1) || !Number.isFinite(gain)) return false;
-  const lrs = scheduleMaxima(c, opt.args.lr);
+  const lrs = scheduleMaxima(c, opt.args.lr, steps);
   if (!lrs.length) return false;
   const lam = lambdaMaxOf(c, data, max(lrs) * gain);
   if (!lam || !Number.isFinite(lam.value) || !(lam.value > 0)) return false;
