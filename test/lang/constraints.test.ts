@@ -26,6 +26,7 @@ function incompatible(text: string): { at: string; message: string }[] {
     .program.diagnostics.filter((d) => d.code === 'incompatible')
     .map((d) => ({ at: lines[d.range.start.line]!.slice(d.range.start.character, d.range.end.character), message: d.message }));
 }
+const metricErrors = (text: string) => checkDocument(text).program.diagnostics.filter((d) => d.code === 'incompatible-metric').map((d) => d.message);
 /** The error at `at` in the train(…) line or at a callee. */
 const expectAt = (text: string, at: string, ...says: string[]) => {
   const found = incompatible(text).filter((d) => d.at === at);
@@ -56,6 +57,19 @@ describe('every constraint a row declares yields its diagnostic', () => {
   for (const o of rows('optimizer').filter((b) => b.models)) {
     for (const m of rows('model').filter((x) => !forModel(o, x.name))) {
       cases.push([`${o.name} on ${m.name}`, () => expectAt(file(call(m), call(dataFor(m)[0]!), call(o)), 'opt', o.name, `trains a ${m.name} model`, ...(o.instead ? [`use ${o.instead}`] : []))]);
+    }
+  }
+
+  for (const m of rows('model').filter((b) => b.matrices)) {
+    for (const metric of rows('metric').filter((x) => forModel(x, m.name))) {
+      const of = metric.params.find((p) => p.name === 'of');
+      const words = of?.type.t === 'word' ? of.type.words.filter((w) => !m.matrices!.of.includes(w)) : [];
+      for (const w of words) {
+        cases.push([`${metric.name}(of = ${w}) of ${m.name}`, () => {
+          const text = file(call(m), call(dataFor(m)[0]!)) + `plot ${metric.name}(r, of = ${w})\n`;
+          expect(metricErrors(text)).toEqual([`${m.matrices!.why}: use of = ${m.matrices!.of[0]} (not ${w})`]);
+        }]);
+      }
     }
   }
 
@@ -102,6 +116,13 @@ describe('a constraint declared on a row is enforced without touching the checke
     expectAt(text, 'data', 'a linear2 network has one output, but the teacher has k = 2 outputs: use k = 1');
     declare('linear2', { outputs: undefined, data: ['sparse'], dataWhy: 'sparse regression data' });
     expectAt(text, 'net', 'linear2 is trained on sparse regression data, sparse(…); this run has teacher data');
+  });
+  it('a model recording some matrices only, a metric with its own reason', () => {
+    const text = file('linear2(width = 20)', 'teacher(n = 40, p = 10)') + 'plot singular_values(r, of = W2)\nplot sv_ratio(r)\n';
+    expect(metricErrors(text)).toEqual([]);
+    declare('linear2', { matrices: { of: ['W1', 'product'], why: 'a test’s linear2 records no W2' } });
+    declare('sv_ratio', { models: ['deep_linear'], modelsWhy: 's₂/s₁ is a test’s deep_linear metric' });
+    expect(metricErrors(text)).toEqual(['a test’s linear2 records no W2: use of = W1 (not W2)', "s₂/s₁ is a test’s deep_linear metric; 'r' trains a linear2 model"]);
   });
   it('a data set and an initialisation for some models only', () => {
     const text = file('linear2(width = 20, init = orthogonal(0.5))', 'sparse(n = 20, d = 30, s = 3)');

@@ -65,7 +65,8 @@ export interface Builtin {
    *  pairing an initialisation, optimiser or data set with another model is an `incompatible`
    *  error (domain.ts checkCompatibility; a metric's is the plot's, plots.ts) */
   models?: ModelKind[];
-  /** why `models` restricts it: the reason its `incompatible` diagnostic gives */
+  /** why `models` restricts it, in its `incompatible` diagnostic: after the models (initialisations),
+   *  after its name (optimisers); metrics: the whole clause, instead of `NAME is defined for MODELS` */
   modelsWhy?: string;
   /** optimisers: the optimiser to use on the models it is not for */
   instead?: string;
@@ -74,6 +75,8 @@ export interface Builtin {
   dataWhy?: string;
   /** models: its number of outputs, when fixed (a teacher's `k`, a data file's `targets`, must not exceed it) */
   outputs?: number;
+  /** models: the only matrices a metric's `of = …` may name for it (the others are not recorded), and why */
+  matrices?: { of: string[]; why: string };
   /** metrics: the theory line that `theory = true` draws, if any */
   theory?: string;
   /** metrics: what a plot of it reads and how it is labelled, one entry per result series */
@@ -398,6 +401,7 @@ export const BUILTINS: Builtin[] = [
     product: 'W{depth}⋯W1',
     data: ['completion'],
     dataWhy: 'matrix completion data',
+    matrices: { of: ['product'], why: 'a deep_linear model has only the end-to-end matrix' },
     example: 'net = deep_linear(depth = 3, width = 2, init = gaussian(scale = 1))',
   },
   {
@@ -412,6 +416,7 @@ export const BUILTINS: Builtin[] = [
     ],
     positional: ['width', 'init'],
     outputs: 1,
+    matrices: { of: ['W1'], why: 'for a relu2 model the singular values are recorded for its first layer' },
     example: 'net = relu2(width = 20, init = gaussian(scale = 0.5))',
   },
   // ---------------- optimisers ----------------
@@ -546,10 +551,16 @@ export const BUILTINS: Builtin[] = [
     [{ key: 'sv_ratio', title: 's₂/s₁ of {product}', label: 's₂/s₁ of {product}' }]),
   metric('gain_norm', '‖Gain_γ‖₁ of a diagonal network along training: the ℓ1 norm of the per-coordinate gain (Even et al. 2023).', '‖Gain_γ‖₁ = Σ_k |Gain_k| over the coordinates', ['diagonal'],
     [{ key: 'gain_norm', title: '‖Gain_γ‖₁', label: '‖Gain_γ‖₁' }]),
-  metric('gain', 'Gain_γ per coordinate (diagonal networks).', '(u_k² − v_k²)/2 = α²·exp(−Gain_k), Gain_k = Σ_{j<k} q(γ g_j), q(x) = −½ ln((1 − x²)²) (Even et al. 2023)', ['diagonal'],
-    [{ key: 'gain', title: 'Gain_γ per coordinate', label: 'Gain_γ', vector: true }]),
-  metric('effective_alpha', 'Effective initialisation scale α∞ of a diagonal network: the geometric mean over coordinates (α∞,i = α·exp(−Gain_i/2) per coordinate follows from gain).', 'α∞ = α·exp(−mean_i Gain_i / 2) = (∏_i α∞,i)^(1/d)', ['diagonal'],
-    [{ key: 'effective_alpha', title: 'effective α', label: 'α∞ (effective init)' }]),
+  {
+    ...metric('gain', 'Gain_γ per coordinate (diagonal networks).', '(u_k² − v_k²)/2 = α²·exp(−Gain_k), Gain_k = Σ_{j<k} q(γ g_j), q(x) = −½ ln((1 − x²)²) (Even et al. 2023)', ['diagonal'],
+      [{ key: 'gain', title: 'Gain_γ per coordinate', label: 'Gain_γ', vector: true }]),
+    modelsWhy: 'Gain_γ is defined for diagonal networks',
+  },
+  {
+    ...metric('effective_alpha', 'Effective initialisation scale α∞ of a diagonal network: the geometric mean over coordinates (α∞,i = α·exp(−Gain_i/2) per coordinate follows from gain).', 'α∞ = α·exp(−mean_i Gain_i / 2) = (∏_i α∞,i)^(1/d)', ['diagonal'],
+      [{ key: 'effective_alpha', title: 'effective α', label: 'α∞ (effective init)' }]),
+    modelsWhy: 'Gain_γ is defined for diagonal networks',
+  },
   metric(
     'bias_gap',
     "Relative distance of a diagonal network's final β to a prediction of its implicit bias (Even et al. 2023): exact (the Bregman divergence of ψ_{α∞} from β̃₀), effective (the paper's approximation argmin ψ_{α∞}) or flow (gradient flow's argmin ψ_α). Computed at the end of a completed run: use it in final(…).",
@@ -738,6 +749,7 @@ export function constraintLines(b: Builtin): string[] {
   const out: string[] = [];
   if (b.models) out.push(`Defined for: ${b.models.map(code).join(', ')}${b.instead ? `; on another model use ${code(b.instead)}` : ''}.`);
   if (b.data) out.push(`Trains on: ${b.dataWhy ? `${b.dataWhy}, ` : ''}${b.data.map((d) => code(`${d}(…)`)).join(' or ')}.`);
+  if (b.matrices) out.push(`Matrices: \`of = ${b.matrices.of.join(' | ')}\` only (${b.matrices.why}).`);
   if (b.outputs !== undefined) out.push(`Outputs: ${b.outputs} (a teacher's \`k\`, a data file's \`targets\`, at most ${b.outputs}).`);
   return out;
 }

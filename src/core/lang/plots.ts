@@ -264,16 +264,17 @@ export function checkMetricRun(c: Checker, metric: Builtin, run: Value, node: Ex
   const data = c.callOf(call.args.data);
   const span = node.kind === 'select' ? node.target : node;
   if (model && metric.models && !metric.models.includes(model.builtin as never)) {
-    const what = metric.name === 'gain' || metric.name === 'effective_alpha' ? 'Gain_γ is defined for diagonal networks' : `${metric.name} is defined for ${metric.models.join(', ')}`;
+    const what = metric.modelsWhy ?? `${metric.name} is defined for ${metric.models.join(', ')}`;
     const metrics = metricSite ? replacementsFor(model.builtin, plot) : [];
     c.error(span, 'incompatible-metric', `${what}; '${valueName(run)}' trains a ${model.builtin} model`,
       metrics.length ? { data: { fix: 'metric', at: c.lines.range(metricSite!.start, metricSite!.end), metrics, model: model.builtin } } : {});
     return;
   }
-  if (model && (metric.name === 'singular_values' || metric.name === 'rank')) {
-    const of = options.of;
-    if (model.builtin === 'deep_linear' && of?.kind === 'word' && of.value !== 'product') c.error(span, 'incompatible-metric', `a deep_linear model has only the end-to-end matrix: use of = product (not ${of.value})`);
-    if (model.builtin === 'relu2' && of?.kind === 'word' && of.value !== 'W1') c.error(span, 'incompatible-metric', `for a relu2 model the singular values are recorded for its first layer: use of = W1 (not ${of.value})`);
+  // the matrices a model records (its row's `matrices`), for a metric that names one (`of = W2`)
+  const only = model && BUILTIN_BY_NAME.get(model.builtin)?.matrices;
+  const of = options.of;
+  if (only && metric.params.some((p) => p.name === 'of') && of?.kind === 'word' && !only.of.includes(of.value)) {
+    c.error(span, 'incompatible-metric', `${only.why}: use of = ${only.of[0]} (not ${of.value})`);
   }
   if (metric.name === 'alignment' && data && (data.builtin !== 'teacher' || data.args.activation?.kind !== 'word' || data.args.activation.value !== 'relu')) {
     c.error(span, 'incompatible-metric', `alignment measures neurons against the directions of a ReLU teacher: '${valueName(run)}' is trained on ${data.builtin === 'teacher' ? 'a linear teacher' : `${data.builtin} data`}; use teacher(…, activation = relu)`);
