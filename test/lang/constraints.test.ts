@@ -124,6 +124,13 @@ describe('a constraint declared on a row is enforced without touching the checke
     declare('sv_ratio', { models: ['deep_linear'], modelsWhy: 's₂/s₁ is a test’s deep_linear metric' });
     expect(metricErrors(text)).toEqual(['a test’s linear2 records no W2: use of = W1 (not W2)', "s₂/s₁ is a test’s deep_linear metric; 'r' trains a linear2 model"]);
   });
+  it('GD’s stability check runs on the data sets declared gaussian', () => {
+    const codes = (text: string) => checkDocument(text).program.diagnostics.map((d) => d.code);
+    const text = file('diagonal(alpha = 0.1)', 'sparse(n = 20, d = 30, s = 3)', 'gd(lr = 5)');
+    expect(codes(text)).toEqual(['unstable-lr']);
+    declare('sparse', { gaussian: false });
+    expect(codes(text)).toEqual([]);
+  });
   it('a data set and an initialisation for some models only', () => {
     const text = file('linear2(width = 20, init = orthogonal(0.5))', 'sparse(n = 20, d = 30, s = 3)');
     expect(incompatible(text)).toEqual([]);

@@ -70,6 +70,12 @@ export interface Builtin {
   modelsWhy?: string;
   /** optimisers: the optimiser to use on the models it is not for */
   instead?: string;
+  /** data sets: the parameters that size a sample, inputs × outputs (absent outputs: 1; absent
+   *  inputs: the data file's other columns); a parameter with `sizeOf` is read off its matrix */
+  shape?: { inputs?: string; outputs?: string };
+  /** data sets: Gaussian inputs x ~ N(0, I), so λ_max(XᵀX) has the Marchenko–Pastur edge and
+   *  GD's stability limit is checked (domain.ts) */
+  gaussian?: boolean;
   /** models: the data built-ins it trains on (absent: any), and `dataWhy`, what that data is */
   data?: string[];
   dataWhy?: string;
@@ -229,6 +235,8 @@ export const BUILTINS: Builtin[] = [
       seedParam('data'),
     ],
     positional: ['n', 'p', 'k'],
+    shape: { inputs: 'p', outputs: 'k' },
+    gaussian: true,
     example: 'data = teacher(n = 40, p = 10, k = 1)',
   },
   {
@@ -245,6 +253,8 @@ export const BUILTINS: Builtin[] = [
       seedParam('data'),
     ],
     positional: ['n', 'd', 's'],
+    shape: { inputs: 'd' },
+    gaussian: true,
     example: 'data = sparse(n = 20, d = 30, s = 3)',
   },
   {
@@ -263,6 +273,7 @@ export const BUILTINS: Builtin[] = [
       seedParam('data (the test split)'),
     ],
     positional: ['path'],
+    shape: { outputs: 'targets' },
     example: 'data = csv("data/housing.csv", targets = 1, test = 0.2)',
   },
   {
@@ -281,6 +292,7 @@ export const BUILTINS: Builtin[] = [
       seedParam('data'),
     ],
     positional: ['observed'],
+    shape: { inputs: 'rows', outputs: 'cols' },
     models: ['deep_linear'],
     example: 'data = completion(observed = [[1, ?], [0.3, 1]])',
   },

@@ -162,25 +162,23 @@ function samples(c: Checker, data: CallValue): number[] {
   return c.numbers(data.args.n);
 }
 
-/** (inputs, outputs) of a data set: teacher (p, k), sparse (d, 1), completion (rows, cols). */
+/** (inputs, outputs) of a data set, from its row's `shape`: teacher (p, k), sparse (d, 1),
+ *  completion (rows, cols, or the observed matrix's), csv (its file's other columns, targets). */
 function shape(c: Checker, data: CallValue): [number[], number[]] | null {
-  switch (data.builtin) {
-    case 'teacher':
-      return [c.numbers(data.args.p), c.numbers(data.args.k)];
-    case 'sparse':
-      return [c.numbers(data.args.d), [1]];
-    case 'csv': {
-      const rows = csvRows(data);
-      const k = c.numbers(data.args.targets);
-      return rows ? [k.map((t) => rows[0]!.length - t), k] : null;
-    }
-    case 'completion': {
-      const m = matrixOf(c, data.args.observed);
-      if (m) return [[m.length], [m[0]?.length ?? 0]];
-      return [c.numbers(data.args.rows), c.numbers(data.args.cols)];
-    }
-  }
-  return null;
+  const row = BUILTIN_BY_NAME.get(data.builtin);
+  if (!row?.shape) return null;
+  const outs = row.shape.outputs ? sizes(c, data, row, row.shape.outputs) : [1];
+  if (row.shape.inputs) return [sizes(c, data, row, row.shape.inputs), outs];
+  const rows = csvRows(data);
+  return rows ? [outs.map((t) => rows[0]!.length - t), outs] : null;
+}
+
+/** The values of a size parameter, read off its matrix when that is given (`sizeOf`). */
+function sizes(c: Checker, data: CallValue, row: Builtin, name: string): number[] {
+  const p = findParam(row, name);
+  const m = p?.sizeOf ? matrixOf(c, data.args[p.sizeOf.matrix]) : null;
+  if (m) return [p!.sizeOf!.axis === 'rows' ? m.length : (m[0]?.length ?? 0)];
+  return c.numbers(data.args[name]);
 }
 
 function checkRun(c: Checker, site: CallSite): void {
@@ -196,7 +194,9 @@ function checkRun(c: Checker, site: CallSite): void {
   const optSpan = argNode('optimizer');
   const m = model.builtin;
   const d = data.builtin;
-  const k = d === 'teacher' ? c.numbers(data.args.k) : d === 'csv' ? c.numbers(data.args.targets) : [1];
+  const dRow = BUILTIN_BY_NAME.get(d);
+  const k = dRow?.shape?.outputs ? c.numbers(data.args[dRow.shape.outputs]) : [1];
+  const gaussian = dRow?.gaussian === true;
 
   // ---- compatibility: the constraints the rows declare (builtins.ts) ----
   if (!checkCompatibility(c, { model, data, opt, k }, { model: modelSpan, data: dataSpan, optimizer: optSpan })) return;
@@ -252,8 +252,8 @@ function checkRun(c: Checker, site: CallSite): void {
   const byBatch = fullBatches.length === 0 ? ''
     : fullBatches.length === batch.length ? ` (batch = ${fmt(max(fullBatches))} ≥ n = ${fmt(max(n))}: every step is a full-batch GD step)`
     : ` (for the members with batch ≥ n = ${fmt(max(n))}, which take full-batch GD steps; smaller batches are not checked)`;
-  if (fullBatch && (d === 'teacher' || d === 'sparse') && m === 'linear2' && checkInitCurvature(c, model, data, opt, optSpan, byBatch, steps)) return;
-  if (fullBatch && (d === 'teacher' || d === 'sparse')) {
+  if (fullBatch && gaussian && m === 'linear2' && checkInitCurvature(c, model, data, opt, optSpan, byBatch, steps)) return;
+  if (fullBatch && gaussian) {
     // heavy ball on a quadratic: stable iff η·λ < 2(1 + μ) (the smallest μ of the members: the
     // tightest of their limits)
     const mus = c.numbers(opt.args.momentum);
@@ -414,7 +414,8 @@ function warnedPairs(c: Checker): Set<string> {
 
 function lambdaMaxOf(c: Checker, data: CallValue, lr: number): { value: number; source: string } | null {
   const ns = c.numbers(data.args.n);
-  const ps = data.builtin === 'teacher' ? c.numbers(data.args.p) : c.numbers(data.args.d);
+  const inputs = BUILTIN_BY_NAME.get(data.builtin)?.shape?.inputs;
+  const ps = inputs ? c.numbers(data.args[inputs]) : [];
   if (!ns.length || !ps.length) return null;
   // the largest λ_max over the members: fewest samples, most dimensions
   const n = min(ns);
@@ -434,9 +435,10 @@ function lambdaMaxOf(c: Checker, data: CallValue, lr: number): { value: number; 
 
 /** The data set of a check on λ_max: the call as resolved (resolve/spec.ts), with n and p (or d) given. */
 function dataSpecOf(c: Checker, data: CallValue, n: number, p: number): DataSpec | null {
-  if (data.builtin !== 'teacher' && data.builtin !== 'sparse') return null;
+  const row = BUILTIN_BY_NAME.get(data.builtin);
+  if (!row?.gaussian || !row.shape?.inputs) return null;
   // the first member's seed and sizes: the data set the first member trains on
-  const args = { ...argsOf(c, data, (xs) => xs[0]!), n, [data.builtin === 'teacher' ? 'p' : 'd']: p };
+  const args = { ...argsOf(c, data, (xs) => xs[0]!), n, [row.shape.inputs]: p };
   try {
     return resolveCall({ call: data.builtin, args }, ['data']) as DataSpec;
   } catch {
