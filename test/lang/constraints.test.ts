@@ -73,6 +73,16 @@ describe('every constraint a row declares yields its diagnostic', () => {
     }
   }
 
+  for (const metric of rows('metric').filter((b) => b.against)) {
+    const m = rows('model').find((x) => forModel(metric, x.name) && (!x.data || x.data.includes('teacher')))!;
+    const bad = metric.against!.data ? ['teacher(n = 40, p = 10)', 'sparse(n = 20, d = 30, s = 3)'] : [];
+    for (const d of bad) {
+      cases.push([`${metric.name} of a run on ${d}`, () => {
+        expect(metricErrors(file(call(m), d) + `plot ${metric.name}(r)\n`)).toEqual([expect.stringContaining(`${metric.against!.why}: 'r' is trained on `)]);
+      }]);
+    }
+  }
+
   it('covers every kind of declared constraint', () => {
     // completion on the models other than deep_linear, deep_linear on the others, diagonal and
     // relu2's single output, balanced in relu2, sgf on the nonlinear-flow models
@@ -123,6 +133,16 @@ describe('a constraint declared on a row is enforced without touching the checke
     declare('linear2', { matrices: { of: ['W1', 'product'], why: 'a test’s linear2 records no W2' } });
     declare('sv_ratio', { models: ['deep_linear'], modelsWhy: 's₂/s₁ is a test’s deep_linear metric' });
     expect(metricErrors(text)).toEqual(['a test’s linear2 records no W2: use of = W1 (not W2)', "s₂/s₁ is a test’s deep_linear metric; 'r' trains a linear2 model"]);
+  });
+  it('a metric measured against the teacher, and a data set made by none', () => {
+    const text = file('linear2(width = 20)', 'teacher(n = 40, p = 10)') + 'plot logdet(r)\n';
+    expect(metricErrors(text)).toEqual([]);
+    declare('logdet', { against: { why: 'logdet is a test’s teacher metric', instead: 'loss' } });
+    expect(metricErrors(text)).toEqual([]);
+    declare('teacher', { teacherless: 'a test’s teacherless set' });
+    expect(metricErrors(text)).toEqual(["logdet is a test’s teacher metric; 'r' is trained on a test’s teacherless set, which has none: use loss"]);
+    declare('logdet', { against: { why: 'logdet needs sparse data', data: { name: 'sparse', args: {} }, instead: 'sparse(…)' } });
+    expect(metricErrors(text)).toEqual(["logdet needs sparse data: 'r' is trained on teacher data; use sparse(…)"]);
   });
   it('GD’s stability check runs on the data sets declared gaussian', () => {
     const codes = (text: string) => checkDocument(text).program.diagnostics.map((d) => d.code);

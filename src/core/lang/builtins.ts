@@ -76,6 +76,11 @@ export interface Builtin {
   /** data sets: Gaussian inputs x ~ N(0, I), so λ_max(XᵀX) has the Marchenko–Pastur edge and
    *  GD's stability limit is checked (domain.ts) */
   gaussian?: boolean;
+  /** data sets made by no teacher: how a diagnostic names them (`a data file`) */
+  teacherless?: string;
+  /** metrics measured against the teacher that made the data: why, the data built-in (and word
+   *  arguments) it needs when only one will do, and what to use instead */
+  against?: { why: string; data?: { name: string; args: Record<string, string> }; instead: string };
   /** models: the data built-ins it trains on (absent: any), and `dataWhy`, what that data is */
   data?: string[];
   dataWhy?: string;
@@ -274,6 +279,7 @@ export const BUILTINS: Builtin[] = [
     ],
     positional: ['path'],
     shape: { outputs: 'targets' },
+    teacherless: 'a data file',
     example: 'data = csv("data/housing.csv", targets = 1, test = 0.2)',
   },
   {
@@ -588,10 +594,16 @@ export const BUILTINS: Builtin[] = [
   ),
   metric('imbalance', 'Imbalance of consecutive layers; conserved by gradient flow, not by SGF.', '‖W1ᵀW1 − W2W2ᵀ‖_F (deep_linear: √Σ_m ‖W_{m+1}ᵀW_{m+1} − W_mW_mᵀ‖²_F)', ['linear2', 'deep_linear'],
     [{ key: 'imbalance', title: '‖W1ᵀW1 − W2W2ᵀ‖_F', label: '‖W1ᵀW1 − W2W2ᵀ‖_F' }]),
-  metric('alignment', "Each hidden neuron's largest |cosine| with a teacher direction (ReLU teacher). A time-series plot draws each run's mean over its neurons with their min–max band (the band a family over seeds gets), not one line per neuron; `final(alignment, r)` is the mean over the neurons.", 'maxⱼ |⟨wᵢ, w*ⱼ⟩| / (‖wᵢ‖‖w*ⱼ‖)', ['relu2'],
-    [{ key: 'alignment', title: 'alignment to the teacher', label: 'alignment |cos|', vector: true, spread: 'neurons' }]),
-  metric('distance', 'Distance to the teacher.', '‖W1W2 − U*‖_F (linear2), ‖β − β*‖ (diagonal), ‖A − A*‖_F (deep_linear)', ['linear2', 'diagonal', 'deep_linear'],
-    [{ key: 'distance', title: 'distance to the teacher', label: 'distance' }]),
+  {
+    ...metric('alignment', "Each hidden neuron's largest |cosine| with a teacher direction (ReLU teacher). A time-series plot draws each run's mean over its neurons with their min–max band (the band a family over seeds gets), not one line per neuron; `final(alignment, r)` is the mean over the neurons.", 'maxⱼ |⟨wᵢ, w*ⱼ⟩| / (‖wᵢ‖‖w*ⱼ‖)', ['relu2'],
+      [{ key: 'alignment', title: 'alignment to the teacher', label: 'alignment |cos|', vector: true, spread: 'neurons' }]),
+    against: { why: 'alignment measures neurons against the directions of a ReLU teacher', data: { name: 'teacher', args: { activation: 'relu' } }, instead: 'teacher(…, activation = relu)' },
+  },
+  {
+    ...metric('distance', 'Distance to the teacher.', '‖W1W2 − U*‖_F (linear2), ‖β − β*‖ (diagonal), ‖A − A*‖_F (deep_linear)', ['linear2', 'diagonal', 'deep_linear'],
+      [{ key: 'distance', title: 'distance to the teacher', label: 'distance' }]),
+    against: { why: 'distance measures the model against the teacher that made the data', instead: 'loss or test_loss' },
+  },
   metric(
     'rank',
     'Numerical rank of a weight matrix, computed when drawn from its recorded singular values (so any tol works): linear2 counts W1 unless of = product; deep_linear its end-to-end matrix A = W_L⋯W_1.',
@@ -761,6 +773,8 @@ export function constraintLines(b: Builtin): string[] {
   const out: string[] = [];
   if (b.models) out.push(`Defined for: ${b.models.map(code).join(', ')}${b.instead ? `; on another model use ${code(b.instead)}` : ''}.`);
   if (b.data) out.push(`Trains on: ${b.dataWhy ? `${b.dataWhy}, ` : ''}${b.data.map((d) => code(`${d}(…)`)).join(' or ')}.`);
+  if (b.against) out.push(`Needs: ${b.against.data ? `${code(`${b.against.data.name}(…, ${Object.entries(b.against.data.args).map(([k, v]) => `${k} = ${v}`).join(', ')})`)} data` : 'data made by a teacher'} (${b.against.why}).`);
+  if (b.teacherless) out.push(`Made by no teacher: ${BUILTINS.filter((x) => x.against).map((x) => code(x.name)).join(', ')} do not apply.`);
   if (b.matrices) out.push(`Matrices: \`of = ${b.matrices.of.join(' | ')}\` only (${b.matrices.why}).`);
   if (b.outputs !== undefined) out.push(`Outputs: ${b.outputs} (a teacher's \`k\`, a data file's \`targets\`, at most ${b.outputs}).`);
   return out;
