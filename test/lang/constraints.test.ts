@@ -151,6 +151,13 @@ describe('a constraint declared on a row is enforced without touching the checke
     declare('sparse', { gaussian: false });
     expect(codes(text)).toEqual([]);
   });
+  it('… for the optimisers declared to take GD steps', () => {
+    const codes = (text: string) => checkDocument(text).program.diagnostics.map((d) => d.code);
+    const text = file('diagonal(alpha = 0.1)', 'sparse(n = 20, d = 30, s = 3)', 'label_noise(lr = 5, delta = 0)');
+    expect(codes(text)).toEqual(['unstable-lr']);
+    declare('label_noise', { gdSteps: false });
+    expect(codes(text)).toEqual([]);
+  });
   it('a data set and an initialisation for some models only', () => {
     const text = file('linear2(width = 20, init = orthogonal(0.5))', 'sparse(n = 20, d = 30, s = 3)');
     expect(incompatible(text)).toEqual([]);

@@ -68,6 +68,10 @@ export interface Builtin {
   /** why `models` restricts it, in its `incompatible` diagnostic: after the models (initialisations),
    *  after its name (optimisers); metrics: the whole clause, instead of `NAME is defined for MODELS` */
   modelsWhy?: string;
+  /** optimisers: a step on the full batch is a (heavy-ball) GD step, so GD's stability limit
+   *  2(1 + μ)/λ_max(XᵀX) is checked where it takes one (no `batch`, `batch` absent with no
+   *  default, or batch ≥ n) */
+  gdSteps?: boolean;
   /** optimisers: the optimiser to use on the models it is not for */
   instead?: string;
   /** data sets: the parameters that size a sample, inputs × outputs (absent outputs: 1; absent
@@ -445,6 +449,7 @@ export const BUILTINS: Builtin[] = [
     formula: 'θ ← θ − η∇L(θ). Diverges (on a quadratic) when η > 2/λ_max.',
     params: [lrParam, momentumParam, weightDecay],
     positional: ['lr'],
+    gdSteps: true,
     example: 'opt = gd(lr = 0.01)',
   },
   {
@@ -454,6 +459,7 @@ export const BUILTINS: Builtin[] = [
     formula: 'θ ← θ − η∇L_B(θ), L_B = 1/(2b) Σ_{i∈B} (yᵢ − f(xᵢ))², |B| = b (completion: one observed entry per sample).',
     params: [lrParam, { name: 'batch', type: count(1), default: num(1), unit: 'samples (b)', doc: 'Mini-batch size b (b = n is GD).', sweep: true }, momentumParam, weightDecay],
     positional: ['lr', 'batch'],
+    gdSteps: true,
     example: 'opt = sgd(lr = 0.1, batch = 1)',
   },
   {
@@ -471,6 +477,7 @@ export const BUILTINS: Builtin[] = [
       weightDecay,
     ],
     positional: ['lr', 'delta'],
+    gdSteps: true,
     example: 'opt = label_noise(lr = 0.01, delta = 2)',
   },
   {
@@ -773,6 +780,7 @@ export function constraintLines(b: Builtin): string[] {
   const out: string[] = [];
   if (b.models) out.push(`Defined for: ${b.models.map(code).join(', ')}${b.instead ? `; on another model use ${code(b.instead)}` : ''}.`);
   if (b.data) out.push(`Trains on: ${b.dataWhy ? `${b.dataWhy}, ` : ''}${b.data.map((d) => code(`${d}(…)`)).join(' or ')}.`);
+  if (b.gdSteps) out.push(`Stability: its full-batch steps are checked against GD's limit 2(1 + μ)/λ_max(XᵀX) (Gaussian data).`);
   if (b.against) out.push(`Needs: ${b.against.data ? `${code(`${b.against.data.name}(…, ${Object.entries(b.against.data.args).map(([k, v]) => `${k} = ${v}`).join(', ')})`)} data` : 'data made by a teacher'} (${b.against.why}).`);
   if (b.teacherless) out.push(`Made by no teacher: ${BUILTINS.filter((x) => x.against).map((x) => code(x.name)).join(', ')} do not apply.`);
   if (b.matrices) out.push(`Matrices: \`of = ${b.matrices.of.join(' | ')}\` only (${b.matrices.why}).`);

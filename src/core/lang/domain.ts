@@ -231,7 +231,9 @@ function checkRun(c: Checker, site: CallSite): void {
   const n = samples(c, data);
   // ---- mini-batches ----
   const batch = c.numbers(opt.args.batch);
-  if ((opt.builtin === 'sgd' || opt.builtin === 'label_noise') && batch.length && n.length && max(batch) > min(n)) {
+  const oRow = BUILTIN_BY_NAME.get(opt.builtin);
+  const batchParam = oRow && findParam(oRow, 'batch');
+  if (batchParam && batch.length && n.length && max(batch) > min(n)) {
     c.error(batchSpan(c, opt, optSpan), 'range', `batch = ${fmt(max(batch))} is larger than the ${d === 'completion' ? 'number of observed entries' : 'number of samples'} (${fmt(min(n))})`);
   }
 
@@ -242,13 +244,13 @@ function checkRun(c: Checker, site: CallSite): void {
   const steps = Math.max(1, max(c.numbers(a.steps)) || 1);
 
   // ---- GD stability: on the quadratic loss ½‖Y − Xw‖², GD diverges iff η > 2/λ_max(XᵀX) ----
-  // sgd and label_noise with batch ≥ n take full-batch steps (numeric/model.ts batchOf turns
+  // optimisers declaring `gdSteps` (gd, sgd, label_noise) with batch ≥ n take full-batch steps (numeric/model.ts batchOf turns
   // them into GD), so GD's limit applies to those members. Genuine minibatches get no warning:
   // SGD's own limit depends on b and on the data (it can diverge below 2/λ_max, and sampling
   // without replacement keeps even its mean iterate from being a GD step), so 2/λ_max is not
   // its threshold and a warning would be a guess.
-  const fullBatches = (opt.builtin === 'sgd' || opt.builtin === 'label_noise') && n.length ? batch.filter((b) => b >= max(n)) : [];
-  const fullBatch = opt.builtin === 'gd' || (opt.builtin === 'label_noise' && batch.length === 0) || fullBatches.length > 0;
+  const fullBatches = batchParam && n.length ? batch.filter((b) => b >= max(n)) : [];
+  const fullBatch = oRow?.gdSteps === true && (!batchParam || (batch.length === 0 && batchParam.default?.kind === 'null') || fullBatches.length > 0);
   const byBatch = fullBatches.length === 0 ? ''
     : fullBatches.length === batch.length ? ` (batch = ${fmt(max(fullBatches))} ≥ n = ${fmt(max(n))}: every step is a full-batch GD step)`
     : ` (for the members with batch ≥ n = ${fmt(max(n))}, which take full-batch GD steps; smaller batches are not checked)`;
