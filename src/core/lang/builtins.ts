@@ -80,6 +80,8 @@ export interface Builtin {
   /** data sets: Gaussian inputs x ~ N(0, I), so λ_max(XᵀX) has the Marchenko–Pastur edge and
    *  GD's stability limit is checked (domain.ts) */
   gaussian?: boolean;
+  /** data sets: what one training sample is, in messages (default `samples`) */
+  samplesAre?: string;
   /** data sets made by no teacher: how a diagnostic names them (`a data file`) */
   teacherless?: string;
   /** metrics measured against the teacher that made the data: why, the data built-in (and word
@@ -303,6 +305,7 @@ export const BUILTINS: Builtin[] = [
     ],
     positional: ['observed'],
     shape: { inputs: 'rows', outputs: 'cols' },
+    samplesAre: 'observed entries',
     models: ['deep_linear'],
     example: 'data = completion(observed = [[1, ?], [0.3, 1]])',
   },

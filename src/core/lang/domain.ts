@@ -234,7 +234,7 @@ function checkRun(c: Checker, site: CallSite): void {
   const oRow = BUILTIN_BY_NAME.get(opt.builtin);
   const batchParam = oRow && findParam(oRow, 'batch');
   if (batchParam && batch.length && n.length && max(batch) > min(n)) {
-    c.error(batchSpan(c, opt, optSpan), 'range', `batch = ${fmt(max(batch))} is larger than the ${d === 'completion' ? 'number of observed entries' : 'number of samples'} (${fmt(min(n))})`);
+    c.error(batchSpan(c, opt, optSpan), 'range', `batch = ${fmt(max(batch))} is larger than the number of ${dRow?.samplesAre ?? 'samples'} (${fmt(min(n))})`);
   }
 
   // ---- cost, before stability: an experiment too large to run is refused with its estimate,
