@@ -90,6 +90,13 @@ describe('every constraint a row declares yields its diagnostic', () => {
   });
   it.each(cases)('%s', (_, run) => run());
 
+  it('a data set names its samples in the batch-size error (samplesAre)', () => {
+    for (const d of rows('data').filter((b) => b.samplesAre)) {
+      const m = rows('model').find((x) => forModel(d, x.name) && (!x.data || x.data.includes(d.name)))!;
+      const msgs = checkDocument(file(call(m), call(d), 'sgd(lr = 0.01, batch = 1000000)')).program.diagnostics.filter((x) => x.code === 'range').map((x) => x.message);
+      expect(msgs).toEqual([expect.stringMatching(new RegExp(`^batch = 1000000 is larger than the number of ${d.samplesAre} \\(\\d+\\)$`))]);
+    }
+  });
   it('a compatible run has no incompatible error', () => {
     for (const m of rows('model')) for (const d of dataFor(m)) expect(incompatible(file(call(m), call(d)))).toEqual([]);
   });
