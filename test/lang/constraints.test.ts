@@ -1,5 +1,5 @@
 // The constraints between the parts of a run are declared on the built-ins' rows (`models`,
-// `data`, `outputs`) and enforced by one generic check (domain.ts checkCompatibility): every
+// `data`, `outputs`) and enforced by one generic check (constraints.ts checkCompatibility): every
 // declared constraint yields its `incompatible` diagnostic, and a constraint declared on a new row
 // is enforced with no change to the checker.
 import { afterEach, describe, expect, it } from 'vitest';

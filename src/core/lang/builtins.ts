@@ -63,7 +63,7 @@ export interface Builtin {
   variadic?: { name: string; doc: string; min: number };
   /** metrics, initialisations, optimisers and data sets: the models it is defined for. A run
    *  pairing an initialisation, optimiser or data set with another model is an `incompatible`
-   *  error (domain.ts checkCompatibility; a metric's is the plot's, plots.ts) */
+   *  error (constraints.ts checkCompatibility; a metric's is the plot's, plots.ts) */
   models?: ModelKind[];
   /** why `models` restricts it, in its `incompatible` diagnostic: after the models (initialisations),
    *  after its name (optimisers); metrics: the whole clause, instead of `NAME is defined for MODELS` */
@@ -777,7 +777,7 @@ export function builtinMarkdown(b: Builtin, opts: { heading?: boolean } = {}): s
   return lines.join('\n');
 }
 
-/** The constraints a row declares (checked by domain.ts checkCompatibility and, for metrics, plots.ts), as reference lines. */
+/** The constraints a row declares, as reference lines (enforced by constraints.ts, domain.ts and, for metrics, plots.ts). */
 export function constraintLines(b: Builtin): string[] {
   const code = (x: string) => '`' + x + '`';
   const out: string[] = [];

@@ -9,11 +9,12 @@ import type { DataSpec, RunSpec, ScheduleSpec } from '../spec';
 import { maxStepsize } from '../numeric/stepsize';
 import type { CallSite, CallValue, Checker, StabilityNote } from './checker';
 import { fmt, placeholder } from './checker';
-import { BUILTIN_BY_NAME, findParam, type Builtin, type ModelKind } from './builtins';
+import { BUILTIN_BY_NAME, findParam, type Builtin } from './builtins';
 import { resolveCall, resolveRun, type Arg as SpecArg } from '../resolve/spec';
 import { MAX_MEMBERS } from '../resolve/axes';
 import { about, fmtBytes, fmtFlops, fmtSeconds } from './units';
 import { recordRuns } from './budget';
+import { checkCompatibility } from './constraints';
 
 export { fmtBytes, fmtSeconds } from './units';
 
@@ -244,8 +245,8 @@ function checkRun(c: Checker, site: CallSite): void {
   const steps = Math.max(1, max(c.numbers(a.steps)) || 1);
 
   // ---- GD stability: on the quadratic loss ½‖Y − Xw‖², GD diverges iff η > 2/λ_max(XᵀX) ----
-  // optimisers declaring `gdSteps` (gd, sgd, label_noise) with batch ≥ n take full-batch steps (numeric/model.ts batchOf turns
-  // them into GD), so GD's limit applies to those members. Genuine minibatches get no warning:
+  // optimisers declaring `gdSteps` (gd, sgd, label_noise) with batch ≥ n take full-batch steps
+  // (numeric/model.ts batchOf turns them into GD), so GD's limit applies to those members. Genuine minibatches get no warning:
   // SGD's own limit depends on b and on the data (it can diverge below 2/λ_max, and sampling
   // without replacement keeps even its mean iterate from being a GD step), so 2/λ_max is not
   // its threshold and a warning would be a guess.
@@ -279,47 +280,6 @@ function checkRun(c: Checker, site: CallSite): void {
       }
     }
   }
-}
-
-/**
- * The constraints between the parts of a run that the built-ins table declares on their rows:
- * a data set's or an optimiser's or an initialisation's `models`, a model's `data` and `outputs`.
- * Nothing here names a built-in: a new row's constraints are enforced by declaring them. False
- * when a constraint on the model and its data failed (the later checks assume a valid pair).
- */
-export function checkCompatibility(
-  c: Checker,
-  run: { model: CallValue; data: CallValue; opt: CallValue | null; k: number[] },
-  at: { model: Span; data: Span; optimizer: Span },
-): boolean {
-  const m = run.model.builtin;
-  const d = run.data.builtin;
-  const mRow = BUILTIN_BY_NAME.get(m);
-  const dRow = BUILTIN_BY_NAME.get(d);
-  const forModel = (row: Builtin | undefined) => !row?.models || row.models.includes(m as ModelKind);
-  if (!forModel(dRow)) {
-    c.error(at.data, 'incompatible', `${d} data is for ${dRow!.models!.join(', ')} models${dRow!.modelsWhy ? ` (${dRow!.modelsWhy})` : ''}; this run trains a ${m} model`);
-    return false;
-  }
-  if (mRow?.data && !mRow.data.includes(d)) {
-    c.error(at.model, 'incompatible', `${m} is trained on ${mRow.dataWhy ?? 'data'}, ${mRow.data.map((x) => `${x}(…)`).join(' or ')}; this run has ${d} data`);
-    return false;
-  }
-  const outputs = mRow?.outputs;
-  if (outputs !== undefined && max(run.k) > outputs) {
-    c.error(at.data, 'incompatible', `a ${m} network has ${outputs === 1 ? 'one output' : `${outputs} outputs`}, but the teacher has k = ${fmt(max(run.k))} outputs: use k = ${outputs}`);
-    return false;
-  }
-  const init = c.callOf(run.model.args.init);
-  const iRow = init ? BUILTIN_BY_NAME.get(init.builtin) : undefined;
-  if (init && !forModel(iRow)) {
-    c.error(c.siteOf(init)?.node.callee ?? at.model, 'incompatible', `${init.builtin}(…) is for ${iRow!.models!.join(', ')}, not ${m}${iRow!.modelsWhy ? `: ${iRow!.modelsWhy}` : ''}`);
-  }
-  const oRow = run.opt ? BUILTIN_BY_NAME.get(run.opt.builtin) : undefined;
-  if (run.opt && !forModel(oRow)) {
-    c.error(at.optimizer, 'incompatible', `${run.opt.builtin} ${oRow!.modelsWhy ?? `is for ${oRow!.models!.join(', ')}`}; this run trains a ${m} model${oRow!.instead ? ` — use ${oRow!.instead}` : ''}`);
-  }
-  return true;
 }
 
 /**
