@@ -61,8 +61,39 @@ export interface Builtin {
   positional: string[];
   /** extra positional arguments: the runs (or families) of a plot */
   variadic?: { name: string; doc: string; min: number };
-  /** metrics and initialisations: the models it is defined for */
+  /** metrics, initialisations, optimisers and data sets: the models it is defined for. A run
+   *  pairing an initialisation, optimiser or data set with another model is an `incompatible`
+   *  error (constraints.ts checkCompatibility; a metric's is the plot's, plots.ts) */
   models?: ModelKind[];
+  /** why `models` restricts it, in its `incompatible` diagnostic: after the models (initialisations),
+   *  after its name (optimisers); metrics: the whole clause, instead of `NAME is defined for MODELS` */
+  modelsWhy?: string;
+  /** optimisers: a step on the full batch is a (heavy-ball) GD step, so GD's stability limit
+   *  2(1 + μ)/λ_max(XᵀX) is checked where it takes one (no `batch`, `batch` absent with no
+   *  default, or batch ≥ n) */
+  gdSteps?: boolean;
+  /** optimisers: the optimiser to use on the models it is not for */
+  instead?: string;
+  /** data sets: the parameters that size a sample, inputs × outputs (absent outputs: 1; absent
+   *  inputs: the data file's other columns); a parameter with `sizeOf` is read off its matrix */
+  shape?: { inputs?: string; outputs?: string };
+  /** data sets: Gaussian inputs x ~ N(0, I), so λ_max(XᵀX) has the Marchenko–Pastur edge and
+   *  GD's stability limit is checked (domain.ts) */
+  gaussian?: boolean;
+  /** data sets: what one training sample is, in messages (default `samples`) */
+  samplesAre?: string;
+  /** data sets made by no teacher: how a diagnostic names them (`a data file`) */
+  teacherless?: string;
+  /** metrics measured against the teacher that made the data: why, the data built-in (and word
+   *  arguments) it needs when only one will do, and what to use instead */
+  against?: { why: string; data?: { name: string; args: Record<string, string> }; instead: string };
+  /** models: the data built-ins it trains on (absent: any), and `dataWhy`, what that data is */
+  data?: string[];
+  dataWhy?: string;
+  /** models: its number of outputs, when fixed (a teacher's `k`, a data file's `targets`, must not exceed it) */
+  outputs?: number;
+  /** models: the only matrices a metric's `of = …` may name for it (the others are not recorded), and why */
+  matrices?: { of: string[]; why: string };
   /** metrics: the theory line that `theory = true` draws, if any */
   theory?: string;
   /** metrics: what a plot of it reads and how it is labelled, one entry per result series */
@@ -215,6 +246,8 @@ export const BUILTINS: Builtin[] = [
       seedParam('data'),
     ],
     positional: ['n', 'p', 'k'],
+    shape: { inputs: 'p', outputs: 'k' },
+    gaussian: true,
     example: 'data = teacher(n = 40, p = 10, k = 1)',
   },
   {
@@ -231,6 +264,8 @@ export const BUILTINS: Builtin[] = [
       seedParam('data'),
     ],
     positional: ['n', 'd', 's'],
+    shape: { inputs: 'd' },
+    gaussian: true,
     example: 'data = sparse(n = 20, d = 30, s = 3)',
   },
   {
@@ -249,6 +284,8 @@ export const BUILTINS: Builtin[] = [
       seedParam('data (the test split)'),
     ],
     positional: ['path'],
+    shape: { outputs: 'targets' },
+    teacherless: 'a data file',
     example: 'data = csv("data/housing.csv", targets = 1, test = 0.2)',
   },
   {
@@ -267,6 +304,9 @@ export const BUILTINS: Builtin[] = [
       seedParam('data'),
     ],
     positional: ['observed'],
+    shape: { inputs: 'rows', outputs: 'cols' },
+    samplesAre: 'observed entries',
+    models: ['deep_linear'],
     example: 'data = completion(observed = [[1, ?], [0.3, 1]])',
   },
   // ---------------- init ----------------
@@ -302,6 +342,7 @@ export const BUILTINS: Builtin[] = [
     params: [{ name: 'scale', type: pos, default: num(1), unit: 'singular value', doc: 'The non-zero singular values of each weight matrix.', sweep: true }],
     positional: ['scale'],
     models: ['linear2', 'deep_linear'],
+    modelsWhy: 'a ReLU network conserves only each neuron’s ‖wⱼ‖² − ‖aⱼ‖², not W1ᵀW1 − W2W2ᵀ',
     example: 'init = balanced(scale = 0.5)',
   },
   // ---------------- stepsize schedules ----------------
@@ -367,6 +408,7 @@ export const BUILTINS: Builtin[] = [
       seedParam('initialisation'),
     ],
     positional: ['alpha'],
+    outputs: 1,
     example: 'net = diagonal(alpha = 0.1)',
   },
   {
@@ -382,6 +424,9 @@ export const BUILTINS: Builtin[] = [
     ],
     positional: ['depth', 'width', 'init'],
     product: 'W{depth}⋯W1',
+    data: ['completion'],
+    dataWhy: 'matrix completion data',
+    matrices: { of: ['product'], why: 'a deep_linear model has only the end-to-end matrix' },
     example: 'net = deep_linear(depth = 3, width = 2, init = gaussian(scale = 1))',
   },
   {
@@ -395,6 +440,8 @@ export const BUILTINS: Builtin[] = [
       seedParam('initialisation'),
     ],
     positional: ['width', 'init'],
+    outputs: 1,
+    matrices: { of: ['W1'], why: 'for a relu2 model the singular values are recorded for its first layer' },
     example: 'net = relu2(width = 20, init = gaussian(scale = 0.5))',
   },
   // ---------------- optimisers ----------------
@@ -405,6 +452,7 @@ export const BUILTINS: Builtin[] = [
     formula: 'θ ← θ − η∇L(θ). Diverges (on a quadratic) when η > 2/λ_max.',
     params: [lrParam, momentumParam, weightDecay],
     positional: ['lr'],
+    gdSteps: true,
     example: 'opt = gd(lr = 0.01)',
   },
   {
@@ -414,6 +462,7 @@ export const BUILTINS: Builtin[] = [
     formula: 'θ ← θ − η∇L_B(θ), L_B = 1/(2b) Σ_{i∈B} (yᵢ − f(xᵢ))², |B| = b (completion: one observed entry per sample).',
     params: [lrParam, { name: 'batch', type: count(1), default: num(1), unit: 'samples (b)', doc: 'Mini-batch size b (b = n is GD).', sweep: true }, momentumParam, weightDecay],
     positional: ['lr', 'batch'],
+    gdSteps: true,
     example: 'opt = sgd(lr = 0.1, batch = 1)',
   },
   {
@@ -431,6 +480,7 @@ export const BUILTINS: Builtin[] = [
       weightDecay,
     ],
     positional: ['lr', 'delta'],
+    gdSteps: true,
     example: 'opt = label_noise(lr = 0.01, delta = 2)',
   },
   {
@@ -445,6 +495,9 @@ export const BUILTINS: Builtin[] = [
       weightDecay,
     ],
     positional: ['dt', 'lr', 'delta'],
+    models: ['linear2'],
+    modelsWhy: 'integrates the stochastic gradient flow of the two-layer linear network (Varre et al.)',
+    instead: 'label_noise',
     example: 'opt = sgf(dt = 0.001, lr = 0.01, delta = 2)',
   },
   // ---------------- runs ----------------
@@ -526,10 +579,16 @@ export const BUILTINS: Builtin[] = [
     [{ key: 'sv_ratio', title: 's₂/s₁ of {product}', label: 's₂/s₁ of {product}' }]),
   metric('gain_norm', '‖Gain_γ‖₁ of a diagonal network along training: the ℓ1 norm of the per-coordinate gain (Even et al. 2023).', '‖Gain_γ‖₁ = Σ_k |Gain_k| over the coordinates', ['diagonal'],
     [{ key: 'gain_norm', title: '‖Gain_γ‖₁', label: '‖Gain_γ‖₁' }]),
-  metric('gain', 'Gain_γ per coordinate (diagonal networks).', '(u_k² − v_k²)/2 = α²·exp(−Gain_k), Gain_k = Σ_{j<k} q(γ g_j), q(x) = −½ ln((1 − x²)²) (Even et al. 2023)', ['diagonal'],
-    [{ key: 'gain', title: 'Gain_γ per coordinate', label: 'Gain_γ', vector: true }]),
-  metric('effective_alpha', 'Effective initialisation scale α∞ of a diagonal network: the geometric mean over coordinates (α∞,i = α·exp(−Gain_i/2) per coordinate follows from gain).', 'α∞ = α·exp(−mean_i Gain_i / 2) = (∏_i α∞,i)^(1/d)', ['diagonal'],
-    [{ key: 'effective_alpha', title: 'effective α', label: 'α∞ (effective init)' }]),
+  {
+    ...metric('gain', 'Gain_γ per coordinate (diagonal networks).', '(u_k² − v_k²)/2 = α²·exp(−Gain_k), Gain_k = Σ_{j<k} q(γ g_j), q(x) = −½ ln((1 − x²)²) (Even et al. 2023)', ['diagonal'],
+      [{ key: 'gain', title: 'Gain_γ per coordinate', label: 'Gain_γ', vector: true }]),
+    modelsWhy: 'Gain_γ is defined for diagonal networks',
+  },
+  {
+    ...metric('effective_alpha', 'Effective initialisation scale α∞ of a diagonal network: the geometric mean over coordinates (α∞,i = α·exp(−Gain_i/2) per coordinate follows from gain).', 'α∞ = α·exp(−mean_i Gain_i / 2) = (∏_i α∞,i)^(1/d)', ['diagonal'],
+      [{ key: 'effective_alpha', title: 'effective α', label: 'α∞ (effective init)' }]),
+    modelsWhy: 'Gain_γ is defined for diagonal networks',
+  },
   metric(
     'bias_gap',
     "Relative distance of a diagonal network's final β to a prediction of its implicit bias (Even et al. 2023): exact (the Bregman divergence of ψ_{α∞} from β̃₀), effective (the paper's approximation argmin ψ_{α∞}) or flow (gradient flow's argmin ψ_α). Computed at the end of a completed run: use it in final(…).",
@@ -545,10 +604,16 @@ export const BUILTINS: Builtin[] = [
   ),
   metric('imbalance', 'Imbalance of consecutive layers; conserved by gradient flow, not by SGF.', '‖W1ᵀW1 − W2W2ᵀ‖_F (deep_linear: √Σ_m ‖W_{m+1}ᵀW_{m+1} − W_mW_mᵀ‖²_F)', ['linear2', 'deep_linear'],
     [{ key: 'imbalance', title: '‖W1ᵀW1 − W2W2ᵀ‖_F', label: '‖W1ᵀW1 − W2W2ᵀ‖_F' }]),
-  metric('alignment', "Each hidden neuron's largest |cosine| with a teacher direction (ReLU teacher). A time-series plot draws each run's mean over its neurons with their min–max band (the band a family over seeds gets), not one line per neuron; `final(alignment, r)` is the mean over the neurons.", 'maxⱼ |⟨wᵢ, w*ⱼ⟩| / (‖wᵢ‖‖w*ⱼ‖)', ['relu2'],
-    [{ key: 'alignment', title: 'alignment to the teacher', label: 'alignment |cos|', vector: true, spread: 'neurons' }]),
-  metric('distance', 'Distance to the teacher.', '‖W1W2 − U*‖_F (linear2), ‖β − β*‖ (diagonal), ‖A − A*‖_F (deep_linear)', ['linear2', 'diagonal', 'deep_linear'],
-    [{ key: 'distance', title: 'distance to the teacher', label: 'distance' }]),
+  {
+    ...metric('alignment', "Each hidden neuron's largest |cosine| with a teacher direction (ReLU teacher). A time-series plot draws each run's mean over its neurons with their min–max band (the band a family over seeds gets), not one line per neuron; `final(alignment, r)` is the mean over the neurons.", 'maxⱼ |⟨wᵢ, w*ⱼ⟩| / (‖wᵢ‖‖w*ⱼ‖)', ['relu2'],
+      [{ key: 'alignment', title: 'alignment to the teacher', label: 'alignment |cos|', vector: true, spread: 'neurons' }]),
+    against: { why: 'alignment measures neurons against the directions of a ReLU teacher', data: { name: 'teacher', args: { activation: 'relu' } }, instead: 'teacher(…, activation = relu)' },
+  },
+  {
+    ...metric('distance', 'Distance to the teacher.', '‖W1W2 − U*‖_F (linear2), ‖β − β*‖ (diagonal), ‖A − A*‖_F (deep_linear)', ['linear2', 'diagonal', 'deep_linear'],
+      [{ key: 'distance', title: 'distance to the teacher', label: 'distance' }]),
+    against: { why: 'distance measures the model against the teacher that made the data', instead: 'loss or test_loss' },
+  },
   metric(
     'rank',
     'Numerical rank of a weight matrix, computed when drawn from its recorded singular values (so any tol works): linear2 counts W1 unless of = product; deep_linear its end-to-end matrix A = W_L⋯W_1.',
@@ -703,13 +768,27 @@ export function builtinMarkdown(b: Builtin, opts: { heading?: boolean } = {}): s
   lines.push('');
   lines.push(`*${KIND_LABEL[b.kind]}* — ${b.summary}`);
   if (b.formula) lines.push('', `Formula: ${b.formula}`);
-  if (b.models) lines.push('', `Defined for: ${b.models.map((m) => '`' + m + '`').join(', ')}.`);
+  for (const line of constraintLines(b)) lines.push('', line);
   if (b.theory) lines.push('', `Theory line: ${b.theory}.`);
   lines.push('');
   if (b.variadic) lines.push(`- \`${b.variadic.name}…\` — ${b.variadic.doc}`);
   for (const p of b.params) lines.push(`- ${paramLine(p)}`);
   lines.push('', 'Example: `' + b.example + '`');
   return lines.join('\n');
+}
+
+/** The constraints a row declares, as reference lines (enforced by constraints.ts, domain.ts and, for metrics, plots.ts). */
+export function constraintLines(b: Builtin): string[] {
+  const code = (x: string) => '`' + x + '`';
+  const out: string[] = [];
+  if (b.models) out.push(`Defined for: ${b.models.map(code).join(', ')}${b.instead ? `; on another model use ${code(b.instead)}` : ''}.`);
+  if (b.data) out.push(`Trains on: ${b.dataWhy ? `${b.dataWhy}, ` : ''}${b.data.map((d) => code(`${d}(…)`)).join(' or ')}.`);
+  if (b.gdSteps) out.push(`Stability: its full-batch steps are checked against GD's limit 2(1 + μ)/λ_max(XᵀX) (Gaussian data).`);
+  if (b.against) out.push(`Needs: ${b.against.data ? `${code(`${b.against.data.name}(…, ${Object.entries(b.against.data.args).map(([k, v]) => `${k} = ${v}`).join(', ')})`)} data` : 'data made by a teacher'} (${b.against.why}).`);
+  if (b.teacherless) out.push(`Made by no teacher: ${BUILTINS.filter((x) => x.against).map((x) => code(x.name)).join(', ')} do not apply.`);
+  if (b.matrices) out.push(`Matrices: \`of = ${b.matrices.of.join(' | ')}\` only (${b.matrices.why}).`);
+  if (b.outputs !== undefined) out.push(`Outputs: ${b.outputs} (a teacher's \`k\`, a data file's \`targets\`, at most ${b.outputs}).`);
+  return out;
 }
 
 export function paramLine(p: ParamSpec): string {

@@ -5,14 +5,16 @@
 // every member iff max(a) ≤ min(b): comparing extremes is exact, not an approximation.
 import type { Arg, Span } from './ast';
 import type { Value } from '../program';
-import type { DataSpec, RunSpec } from '../spec';
+import type { DataSpec, RunSpec, ScheduleSpec } from '../spec';
+import { maxStepsize } from '../numeric/stepsize';
 import type { CallSite, CallValue, Checker, StabilityNote } from './checker';
 import { fmt, placeholder } from './checker';
-import { BUILTIN_BY_NAME, findParam, type ModelKind } from './builtins';
+import { BUILTIN_BY_NAME, findParam, type Builtin } from './builtins';
 import { resolveCall, resolveRun, type Arg as SpecArg } from '../resolve/spec';
 import { MAX_MEMBERS } from '../resolve/axes';
 import { about, fmtBytes, fmtFlops, fmtSeconds } from './units';
 import { recordRuns } from './budget';
+import { checkCompatibility } from './constraints';
 
 export { fmtBytes, fmtSeconds } from './units';
 
@@ -161,25 +163,23 @@ function samples(c: Checker, data: CallValue): number[] {
   return c.numbers(data.args.n);
 }
 
-/** (inputs, outputs) of a data set: teacher (p, k), sparse (d, 1), completion (rows, cols). */
+/** (inputs, outputs) of a data set, from its row's `shape`: teacher (p, k), sparse (d, 1),
+ *  completion (rows, cols, or the observed matrix's), csv (its file's other columns, targets). */
 function shape(c: Checker, data: CallValue): [number[], number[]] | null {
-  switch (data.builtin) {
-    case 'teacher':
-      return [c.numbers(data.args.p), c.numbers(data.args.k)];
-    case 'sparse':
-      return [c.numbers(data.args.d), [1]];
-    case 'csv': {
-      const rows = csvRows(data);
-      const k = c.numbers(data.args.targets);
-      return rows ? [k.map((t) => rows[0]!.length - t), k] : null;
-    }
-    case 'completion': {
-      const m = matrixOf(c, data.args.observed);
-      if (m) return [[m.length], [m[0]?.length ?? 0]];
-      return [c.numbers(data.args.rows), c.numbers(data.args.cols)];
-    }
-  }
-  return null;
+  const row = BUILTIN_BY_NAME.get(data.builtin);
+  if (!row?.shape) return null;
+  const outs = row.shape.outputs ? sizes(c, data, row, row.shape.outputs) : [1];
+  if (row.shape.inputs) return [sizes(c, data, row, row.shape.inputs), outs];
+  const rows = csvRows(data);
+  return rows ? [outs.map((t) => rows[0]!.length - t), outs] : null;
+}
+
+/** The values of a size parameter, read off its matrix when that is given (`sizeOf`). */
+function sizes(c: Checker, data: CallValue, row: Builtin, name: string): number[] {
+  const p = findParam(row, name);
+  const m = p?.sizeOf ? matrixOf(c, data.args[p.sizeOf.matrix]) : null;
+  if (m) return [p!.sizeOf!.axis === 'rows' ? m.length : (m[0]?.length ?? 0)];
+  return c.numbers(data.args[name]);
 }
 
 function checkRun(c: Checker, site: CallSite): void {
@@ -195,31 +195,12 @@ function checkRun(c: Checker, site: CallSite): void {
   const optSpan = argNode('optimizer');
   const m = model.builtin;
   const d = data.builtin;
-  const k = d === 'teacher' ? c.numbers(data.args.k) : d === 'csv' ? c.numbers(data.args.targets) : [1];
+  const dRow = BUILTIN_BY_NAME.get(d);
+  const k = dRow?.shape?.outputs ? c.numbers(data.args[dRow.shape.outputs]) : [1];
+  const gaussian = dRow?.gaussian === true;
 
-  // ---- compatibility ----
-  if (d === 'completion' && m !== 'deep_linear') {
-    c.error(dataSpan, 'incompatible', `completion data is for deep_linear models; this run trains a ${m} model`);
-    return;
-  }
-  if (m === 'deep_linear' && d !== 'completion') {
-    c.error(modelSpan, 'incompatible', `deep_linear is trained on matrix completion data, completion(…); this run has ${d} data`);
-    return;
-  }
-  if ((m === 'diagonal' || m === 'relu2') && max(k) > 1) {
-    c.error(dataSpan, 'incompatible', `a ${m} network has one output, but the teacher has k = ${fmt(max(k))} outputs: use k = 1`);
-    return;
-  }
-  // an initialisation defined for some models only (balanced: the linear ones)
-  const init = c.callOf(model.args.init);
-  const initDef = init ? BUILTIN_BY_NAME.get(init.builtin) : undefined;
-  if (init && initDef?.models && !initDef.models.includes(m as ModelKind)) {
-    const at = c.siteOf(init)?.node.callee ?? modelSpan;
-    c.error(at, 'incompatible', `${init.builtin}(…) is for ${initDef.models.join(', ')}, not ${m}${init.builtin === 'balanced' ? ': a ReLU network conserves only each neuron’s ‖wⱼ‖² − ‖aⱼ‖², not W1ᵀW1 − W2W2ᵀ' : ''}`);
-  }
-  if (opt?.builtin === 'sgf' && m !== 'linear2') {
-    c.error(optSpan, 'incompatible', `sgf integrates the stochastic gradient flow of the two-layer linear network (Varre et al.); this run trains a ${m} model — use label_noise`);
-  }
+  // ---- compatibility: the constraints the rows declare (builtins.ts) ----
+  if (!checkCompatibility(c, { model, data, opt, k }, { model: modelSpan, data: dataSpan, optimizer: optSpan })) return;
 
   // ---- offshoot: the continued run must have data of the same shape ----
   const parent = c.callOf(a.model);
@@ -251,34 +232,38 @@ function checkRun(c: Checker, site: CallSite): void {
   const n = samples(c, data);
   // ---- mini-batches ----
   const batch = c.numbers(opt.args.batch);
-  if ((opt.builtin === 'sgd' || opt.builtin === 'label_noise') && batch.length && n.length && max(batch) > min(n)) {
-    c.error(batchSpan(c, opt, optSpan), 'range', `batch = ${fmt(max(batch))} is larger than the ${d === 'completion' ? 'number of observed entries' : 'number of samples'} (${fmt(min(n))})`);
+  const oRow = BUILTIN_BY_NAME.get(opt.builtin);
+  const batchParam = oRow && findParam(oRow, 'batch');
+  if (batchParam && batch.length && n.length && max(batch) > min(n)) {
+    c.error(batchSpan(c, opt, optSpan), 'range', `batch = ${fmt(max(batch))} is larger than the number of ${dRow?.samplesAre ?? 'samples'} (${fmt(min(n))})`);
   }
 
   // ---- cost, before stability: an experiment too large to run is refused with its estimate,
   // and its data are never generated for λ_max (a 10⁸-row test set cost gigabytes a keystroke) ----
   if (checkCost(c, site, model, data, opt)) return;
+  // the longest member's steps: a schedule's largest stepsize may come late (numeric maxStepsize)
+  const steps = Math.max(1, max(c.numbers(a.steps)) || 1);
 
   // ---- GD stability: on the quadratic loss ½‖Y − Xw‖², GD diverges iff η > 2/λ_max(XᵀX) ----
-  // sgd and label_noise with batch ≥ n take full-batch steps (numeric/model.ts batchOf turns
-  // them into GD), so GD's limit applies to those members. Genuine minibatches get no warning:
+  // optimisers declaring `gdSteps` (gd, sgd, label_noise) with batch ≥ n take full-batch steps
+  // (numeric/model.ts batchOf turns them into GD), so GD's limit applies to those members. Genuine minibatches get no warning:
   // SGD's own limit depends on b and on the data (it can diverge below 2/λ_max, and sampling
   // without replacement keeps even its mean iterate from being a GD step), so 2/λ_max is not
   // its threshold and a warning would be a guess.
-  const fullBatches = (opt.builtin === 'sgd' || opt.builtin === 'label_noise') && n.length ? batch.filter((b) => b >= max(n)) : [];
-  const fullBatch = opt.builtin === 'gd' || (opt.builtin === 'label_noise' && batch.length === 0) || fullBatches.length > 0;
+  const fullBatches = batchParam && n.length ? batch.filter((b) => b >= max(n)) : [];
+  const fullBatch = oRow?.gdSteps === true && (!batchParam || (batch.length === 0 && batchParam.default?.kind === 'null') || fullBatches.length > 0);
   const byBatch = fullBatches.length === 0 ? ''
     : fullBatches.length === batch.length ? ` (batch = ${fmt(max(fullBatches))} ≥ n = ${fmt(max(n))}: every step is a full-batch GD step)`
     : ` (for the members with batch ≥ n = ${fmt(max(n))}, which take full-batch GD steps; smaller batches are not checked)`;
-  if (fullBatch && (d === 'teacher' || d === 'sparse') && m === 'linear2' && checkInitCurvature(c, model, data, opt, optSpan, byBatch)) return;
-  if (fullBatch && (d === 'teacher' || d === 'sparse')) {
+  if (fullBatch && gaussian && m === 'linear2' && checkInitCurvature(c, model, data, opt, optSpan, byBatch, steps)) return;
+  if (fullBatch && gaussian) {
     // heavy ball on a quadratic: stable iff η·λ < 2(1 + μ) (the smallest μ of the members: the
     // tightest of their limits)
     const mus = c.numbers(opt.args.momentum);
     const mu = mus.length ? min(mus) : 0;
     // a schedule is checked at its largest stepsize
     const sched = c.callOf(opt.args.lr);
-    const lrs = scheduleMaxima(c, opt.args.lr);
+    const lrs = scheduleMaxima(c, opt.args.lr, steps);
     const lam = lambdaMaxOf(c, data, max(lrs) / (1 + mu));
     if (lam && Number.isFinite(lam.value) && lam.value > 0) {
       const limit = (2 * (1 + mu)) / lam.value;
@@ -297,18 +282,29 @@ function checkRun(c: Checker, site: CallSite): void {
   }
 }
 
-/** The largest stepsize of each member: lr itself, or a schedule's maximum (cosine: max(from, to);
- *  step_decay, factor ≤ 1: from; warmup: to). */
-function scheduleMaxima(c: Checker, lr: Value | undefined): number[] {
+/**
+ * The largest stepsize of each member: lr itself, or a schedule's largest stepsize as the run loop
+ * computes it (numeric/stepsize.ts maxStepsize, on the schedule resolved as lowering resolves it):
+ * one value per combination of the schedule's lists (a family is their grid), repeats dropped.
+ */
+function scheduleMaxima(c: Checker, lr: Value | undefined, steps: number): number[] {
   const s = c.callOf(lr);
   if (!s) return c.numbers(lr);
-  if (s.builtin === 'cosine') {
-    const to = max(c.numbers(s.args.to));
-    return c.numbers(s.args.from).map((f) => Math.max(f, Number.isFinite(to) ? to : 0));
+  let grid: Record<string, SpecArg | undefined>[] = [{}];
+  for (const [k, v] of Object.entries(s.args)) {
+    const xs = c.numbers(v);
+    grid = grid.flatMap((g) => (xs.length ? xs : [undefined]).map((x) => ({ ...g, [k]: x })));
   }
-  if (s.builtin === 'step_decay') return c.numbers(s.args.from);
-  if (s.builtin === 'warmup') return c.numbers(s.args.to);
-  return [];
+  const out: number[] = [];
+  for (const args of grid) {
+    try {
+      const m = maxStepsize(resolveCall({ call: s.builtin, args }, ['schedule']) as unknown as ScheduleSpec, steps);
+      if (Number.isFinite(m) && !out.includes(m)) out.push(m);
+    } catch {
+      // an argument missing or invalid: reported where it is written
+    }
+  }
+  return out;
 }
 
 /**
@@ -320,7 +316,7 @@ function scheduleMaxima(c: Checker, lr: Value | undefined): number[] {
  * 4/λ the two-layer model diverges. True when it reported (then the linear model's weaker limit
  * is not reported too).
  */
-function checkInitCurvature(c: Checker, model: CallValue, data: CallValue, opt: CallValue, optSpan: Span, byBatch: string): boolean {
+function checkInitCurvature(c: Checker, model: CallValue, data: CallValue, opt: CallValue, optSpan: Span, byBatch: string, steps: number): boolean {
   const widths = c.numbers(model.args.width);
   const init = model.args.init ? c.callOf(model.args.init) : null;
   if (init && init.builtin !== 'gaussian') return false;
@@ -330,7 +326,7 @@ function checkInitCurvature(c: Checker, model: CallValue, data: CallValue, opt: 
   const gain = 2 * l * sc * sc;
   // only when the model at init is more curved than the linear model it computes
   if (!(gain > 1) || !Number.isFinite(gain)) return false;
-  const lrs = scheduleMaxima(c, opt.args.lr);
+  const lrs = scheduleMaxima(c, opt.args.lr, steps);
   if (!lrs.length) return false;
   const lam = lambdaMaxOf(c, data, max(lrs) * gain);
   if (!lam || !Number.isFinite(lam.value) || !(lam.value > 0)) return false;
@@ -380,7 +376,8 @@ function warnedPairs(c: Checker): Set<string> {
 
 function lambdaMaxOf(c: Checker, data: CallValue, lr: number): { value: number; source: string } | null {
   const ns = c.numbers(data.args.n);
-  const ps = data.builtin === 'teacher' ? c.numbers(data.args.p) : c.numbers(data.args.d);
+  const inputs = BUILTIN_BY_NAME.get(data.builtin)?.shape?.inputs;
+  const ps = inputs ? c.numbers(data.args[inputs]) : [];
   if (!ns.length || !ps.length) return null;
   // the largest λ_max over the members: fewest samples, most dimensions
   const n = min(ns);
@@ -400,9 +397,10 @@ function lambdaMaxOf(c: Checker, data: CallValue, lr: number): { value: number; 
 
 /** The data set of a check on λ_max: the call as resolved (resolve/spec.ts), with n and p (or d) given. */
 function dataSpecOf(c: Checker, data: CallValue, n: number, p: number): DataSpec | null {
-  if (data.builtin !== 'teacher' && data.builtin !== 'sparse') return null;
+  const row = BUILTIN_BY_NAME.get(data.builtin);
+  if (!row?.gaussian || !row.shape?.inputs) return null;
   // the first member's seed and sizes: the data set the first member trains on
-  const args = { ...argsOf(c, data, (xs) => xs[0]!), n, [data.builtin === 'teacher' ? 'p' : 'd']: p };
+  const args = { ...argsOf(c, data, (xs) => xs[0]!), n, [row.shape.inputs]: p };
   try {
     return resolveCall({ call: data.builtin, args }, ['data']) as DataSpec;
   } catch {

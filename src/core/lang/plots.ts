@@ -4,7 +4,7 @@
 // Plot options are inlined literals: a plot has edges only to the runs it draws.
 import type { CallExpr, Expr, Span } from './ast';
 import type { PlotDef, Value } from '../program';
-import { BUILTINS, BUILTIN_BY_NAME, KIND_LABEL, describeType, withArticle, type Builtin, type NodeKind, type ParamSpec } from './builtins';
+import { BUILTINS, BUILTIN_BY_NAME, KIND_LABEL, describeType, findParam, withArticle, type Builtin, type NodeKind, type ParamSpec } from './builtins';
 import { didYouMean } from './suggest';
 import { metricsFor } from './fileModels';
 import { ambiguityMessage, fmt, nameable, type Checker } from './checker';
@@ -264,25 +264,34 @@ export function checkMetricRun(c: Checker, metric: Builtin, run: Value, node: Ex
   const data = c.callOf(call.args.data);
   const span = node.kind === 'select' ? node.target : node;
   if (model && metric.models && !metric.models.includes(model.builtin as never)) {
-    const what = metric.name === 'gain' || metric.name === 'effective_alpha' ? 'Gain_γ is defined for diagonal networks' : `${metric.name} is defined for ${metric.models.join(', ')}`;
+    const what = metric.modelsWhy ?? `${metric.name} is defined for ${metric.models.join(', ')}`;
     const metrics = metricSite ? replacementsFor(model.builtin, plot) : [];
     c.error(span, 'incompatible-metric', `${what}; '${valueName(run)}' trains a ${model.builtin} model`,
       metrics.length ? { data: { fix: 'metric', at: c.lines.range(metricSite!.start, metricSite!.end), metrics, model: model.builtin } } : {});
     return;
   }
-  if (model && (metric.name === 'singular_values' || metric.name === 'rank')) {
-    const of = options.of;
-    if (model.builtin === 'deep_linear' && of?.kind === 'word' && of.value !== 'product') c.error(span, 'incompatible-metric', `a deep_linear model has only the end-to-end matrix: use of = product (not ${of.value})`);
-    if (model.builtin === 'relu2' && of?.kind === 'word' && of.value !== 'W1') c.error(span, 'incompatible-metric', `for a relu2 model the singular values are recorded for its first layer: use of = W1 (not ${of.value})`);
+  // the matrices a model records (its row's `matrices`), for a metric that names one (`of = W2`)
+  const only = model && BUILTIN_BY_NAME.get(model.builtin)?.matrices;
+  const of = options.of;
+  if (only && metric.params.some((p) => p.name === 'of') && of?.kind === 'word' && !only.of.includes(of.value)) {
+    c.error(span, 'incompatible-metric', `${only.why}: use of = ${only.of[0]} (not ${of.value})`);
   }
-  if (metric.name === 'alignment' && data && (data.builtin !== 'teacher' || data.args.activation?.kind !== 'word' || data.args.activation.value !== 'relu')) {
-    c.error(span, 'incompatible-metric', `alignment measures neurons against the directions of a ReLU teacher: '${valueName(run)}' is trained on ${data.builtin === 'teacher' ? 'a linear teacher' : `${data.builtin} data`}; use teacher(…, activation = relu)`);
-  }
-  if (metric.name === 'distance' && data?.builtin === 'csv') {
-    c.error(span, 'incompatible-metric', `distance measures the model against the teacher that made the data; '${valueName(run)}' is trained on a data file, which has none: use loss or test_loss`);
+  // a metric measured against the data's teacher (its row's `against`)
+  const against = metric.against;
+  const dRow = data ? BUILTIN_BY_NAME.get(data.builtin) : undefined;
+  if (against && data && dRow) {
+    const need = against.data;
+    const word = (k: string) => { const v = data.args[k] ?? findParam(dRow, k)?.default; return v?.kind === 'word' ? v.value : null; };
+    if (need && !(data.builtin === need.name && Object.entries(need.args).every(([k, w]) => data.args[k]?.kind === 'word' && word(k) === w))) {
+      const what = data.builtin === need.name ? `a ${Object.keys(need.args).map(word).join(' ')} ${data.builtin}` : `${data.builtin} data`;
+      c.error(span, 'incompatible-metric', `${against.why}: '${valueName(run)}' is trained on ${what}; use ${against.instead}`);
+    } else if (!need && dRow.teacherless) {
+      c.error(span, 'incompatible-metric', `${against.why}; '${valueName(run)}' is trained on ${dRow.teacherless}, which has none: use ${against.instead}`);
+    }
   }
 
-  if (metric.name === 'test_loss' && data && (data.builtin === 'teacher' || data.builtin === 'sparse' || data.builtin === 'csv') && c.numbers(data.args.test).includes(0)) {
+  // a data set with a held-out size `test` (completion's test set is its missing entries)
+  if (metric.name === 'test_loss' && data && BUILTIN_BY_NAME.get(data.builtin)?.params.some((p) => p.name === 'test') && c.numbers(data.args.test).includes(0)) {
     c.report(span, 'warning', 'empty-test-set', `'${valueName(run)}' has test = 0: there is no test set to measure`);
   }
   void plot;
