@@ -10,6 +10,7 @@ import type { DataSpec } from './numeric/spec';
 import { dataLambdaMax } from './numeric/data';
 import { dataReader, type DataReaderOptions } from './dataFiles';
 import { estimateCost, FILE_LIMITS, LIMITS } from './numeric/estimate';
+import { maxStepsize } from './numeric/stepsize';
 
 const LAMBDA_BUDGET = 2e6;
 const LAMBDA_CHECK_BUDGET = 4e6;
@@ -62,7 +63,7 @@ export function limitsWith(o: LimitOverrides = {}): { limits: { bytes: number; s
  *  trusted). */
 export function numericHooks(data?: DataReaderOptions, o: LimitOverrides = {}): CheckOptions {
   return {
-    lambdaMax: lambdaMaxWithin({ left: LAMBDA_CHECK_BUDGET }), estimate: estimateCost, ...limitsWith(o), limitHint: o.hint,
+    lambdaMax: lambdaMaxWithin({ left: LAMBDA_CHECK_BUDGET }), estimate: estimateCost, maxStepsize, ...limitsWith(o), limitHint: o.hint,
     // csv(…) files: read where the caller says the experiment lives and may read from
     readData: data ? dataReader(data) : undefined,
   };

@@ -6,7 +6,6 @@
 import type { Arg, Span } from './ast';
 import type { Value } from '../program';
 import type { DataSpec, RunSpec, ScheduleSpec } from '../spec';
-import { maxStepsize } from '../numeric/stepsize';
 import type { CallSite, CallValue, Checker, StabilityNote } from './checker';
 import { fmt, placeholder } from './checker';
 import { BUILTIN_BY_NAME, findParam, type Builtin } from './builtins';
@@ -30,6 +29,8 @@ export interface DomainHooks {
   lambdaMax?: (data: DataSpec, rootSeed: number) => number | null;
   /** estimated memory and time of one run */
   estimate?: (spec: RunSpec) => CostEstimate;
+  /** a schedule's largest stepsize over `steps` steps, as the run loop computes it */
+  maxStepsize?: (schedule: ScheduleSpec, steps: number) => number;
   /** limits above which a run is refused */
   limits?: { bytes: number; seconds: number };
   /** limits on a whole file: its number of runs, their summed time, the memory their results keep */
@@ -284,12 +285,15 @@ function checkRun(c: Checker, site: CallSite): void {
 
 /**
  * The largest stepsize of each member: lr itself, or a schedule's largest stepsize as the run loop
- * computes it (numeric/stepsize.ts maxStepsize, on the schedule resolved as lowering resolves it):
- * one value per combination of the schedule's lists (a family is their grid), repeats dropped.
+ * computes it (the `maxStepsize` hook: numeric/stepsize.ts, on the schedule resolved as lowering
+ * resolves it): one value per combination of the schedule's lists (a family is their grid), repeats
+ * dropped. Without the hook (a caller with no numeric core) a schedule is not checked.
  */
 function scheduleMaxima(c: Checker, lr: Value | undefined, steps: number): number[] {
   const s = c.callOf(lr);
   if (!s) return c.numbers(lr);
+  const maxStepsize = c.opts.maxStepsize;
+  if (!maxStepsize) return [];
   let grid: Record<string, SpecArg | undefined>[] = [{}];
   for (const [k, v] of Object.entries(s.args)) {
     const xs = c.numbers(v);
