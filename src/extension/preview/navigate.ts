@@ -24,7 +24,7 @@ export class PreviewNavigation implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** the line a reveal put the cursor on: the selection changes it causes are not echoed back to
    *  the page (a click on a legend entry would scroll the page away to the run's first figure) */
-  private revealed: { uri: string; line: number; at: number } | undefined;
+  private revealed: { uri: string; line: number; at: number; editor?: vscode.TextEditor } | undefined;
   /** per preview, the targets last highlighted: moving within one statement does not flash again */
   private readonly shown = new Map<number, string>();
   /** how many times the cursor's rest was acted on (highlight or not): lets a test know a move
@@ -54,8 +54,13 @@ export class PreviewNavigation implements vscode.Disposable {
     if (line > doc.lineCount) return; // lines of an older text, since shortened
     const text = doc.lineAt(line - 1);
     const selection = new vscode.Selection(line - 1, text.firstNonWhitespaceCharacterIndex, line - 1, text.range.end.character);
-    this.revealed = { uri, line: line - 1, at: Date.now() };
+    const revealed: NonNullable<typeof this.revealed> = { uri, line: line - 1, at: Date.now() };
+    this.revealed = revealed;
     const editor = await vscode.window.showTextDocument(doc, { viewColumn: this.editorColumn(p), selection, preserveFocus: false });
+    // the echo comes from this editor: once it is closed, a new editor of the file moved to the
+    // same line is the user's own move (seen: a reopened file whose cursor went to that line
+    // within ECHO_MS got no highlight)
+    revealed.editor = editor;
     editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
@@ -78,7 +83,7 @@ export class PreviewNavigation implements vscode.Disposable {
     const uri = doc.uri.toString();
     const line = e.selections[0]!.active.line;
     const r = this.revealed;
-    if (r?.uri === uri && r.line === line && Date.now() - r.at < ECHO_MS) return;
+    if (r?.uri === uri && r.line === line && Date.now() - r.at < ECHO_MS && (!r.editor || r.editor === e.textEditor)) return;
     this.revealed = undefined;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
