@@ -13,6 +13,7 @@
 // and, before timing, asserts that all three give the same θ bits after `check` steps (each
 // output element is still one chain in the same order: only which thread computes it changes).
 // Per-sync overhead: round trips of an empty job.
+import { readFileSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { buildRun } from '../src/core/numeric/build';
 import type { Linear2 } from '../src/core/numeric/linear2';
@@ -96,6 +97,19 @@ class Pair {
     return new Promise((r) => this.worker.once('exit', () => r()));
   }
 }
+
+/** CPU time of this (the main) thread in µs, from /proc (Linux; NaN elsewhere): with the process
+ *  total it separates the main thread's share of a split step from the worker's */
+function mainThreadCpuUs(): number {
+  try {
+    const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const v = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return ((Number(v[11]) + Number(v[12])) * 1e6) / TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const TICKS = 100; // getconf CLK_TCK on Linux
 
 const even = (x: number) => 2 * Math.round(x / 2);
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
@@ -283,16 +297,19 @@ async function main(): Promise<void> {
     steps = Math.max(20, Math.round((cfg.seconds * 1000) / per));
     const us: Record<string, number[]> = { real: [], one: [], split: [] };
     const cpu: Record<string, number[]> = { real: [], one: [], split: [] };
+    const mainCpu: Record<string, number> = { real: 0, one: 0, split: 0 }, allCpu: Record<string, number> = { real: 0, one: 0, split: 0 };
     const runs: Record<string, () => void> = { real: () => real.step(), one: () => one.step(null), split: () => two.step(pair) };
     for (let r = 0; r < cfg.rounds; r++)
       for (const key of ['real', 'one', 'split']) {
         const f = runs[key];
-        const c0 = process.cpuUsage();
+        const c0 = process.cpuUsage(), m0 = mainThreadCpuUs();
         const t = performance.now();
         for (let s = 0; s < steps; s++) f();
         us[key].push(((performance.now() - t) * 1000) / steps);
         const c = process.cpuUsage(c0);
         cpu[key].push((c.user + c.system) / steps);
+        mainCpu[key] += mainThreadCpuUs() - m0;
+        allCpu[key] += c.user + c.system;
       }
     // per-sync overhead: empty jobs, round trip
     const syncs: number[] = [];
@@ -303,7 +320,7 @@ async function main(): Promise<void> {
       syncs.push(((performance.now() - t) * 1000) / ns);
     }
     await pair.stop();
-    results.push({ size: [n, p, l, k], lp: l * p, plk: p * l * k, steps, bits: 'same', real: median(us.real), one: median(us.one), split: median(us.split), realMin: Math.min(...us.real), oneMin: Math.min(...us.one), splitMin: Math.min(...us.split), syncMin: Math.min(...syncs), cpuReal: median(cpu.real), cpuSplit: median(cpu.split), syncUs: median(syncs), syncsPerStep: 4 });
+    results.push({ size: [n, p, l, k], lp: l * p, plk: p * l * k, steps, bits: 'same', real: median(us.real), one: median(us.one), split: median(us.split), realMin: Math.min(...us.real), oneMin: Math.min(...us.one), splitMin: Math.min(...us.split), syncMin: Math.min(...syncs), cpuReal: median(cpu.real), cpuSplit: median(cpu.split), syncUs: median(syncs), mainCpuReal: mainCpu.real / (steps * cfg.rounds), mainCpuSplit: mainCpu.split / (steps * cfg.rounds), allCpuReal: allCpu.real / (steps * cfg.rounds), allCpuSplit: allCpu.split / (steps * cfg.rounds), syncsPerStep: 4 });
   }
   console.log(JSON.stringify(results));
 }

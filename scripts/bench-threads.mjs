@@ -57,8 +57,8 @@ function measure() {
 const f1 = (x) => x.toFixed(1);
 function print(title, res) {
   console.log(`\n${title}`);
-  console.log('(n, p, l, k)            l·p   µs/step: real  1-thread shared  split  speedup real/split   sync µs  4 syncs % of split  CPU µs real / split');
-  console.log('                              (median; min over rounds)                (median; min)       (median; min)');
+  console.log('(n, p, l, k)            l·p   µs/step: real  1-thread shared  split  speedup real/split   sync µs  4 syncs % of split  CPU µs/step: real | split main + worker  bound');
+  console.log('                              (median; min over rounds)                (median; min)       (median; min)                    (totals over all rounds)');
   const m = (a, b, d = 1) => `${a.toFixed(d)}; ${b.toFixed(d)}`;
   for (const r of res) {
     console.log(
@@ -70,7 +70,8 @@ function print(title, res) {
         m(r.real / r.split, r.realMin / r.splitMin, 2).padStart(12),
         m(r.syncUs, r.syncMin).padStart(14),
         ((100 * 4 * r.syncUs) / r.split).toFixed(1).padStart(10),
-        `${r.cpuReal.toFixed(0)} / ${r.cpuSplit.toFixed(0)}`.padStart(16),
+        `${r.allCpuReal.toFixed(0)} | ${r.mainCpuSplit.toFixed(0)} + ${(r.allCpuSplit - r.mainCpuSplit).toFixed(0)}`.padStart(22),
+        (r.allCpuReal / r.mainCpuSplit).toFixed(2).padStart(6),
       ].join('  '),
     );
   }
