@@ -27,9 +27,11 @@ interface Kern {
 }
 
 // The job area (one SharedArrayBuffer): ctl[0] = job sequence number (main → worker), ctl[1] =
-// the last finished one (worker → main), ctl[2] = stop; args: count, then 15 numbers per call
+// the last finished one (worker → main), ctl[2] = stop, ctl[3] = spin (polls before sleeping); args: count, then 15 numbers per call
 // (0 = gemm + its 14 arguments, 1 = rowCombine + its 10).
 const CALL = 15;
+/** polls before sleeping in the 'spin' variant: ~tens of µs of Atomics.load */
+const SPIN = 50000;
 const MAX_CALLS = 4;
 
 function runCalls(x: Kern, a: Float64Array): void {
@@ -48,6 +50,8 @@ if (!isMainThread) {
   const args = new Float64Array(jobs, 16, 1 + MAX_CALLS * CALL);
   let seen = 0;
   for (;;) {
+    const spin = Atomics.load(ctl, 3);
+    for (let i = 0; i < spin && Atomics.load(ctl, 0) === seen; i++);
     Atomics.wait(ctl, 0, seen);
     if (Atomics.load(ctl, 2)) break;
     seen = Atomics.load(ctl, 0);
@@ -80,6 +84,10 @@ class Pair {
     for (let i = 0; i < a.length; i++) this.args[o + 1 + i] = a[i];
     this.n++;
   }
+  /** iterations of Atomics.load each side polls before sleeping in Atomics.wait (0: sleep at once) */
+  set spin(n: number) {
+    Atomics.store(this.ctl, 3, n);
+  }
   /** send the queued calls, run `mine` here, wait for the worker */
   run(mine: () => void): void {
     this.args[0] = this.n;
@@ -88,6 +96,8 @@ class Pair {
     Atomics.store(this.ctl, 0, s);
     Atomics.notify(this.ctl, 0);
     mine();
+    const spin = this.ctl[3];
+    for (let i = 0; i < spin && Atomics.load(this.ctl, 1) !== s; i++);
     while (Atomics.load(this.ctl, 1) !== s) Atomics.wait(this.ctl, 1, s - 1);
   }
   stop(): Promise<void> {
@@ -295,13 +305,14 @@ async function main(): Promise<void> {
     for (let s = 0; s < steps; s++) real.step();
     const per = (performance.now() - t0) / steps;
     steps = Math.max(20, Math.round((cfg.seconds * 1000) / per));
-    const us: Record<string, number[]> = { real: [], one: [], split: [] };
-    const cpu: Record<string, number[]> = { real: [], one: [], split: [] };
-    const mainCpu: Record<string, number> = { real: 0, one: 0, split: 0 }, allCpu: Record<string, number> = { real: 0, one: 0, split: 0 };
-    const runs: Record<string, () => void> = { real: () => real.step(), one: () => one.step(null), split: () => two.step(pair) };
+    const keys = ['real', 'one', 'split', 'spin'];
+    const us: Record<string, number[]> = {}, cpu: Record<string, number[]> = {}, mainCpu: Record<string, number> = {}, allCpu: Record<string, number> = {};
+    for (const key of keys) [us[key], cpu[key], mainCpu[key], allCpu[key]] = [[], [], 0, 0];
+    const runs: Record<string, () => void> = { real: () => real.step(), one: () => one.step(null), split: () => two.step(pair), spin: () => two.step(pair) };
     for (let r = 0; r < cfg.rounds; r++)
-      for (const key of ['real', 'one', 'split']) {
+      for (const key of keys) {
         const f = runs[key];
+        pair.spin = key === 'spin' ? SPIN : 0;
         const c0 = process.cpuUsage(), m0 = mainThreadCpuUs();
         const t = performance.now();
         for (let s = 0; s < steps; s++) f();
@@ -311,16 +322,18 @@ async function main(): Promise<void> {
         mainCpu[key] += mainThreadCpuUs() - m0;
         allCpu[key] += c.user + c.system;
       }
-    // per-sync overhead: empty jobs, round trip
-    const syncs: number[] = [];
+    // per-sync overhead: empty jobs, round trip (sleeping at once; polling first)
+    const syncs: number[] = [], spins: number[] = [];
     const ns = 2000;
-    for (let r = 0; r < cfg.rounds; r++) {
-      const t = performance.now();
-      for (let s = 0; s < ns; s++) pair.run(() => {});
-      syncs.push(((performance.now() - t) * 1000) / ns);
-    }
+    for (let r = 0; r < cfg.rounds; r++)
+      for (const [spin, out] of [[0, syncs], [SPIN, spins]] as const) {
+        pair.spin = spin;
+        const t = performance.now();
+        for (let s = 0; s < ns; s++) pair.run(() => {});
+        out.push(((performance.now() - t) * 1000) / ns);
+      }
     await pair.stop();
-    results.push({ size: [n, p, l, k], lp: l * p, plk: p * l * k, steps, bits: 'same', real: median(us.real), one: median(us.one), split: median(us.split), realMin: Math.min(...us.real), oneMin: Math.min(...us.one), splitMin: Math.min(...us.split), syncMin: Math.min(...syncs), cpuReal: median(cpu.real), cpuSplit: median(cpu.split), syncUs: median(syncs), mainCpuReal: mainCpu.real / (steps * cfg.rounds), mainCpuSplit: mainCpu.split / (steps * cfg.rounds), allCpuReal: allCpu.real / (steps * cfg.rounds), allCpuSplit: allCpu.split / (steps * cfg.rounds), syncsPerStep: 4 });
+    results.push({ size: [n, p, l, k], lp: l * p, plk: p * l * k, steps, bits: 'same', real: median(us.real), one: median(us.one), split: median(us.split), realMin: Math.min(...us.real), oneMin: Math.min(...us.one), splitMin: Math.min(...us.split), syncMin: Math.min(...syncs), cpuReal: median(cpu.real), cpuSplit: median(cpu.split), syncUs: median(syncs), spinSyncUs: median(spins), spinStep: median(us.spin), spinMin: Math.min(...us.spin), mainCpuSpin: mainCpu.spin / (steps * cfg.rounds), allCpuSpin: allCpu.spin / (steps * cfg.rounds), mainCpuReal: mainCpu.real / (steps * cfg.rounds), mainCpuSplit: mainCpu.split / (steps * cfg.rounds), allCpuReal: allCpu.real / (steps * cfg.rounds), allCpuSplit: allCpu.split / (steps * cfg.rounds), syncsPerStep: 4 });
   }
   console.log(JSON.stringify(results));
 }

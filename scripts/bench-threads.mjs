@@ -57,28 +57,32 @@ function measure() {
 const f1 = (x) => x.toFixed(1);
 function print(title, res) {
   console.log(`\n${title}`);
-  console.log('(n, p, l, k)            l·p   µs/step: real  1-thread shared  split  speedup real/split   sync µs  4 syncs % of split  CPU µs/step: real | split main + worker  bound');
-  console.log('                              (median; min over rounds)                (median; min)       (median; min)                    (totals over all rounds)');
   const m = (a, b, d = 1) => `${a.toFixed(d)}; ${b.toFixed(d)}`;
-  for (const r of res) {
+  const size = (r) => ('(' + r.size.join(', ') + ')').padEnd(22) + String(r.lp).padStart(7);
+  console.log('wall µs/step (median; min over rounds)   real          1-thr shared    split (sleep)   ×real/split    split (poll)    ×real/split');
+  for (const r of res)
+    console.log(
+      [size(r), m(r.real, r.realMin).padStart(16), m(r.one, r.oneMin).padStart(15), m(r.split, r.splitMin).padStart(15), m(r.real / r.split, r.realMin / r.splitMin, 2).padStart(12), m(r.spinStep, r.spinMin).padStart(15), m(r.real / r.spinStep, r.realMin / r.spinMin, 2).padStart(12)].join('  '),
+    );
+  console.log('sync round trip µs, CPU µs/step          sync sleep  sync poll  4 syncs/split  CPU real | split main + worker  bound | poll main + worker  bound');
+  for (const r of res)
     console.log(
       [
-        ('(' + r.size.join(', ') + ')').padEnd(22) + String(r.lp).padStart(6),
-        m(r.real, r.realMin).padStart(16),
-        m(r.one, r.oneMin).padStart(15),
-        m(r.split, r.splitMin).padStart(15),
-        m(r.real / r.split, r.realMin / r.splitMin, 2).padStart(12),
-        m(r.syncUs, r.syncMin).padStart(14),
-        ((100 * 4 * r.syncUs) / r.split).toFixed(1).padStart(10),
-        `${r.allCpuReal.toFixed(0)} | ${r.mainCpuSplit.toFixed(0)} + ${(r.allCpuSplit - r.mainCpuSplit).toFixed(0)}`.padStart(22),
-        (r.allCpuReal / r.mainCpuSplit).toFixed(2).padStart(6),
+        size(r),
+        r.syncUs.toFixed(1).padStart(10),
+        r.spinSyncUs.toFixed(1).padStart(9),
+        `${((100 * 4 * r.syncUs) / r.split).toFixed(0)} %`.padStart(13),
+        `${r.allCpuReal.toFixed(0)} | ${r.mainCpuSplit.toFixed(0)} + ${(r.allCpuSplit - r.mainCpuSplit).toFixed(0)}`.padStart(28),
+        (r.allCpuReal / r.mainCpuSplit).toFixed(2).padStart(5),
+        `| ${r.mainCpuSpin.toFixed(0)} + ${(r.allCpuSpin - r.mainCpuSpin).toFixed(0)}`.padStart(18),
+        (r.allCpuReal / r.mainCpuSpin).toFixed(2).padStart(5),
       ].join('  '),
     );
-  }
 }
 
-console.log(`threads bench: ${rounds} rounds × ~${seconds}s per measurement, wall-time medians per step; bits of θ after 20 steps asserted equal (real, one thread shared, split)`);
+console.log(`threads bench: ${rounds} rounds × ~${seconds}s per measurement, wall time per step; bits of θ after 20 steps asserted equal (real, one thread shared, split)`);
 console.log(`load average before: ${load()} (2 cores, shared)`);
+console.log('bound = CPU of the real step / CPU of the split step\'s main thread: the speedup if the worker never made the main thread wait (an idle second core)');
 const idle = measure();
 print(`second core not used by us (load average now ${load()})`, idle);
 const spinner = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
