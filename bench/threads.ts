@@ -31,7 +31,7 @@ interface Kern {
 // (0 = gemm + its 14 arguments, 1 = rowCombine + its 10).
 const CALL = 15;
 /** polls before sleeping in the 'spin' variant: ~tens of µs of Atomics.load */
-const SPIN = 50000;
+let SPIN = 50000;
 const MAX_CALLS = 4;
 
 function runCalls(x: Kern, a: Float64Array): void {
@@ -265,7 +265,8 @@ function sameBits(a: Float64Array, b: Float64Array): string | null {
 
 async function main(): Promise<void> {
   const [b64, cfgJson] = process.argv.slice(2);
-  const cfg = JSON.parse(cfgJson) as { sizes: [number, number, number, number][]; seconds: number; rounds: number; check: number };
+  const cfg = JSON.parse(cfgJson) as { sizes: [number, number, number, number][]; seconds: number; rounds: number; check: number; spin?: number };
+  if (cfg.spin !== undefined) SPIN = cfg.spin;
   const mod = new WebAssembly.Module(Buffer.from(b64, 'base64'));
   const results = [];
   for (const [n, p, l, k] of cfg.sizes) {

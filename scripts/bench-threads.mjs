@@ -7,7 +7,7 @@
 // (scripts/stress.sh's spinner), as when a second run is in flight.
 // The shared variant of kernels.wat is the committed text with its memory import declared
 // shared (wabt's threads feature); the committed module is not changed.
-// Usage: node scripts/bench-threads.mjs [--seconds 0.3] [--rounds 7] [--quick]
+// Usage: node scripts/bench-threads.mjs [--seconds 0.3] [--rounds 7] [--quick] [--spin 50000]
 import { build } from 'esbuild';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,6 +24,7 @@ const arg = (name, dflt) => {
 const quick = process.argv.includes('--quick');
 const seconds = Number(arg('--seconds', quick ? '0.1' : '0.3'));
 const rounds = Number(arg('--rounds', quick ? '3' : '7'));
+const spin = Number(arg('--spin', '50000')); // polls (Atomics.load) before sleeping, poll variant
 const sizes = [
   [200, 50, 100, 5],
   [1000, 100, 200, 10],
@@ -46,7 +47,7 @@ await build({ entryPoints: [join(root, 'bench/threads.ts')], bundle: true, platf
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 function measure() {
-  const o = spawnSync(process.execPath, [out, b64, JSON.stringify({ sizes, seconds, rounds, check: 20 })], { encoding: 'utf8', cwd: root });
+  const o = spawnSync(process.execPath, [out, b64, JSON.stringify({ sizes, seconds, rounds, check: 20, spin })], { encoding: 'utf8', cwd: root });
   if (o.status !== 0) {
     console.error(o.stderr);
     process.exit(1);
