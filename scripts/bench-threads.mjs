@@ -87,6 +87,9 @@ console.log('bound = CPU of the real step / CPU of the split step\'s main thread
 const idle = measure();
 print(`second core not used by us (load average now ${load()})`, idle);
 const spinner = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+// never leave the spinner behind (Ctrl-C, a timeout's SIGTERM)
+process.on('exit', () => spinner.kill());
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 let busy;
 try {
   busy = measure();
