@@ -3,7 +3,8 @@
 // hand-written because it is the robust log det (see logdetGramRows) and runs on the
 // parameter matrix layout directly (rows of θᵀ are contiguous: no copy into a Matrix).
 
-import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { golubKahanValuesT } from './svdValues';
 
 /** C (m×q) = A (m×n) · B (n×q). */
 export function matmul(A: Float64Array, B: Float64Array, m: number, n: number, q: number, C = new Float64Array(m * q)): Float64Array {
@@ -171,7 +172,8 @@ export function lqRows(Theta: Float64Array, m: number, len: number, L: Float64Ar
  * recorded every ~100 steps, where ml-matrix's object overhead dominated the record cost at
  * 40–70 µs for 5×10) use a one-sided Jacobi iteration (Hestenes) on the min(rows, cols) vectors:
  * values-only, and with high relative accuracy for tiny singular values (Demmel & Veselić), which
- * matters for the collapse of σ(W1) on log plots. Larger ones go to ml-matrix's SVD.
+ * matters for the collapse of σ(W1) on log plots. Larger ones go to Golub–Kahan (svdValues.ts:
+ * ml-matrix's SVD, the same bits, on a Float64Array).
  */
 export function singularValues(A: Float64Array, rows: number, cols: number): number[] {
   if (rows === 0 || cols === 0) return [];
@@ -179,14 +181,17 @@ export function singularValues(A: Float64Array, rows: number, cols: number): num
   if (Math.min(rows, cols) <= JACOBI_MAX) {
     return rows <= cols ? jacobiSingularValues(A, rows, cols) : jacobiSingularValues(transpose(A, rows, cols), cols, rows);
   }
-  // ml-matrix's SVD wants rows ≥ cols; transpose ourselves (σ(A) = σ(Aᵀ)).
-  const tall = rows >= cols;
-  const M = tall ? toMatrix(A, rows, cols) : toMatrix(transpose(A, rows, cols), cols, rows);
-  const svd = new SingularValueDecomposition(M, { computeLeftSingularVectors: false, computeRightSingularVectors: false, autoTranspose: false });
-  return Array.from(svd.diagonal).sort((a, b) => b - a);
+  return golubKahanSingularValues(A, rows, cols);
 }
 
-/** above this many vectors ml-matrix's Golub–Kahan SVD is used (measured crossover, see bench notes) */
+/** Singular values (descending) by Golub–Kahan (svdValues.ts), on the tall one of A, Aᵀ (σ(A) = σ(Aᵀ)). */
+export function golubKahanSingularValues(A: Float64Array, rows: number, cols: number): number[] {
+  // golubKahanValuesT takes the tall matrix's transpose: Aᵀ when A is tall, else A itself
+  const At = rows >= cols ? transpose(A, rows, cols) : Float64Array.from(A.subarray(0, rows * cols));
+  return Array.from(golubKahanValuesT(At, Math.max(rows, cols), Math.min(rows, cols))).sort((a, b) => b - a);
+}
+
+/** above this many vectors Golub–Kahan (svdValues.ts) is used (measured crossover, see bench notes) */
 export const JACOBI_MAX = 16;
 
 /** One-sided Jacobi: orthogonalise the m rows (length len, m ≤ len) of a copy of A by plane
