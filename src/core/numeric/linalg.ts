@@ -100,8 +100,9 @@ export function logdetGramRows(Theta: Float64Array, m: number, len: number): num
  * with orthonormal rows. Returns log det(ΘΘᵀ) = 2 Σ log|L_jj| (as logdetGramRows) and, when
  * `L` (m×m) is given, fills it with the factor. Its leading r×r block is the factor of Θ's first
  * r rows, so σ(Θ[0:r]) = σ(L[0:r, 0:r]) (a smaller SVD: linear2 records σ(W1) this way).
- * Reflections are applied to two rows per pass (the reflector is loaded once for both); each
- * row's own sums keep their order, so the values are those of the one-row loop.
+ * Reflections are applied to four rows per pass, then two, then one (the reflector is loaded once
+ * for all; four independent sums hide the add latency of one); each row's own sums keep their
+ * order, so the values are those of the one-row loop.
  */
 export function lqRows(Theta: Float64Array, m: number, len: number, L: Float64Array | null): number {
   const W = Float64Array.from(Theta.subarray(0, m * len));
@@ -136,6 +137,25 @@ export function lqRows(Theta: Float64Array, m: number, len: number, L: Float64Ar
     const vtv = 2 * (norm * norm - x0 * alpha);
     if (vtv !== 0) {
       let i = j + 1;
+      for (; i + 3 < m; i += 4) {
+        const ri = i * len, ri1 = ri + len, ri2 = ri1 + len, ri3 = ri2 + len;
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let t = j; t < len; t++) {
+          const v = W[rj + t];
+          s0 += v * W[ri + t];
+          s1 += v * W[ri1 + t];
+          s2 += v * W[ri2 + t];
+          s3 += v * W[ri3 + t];
+        }
+        const f0 = (2 * s0) / vtv, f1 = (2 * s1) / vtv, f2 = (2 * s2) / vtv, f3 = (2 * s3) / vtv;
+        for (let t = j; t < len; t++) {
+          const v = W[rj + t];
+          W[ri + t] -= f0 * v;
+          W[ri1 + t] -= f1 * v;
+          W[ri2 + t] -= f2 * v;
+          W[ri3 + t] -= f3 * v;
+        }
+      }
       for (; i + 1 < m; i += 2) {
         const ri = i * len, ri1 = ri + len;
         let s0 = 0, s1 = 0;

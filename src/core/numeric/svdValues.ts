@@ -48,17 +48,42 @@ export function golubKahanValuesT(At: Float64Array, m: number, n: number): Float
       }
       s[k] = -sk;
     }
-    const skNonzero = k < nct && s[k] !== 0;
-    for (let j = k + 1; j < n; j++) {
-      const rj = j * m;
-      if (skNonzero) {
+    if (k < nct && s[k] !== 0) {
+      // apply the reflection to columns k+1… (rows of at), four at a time: each column's dot
+      // keeps its order (the same bits as one at a time), four chains hide the add latency
+      const akk = at[rk + k];
+      let j = k + 1;
+      for (; j + 3 < n; j += 4) {
+        const r0 = j * m, r1 = r0 + m, r2 = r1 + m, r3 = r2 + m;
+        let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+        for (let i = k; i < m; i++) {
+          const a = at[rk + i];
+          t0 += a * at[r0 + i];
+          t1 += a * at[r1 + i];
+          t2 += a * at[r2 + i];
+          t3 += a * at[r3 + i];
+        }
+        t0 = -t0 / akk;
+        t1 = -t1 / akk;
+        t2 = -t2 / akk;
+        t3 = -t3 / akk;
+        for (let i = k; i < m; i++) {
+          const a = at[rk + i];
+          at[r0 + i] = at[r0 + i] + t0 * a;
+          at[r1 + i] = at[r1 + i] + t1 * a;
+          at[r2 + i] = at[r2 + i] + t2 * a;
+          at[r3 + i] = at[r3 + i] + t3 * a;
+        }
+      }
+      for (; j < n; j++) {
+        const rj = j * m;
         let t = 0;
         for (let i = k; i < m; i++) t += at[rk + i] * at[rj + i];
-        t = -t / at[rk + k];
+        t = -t / akk;
         for (let i = k; i < m; i++) at[rj + i] = at[rj + i] + t * at[rk + i];
       }
-      e[j] = at[rj + k];
     }
+    for (let j = k + 1; j < n; j++) e[j] = at[j * m + k];
     if (k < nrt) {
       // right reflection: zero row k right of the superdiagonal
       let ek = 0;
@@ -71,11 +96,11 @@ export function golubKahanValuesT(At: Float64Array, m: number, n: number): Float
       e[k] = -ek;
       if (k + 1 < m && e[k] !== 0) {
         for (let i = k + 1; i < m; i++) work[i] = 0;
-        // work[i] += e[j]·at[j, i] in the order i outer, j inner (ml-matrix's order)
-        for (let i = k + 1; i < m; i++) {
-          let w = work[i];
-          for (let j = k + 1; j < n; j++) w += e[j] * at[j * m + i];
-          work[i] = w;
+        // work[i] = Σ_j e[j]·at[j, i], j ascending for every i as in ml-matrix (its loops nest
+        // i outside j: the same sums in the same order), here along rows of at (contiguous)
+        for (let j = k + 1; j < n; j++) {
+          const ej = e[j], rj = j * m;
+          for (let i = k + 1; i < m; i++) work[i] += ej * at[rj + i];
         }
         for (let j = k + 1; j < n; j++) {
           const t = -e[j] / e[k + 1];
