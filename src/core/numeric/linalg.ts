@@ -105,7 +105,7 @@ export function logdetGramRows(Theta: Float64Array, m: number, len: number): num
  * order, so the values are those of the one-row loop.
  */
 export function lqRows(Theta: Float64Array, m: number, len: number, L: Float64Array | null): number {
-  const W = Float64Array.from(Theta.subarray(0, m * len));
+  const W = Theta.slice(0, m * len);
   if (L) L.fill(0);
   let logdet = 0;
   for (let j = 0; j < m; j++) {
@@ -207,7 +207,7 @@ export function singularValues(A: Float64Array, rows: number, cols: number): num
 /** Singular values (descending) by Golub–Kahan (svdValues.ts), on the tall one of A, Aᵀ (σ(A) = σ(Aᵀ)). */
 export function golubKahanSingularValues(A: Float64Array, rows: number, cols: number): number[] {
   // golubKahanValuesT takes the tall matrix's transpose: Aᵀ when A is tall, else A itself
-  const At = rows >= cols ? transpose(A, rows, cols) : Float64Array.from(A.subarray(0, rows * cols));
+  const At = rows >= cols ? transpose(A, rows, cols) : A.slice(0, rows * cols);
   return Array.from(golubKahanValuesT(At, Math.max(rows, cols), Math.min(rows, cols))).sort((a, b) => b - a);
 }
 
@@ -217,7 +217,7 @@ export const JACOBI_MAX = 16;
 /** One-sided Jacobi: orthogonalise the m rows (length len, m ≤ len) of a copy of A by plane
  *  rotations until every pair is orthogonal to ε; the row norms are then the singular values. */
 export function jacobiSingularValues(A: Float64Array, m: number, len: number): number[] {
-  const W = Float64Array.from(A.subarray(0, m * len));
+  const W = A.slice(0, m * len);
   const tol = 1e-15;
   for (let sweep = 0; sweep < 60; sweep++) {
     let rotated = false;

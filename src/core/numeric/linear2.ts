@@ -334,13 +334,14 @@ export class Linear2 implements Stepper {
       out.test_loss = this.testGram ? this.lossFast(data.Xtest, data.Ytest, data.ntest, P, this.testGram) : this.lossOn(data.Xtest, data.Ytest, data.ntest, P);
     }
     // σ(W1): above JACOBI_MAX rows, from the p×p leading block of the LQ factor of θᵀ (the log
-    // det's QR, reused; W1 = L11·Q1, so σ(W1) = σ(L11)): a p×p SVD instead of p×l.
+    // det's QR, reused; W1 = L11·Q1, so σ(W1) = σ(L11)): a p×p SVD instead of p×l. The same
+    // factor serves the imbalance when its cheap form cancels (no second LQ).
     let sv1: number[] | null = null;
     const useL = p > JACOBI_MAX && p <= l;
-    const Lf = useL ? new Float64Array(l >= m ? m * m : p * p) : null;
+    const Lf = useL || l > m ? new Float64Array(l >= m ? m * m : p * p) : null;
     if (l >= m) out.logdet = Lf ? lqRows(T, m, l, Lf) : this.logdet();
     else if (Lf) lqRows(T, p, l, Lf);
-    if (Lf) {
+    if (Lf && useL) {
       const st = l >= m ? m : p;
       const L11 = new Float64Array(p * p);
       for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) L11[i * p + j] = Lf[i * st + j];
@@ -353,7 +354,7 @@ export class Linear2 implements Stepper {
     const svp = singularValues(P, p, k);
     out.sv_product = svp;
     if (svp.length >= 2) out.sv_ratio = svp[0] > 0 ? svp[1] / svp[0] : 0;
-    out.imbalance = this.imbalance(P, sv1, sv2);
+    out.imbalance = this.imbalance(P, sv1, sv2, l > m ? Lf : null);
     if (data.U) {
       let s = 0;
       for (let t = 0; t < p * k; t++) s += (P[t] - data.U[t]) ** 2;
@@ -365,7 +366,7 @@ export class Linear2 implements Stepper {
   }
 
   /** ‖W1ᵀW1 − W2W2ᵀ‖_F (balancedness Δ, conserved by gradient flow). */
-  imbalance(P = this.product(), sv1?: number[], sv2?: number[]): number {
+  imbalance(P = this.product(), sv1?: number[], sv2?: number[], L: Float64Array | null = null): number {
     const { p, k, l, T } = this;
     // ‖A − B‖² = ‖A‖² + ‖B‖² − 2⟨A, B⟩ with A = W1ᵀW1, B = W2W2ᵀ: ‖A‖ = ‖W1W1ᵀ‖ (p×p),
     // ‖B‖ = ‖W2ᵀW2‖ (k×k), ⟨A, B⟩ = ‖W1W2‖². Cheap, but cancels when Δ ≪ ‖A‖: then form Δ in
@@ -391,7 +392,7 @@ export class Linear2 implements Stepper {
     const d2 = a2 + b2 - 2 * ab;
     if (d2 > 1e-6 * (a2 + b2)) return Math.sqrt(d2);
     // cancelling or not finite: Δ's norm from the LQ factor of θᵀ, O(l·(p+k)²) (imbalance.ts)
-    return imbalanceRowSpace(T, p, k, l);
+    return imbalanceRowSpace(T, p, k, l, L);
   }
 
   params(): Float64Array[] {
@@ -399,7 +400,7 @@ export class Linear2 implements Stepper {
   }
 
   getState(): StepperState {
-    const arrays: Record<string, Float64Array> = { theta: Float64Array.from(this.T) };
+    const arrays: Record<string, Float64Array> = { theta: this.T.slice() }; // (slice: a memcpy; from() iterates)
     if (this.perm) arrays.perm = Float64Array.from(this.perm);
     return { arrays, rng: this.rng.getState() };
   }
