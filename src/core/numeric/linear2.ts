@@ -18,7 +18,7 @@ import type { RegressionData } from './data';
 import type { ModelSpec } from './spec';
 import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, RANK_TOL, SpecError } from './model';
-import { allFinite, cholesky, dot, transpose, JACOBI_MAX, logdetGramRows, lqRows, matmulTN, numericalRank, singularValues } from './linalg';
+import { allFinite, cholesky, dot, transpose, JACOBI_MAX, logdetGramRows, lqFactor, lqRows, matmulTN, numericalRank, singularValues } from './linalg';
 import { lowerDotsAdd, rowCombine, rowDots } from './kernels';
 import { Arena } from './wasm/simd';
 import { Rng } from './rng';
@@ -59,6 +59,7 @@ interface SimdBuffers {
   XtXT: Float64Array; // p×p, (XᵀX)ᵀ: Gᵀ[c, ·] = Σ_j Pᵀ[c, j]·XᵀX[·, j] with contiguous rows
   LT: Float64Array | null; // p×p, Cᵀ (the Cholesky factor transposed), p ≥ 16
   mb: { X: Float64Array; Y: Float64Array; G: Float64Array | null; res: Float64Array } | null; // minibatches: the data, the draws
+  lqW: Float64Array; // m×l column-major scratch: a record's LQ of θᵀ (kernels.wat lqApply)
 }
 
 export class Linear2 implements Stepper {
@@ -117,6 +118,7 @@ export class Linear2 implements Stepper {
       ...[p * kp, l * kp, p * p, chol && p >= 16 ? p * p : 0], // SimdBuffers: P, W2, XtXT, LT
       // minibatches: X, Y, perm, the draws, the residuals
       ...(opt.batch === null ? [0, 0, 0, 0, 0] : [mbCopy ? data.n * p : 0, mbCopy ? data.n * k : 0, data.n, mbCopy && opt.delta > 0 ? opt.batch * k : 0, k]),
+      m * l, // the records' LQ scratch
     ];
     const useSimd = options.simd === true || (options.simd === undefined && p * l * k >= SIMD_MIN_PLK);
     const arena = useSimd ? Arena.create(lengths) : null;
@@ -155,7 +157,7 @@ export class Linear2 implements Stepper {
         A[11].set(data.Y);
         mb = { X: A[10], Y: A[11], G: opt.delta > 0 ? A[13] : null, res: A[14] };
       }
-      this.simd = { arena, kp, P: A[6], W2: A[7], XtXT: A[8], LT, mb };
+      this.simd = { arena, kp, P: A[6], W2: A[7], XtXT: A[8], LT, mb, lqW: A[15] };
     }
     this.perm = opt.batch === null ? null : A ? A[12] : new Float64Array(data.n);
     if (this.perm) for (let i = 0; i < data.n; i++) this.perm[i] = i;
@@ -320,6 +322,16 @@ export class Linear2 implements Stepper {
     return logdetGramRows(this.T, this.m, this.l);
   }
 
+  /** lqRows of θᵀ's first `rows` rows (rows ≤ l), in WebAssembly when SIMD is on (the same bits) */
+  private lq(rows: number, L: Float64Array): number {
+    const { T, l, simd } = this;
+    if (!simd) return lqRows(T, rows, l, L);
+    // column-major copy: rows i, i+1 neighbours, so a lane pair is two rows' own sums
+    const W = simd.lqW;
+    for (let i = 0; i < rows; i++) for (let t = 0; t < l; t++) W[t * rows + i] = T[i * l + t];
+    return lqFactor(W, 1, rows, rows, l, L, (j, vtv) => simd.arena.lqApply(W, rows, l, j, vtv));
+  }
+
   metrics(): Record<string, MetricValue> {
     const { p, k, l, m, T, data } = this;
     const P = this.product();
@@ -339,8 +351,8 @@ export class Linear2 implements Stepper {
     let sv1: number[] | null = null;
     const useL = p > JACOBI_MAX && p <= l;
     const Lf = useL || l > m ? new Float64Array(l >= m ? m * m : p * p) : null;
-    if (l >= m) out.logdet = Lf ? lqRows(T, m, l, Lf) : this.logdet();
-    else if (Lf) lqRows(T, p, l, Lf);
+    if (l >= m) out.logdet = Lf ? this.lq(m, Lf) : this.logdet();
+    else if (Lf) this.lq(p, Lf);
     if (Lf && useL) {
       const st = l >= m ? m : p;
       const L11 = new Float64Array(p * p);

@@ -732,6 +732,110 @@
   ;; (sᵢ ← sᵢ + pᵢ) on registers, no memory traffic: the rate this engine reaches with f64x2
   ;; mul + add (no FMA), the bench's "peak" column. 24 flops per round.
   ;; ---------------------------------------------------------------------------------------
+  ;; lqApply: one Householder reflection of ../linalg.ts lqRows (a record's log det LQ), on a
+  ;; column-major copy W[t·m + i] (i < m rows, t < len): with v_t = W[t, j] (t ≥ j, the reflector
+  ;; in row j), for each row i > j
+  ;;   s_i = Σ_{t=j}^{len−1} v_t·W[t, i] (from +0, t ascending), f_i = (2·s_i)/vtv,
+  ;;   W[t, i] = W[t, i] − f_i·v_t
+  ;; — the scalar loop's chain for each row. Lanes hold two neighbouring rows (contiguous in this
+  ;; layout), never two partial sums of one row: the same bits. Rows in blocks of 8, 2, then 1.
+  ;; ---------------------------------------------------------------------------------------
+  (func (export "lqApply") (param $W i32) (param $m i32) (param $len i32) (param $j i32) (param $vtv f64)
+    (local $i i32) (local $t i32) (local $rs i32) (local $v0 i32) (local $vp i32) (local $wp i32)
+    (local $x v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $two v128) (local $vv v128) (local $s f64) (local $f f64) (local $xs f64)
+    (local.set $rs (i32.shl (local.get $m) (i32.const 3)))
+    (local.set $two (f64x2.splat (f64.const 2)))
+    (local.set $vv (f64x2.splat (local.get $vtv)))
+    ;; byte address of W[j, j] (row t = j of the column-major array, column j)
+    (local.set $v0 (i32.add (local.get $W) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $m)) (local.get $j)) (i32.const 3))))
+    (local.set $i (i32.add (local.get $j) (i32.const 1)))
+    (block $b8done
+      (loop $b8
+        (br_if $b8done (i32.gt_s (i32.add (local.get $i) (i32.const 8)) (local.get $m)))
+        (local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
+        (local.set $a2 (v128.const f64x2 0 0)) (local.set $a3 (v128.const f64x2 0 0))
+        (local.set $vp (local.get $v0))
+        (local.set $wp (i32.add (local.get $v0) (i32.shl (i32.sub (local.get $i) (local.get $j)) (i32.const 3))))
+        (local.set $t (local.get $j))
+        (loop $d
+          (local.set $x (v128.load64_splat (local.get $vp)))
+          (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $x) (v128.load (local.get $wp)))))
+          (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $x) (v128.load offset=16 (local.get $wp)))))
+          (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $x) (v128.load offset=32 (local.get $wp)))))
+          (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $x) (v128.load offset=48 (local.get $wp)))))
+          (local.set $vp (i32.add (local.get $vp) (local.get $rs)))
+          (local.set $wp (i32.add (local.get $wp) (local.get $rs)))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br_if $d (i32.lt_s (local.get $t) (local.get $len))))
+        (local.set $a0 (f64x2.div (f64x2.mul (local.get $two) (local.get $a0)) (local.get $vv)))
+        (local.set $a1 (f64x2.div (f64x2.mul (local.get $two) (local.get $a1)) (local.get $vv)))
+        (local.set $a2 (f64x2.div (f64x2.mul (local.get $two) (local.get $a2)) (local.get $vv)))
+        (local.set $a3 (f64x2.div (f64x2.mul (local.get $two) (local.get $a3)) (local.get $vv)))
+        (local.set $vp (local.get $v0))
+        (local.set $wp (i32.add (local.get $v0) (i32.shl (i32.sub (local.get $i) (local.get $j)) (i32.const 3))))
+        (local.set $t (local.get $j))
+        (loop $u
+          (local.set $x (v128.load64_splat (local.get $vp)))
+          (v128.store (local.get $wp) (f64x2.sub (v128.load (local.get $wp)) (f64x2.mul (local.get $a0) (local.get $x))))
+          (v128.store offset=16 (local.get $wp) (f64x2.sub (v128.load offset=16 (local.get $wp)) (f64x2.mul (local.get $a1) (local.get $x))))
+          (v128.store offset=32 (local.get $wp) (f64x2.sub (v128.load offset=32 (local.get $wp)) (f64x2.mul (local.get $a2) (local.get $x))))
+          (v128.store offset=48 (local.get $wp) (f64x2.sub (v128.load offset=48 (local.get $wp)) (f64x2.mul (local.get $a3) (local.get $x))))
+          (local.set $vp (i32.add (local.get $vp) (local.get $rs)))
+          (local.set $wp (i32.add (local.get $wp) (local.get $rs)))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br_if $u (i32.lt_s (local.get $t) (local.get $len))))
+        (local.set $i (i32.add (local.get $i) (i32.const 8)))
+        (br $b8)))
+    (block $b2done
+      (loop $b2
+        (br_if $b2done (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $m)))
+        (local.set $a0 (v128.const f64x2 0 0))
+        (local.set $vp (local.get $v0))
+        (local.set $wp (i32.add (local.get $v0) (i32.shl (i32.sub (local.get $i) (local.get $j)) (i32.const 3))))
+        (local.set $t (local.get $j))
+        (loop $d2
+          (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (v128.load64_splat (local.get $vp)) (v128.load (local.get $wp)))))
+          (local.set $vp (i32.add (local.get $vp) (local.get $rs)))
+          (local.set $wp (i32.add (local.get $wp) (local.get $rs)))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br_if $d2 (i32.lt_s (local.get $t) (local.get $len))))
+        (local.set $a0 (f64x2.div (f64x2.mul (local.get $two) (local.get $a0)) (local.get $vv)))
+        (local.set $vp (local.get $v0))
+        (local.set $wp (i32.add (local.get $v0) (i32.shl (i32.sub (local.get $i) (local.get $j)) (i32.const 3))))
+        (local.set $t (local.get $j))
+        (loop $u2
+          (v128.store (local.get $wp) (f64x2.sub (v128.load (local.get $wp)) (f64x2.mul (local.get $a0) (v128.load64_splat (local.get $vp)))))
+          (local.set $vp (i32.add (local.get $vp) (local.get $rs)))
+          (local.set $wp (i32.add (local.get $wp) (local.get $rs)))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br_if $u2 (i32.lt_s (local.get $t) (local.get $len))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $b2)))
+    (if (i32.lt_s (local.get $i) (local.get $m))
+      (then
+        (local.set $s (f64.const 0))
+        (local.set $vp (local.get $v0))
+        (local.set $wp (i32.add (local.get $v0) (i32.shl (i32.sub (local.get $i) (local.get $j)) (i32.const 3))))
+        (local.set $t (local.get $j))
+        (loop $d1
+          (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (local.get $vp)) (f64.load (local.get $wp)))))
+          (local.set $vp (i32.add (local.get $vp) (local.get $rs)))
+          (local.set $wp (i32.add (local.get $wp) (local.get $rs)))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br_if $d1 (i32.lt_s (local.get $t) (local.get $len))))
+        (local.set $f (f64.div (f64.mul (f64.const 2) (local.get $s)) (local.get $vtv)))
+        (local.set $vp (local.get $v0))
+        (local.set $wp (i32.add (local.get $v0) (i32.shl (i32.sub (local.get $i) (local.get $j)) (i32.const 3))))
+        (local.set $t (local.get $j))
+        (loop $u1
+          (f64.store (local.get $wp) (f64.sub (f64.load (local.get $wp)) (f64.mul (local.get $f) (f64.load (local.get $vp)))))
+          (local.set $vp (i32.add (local.get $vp) (local.get $rs)))
+          (local.set $wp (i32.add (local.get $wp) (local.get $rs)))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br_if $u1 (i32.lt_s (local.get $t) (local.get $len)))))))
+
+  ;; ---------------------------------------------------------------------------------------
   (func (export "peak") (param $n i32) (result f64)
     (local $i i32) (local $m v128)
     (local $p0 v128) (local $p1 v128) (local $p2 v128) (local $p3 v128) (local $p4 v128) (local $p5 v128)

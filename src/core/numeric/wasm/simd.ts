@@ -18,6 +18,7 @@ interface Exports {
   gemm(m: number, n: number, kk: number, A: number, ars: number, acs: number, B: number, ldb: number, C: number, ldc: number, f: number, mode: number, tri: number, IN: number): void;
   rowCombine(out: number, inp: number, nr: number, d: number, C: number, cr: number, cs: number, src: number, ns: number, len: number): void;
   peak(n: number): number;
+  lqApply(W: number, m: number, len: number, j: number, vtv: number): void;
   log(x: number): number;
   gaussFill(st: number, out: number, n: number): void;
   mbAccumulate(X: number, Y: number, perm: number, b: number, p: number, k: number, Pt: number, Mt: number, G: number, sd: number, res: number): number;
@@ -164,6 +165,12 @@ export class Arena {
   }
 
   /** fdlibm's log in WebAssembly (tests: it must equal Math.log bit for bit) */
+  /** one reflection of ../linalg.ts lqFactor on a column-major W (m rows, len columns) of this
+   *  arena: reflector j applied to rows j+1… (kernels.wat lqApply: the scalar loop's bits) */
+  lqApply(W: Float64Array, m: number, len: number, j: number, vtv: number): void {
+    this.x.lqApply(this.ptr(W, 0), m, len, j, vtv);
+  }
+
   log(x: number): number {
     return this.x.log(x);
   }
