@@ -23,6 +23,7 @@ import { lowerDotsAdd, rowCombine, rowDots } from './kernels';
 import { Arena } from './wasm/simd';
 import { Rng } from './rng';
 import { imbalanceRowSpace } from './imbalance';
+import { golubKahanValuesT, type GkKernels } from './svdValues';
 import { balancedLayers, semiOrthogonal } from './init';
 import { linearModelLimit } from './stability';
 
@@ -60,6 +61,8 @@ interface SimdBuffers {
   LT: Float64Array | null; // p×p, Cᵀ (the Cholesky factor transposed), p ≥ 16
   mb: { X: Float64Array; Y: Float64Array; G: Float64Array | null; res: Float64Array } | null; // minibatches: the data, the draws
   lqW: Float64Array; // m×l column-major scratch: a record's LQ of θᵀ (kernels.wat lqApply)
+  gk: GkKernels | null; // σ(L11) (p×p): Golub–Kahan's loops (kernels.wat gkLeft, gkRight) on gkAt
+  gkAt: Float64Array;
 }
 
 export class Linear2 implements Stepper {
@@ -119,6 +122,7 @@ export class Linear2 implements Stepper {
       // minibatches: X, Y, perm, the draws, the residuals
       ...(opt.batch === null ? [0, 0, 0, 0, 0] : [mbCopy ? data.n * p : 0, mbCopy ? data.n * k : 0, data.n, mbCopy && opt.delta > 0 ? opt.batch * k : 0, k]),
       m * l, // the records' LQ scratch
+      ...[p * p, p, p], // σ(L11) by Golub–Kahan: L11ᵀ, e, work
     ];
     const useSimd = options.simd === true || (options.simd === undefined && p * l * k >= SIMD_MIN_PLK);
     const arena = useSimd ? Arena.create(lengths) : null;
@@ -157,7 +161,8 @@ export class Linear2 implements Stepper {
         A[11].set(data.Y);
         mb = { X: A[10], Y: A[11], G: opt.delta > 0 ? A[13] : null, res: A[14] };
       }
-      this.simd = { arena, kp, P: A[6], W2: A[7], XtXT: A[8], LT, mb, lqW: A[15] };
+      const gk = p > JACOBI_MAX && p <= l ? arena.gkKernels(A[16], A[17], A[18], p, p) : null;
+      this.simd = { arena, kp, P: A[6], W2: A[7], XtXT: A[8], LT, mb, lqW: A[15], gk, gkAt: A[16] };
     }
     this.perm = opt.batch === null ? null : A ? A[12] : new Float64Array(data.n);
     if (this.perm) for (let i = 0; i < data.n; i++) this.perm[i] = i;
@@ -357,7 +362,12 @@ export class Linear2 implements Stepper {
       const st = l >= m ? m : p;
       const L11 = new Float64Array(p * p);
       for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) L11[i * p + j] = Lf[i * st + j];
-      if (allFinite(L11)) sv1 = singularValues(L11, p, p);
+      if (allFinite(L11) && this.simd?.gk) {
+        // singularValues(L11, p, p) with the bidiagonalisation in WebAssembly (the same bits)
+        const At = this.simd.gkAt;
+        for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) At[j * p + i] = L11[i * p + j];
+        sv1 = Array.from(golubKahanValuesT(At, p, p, this.simd.gk)).sort((a, b) => b - a);
+      } else if (allFinite(L11)) sv1 = singularValues(L11, p, p);
     }
     if (!sv1) sv1 = singularValues(T.subarray(0, p * l), p, l);
     out.sv_W1 = sv1;

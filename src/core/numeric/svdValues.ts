@@ -20,17 +20,26 @@ function hypotenuse(a: number, b: number): number {
   return 0;
 }
 
+/** The bidiagonalisation's two O(m·n) loops in WebAssembly (kernels.wat gkLeft, gkRight: the
+ *  same bits), on `At`, `e` (n) and `work` (m) of one arena. */
+export interface GkKernels {
+  e: Float64Array;
+  work: Float64Array;
+  left(k: number): void;
+  right(k: number): void;
+}
+
 /**
  * Singular values, in the order the QR sweeps leave them (descending, as ml-matrix's `diagonal`),
  * of the m×n matrix whose TRANSPOSE is `At` (n×m, row-major: row j is column j of the matrix),
  * m ≥ n ≥ 1. `At` is overwritten.
  */
-export function golubKahanValuesT(At: Float64Array, m: number, n: number): Float64Array {
+export function golubKahanValuesT(At: Float64Array, m: number, n: number, gk: GkKernels | null = null): Float64Array {
   const at = At;
   const ni = Math.min(m + 1, n);
   const s = new Float64Array(ni);
-  const e = new Float64Array(n);
-  const work = new Float64Array(m);
+  const e = gk ? gk.e.fill(0) : new Float64Array(n);
+  const work = gk ? gk.work.fill(0) : new Float64Array(m);
   const nct = Math.min(m - 1, n);
   const nrt = Math.max(0, Math.min(n - 2, m));
   const mrc = Math.max(nct, nrt);
@@ -48,7 +57,8 @@ export function golubKahanValuesT(At: Float64Array, m: number, n: number): Float
       }
       s[k] = -sk;
     }
-    if (k < nct && s[k] !== 0) {
+    if (k < nct && s[k] !== 0 && gk) gk.left(k);
+    else if (k < nct && s[k] !== 0) {
       // apply the reflection to columns k+1… (rows of at), four at a time: each column's dot
       // keeps its order (the same bits as one at a time), four chains hide the add latency
       const akk = at[rk + k];
@@ -94,7 +104,8 @@ export function golubKahanValuesT(At: Float64Array, m: number, n: number): Float
         e[k + 1] += 1;
       }
       e[k] = -ek;
-      if (k + 1 < m && e[k] !== 0) {
+      if (k + 1 < m && e[k] !== 0 && gk) gk.right(k);
+      else if (k + 1 < m && e[k] !== 0) {
         for (let i = k + 1; i < m; i++) work[i] = 0;
         // work[i] = Σ_j e[j]·at[j, i], j ascending for every i as in ml-matrix (its loops nest
         // i outside j: the same sums in the same order), here along rows of at (contiguous)

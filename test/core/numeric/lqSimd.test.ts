@@ -1,7 +1,9 @@
 // A record's LQ of θᵀ in WebAssembly (kernels.wat lqApply, on a column-major copy) against the
-// scalar lqRows: the same log det and factor, bit for bit, on every row-block remainder.
+// scalar lqRows, and Golub–Kahan's bidiagonalisation loops (gkLeft, gkRight) against the scalar
+// svdValues: the same numbers, bit for bit, on every block remainder.
 import { describe, expect, it } from 'vitest';
-import { lqFactor, lqRows } from '../../../src/core/numeric/linalg';
+import { golubKahanSingularValues, lqFactor, lqRows, transpose } from '../../../src/core/numeric/linalg';
+import { golubKahanValuesT } from '../../../src/core/numeric/svdValues';
 import { Arena, simdAvailable } from '../../../src/core/numeric/wasm/simd';
 import { Rng } from '../../../src/core/numeric/rng';
 import { bitwiseDiff } from './helpers';
@@ -33,6 +35,27 @@ describe.runIf(simdAvailable())('LQ in WebAssembly (lqApply)', () => {
       const L1 = new Float64Array(m * m), L2 = new Float64Array(m * m);
       const d1 = lqRows(A, m, len, L1), d2 = lqSimd(A, m, len, L2);
       expect(bitwiseDiff([d2, Array.from(L2)], [d1, Array.from(L1)]), `${m}×${len}`).toBeNull();
+    }
+  });
+});
+
+describe.runIf(simdAvailable())('Golub–Kahan loops in WebAssembly (gkLeft, gkRight)', () => {
+  it('give the scalar singular values bit for bit (square, tall, odd and even sizes; triangular, graded, rank-deficient)', () => {
+    const cases: [Float64Array, number, number][] = [];
+    for (const [m, n] of [[2, 2], [3, 3], [4, 3], [17, 17], [18, 17], [50, 50], [51, 20], [100, 100]]) cases.push([rnd(m * n, m * 100 + n), m, n]);
+    const T = rnd(40 * 40, 6);
+    for (let i = 0; i < 40; i++) for (let j = i + 1; j < 40; j++) T[i * 40 + j] = 0;
+    for (let i = 0; i < 40; i++) for (let j = 0; j <= i; j++) T[i * 40 + j] *= 10 ** (-3 * i);
+    cases.push([T, 40, 40]);
+    const D = rnd(30 * 20, 7);
+    for (let i = 0; i < 30; i++) D[i * 20 + 5] = D[i * 20 + 2];
+    cases.push([D, 30, 20]);
+    for (const [A, m, n] of cases) {
+      const ar = Arena.create([m * n, n, m])!;
+      const [at, e, work] = ar.arrays;
+      at.set(transpose(A, m, n));
+      const got = Array.from(golubKahanValuesT(at, m, n, ar.gkKernels(at, e, work, m, n))).sort((a, b) => b - a);
+      expect(bitwiseDiff(got, golubKahanSingularValues(A, m, n)), `${m}×${n}`).toBeNull();
     }
   });
 });
