@@ -28,8 +28,10 @@ import type { RunSpec } from './numeric/spec';
  *       carry the end-of-run bias gaps and GD's limit in `theory`. Same trajectories as 5.
  *   7 — full-batch GD on linear2 and relu2 carries the linear model's limit 2/λ_max(XᵀX) in
  *       `theory` (lr_stability_limit_linear). Same trajectories as 6.
+ *   8 — linear2 records σ(W1) of up to 16 rows by one-sided Jacobi on the p×p LQ block L11 (the
+ *       log det's factor) instead of on W1 itself: last bits of sv_W1, imbalance (Σσ⁴), rank.
  */
-export const VALUE_VERSION = 7;
+export const VALUE_VERSION = 8;
 
 /** Work done by the hash, for tests that count instead of timing (a chain must key in O(N)). */
 export const keyStats = { canonicalCalls: 0, bytesHashed: 0 };

@@ -350,11 +350,13 @@ export class Linear2 implements Stepper {
       }
       out.test_loss = this.testGram ? this.lossFast(data.Xtest, data.Ytest, data.ntest, P, this.testGram) : this.lossOn(data.Xtest, data.Ytest, data.ntest, P);
     }
-    // σ(W1): above JACOBI_MAX rows, from the p×p leading block of the LQ factor of θᵀ (the log
-    // det's QR, reused; W1 = L11·Q1, so σ(W1) = σ(L11)): a p×p SVD instead of p×l. The same
-    // factor serves the imbalance when its cheap form cancels (no second LQ).
+    // σ(W1) from the p×p leading block of the LQ factor of θᵀ (the log det's QR, reused;
+    // W1 = L11·Q1, so σ(W1) = σ(L11)): a p×p SVD instead of p×l (up to JACOBI_MAX rows one-sided
+    // Jacobi, whose relative accuracy survives: the LQ is row-wise backward stable, so L11's rows
+    // carry W1's row scaling). Above JACOBI_MAX the LQ is done for σ(W1) alone when l < p + k.
+    // The same factor serves the imbalance when its cheap form cancels (no second LQ).
     let sv1: number[] | null = null;
-    const useL = p > JACOBI_MAX && p <= l;
+    const useL = p <= l && (p > JACOBI_MAX || l >= m);
     const Lf = useL || l > m ? new Float64Array(l >= m ? m * m : p * p) : null;
     if (l >= m) out.logdet = Lf ? this.lq(m, Lf) : this.logdet();
     else if (Lf) this.lq(p, Lf);
