@@ -3,7 +3,7 @@
 // of σ(W1) under label noise) to high relative accuracy through the record's path (LQ, then L11).
 import { describe, expect, it } from 'vitest';
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
-import { golubKahanSingularValues, lqRows, singularValues } from '../../../src/core/numeric/linalg';
+import { golubKahanSingularValues, jacobiSingularValues, lqRows, singularValues } from '../../../src/core/numeric/linalg';
 import { Rng } from '../../../src/core/numeric/rng';
 import { bitwiseDiff } from './helpers';
 
@@ -79,6 +79,22 @@ describe('Golub–Kahan singular values (typed-array port of ml-matrix)', () => 
         expect(Math.abs(got[i] - sigma[i]) / sigma[i], `σ_${i} = ${sigma[i]} (p=${p})`).toBeLessThan(1e-12);
         expect(Math.abs(got[i] - ref[i]) / ref[i]).toBeLessThan(1e-12);
       }
+    }
+  });
+
+  // linear2 records σ(W1) of ≤ 16 rows by Jacobi on L11: rows in any order keep their accuracy
+  it('one-sided Jacobi on the LQ block L11 keeps known singular values 1e-150…1e2 to relative 1e-12, rows in random order', () => {
+    for (const [p, l, seed] of [[10, 20, 4], [16, 33, 5], [5, 10, 6]] as const) {
+      const sigma = Array.from({ length: p }, (_, i) => 10 ** (2 - (152 * i) / (p - 1)));
+      const u = rnd(p, seed + 50);
+      const order = Array.from({ length: p }, (_, i) => i).sort((a, b) => u[a] - u[b]);
+      const Q = orthoRows(p, l, seed);
+      const W = new Float64Array(p * l);
+      for (let i = 0; i < p; i++) for (let t = 0; t < l; t++) W[i * l + t] = sigma[order[i]] * Q[i * l + t];
+      const L = new Float64Array(p * p);
+      lqRows(W, p, l, L);
+      const got = jacobiSingularValues(L, p, p);
+      for (let i = 0; i < p; i++) expect(Math.abs(got[i] - sigma[i]) / sigma[i], `σ_${i} = ${sigma[i]} (p=${p})`).toBeLessThan(1e-12);
     }
   });
 });
