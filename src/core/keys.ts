@@ -29,7 +29,9 @@ import type { RunSpec } from './numeric/spec';
  *   7 — full-batch GD on linear2 and relu2 carries the linear model's limit 2/λ_max(XᵀX) in
  *       `theory` (lr_stability_limit_linear). Same trajectories as 6.
  *   8 — linear2 records σ(W1) of up to 16 rows by one-sided Jacobi on the p×p LQ block L11 (the
- *       log det's factor) instead of on W1 itself: last bits of sv_W1, imbalance (Σσ⁴), rank.
+ *       log det's factor) instead of on W1 itself, and P = W1W2 at a record by the step's kernel
+ *       (each entry summed in one order, was four interleaved sums): last bits of sv_W1, rank,
+ *       imbalance, sv_product, sv_ratio, loss, test_loss, distance. Same trajectory of θ.
  */
 export const VALUE_VERSION = 8;
 

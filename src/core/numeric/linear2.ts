@@ -169,8 +169,9 @@ export class Linear2 implements Stepper {
     if (l < this.m) this.notes.push(`logdet omitted: width ${l} < p + k = ${this.m}, so det(θᵀθ) = 0 for all time`);
   }
 
-  step(): number {
-    const { p, k, l, T, T2, Pt, Gt, Mt, XtXt, data, opt, simd } = this;
+  /** this.Pt = (W1W2)ᵀ of the current state (the step's first product; metrics' P) */
+  private productT(): void {
+    const { p, k, l, T, Pt, simd } = this;
     // Pᵀ[c, i] = ⟨W2[:, c], W1[i, :]⟩ = Σ_j W1[i, j]·W2[j, c], in order j = 0, 1, … on both paths:
     // SIMD as P = W1·W2 (lanes along c, from W2 laid out l×k), then transposed
     if (simd) {
@@ -182,6 +183,11 @@ export class Linear2 implements Stepper {
       simd.arena.gemm(p, kp, l, T, 0, l, 1, W2, 0, kp, P, 0, kp);
       for (let i = 0; i < p; i++) for (let c = 0; c < k; c++) Pt[c * p + i] = P[i * kp + c];
     } else rowDots(T, p * l, k, T, 0, p, l, Pt, p);
+  }
+
+  step(): number {
+    this.productT();
+    const { p, k, l, T, T2, Pt, Gt, Mt, XtXt, data, opt, simd } = this;
     let probe: number;
     const eta = opt.stepSize;
     if (opt.batch === null) {
@@ -276,12 +282,11 @@ export class Linear2 implements Stepper {
     return probe;
   }
 
-  /** P = W1W2 (p×k, row-major) */
+  /** P = W1W2 (p×k, row-major), by the step's kernel (SIMD when on; each entry summed in one
+   *  order on both paths). Pt is scratch that a step recomputes first. */
   product(): Float64Array {
-    const { p, k, l, T } = this;
-    const P = new Float64Array(p * k);
-    for (let i = 0; i < p; i++) for (let c = 0; c < k; c++) P[i * k + c] = dot(T, i * l, T, (p + c) * l, l);
-    return P;
+    this.productT();
+    return transpose(this.Pt, this.k, this.p);
   }
 
   /**
