@@ -28,8 +28,12 @@ import type { RunSpec } from './numeric/spec';
  *       carry the end-of-run bias gaps and GD's limit in `theory`. Same trajectories as 5.
  *   7 — full-batch GD on linear2 and relu2 carries the linear model's limit 2/λ_max(XᵀX) in
  *       `theory` (lr_stability_limit_linear). Same trajectories as 6.
+ *   8 — linear2 records σ(W1) of up to 16 rows by one-sided Jacobi on the p×p LQ block L11 (the
+ *       log det's factor) instead of on W1 itself, and P = W1W2 at a record by the step's kernel
+ *       (each entry summed in one order, was four interleaved sums): last bits of sv_W1, rank,
+ *       imbalance, sv_product, sv_ratio, loss, test_loss, distance. Same trajectory of θ.
  */
-export const VALUE_VERSION = 7;
+export const VALUE_VERSION = 8;
 
 /** Work done by the hash, for tests that count instead of timing (a chain must key in O(N)). */
 export const keyStats = { canonicalCalls: 0, bytesHashed: 0 };

@@ -26,7 +26,7 @@ export function imbalanceDirect(T: Float64Array, p: number, k: number, l: number
  * there, by the order its infinities meet: neither is a measurement). Finite parameters are first
  * scaled by a power of two (exact), so huge states give the finite norm when it is representable.
  */
-export function imbalanceRowSpace(T: Float64Array, p: number, k: number, l: number): number {
+export function imbalanceRowSpace(T: Float64Array, p: number, k: number, l: number, Lshared: Float64Array | null = null): number {
   const m = p + k;
   if (l <= m) return imbalanceDirect(T, p, k, l);
   let big = 0;
@@ -38,11 +38,21 @@ export function imbalanceRowSpace(T: Float64Array, p: number, k: number, l: numb
   if (big === Infinity) return Infinity;
   if (big === 0) return 0;
   const e = Math.max(-1000, Math.min(1000, Math.floor(Math.log2(big))));
+  // Lshared: the LQ factor of T itself (a record's log det factor, linear2 metrics). Householder
+  // commutes with scaling by 2^−e exactly (every operation scales by a power of two) while nothing
+  // over- or underflows, so for |e| ≤ 64 it is the factor of the scaled copy times 2^e: the sums
+  // below then scale by 2^4e and the result is the same. Outside that range: the scaled copy.
+  if (Lshared && Math.abs(e) <= 64) return rowSpaceNorm(Lshared, p, m);
   const sc = 2 ** -e;
   const W = new Float64Array(m * l);
   for (let t = 0; t < m * l; t++) W[t] = T[t] * sc;
   const L = new Float64Array(m * m);
   lqRows(W, m, l, L);
+  return rowSpaceNorm(L, p, m) / sc / sc;
+}
+
+/** ‖LᵀSL‖_F for the m×m lower-triangular L, S = diag(+1 ×p, −1 ×(m−p)) */
+function rowSpaceNorm(L: Float64Array, p: number, m: number): number {
   // (LᵀSL)[u,v] = Σ_r s_r L[r,u]·L[r,v], L[r,u] = 0 for r < u
   let s = 0;
   for (let u = 0; u < m; u++)
@@ -52,5 +62,5 @@ export function imbalanceRowSpace(T: Float64Array, p: number, k: number, l: numb
       for (let r = Math.max(u, v, p); r < m; r++) b += L[r * m + u] * L[r * m + v];
       s += (a - b) ** 2;
     }
-  return Math.sqrt(s) / sc / sc;
+  return Math.sqrt(s);
 }

@@ -3,7 +3,8 @@
 // hand-written because it is the robust log det (see logdetGramRows) and runs on the
 // parameter matrix layout directly (rows of θᵀ are contiguous: no copy into a Matrix).
 
-import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { golubKahanValuesT } from './svdValues';
 
 /** C (m×q) = A (m×n) · B (n×q). */
 export function matmul(A: Float64Array, B: Float64Array, m: number, n: number, q: number, C = new Float64Array(m * q)): Float64Array {
@@ -99,22 +100,31 @@ export function logdetGramRows(Theta: Float64Array, m: number, len: number): num
  * with orthonormal rows. Returns log det(ΘΘᵀ) = 2 Σ log|L_jj| (as logdetGramRows) and, when
  * `L` (m×m) is given, fills it with the factor. Its leading r×r block is the factor of Θ's first
  * r rows, so σ(Θ[0:r]) = σ(L[0:r, 0:r]) (a smaller SVD: linear2 records σ(W1) this way).
- * Reflections are applied to two rows per pass (the reflector is loaded once for both); each
- * row's own sums keep their order, so the values are those of the one-row loop.
  */
 export function lqRows(Theta: Float64Array, m: number, len: number, L: Float64Array | null): number {
-  const W = Float64Array.from(Theta.subarray(0, m * len));
+  const W = Theta.slice(0, m * len);
+  return lqFactor(W, len, 1, m, len, L, (j, vtv) => reflectRows(W, m, len, j, vtv));
+}
+
+/**
+ * The LQ of lqRows on W(i, t) = W[i·rs + t·cs] (overwritten: row-major rs = len, cs = 1, or
+ * column-major rs = 1, cs = m for the SIMD kernel), m ≤ len. For each j it forms the reflector in
+ * row j (O(len)) and calls apply(j, vtv) to reflect rows j+1…m−1 (the O(m·len) part): that must
+ * compute, per row i, s = Σ_{t ≥ j} v_t·W(i, t) in order t from +0, then W(i, t) −= ((2s)/vtv)·v_t
+ * (reflectRows; kernels.wat lqApply), so both layouts give the same bits.
+ */
+export function lqFactor(W: Float64Array, rs: number, cs: number, m: number, len: number, L: Float64Array | null, apply: (j: number, vtv: number) => void): number {
   if (L) L.fill(0);
   let logdet = 0;
   for (let j = 0; j < m; j++) {
-    const rj = j * len;
+    const rj = j * rs;
     // Householder on the tail W[j, j:], scaled against overflow/underflow.
     let scale = 0;
-    for (let t = j; t < len; t++) scale = Math.max(scale, Math.abs(W[rj + t]));
+    for (let t = j; t < len; t++) scale = Math.max(scale, Math.abs(W[rj + t * cs]));
     if (!(scale > 0)) {
       if (scale === 0 && L) {
         // exactly dependent row: L_jj = 0, finish the factor without this reflection
-        for (let i = j; i < m; i++) L[i * m + j] = W[i * len + j];
+        for (let i = j; i < m; i++) L[i * m + j] = W[i * rs + j * cs];
         L[j * m + j] = 0;
         logdet = -Infinity;
         continue;
@@ -123,47 +133,57 @@ export function lqRows(Theta: Float64Array, m: number, len: number, L: Float64Ar
     }
     let norm2 = 0;
     for (let t = j; t < len; t++) {
-      const x = W[rj + t] / scale;
+      const x = W[rj + t * cs] / scale;
       norm2 += x * x;
     }
     const norm = scale * Math.sqrt(norm2);
-    const x0 = W[rj + j];
+    const x0 = W[rj + j * cs];
     const alpha = x0 >= 0 ? -norm : norm; // R_jj
     logdet += 2 * Math.log(Math.abs(alpha));
     // v = x − alpha·e_j (stored in place), H = I − 2vvᵀ/(vᵀv), vᵀv = 2(norm² − x0·alpha)
-    W[rj + j] = x0 - alpha;
+    W[rj + j * cs] = x0 - alpha;
     const vtv = 2 * (norm * norm - x0 * alpha);
-    if (vtv !== 0) {
-      let i = j + 1;
-      for (; i + 1 < m; i += 2) {
-        const ri = i * len, ri1 = ri + len;
-        let s0 = 0, s1 = 0;
-        for (let t = j; t < len; t++) {
-          const v = W[rj + t];
-          s0 += v * W[ri + t];
-          s1 += v * W[ri1 + t];
-        }
-        const f0 = (2 * s0) / vtv, f1 = (2 * s1) / vtv;
-        for (let t = j; t < len; t++) {
-          const v = W[rj + t];
-          W[ri + t] -= f0 * v;
-          W[ri1 + t] -= f1 * v;
-        }
-      }
-      for (; i < m; i++) {
-        const ri = i * len;
-        let s = 0;
-        for (let t = j; t < len; t++) s += W[rj + t] * W[ri + t];
-        const f = (2 * s) / vtv;
-        for (let t = j; t < len; t++) W[ri + t] -= f * W[rj + t];
-      }
-    }
+    if (vtv !== 0) apply(j, vtv);
     if (L) {
       L[j * m + j] = alpha;
-      for (let i = j + 1; i < m; i++) L[i * m + j] = W[i * len + j];
+      for (let i = j + 1; i < m; i++) L[i * m + j] = W[i * rs + j * cs];
     }
   }
   return logdet;
+}
+
+/** lqFactor's reflection on row-major W (m×len): rows four per pass, then two, then one (the
+ *  reflector loaded once for all; four independent sums hide the add latency of one); each row's
+ *  own sums keep their order, so the values are those of the one-row loop. */
+function reflectRows(W: Float64Array, m: number, len: number, j: number, vtv: number): void {
+  const rj = j * len;
+  let i = j + 1;
+  for (; i + 3 < m; i += 4) {
+    const ri = i * len, ri1 = ri + len, ri2 = ri1 + len, ri3 = ri2 + len;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let t = j; t < len; t++) {
+      const v = W[rj + t];
+      s0 += v * W[ri + t];
+      s1 += v * W[ri1 + t];
+      s2 += v * W[ri2 + t];
+      s3 += v * W[ri3 + t];
+    }
+    const f0 = (2 * s0) / vtv, f1 = (2 * s1) / vtv, f2 = (2 * s2) / vtv, f3 = (2 * s3) / vtv;
+    for (let t = j; t < len; t++) {
+      const v = W[rj + t];
+      W[ri + t] -= f0 * v;
+      W[ri1 + t] -= f1 * v;
+      W[ri2 + t] -= f2 * v;
+      W[ri3 + t] -= f3 * v;
+    }
+  }
+  for (; i < m; i++) {
+    const ri = i * len;
+    let s = 0;
+    for (let t = j; t < len; t++) s += W[rj + t] * W[ri + t];
+    const f = (2 * s) / vtv;
+    for (let t = j; t < len; t++) W[ri + t] -= f * W[rj + t];
+  }
 }
 
 /**
@@ -171,7 +191,8 @@ export function lqRows(Theta: Float64Array, m: number, len: number, L: Float64Ar
  * recorded every ~100 steps, where ml-matrix's object overhead dominated the record cost at
  * 40–70 µs for 5×10) use a one-sided Jacobi iteration (Hestenes) on the min(rows, cols) vectors:
  * values-only, and with high relative accuracy for tiny singular values (Demmel & Veselić), which
- * matters for the collapse of σ(W1) on log plots. Larger ones go to ml-matrix's SVD.
+ * matters for the collapse of σ(W1) on log plots. Larger ones go to Golub–Kahan (svdValues.ts:
+ * ml-matrix's SVD, the same bits, on a Float64Array).
  */
 export function singularValues(A: Float64Array, rows: number, cols: number): number[] {
   if (rows === 0 || cols === 0) return [];
@@ -179,20 +200,23 @@ export function singularValues(A: Float64Array, rows: number, cols: number): num
   if (Math.min(rows, cols) <= JACOBI_MAX) {
     return rows <= cols ? jacobiSingularValues(A, rows, cols) : jacobiSingularValues(transpose(A, rows, cols), cols, rows);
   }
-  // ml-matrix's SVD wants rows ≥ cols; transpose ourselves (σ(A) = σ(Aᵀ)).
-  const tall = rows >= cols;
-  const M = tall ? toMatrix(A, rows, cols) : toMatrix(transpose(A, rows, cols), cols, rows);
-  const svd = new SingularValueDecomposition(M, { computeLeftSingularVectors: false, computeRightSingularVectors: false, autoTranspose: false });
-  return Array.from(svd.diagonal).sort((a, b) => b - a);
+  return golubKahanSingularValues(A, rows, cols);
 }
 
-/** above this many vectors ml-matrix's Golub–Kahan SVD is used (measured crossover, see bench notes) */
+/** Singular values (descending) by Golub–Kahan (svdValues.ts), on the tall one of A, Aᵀ (σ(A) = σ(Aᵀ)). */
+export function golubKahanSingularValues(A: Float64Array, rows: number, cols: number): number[] {
+  // golubKahanValuesT takes the tall matrix's transpose: Aᵀ when A is tall, else A itself
+  const At = rows >= cols ? transpose(A, rows, cols) : A.slice(0, rows * cols);
+  return Array.from(golubKahanValuesT(At, Math.max(rows, cols), Math.min(rows, cols))).sort((a, b) => b - a);
+}
+
+/** above this many vectors Golub–Kahan (svdValues.ts) is used (measured crossover, see bench notes) */
 export const JACOBI_MAX = 16;
 
 /** One-sided Jacobi: orthogonalise the m rows (length len, m ≤ len) of a copy of A by plane
  *  rotations until every pair is orthogonal to ε; the row norms are then the singular values. */
 export function jacobiSingularValues(A: Float64Array, m: number, len: number): number[] {
-  const W = Float64Array.from(A.subarray(0, m * len));
+  const W = A.slice(0, m * len);
   const tol = 1e-15;
   for (let sweep = 0; sweep < 60; sweep++) {
     let rotated = false;

@@ -18,11 +18,12 @@ import type { RegressionData } from './data';
 import type { ModelSpec } from './spec';
 import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, RANK_TOL, SpecError } from './model';
-import { allFinite, cholesky, dot, transpose, JACOBI_MAX, logdetGramRows, lqRows, matmulTN, numericalRank, singularValues } from './linalg';
+import { allFinite, cholesky, dot, transpose, JACOBI_MAX, logdetGramRows, lqFactor, lqRows, matmulTN, numericalRank, singularValues } from './linalg';
 import { lowerDotsAdd, rowCombine, rowDots } from './kernels';
 import { Arena } from './wasm/simd';
 import { Rng } from './rng';
 import { imbalanceRowSpace } from './imbalance';
+import { golubKahanValuesT, type GkKernels } from './svdValues';
 import { balancedLayers, semiOrthogonal } from './init';
 import { linearModelLimit } from './stability';
 
@@ -59,6 +60,9 @@ interface SimdBuffers {
   XtXT: Float64Array; // p×p, (XᵀX)ᵀ: Gᵀ[c, ·] = Σ_j Pᵀ[c, j]·XᵀX[·, j] with contiguous rows
   LT: Float64Array | null; // p×p, Cᵀ (the Cholesky factor transposed), p ≥ 16
   mb: { X: Float64Array; Y: Float64Array; G: Float64Array | null; res: Float64Array } | null; // minibatches: the data, the draws
+  lqW: Float64Array; // m×l column-major scratch: a record's LQ of θᵀ (kernels.wat lqApply)
+  gk: GkKernels | null; // σ(L11) (p×p): Golub–Kahan's loops (kernels.wat gkLeft, gkRight) on gkAt
+  gkAt: Float64Array;
 }
 
 export class Linear2 implements Stepper {
@@ -117,6 +121,8 @@ export class Linear2 implements Stepper {
       ...[p * kp, l * kp, p * p, chol && p >= 16 ? p * p : 0], // SimdBuffers: P, W2, XtXT, LT
       // minibatches: X, Y, perm, the draws, the residuals
       ...(opt.batch === null ? [0, 0, 0, 0, 0] : [mbCopy ? data.n * p : 0, mbCopy ? data.n * k : 0, data.n, mbCopy && opt.delta > 0 ? opt.batch * k : 0, k]),
+      m * l, // the records' LQ scratch
+      ...[p * p, p, p], // σ(L11) by Golub–Kahan: L11ᵀ, e, work
     ];
     const useSimd = options.simd === true || (options.simd === undefined && p * l * k >= SIMD_MIN_PLK);
     const arena = useSimd ? Arena.create(lengths) : null;
@@ -155,15 +161,17 @@ export class Linear2 implements Stepper {
         A[11].set(data.Y);
         mb = { X: A[10], Y: A[11], G: opt.delta > 0 ? A[13] : null, res: A[14] };
       }
-      this.simd = { arena, kp, P: A[6], W2: A[7], XtXT: A[8], LT, mb };
+      const gk = p > JACOBI_MAX && p <= l ? arena.gkKernels(A[16], A[17], A[18], p, p) : null;
+      this.simd = { arena, kp, P: A[6], W2: A[7], XtXT: A[8], LT, mb, lqW: A[15], gk, gkAt: A[16] };
     }
     this.perm = opt.batch === null ? null : A ? A[12] : new Float64Array(data.n);
     if (this.perm) for (let i = 0; i < data.n; i++) this.perm[i] = i;
     if (l < this.m) this.notes.push(`logdet omitted: width ${l} < p + k = ${this.m}, so det(θᵀθ) = 0 for all time`);
   }
 
-  step(): number {
-    const { p, k, l, T, T2, Pt, Gt, Mt, XtXt, data, opt, simd } = this;
+  /** this.Pt = (W1W2)ᵀ of the current state (the step's first product; metrics' P) */
+  private productT(): void {
+    const { p, k, l, T, Pt, simd } = this;
     // Pᵀ[c, i] = ⟨W2[:, c], W1[i, :]⟩ = Σ_j W1[i, j]·W2[j, c], in order j = 0, 1, … on both paths:
     // SIMD as P = W1·W2 (lanes along c, from W2 laid out l×k), then transposed
     if (simd) {
@@ -175,6 +183,11 @@ export class Linear2 implements Stepper {
       simd.arena.gemm(p, kp, l, T, 0, l, 1, W2, 0, kp, P, 0, kp);
       for (let i = 0; i < p; i++) for (let c = 0; c < k; c++) Pt[c * p + i] = P[i * kp + c];
     } else rowDots(T, p * l, k, T, 0, p, l, Pt, p);
+  }
+
+  step(): number {
+    this.productT();
+    const { p, k, l, T, T2, Pt, Gt, Mt, XtXt, data, opt, simd } = this;
     let probe: number;
     const eta = opt.stepSize;
     if (opt.batch === null) {
@@ -269,12 +282,11 @@ export class Linear2 implements Stepper {
     return probe;
   }
 
-  /** P = W1W2 (p×k, row-major) */
+  /** P = W1W2 (p×k, row-major), by the step's kernel (SIMD when on; each entry summed in one
+   *  order on both paths). Pt is scratch that a step recomputes first. */
   product(): Float64Array {
-    const { p, k, l, T } = this;
-    const P = new Float64Array(p * k);
-    for (let i = 0; i < p; i++) for (let c = 0; c < k; c++) P[i * k + c] = dot(T, i * l, T, (p + c) * l, l);
-    return P;
+    this.productT();
+    return transpose(this.Pt, this.k, this.p);
   }
 
   /**
@@ -320,6 +332,16 @@ export class Linear2 implements Stepper {
     return logdetGramRows(this.T, this.m, this.l);
   }
 
+  /** lqRows of θᵀ's first `rows` rows (rows ≤ l), in WebAssembly when SIMD is on (the same bits) */
+  private lq(rows: number, L: Float64Array): number {
+    const { T, l, simd } = this;
+    if (!simd) return lqRows(T, rows, l, L);
+    // column-major copy: rows i, i+1 neighbours, so a lane pair is two rows' own sums
+    const W = simd.lqW;
+    for (let i = 0; i < rows; i++) for (let t = 0; t < l; t++) W[t * rows + i] = T[i * l + t];
+    return lqFactor(W, 1, rows, rows, l, L, (j, vtv) => simd.arena.lqApply(W, rows, l, j, vtv));
+  }
+
   metrics(): Record<string, MetricValue> {
     const { p, k, l, m, T, data } = this;
     const P = this.product();
@@ -333,18 +355,26 @@ export class Linear2 implements Stepper {
       }
       out.test_loss = this.testGram ? this.lossFast(data.Xtest, data.Ytest, data.ntest, P, this.testGram) : this.lossOn(data.Xtest, data.Ytest, data.ntest, P);
     }
-    // σ(W1): above JACOBI_MAX rows, from the p×p leading block of the LQ factor of θᵀ (the log
-    // det's QR, reused; W1 = L11·Q1, so σ(W1) = σ(L11)): a p×p SVD instead of p×l.
+    // σ(W1) from the p×p leading block of the LQ factor of θᵀ (the log det's QR, reused;
+    // W1 = L11·Q1, so σ(W1) = σ(L11)): a p×p SVD instead of p×l (up to JACOBI_MAX rows one-sided
+    // Jacobi, whose relative accuracy survives: the LQ is row-wise backward stable, so L11's rows
+    // carry W1's row scaling). Above JACOBI_MAX the LQ is done for σ(W1) alone when l < p + k.
+    // The same factor serves the imbalance when its cheap form cancels (no second LQ).
     let sv1: number[] | null = null;
-    const useL = p > JACOBI_MAX && p <= l;
-    const Lf = useL ? new Float64Array(l >= m ? m * m : p * p) : null;
-    if (l >= m) out.logdet = Lf ? lqRows(T, m, l, Lf) : this.logdet();
-    else if (Lf) lqRows(T, p, l, Lf);
-    if (Lf) {
+    const useL = p <= l && (p > JACOBI_MAX || l >= m);
+    const Lf = useL || l > m ? new Float64Array(l >= m ? m * m : p * p) : null;
+    if (l >= m) out.logdet = Lf ? this.lq(m, Lf) : this.logdet();
+    else if (Lf) this.lq(p, Lf);
+    if (Lf && useL) {
       const st = l >= m ? m : p;
       const L11 = new Float64Array(p * p);
       for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) L11[i * p + j] = Lf[i * st + j];
-      if (allFinite(L11)) sv1 = singularValues(L11, p, p);
+      if (allFinite(L11) && this.simd?.gk) {
+        // singularValues(L11, p, p) with the bidiagonalisation in WebAssembly (the same bits)
+        const At = this.simd.gkAt;
+        for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) At[j * p + i] = L11[i * p + j];
+        sv1 = Array.from(golubKahanValuesT(At, p, p, this.simd.gk)).sort((a, b) => b - a);
+      } else if (allFinite(L11)) sv1 = singularValues(L11, p, p);
     }
     if (!sv1) sv1 = singularValues(T.subarray(0, p * l), p, l);
     out.sv_W1 = sv1;
@@ -353,7 +383,7 @@ export class Linear2 implements Stepper {
     const svp = singularValues(P, p, k);
     out.sv_product = svp;
     if (svp.length >= 2) out.sv_ratio = svp[0] > 0 ? svp[1] / svp[0] : 0;
-    out.imbalance = this.imbalance(P, sv1, sv2);
+    out.imbalance = this.imbalance(P, sv1, sv2, l > m ? Lf : null);
     if (data.U) {
       let s = 0;
       for (let t = 0; t < p * k; t++) s += (P[t] - data.U[t]) ** 2;
@@ -365,7 +395,7 @@ export class Linear2 implements Stepper {
   }
 
   /** ‖W1ᵀW1 − W2W2ᵀ‖_F (balancedness Δ, conserved by gradient flow). */
-  imbalance(P = this.product(), sv1?: number[], sv2?: number[]): number {
+  imbalance(P = this.product(), sv1?: number[], sv2?: number[], L: Float64Array | null = null): number {
     const { p, k, l, T } = this;
     // ‖A − B‖² = ‖A‖² + ‖B‖² − 2⟨A, B⟩ with A = W1ᵀW1, B = W2W2ᵀ: ‖A‖ = ‖W1W1ᵀ‖ (p×p),
     // ‖B‖ = ‖W2ᵀW2‖ (k×k), ⟨A, B⟩ = ‖W1W2‖². Cheap, but cancels when Δ ≪ ‖A‖: then form Δ in
@@ -391,7 +421,7 @@ export class Linear2 implements Stepper {
     const d2 = a2 + b2 - 2 * ab;
     if (d2 > 1e-6 * (a2 + b2)) return Math.sqrt(d2);
     // cancelling or not finite: Δ's norm from the LQ factor of θᵀ, O(l·(p+k)²) (imbalance.ts)
-    return imbalanceRowSpace(T, p, k, l);
+    return imbalanceRowSpace(T, p, k, l, L);
   }
 
   params(): Float64Array[] {
@@ -399,7 +429,7 @@ export class Linear2 implements Stepper {
   }
 
   getState(): StepperState {
-    const arrays: Record<string, Float64Array> = { theta: Float64Array.from(this.T) };
+    const arrays: Record<string, Float64Array> = { theta: this.T.slice() }; // (slice: a memcpy; from() iterates)
     if (this.perm) arrays.perm = Float64Array.from(this.perm);
     return { arrays, rng: this.rng.getState() };
   }

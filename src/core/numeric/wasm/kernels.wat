@@ -732,6 +732,225 @@
   ;; (sᵢ ← sᵢ + pᵢ) on registers, no memory traffic: the rate this engine reaches with f64x2
   ;; mul + add (no FMA), the bench's "peak" column. 24 flops per round.
   ;; ---------------------------------------------------------------------------------------
+  ;; lqApply: one Householder reflection of ../linalg.ts lqRows (a record's log det LQ), on a
+  ;; column-major copy W[t·m + i] (i < m rows, t < len): with v_t = W[t, j] (t ≥ j, the reflector
+  ;; in row j), for each row i > j
+  ;;   s_i = Σ_{t=j}^{len−1} v_t·W[t, i] (from +0, t ascending), f_i = (2·s_i)/vtv,
+  ;;   W[t, i] = W[t, i] − f_i·v_t
+  ;; — the scalar loop's chain for each row. Lanes hold two neighbouring rows (contiguous in this
+  ;; layout), never two partial sums of one row: the same bits. Rows in blocks of 8, 2, then 1.
+  ;; ---------------------------------------------------------------------------------------
+  (func (export "lqApply") (param $W i32) (param $m i32) (param $len i32) (param $j i32) (param $vtv f64)
+    (local $i i32) (local $t i32) (local $rs i32) (local $v0 i32) (local $vp i32) (local $wp i32)
+    (local $x v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $two v128) (local $vv v128) (local $s f64) (local $f f64) (local $xs f64)
+    (local.set $rs (i32.shl (local.get $m) (i32.const 3)))
+    (local.set $two (f64x2.splat (f64.const 2)))
+    (local.set $vv (f64x2.splat (local.get $vtv)))
+    ;; byte address of W[j, j] (row t = j of the column-major array, column j)
+    (local.set $v0 (i32.add (local.get $W) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $m)) (local.get $j)) (i32.const 3))))
+    (local.set $i (i32.add (local.get $j) (i32.const 1)))
+    (block $b8done
+      (loop $b8
+        (br_if $b8done (i32.gt_s (i32.add (local.get $i) (i32.const 8)) (local.get $m)))
+        (local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
+        (local.set $a2 (v128.const f64x2 0 0)) (local.set $a3 (v128.const f64x2 0 0))
+        (local.set $vp (local.get $v0))
+        (local.set $wp (i32.add (local.get $v0) (i32.shl (i32.sub (local.get $i) (local.get $j)) (i32.const 3))))
+        (local.set $t (local.get $j))
+        (loop $d
+          (local.set $x (v128.load64_splat (local.get $vp)))
+          (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $x) (v128.load (local.get $wp)))))
+          (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $x) (v128.load offset=16 (local.get $wp)))))
+          (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $x) (v128.load offset=32 (local.get $wp)))))
+          (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $x) (v128.load offset=48 (local.get $wp)))))
+          (local.set $vp (i32.add (local.get $vp) (local.get $rs)))
+          (local.set $wp (i32.add (local.get $wp) (local.get $rs)))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br_if $d (i32.lt_s (local.get $t) (local.get $len))))
+        (local.set $a0 (f64x2.div (f64x2.mul (local.get $two) (local.get $a0)) (local.get $vv)))
+        (local.set $a1 (f64x2.div (f64x2.mul (local.get $two) (local.get $a1)) (local.get $vv)))
+        (local.set $a2 (f64x2.div (f64x2.mul (local.get $two) (local.get $a2)) (local.get $vv)))
+        (local.set $a3 (f64x2.div (f64x2.mul (local.get $two) (local.get $a3)) (local.get $vv)))
+        (local.set $vp (local.get $v0))
+        (local.set $wp (i32.add (local.get $v0) (i32.shl (i32.sub (local.get $i) (local.get $j)) (i32.const 3))))
+        (local.set $t (local.get $j))
+        (loop $u
+          (local.set $x (v128.load64_splat (local.get $vp)))
+          (v128.store (local.get $wp) (f64x2.sub (v128.load (local.get $wp)) (f64x2.mul (local.get $a0) (local.get $x))))
+          (v128.store offset=16 (local.get $wp) (f64x2.sub (v128.load offset=16 (local.get $wp)) (f64x2.mul (local.get $a1) (local.get $x))))
+          (v128.store offset=32 (local.get $wp) (f64x2.sub (v128.load offset=32 (local.get $wp)) (f64x2.mul (local.get $a2) (local.get $x))))
+          (v128.store offset=48 (local.get $wp) (f64x2.sub (v128.load offset=48 (local.get $wp)) (f64x2.mul (local.get $a3) (local.get $x))))
+          (local.set $vp (i32.add (local.get $vp) (local.get $rs)))
+          (local.set $wp (i32.add (local.get $wp) (local.get $rs)))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br_if $u (i32.lt_s (local.get $t) (local.get $len))))
+        (local.set $i (i32.add (local.get $i) (i32.const 8)))
+        (br $b8)))
+    (block $b2done
+      (loop $b2
+        (br_if $b2done (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $m)))
+        (local.set $a0 (v128.const f64x2 0 0))
+        (local.set $vp (local.get $v0))
+        (local.set $wp (i32.add (local.get $v0) (i32.shl (i32.sub (local.get $i) (local.get $j)) (i32.const 3))))
+        (local.set $t (local.get $j))
+        (loop $d2
+          (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (v128.load64_splat (local.get $vp)) (v128.load (local.get $wp)))))
+          (local.set $vp (i32.add (local.get $vp) (local.get $rs)))
+          (local.set $wp (i32.add (local.get $wp) (local.get $rs)))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br_if $d2 (i32.lt_s (local.get $t) (local.get $len))))
+        (local.set $a0 (f64x2.div (f64x2.mul (local.get $two) (local.get $a0)) (local.get $vv)))
+        (local.set $vp (local.get $v0))
+        (local.set $wp (i32.add (local.get $v0) (i32.shl (i32.sub (local.get $i) (local.get $j)) (i32.const 3))))
+        (local.set $t (local.get $j))
+        (loop $u2
+          (v128.store (local.get $wp) (f64x2.sub (v128.load (local.get $wp)) (f64x2.mul (local.get $a0) (v128.load64_splat (local.get $vp)))))
+          (local.set $vp (i32.add (local.get $vp) (local.get $rs)))
+          (local.set $wp (i32.add (local.get $wp) (local.get $rs)))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br_if $u2 (i32.lt_s (local.get $t) (local.get $len))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $b2)))
+    (if (i32.lt_s (local.get $i) (local.get $m))
+      (then
+        (local.set $s (f64.const 0))
+        (local.set $vp (local.get $v0))
+        (local.set $wp (i32.add (local.get $v0) (i32.shl (i32.sub (local.get $i) (local.get $j)) (i32.const 3))))
+        (local.set $t (local.get $j))
+        (loop $d1
+          (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (local.get $vp)) (f64.load (local.get $wp)))))
+          (local.set $vp (i32.add (local.get $vp) (local.get $rs)))
+          (local.set $wp (i32.add (local.get $wp) (local.get $rs)))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br_if $d1 (i32.lt_s (local.get $t) (local.get $len))))
+        (local.set $f (f64.div (f64.mul (f64.const 2) (local.get $s)) (local.get $vtv)))
+        (local.set $vp (local.get $v0))
+        (local.set $wp (i32.add (local.get $v0) (i32.shl (i32.sub (local.get $i) (local.get $j)) (i32.const 3))))
+        (local.set $t (local.get $j))
+        (loop $u1
+          (f64.store (local.get $wp) (f64.sub (f64.load (local.get $wp)) (f64.mul (local.get $f) (f64.load (local.get $vp)))))
+          (local.set $vp (i32.add (local.get $vp) (local.get $rs)))
+          (local.set $wp (i32.add (local.get $wp) (local.get $rs)))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br_if $u1 (i32.lt_s (local.get $t) (local.get $len)))))))
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; gkLeft / gkRight: the two O(m·n) loops of one Golub–Kahan bidiagonalisation step k
+  ;; (../svdValues.ts golubKahanValuesT, same operations in the same order: same bits) on `at`
+  ;; (n×m row-major, row j = column j of the tall m×n matrix).
+  ;; gkLeft: for j = k+1…n−1: t_j = −(Σ_{i=k}^{m−1} at[k,i]·at[j,i]) / at[k,k] (i ascending from
+  ;;   +0), at[j,i] = at[j,i] + t_j·at[k,i]. Columns in pairs: the lanes are columns j and j+1
+  ;;   (their two own sums; the pair loaded lane by lane), then the updates along i.
+  ;; gkRight: work[i] = Σ_{j=k+1}^{n−1} e[j]·at[j,i] (j ascending from +0) for i > k, then
+  ;;   at[j,i] = at[j,i] + (−e[j]/e[k+1])·work[i]: lanes along i (separate outputs).
+  ;; ---------------------------------------------------------------------------------------
+  (func (export "gkLeft") (param $at i32) (param $m i32) (param $n i32) (param $k i32)
+    (local $j i32) (local $i i32) (local $rs i32) (local $rk i32) (local $r0 i32) (local $r1 i32)
+    (local $acc v128) (local $tv v128) (local $t0 v128) (local $t1 v128) (local $x v128)
+    (local $s f64) (local $akk f64)
+    (local.set $rs (i32.shl (local.get $m) (i32.const 3)))
+    (local.set $rk (i32.mul (local.get $k) (local.get $rs)))
+    (local.set $akk (f64.load (i32.add (local.get $at) (i32.add (local.get $rk) (i32.shl (local.get $k) (i32.const 3))))))
+    (local.set $j (i32.add (local.get $k) (i32.const 1)))
+    (block $pdone
+      (loop $pairs
+        (br_if $pdone (i32.gt_s (i32.add (local.get $j) (i32.const 2)) (local.get $n)))
+        (local.set $r0 (i32.add (local.get $at) (i32.mul (local.get $j) (local.get $rs))))
+        (local.set $r1 (i32.add (local.get $r0) (local.get $rs)))
+        (local.set $acc (v128.const f64x2 0 0))
+        (local.set $i (local.get $k))
+        (loop $d
+          (local.set $x (v128.load64_splat (i32.add (local.get $at) (i32.add (local.get $rk) (i32.shl (local.get $i) (i32.const 3))))))
+          (local.set $tv (v128.load64_zero (i32.add (local.get $r0) (i32.shl (local.get $i) (i32.const 3)))))
+          (local.set $tv (v128.load64_lane 1 (i32.add (local.get $r1) (i32.shl (local.get $i) (i32.const 3))) (local.get $tv)))
+          (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $x) (local.get $tv))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $d (i32.lt_s (local.get $i) (local.get $m))))
+        (local.set $acc (f64x2.div (f64x2.neg (local.get $acc)) (f64x2.splat (local.get $akk))))
+        (local.set $t0 (f64x2.splat (f64x2.extract_lane 0 (local.get $acc))))
+        (local.set $t1 (f64x2.splat (f64x2.extract_lane 1 (local.get $acc))))
+        (call $axpy2 (local.get $r0) (local.get $r1) (i32.add (local.get $at) (local.get $rk)) (local.get $t0) (local.get $t1) (local.get $k) (local.get $m))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_s (local.get $j) (local.get $n))
+      (then
+        (local.set $r0 (i32.add (local.get $at) (i32.mul (local.get $j) (local.get $rs))))
+        (local.set $s (f64.const 0))
+        (local.set $i (local.get $k))
+        (loop $d1
+          (local.set $s (f64.add (local.get $s)
+            (f64.mul (f64.load (i32.add (local.get $at) (i32.add (local.get $rk) (i32.shl (local.get $i) (i32.const 3)))))
+                     (f64.load (i32.add (local.get $r0) (i32.shl (local.get $i) (i32.const 3)))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $d1 (i32.lt_s (local.get $i) (local.get $m))))
+        (local.set $s (f64.div (f64.neg (local.get $s)) (local.get $akk)))
+        (call $axpy2 (local.get $r0) (local.get $r0) (i32.add (local.get $at) (local.get $rk)) (f64x2.splat (local.get $s)) (v128.const f64x2 0 0) (local.get $k) (local.get $m)))))
+
+  ;; y0[i] = y0[i] + t0·x[i] and (y1 ≠ y0) y1[i] = y1[i] + t1·x[i] for i = from…to−1 (t splat)
+  (func $axpy2 (param $y0 i32) (param $y1 i32) (param $x i32) (param $t0 v128) (param $t1 v128) (param $from i32) (param $to i32)
+    (local $i i32) (local $o i32) (local $xv v128) (local $two i32)
+    (local.set $two (i32.ne (local.get $y0) (local.get $y1)))
+    (local.set $i (local.get $from))
+    (block $vdone
+      (loop $v
+        (br_if $vdone (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $to)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $xv (v128.load (i32.add (local.get $x) (local.get $o))))
+        (v128.store (i32.add (local.get $y0) (local.get $o))
+          (f64x2.add (v128.load (i32.add (local.get $y0) (local.get $o))) (f64x2.mul (local.get $t0) (local.get $xv))))
+        (if (local.get $two)
+          (then (v128.store (i32.add (local.get $y1) (local.get $o))
+            (f64x2.add (v128.load (i32.add (local.get $y1) (local.get $o))) (f64x2.mul (local.get $t1) (local.get $xv))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $v)))
+    (if (i32.lt_s (local.get $i) (local.get $to))
+      (then
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (f64.store (i32.add (local.get $y0) (local.get $o))
+          (f64.add (f64.load (i32.add (local.get $y0) (local.get $o)))
+                   (f64.mul (f64x2.extract_lane 0 (local.get $t0)) (f64.load (i32.add (local.get $x) (local.get $o))))))
+        (if (local.get $two)
+          (then (f64.store (i32.add (local.get $y1) (local.get $o))
+            (f64.add (f64.load (i32.add (local.get $y1) (local.get $o)))
+                     (f64.mul (f64x2.extract_lane 0 (local.get $t1)) (f64.load (i32.add (local.get $x) (local.get $o)))))))))))
+
+  (func (export "gkRight") (param $at i32) (param $e i32) (param $work i32) (param $m i32) (param $n i32) (param $k i32)
+    (local $j i32) (local $rs i32) (local $rj i32) (local $ek1 f64) (local $t f64)
+    (local.set $rs (i32.shl (local.get $m) (i32.const 3)))
+    ;; work[k+1…m−1] = 0, then += e[j]·at[j, ·] for j ascending
+    (local.set $j (i32.add (local.get $k) (i32.const 1)))
+    (call $fill0 (local.get $work) (local.get $j) (local.get $m))
+    (block $sdone
+      (loop $sum
+        (br_if $sdone (i32.ge_s (local.get $j) (local.get $n)))
+        (local.set $rj (i32.add (local.get $at) (i32.mul (local.get $j) (local.get $rs))))
+        (call $axpy2 (local.get $work) (local.get $work) (local.get $rj)
+          (f64x2.splat (f64.load (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))) (v128.const f64x2 0 0)
+          (i32.add (local.get $k) (i32.const 1)) (local.get $m))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $sum)))
+    (local.set $ek1 (f64.load (i32.add (local.get $e) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 3)))))
+    (local.set $j (i32.add (local.get $k) (i32.const 1)))
+    (block $udone
+      (loop $upd
+        (br_if $udone (i32.ge_s (local.get $j) (local.get $n)))
+        (local.set $t (f64.div (f64.neg (f64.load (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))) (local.get $ek1)))
+        (local.set $rj (i32.add (local.get $at) (i32.mul (local.get $j) (local.get $rs))))
+        (call $axpy2 (local.get $rj) (local.get $rj) (local.get $work) (f64x2.splat (local.get $t)) (v128.const f64x2 0 0)
+          (i32.add (local.get $k) (i32.const 1)) (local.get $m))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $upd))))
+
+  (func $fill0 (param $p i32) (param $from i32) (param $to i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_s (local.get $from) (local.get $to)))
+        (f64.store (i32.add (local.get $p) (i32.shl (local.get $from) (i32.const 3))) (f64.const 0))
+        (local.set $from (i32.add (local.get $from) (i32.const 1)))
+        (br $l))))
+
+  ;; ---------------------------------------------------------------------------------------
   (func (export "peak") (param $n i32) (result f64)
     (local $i i32) (local $m v128)
     (local $p0 v128) (local $p1 v128) (local $p2 v128) (local $p3 v128) (local $p4 v128) (local $p5 v128)

@@ -13,11 +13,15 @@
 //   - a model is built with `simd: false` (Linear2Options).
 import { KERNELS_WASM_BASE64 } from './kernels.wasm';
 import type { Rng } from '../rng';
+import type { GkKernels } from '../svdValues';
 
 interface Exports {
   gemm(m: number, n: number, kk: number, A: number, ars: number, acs: number, B: number, ldb: number, C: number, ldc: number, f: number, mode: number, tri: number, IN: number): void;
   rowCombine(out: number, inp: number, nr: number, d: number, C: number, cr: number, cs: number, src: number, ns: number, len: number): void;
   peak(n: number): number;
+  lqApply(W: number, m: number, len: number, j: number, vtv: number): void;
+  gkLeft(at: number, m: number, n: number, k: number): void;
+  gkRight(at: number, e: number, work: number, m: number, n: number, k: number): void;
   log(x: number): number;
   gaussFill(st: number, out: number, n: number): void;
   mbAccumulate(X: number, Y: number, perm: number, b: number, p: number, k: number, Pt: number, Mt: number, G: number, sd: number, res: number): number;
@@ -164,6 +168,18 @@ export class Arena {
   }
 
   /** fdlibm's log in WebAssembly (tests: it must equal Math.log bit for bit) */
+  /** one reflection of ../linalg.ts lqFactor on a column-major W (m rows, len columns) of this
+   *  arena: reflector j applied to rows j+1… (kernels.wat lqApply: the scalar loop's bits) */
+  lqApply(W: Float64Array, m: number, len: number, j: number, vtv: number): void {
+    this.x.lqApply(this.ptr(W, 0), m, len, j, vtv);
+  }
+
+  /** ../svdValues.ts golubKahanValuesT's kernels on at (n×m), e (n), work (m) of this arena */
+  gkKernels(at: Float64Array, e: Float64Array, work: Float64Array, m: number, n: number): GkKernels {
+    const x = this.x, pa = this.ptr(at, 0), pe = this.ptr(e, 0), pw = this.ptr(work, 0);
+    return { e, work, left: (k) => x.gkLeft(pa, m, n, k), right: (k) => x.gkRight(pa, pe, pw, m, n, k) };
+  }
+
   log(x: number): number {
     return this.x.log(x);
   }
