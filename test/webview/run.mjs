@@ -602,6 +602,8 @@ test('theme: follows body class and --vscode-* colours (light → dark); screens
     await post(page, STATUS(2, {}));
     await post(page, results(2, REAL, true));
     await post(page, STATUS(2, { ln: 'done', plot0: 'cached', plot1: 'cached', plot2: 'cached' }));
+    // a 'rendered' from an earlier message's frame can answer the wait above: wait for the drawn curve
+    await page.waitForSelector(`${card(0)} svg.sg-plot g[aria-label="line"] path`, { timeout: 180_000 });
     const color = await page.evaluate(() => document.querySelector('svg.sg-plot').getAttribute('color'));
     eq(color, THEMES[theme].vars['--vscode-editor-foreground'], `${theme} figure foreground`);
     const stroke = await page.evaluate((sel) => {
