@@ -9,6 +9,7 @@
 import type { RunSpec } from '../spec';
 import { dataLambdaMax } from '../numeric/data';
 import { maxStepsize } from '../numeric/stepsize';
+import { fullBatchSteps } from '../lang/builtins';
 
 export interface DivergenceAdvice {
   /** appended to "diverged at step N (loss = …)" */
@@ -27,12 +28,12 @@ export function explainDivergence(spec: RunSpec): DivergenceAdvice | null {
   const d = spec.data;
   // a data file: its λ_max is not worked out for an explanation (no generator to draw X alone)
   if (d.kind === 'completion' || d.kind === 'csv') return null;
-  // steps that are full-batch GD steps (numeric/model.ts batchOf)
-  const full = o.kind === 'gd' || (o.kind === 'label_noise' && (o.batch === null || o.batch >= d.n)) || (o.kind === 'sgd' && o.batch >= d.n);
+  // steps that are full-batch GD steps: the table's `gdSteps` (builtins.ts fullBatchSteps)
+  const full = fullBatchSteps(o.kind, 'batch' in o ? o.batch : null, d.n);
   // a schedule is judged at its largest stepsize; only a plain number gets a stepsize to set
   const scheduled = typeof o.lr !== 'number';
   const lr = typeof o.lr === 'number' ? o.lr : maxStepsize(o.lr, spec.steps);
-  const mu = o.kind !== 'sgf' ? (o.momentum ?? 0) : 0;
+  const mu = 'momentum' in o ? (o.momentum ?? 0) : 0;
   const safeOf = (limit: number) => Number((0.9 * limit).toPrecision(2));
   if (!full) {
     const half = Number((lr / 2).toPrecision(2));

@@ -714,6 +714,17 @@ export function withArticle(label: string): string {
   return (/^[aeiou]/i.test(label) ? 'an ' : 'a ') + label;
 }
 
+/**
+ * Whether a step of this optimiser, with this batch (null or absent: the whole data set) on n
+ * samples, is a full-batch (heavy-ball) GD step: its row declares `gdSteps`, and it draws no
+ * mini-batch smaller than the data (numeric/model.ts batchOf turns batch ≥ n into the full batch).
+ * The one statement of the rule, for the checker's stability warning (domain.ts) and the runtime
+ * divergence explanation (graph/divergence.ts).
+ */
+export function fullBatchSteps(optimizer: string, batch: number | null | undefined, n: number): boolean {
+  return BUILTIN_BY_NAME.get(optimizer)?.gdSteps === true && (batch == null || batch >= n);
+}
+
 export function findParam(b: Builtin, name: string): ParamSpec | undefined {
   return b.params.find((p) => p.name === name || p.aliases?.includes(name));
 }

@@ -8,7 +8,7 @@ import type { Value } from '../program';
 import type { DataSpec, RunSpec, ScheduleSpec } from '../spec';
 import type { CallSite, CallValue, Checker, StabilityNote } from './checker';
 import { fmt, placeholder } from './checker';
-import { BUILTIN_BY_NAME, findParam, type Builtin } from './builtins';
+import { BUILTIN_BY_NAME, findParam, fullBatchSteps, type Builtin } from './builtins';
 import { resolveCall, resolveRun, type Arg as SpecArg } from '../resolve/spec';
 import { MAX_MEMBERS } from '../resolve/axes';
 import { about, fmtBytes, fmtFlops, fmtSeconds } from './units';
@@ -246,13 +246,14 @@ function checkRun(c: Checker, site: CallSite): void {
   const steps = Math.max(1, max(c.numbers(a.steps)) || 1);
 
   // ---- GD stability: on the quadratic loss ½‖Y − Xw‖², GD diverges iff η > 2/λ_max(XᵀX) ----
-  // optimisers declaring `gdSteps` (gd, sgd, label_noise) with batch ≥ n take full-batch steps
-  // (numeric/model.ts batchOf turns them into GD), so GD's limit applies to those members. Genuine minibatches get no warning:
+  // the members whose steps are full-batch GD steps (the table's `gdSteps`, builtins.ts
+  // fullBatchSteps): GD's limit applies to those. Genuine minibatches get no warning:
   // SGD's own limit depends on b and on the data (it can diverge below 2/λ_max, and sampling
   // without replacement keeps even its mean iterate from being a GD step), so 2/λ_max is not
   // its threshold and a warning would be a guess.
-  const fullBatches = batchParam && n.length ? batch.filter((b) => b >= max(n)) : [];
-  const fullBatch = oRow?.gdSteps === true && (!batchParam || (batch.length === 0 && batchParam.default?.kind === 'null') || fullBatches.length > 0);
+  const full = (b: number | null) => fullBatchSteps(opt.builtin, b, max(n));
+  const fullBatches = batch.filter(full);
+  const fullBatch = (batch.length ? batch : [batchParam?.default?.kind === 'number' ? batchParam.default.value : null]).some(full);
   const byBatch = fullBatches.length === 0 ? ''
     : fullBatches.length === batch.length ? ` (batch = ${fmt(max(fullBatches))} ≥ n = ${fmt(max(n))}: every step is a full-batch GD step)`
     : ` (for the members with batch ≥ n = ${fmt(max(n))}, which take full-batch GD steps; smaller batches are not checked)`;
