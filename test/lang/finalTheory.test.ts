@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkText } from '../../src/core/lang';
 import { lowerProgram } from '../../src/core/lower';
+import { BUILTINS, type Builtin } from '../../src/core/lang/builtins';
+import { runTraining } from '../../src/core/numeric/run';
 
 const head = `seed = 2
 data = teacher(n = 50, p = 3, k = 1)
@@ -58,5 +60,32 @@ gd  = train(net, data, gd(lr = [0.1, 0.2]), steps = 100)
   });
   it('theory = true with x = lr on a diagonal family draws the stability limit: no "draws nothing" warning', () => {
     expect(checkText(`${diag}plot final(loss, gd, x = lr, theory = true)\n`).diagnostics).toEqual([]);
+  });
+});
+
+describe('final(…, x = lr, theory = true): the stability rule a model declares (stabilityLimit)', () => {
+  const models = BUILTINS.filter((b) => b.kind === 'model');
+  /** a small full-batch GD family over lr of this model, on data it trains on */
+  const fileFor = (m: Builtin) => {
+    const data = m.data?.includes('completion') ? 'completion(observed = [[1, ?], [0.3, 1]])'
+      : m.name === 'diagonal' ? 'sparse(n = 10, d = 20, s = 2)'
+      : `teacher(n = 20, p = 3${m.outputs === 1 ? '' : ', k = 1'}${m.name === 'relu2' ? ', activation = relu' : ''})`;
+    return `seed = 3\ndata = ${data}\nnet = ${m.example.slice(m.example.indexOf(' = ') + 3)}\ng = train(net, data, gd(lr = [0.01, 0.02]), steps = 3)\n`;
+  };
+  it('draws nothing (a warning) only when no model of the plotted runs declares a limit', () => {
+    for (const m of models) {
+      const codes = checkText(`${fileFor(m)}plot final(loss, g, x = lr, theory = true)\n`).diagnostics.map((d) => d.code);
+      expect(codes, m.name).toEqual(m.stabilityLimit ? [] : ['no-theory']);
+    }
+    // linear2 and relu2 draw the linear model's limit on their data: no "draws nothing" warning
+    expect(models.filter((m) => m.stabilityLimit === 'linear').map((m) => m.name)).toEqual(['linear2', 'relu2']);
+  });
+  it('the numeric core attaches the limit each model row declares, under its key', async () => {
+    for (const m of models) {
+      const run = lowerProgram(checkText(fileFor(m))).runs[0]!;
+      const { theory } = await runTraining(run.spec);
+      const keys = Object.keys(theory ?? {}).filter((k) => k.startsWith('lr_stability_limit'));
+      expect(keys, m.name).toEqual(m.stabilityLimit === 'own' ? ['lr_stability_limit'] : m.stabilityLimit === 'linear' ? ['lr_stability_limit_linear'] : []);
+    }
   });
 });

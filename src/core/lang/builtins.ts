@@ -98,6 +98,10 @@ export interface Builtin {
   theory?: string;
   /** metrics: what a plot of it reads and how it is labelled, one entry per result series */
   series?: MetricSeries[];
+  /** models: the GD stability limit the numeric core attaches to its full-batch GD runs, which
+   *  `final(…, x = lr, theory = true)` draws as a rule: its own (`lr_stability_limit`) or that of
+   *  the linear model on the same data (`lr_stability_limit_linear`), docs/theory.md §7 */
+  stabilityLimit?: 'own' | 'linear';
   /** models: the name of the end-to-end matrix in labels; `{depth}` is the run's depth */
   product?: string;
   example: string;
@@ -396,6 +400,7 @@ export const BUILTINS: Builtin[] = [
     ],
     positional: ['width', 'init'],
     product: 'W1W2',
+    stabilityLimit: 'linear',
     example: 'net = linear2(width = 20, init = gaussian(scale = 0.5))',
   },
   {
@@ -409,6 +414,7 @@ export const BUILTINS: Builtin[] = [
     ],
     positional: ['alpha'],
     outputs: 1,
+    stabilityLimit: 'own',
     example: 'net = diagonal(alpha = 0.1)',
   },
   {
@@ -442,6 +448,7 @@ export const BUILTINS: Builtin[] = [
     positional: ['width', 'init'],
     outputs: 1,
     matrices: { of: ['W1'], why: 'for a relu2 model the singular values are recorded for its first layer' },
+    stabilityLimit: 'linear',
     example: 'net = relu2(width = 20, init = gaussian(scale = 0.5))',
   },
   // ---------------- optimisers ----------------
@@ -798,6 +805,7 @@ export function constraintLines(b: Builtin): string[] {
   if (b.against) out.push(`Needs: ${b.against.data ? `${code(`${b.against.data.name}(…, ${Object.entries(b.against.data.args).map(([k, v]) => `${k} = ${v}`).join(', ')})`)} data` : 'data made by a teacher'} (${b.against.why}).`);
   if (b.teacherless) out.push(`Made by no teacher: ${BUILTINS.filter((x) => x.against).map((x) => code(x.name)).join(', ')} do not apply.`);
   if (b.matrices) out.push(`Matrices: \`of = ${b.matrices.of.join(' | ')}\` only (${b.matrices.why}).`);
+  if (b.stabilityLimit) out.push(`Stability limit: \`final(…, x = lr, theory = true)\` draws ${b.stabilityLimit === 'own' ? "GD's limit for this model" : "the linear model's GD limit 2/λ_max(XᵀX) on the same data"} as a rule (full-batch GD runs).`);
   if (b.outputs !== undefined) out.push(`Outputs: ${b.outputs} (a teacher's \`k\`, a data file's \`targets\`, at most ${b.outputs}).`);
   return out;
 }

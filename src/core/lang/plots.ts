@@ -88,10 +88,10 @@ export function resolvePlot(c: Checker, e: Expr, index: number, stmt: Span): Plo
     const metricArg = metricParam ? named.get(metricParam.name)?.value : undefined;
     const site = b.kind === 'metric' ? e.callee : metricArg ? metricNameOf(metricArg) : null;
     for (const r of runCalls) checkMetricRun(c, metric, r.value, r.node, options, b, site);
-    // final(…, x = lr, theory = true) also draws GD's stability limit where the core knows it
-    // (diagonal networks: numeric/hyperbolic.ts), so there theory = true draws something
+    // final(…, x = lr, theory = true) also draws GD's stability limit where the core attaches one
+    // (the models declaring `stabilityLimit`), so there theory = true draws something
     const limitDrawn = b.name === 'final' && options.x?.kind === 'word' && options.x.value === 'lr' &&
-      runCalls.some((r) => { const call = c.callOf(r.value); return call?.builtin === 'train' && c.modelOfRun(call)?.builtin === 'diagonal'; });
+      runCalls.some((r) => { const call = c.callOf(r.value); const m = call?.builtin === 'train' ? c.modelOfRun(call) : null; return !!m && BUILTIN_BY_NAME.get(m.builtin)?.stabilityLimit !== undefined; });
     if (options.theory?.kind === 'bool' && options.theory.value && !metric.theory && !limitDrawn) {
       const a = named.get('theory')!;
       c.report(a, 'warning', 'no-theory', `${metric.name} has no theory line; theory = true draws nothing`);
