@@ -5,7 +5,7 @@
 import type { FromWebview, NodeStatus } from '../src/core/wire/protocol';
 import { revisionWords } from '../src/core/wire/protocol';
 import type { ClaimResult, PlotSpec, ResultsDoc, RunResult } from '../src/core/wire/results';
-import { buildFigure, paperFigure, PRINT_THEME, figureBuckets, figureColors, figureCsv, figureData, groupKey, plotRuns, type FigureData, type FigureOptions, type FigureTheme } from '../src/core/figures';
+import { buildFigure, paperFigure, PRINT_THEME, figureBuckets, figureColors, figureCsv, figureData, groupKey, metricLabel, plotRuns, DRAWN_ALONGSIDE, type FigureData, type FigureOptions, type FigureTheme } from '../src/core/figures';
 import { validateToWebview } from '../src/core/wire/webviewMessages';
 import { PreviewStore, type WebviewState } from './store';
 import { plotThemeSetting, readTheme, type PlotThemeSetting } from './theme';
@@ -686,8 +686,9 @@ export class App {
     });
     for (const k of [...card.legendItems.keys()]) if (!keep.has(k)) card.legendItems.delete(k);
     const note = (t: string) => h('span', 'sg-legend-note', t);
-    if (data.kind === 'series' && data.rows.some((r) => r.metric === 'test_loss')) nodes.push(note('┅ test loss'));
-    if (data.kind === 'series' && data.theory.length) nodes.push(note('╌ theory (Thm 4.2)'));
+    // what the metric's entry draws alongside, dashed (loss: test_loss)
+    if (data.kind === 'series') for (const k of DRAWN_ALONGSIDE) if (data.rows.some((r) => r.metric === k)) nodes.push(note(`┅ ${metricLabel(k)}`));
+    if (data.kind === 'series' && data.theory.length) nodes.push(note(`╌ ${data.theoryLabel}`));
     if (data.kind === 'final' && data.summary.some((s) => s.n > 1)) nodes.push(note('┃ min–max over seeds'));
     if (data.kind === 'final' && data.rows.some((r) => r.status === 'diverged' || r.status === 'error')) nodes.push(note('✕ diverged (last finite value, not in the mean)'));
     // notes are text only: keep the ones already there when the same

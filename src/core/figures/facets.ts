@@ -3,7 +3,7 @@
 // (Plot's fx/fy facets, shared x and y scales). Offered only where lines are many and not
 // already summarised by a band (a family over seeds, a per-unit mean).
 import * as Plot from '@observablehq/plot';
-import { BUILTINS } from '../lang/builtins';
+import { DRAWN_ALONGSIDE as ALONGSIDE } from '../resolve/metrics';
 import type { SeriesData, SeriesRow } from './series';
 import { logTicks, type KindMarks, type MarkContext } from './frame';
 
@@ -46,7 +46,6 @@ export function facetPanels(data: SeriesData, cols: number): { panelOf: (r: Seri
   return { panelOf: (r) => panels.get(keyOf(r)), panels: [...panels.values()] };
 }
 
-const ALONGSIDE = new Set(BUILTINS.flatMap((b) => b.series ?? []).flatMap((e) => e.with ?? []));
 
 /** The faceted marks; `height` is the frame's height the grid needs. */
 export function facetMarks(data: SeriesData, ctx: MarkContext): KindMarks & { fy: Plot.ScaleOptions; height: number } {

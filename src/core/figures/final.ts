@@ -172,7 +172,7 @@ export function finalData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts:
     rows,
     summary,
     theory,
-    theoryLabel: entry?.theoryLabel ?? 'theory (Thm 4.2)',
+    theoryLabel: entry?.theoryLabel ?? 'theory',
     limits,
     notes: notes.filter((n) => n.status !== 'done'),
     runs: groups,

@@ -19,6 +19,7 @@ import { facetMarks } from './facets';
 
 export { decimate, minMaxKeep } from './decimate';
 export { plotRuns, groupKey, baseName, defOf, metricLabel } from './runs';
+export { DRAWN_ALONGSIDE } from '../resolve/metrics';
 export { finalValue } from './final';
 export { gainLogDomain } from './gain';
 export { degenerateDomain, figureBuckets, formatTick } from './frame';

@@ -2,8 +2,7 @@
 // or time; a family over seeds as its mean with a min–max band; the metric's theory line.
 import * as Plot from '@observablehq/plot';
 import type { PlotSpec, ResultsDoc } from '../results';
-import { BUILTINS } from '../lang/builtins';
-import { seriesOf, VECTOR_METRICS } from '../resolve/metrics';
+import { DRAWN_ALONGSIDE as ALONGSIDE, seriesOf, VECTOR_METRICS } from '../resolve/metrics';
 import { decimate, minMaxKeep } from './decimate';
 import { finite, groupKey, mean, metricLabel, noteText, seeded, toCsv, valuesOf, type DataOptions, type RunNote } from './runs';
 import { fmt, logTicks, type MarkContext, type KindMarks } from './frame';
@@ -37,6 +36,8 @@ export interface SeriesData {
   yLabel: string;
   rows: SeriesRow[];
   theory: SeriesRow[];
+  /** the theory line's name in legends (the metric's entry) */
+  theoryLabel: string;
   notes: RunNote[];
   runs: string[];
 }
@@ -217,6 +218,7 @@ export function seriesData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts
     rows,
     // one theory line per drawn group: drop duplicates coming from several seed members
     theory: theory.filter((t, i) => !hidden.has(t.run) && theory.findIndex((u) => u.run === t.run && u.step === t.step) === i),
+    theoryLabel: entry?.theoryLabel ?? 'theory',
     notes: notes.filter((n) => !hidden.has(n.run)),
     runs: drawn,
   };
@@ -264,7 +266,6 @@ function lineMarks(rows: SeriesRow[], color: (run: string) => string, opts: { da
   return marks;
 }
 
-const ALONGSIDE = new Set(BUILTINS.flatMap((b) => b.series ?? []).flatMap((e) => e.with ?? []));
 
 export function seriesMarks(data: SeriesData, ctx: MarkContext): KindMarks {
   const { plot, theme, color } = ctx;
@@ -307,7 +308,7 @@ export function seriesMarks(data: SeriesData, ctx: MarkContext): KindMarks {
       marks.push(Plot.line(th, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'line', stroke: 'run', strokeWidth: 1.4, strokeDasharray: '7 4', strokeOpacity: 0.9 * o, clip }));
       marks.push(Plot.line(th, { ariaDescription: 'theory', x: 'x', y: 'y', z: 'line', stroke: theme.foreground, strokeWidth: 0.7, strokeOpacity: 0.5 * o, clip }));
     }
-    legend.push({ label: 'theory (Thm 4.2)', color: theme.muted, glyph: '╌╌' });
+    legend.push({ label: data.theoryLabel, color: theme.muted, glyph: '╌╌' });
   }
   const attached = notes.filter((n) => n.x != null && n.y != null);
   if (attached.length) {

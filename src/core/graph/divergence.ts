@@ -9,7 +9,7 @@
 import type { RunSpec } from '../spec';
 import { dataLambdaMax } from '../numeric/data';
 import { maxStepsize } from '../numeric/stepsize';
-import { fullBatchSteps } from '../lang/builtins';
+import { BUILTIN_BY_NAME, fullBatchSteps } from '../lang/builtins';
 
 export interface DivergenceAdvice {
   /** appended to "diverged at step N (loss = …)" */
@@ -26,8 +26,10 @@ const p3 = (x: number) => String(Number(x.toPrecision(3)));
 export function explainDivergence(spec: RunSpec): DivergenceAdvice | null {
   const o = spec.optimizer;
   const d = spec.data;
-  // a data file: its λ_max is not worked out for an explanation (no generator to draw X alone)
-  if (d.kind === 'completion' || d.kind === 'csv') return null;
+  // the data sets whose GD limit the checker checks (rows declaring `gaussian`: a generator draws X
+  // alone); a data file's λ_max is not worked out for an explanation
+  const dRow = BUILTIN_BY_NAME.get(d.kind);
+  if (!dRow?.gaussian || !dRow.shape?.inputs || !('n' in d)) return null;
   // steps that are full-batch GD steps: the table's `gdSteps` (builtins.ts fullBatchSteps)
   const full = fullBatchSteps(o.kind, 'batch' in o ? o.batch : null, d.n);
   // a schedule is judged at its largest stepsize; only a plain number gets a stepsize to set
@@ -39,7 +41,7 @@ export function explainDivergence(spec: RunSpec): DivergenceAdvice | null {
     const half = Number((lr / 2).toPrecision(2));
     return { text: `mini-batch steps at lr = ${lr} were unstable; try lr = ${half} or a larger batch`, lr: scheduled ? null : half };
   }
-  const p = d.kind === 'teacher' ? d.p : d.d;
+  const p = (d as unknown as Record<string, number>)[dRow.shape.inputs];
   if (!(d.n * p * p <= LAMBDA_COST)) return null;
   let lam: number;
   try {

@@ -98,6 +98,9 @@ export interface Builtin {
   theory?: string;
   /** metrics: what a plot of it reads and how it is labelled, one entry per result series */
   series?: MetricSeries[];
+  /** schedules: its shape spans the run, whose steps enter its spec as `horizon` (part of the run's
+   *  key: the schedule of a run of another length is another schedule, not a prefix of it) */
+  spansRun?: boolean;
   /** models: the GD stability limit the numeric core attaches to its full-batch GD runs, which
    *  `final(…, x = lr, theory = true)` draws as a rule: its own (`lr_stability_limit`) or that of
    *  the linear model on the same data (`lr_stability_limit_linear`), docs/theory.md §7 */
@@ -136,8 +139,9 @@ export interface MetricSeries {
   /** a value of the final state only, read from the run's `theory` entries under `key` (the core
    *  computes it when a run completes): drawn by final(…) plots, not along training */
   endOfRun?: boolean;
-  /** the theory line of a final(…) plot: each run's entry `theory[theoryKey]`, labelled `theoryLabel` */
+  /** the theory line of a final(…) plot: each run's entry `theory[theoryKey]` */
   theoryKey?: string;
+  /** the theory line's name in legends (default `theory`) */
   theoryLabel?: string;
 }
 
@@ -360,6 +364,7 @@ export const BUILTINS: Builtin[] = [
       { name: 'to', type: nonneg, unit: 'η_T', doc: 'Stepsize reached at the end of the run.', sweep: true },
     ],
     positional: ['from', 'to'],
+    spansRun: true,
     example: 'opt = gd(lr = cosine(0.1, 0.001))',
   },
   {
@@ -563,7 +568,7 @@ export const BUILTINS: Builtin[] = [
     'log det(θᵀθ), θ = [W1ᵀ | W2]: conserved by gradient flow, driven down linearly by label noise.',
     'log det(θᵀθ) = 2Σᵢ log sᵢ(θ); per step of label-noise GD it falls by 2η²δ·k·tr(XᵀX) (Theorem 4.2).',
     ['linear2'],
-    [{ key: 'logdet', title: 'log det(θᵀθ)', label: 'log det(θᵀθ)', theoryRate: 'logdet_rate_per_step', theoryRateSq: 'logdet_rate_per_lr2' }],
+    [{ key: 'logdet', title: 'log det(θᵀθ)', label: 'log det(θᵀθ)', theoryRate: 'logdet_rate_per_step', theoryRateSq: 'logdet_rate_per_lr2', theoryLabel: 'theory (Thm 4.2)' }],
     [],
     'label_noise / sgf: the line log det(θ₀ᵀθ₀) − 2ηδ·k·tr(XᵀX)·t (Theorem 4.2); under a stepsize schedule the curve log det(θ₀ᵀθ₀) − 2δ·k·tr(XᵀX)·Σ_{u<t} η_u²',
   ),

@@ -22,6 +22,9 @@ export function seriesOf(key: string, of?: string | null): SeriesEntry | null {
   return hits.find((e) => of != null && e.series.when?.of === of) ?? hits.find((e) => !e.series.when) ?? hits[0] ?? null;
 }
 
+/** Result keys a time-series plot draws alongside a metric, dashed (loss: test_loss): the entries' `with`. */
+export const DRAWN_ALONGSIDE: ReadonlySet<string> = new Set(ENTRIES.flatMap((e) => e.series.with ?? []));
+
 /** Result keys holding one array per recorded step. */
 export const VECTOR_METRICS: ReadonlySet<string> = new Set(ENTRIES.filter((e) => e.series.vector).map((e) => e.series.key));
 

@@ -110,9 +110,10 @@ export function resolveRun(v: Arg | undefined, rootSeed: number): RunSpec {
   const parent = f.model && typeof f.model === 'object' && 'spec' in f.model ? (f.model as { spec: RunSpec }).spec : null;
   const spec = { rootSeed, ...f, model: parent ? parent.model : f.model, from: parent } as RunSpec;
   if (spec.steps < 0) throw new ResolveError('steps must be ≥ 0');
-  // a cosine schedule spans the run: its horizon is the run's steps (part of the spec, hence of
-  // the key: a cosine run of another length is another run, not a prefix of this one)
+  // a schedule spanning the run (the row's `spansRun`: cosine) has the run's steps as its horizon
+  // (part of the spec, hence of the key: a cosine run of another length is another run, not a
+  // prefix of this one)
   const o = spec.optimizer as { lr?: unknown };
-  if (o.lr && typeof o.lr === 'object' && (o.lr as { kind?: string }).kind === 'cosine') o.lr = { ...(o.lr as object), horizon: spec.steps };
+  if (o.lr && typeof o.lr === 'object' && BUILTIN_BY_NAME.get((o.lr as { kind: string }).kind)?.spansRun) o.lr = { ...(o.lr as object), horizon: spec.steps };
   return spec;
 }

@@ -1,0 +1,69 @@
+// What a built-in means is read from its row of the built-ins table, not restated elsewhere: a
+// declaration on a row changes the figures, the resolved spec and the divergence explanation with
+// no other edit (each case below flips one row field and watches the reader follow).
+import { afterEach, describe, expect, it } from 'vitest';
+import { BUILTIN_BY_NAME, type Builtin } from '../../src/core/lang/builtins';
+import { resolveRun, type Arg } from '../../src/core/resolve/spec';
+import { explainDivergence } from '../../src/core/graph/divergence';
+import { DRAWN_ALONGSIDE, figureData } from '../../src/core/figures';
+import type { PlotSpec, ResultsDoc, RunResult } from '../../src/core/results';
+
+const saved: [object, string, unknown][] = [];
+/** Set a field of a row (or of an object inside one) for this test. */
+function declare<T extends object>(target: T, field: keyof T & string, value: unknown): void {
+  saved.push([target, field, (target as Record<string, unknown>)[field]]);
+  if (value === undefined) delete (target as Record<string, unknown>)[field];
+  else (target as Record<string, unknown>)[field] = value;
+}
+afterEach(() => {
+  for (const [t, f, v] of saved.reverse()) {
+    if (v === undefined) delete (t as Record<string, unknown>)[f];
+    else (t as Record<string, unknown>)[f] = v;
+  }
+  saved.length = 0;
+});
+const row = (name: string): Builtin => BUILTIN_BY_NAME.get(name)!;
+
+const run = (opt: Record<string, Arg | undefined>, data: { call: string; args: Record<string, Arg | undefined> } = { call: 'sparse', args: { n: 20, d: 30, s: 3 } }) =>
+  resolveRun({ call: 'train', args: { model: { call: 'diagonal', args: { alpha: 0.1 } }, data, optimizer: { call: 'gd', args: opt }, steps: 100 } }, 1);
+
+describe('a schedule spanning the run (spansRun)', () => {
+  it('gets the run’s steps as its horizon, as its row declares', () => {
+    const horizon = (lr: Arg) => (run({ lr }).optimizer as { lr: { horizon?: number } }).lr.horizon;
+    expect(horizon({ call: 'cosine', args: { from: 0.1, to: 0.01 } })).toBe(100);
+    expect(horizon({ call: 'warmup', args: { to: 0.1, steps: 10 } })).toBeUndefined();
+    declare(row('cosine'), 'spansRun', undefined);
+    declare(row('warmup'), 'spansRun', true);
+    expect(horizon({ call: 'cosine', args: { from: 0.1, to: 0.01 } })).toBeUndefined();
+    expect(horizon({ call: 'warmup', args: { to: 0.1, steps: 10 } })).toBe(100);
+  });
+});
+
+describe('the divergence explanation reads the data rows', () => {
+  it('explains GD’s limit on the data sets declared gaussian, by their inputs’ dimension', () => {
+    const s = run({ lr: 50 });
+    expect(explainDivergence(s)?.text).toMatch(/above GD's stability limit/);
+    declare(row('sparse'), 'gaussian', false);
+    expect(explainDivergence(s)).toBeNull();
+  });
+});
+
+describe('a metric’s theory line and what it draws alongside come from its entry', () => {
+  const r: RunResult = {
+    status: 'done', message: null, model: 'linear2', optimizer: 'label_noise', params: {}, member: {}, step: [0, 10], time: [0, 0.1],
+    metrics: { logdet: [5, 4.9], loss: [1, 0.5], test_loss: [1.1, 0.6] }, theory: { logdet_rate_per_step: -0.01 },
+  };
+  const doc: ResultsDoc = { format: 'sgdexp-results', version: 1, file: 'x.sgdexp', seed: 1, runs: { r }, plots: [] };
+  const plot = (metric: string): PlotSpec => ({ title: 't', kind: 'series', metric, runs: ['r'], x: 'step', y: 'linear', theory: true, top: null });
+  it('the theory line’s legend label', () => {
+    const label = () => { const d = figureData(doc, plot('logdet')); return d.kind === 'series' ? d.theoryLabel : null; };
+    expect(label()).toBe(row('logdet').series![0]!.theoryLabel);
+    declare(row('logdet').series![0]!, 'theoryLabel', 'a test’s theory');
+    expect(label()).toBe('a test’s theory');
+  });
+  it('the series drawn alongside (dashed) are the entries’ `with`', () => {
+    expect([...DRAWN_ALONGSIDE]).toEqual([...new Set([...BUILTIN_BY_NAME.values()].flatMap((b) => b.series ?? []).flatMap((s) => s.with ?? []))]);
+    const metrics = () => { const d = figureData(doc, plot('loss')); return d.kind === 'series' ? [...new Set(d.rows.map((x) => x.metric))] : []; };
+    expect(metrics()).toEqual(['loss', 'test_loss']);
+  });
+});
