@@ -1,13 +1,19 @@
-// The language reference is generated from the built-in table; the committed copy must match.
+// The language reference and the grammar's list of built-ins are generated from the built-in
+// table; the committed copies must match.
 import { expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { languageReference } from '../../src/core/lang/docs';
+import { grammarWithBuiltins, languageReference } from '../../src/core/lang/docs';
 import { BUILTINS } from '../../src/core/lang';
 
 it('docs/language.md is up to date with the built-in table (run `npm run docs`)', () => {
   const committed = readFileSync(join(__dirname, '../../docs/language.md'), 'utf8');
   expect(committed).toBe(languageReference());
+});
+
+it('the TextMate grammar lists the built-ins of the table (run `npm run docs`)', () => {
+  const committed = readFileSync(join(__dirname, '../../syntaxes/sgdexp.tmLanguage.json'), 'utf8');
+  expect(committed).toBe(grammarWithBuiltins(committed));
 });
 
 it('documents every built-in and every parameter', () => {

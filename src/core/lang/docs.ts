@@ -1,18 +1,26 @@
 // The language reference (docs/language.md), generated from the built-in table so it cannot
 // drift from what the checker, completion and hover say. `npm run docs` writes it; a test fails
 // when the committed file is stale.
-import { BUILTINS, CLAIM_TERMS, KIND_LABEL, builtinMarkdown, type BuiltinKind } from './builtins';
+import { BUILTINS, CLAIM_TERMS, KIND_LABEL, builtinMarkdown, type BuiltinKind, type ParamSpec } from './builtins';
+
+/** `gd, sgd and label_noise`: the names of the rows with a parameter matching `has`. */
+const rowsWith = (has: (p: ParamSpec) => boolean, and: string): string => {
+  const names = BUILTINS.filter((b) => b.params.some(has)).map((b) => b.name);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')}${and}${names[names.length - 1]}` : names.join('');
+};
+const withMomentum = rowsWith((p) => p.name === 'momentum', ' and ');
+const withSchedule = rowsWith((p) => p.type.t === 'number' && p.type.schedule === true, ', ');
 
 const SECTIONS: { kind: BuiltinKind; title: string; intro: string }[] = [
   { kind: 'data', title: 'Data', intro: 'Inputs are rescaled by 1/√n, so the loss ½‖Y − f(X)‖² is the mean-squared loss of the raw data.' },
   { kind: 'init', title: 'Initialisations', intro: '' },
   { kind: 'model', title: 'Models', intro: '' },
-  { kind: 'optimizer', title: 'Optimisers', intro: 'Every optimiser takes `weight_decay = λ` (default 0); gd, sgd and label_noise take heavy-ball `momentum = μ` (default 0).' },
+  { kind: 'optimizer', title: 'Optimisers', intro: `Every optimiser takes \`weight_decay = λ\` (default 0); ${withMomentum} take heavy-ball \`momentum = μ\` (default 0).` },
   {
     kind: 'schedule',
     title: 'Stepsize schedules',
     intro:
-      'Wherever a stepsize `lr` is accepted (gd, sgd, label_noise), a schedule η_t is too: `gd(lr = cosine(0.1, 0.001))`. ' +
+      `Wherever a stepsize \`lr\` is accepted (${withSchedule}), a schedule η_t is too: \`gd(lr = cosine(0.1, 0.001))\`. ` +
       'Step t goes from θ_t to θ_{t+1} with stepsize η_t; the x axis `time` is Σ_{u<t} η_u; the stability warning checks the largest η_t; ' +
       "Theorem 4.2's line (logdet) falls by 2δ·k·tr(XᵀX)·Σ_{u<t} η_u² instead of 2η²δ·k·tr(XᵀX)·t.",
   },
@@ -165,4 +173,14 @@ export function languageReference(): string {
     for (const b of bs) out.push('', builtinMarkdown(b, { heading: true }));
   }
   return out.join('\n') + '\n';
+}
+
+/**
+ * The TextMate grammar (syntaxes/sgdexp.tmLanguage.json, highlighting before the server starts)
+ * with its list of built-in names, the alternation of its call pattern `\b(teacher|sparse|…)\s*(\()`,
+ * rewritten from the table: `npm run docs` writes it, a test fails when the committed file is stale.
+ */
+export function grammarWithBuiltins(grammar: string): string {
+  const names = [...new Set([...BUILTINS, ...CLAIM_TERMS].map((b) => b.name))].join('|');
+  return grammar.replace(/("begin": "\\\\b\()[\w|]+(\)\\\\s\*\(\\\\\(\)")/, (_, a: string, b: string) => a + names + b);
 }
