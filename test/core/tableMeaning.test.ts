@@ -7,6 +7,8 @@ import { resolveRun, type Arg } from '../../src/core/resolve/spec';
 import { explainDivergence } from '../../src/core/graph/divergence';
 import { DRAWN_ALONGSIDE, figureData } from '../../src/core/figures';
 import type { PlotSpec, ResultsDoc, RunResult } from '../../src/core/results';
+import { checkText } from '../../src/core/lang';
+import { lowerProgram } from '../../src/core/lower';
 
 const saved: [object, string, unknown][] = [];
 /** Set a field of a row (or of an object inside one) for this test. */
@@ -65,5 +67,18 @@ describe('a metric’s theory line and what it draws alongside come from its ent
     expect([...DRAWN_ALONGSIDE]).toEqual([...new Set([...BUILTIN_BY_NAME.values()].flatMap((b) => b.series ?? []).flatMap((s) => s.with ?? []))]);
     const metrics = () => { const d = figureData(doc, plot('loss')); return d.kind === 'series' ? [...new Set(d.rows.map((x) => x.metric))] : []; };
     expect(metrics()).toEqual(['loss', 'test_loss']);
+  });
+});
+
+describe('the plot kind of a metric drawn per coordinate (byCoordinate)', () => {
+  const kindOf = (metric: string, data: string, net: string) =>
+    lowerProgram(checkText(`data = ${data}\nnet = ${net}\nr = train(net, data, gd(lr = 0.01), steps = 10)\nplot ${metric}(r)\n`)).plots[0]!.spec.kind;
+  it('gain draws bars per coordinate (kind gain) as its entry declares; any vector entry may', () => {
+    const diag = ['gain', 'sparse(n = 20, d = 30, s = 3)', 'diagonal(alpha = 0.1)'] as const;
+    const sv = ['singular_values', 'teacher(n = 20, p = 3)', 'linear2(width = 4)'] as const;
+    expect([kindOf(...diag), kindOf(...sv)]).toEqual(['gain', 'series']);
+    declare(row('gain').series![0]!, 'byCoordinate', undefined);
+    declare(row('singular_values').series![0]!, 'byCoordinate', true);
+    expect([kindOf(...diag), kindOf(...sv)]).toEqual(['series', 'gain']);
   });
 });

@@ -16,6 +16,7 @@ import { degenerateDomain, figureBuckets, header, MARGIN_LEFT, MARGIN_RIGHT, rot
 import { colorOf, figureColors, type FigureTheme } from './theme';
 import { ghostMarks, type Ghosts } from './ghosts';
 import { facetMarks } from './facets';
+import { seriesOf } from '../resolve/metrics';
 
 export { decimate, minMaxKeep } from './decimate';
 export { plotRuns, groupKey, baseName, defOf, metricLabel } from './runs';
@@ -40,7 +41,7 @@ export type { FigureData as FigureRows };
 export function figureData(doc: ResultsDoc, plot: PlotSpec, opts: DataOptions = {}): FigureData {
   const keys = plotRuns(doc, plot);
   if (plot.kind === 'final') return finalData(doc, plot, keys, opts);
-  if (plot.kind === 'gain' || (plot.metric === 'gain' && plot.kind !== 'series')) return gainData(doc, plot, keys, opts);
+  if (plot.kind === 'gain' || (seriesOf(plot.metric)?.series.byCoordinate && plot.kind !== 'series')) return gainData(doc, plot, keys, opts);
   return seriesData(doc, plot, keys, opts);
 }
 

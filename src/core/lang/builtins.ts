@@ -127,6 +127,9 @@ export interface MetricSeries {
    *  time-series plot draws each run's mean over the units with their min–max band, as a family
    *  over seeds is drawn, instead of one line per unit; the word names the units in tips */
   spread?: string;
+  /** a vector drawn at the run's end, one bar per coordinate (the plot kind `gain` of
+   *  docs/results-format.md), not along training */
+  byCoordinate?: boolean;
   /** further result keys a time-series plot draws alongside, dashed (loss: test_loss) */
   with?: string[];
   /** the theory line: a straight line from the first recorded value with slope run.theory[rate] per step */
@@ -593,7 +596,7 @@ export const BUILTINS: Builtin[] = [
     [{ key: 'gain_norm', title: '‖Gain_γ‖₁', label: '‖Gain_γ‖₁' }]),
   {
     ...metric('gain', 'Gain_γ per coordinate (diagonal networks).', '(u_k² − v_k²)/2 = α²·exp(−Gain_k), Gain_k = Σ_{j<k} q(γ g_j), q(x) = −½ ln((1 − x²)²) (Even et al. 2023)', ['diagonal'],
-      [{ key: 'gain', title: 'Gain_γ per coordinate', label: 'Gain_γ', vector: true }]),
+      [{ key: 'gain', title: 'Gain_γ per coordinate', label: 'Gain_γ', vector: true, byCoordinate: true }]),
     modelsWhy: 'Gain_γ is defined for diagonal networks',
   },
   {

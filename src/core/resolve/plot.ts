@@ -26,7 +26,7 @@ export function plotSpec(p: PlotDef, runIds: string[], members: (Record<string, 
   for (const [k, v] of Object.entries(o)) words[k] = optWord(v);
   const series = metric ? seriesFor(metric, words) : null;
   const key = series?.key ?? name;
-  const kind: PlotSpec['kind'] = final ? 'final' : p.builtin === 'gain' ? 'gain' : 'series';
+  const kind: PlotSpec['kind'] = final ? 'final' : series?.byCoordinate ? 'gain' : 'series';
   // final's default x: the swept parameter (the first member coordinate)
   const x = optWord(o.x) ?? (final ? Object.keys(members.find((m) => m) ?? {})[0] ?? 'lr' : 'step');
   const what = series ? fillLabel(series.title, runs) : key;
