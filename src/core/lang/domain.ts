@@ -345,19 +345,16 @@ function checkInitCurvature(c: Checker, model: CallValue, data: CallValue, opt: 
   // grows at first and usually recovers (catapult), too common with the default init to flag.
   const over = lrs.filter((x) => x > 2 * limit);
   if (!over.length) return false;
-  const diverges = true;
   const which = lrs.length > 1 ? `${over.length} of ${lrs.length} members (lr = ${over.slice(0, 3).map(fmt).join(', ')}${over.length > 3 ? ', …' : ''})` : `lr = ${fmt(over[0])}`;
   const p3 = (x: number) => fmt(Number(x.toPrecision(3)));
   const safe = Number((0.9 * limit).toPrecision(2));
   const why = `at initialisation the loss Hessian's top eigenvalue is ≈ 2·width·scale²·λ_max(XᵀX) ≈ ${p3(h0)} (width = ${fmt(l)}, scale = ${fmt(sc)}, λ_max(XᵀX) ≈ ${p3(lam.value)}, ${lam.source}), so GD is stable for lr < 2/λ_max ≈ ${p3(limit)}`;
-  const msg = diverges
-    ? `${which} above GD's stability limit at initialisation: ${why}; above twice that it diverges within a few steps. Try lr = ${fmt(safe)}, or a smaller init scale${byBatch}`
-    : `${which} above GD's stability limit at initialisation: ${why}; the loss grows at first, and the run recovers only if the curvature falls (catapult). Try lr = ${fmt(safe)}, or a smaller init scale${byBatch}`;
+  const msg = `${which} above GD's stability limit at initialisation: ${why}; above twice that it diverges within a few steps. Try lr = ${fmt(safe)}, or a smaller init scale${byBatch}`;
   // the quick fix: a single lr written as a number inside this run's optimiser
   const site = c.siteOf(opt);
   const arg = site?.args.get('lr');
   const lit = arg && lrs.length === 1 && arg.value.kind === 'number' && arg.start >= optSpan.start && arg.end <= optSpan.end ? arg.value : null;
-  c.report(lit ?? lrSpan(c, opt, optSpan), diverges ? 'warning' : 'info', 'unstable-init', msg,
+  c.report(lit ?? lrSpan(c, opt, optSpan), 'warning', 'unstable-init', msg,
     lit ? { data: { fix: 'replace', replacement: fmt(safe), title: `Set lr = ${fmt(safe)}, below 2/λ_max ≈ ${p3(limit)}` } } : {});
   return true;
 }
@@ -476,14 +473,11 @@ function dominant(
   const memory = est.bytes / limits.bytes >= (est.seconds * members) / limits.seconds;
   const measure = (e: CostEstimate) => (memory ? e.bytes : e.seconds * members);
   const base = measure(est);
-  // the spec's fields are named as the parameters (src/core/lower.ts lowers by name)
-  const fields: ['data' | 'model' | 'optimizer' | 'run', string, CallValue][] = [
-    ...['n', 'p', 'd', 'k', 'test', 'rows', 'cols'].map((f): ['data', string, CallValue] => ['data', f, data]),
-    ...['width', 'depth'].map((f): ['model', string, CallValue] => ['model', f, model]),
-    ['optimizer', 'batch', opt],
-    ['run', 'steps', site.value],
-    ['run', 'record', site.value],
-  ];
+  // the size parameters (whole numbers other than seeds) of the run and its parts, by their rows;
+  // the spec's fields are named as the parameters (resolve/spec.ts resolves by name)
+  const owners = [['data', data], ['model', model], ['optimizer', opt], ['run', site.value]] as const;
+  const fields = owners.flatMap(([where, owner]) => (BUILTIN_BY_NAME.get(owner.builtin)?.params ?? [])
+    .filter((p) => p.type.t === 'number' && p.type.integer && p.name !== 'seed').map((p) => [where, p.name, owner] as const));
   const part = (r: RunSpec, where: string) => (where === 'run' ? r : r[where as 'data' | 'model' | 'optimizer']) as unknown as Record<string, unknown>;
   let best: { saved: number; field: string; value: number; typical: number; owner: CallValue; after: CostEstimate } | null = null;
   for (const [where, field, owner] of fields) {
