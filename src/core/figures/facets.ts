@@ -4,7 +4,7 @@
 // already summarised by a band (a family over seeds, a per-unit mean).
 import * as Plot from '@observablehq/plot';
 import { DRAWN_ALONGSIDE as ALONGSIDE } from '../resolve/metrics';
-import type { SeriesData, SeriesRow } from './series';
+import { polylines, type SeriesData, type SeriesRow } from './series';
 import { logTicks, type KindMarks, type MarkContext } from './frame';
 
 /** More lines than this of the plotted metric make a figure crowded. */
@@ -54,24 +54,9 @@ export function facetMarks(data: SeriesData, ctx: MarkContext): KindMarks & { fy
   const cols = Math.max(1, Math.min(count, Math.floor(inner / 150)));
   const { panelOf, panels } = facetPanels(data, cols);
   const marks: Plot.Markish[] = [];
-  const byLine = new Map<string, SeriesRow[]>();
-  for (const r of data.rows) {
-    const a = byLine.get(r.line);
-    if (a) a.push(r);
-    else byLine.set(r.line, [r]);
-  }
-  for (const pts of byLine.values()) {
+  for (const { pts, n, x, y } of polylines(data.rows)) {
     const p = panelOf(pts[0]!);
     if (!p) continue;
-    let gaps = 0;
-    for (const q of pts) if (q.gap) gaps++;
-    const n = pts.length + gaps;
-    const x = new Float64Array(n), y = new Float64Array(n);
-    for (let i = 0, o = 0; i < pts.length; i++) {
-      if (pts[i]!.gap) { x[o] = pts[i]!.x; y[o++] = NaN; }
-      x[o] = pts[i]!.x;
-      y[o++] = pts[i]!.y;
-    }
     const stale = pts[0]!.stale;
     marks.push(Plot.line({ length: n }, {
       ariaDescription: stale ? 'stale runs (older revision)' : 'runs', x, y,

@@ -224,38 +224,41 @@ export function seriesData(doc: ResultsDoc, plot: PlotSpec, keys: string[], opts
   };
 }
 
-/**
- * One Plot line mark per polyline, with columnar x/y (Float64Array) and a constant stroke: Plot
- * then neither calls accessors per point nor maps a colour scale per point nor groups by z —
- * the per-point work that dominated profiles of one mark over row objects.
- */
-function lineMarks(rows: SeriesRow[], color: (run: string) => string, opts: { dash?: string; opacity?: number; width?: number; description: string; clip?: boolean }): Plot.Markish[] {
+/** The rows of each polyline (by `line`) as columns x, y of length n, a NaN before each `gap` row
+ *  (Plot draws only the defined runs of a line, so the NaN breaks it there). */
+export function polylines(rows: SeriesRow[]): { pts: SeriesRow[]; n: number; x: Float64Array; y: Float64Array }[] {
   const byLine = new Map<string, SeriesRow[]>();
   for (const r of rows) {
     const a = byLine.get(r.line);
     if (a) a.push(r);
     else byLine.set(r.line, [r]);
   }
-  const marks: Plot.Markish[] = [];
-  // many lines per run (20 neurons' alignment): thinner, so the bundle stays readable
-  const perRun = new Map<string, number>();
-  for (const pts of byLine.values()) perRun.set(pts[0]!.run, (perRun.get(pts[0]!.run) ?? 0) + 1);
-  for (const pts of byLine.values()) {
-    const many = perRun.get(pts[0]!.run)! > 6;
-    // a NaN between two points breaks the polyline (Plot draws defined runs only)
-    let gaps = 0;
-    for (const p of pts) if (p.gap) gaps++;
-    const n = pts.length + gaps;
-    const x = new Float64Array(n);
-    const y = new Float64Array(n);
+  return [...byLine.values()].map((pts) => {
+    let n = pts.length;
+    for (const p of pts) if (p.gap) n++;
+    const x = new Float64Array(n), y = new Float64Array(n);
     for (let i = 0, o = 0; i < pts.length; i++) {
-      if (pts[i]!.gap) {
-        x[o] = pts[i]!.x;
-        y[o++] = NaN;
-      }
+      if (pts[i]!.gap) { x[o] = pts[i]!.x; y[o++] = NaN; }
       x[o] = pts[i]!.x;
       y[o++] = pts[i]!.y;
     }
+    return { pts, n, x, y };
+  });
+}
+
+/**
+ * One Plot line mark per polyline, with columnar x/y (Float64Array) and a constant stroke: Plot
+ * then neither calls accessors per point nor maps a colour scale per point nor groups by z —
+ * the per-point work that dominated profiles of one mark over row objects.
+ */
+function lineMarks(rows: SeriesRow[], color: (run: string) => string, opts: { dash?: string; opacity?: number; width?: number; description: string; clip?: boolean }): Plot.Markish[] {
+  const lines = polylines(rows);
+  const marks: Plot.Markish[] = [];
+  // many lines per run (20 neurons' alignment): thinner, so the bundle stays readable
+  const perRun = new Map<string, number>();
+  for (const { pts } of lines) perRun.set(pts[0]!.run, (perRun.get(pts[0]!.run) ?? 0) + 1);
+  for (const { pts, n, x, y } of lines) {
+    const many = perRun.get(pts[0]!.run)! > 6;
     marks.push(Plot.line({ length: n }, {
       ariaDescription: opts.description,
       x, y, stroke: color(pts[0]!.run),
