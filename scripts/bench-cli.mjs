@@ -9,7 +9,11 @@
 //      with the phases of each (SGDEXP_TIMING=1, src/cli/timing.ts) — drawing (figures, PNG,
 //      HTML) against computing (the engine in the cold run)
 //   3. `sgdexp run examples/` cold and cached
-// Usage: node scripts/bench-cli.mjs [--repeats 5] [--jobs N] [--build | --release] [--only start,fig1,examples]
+//   4. against numpy, whole process: bench/fig1-whole.sgdexp (Varre et al.'s Fig. 1 sizes: one
+//      label-noise run of 10⁵ steps, ~1000 records, JSON out, no cache) against its plain numpy
+//      twin bench/fig1_numpy.py (same steps, same recorded metrics, JSON out), in turn; the ratio
+//      is taken round by round (target: at most 0.3×)
+// Usage: node scripts/bench-cli.mjs [--repeats 5] [--jobs N] [--build | --release] [--only start,fig1,examples,numpy]
 //   --release benchmarks the minified release bundles (it rebuilds dist/ that way).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
@@ -25,7 +29,7 @@ const arg = (name, dflt) => {
 const repeats = Number(arg('--repeats', '5'));
 const jobs = arg('--jobs', null);
 const release = process.argv.includes('--release');
-const only = new Set(arg('--only', 'start,fig1,examples').split(','));
+const only = new Set(arg('--only', 'start,fig1,examples,numpy').split(','));
 if (!existsSync(join(root, 'dist/cli.js')) || process.argv.includes('--build') || release)
   spawnSync('node', ['scripts/build.mjs', ...(release ? ['--release'] : [])], { cwd: root, stdio: 'inherit', env: { ...process.env, SGDEXP_QUIET: '1' } });
 
@@ -135,6 +139,40 @@ if (only.has('examples')) {
   console.log(`run examples/ (${repeats} repeats)`);
   line('cold', all.cold);
   line('cached', all.cached, `   ×${ratio(all.cached, all.cold, (x) => x.ms).toFixed(2)} of cold wall`);
+}
+
+// 4. against numpy, whole process
+if (only.has('numpy')) {
+  const pyEnv = { ...process.env };
+  // OpenBLAS's defaults (the two overrides some shells set would slow it down or speed it up)
+  delete pyEnv.OPENBLAS_CORETYPE;
+  delete pyEnv.OPENBLAS_L2_SIZE;
+  if (spawnSync('python3', ['-c', 'import numpy'], { env: pyEnv }).status !== 0) console.log('against numpy: skipped (python3 with numpy not found)');
+  else {
+    const ours = [];
+    const theirs = [];
+    const timePy = (out) => {
+      const t0 = performance.now();
+      const argv = ['python3', join(root, 'bench/fig1_numpy.py'), out];
+      const r = TIME ? spawnSync(TIME, ['-f', 'BENCH-CPU %U %S', ...argv], { cwd: root, encoding: 'utf8', env: pyEnv }) : spawnSync(argv[0], argv.slice(1), { cwd: root, encoding: 'utf8', env: pyEnv });
+      const ms = performance.now() - t0;
+      if (r.status !== 0) throw new Error(`fig1_numpy.py exited ${r.status}: ${r.stderr}`);
+      const m = /BENCH-CPU ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+      return { ms, cpu: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN };
+    };
+    for (let i = 0; i < repeats; i++) {
+      const out = temp('out');
+      try {
+        ours.push(sgdexp(['run', 'bench/fig1-whole.sgdexp', '--format', 'json', '--no-cache', '--out', out]));
+        theirs.push(timePy(join(out, 'numpy.json')));
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    }
+    console.log(`against numpy, whole process: Fig. 1 sizes, 10⁵ label-noise steps, ~1000 records, JSON out (${repeats} rounds in turn)`);
+    line('python3 bench/fig1_numpy.py', theirs);
+    line('sgdexp run bench/fig1-whole.sgdexp', ours, `   ×${ratio(ours, theirs, (x) => x.ms).toFixed(2)} of numpy wall, ×${ratio(ours, theirs, (x) => x.cpu).toFixed(2)} CPU (target ≤ 0.3×)`);
+  }
 }
 
 console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
