@@ -1,8 +1,8 @@
 // The CLI's use of the reactive engine (src/core/graph/engine.ts): the very engine, worker pool
 // and disk cache the language server uses; this file only adds what a batch runner needs —
 // a default cache folder, progress from the results stream, cache statistics, and --shard.
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CheckedProgram } from '../core/program';
 import type { ResultsDoc } from '../core/wire/results';
@@ -10,6 +10,9 @@ import { Engine } from '../core/graph/engine';
 import { lowerProgram } from '../core/lower';
 import { docPlot } from '../core/graph/report';
 import { limitsWith } from '../core/checkHooks';
+import { defaultCacheDir } from './prestart';
+
+export { defaultCacheDir };
 
 export interface EngineConfig {
   jobs: number | null;
@@ -17,6 +20,8 @@ export interface EngineConfig {
   cacheDir: string | null;
   /** --max-time, --max-memory: the engine refuses a run above them, as the checker does */
   limits?: { seconds: number | null; bytes: number | null };
+  /** worker threads started ahead (prestart.ts), adopted by the pool */
+  threads?: Worker[];
 }
 
 export interface RunStats {
@@ -35,12 +40,6 @@ export interface CliEngine {
   dispose(): Promise<void>;
 }
 
-export function defaultCacheDir(): string {
-  if (process.env.SGDEXP_CACHE_DIR) return process.env.SGDEXP_CACHE_DIR;
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'sgdexp');
-}
-
 /** Every run of the file, in the order the results document lists them. */
 export function plannedRunIds(program: CheckedProgram): string[] {
   return lowerProgram(program).runs.map((r) => r.id);
@@ -52,6 +51,7 @@ export async function openEngine(cfg: EngineConfig): Promise<CliEngine> {
     cacheDir: cfg.cache ? resolve(cfg.cacheDir ?? defaultCacheDir()) : null,
     noCache: !cfg.cache,
     limits: limitsWith(cfg.limits ?? {}).limits,
+    threads: cfg.threads,
   });
   return {
     async run(file, program, { only, onUpdate, signal }) {

@@ -11,6 +11,8 @@ import { loadCheckStack, loadRunStack } from './lazy';
 import { UsageError } from './files';
 import { parseShard } from './shard';
 import { parseMaxMemory, parseMaxTime } from './limits';
+import { prestartWorker, surelyComputes } from './prestart';
+import type { RunOptions } from './runCommand';
 // only the version is bundled, not the whole manifest
 import { version } from '../../package.json';
 
@@ -77,8 +79,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--max-memory <size>', 'memory limit of a run and of a file (bytes, or 512MB, 8GB; default 1 GB and 2 GB)')
     .addOption(new Option('--shard <i/N>', 'run every N-th run, starting at the i-th (1-based); join shards with `sgdexp merge`'))
     .action(async (inputs: string[], o: Record<string, unknown>) => {
-      const { runCommand } = await loadRunStack();
-      code = await runCommand(inputs, {
+      const opts: RunOptions = {
         out: String(o.out),
         formats: parseFormats(String(o.format)),
         json: o.json === true,
@@ -89,7 +90,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         strict: o.strict === true,
         shard: typeof o.shard === 'string' ? parseShard(o.shard) : null,
         limits: limitsOf(o),
-      });
+      };
+      // before the run stack loads: the thread boots while it does (prestart.ts)
+      const first = surelyComputes(opts) ? prestartWorker() : null;
+      if (first) opts.threads = [first];
+      const { runCommand } = await loadRunStack();
+      code = await runCommand(inputs, opts);
     });
 
   program

@@ -1,6 +1,7 @@
 // `sgdexp run FILE|DIR...`: check each file, run it through the reactive graph (the same engine
 // and worker pool as the editor's language server, src/core/graph), then write its outputs.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
 import { join, relative } from 'node:path';
 import type { ResultsDoc } from '../core/wire/results';
 import { claimLine } from './claimLine';
@@ -32,6 +33,8 @@ export interface RunOptions {
   shard: Shard | null;
   /** --max-time, --max-memory (null: the defaults) */
   limits: Limits;
+  /** worker threads started before the run stack loaded (prestart.ts) */
+  threads?: Worker[];
 }
 
 
@@ -43,7 +46,7 @@ export async function runCommand(inputs: string[], o: RunOptions): Promise<numbe
   const files = expandInputs(inputs);
   const base = commonBase(files);
   const progress = makeProgress(process.stderr, { quiet: o.quiet });
-  const engine = await timedAsync('open', () => openEngine({ jobs: o.jobs, cache: o.cache, cacheDir: o.cacheDir, limits: o.limits }));
+  const engine = await timedAsync('open', () => openEngine({ jobs: o.jobs, cache: o.cache, cacheDir: o.cacheDir, limits: o.limits, threads: o.threads }));
   // Ctrl-C (SIGINT) or SIGTERM (what Slurm and CI time limits send): the runs in flight are
   // cancelled, what they computed is written (status `cancelled`, their partial trajectories),
   // the remaining files are skipped; exit 128 + the signal's number (130, 143). A second signal

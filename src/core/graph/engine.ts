@@ -59,6 +59,8 @@ export interface EngineOptions {
   progressIntervalMs?: number;
   /** least interval between two streamed results messages of a document */
   emitIntervalMs?: number;
+  /** worker threads started ahead of the engine (pool.ts PoolOptions.threads) */
+  threads?: PoolOptions['threads'];
   /** in-thread runner, used when workers = 0 */
   inline?: PoolOptions['inline'];
   /** terminate a worker that has not acknowledged a cancel after this many ms (default: pool.ts
@@ -91,7 +93,7 @@ export class Engine {
 
   constructor(opts: EngineOptions = {}) {
     this.log = this.execLog.events;
-    this.pool = new WorkerPool({ size: opts.workers, workerScript: opts.workerScript, inline: opts.inline ?? runJob, killAfterMs: opts.killAfterMs });
+    this.pool = new WorkerPool({ size: opts.workers, workerScript: opts.workerScript, threads: opts.threads, inline: opts.inline ?? runJob, killAfterMs: opts.killAfterMs });
     this.store = new RunStore(opts);
     this.memory = this.store.memory;
     this.disk = this.store.disk;

@@ -12,12 +12,14 @@
 // terminated and replaced — its state is lost — so no thread outlives `dispose()`.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { RunSpec } from '../spec';
 import type { Trajectory } from '../wire/results';
 import type { FinalStatus } from './runValue';
 import { TrajectoryBuffer, type StreamedProgress } from './trajectoryBuffer';
+import { defaultWorkerScript } from './workerScript';
+
+export { defaultWorkerScript };
 
 export interface JobRequest {
   spec: RunSpec;
@@ -107,6 +109,13 @@ export interface PoolOptions {
   /** terminate a worker that has not acknowledged a cancel after this many ms (default
    *  DEFAULT_KILL_AFTER_MS): a terminated worker hands back no state to resume from */
   killAfterMs?: number;
+  /**
+   * worker threads of `workerScript` the caller started ahead of the pool (a process that knows
+   * early that it will compute starts one before it loads the engine, so the thread's start-up
+   * overlaps its own); the pool adopts them as its first workers, unref'd or not. One that has
+   * already exited is dropped; those beyond `size` are terminated.
+   */
+  threads?: Worker[];
   /** in-thread runner for size 0 */
   inline?: (req: JobRequest, signal: AbortSignal, onProgress: (p: JobProgress) => void) => Promise<Omit<JobResult, 'worker'>>;
 }
@@ -161,13 +170,6 @@ export function defaultPoolSize(): number {
   return Math.max(1, availableParallelism());
 }
 
-export function defaultWorkerScript(): string {
-  if (process.env.SGDEXP_WORKER) return process.env.SGDEXP_WORKER;
-  // bundled: dist/server.js, dist/cli.js and dist/worker.js sit side by side
-  const here = typeof __dirname !== 'undefined' ? __dirname : process.cwd();
-  return join(here, 'worker.js');
-}
-
 const cancelledResult = (worker: number): JobResult => ({
   status: 'cancelled', message: 'cancelled', divergedAt: null, lastFiniteStep: null, notes: [],
   trajectory: { step: [], time: [], metrics: {} }, theory: {}, checkpoint: null, stepsDone: 0,
@@ -198,6 +200,13 @@ export class WorkerPool {
     }
     this.size = size;
     this.killAfterMs = opts.killAfterMs ?? DEFAULT_KILL_AFTER_MS;
+    // threadId is -1 once a thread has exited; one exiting later is an exit like any other
+    for (const w of opts.threads ?? []) {
+      if (this.slots.length < size && w.threadId !== -1) {
+        w.ref();
+        this.attach(w);
+      } else void w.terminate();
+    }
   }
 
   /** live worker threads */
@@ -251,7 +260,10 @@ export class WorkerPool {
   // ---- internals ----
 
   private spawn(): Slot {
-    const worker = new Worker(this.script);
+    return this.attach(new Worker(this.script));
+  }
+
+  private attach(worker: Worker): Slot {
     const slot: Slot = { id: this.nextWorker++, worker, job: null, exited: false };
     this.stats.spawned++;
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
