@@ -23,7 +23,7 @@ import type { CompletionData } from './data';
 import type { ModelSpec } from './spec';
 import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, RANK_TOL, SpecError } from './model';
-import { matmul, matmulTN, numericalRank, singularValues, transpose } from './linalg';
+import { matmul, numericalRank, singularValues } from './linalg';
 import { Rng } from './rng';
 import { balancedLayers, semiOrthogonal } from './init';
 import { PRODUCTS_SIMD_MIN, ProductArrays } from './products';
@@ -54,6 +54,8 @@ export class DeepLinear implements Stepper {
   private readonly LE: Float64Array<ArrayBuffer>;
   private readonly Rt: Float64Array<ArrayBuffer>;
   private readonly grads: Float64Array<ArrayBuffer>[];
+  /** a record's imbalance: W_{m+1}ᵀW_{m+1}, W_mᵀ (transposed copy), W_mW_mᵀ */
+  private readonly gram: Float64Array<ArrayBuffer>[];
   notes: string[] = [];
 
   constructor(
@@ -87,7 +89,7 @@ export class DeepLinear implements Stepper {
     const maxd = Math.max(...dims);
     const sizes = W0.map((w) => w.length);
     const rSizes = dims.slice(2, depth).map((d) => d * cols); // R[1..L−2]
-    const lengths = [...sizes, ...rSizes, rows * cols, rows * cols, rows * maxd, rows * maxd, maxd * cols, cols * maxd, ...sizes];
+    const lengths = [...sizes, ...rSizes, rows * cols, rows * cols, rows * maxd, rows * maxd, maxd * cols, cols * maxd, ...sizes, maxd * maxd, maxd * maxd, maxd * maxd];
     // no product of a step exceeds maxd³ multiply-adds: below the crossover, no Arena at all
     this.pa = new ProductArrays(lengths, maxd ** 3 >= PRODUCTS_SIMD_MIN);
     const arr = this.pa.arrays.slice();
@@ -99,6 +101,7 @@ export class DeepLinear implements Stepper {
     this.lefts = arr.splice(0, 2);
     [this.LE, this.Rt] = arr.splice(0, 2);
     this.grads = arr.splice(0, depth);
+    this.gram = arr.splice(0, 3);
   }
 
   /** whether the step's products can go through the SIMD gemm (tests, benches) */
@@ -106,11 +109,13 @@ export class DeepLinear implements Stepper {
     return this.pa.arena ? 'simd' : 'scalar';
   }
 
-  /** A = W_L ⋯ W_1 (rows×cols) */
+  /** A = W_L ⋯ W_1 (rows×cols), a copy: the step's products (the same chain, R then A) */
   product(): Float64Array {
-    let A = this.W[0];
-    for (let m = 2; m <= this.L; m++) A = matmul(this.W[m - 1], A, this.dims[m], this.dims[m - 1], this.data.cols);
-    return A === this.W[0] ? Float64Array.from(A) : A;
+    const { L, W, dims, pa, R } = this;
+    const cols = this.data.cols;
+    if (L === 1) return Float64Array.from(W[0]);
+    for (let m = 2; m < L; m++) pa.mm(W[m - 1], R[m - 2], dims[m], dims[m - 1], cols, R[m - 1]);
+    return Float64Array.from(pa.mm(W[L - 1], R[L - 2], dims[L], dims[L - 1], cols, this.A));
   }
 
   step(): number {
@@ -200,9 +205,10 @@ export class DeepLinear implements Stepper {
     let imb = 0;
     for (let m = 1; m < this.L; m++) {
       const dm = this.dims[m];
-      const up = matmulTN(this.W[m], this.W[m], this.dims[m + 1], dm, dm);
-      const dn = matmul(this.W[m - 1], transpose(this.W[m - 1], dm, this.dims[m - 1]), dm, this.dims[m - 1], dm);
-      for (let t = 0; t < up.length; t++) imb += (up[t] - dn[t]) ** 2;
+      const [G1, T, G2] = this.gram;
+      const up = this.pa.mmTN(this.W[m], this.W[m], this.dims[m + 1], dm, dm, G1);
+      const dn = this.pa.mm(this.W[m - 1], transposeInto(this.W[m - 1], dm, this.dims[m - 1], T), dm, this.dims[m - 1], dm, G2);
+      for (let t = 0; t < dm * dm; t++) imb += (up[t] - dn[t]) ** 2;
     }
     if (this.L > 1) out.imbalance = Math.sqrt(imb);
     return out;
