@@ -28,9 +28,9 @@ import { Rng } from './rng';
 import { balancedLayers, semiOrthogonal } from './init';
 import { PRODUCTS_SIMD_MIN, ProductArrays } from './products';
 
-/** below 1/SPARSE_E of the entries in the batch, E is sparse enough that the gradient products
- *  with E (or leftᵀE) as left factor stay scalar: linalg.ts matmul skips their zero terms, the
- *  gemm would not (SGD with batch 1 at 100×100: ~10⁴ operations instead of 10⁶) */
+/** a batch of b ≤ cols/SPARSE_E entries leaves at most b non-zero columns in E and in leftᵀE, so
+ *  the gradient products with them as left factor stay scalar: linalg.ts matmul skips their zero
+ *  terms, the gemm would not (SGD with batch 1 at 100×100: ~10⁴ operations instead of 10⁶) */
 const SPARSE_E = 16;
 
 function transposeInto(A: Float64Array, m: number, n: number, T: Float64Array): Float64Array {
