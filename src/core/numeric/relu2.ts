@@ -20,19 +20,25 @@ import { simdAvailable } from './wasm/simd';
  *  (200, 5, 10), 10–11× at (1000, 50, 200); the per-sample work around the products stays scalar */
 export const RELU2_SIMD_MIN = 128;
 
+/** samples per gemm of a minibatch model's recorded loss (bounds its buffers to width·LOSS_CHUNK) */
+const LOSS_CHUNK = 256;
+/** the routed buffers' cap: beyond it (full batch: 16·n·(p + width) bytes) the model stays scalar */
+const RELU2_MAX_BYTES = 256 * 2 ** 20;
+
 /** The routed step's buffers (one Arena; products.ts): the two products of the step,
- *  Hᵀ = W·X̃ᵀ (m×rows) and ∇_W = EAᵀ·X̃ (m×p), EA[r, j] = (E aᵀ)[r, j] on active units, 0 elsewhere;
- *  the data X (n×p) and Xᵀ, copied once, and Hᵀ of all n samples for the recorded loss. With
- *  minibatches the batch's rows are gathered into bX (and bXt); full batch: bX = X, bXt = Xt. */
+ *  Hᵀ = W·X̃ᵀ (m×rows) and ∇_W = EAᵀ·X̃ (m×p), EA[r, j] = (E aᵀ)[r, j] on active units, 0 elsewhere.
+ *  Full batch: bX = X (n×p) and bXt = Xᵀ copied once, and the loss uses the step's buffers
+ *  (lXt = bXt, lHt = bHt, chunk n). Minibatch: the batch's rows gathered into bX and bXt each
+ *  step; the loss gathers chunks of LOSS_CHUNK samples into lXt (p×chunk), Hᵀ into lHt. */
 interface Routed {
   pa: ProductArrays;
-  X: Float64Array;
-  Xt: Float64Array;
-  Ht: Float64Array;
   bX: Float64Array;
   bXt: Float64Array;
   bHt: Float64Array;
   EA: Float64Array;
+  lXt: Float64Array;
+  lHt: Float64Array;
+  chunk: number;
 }
 
 export class Relu2 implements Stepper {
@@ -60,17 +66,21 @@ export class Relu2 implements Stepper {
     const { p, k } = data;
     // the step's two products through the SIMD gemm (products.ts) when large enough; their
     // right factor is the data, so it must be finite for the bits to agree (checked once)
-    const rows = opt.batch ?? data.n;
     const n = data.n;
-    const lengths = [m * p, m * p, n * p, p * n, m * n, rows * m, ...(opt.batch === null ? [] : [rows * p, p * rows, m * rows])];
-    const pa = rows * m * p >= RELU2_SIMD_MIN && simdAvailable() && allFinite(data.X) ? new ProductArrays(lengths, true) : null;
+    const rows = opt.batch ?? n;
+    const chunk = opt.batch === null ? n : Math.min(n, LOSS_CHUNK);
+    const lengths = [m * p, m * p, rows * p, p * rows, m * rows, rows * m, ...(opt.batch === null ? [] : [p * chunk, m * chunk])];
+    const bytes = 8 * lengths.reduce((t, x) => t + x, 0);
+    const pa = rows * m * p >= RELU2_SIMD_MIN && bytes <= RELU2_MAX_BYTES && simdAvailable() && allFinite(data.X) ? new ProductArrays(lengths, true) : null;
     const W = pa?.arena ? pa.arrays[0] : new Float64Array(m * p);
     if (pa?.arena) {
-      const [, gW, X, Xt, Ht, EA, bX = X, bXt = Xt, bHt = Ht] = pa.arrays;
-      this.routed = { pa, X, Xt, Ht, EA, bX, bXt, bHt };
+      const [, gW, bX, bXt, bHt, EA, lXt = bXt, lHt = bHt] = pa.arrays;
+      this.routed = { pa, bX, bXt, bHt, EA, lXt, lHt, chunk };
       this.gW = gW;
-      X.set(data.X.subarray(0, n * p));
-      for (let r = 0; r < n; r++) for (let i = 0; i < p; i++) Xt[i * n + r] = data.X[r * p + i];
+      if (opt.batch === null) {
+        bX.set(data.X.subarray(0, n * p));
+        for (let r = 0; r < n; r++) for (let i = 0; i < p; i++) bXt[i * n + r] = data.X[r * p + i];
+      }
     } else {
       this.routed = null;
       this.gW = new Float64Array(m * p);
@@ -241,20 +251,25 @@ export class Relu2 implements Stepper {
   /** lossOn(X, Y, n) with its hⱼ from the gemm's Hᵀ = W·Xᵀ (each the same sum in the same order;
    *  the rest as there): a record's loss was ~3× a step at (n, p, width) = (1000, 50, 200) */
   private lossRouted(R: Routed): number {
-    const { width: m, W, a } = this;
-    const { n, p, k, Y } = this.data;
-    const Ht = R.Ht;
-    R.pa.arena!.gemm(m, n, p, W, 0, p, 1, R.Xt, 0, n, Ht, 0, n);
+    const { width: m, W, a, perm } = this;
+    const { n, p, k, X, Y } = this.data;
+    const { lXt: Xt, lHt: Ht } = R;
     let s = 0;
-    for (let r = 0; r < n; r++)
-      for (let c = 0; c < k; c++) {
-        let f = 0;
-        for (let j = 0; j < m; j++) {
-          const hj = Ht[j * n + r];
-          if (hj > 0) f += a[j * k + c] * hj;
+    for (let r0 = 0; r0 < n; r0 += R.chunk) {
+      const cn = Math.min(R.chunk, n - r0);
+      // (full batch: Xᵀ is already there, and cn = n)
+      if (perm) for (let r = 0; r < cn; r++) for (let i = 0; i < p; i++) Xt[i * cn + r] = X[(r0 + r) * p + i];
+      R.pa.arena!.gemm(m, cn, p, W, 0, p, 1, Xt, 0, cn, Ht, 0, cn);
+      for (let r = 0; r < cn; r++)
+        for (let c = 0; c < k; c++) {
+          let f = 0;
+          for (let j = 0; j < m; j++) {
+            const hj = Ht[j * cn + r];
+            if (hj > 0) f += a[j * k + c] * hj;
+          }
+          s += (Y[(r0 + r) * k + c] - f) ** 2;
         }
-        s += (Y[r * k + c] - f) ** 2;
-      }
+    }
     return 0.5 * s;
   }
 

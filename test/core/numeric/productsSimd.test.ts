@@ -41,6 +41,8 @@ const cases: Record<string, [RunSpec, RunOutput['status'], string]> = {
   'relu2 n 37, p 7, width 13, label noise b = 5': [rl(37, 7, 13, ln(0.05, 0.5, 5)), 'done', '10e4f12d'],
   'relu2 n 41, p 6, width 11, k 3, label noise b = 7': [rl(41, 6, 11, ln(0.05, 0.5, 7), 60, 3), 'done', '1e8f1dde'],
   'relu2 n 41, p 6, width 11, k 2, GD + wd': [rl(41, 6, 11, gd(0.05, 0.01), 60, 2), 'done', '5efe3f02'],
+  // the recorded loss in chunks of 256 samples (two, the last partial)
+  'relu2 n 300, p 4, width 7, label noise b = 5': [rl(300, 4, 7, ln(0.05, 0.5, 5)), 'done', '5fd15300'],
   'relu2 n 100, p 9, width 20, GD lr 30 (diverges)': [rl(100, 9, 20, wd(gd(30), 0.01), 200), 'diverged', '1d5b1cb5'],
 };
 
