@@ -45,7 +45,7 @@ export class DeepLinear implements Stepper {
   private readonly perm: Float64Array | null;
   private readonly E: Float64Array;
   /** the step's buffers, allocated once (in one Arena when SIMD is on: products.ts): right
-   *  products R[m] = W_m⋯W_1 (R[0] = W_1 itself), A, two left products (ping-pong), LE = leftᵀE,
+   *  products R[i] = W_{i+1}⋯W_1 (R[0] = W_1 itself), A, two left products (ping-pong), LE = leftᵀE,
    *  Rᵀ, the gradients */
   private readonly pa: ProductArrays;
   private readonly R: Float64Array<ArrayBuffer>[];
