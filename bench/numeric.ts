@@ -7,9 +7,24 @@ import { runTraining } from '../src/core/numeric/run';
 import type { RunSpec } from '../src/core/spec';
 
 const [cfgJson] = process.argv.slice(2);
-const cfg = JSON.parse(cfgJson) as { model: string; n: number; p: number; l: number; k: number; d: number; lr: number; delta: number; scale: number; seconds: number; reps: number };
+const cfg = JSON.parse(cfgJson) as { model: string; n: number; p: number; l: number; k: number; d: number; lr: number; delta: number; scale: number; seconds: number; reps: number; rows: number; cols: number; depth: number; width: number; batch: number | null };
 
 function specFor(steps: number, record: number): RunSpec {
+  // deep_linear / relu2 at sizes a user might try (their step's products go through the SIMD gemm)
+  if (cfg.model === 'deep_linear')
+    return {
+      rootSeed: 0, seed: 0, steps, record,
+      data: { kind: 'completion', observed: null, rows: cfg.rows, cols: cfg.cols, rank: 2, fraction: 0.5, seed: 0 },
+      model: { kind: 'deep_linear', depth: cfg.depth, width: cfg.width, init: { kind: 'gaussian', scale: cfg.scale }, seed: 0 },
+      optimizer: cfg.batch === null ? { kind: 'gd', lr: cfg.lr, weight_decay: 0 } : { kind: 'sgd', lr: cfg.lr, batch: cfg.batch, weight_decay: 0 },
+    };
+  if (cfg.model === 'relu2')
+    return {
+      rootSeed: 0, seed: 0, steps, record,
+      data: { kind: 'teacher', n: cfg.n, p: cfg.p, k: 1, noise: 0, test: 0, activation: 'relu', neurons: 2, seed: 0 },
+      model: { kind: 'relu2', width: cfg.width, init: { kind: 'gaussian', scale: cfg.scale }, seed: 0 },
+      optimizer: { kind: 'label_noise', lr: cfg.lr, delta: cfg.delta, batch: cfg.batch, weight_decay: 0 },
+    };
   if (cfg.model === 'linear2')
     return {
       rootSeed: 0, seed: 0, steps, record,

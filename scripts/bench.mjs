@@ -10,6 +10,8 @@
 // linear2 step (SIMD and scalar) at the two large sizes, next to the engine's f64x2 peak.
 // numpy columns: best (default threads / 1 thread). Wall-clock medians are the headline; CPU-time medians are printed too, since the 2 cores may
 // be shared (the load average is printed before and after).
+// Configs 5–7: deep_linear and relu2 at wide sizes (no numpy reference), ours vs SGDEXP_SIMD=0:
+// their step's dense products go through the gemm (src/core/numeric/products.ts).
 // Usage: node scripts/bench.mjs [--seconds 1] [--rounds 5] [--quick] [--only N]
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -43,7 +45,13 @@ const configs = [
   { name: 'label-noise GD linear2 (200,50,100,5)', model: 'linear2', n: 200, p: 50, l: 100, k: 5, lr: 0.01, delta: 1, scale: 0.1 },
   { name: 'label-noise GD linear2 (1000,100,200,10)', model: 'linear2', n: 1000, p: 100, l: 200, k: 10, lr: 0.01, delta: 1, scale: 0.1 },
   { name: 'SGD (b=1) diagonal (n,d) = (20,30)', model: 'diagonal', n: 20, d: 30, lr: 0.01 },
+  // wide sizes of the other models (no numpy reference): the SIMD products of products.ts, x scalar side by side
+  { name: 'GD deep_linear 100×100 (depth 4, width 100)', model: 'deep_linear', rows: 100, cols: 100, depth: 4, width: 100, lr: 0.01, scale: 0.1, batch: null },
+  { name: 'SGD (b=1) deep_linear 100×100 (depth 4, width 100)', model: 'deep_linear', rows: 100, cols: 100, depth: 4, width: 100, lr: 0.01, scale: 0.1, batch: 1 },
+  { name: 'label-noise GD relu2 (n,p,width) = (1000,50,200)', model: 'relu2', n: 1000, p: 50, width: 200, lr: 0.01, delta: 1, scale: 0.1, batch: null },
 ];
+const withScalar = new Set(['linear2', 'deep_linear', 'relu2']);
+const withNumpy = new Set(['linear2', 'diagonal']);
 
 // numpy: unset the two OpenBLAS overrides only in its own environment. It runs twice: with
 // OpenBLAS's default threads and with OPENBLAS_NUM_THREADS=1 (on a loaded 2-core machine the
@@ -73,14 +81,14 @@ for (const [ci, c] of configs.entries()) {
       process.exit(1);
     }
     const ours = JSON.parse(o.stdout.trim().split('\n').at(-1));
-    if (c.model === 'linear2') {
+    if (withScalar.has(c.model)) {
       const sc = spawnSync(process.execPath, [out, JSON.stringify(cfg)], { encoding: 'utf8', cwd: root, env: scalarEnv });
       if (sc.status === 0) m.scalar.push(...JSON.parse(sc.stdout.trim().split('\n').at(-1)).bare);
     }
     for (const key of ['bare', 'rec', 'bareCpu', 'recCpu']) m[key].push(...ours[key]);
     steps = ours.steps;
     records = ours.records;
-    if (!hasNumpy) continue;
+    if (!hasNumpy || !withNumpy.has(c.model)) continue;
     for (const mode of c.model === 'linear2' ? ['naive', 'nindep'] : ['naive']) {
       let best = null;
       for (const env of [pyEnv, pyEnv1]) {

@@ -23,9 +23,20 @@ import type { CompletionData } from './data';
 import type { ModelSpec } from './spec';
 import type { MetricValue, OptConfig, Stepper, StepperState } from './model';
 import { drawBatch, RANK_TOL, SpecError } from './model';
-import { matmul, matmulTN, numericalRank, singularValues, transpose } from './linalg';
+import { matmul, numericalRank, singularValues } from './linalg';
 import { Rng } from './rng';
 import { balancedLayers, semiOrthogonal } from './init';
+import { PRODUCTS_SIMD_MIN, ProductArrays } from './products';
+
+/** a batch of b ≤ cols/SPARSE_E entries leaves at most b non-zero columns in E and in leftᵀE, so
+ *  the gradient products with them as left factor stay scalar: linalg.ts matmul skips their zero
+ *  terms, the gemm would not (SGD with batch 1 at 100×100: ~10⁴ operations instead of 10⁶) */
+const SPARSE_E = 16;
+
+function transposeInto(A: Float64Array, m: number, n: number, T: Float64Array): Float64Array {
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) T[j * m + i] = A[i * n + j];
+  return T;
+}
 
 export class DeepLinear implements Stepper {
   readonly L: number;
@@ -33,6 +44,18 @@ export class DeepLinear implements Stepper {
   W: Float64Array[];
   private readonly perm: Float64Array | null;
   private readonly E: Float64Array;
+  /** the step's buffers, allocated once (in one Arena when SIMD is on: products.ts): right
+   *  products R[i] = W_{i+1}⋯W_1 (R[0] = W_1 itself), A, two left products (ping-pong), LE = leftᵀE,
+   *  Rᵀ, the gradients */
+  private readonly pa: ProductArrays;
+  private readonly R: Float64Array<ArrayBuffer>[];
+  private readonly A: Float64Array<ArrayBuffer>;
+  private readonly lefts: Float64Array<ArrayBuffer>[];
+  private readonly LE: Float64Array<ArrayBuffer>;
+  private readonly Rt: Float64Array<ArrayBuffer>;
+  private readonly grads: Float64Array<ArrayBuffer>[];
+  /** a record's imbalance: W_{m+1}ᵀW_{m+1}, W_mᵀ (transposed copy), W_mW_mᵀ */
+  private readonly gram: Float64Array<ArrayBuffer>[];
   notes: string[] = [];
 
   constructor(
@@ -48,40 +71,59 @@ export class DeepLinear implements Stepper {
     this.L = depth;
     this.dims = [data.cols, ...Array(depth - 1).fill(width), data.rows];
     // W_1 first, row-major, iid N(0, scale²)
-    this.W = [];
-    if (spec.init.kind === 'balanced') this.W = balancedLayers(this.dims, spec.init.scale, init);
+    let W0: Float64Array[] = [];
+    if (spec.init.kind === 'balanced') W0 = balancedLayers(this.dims, spec.init.scale, init);
     else
       for (let m = 1; m <= depth; m++) {
         if (spec.init.kind === 'orthogonal') {
-          this.W.push(semiOrthogonal(this.dims[m], this.dims[m - 1], spec.init.scale, init));
+          W0.push(semiOrthogonal(this.dims[m], this.dims[m - 1], spec.init.scale, init));
           continue;
         }
         const w = new Float64Array(this.dims[m] * this.dims[m - 1]);
         for (let t = 0; t < w.length; t++) w[t] = spec.init.scale * init.gauss();
-        this.W.push(w);
+        W0.push(w);
       }
     this.perm = opt.batch === null ? null : Float64Array.from(data.observed);
-    this.E = new Float64Array(data.rows * data.cols);
+    const { dims } = this;
+    const { rows, cols } = data;
+    const maxd = Math.max(...dims);
+    const sizes = W0.map((w) => w.length);
+    const rSizes = dims.slice(2, depth).map((d) => d * cols); // R[1..L−2]
+    const lengths = [...sizes, ...rSizes, rows * cols, rows * cols, rows * maxd, rows * maxd, maxd * cols, cols * maxd, ...sizes, maxd * maxd, maxd * maxd, maxd * maxd];
+    // no product of a step exceeds maxd³ multiply-adds: below the crossover, no Arena at all
+    this.pa = new ProductArrays(lengths, maxd ** 3 >= PRODUCTS_SIMD_MIN);
+    const arr = this.pa.arrays.slice();
+    const W = arr.splice(0, depth);
+    W.forEach((w, m) => w.set(W0[m]));
+    this.W = W;
+    this.R = [W[0], ...arr.splice(0, Math.max(0, depth - 2))];
+    [this.A, this.E] = arr.splice(0, 2);
+    this.lefts = arr.splice(0, 2);
+    [this.LE, this.Rt] = arr.splice(0, 2);
+    this.grads = arr.splice(0, depth);
+    this.gram = arr.splice(0, 3);
   }
 
-  /** A = W_L ⋯ W_1 (rows×cols) */
+  /** whether the step's products can go through the SIMD gemm (tests, benches) */
+  get kernels(): 'simd' | 'scalar' {
+    return this.pa.arena ? 'simd' : 'scalar';
+  }
+
+  /** A = W_L ⋯ W_1 (rows×cols), a copy: the step's products (the same chain, R then A) */
   product(): Float64Array {
-    let A = this.W[0];
-    for (let m = 2; m <= this.L; m++) A = matmul(this.W[m - 1], A, this.dims[m], this.dims[m - 1], this.data.cols);
-    return A === this.W[0] ? Float64Array.from(A) : A;
+    const { L, W, dims, pa, R } = this;
+    const cols = this.data.cols;
+    if (L === 1) return Float64Array.from(W[0]);
+    for (let m = 2; m < L; m++) pa.mm(W[m - 1], R[m - 2], dims[m], dims[m - 1], cols, R[m - 1]);
+    return Float64Array.from(pa.mm(W[L - 1], R[L - 2], dims[L], dims[L - 1], cols, this.A));
   }
 
   step(): number {
-    const { L, dims, W, data, opt, E } = this;
+    const { L, dims, W, data, opt, E, pa, R, lefts, LE, Rt, grads } = this;
     const { rows, cols } = data;
-    // right products R_m = W_{m−1}⋯W_1 (d_{m−1}×cols), R_1 = I
-    const R: (Float64Array | null)[] = [null];
-    let acc: Float64Array | null = null;
-    for (let m = 1; m < L; m++) {
-      acc = acc ? matmul(W[m - 1], acc, dims[m], dims[m - 1], cols) : W[0];
-      R.push(acc);
-    }
-    const A = L === 1 ? W[0] : matmul(W[L - 1], R[L - 1]!, rows, dims[L - 1], cols);
+    // right products R_m = W_{m−1}⋯W_1 (d_{m−1}×cols) for m ≥ 2, here R[m − 2]; R_1 = I
+    for (let m = 2; m < L; m++) pa.mm(W[m - 1], R[m - 2], dims[m], dims[m - 1], cols, R[m - 1]);
+    const A = L === 1 ? W[0] : pa.mm(W[L - 1], R[L - 2], rows, dims[L - 1], cols, this.A);
     E.fill(0);
     let probe = 0;
     // raw-entry noise std √(N·δ), N = number of observed entries (header)
@@ -103,18 +145,28 @@ export class DeepLinear implements Stepper {
       E[f] = (opt.delta > 0 ? e - sd * this.rng.gauss() : e) / b;
     }
     probe *= 0.5 / b;
-    // left products, walking down from the top: Lm = W_L⋯W_{m+1} (rows×d_m)
+    const sparse = b * SPARSE_E <= cols;
+    // left products, walking down from the top: left = W_L⋯W_{m+1} (rows×d_m)
     const dec = 1 - 2 * opt.stepSize * opt.wd;
-    const grads: Float64Array[] = new Array(L);
-    let left: Float64Array | null = null; // rows×d_m
+    const gs: Float64Array[] = new Array(L);
+    let left: Float64Array | null = null;
+    let flip = 0;
     for (let m = L; m >= 1; m--) {
-      // G_m = leftᵀ E R_mᵀ   (d_m × d_{m−1})
-      const LE = left ? matmulTN(left, E, rows, dims[m], cols) : E; // d_m×cols
-      grads[m - 1] = R[m - 1] ? matmul(LE, transpose(R[m - 1]!, dims[m - 1], cols), dims[m], cols, dims[m - 1]) : Float64Array.from(LE);
-      left = left ? matmul(left, W[m - 1], rows, dims[m], dims[m - 1]) : Float64Array.from(W[m - 1]);
+      const dm = dims[m], dp = dims[m - 1];
+      // G_m = leftᵀ E R_mᵀ   (d_m × d_{m−1}); for m = 1, R_1 = I: G_1 = leftᵀE
+      const LEm = left ? pa.mmTN(left, E, rows, dm, cols, m > 1 ? LE : grads[0]) : E; // d_m×cols
+      if (m > 1) {
+        transposeInto(R[m - 2], dp, cols, Rt);
+        gs[m - 1] = sparse ? matmul(LEm, Rt, dm, cols, dp, grads[m - 1]) : pa.mm(LEm, Rt, dm, cols, dp, grads[m - 1]);
+        // (at m = 1 the next left product would be unused)
+        if (left) {
+          left = pa.mm(left, W[m - 1], rows, dm, dp, lefts[flip]);
+          flip ^= 1;
+        } else left = W[m - 1];
+      } else gs[0] = LEm;
     }
     for (let m = 0; m < L; m++) {
-      const w = W[m], g = grads[m];
+      const w = W[m], g = gs[m];
       for (let t = 0; t < w.length; t++) w[t] = dec * w[t] - opt.stepSize * g[t];
     }
     return probe;
@@ -153,9 +205,10 @@ export class DeepLinear implements Stepper {
     let imb = 0;
     for (let m = 1; m < this.L; m++) {
       const dm = this.dims[m];
-      const up = matmulTN(this.W[m], this.W[m], this.dims[m + 1], dm, dm);
-      const dn = matmul(this.W[m - 1], transpose(this.W[m - 1], dm, this.dims[m - 1]), dm, this.dims[m - 1], dm);
-      for (let t = 0; t < up.length; t++) imb += (up[t] - dn[t]) ** 2;
+      const [G1, T, G2] = this.gram;
+      const up = this.pa.mmTN(this.W[m], this.W[m], this.dims[m + 1], dm, dm, G1);
+      const dn = this.pa.mm(this.W[m - 1], transposeInto(this.W[m - 1], dm, this.dims[m - 1], T), dm, this.dims[m - 1], dm, G2);
+      for (let t = 0; t < dm * dm; t++) imb += (up[t] - dn[t]) ** 2;
     }
     if (this.L > 1) out.imbalance = Math.sqrt(imb);
     return out;

@@ -38,6 +38,11 @@ export interface Stepper {
   /** every applicable metric at the current state (keys as in docs/results-format.md) */
   metrics(): Record<string, MetricValue>;
   getState(): StepperState;
+  /** optional: overwrite `s` (an earlier getState() of this stepper, owned by the caller) with the
+   *  current state, reusing its arrays; false when they do not fit (the caller then calls
+   *  getState()). The run loop snapshots the state at every record: for a small model, allocating
+   *  fresh typed arrays each time cost as much as the metrics (diagonal, d = 30) */
+  copyStateInto?(s: StepperState): boolean;
   setState(s: StepperState): void;
   /** predictions of the theory for this run (e.g. the label-noise log det rate) */
   theory(): Record<string, number>;

@@ -92,10 +92,10 @@ function copyTrajectory(t: Trajectory): Trajectory {
 function pushRecord(traj: Trajectory, step: number, time: number, m: Record<string, MetricValue>): void {
   traj.step.push(step);
   traj.time.push(time);
-  for (const [k, v] of Object.entries(m)) {
+  for (const k in m) {
     let s = traj.metrics[k] as MetricValue[] | undefined;
     if (!s) traj.metrics[k] = s = [] as number[];
-    s.push(v);
+    s.push(m[k]);
   }
 }
 
@@ -123,8 +123,10 @@ const yieldToLoop: () => Promise<void> =
 
 const now = () => performance.now();
 
-function stateOf(stepper: Stepper): StepperState {
-  return stepper.getState();
+/** The state for the record's snapshot, in `prev`'s arrays when the stepper can (prev is the
+ *  loop's own earlier snapshot, handed out only when the run ends). */
+function stateOf(stepper: Stepper, prev: StepperState | null = null): StepperState {
+  return prev && stepper.copyStateInto?.(prev) ? prev : stepper.getState();
 }
 
 function errorOutput(message: string, traj: Trajectory = emptyTrajectory()): RunOutput {
@@ -277,7 +279,7 @@ async function runInner(spec: RunSpec, opts: RunOptions): Promise<RunOutput> {
     const m = metricsAt(t);
     if (!Number.isFinite(m.loss as number)) return false;
     pushRecord(traj, t, timeOf(t), m);
-    snap = { step: t, state: stateOf(stepper) };
+    snap = { step: t, state: stateOf(stepper, snap.state) };
     ri++;
     return true;
   };
