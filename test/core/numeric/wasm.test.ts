@@ -105,6 +105,18 @@ describe('each SIMD kernel gives the bits of its scalar reference', () => {
         }
   });
 
+  it('rowCombine (SIMD) = scalar on the streamed pairs (1 ≤ ns ≤ 8) and around that bound: W1-update strides, wide odd rows, 1×1', () => {
+    // W1 += M·W2ᵀ passes C = Mᵀ with cr = 1, cs = nr; ns = 8 / 9 is the switch to the gemm
+    for (const [nr, ns, len] of [[1, 1, 1], [2, 1, 1], [2, 1, 2], [2, 3, 101], [4, 5, 100], [6, 7, 33], [50, 5, 100], [7, 8, 57], [8, 9, 57], [3, 10, 13], [10, 6, 1]]) {
+      const ar = Arena.create([nr * len, ns * len, nr * ns, nr * len, nr * len])!;
+      const [inp, src, C, o1, o2] = ar.arrays.map(fill);
+      o2.set(o1);
+      ar.rowCombine(o1, 0, inp, 0, nr, 0.999, C, 1, nr, src, 0, ns, len);
+      rowCombine(o2, 0, inp, 0, nr, 0.999, C, 1, nr, src, 0, ns, len);
+      expect(sameBits(o1, o2), `nr=${nr} ns=${ns} len=${len}`).toBeNull();
+    }
+  });
+
   it("log = Math.log bit for bit (fdlibm's e_log.c, every branch: (0, 1), near 1, subnormals, random bit patterns, ±0, negatives, ∞, NaN)", () => {
     const ar = Arena.create([1])!;
     const f = new Float64Array(1), u = new Uint32Array(f.buffer);
