@@ -57,19 +57,17 @@ const parts: Record<string, () => void> = {
     }
   },
   'P = W1·W2 (gemm)': () => ar.gemm(p, sb.kp, l, model.T, 0, l, 1, sb.W2, 0, sb.kp, sb.P, 0, sb.kp),
-  'P → Pᵀ': () => {
-    const { P, kp } = sb, Pt = x.Pt;
-    for (let i = 0; i < p; i++) for (let c = 0; c < k; c++) Pt[c * p + i] = P[i * kp + c];
-  },
-  'Gᵀ = Pᵀ·XᵀX (gemm)': () => ar.gemm(k, p, p, x.Pt, 0, p, 1, sb.XtXT, 0, p, x.Gt, 0, p),
+  'Gᵀ = Pᵀ·XᵀX (gemm, P strided)': () => ar.gemm(k, p, p, sb.P, 0, 1, sb.kp, sb.XtXT, 0, p, x.Gt, 0, p),
   'probe + Mᵀ = XᵀYᵀ − Gᵀ': () => {
-    const Pt = x.Pt, XtXt = x.XtXt, Gt = x.Gt, Mt = x.Mt;
+    const P = sb.P, kp = sb.kp, XtXt = x.XtXt, Gt = x.Gt, Mt = x.Mt;
     let py = 0, pg = 0;
-    for (let t = 0; t < k * p; t++) {
-      py += Pt[t] * XtXt[t];
-      pg += Pt[t] * Gt[t];
-      Mt[t] = XtXt[t] - Gt[t];
-    }
+    for (let c = 0, t = 0; c < k; c++)
+      for (let i = 0; i < p; i++, t++) {
+        const v = P[i * kp + c];
+        py += v * XtXt[t];
+        pg += v * Gt[t];
+        Mt[t] = XtXt[t] - Gt[t];
+      }
     if (py + pg === 0.5) throw new Error('unlikely');
   },
   'gaussFill (k·p draws)': () => ar.gaussFill(model.rng, x.Z, 0, k * p),

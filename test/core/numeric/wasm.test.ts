@@ -199,6 +199,17 @@ describe('linear2 with the SIMD kernels on and off: the same bits', () => {
     });
   }
 
+  it("step()'s divergence probe has the same bits on both paths (SIMD reads P strided, scalar Pᵀ)", () => {
+    for (const s of [cases['cholesky noise, p = 17, odd l and k'], cases['cholesky noise, p = 20, k = 5, wd'], cases['gd, p = 1, k = 1, l = 1']]) {
+      const a = buildRun(s, { simd: true }).stepper as Linear2, b = buildRun(s, { simd: false }).stepper as Linear2;
+      expect(a.kernels).toBe('simd');
+      for (let t = 0; t < 20; t++) {
+        const pa = a.step(), pb = b.step();
+        expect(Object.is(pa, pb), `step ${t}: ${pa} ≠ ${pb}`).toBe(true);
+      }
+    }
+  });
+
   it('the path really differs: SIMD when asked (and by default at large sizes), scalar when off or switched off', () => {
     const s = cases['cholesky noise, p = 20, k = 5, wd'];
     expect((buildRun(s, { simd: true }).stepper as Linear2).kernels).toBe('simd');
