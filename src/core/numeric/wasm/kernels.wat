@@ -452,6 +452,47 @@
         (f64.store (i32.add (local.get $o) (local.get $end))
           (f64.add (f64.load (i32.add (local.get $o) (local.get $end))) (f64.mul (local.get $c) (f64.load (i32.add (local.get $x) (local.get $end)))))))))
 
+  ;; two rows, 5 sources: o_r = (((((f·b_r + c_r0·x0) + c_r1·x1) + c_r2·x2) + c_r3·x3) + c_r4·x4), q = 0…len−1
+  (func $rc2s5 (param $o0 i32) (param $o1 i32) (param $b0 i32) (param $b1 i32) (param $f f64)
+               (param $ca i32) (param $cb i32) (param $cs i32) (param $x i32) (param $rl i32) (param $len i32)
+    (local $q i32) (local $end i32) (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $x4 i32) (local $fv v128) (local $a0 v128) (local $e0 v128) (local $y0 v128) (local $a1 v128) (local $e1 v128) (local $y1 v128) (local $a2 v128) (local $e2 v128) (local $y2 v128) (local $a3 v128) (local $e3 v128) (local $y3 v128) (local $a4 v128) (local $e4 v128) (local $y4 v128)
+    (local.set $x1 (i32.add (local.get $x) (local.get $rl)))
+    (local.set $x2 (i32.add (local.get $x1) (local.get $rl)))
+    (local.set $x3 (i32.add (local.get $x2) (local.get $rl)))
+    (local.set $x4 (i32.add (local.get $x3) (local.get $rl)))
+    (local.set $fv (f64x2.splat (local.get $f)))
+    (local.set $a0 (v128.load64_splat (local.get $ca)))
+    (local.set $e0 (v128.load64_splat (local.get $cb)))
+    (local.set $a1 (v128.load64_splat (i32.add (local.get $ca) (local.get $cs))))
+    (local.set $e1 (v128.load64_splat (i32.add (local.get $cb) (local.get $cs))))
+    (local.set $a2 (v128.load64_splat (i32.add (local.get $ca) (i32.mul (i32.const 2) (local.get $cs)))))
+    (local.set $e2 (v128.load64_splat (i32.add (local.get $cb) (i32.mul (i32.const 2) (local.get $cs)))))
+    (local.set $a3 (v128.load64_splat (i32.add (local.get $ca) (i32.mul (i32.const 3) (local.get $cs)))))
+    (local.set $e3 (v128.load64_splat (i32.add (local.get $cb) (i32.mul (i32.const 3) (local.get $cs)))))
+    (local.set $a4 (v128.load64_splat (i32.add (local.get $ca) (i32.mul (i32.const 4) (local.get $cs)))))
+    (local.set $e4 (v128.load64_splat (i32.add (local.get $cb) (i32.mul (i32.const 4) (local.get $cs)))))
+    (local.set $end (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3)))
+    (if (i32.gt_s (local.get $end) (i32.const 0))
+      (then
+        (loop $l
+          (local.set $y0 (v128.load (i32.add (local.get $x) (local.get $q))))
+          (local.set $y1 (v128.load (i32.add (local.get $x1) (local.get $q))))
+          (local.set $y2 (v128.load (i32.add (local.get $x2) (local.get $q))))
+          (local.set $y3 (v128.load (i32.add (local.get $x3) (local.get $q))))
+          (local.set $y4 (v128.load (i32.add (local.get $x4) (local.get $q))))
+          (v128.store (i32.add (local.get $o0) (local.get $q))
+            (f64x2.add (f64x2.add (f64x2.add (f64x2.add (f64x2.add (f64x2.mul (local.get $fv) (v128.load (i32.add (local.get $b0) (local.get $q)))) (f64x2.mul (local.get $a0) (local.get $y0))) (f64x2.mul (local.get $a1) (local.get $y1))) (f64x2.mul (local.get $a2) (local.get $y2))) (f64x2.mul (local.get $a3) (local.get $y3))) (f64x2.mul (local.get $a4) (local.get $y4))))
+          (v128.store (i32.add (local.get $o1) (local.get $q))
+            (f64x2.add (f64x2.add (f64x2.add (f64x2.add (f64x2.add (f64x2.mul (local.get $fv) (v128.load (i32.add (local.get $b1) (local.get $q)))) (f64x2.mul (local.get $e0) (local.get $y0))) (f64x2.mul (local.get $e1) (local.get $y1))) (f64x2.mul (local.get $e2) (local.get $y2))) (f64x2.mul (local.get $e3) (local.get $y3))) (f64x2.mul (local.get $e4) (local.get $y4))))
+          (local.set $q (i32.add (local.get $q) (i32.const 16)))
+          (br_if $l (i32.lt_s (local.get $q) (local.get $end))))))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then
+        (f64.store (i32.add (local.get $o0) (local.get $end))
+          (f64.add (f64.add (f64.add (f64.add (f64.add (f64.mul (local.get $f) (f64.load (i32.add (local.get $b0) (local.get $end)))) (f64.mul (f64x2.extract_lane 0 (local.get $a0)) (f64.load (i32.add (local.get $x) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $a1)) (f64.load (i32.add (local.get $x1) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $a2)) (f64.load (i32.add (local.get $x2) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $a3)) (f64.load (i32.add (local.get $x3) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $a4)) (f64.load (i32.add (local.get $x4) (local.get $end))))))
+        (f64.store (i32.add (local.get $o1) (local.get $end))
+          (f64.add (f64.add (f64.add (f64.add (f64.add (f64.mul (local.get $f) (f64.load (i32.add (local.get $b1) (local.get $end)))) (f64.mul (f64x2.extract_lane 0 (local.get $e0)) (f64.load (i32.add (local.get $x) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $e1)) (f64.load (i32.add (local.get $x1) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $e2)) (f64.load (i32.add (local.get $x2) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $e3)) (f64.load (i32.add (local.get $x3) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $e4)) (f64.load (i32.add (local.get $x4) (local.get $end)))))))))
+
   ;; two rows, 4 sources: o_r = ((((f·b_r + c_r0·x0) + c_r1·x1) + c_r2·x2) + c_r3·x3), q = 0…len−1
   (func $rc2s4 (param $o0 i32) (param $o1 i32) (param $b0 i32) (param $b1 i32) (param $f f64)
                (param $ca i32) (param $cb i32) (param $cs i32) (param $x i32) (param $rl i32) (param $len i32)
@@ -544,14 +585,16 @@
           (f64.add (f64.mul (local.get $f) (f64.load (i32.add (local.get $b1) (local.get $end)))) (f64.mul (f64x2.extract_lane 0 (local.get $e0)) (f64.load (i32.add (local.get $x) (local.get $end)))))))))
 
 
-  ;; the rows in pairs with few sources (1 ≤ ns ≤ 8: W1 += M·W2ᵀ, ns = k): each pair
-  ;; of OUT rows is streamed once per group of ≤ 4 sources (4, …, 4, then 2 and/or 1), the
-  ;; group's coefficients held in registers; the first group reads d·IN, the next ones OUT
-  ;; (stored and reloaded: exact, 1·out = out), so each element's chain is the gemm's
-  ;; ((d·in + c₀x₀) + c₁x₁) + … and rowCombine's, whatever the grouping. A gemm over such a
-  ;; short inner dimension reloads its coefficients for every 4×4 block: measured (same process,
-  ;; alternating) at (p, l) = (50, 100): 4.7 → 4.1 µs for ns = 5, 3.2 → 2.1 for ns = 2, even at
-  ;; about even at ns = 10–12, slower at ns = 16 (13.1 against 10.7 µs): hence the bound 8.
+  ;; the rows in pairs with few sources (1 ≤ ns ≤ 8: W1 += M·W2ᵀ, ns = k): each pair of OUT
+  ;; rows is streamed once per group of sources (5 when exactly 5 are left, else 4, …, 4, then
+  ;; 2 and/or 1), the group's coefficients held in registers; the first group reads d·IN, the
+  ;; next ones OUT (stored and reloaded: exact, 1·out = out), so each element's chain is the
+  ;; gemm's ((d·in + c₀x₀) + c₁x₁) + … and rowCombine's, whatever the grouping. A gemm over
+  ;; such a short inner dimension enters and leaves a 4×4 block (8 loads of IN, 8 stores) every
+  ;; ns steps. Measured (same process, alternating, CPU µs) at (p, l) = (50, 100): ns = 5
+  ;; 4.7 → 4.1 in groups 4 + 1 and 7.2–7.7 → 5.7–6.1 (a busier moment) as one group of 5;
+  ;; ns = 2: 3.2 → 2.1; about even at ns = 10–12 and slower at 16 (13.1 against 10.7 µs):
+  ;; hence the bound 8.
   (func $rcPairs (param $out i32) (param $inp i32) (param $nr i32) (param $d f64)
                  (param $C i32) (param $cr i32) (param $cs i32) (param $src i32) (param $ns i32) (param $len i32)
     (local $r i32) (local $s i32) (local $w i32) (local $rl i32) (local $o0 i32) (local $b0 i32) (local $ca i32) (local $f f64)
@@ -570,7 +613,13 @@
           (loop $groups
             (br_if $sdone (i32.ge_s (local.get $s) (local.get $ns)))
             (local.set $w (i32.sub (local.get $ns) (local.get $s)))
-            (if (i32.ge_s (local.get $w) (i32.const 4))
+            (if (i32.eq (local.get $w) (i32.const 5))
+              (then
+                (call $rc2s5 (local.get $o0) (i32.add (local.get $o0) (local.get $rl)) (local.get $b0) (i32.add (local.get $b0) (local.get $rl)) (local.get $f)
+                  (local.get $ca) (i32.add (local.get $ca) (local.get $cr)) (local.get $cs)
+                  (i32.add (local.get $src) (i32.mul (local.get $s) (local.get $rl))) (local.get $rl) (local.get $len))
+                (local.set $w (i32.const 5)))
+            (else (if (i32.ge_s (local.get $w) (i32.const 4))
               (then
                 (call $rc2s4 (local.get $o0) (i32.add (local.get $o0) (local.get $rl)) (local.get $b0) (i32.add (local.get $b0) (local.get $rl)) (local.get $f)
                   (local.get $ca) (i32.add (local.get $ca) (local.get $cr)) (local.get $cs)
@@ -585,7 +634,7 @@
                 (else
                   (call $rc2s1 (local.get $o0) (i32.add (local.get $o0) (local.get $rl)) (local.get $b0) (i32.add (local.get $b0) (local.get $rl)) (local.get $f)
                     (local.get $ca) (i32.add (local.get $ca) (local.get $cr)) (local.get $cs)
-                    (i32.add (local.get $src) (i32.mul (local.get $s) (local.get $rl))) (local.get $rl) (local.get $len))))))
+                    (i32.add (local.get $src) (i32.mul (local.get $s) (local.get $rl))) (local.get $rl) (local.get $len))))))))
             ;; the next group continues the chains from OUT
             (local.set $ca (i32.add (local.get $ca) (i32.mul (local.get $w) (local.get $cs))))
             (local.set $s (i32.add (local.get $s) (local.get $w)))
