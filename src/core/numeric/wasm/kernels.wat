@@ -859,8 +859,10 @@
   ;;     the next): the same attempts in the same order as the scalar loop, no branch on s, and
   ;;     the stream stops after the attempt that completes the last pair;
   ;;  2. two pairs per f64x2: s = u·u + v·v, fdlibm's log (logx2), f, (u·f, v·f) in place.
-  ;; Same operations per value as gaussFill's loop, so the same bits; measured at 250 draws
-  ;; (k·p at (50, 5)): see linear2's step parts (bench/stepParts.ts).
+  ;; Same operations per value as gaussFill's loop, so the same bits. Measured (bench/stepParts.ts,
+  ;; CPU µs, min of 9): 250 draws 3.9 → 2.5, 1000 draws 15.5 → 9.8 (one pair at a time before:
+  ;; a mispredicted branch on each rejection, and each pair's log, division and square root
+  ;; waiting on the previous pair's).
   ;; ---------------------------------------------------------------------------------------
   (func $gaussPairs (param $st i32) (param $out i32) (param $pairs i32)
     (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $m i32) (local $t i32)
