@@ -169,8 +169,9 @@ export class Linear2 implements Stepper {
     if (l < this.m) this.notes.push(`logdet omitted: width ${l} < p + k = ${this.m}, so det(θᵀθ) = 0 for all time`);
   }
 
-  /** this.Pt = (W1W2)ᵀ of the current state (the step's first product; metrics' P) */
-  private productT(): void {
+  /** this.Pt = (W1W2)ᵀ of the current state (the step's first product; metrics' P). SIMD:
+   *  P = W1W2 in simd.P (p×kp) always, its transpose into Pt only when `transposed` */
+  private productT(transposed = true): void {
     const { p, k, l, T, Pt, simd } = this;
     // Pᵀ[c, i] = ⟨W2[:, c], W1[i, :]⟩ = Σ_j W1[i, j]·W2[j, c], in order j = 0, 1, … on both paths:
     // SIMD as P = W1·W2 (lanes along c, from W2 laid out l×k), then transposed
@@ -181,27 +182,39 @@ export class Linear2 implements Stepper {
         for (let j = 0; j < l; j++) W2[j * kp + c] = T[o + j];
       }
       simd.arena.gemm(p, kp, l, T, 0, l, 1, W2, 0, kp, P, 0, kp);
-      for (let i = 0; i < p; i++) for (let c = 0; c < k; c++) Pt[c * p + i] = P[i * kp + c];
+      if (transposed) for (let i = 0; i < p; i++) for (let c = 0; c < k; c++) Pt[c * p + i] = P[i * kp + c];
     } else rowDots(T, p * l, k, T, 0, p, l, Pt, p);
   }
 
   step(): number {
-    this.productT();
     const { p, k, l, T, T2, Pt, Gt, Mt, XtXt, data, opt, simd } = this;
+    // full batch with SIMD reads P (p×kp) itself, strided, instead of a transposed copy
+    this.productT(!(simd && opt.batch === null));
     let probe: number;
     const eta = opt.stepSize;
     if (opt.batch === null) {
       // Gᵀ = (XᵀX P)ᵀ, XᵀX symmetric: Gᵀ[c, i] = Σ_j Pᵀ[c, j]·XᵀX[i, j], in order j (both paths)
-      if (simd) simd.arena.gemm(k, p, p, Pt, 0, p, 1, simd.XtXT, 0, p, Gt, 0, p);
+      if (simd) simd.arena.gemm(k, p, p, simd.P, 0, 1, simd.kp, simd.XtXT, 0, p, Gt, 0, p);
       else rowDots(Pt, 0, k, data.XtX, 0, p, p, Gt, p);
       // loss at the current state: ½(‖Y‖² − 2⟨P, XᵀY⟩ + ⟨P, XᵀXP⟩): a cheap divergence probe
-      // (not used for recording: it cancels catastrophically near zero loss)
+      // (not used for recording: it cancels catastrophically near zero loss); t = c·p + i in
+      // order on both paths (Pᵀ[t] = P[i·kp + c])
       let py = 0, pg = 0;
-      for (let t = 0; t < k * p; t++) {
-        py += Pt[t] * XtXt[t];
-        pg += Pt[t] * Gt[t];
-        Mt[t] = XtXt[t] - Gt[t];
-      }
+      if (simd) {
+        const P = simd.P, kp = simd.kp;
+        for (let c = 0, t = 0; c < k; c++)
+          for (let i = 0; i < p; i++, t++) {
+            const x = P[i * kp + c];
+            py += x * XtXt[t];
+            pg += x * Gt[t];
+            Mt[t] = XtXt[t] - Gt[t];
+          }
+      } else
+        for (let t = 0; t < k * p; t++) {
+          py += Pt[t] * XtXt[t];
+          pg += Pt[t] * Gt[t];
+          Mt[t] = XtXt[t] - Gt[t];
+        }
       probe = 0.5 * (data.yy - 2 * py + pg);
       if (opt.delta > 0) {
         const sd = Math.sqrt(opt.delta);

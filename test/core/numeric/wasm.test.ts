@@ -105,6 +105,18 @@ describe('each SIMD kernel gives the bits of its scalar reference', () => {
         }
   });
 
+  it('rowCombine (SIMD) = scalar on the streamed pairs (1 ≤ ns ≤ 8) and around that bound: W1-update strides, wide odd rows, 1×1', () => {
+    // W1 += M·W2ᵀ passes C = Mᵀ with cr = 1, cs = nr; ns = 8 / 9 is the switch to the gemm
+    for (const [nr, ns, len] of [[1, 1, 1], [2, 1, 1], [2, 1, 2], [2, 3, 101], [4, 5, 100], [6, 7, 33], [50, 5, 100], [7, 8, 57], [8, 9, 57], [3, 10, 13], [10, 6, 1]]) {
+      const ar = Arena.create([nr * len, ns * len, nr * ns, nr * len, nr * len])!;
+      const [inp, src, C, o1, o2] = ar.arrays.map(fill);
+      o2.set(o1);
+      ar.rowCombine(o1, 0, inp, 0, nr, 0.999, C, 1, nr, src, 0, ns, len);
+      rowCombine(o2, 0, inp, 0, nr, 0.999, C, 1, nr, src, 0, ns, len);
+      expect(sameBits(o1, o2), `nr=${nr} ns=${ns} len=${len}`).toBeNull();
+    }
+  });
+
   it("log = Math.log bit for bit (fdlibm's e_log.c, every branch: (0, 1), near 1, subnormals, random bit patterns, ±0, negatives, ∞, NaN)", () => {
     const ar = Arena.create([1])!;
     const f = new Float64Array(1), u = new Uint32Array(f.buffer);
@@ -117,6 +129,26 @@ describe('each SIMD kernel gives the bits of its scalar reference', () => {
     }
     let bad = 0;
     for (const x of xs) if (!Object.is(ar.log(x), Math.log(x))) bad++;
+    expect(bad).toBe(0);
+  });
+
+  it("gaussFill's two-lane log = Math.log bit for bit: its four final forms, the lanes it hands to the scalar log (near powers of two, subnormals, ±0, negatives, ∞, NaN), mixed pairs", () => {
+    const f = new Float64Array(1), u = new Uint32Array(f.buffer);
+    const xs: number[] = [0.5, 1 - 2 ** -53, 0.75, 0.7071067811865476, 0.7071067811865475, 2 ** -104, 0.25 * (1 + 2 ** -30), 0.25 * (1 - 2 ** -30), 0, -0, -1, Infinity, NaN, 5e-324, 1e-310, 1, 2, 3e300];
+    for (let i = 0; i < 20000; i++) {
+      const s = rng.uniform();
+      xs.push(s, s * s, 1 - s * 1e-6, 2 ** -Math.floor(s * 100) * (1 + (rng.uniform() - 0.5) * 2 ** -19), rng.uniform() * 1e-308);
+      u[0] = rng.nextU32();
+      u[1] = rng.nextU32();
+      xs.push(f[0]);
+    }
+    if (xs.length % 2) xs.push(0.3);
+    const ar = Arena.create([xs.length])!;
+    const x = ar.arrays[0];
+    x.set(xs);
+    ar.logPairs(x, 0, xs.length);
+    let bad = 0;
+    for (let t = 0; t < xs.length; t++) if (!Object.is(x[t], Math.log(xs[t]))) bad++;
     expect(bad).toBe(0);
   });
 
@@ -166,6 +198,17 @@ describe('linear2 with the SIMD kernels on and off: the same bits', () => {
       expect(bitwiseDiff({ t: on.trajectory, c: on.checkpoint }, { t: off.trajectory, c: off.checkpoint })).toBeNull();
     });
   }
+
+  it("step()'s divergence probe has the same bits on both paths (SIMD reads P strided, scalar Pᵀ)", () => {
+    for (const s of [cases['cholesky noise, p = 17, odd l and k'], cases['cholesky noise, p = 20, k = 5, wd'], cases['gd, p = 1, k = 1, l = 1']]) {
+      const a = buildRun(s, { simd: true }).stepper as Linear2, b = buildRun(s, { simd: false }).stepper as Linear2;
+      expect(a.kernels).toBe('simd');
+      for (let t = 0; t < 20; t++) {
+        const pa = a.step(), pb = b.step();
+        expect(Object.is(pa, pb), `step ${t}: ${pa} ≠ ${pb}`).toBe(true);
+      }
+    }
+  });
 
   it('the path really differs: SIMD when asked (and by default at large sizes), scalar when off or switched off', () => {
     const s = cases['cholesky noise, p = 20, k = 5, wd'];

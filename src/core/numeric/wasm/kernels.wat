@@ -452,6 +452,198 @@
         (f64.store (i32.add (local.get $o) (local.get $end))
           (f64.add (f64.load (i32.add (local.get $o) (local.get $end))) (f64.mul (local.get $c) (f64.load (i32.add (local.get $x) (local.get $end)))))))))
 
+  ;; two rows, 5 sources: o_r = (((((f·b_r + c_r0·x0) + c_r1·x1) + c_r2·x2) + c_r3·x3) + c_r4·x4), q = 0…len−1
+  (func $rc2s5 (param $o0 i32) (param $o1 i32) (param $b0 i32) (param $b1 i32) (param $f f64)
+               (param $ca i32) (param $cb i32) (param $cs i32) (param $x i32) (param $rl i32) (param $len i32)
+    (local $q i32) (local $end i32) (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $x4 i32) (local $fv v128) (local $a0 v128) (local $e0 v128) (local $y0 v128) (local $a1 v128) (local $e1 v128) (local $y1 v128) (local $a2 v128) (local $e2 v128) (local $y2 v128) (local $a3 v128) (local $e3 v128) (local $y3 v128) (local $a4 v128) (local $e4 v128) (local $y4 v128)
+    (local.set $x1 (i32.add (local.get $x) (local.get $rl)))
+    (local.set $x2 (i32.add (local.get $x1) (local.get $rl)))
+    (local.set $x3 (i32.add (local.get $x2) (local.get $rl)))
+    (local.set $x4 (i32.add (local.get $x3) (local.get $rl)))
+    (local.set $fv (f64x2.splat (local.get $f)))
+    (local.set $a0 (v128.load64_splat (local.get $ca)))
+    (local.set $e0 (v128.load64_splat (local.get $cb)))
+    (local.set $a1 (v128.load64_splat (i32.add (local.get $ca) (local.get $cs))))
+    (local.set $e1 (v128.load64_splat (i32.add (local.get $cb) (local.get $cs))))
+    (local.set $a2 (v128.load64_splat (i32.add (local.get $ca) (i32.mul (i32.const 2) (local.get $cs)))))
+    (local.set $e2 (v128.load64_splat (i32.add (local.get $cb) (i32.mul (i32.const 2) (local.get $cs)))))
+    (local.set $a3 (v128.load64_splat (i32.add (local.get $ca) (i32.mul (i32.const 3) (local.get $cs)))))
+    (local.set $e3 (v128.load64_splat (i32.add (local.get $cb) (i32.mul (i32.const 3) (local.get $cs)))))
+    (local.set $a4 (v128.load64_splat (i32.add (local.get $ca) (i32.mul (i32.const 4) (local.get $cs)))))
+    (local.set $e4 (v128.load64_splat (i32.add (local.get $cb) (i32.mul (i32.const 4) (local.get $cs)))))
+    (local.set $end (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3)))
+    (if (i32.gt_s (local.get $end) (i32.const 0))
+      (then
+        (loop $l
+          (local.set $y0 (v128.load (i32.add (local.get $x) (local.get $q))))
+          (local.set $y1 (v128.load (i32.add (local.get $x1) (local.get $q))))
+          (local.set $y2 (v128.load (i32.add (local.get $x2) (local.get $q))))
+          (local.set $y3 (v128.load (i32.add (local.get $x3) (local.get $q))))
+          (local.set $y4 (v128.load (i32.add (local.get $x4) (local.get $q))))
+          (v128.store (i32.add (local.get $o0) (local.get $q))
+            (f64x2.add (f64x2.add (f64x2.add (f64x2.add (f64x2.add (f64x2.mul (local.get $fv) (v128.load (i32.add (local.get $b0) (local.get $q)))) (f64x2.mul (local.get $a0) (local.get $y0))) (f64x2.mul (local.get $a1) (local.get $y1))) (f64x2.mul (local.get $a2) (local.get $y2))) (f64x2.mul (local.get $a3) (local.get $y3))) (f64x2.mul (local.get $a4) (local.get $y4))))
+          (v128.store (i32.add (local.get $o1) (local.get $q))
+            (f64x2.add (f64x2.add (f64x2.add (f64x2.add (f64x2.add (f64x2.mul (local.get $fv) (v128.load (i32.add (local.get $b1) (local.get $q)))) (f64x2.mul (local.get $e0) (local.get $y0))) (f64x2.mul (local.get $e1) (local.get $y1))) (f64x2.mul (local.get $e2) (local.get $y2))) (f64x2.mul (local.get $e3) (local.get $y3))) (f64x2.mul (local.get $e4) (local.get $y4))))
+          (local.set $q (i32.add (local.get $q) (i32.const 16)))
+          (br_if $l (i32.lt_s (local.get $q) (local.get $end))))))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then
+        (f64.store (i32.add (local.get $o0) (local.get $end))
+          (f64.add (f64.add (f64.add (f64.add (f64.add (f64.mul (local.get $f) (f64.load (i32.add (local.get $b0) (local.get $end)))) (f64.mul (f64x2.extract_lane 0 (local.get $a0)) (f64.load (i32.add (local.get $x) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $a1)) (f64.load (i32.add (local.get $x1) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $a2)) (f64.load (i32.add (local.get $x2) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $a3)) (f64.load (i32.add (local.get $x3) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $a4)) (f64.load (i32.add (local.get $x4) (local.get $end))))))
+        (f64.store (i32.add (local.get $o1) (local.get $end))
+          (f64.add (f64.add (f64.add (f64.add (f64.add (f64.mul (local.get $f) (f64.load (i32.add (local.get $b1) (local.get $end)))) (f64.mul (f64x2.extract_lane 0 (local.get $e0)) (f64.load (i32.add (local.get $x) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $e1)) (f64.load (i32.add (local.get $x1) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $e2)) (f64.load (i32.add (local.get $x2) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $e3)) (f64.load (i32.add (local.get $x3) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $e4)) (f64.load (i32.add (local.get $x4) (local.get $end)))))))))
+
+  ;; two rows, 4 sources: o_r = ((((f·b_r + c_r0·x0) + c_r1·x1) + c_r2·x2) + c_r3·x3), q = 0…len−1
+  (func $rc2s4 (param $o0 i32) (param $o1 i32) (param $b0 i32) (param $b1 i32) (param $f f64)
+               (param $ca i32) (param $cb i32) (param $cs i32) (param $x i32) (param $rl i32) (param $len i32)
+    (local $q i32) (local $end i32) (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $fv v128) (local $a0 v128) (local $e0 v128) (local $y0 v128) (local $a1 v128) (local $e1 v128) (local $y1 v128) (local $a2 v128) (local $e2 v128) (local $y2 v128) (local $a3 v128) (local $e3 v128) (local $y3 v128)
+    (local.set $x1 (i32.add (local.get $x) (local.get $rl)))
+    (local.set $x2 (i32.add (local.get $x1) (local.get $rl)))
+    (local.set $x3 (i32.add (local.get $x2) (local.get $rl)))
+    (local.set $fv (f64x2.splat (local.get $f)))
+    (local.set $a0 (v128.load64_splat (local.get $ca)))
+    (local.set $e0 (v128.load64_splat (local.get $cb)))
+    (local.set $a1 (v128.load64_splat (i32.add (local.get $ca) (local.get $cs))))
+    (local.set $e1 (v128.load64_splat (i32.add (local.get $cb) (local.get $cs))))
+    (local.set $a2 (v128.load64_splat (i32.add (local.get $ca) (i32.mul (i32.const 2) (local.get $cs)))))
+    (local.set $e2 (v128.load64_splat (i32.add (local.get $cb) (i32.mul (i32.const 2) (local.get $cs)))))
+    (local.set $a3 (v128.load64_splat (i32.add (local.get $ca) (i32.mul (i32.const 3) (local.get $cs)))))
+    (local.set $e3 (v128.load64_splat (i32.add (local.get $cb) (i32.mul (i32.const 3) (local.get $cs)))))
+    (local.set $end (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3)))
+    (if (i32.gt_s (local.get $end) (i32.const 0))
+      (then
+        (loop $l
+          (local.set $y0 (v128.load (i32.add (local.get $x) (local.get $q))))
+          (local.set $y1 (v128.load (i32.add (local.get $x1) (local.get $q))))
+          (local.set $y2 (v128.load (i32.add (local.get $x2) (local.get $q))))
+          (local.set $y3 (v128.load (i32.add (local.get $x3) (local.get $q))))
+          (v128.store (i32.add (local.get $o0) (local.get $q))
+            (f64x2.add (f64x2.add (f64x2.add (f64x2.add (f64x2.mul (local.get $fv) (v128.load (i32.add (local.get $b0) (local.get $q)))) (f64x2.mul (local.get $a0) (local.get $y0))) (f64x2.mul (local.get $a1) (local.get $y1))) (f64x2.mul (local.get $a2) (local.get $y2))) (f64x2.mul (local.get $a3) (local.get $y3))))
+          (v128.store (i32.add (local.get $o1) (local.get $q))
+            (f64x2.add (f64x2.add (f64x2.add (f64x2.add (f64x2.mul (local.get $fv) (v128.load (i32.add (local.get $b1) (local.get $q)))) (f64x2.mul (local.get $e0) (local.get $y0))) (f64x2.mul (local.get $e1) (local.get $y1))) (f64x2.mul (local.get $e2) (local.get $y2))) (f64x2.mul (local.get $e3) (local.get $y3))))
+          (local.set $q (i32.add (local.get $q) (i32.const 16)))
+          (br_if $l (i32.lt_s (local.get $q) (local.get $end))))))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then
+        (f64.store (i32.add (local.get $o0) (local.get $end))
+          (f64.add (f64.add (f64.add (f64.add (f64.mul (local.get $f) (f64.load (i32.add (local.get $b0) (local.get $end)))) (f64.mul (f64x2.extract_lane 0 (local.get $a0)) (f64.load (i32.add (local.get $x) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $a1)) (f64.load (i32.add (local.get $x1) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $a2)) (f64.load (i32.add (local.get $x2) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $a3)) (f64.load (i32.add (local.get $x3) (local.get $end))))))
+        (f64.store (i32.add (local.get $o1) (local.get $end))
+          (f64.add (f64.add (f64.add (f64.add (f64.mul (local.get $f) (f64.load (i32.add (local.get $b1) (local.get $end)))) (f64.mul (f64x2.extract_lane 0 (local.get $e0)) (f64.load (i32.add (local.get $x) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $e1)) (f64.load (i32.add (local.get $x1) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $e2)) (f64.load (i32.add (local.get $x2) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $e3)) (f64.load (i32.add (local.get $x3) (local.get $end)))))))))
+
+  ;; two rows, 2 sources: o_r = ((f·b_r + c_r0·x0) + c_r1·x1), q = 0…len−1
+  (func $rc2s2 (param $o0 i32) (param $o1 i32) (param $b0 i32) (param $b1 i32) (param $f f64)
+               (param $ca i32) (param $cb i32) (param $cs i32) (param $x i32) (param $rl i32) (param $len i32)
+    (local $q i32) (local $end i32) (local $x1 i32) (local $fv v128) (local $a0 v128) (local $e0 v128) (local $y0 v128) (local $a1 v128) (local $e1 v128) (local $y1 v128)
+    (local.set $x1 (i32.add (local.get $x) (local.get $rl)))
+    (local.set $fv (f64x2.splat (local.get $f)))
+    (local.set $a0 (v128.load64_splat (local.get $ca)))
+    (local.set $e0 (v128.load64_splat (local.get $cb)))
+    (local.set $a1 (v128.load64_splat (i32.add (local.get $ca) (local.get $cs))))
+    (local.set $e1 (v128.load64_splat (i32.add (local.get $cb) (local.get $cs))))
+    (local.set $end (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3)))
+    (if (i32.gt_s (local.get $end) (i32.const 0))
+      (then
+        (loop $l
+          (local.set $y0 (v128.load (i32.add (local.get $x) (local.get $q))))
+          (local.set $y1 (v128.load (i32.add (local.get $x1) (local.get $q))))
+          (v128.store (i32.add (local.get $o0) (local.get $q))
+            (f64x2.add (f64x2.add (f64x2.mul (local.get $fv) (v128.load (i32.add (local.get $b0) (local.get $q)))) (f64x2.mul (local.get $a0) (local.get $y0))) (f64x2.mul (local.get $a1) (local.get $y1))))
+          (v128.store (i32.add (local.get $o1) (local.get $q))
+            (f64x2.add (f64x2.add (f64x2.mul (local.get $fv) (v128.load (i32.add (local.get $b1) (local.get $q)))) (f64x2.mul (local.get $e0) (local.get $y0))) (f64x2.mul (local.get $e1) (local.get $y1))))
+          (local.set $q (i32.add (local.get $q) (i32.const 16)))
+          (br_if $l (i32.lt_s (local.get $q) (local.get $end))))))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then
+        (f64.store (i32.add (local.get $o0) (local.get $end))
+          (f64.add (f64.add (f64.mul (local.get $f) (f64.load (i32.add (local.get $b0) (local.get $end)))) (f64.mul (f64x2.extract_lane 0 (local.get $a0)) (f64.load (i32.add (local.get $x) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $a1)) (f64.load (i32.add (local.get $x1) (local.get $end))))))
+        (f64.store (i32.add (local.get $o1) (local.get $end))
+          (f64.add (f64.add (f64.mul (local.get $f) (f64.load (i32.add (local.get $b1) (local.get $end)))) (f64.mul (f64x2.extract_lane 0 (local.get $e0)) (f64.load (i32.add (local.get $x) (local.get $end))))) (f64.mul (f64x2.extract_lane 0 (local.get $e1)) (f64.load (i32.add (local.get $x1) (local.get $end)))))))))
+
+  ;; two rows, 1 source: o_r = (f·b_r + c_r0·x0), q = 0…len−1
+  (func $rc2s1 (param $o0 i32) (param $o1 i32) (param $b0 i32) (param $b1 i32) (param $f f64)
+               (param $ca i32) (param $cb i32) (param $cs i32) (param $x i32) (param $rl i32) (param $len i32)
+    (local $q i32) (local $end i32) (local $fv v128) (local $a0 v128) (local $e0 v128) (local $y0 v128)
+    (local.set $fv (f64x2.splat (local.get $f)))
+    (local.set $a0 (v128.load64_splat (local.get $ca)))
+    (local.set $e0 (v128.load64_splat (local.get $cb)))
+    (local.set $end (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3)))
+    (if (i32.gt_s (local.get $end) (i32.const 0))
+      (then
+        (loop $l
+          (local.set $y0 (v128.load (i32.add (local.get $x) (local.get $q))))
+          (v128.store (i32.add (local.get $o0) (local.get $q))
+            (f64x2.add (f64x2.mul (local.get $fv) (v128.load (i32.add (local.get $b0) (local.get $q)))) (f64x2.mul (local.get $a0) (local.get $y0))))
+          (v128.store (i32.add (local.get $o1) (local.get $q))
+            (f64x2.add (f64x2.mul (local.get $fv) (v128.load (i32.add (local.get $b1) (local.get $q)))) (f64x2.mul (local.get $e0) (local.get $y0))))
+          (local.set $q (i32.add (local.get $q) (i32.const 16)))
+          (br_if $l (i32.lt_s (local.get $q) (local.get $end))))))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then
+        (f64.store (i32.add (local.get $o0) (local.get $end))
+          (f64.add (f64.mul (local.get $f) (f64.load (i32.add (local.get $b0) (local.get $end)))) (f64.mul (f64x2.extract_lane 0 (local.get $a0)) (f64.load (i32.add (local.get $x) (local.get $end))))))
+        (f64.store (i32.add (local.get $o1) (local.get $end))
+          (f64.add (f64.mul (local.get $f) (f64.load (i32.add (local.get $b1) (local.get $end)))) (f64.mul (f64x2.extract_lane 0 (local.get $e0)) (f64.load (i32.add (local.get $x) (local.get $end)))))))))
+
+
+  ;; the rows in pairs with few sources (1 ≤ ns ≤ 8: W1 += M·W2ᵀ, ns = k): each pair of OUT
+  ;; rows is streamed once per group of sources (5 when exactly 5 are left, else 4, …, 4, then
+  ;; 2 and/or 1), the group's coefficients held in registers; the first group reads d·IN, the
+  ;; next ones OUT (stored and reloaded: exact, 1·out = out), so each element's chain is the
+  ;; gemm's ((d·in + c₀x₀) + c₁x₁) + … and rowCombine's, whatever the grouping. A gemm over
+  ;; such a short inner dimension enters and leaves a 4×4 block (8 loads of IN, 8 stores) every
+  ;; ns steps. Measured (same process, alternating, CPU µs) at (p, l) = (50, 100): ns = 5
+  ;; 4.7 → 4.1 in groups 4 + 1 and 7.2–7.7 → 5.7–6.1 (a busier moment) as one group of 5;
+  ;; ns = 2: 3.2 → 2.1; about even at ns = 10–12 and slower at 16 (13.1 against 10.7 µs):
+  ;; hence the bound 8.
+  (func $rcPairs (param $out i32) (param $inp i32) (param $nr i32) (param $d f64)
+                 (param $C i32) (param $cr i32) (param $cs i32) (param $src i32) (param $ns i32) (param $len i32)
+    (local $r i32) (local $s i32) (local $w i32) (local $rl i32) (local $o0 i32) (local $b0 i32) (local $ca i32) (local $f f64)
+    (local.set $rl (i32.shl (local.get $len) (i32.const 3)))
+    (local.set $cr (i32.shl (local.get $cr) (i32.const 3)))
+    (local.set $cs (i32.shl (local.get $cs) (i32.const 3)))
+    (block $rdone
+      (loop $rows
+        (br_if $rdone (i32.ge_s (local.get $r) (local.get $nr)))
+        (local.set $o0 (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $rl))))
+        (local.set $b0 (i32.add (local.get $inp) (i32.mul (local.get $r) (local.get $rl))))
+        (local.set $ca (i32.add (local.get $C) (i32.mul (local.get $r) (local.get $cr))))
+        (local.set $f (local.get $d))
+        (local.set $s (i32.const 0))
+        (block $sdone
+          (loop $groups
+            (br_if $sdone (i32.ge_s (local.get $s) (local.get $ns)))
+            (local.set $w (i32.sub (local.get $ns) (local.get $s)))
+            (if (i32.eq (local.get $w) (i32.const 5))
+              (then
+                (call $rc2s5 (local.get $o0) (i32.add (local.get $o0) (local.get $rl)) (local.get $b0) (i32.add (local.get $b0) (local.get $rl)) (local.get $f)
+                  (local.get $ca) (i32.add (local.get $ca) (local.get $cr)) (local.get $cs)
+                  (i32.add (local.get $src) (i32.mul (local.get $s) (local.get $rl))) (local.get $rl) (local.get $len))
+                (local.set $w (i32.const 5)))
+            (else (if (i32.ge_s (local.get $w) (i32.const 4))
+              (then
+                (call $rc2s4 (local.get $o0) (i32.add (local.get $o0) (local.get $rl)) (local.get $b0) (i32.add (local.get $b0) (local.get $rl)) (local.get $f)
+                  (local.get $ca) (i32.add (local.get $ca) (local.get $cr)) (local.get $cs)
+                  (i32.add (local.get $src) (i32.mul (local.get $s) (local.get $rl))) (local.get $rl) (local.get $len))
+                (local.set $w (i32.const 4)))
+              (else (if (i32.ge_s (local.get $w) (i32.const 2))
+                (then
+                  (call $rc2s2 (local.get $o0) (i32.add (local.get $o0) (local.get $rl)) (local.get $b0) (i32.add (local.get $b0) (local.get $rl)) (local.get $f)
+                    (local.get $ca) (i32.add (local.get $ca) (local.get $cr)) (local.get $cs)
+                    (i32.add (local.get $src) (i32.mul (local.get $s) (local.get $rl))) (local.get $rl) (local.get $len))
+                  (local.set $w (i32.const 2)))
+                (else
+                  (call $rc2s1 (local.get $o0) (i32.add (local.get $o0) (local.get $rl)) (local.get $b0) (i32.add (local.get $b0) (local.get $rl)) (local.get $f)
+                    (local.get $ca) (i32.add (local.get $ca) (local.get $cr)) (local.get $cs)
+                    (i32.add (local.get $src) (i32.mul (local.get $s) (local.get $rl))) (local.get $rl) (local.get $len))))))))
+            ;; the next group continues the chains from OUT
+            (local.set $ca (i32.add (local.get $ca) (i32.mul (local.get $w) (local.get $cs))))
+            (local.set $s (i32.add (local.get $s) (local.get $w)))
+            (local.set $b0 (local.get $o0))
+            (local.set $f (f64.const 1))
+            (br $groups)))
+        (local.set $r (i32.add (local.get $r) (i32.const 2)))
+        (br $rows))))
+
   ;; C[r·cr + s·cs]
   (func $coef (param $C i32) (param $cr i32) (param $cs i32) (param $r i32) (param $s i32) (result f64)
     (f64.load (i32.add (local.get $C)
@@ -462,10 +654,14 @@
                               (param $src i32) (param $ns i32) (param $len i32)
     (local $r i32) (local $s i32) (local $rl i32) (local $o0 i32)
     (local.set $rl (i32.shl (local.get $len) (i32.const 3)))
-    ;; the rows in pairs: a gemm whose chains start at d·IN
+    ;; the rows in pairs: streamed by source groups when the sources are few, else a gemm whose
+    ;; chains start at d·IN (the same chains either way)
     (local.set $r (i32.and (local.get $nr) (i32.const -2)))
-    (call $gemm (local.get $r) (local.get $len) (local.get $ns) (local.get $C) (local.get $cr) (local.get $cs)
-      (local.get $src) (local.get $len) (local.get $out) (local.get $len) (local.get $d) (i32.const 2) (i32.const 0) (local.get $inp))
+    (if (i32.and (i32.ge_s (local.get $ns) (i32.const 1)) (i32.le_s (local.get $ns) (i32.const 8)))
+      (then (call $rcPairs (local.get $out) (local.get $inp) (local.get $r) (local.get $d) (local.get $C) (local.get $cr) (local.get $cs)
+        (local.get $src) (local.get $ns) (local.get $len)))
+      (else (call $gemm (local.get $r) (local.get $len) (local.get $ns) (local.get $C) (local.get $cr) (local.get $cs)
+        (local.get $src) (local.get $len) (local.get $out) (local.get $len) (local.get $d) (i32.const 2) (i32.const 0) (local.get $inp))))
     ;; the odd last row
     (if (i32.lt_s (local.get $r) (local.get $nr))
       (then
@@ -656,6 +852,206 @@
               (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10))) (local.get $f))))))))
 
   ;; ---------------------------------------------------------------------------------------
+  ;; gaussPairs: the next `pairs` pairs (u·f, v·f) of Rng.gauss() (Marsaglia's polar method,
+  ;; f = √(−2·log s / s), s = u² + v²), in two passes instead of one pair at a time:
+  ;;  1. the attempts: four xoshiro128** outputs each give (u, v), stored at the next free pair
+  ;;     of out; the pointer moves on only when 0 < s < 1 (a rejected attempt is overwritten by
+  ;;     the next): the same attempts in the same order as the scalar loop, no branch on s, and
+  ;;     the stream stops after the attempt that completes the last pair;
+  ;;  2. two pairs per f64x2: s = u·u + v·v, fdlibm's log (logx2), f, (u·f, v·f) in place.
+  ;; Same operations per value as gaussFill's loop, so the same bits. Measured (bench/stepParts.ts,
+  ;; CPU µs, min of 9): 250 draws 3.9 → 2.5, 1000 draws 15.5 → 9.8 (one pair at a time before:
+  ;; a mispredicted branch on each rejection, and each pair's log, division and square root
+  ;; waiting on the previous pair's).
+  ;; ---------------------------------------------------------------------------------------
+  (func $gaussPairs (param $st i32) (param $out i32) (param $pairs i32)
+    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $m i32) (local $t i32)
+    (local $n0 i32) (local $n1 i32) (local $n2 i32) (local $n3 i32) (local $r i32) (local $a i32)
+    (local $u f64) (local $v f64) (local $s f64) (local $x f64) (local $f f64)
+    (local $w i32) (local $end i32)
+    (local $A v128) (local $B v128) (local $U v128) (local $V v128) (local $S v128) (local $F v128)
+    (local.set $s0 (i32.load (local.get $st)))
+    (local.set $s1 (i32.load offset=4 (local.get $st)))
+    (local.set $s2 (i32.load offset=8 (local.get $st)))
+    (local.set $s3 (i32.load offset=12 (local.get $st)))
+    (local.set $w (local.get $out))
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $pairs) (i32.const 4))))
+    (block $done
+      (loop $attempt
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        ;; u from outputs 1, 2; v from outputs 3, 4 (x = 2·((a·2²⁶ + b)·2⁻⁵³) − 1, as gaussFill)
+        (local.set $m (i32.mul (local.get $s1) (i32.const 5)))
+        (local.set $r (i32.mul (i32.rotl (local.get $m) (i32.const 7)) (i32.const 9)))
+        (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+        (local.set $n2 (i32.xor (local.get $s2) (local.get $s0)))
+        (local.set $n3 (i32.xor (local.get $s3) (local.get $s1)))
+        (local.set $n1 (i32.xor (local.get $s1) (local.get $n2)))
+        (local.set $n0 (i32.xor (local.get $s0) (local.get $n3)))
+        (local.set $s0 (local.get $n0))
+        (local.set $s1 (local.get $n1))
+        (local.set $s2 (i32.xor (local.get $n2) (local.get $t)))
+        (local.set $s3 (i32.rotl (local.get $n3) (i32.const 11)))
+        (local.set $a (i32.shr_u (local.get $r) (i32.const 5)))
+        (local.set $m (i32.mul (local.get $s1) (i32.const 5)))
+        (local.set $r (i32.mul (i32.rotl (local.get $m) (i32.const 7)) (i32.const 9)))
+        (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+        (local.set $n2 (i32.xor (local.get $s2) (local.get $s0)))
+        (local.set $n3 (i32.xor (local.get $s3) (local.get $s1)))
+        (local.set $n1 (i32.xor (local.get $s1) (local.get $n2)))
+        (local.set $n0 (i32.xor (local.get $s0) (local.get $n3)))
+        (local.set $s0 (local.get $n0))
+        (local.set $s1 (local.get $n1))
+        (local.set $s2 (i32.xor (local.get $n2) (local.get $t)))
+        (local.set $s3 (i32.rotl (local.get $n3) (i32.const 11)))
+        (local.set $u (f64.sub (f64.mul (f64.const 2)
+          (f64.mul (f64.add (f64.mul (f64.convert_i32_u (local.get $a)) (f64.const 67108864))
+                            (f64.convert_i32_u (i32.shr_u (local.get $r) (i32.const 6))))
+                   (f64.const 0x1p-53)))
+          (f64.const 1)))
+        (local.set $m (i32.mul (local.get $s1) (i32.const 5)))
+        (local.set $r (i32.mul (i32.rotl (local.get $m) (i32.const 7)) (i32.const 9)))
+        (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+        (local.set $n2 (i32.xor (local.get $s2) (local.get $s0)))
+        (local.set $n3 (i32.xor (local.get $s3) (local.get $s1)))
+        (local.set $n1 (i32.xor (local.get $s1) (local.get $n2)))
+        (local.set $n0 (i32.xor (local.get $s0) (local.get $n3)))
+        (local.set $s0 (local.get $n0))
+        (local.set $s1 (local.get $n1))
+        (local.set $s2 (i32.xor (local.get $n2) (local.get $t)))
+        (local.set $s3 (i32.rotl (local.get $n3) (i32.const 11)))
+        (local.set $a (i32.shr_u (local.get $r) (i32.const 5)))
+        (local.set $m (i32.mul (local.get $s1) (i32.const 5)))
+        (local.set $r (i32.mul (i32.rotl (local.get $m) (i32.const 7)) (i32.const 9)))
+        (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+        (local.set $n2 (i32.xor (local.get $s2) (local.get $s0)))
+        (local.set $n3 (i32.xor (local.get $s3) (local.get $s1)))
+        (local.set $n1 (i32.xor (local.get $s1) (local.get $n2)))
+        (local.set $n0 (i32.xor (local.get $s0) (local.get $n3)))
+        (local.set $s0 (local.get $n0))
+        (local.set $s1 (local.get $n1))
+        (local.set $s2 (i32.xor (local.get $n2) (local.get $t)))
+        (local.set $s3 (i32.rotl (local.get $n3) (i32.const 11)))
+        (local.set $v (f64.sub (f64.mul (f64.const 2)
+          (f64.mul (f64.add (f64.mul (f64.convert_i32_u (local.get $a)) (f64.const 67108864))
+                            (f64.convert_i32_u (i32.shr_u (local.get $r) (i32.const 6))))
+                   (f64.const 0x1p-53)))
+          (f64.const 1)))
+        (f64.store (local.get $w) (local.get $u))
+        (f64.store offset=8 (local.get $w) (local.get $v))
+        (local.set $s (f64.add (f64.mul (local.get $u) (local.get $u)) (f64.mul (local.get $v) (local.get $v))))
+        (local.set $w (i32.add (local.get $w) (i32.shl
+          (i32.and (f64.lt (local.get $s) (f64.const 1)) (f64.ne (local.get $s) (f64.const 0))) (i32.const 4))))
+        (br $attempt)))
+    (i32.store (local.get $st) (local.get $s0))
+    (i32.store offset=4 (local.get $st) (local.get $s1))
+    (i32.store offset=8 (local.get $st) (local.get $s2))
+    (i32.store offset=12 (local.get $st) (local.get $s3))
+    ;; pass 2: f for two pairs at once
+    (local.set $w (local.get $out))
+    (local.set $end (i32.add (local.get $out) (i32.shl (i32.and (local.get $pairs) (i32.const -2)) (i32.const 4))))
+    (block $vdone
+      (loop $vec
+        (br_if $vdone (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $A (v128.load (local.get $w)))
+        (local.set $B (v128.load offset=16 (local.get $w)))
+        (local.set $U (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $A) (local.get $B)))
+        (local.set $V (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $A) (local.get $B)))
+        (local.set $S (f64x2.add (f64x2.mul (local.get $U) (local.get $U)) (f64x2.mul (local.get $V) (local.get $V))))
+        (local.set $F (f64x2.sqrt (f64x2.div (f64x2.mul (f64x2.splat (f64.const -2)) (call $logx2 (local.get $S))) (local.get $S))))
+        (v128.store (local.get $w) (f64x2.mul (local.get $A) (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $F) (local.get $F))))
+        (v128.store offset=16 (local.get $w) (f64x2.mul (local.get $B) (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $F) (local.get $F))))
+        (local.set $w (i32.add (local.get $w) (i32.const 32)))
+        (br $vec)))
+    (if (i32.and (local.get $pairs) (i32.const 1))
+      (then
+        (local.set $u (f64.load (local.get $w)))
+        (local.set $v (f64.load offset=8 (local.get $w)))
+        (local.set $s (f64.add (f64.mul (local.get $u) (local.get $u)) (f64.mul (local.get $v) (local.get $v))))
+        (local.set $f (f64.sqrt (f64.div (f64.mul (f64.const -2) (call $log (local.get $s))) (local.get $s))))
+        (f64.store (local.get $w) (f64.mul (local.get $u) (local.get $f)))
+        (f64.store offset=8 (local.get $w) (f64.mul (local.get $v) (local.get $f))))))
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; logx2: $log on both lanes, for 2⁻¹⁰²² ≤ x < ∞ (the polar method's s ∈ [2⁻¹⁰⁴, 1)): e_log.c's
+  ;; main path with its four final forms (i > 0 or not, k = 0 or not) all computed and the
+  ;; lane's own one selected, the same operations as $log's branch per lane. A lane outside
+  ;; that path (|f| < 2⁻²⁰: x within ~2⁻²⁰ of a power of two; or x subnormal, ≤ 0, ∞, NaN)
+  ;; takes $log itself.
+  ;; ---------------------------------------------------------------------------------------
+  ;; x[t] = log(x[t]) for t < n (n even) by logx2 (tests: each lane = Math.log, bit for bit)
+  (func (export "logPairs") (param $x i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (v128.store (local.get $x) (call $logx2 (v128.load (local.get $x))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (br $l))))
+
+  (func $logx2 (param $x v128) (result v128)
+    (local $hx v128) (local $k v128) (local $i v128) (local $odd v128) (local $mk v128) (local $mi v128)
+    (local $f v128) (local $s v128) (local $z v128) (local $w v128) (local $R v128) (local $t1 v128) (local $t2 v128)
+    (local $dk v128) (local $hfsq v128) (local $sR v128)
+    ;; the integer work on the high words, as i32x4 lanes (hx₀, hx₁, hx₀, hx₁): e_log.c's ints
+    (local.set $hx (i8x16.shuffle 4 5 6 7 12 13 14 15 4 5 6 7 12 13 14 15 (local.get $x) (local.get $x)))
+    ;; outside the main path: hx < 0x00100000 (subnormal, ±0, negative), hx ≥ 0x7ff00000 (∞, NaN)
+    (local.set $odd (v128.or (i32x4.lt_s (local.get $hx) (i32x4.splat (i32.const 0x00100000)))
+                             (i32x4.ge_s (local.get $hx) (i32x4.splat (i32.const 0x7ff00000)))))
+    (local.set $k (i32x4.sub (i32x4.shr_s (local.get $hx) (i32.const 20)) (i32x4.splat (i32.const 1023))))
+    (local.set $hx (v128.and (local.get $hx) (i32x4.splat (i32.const 0x000fffff))))
+    (local.set $i (v128.and (i32x4.add (local.get $hx) (i32x4.splat (i32.const 0x95f64))) (i32x4.splat (i32.const 0x100000))))
+    ;; |f| < 2⁻²⁰: (0x000fffff & (2 + hx)) < 3
+    (local.set $odd (v128.or (local.get $odd)
+      (i32x4.lt_s (v128.and (i32x4.add (local.get $hx) (i32x4.splat (i32.const 2))) (i32x4.splat (i32.const 0x000fffff))) (i32x4.splat (i32.const 3)))))
+    (if (v128.any_true (local.get $odd))
+      (then
+        (return (f64x2.replace_lane 1
+          (f64x2.splat (call $log (f64x2.extract_lane 0 (local.get $x))))
+          (call $log (f64x2.extract_lane 1 (local.get $x)))))))
+    ;; x or x/2 in [√2/2, √2): the high words hx | (i ^ 0x3ff00000) under the low words of x
+    (local.set $f (f64x2.sub
+      (i8x16.shuffle 0 1 2 3 16 17 18 19 8 9 10 11 20 21 22 23 (local.get $x)
+        (v128.or (local.get $hx) (v128.xor (local.get $i) (i32x4.splat (i32.const 0x3ff00000)))))
+      (f64x2.splat (f64.const 1))))
+    (local.set $k (i32x4.add (local.get $k) (i32x4.shr_s (local.get $i) (i32.const 20))))
+    (local.set $s (f64x2.div (local.get $f) (f64x2.add (f64x2.splat (f64.const 2)) (local.get $f))))
+    (local.set $dk (f64x2.convert_low_i32x4_s (local.get $k)))
+    (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
+    (local.set $w (f64x2.mul (local.get $z) (local.get $z)))
+    (local.set $t1 (f64x2.mul (local.get $w) (f64x2.add (f64x2.splat (f64.const 3.999999999940941908e-01))
+      (f64x2.mul (local.get $w) (f64x2.add (f64x2.splat (f64.const 2.222219843214978396e-01)) (f64x2.mul (local.get $w) (f64x2.splat (f64.const 1.531383769920937332e-01))))))))
+    (local.set $t2 (f64x2.mul (local.get $z) (f64x2.add (f64x2.splat (f64.const 6.666666666666735130e-01))
+      (f64x2.mul (local.get $w) (f64x2.add (f64x2.splat (f64.const 2.857142874366239149e-01))
+        (f64x2.mul (local.get $w) (f64x2.add (f64x2.splat (f64.const 1.818357216161805012e-01)) (f64x2.mul (local.get $w) (f64x2.splat (f64.const 1.479819860511658591e-01))))))))))
+    ;; the branch masks i > 0 (i = (hx − 0x6147a) | (0x6b851 − hx)) and k = 0, widened to the f64 lanes
+    (local.set $mi (i32x4.gt_s (v128.or (i32x4.sub (local.get $hx) (i32x4.splat (i32.const 0x6147a)))
+                                        (i32x4.sub (i32x4.splat (i32.const 0x6b851)) (local.get $hx))) (v128.const i32x4 0 0 0 0)))
+    (local.set $mi (i8x16.shuffle 0 1 2 3 0 1 2 3 4 5 6 7 4 5 6 7 (local.get $mi) (local.get $mi)))
+    (local.set $mk (i32x4.eq (local.get $k) (v128.const i32x4 0 0 0 0)))
+    (local.set $mk (i8x16.shuffle 0 1 2 3 0 1 2 3 4 5 6 7 4 5 6 7 (local.get $mk) (local.get $mk)))
+    (local.set $R (f64x2.add (local.get $t2) (local.get $t1)))
+    (local.set $hfsq (f64x2.mul (f64x2.mul (f64x2.splat (f64.const 0.5)) (local.get $f)) (local.get $f)))
+    (local.set $sR (f64x2.mul (local.get $s) (f64x2.add (local.get $hfsq) (local.get $R))))
+    (local.set $w (f64x2.mul (local.get $s) (f64x2.sub (local.get $f) (local.get $R))))
+    (v128.bitselect
+      ;; i > 0
+      (v128.bitselect
+        (f64x2.sub (local.get $f) (f64x2.sub (local.get $hfsq) (local.get $sR)))
+        (f64x2.sub (f64x2.mul (local.get $dk) (f64x2.splat (f64.const 6.93147180369123816490e-01)))
+          (f64x2.sub (f64x2.sub (local.get $hfsq) (f64x2.add (local.get $sR)
+            (f64x2.mul (local.get $dk) (f64x2.splat (f64.const 1.90821492927058770002e-10))))) (local.get $f)))
+        (local.get $mk))
+      ;; i ≤ 0
+      (v128.bitselect
+        (f64x2.sub (local.get $f) (local.get $w))
+        (f64x2.sub (f64x2.mul (local.get $dk) (f64x2.splat (f64.const 6.93147180369123816490e-01)))
+          (f64x2.sub (f64x2.sub (local.get $w)
+            (f64x2.mul (local.get $dk) (f64x2.splat (f64.const 1.90821492927058770002e-10)))) (local.get $f)))
+        (local.get $mk))
+      (local.get $mi)))
+
+  ;; ---------------------------------------------------------------------------------------
   ;; gaussFill: out[t] for t < n, the next n values of Rng.gauss() (../rng.ts): xoshiro128**
   ;; uniforms (a·2²⁶ + b)/2⁵³ and Marsaglia's polar method, the same operations in the same
   ;; order, with the stream state at st: s0..s3 (u32 at st..st+15), hasSpare (i32 at st+16),
@@ -666,7 +1062,23 @@
     (local $n0 i32) (local $n1 i32) (local $n2 i32) (local $n3 i32)
     (local $r i32) (local $d i32) (local $a i32)
     (local $has i32) (local $spare f64) (local $u f64) (local $v f64) (local $s f64) (local $f f64) (local $x f64)
-    (local $end i32)
+    (local $end i32) (local $pairs i32)
+    ;; a spare first, then the whole pairs in bulk (gaussPairs); the loop below draws what is
+    ;; left (at most one value: its pair's second becomes the spare)
+    (if (i32.and (i32.gt_s (local.get $n) (i32.const 0)) (i32.ne (i32.load offset=16 (local.get $st)) (i32.const 0)))
+      (then
+        (f64.store (local.get $out) (f64.load offset=24 (local.get $st)))
+        (i32.store offset=16 (local.get $st) (i32.const 0))
+        (local.set $out (i32.add (local.get $out) (i32.const 8)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.set $pairs (i32.shr_u (local.get $n) (i32.const 1)))
+    (if (local.get $pairs)
+      (then
+        (call $gaussPairs (local.get $st) (local.get $out) (local.get $pairs))
+        (local.set $out (i32.add (local.get $out) (i32.shl (local.get $pairs) (i32.const 4))))
+        ;; Rng keeps its last spare (the last pair's v·f) with hasSpare = 0: the state is compared
+        (f64.store offset=24 (local.get $st) (f64.load (i32.sub (local.get $out) (i32.const 8))))
+        (local.set $n (i32.sub (local.get $n) (i32.shl (local.get $pairs) (i32.const 1))))))
     (local.set $s0 (i32.load (local.get $st)))
     (local.set $s1 (i32.load offset=4 (local.get $st)))
     (local.set $s2 (i32.load offset=8 (local.get $st)))

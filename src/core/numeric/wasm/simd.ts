@@ -23,6 +23,7 @@ interface Exports {
   gkLeft(at: number, m: number, n: number, k: number): void;
   gkRight(at: number, e: number, work: number, m: number, n: number, k: number): void;
   log(x: number): number;
+  logPairs(x: number, n: number): void;
   gaussFill(st: number, out: number, n: number): void;
   mbAccumulate(X: number, Y: number, perm: number, b: number, p: number, k: number, Pt: number, Mt: number, G: number, sd: number, res: number): number;
 }
@@ -182,6 +183,11 @@ export class Arena {
 
   log(x: number): number {
     return this.x.log(x);
+  }
+
+  /** x[off + t] = log(x[off + t]), t < n (n even), by the two-lane log of gaussFill (tests) */
+  logPairs(x: Float64Array, off: number, n: number): void {
+    this.x.logPairs(this.ptr(x, off), n);
   }
 
   /** the register-only f64x2 rate (bench) */
