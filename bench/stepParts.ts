@@ -16,7 +16,6 @@ const spec: RunSpec = {
   optimizer: { kind: 'label_noise', lr: 0.01, delta: 1, batch: null, weight_decay: 0 },
 };
 const model = buildRun(spec).stepper as unknown as Linear2;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const x = model as any;
 if (model.kernels !== 'simd' || model.mode !== 'cholesky') throw new Error(`expected simd + cholesky, got ${model.kernels} + ${model.mode}`);
 const sb = x.simd;
