@@ -82,3 +82,23 @@ describe('the plot kind of a metric drawn per coordinate (byCoordinate)', () => 
     expect([kindOf(...diag), kindOf(...sv)]).toEqual(['series', 'gain']);
   });
 });
+
+describe('the curvature at initialisation (initCurvature)', () => {
+  // width 40, scale 1: linear2's factor 2·40·1² = 80 makes lr = 0.1 unstable on this data
+  // (λ_max(XᵀX) ≈ 1–4 for rescaled Gaussian inputs), while the linear model's limit 2/λ_max is not crossed
+  const text = 'data = teacher(n = 200, p = 5, k = 1)\nnet = linear2(width = 40, init = gaussian(scale = 1))\nr = train(net, data, gd(lr = 0.1), steps = 10)\n';
+  const spec = () => lowerProgram(checkText(text)).runs[0]!.spec;
+  const initWarning = () => checkText(text).diagnostics.find((d) => /at initialisation/.test(d.message));
+  it('is read from the model row by the checker and the divergence explanation alike', () => {
+    expect(initWarning()?.message).toMatch(/2·width·scale²·λ_max\(XᵀX\)/);
+    expect(explainDivergence(spec())?.text).toMatch(/at initialisation the loss Hessian's top eigenvalue is ≈ 2·width·scale²/);
+    // another factor on the row: both follow it
+    declare(row('linear2'), 'initCurvature', { form: '3·width', factor: (w: number) => 3 * w });
+    expect(initWarning()?.message).toMatch(/3·width·λ_max\(XᵀX\)/);
+    expect(explainDivergence(spec())?.text).toMatch(/≈ 3·width·λ_max/);
+    // none declared: neither speaks of the initialisation, both fall back to the linear model's limit
+    declare(row('linear2'), 'initCurvature', undefined);
+    expect(initWarning()).toBeUndefined();
+    expect(explainDivergence(spec())?.text ?? '').not.toMatch(/initialisation/);
+  });
+});

@@ -1,9 +1,10 @@
 // Why a run diverged, and what to try: the runtime 'diverged' diagnostic's explanation.
 //
 // Full-batch GD on the quadratic loss is stable iff lr < 2/λ_max of the loss Hessian. For the
-// linear model that is λ_max(XᵀX); for linear2 at its Gaussian initialisation the Hessian's
-// Gauss–Newton part has λ_max ≳ 2·width·scale²·λ_max(XᵀX) (docs/theory.md §7b, the checker's
-// pre-run bound in src/core/lang/domain.ts). Above the limit the explanation names it and a
+// linear model that is λ_max(XᵀX); for a model whose row declares `initCurvature` (linear2: at
+// its Gaussian initialisation the Hessian's Gauss–Newton part has λ_max ≳ 2·width·scale²·λ_max(XᵀX),
+// docs/theory.md §7b) the row's factor times that, as in the checker's pre-run bound
+// (src/core/lang/domain.ts). Above the limit the explanation names it and a
 // stepsize below it (the quick fix's value); below it the curvature must have grown during
 // training (progressive sharpening), and half the stepsize is the advice.
 import type { RunSpec } from '../spec';
@@ -52,12 +53,14 @@ export function explainDivergence(spec: RunSpec): DivergenceAdvice | null {
   if (!(lam > 0) || !Number.isFinite(lam)) return null;
   const m = spec.model;
   // the init-curvature bound (docs/theory.md §7b) is derived for Gaussian weights
-  const gain = m.kind === 'linear2' && !spec.from && m.init.kind === 'gaussian' ? 2 * m.width * m.init.scale ** 2 : 1;
+  const curv = BUILTIN_BY_NAME.get(m.kind)?.initCurvature;
+  const init = 'init' in m && 'width' in m ? { width: m.width, scale: m.init.scale, gaussian: m.init.kind === 'gaussian' } : null;
+  const gain = curv && init?.gaussian && !spec.from ? curv.factor(init.width, init.scale) : 1;
   const h = Math.max(1, gain) * lam;
   // heavy ball: stable iff η·λ < 2(1 + μ) (§7)
   const limit = (2 * (1 + mu)) / h;
   const what = gain > 1
-    ? `at initialisation the loss Hessian's top eigenvalue is ≈ 2·width·scale²·λ_max(XᵀX) ≈ ${p3(h)} (width = ${(m as { width: number }).width}, scale = ${(m as { init: { scale: number } }).init.scale}, λ_max(XᵀX) ≈ ${p3(lam)})`
+    ? `at initialisation the loss Hessian's top eigenvalue is ≈ ${curv!.form}·λ_max(XᵀX) ≈ ${p3(h)} (width = ${init!.width}, scale = ${init!.scale}, λ_max(XᵀX) ≈ ${p3(lam)})`
     : `λ_max(XᵀX) ≈ ${p3(lam)}`;
   if (lr > limit) {
     const safe = safeOf(limit);

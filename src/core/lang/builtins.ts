@@ -105,6 +105,11 @@ export interface Builtin {
    *  `final(…, x = lr, theory = true)` draws as a rule: its own (`lr_stability_limit`) or that of
    *  the linear model on the same data (`lr_stability_limit_linear`), docs/theory.md §7 */
   stabilityLimit?: 'own' | 'linear';
+  /** models: at a Gaussian initialisation (every weight iid N(0, scale²)) the loss Hessian's top
+   *  eigenvalue is about `factor(width, scale)`·λ_max(XᵀX) (docs/theory.md §7b); the checker's
+   *  stability warning and the divergence explanation use it where the factor exceeds 1 (the
+   *  model more curved at init than the linear model it computes). `form` names it in messages. */
+  initCurvature?: { form: string; factor: (width: number, scale: number) => number };
   /** models: the name of the end-to-end matrix in labels; `{depth}` is the run's depth */
   product?: string;
   example: string;
@@ -409,6 +414,8 @@ export const BUILTINS: Builtin[] = [
     positional: ['width', 'init'],
     product: 'W1W2',
     stabilityLimit: 'linear',
+    // Gauss–Newton part: E[uᵀKu] = 2·width·scale²·λ_max(XᵀX) for the top eigenvector u of XXᵀ (§7b)
+    initCurvature: { form: '2·width·scale²', factor: (width, scale) => 2 * width * scale * scale },
     example: 'net = linear2(width = 20, init = gaussian(scale = 0.5))',
   },
   {
@@ -813,6 +820,7 @@ export function constraintLines(b: Builtin): string[] {
   if (b.against) out.push(`Needs: ${b.against.data ? `${code(`${b.against.data.name}(…, ${Object.entries(b.against.data.args).map(([k, v]) => `${k} = ${v}`).join(', ')})`)} data` : 'data made by a teacher'} (${b.against.why}).`);
   if (b.teacherless) out.push(`Made by no teacher: ${BUILTINS.filter((x) => x.against).map((x) => code(x.name)).join(', ')} do not apply.`);
   if (b.matrices) out.push(`Matrices: \`of = ${b.matrices.of.join(' | ')}\` only (${b.matrices.why}).`);
+  if (b.initCurvature) out.push(`Curvature at a Gaussian initialisation: the loss Hessian's top eigenvalue is ≈ ${b.initCurvature.form}·λ_max(XᵀX); full-batch steps are checked against 2/that where it exceeds λ_max(XᵀX).`);
   if (b.stabilityLimit) out.push(`Stability limit: \`final(…, x = lr, theory = true)\` draws ${b.stabilityLimit === 'own' ? "GD's limit for this model" : "the linear model's GD limit 2/λ_max(XᵀX) on the same data"} as a rule (full-batch GD runs).`);
   if (b.outputs !== undefined) out.push(`Outputs: ${b.outputs} (a teacher's \`k\`, a data file's \`targets\`, at most ${b.outputs}).`);
   return out;

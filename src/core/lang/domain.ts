@@ -257,7 +257,8 @@ function checkRun(c: Checker, site: CallSite): void {
   const byBatch = fullBatches.length === 0 ? ''
     : fullBatches.length === batch.length ? ` (batch = ${fmt(max(fullBatches))} ≥ n = ${fmt(max(n))}: every step is a full-batch GD step)`
     : ` (for the members with batch ≥ n = ${fmt(max(n))}, which take full-batch GD steps; smaller batches are not checked)`;
-  if (fullBatch && gaussian && m === 'linear2' && checkInitCurvature(c, model, data, opt, optSpan, byBatch, steps)) return;
+  const curv = BUILTIN_BY_NAME.get(m)?.initCurvature;
+  if (fullBatch && gaussian && curv && checkInitCurvature(c, curv, model, data, opt, optSpan, byBatch, steps)) return;
   if (fullBatch && gaussian) {
     // heavy ball on a quadratic: stable iff η·λ < 2(1 + μ) (the smallest μ of the members: the
     // tightest of their limits)
@@ -321,14 +322,14 @@ function scheduleMaxima(c: Checker, lr: Value | undefined, steps: number): numbe
  * 4/λ the two-layer model diverges. True when it reported (then the linear model's weaker limit
  * is not reported too).
  */
-function checkInitCurvature(c: Checker, model: CallValue, data: CallValue, opt: CallValue, optSpan: Span, byBatch: string, steps: number): boolean {
+function checkInitCurvature(c: Checker, curv: NonNullable<Builtin['initCurvature']>, model: CallValue, data: CallValue, opt: CallValue, optSpan: Span, byBatch: string, steps: number): boolean {
   const widths = c.numbers(model.args.width);
   const init = model.args.init ? c.callOf(model.args.init) : null;
   if (init && init.builtin !== 'gaussian') return false;
   const scales = init ? c.numbers(init.args.scale) : [];
   const l = max(widths);
   const sc = scales.length ? max(scales) : 1;
-  const gain = 2 * l * sc * sc;
+  const gain = curv.factor(l, sc);
   // only when the model at init is more curved than the linear model it computes
   if (!(gain > 1) || !Number.isFinite(gain)) return false;
   const lrs = scheduleMaxima(c, opt.args.lr, steps);
@@ -340,7 +341,7 @@ function checkInitCurvature(c: Checker, model: CallValue, data: CallValue, opt: 
   const mus = c.numbers(opt.args.momentum);
   const mu = mus.length ? min(mus) : 0;
   const limit = (2 * (1 + mu)) / h0;
-  noteStability(c, opt, { limit, lambda: lam.value, source: lam.source, diagonal: false, form: `${mu > 0 ? '2(1 + μ)' : '2'}/(2·width·scale²·λ_max(XᵀX)), the limit at initialisation` });
+  noteStability(c, opt, { limit, lambda: lam.value, source: lam.source, diagonal: false, form: `${mu > 0 ? '2(1 + μ)' : '2'}/(${curv.form}·λ_max(XᵀX)), the limit at initialisation` });
   // Only where it diverges (above about twice the limit): between the limit and twice it the loss
   // grows at first and usually recovers (catapult), too common with the default init to flag.
   const over = lrs.filter((x) => x > 2 * limit);
@@ -348,7 +349,7 @@ function checkInitCurvature(c: Checker, model: CallValue, data: CallValue, opt: 
   const which = lrs.length > 1 ? `${over.length} of ${lrs.length} members (lr = ${over.slice(0, 3).map(fmt).join(', ')}${over.length > 3 ? ', …' : ''})` : `lr = ${fmt(over[0])}`;
   const p3 = (x: number) => fmt(Number(x.toPrecision(3)));
   const safe = Number((0.9 * limit).toPrecision(2));
-  const why = `at initialisation the loss Hessian's top eigenvalue is ≈ 2·width·scale²·λ_max(XᵀX) ≈ ${p3(h0)} (width = ${fmt(l)}, scale = ${fmt(sc)}, λ_max(XᵀX) ≈ ${p3(lam.value)}, ${lam.source}), so GD is stable for lr < 2/λ_max ≈ ${p3(limit)}`;
+  const why = `at initialisation the loss Hessian's top eigenvalue is ≈ ${curv.form}·λ_max(XᵀX) ≈ ${p3(h0)} (width = ${fmt(l)}, scale = ${fmt(sc)}, λ_max(XᵀX) ≈ ${p3(lam.value)}, ${lam.source}), so GD is stable for lr < 2/λ_max ≈ ${p3(limit)}`;
   const msg = `${which} above GD's stability limit at initialisation: ${why}; above twice that it diverges within a few steps. Try lr = ${fmt(safe)}, or a smaller init scale${byBatch}`;
   // the quick fix: a single lr written as a number inside this run's optimiser
   const site = c.siteOf(opt);
