@@ -165,6 +165,11 @@ function read(id: string, run: RunResult, t: Read): number {
     const first = points(id, run, t.key, t, null, null)[0];
     return first.y + rate * (run.step[run.step.length - 1] - first.x);
   }
+  if (t.endOfRun) {
+    const v = run.theory?.[t.key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ClaimStop('error', `${t.metric} was not computed for ${id} (it is computed at the end of a completed run)`, t.range);
+    return v;
+  }
   const pts = points(id, run, t.key, t, t.from, t.to);
   switch (t.fn) {
     case 'final':

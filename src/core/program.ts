@@ -91,6 +91,8 @@ export type ClaimTerm =
       /** the metric's name and the result series it reads (docs/results-format.md) */
       metric: string;
       key: string;
+      /** a value of the final state only (bias_gap): run.theory[key], not a recorded series */
+      endOfRun?: true;
       /** theory: the result key of the predicted rate per step (run.theory) */
       rate?: string;
       /** theory: what it predicts, after the other side of the claim (a slope: the rate) */

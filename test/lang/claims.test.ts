@@ -189,6 +189,19 @@ describe('expect: evaluation on hand-made results', () => {
   });
 });
 
+describe('expect: a metric of the final state only (bias_gap)', () => {
+  it('final(bias_gap, run) reads the end-of-run value the run carries in its theory entries', () => {
+    const dia = run({ def: 'dia', model: 'diagonal', loss: [1, 0.5, 0.1, 0.01], theory: { bias_gap_exact: 0.002, bias_gap_flow: 0.4 } });
+    const v = verdicts('expect final(bias_gap, dia) < 0.01', { dia });
+    expect(v[0]).toMatchObject({ status: 'held', values: { left: 0.002, right: 0.01 } });
+  });
+  it('slope, max and min of it are errors at the metric: it has no curve along training', () => {
+    for (const fn of ['slope', 'max', 'min']) {
+      expect(errors(`expect ${fn}(bias_gap, dia) < 1`)).toEqual([['bias_gap', `bias_gap is computed at the end of a run only: read it with final(bias_gap, run)`]]);
+    }
+  });
+});
+
 describe('expect: editor features from the claim-term table', () => {
   it('completion offers expect and the claim terms; hover on a term and the keyword', async () => {
     const { complete, hover } = await import('../../src/core/lang/complete');

@@ -137,6 +137,14 @@ function call(c: Checker, e: CallExpr): ClaimTerm | null {
   checkMetricRun(c, metric, run, runArg.value, {}, b, metricArg ? metricNameOf(metricArg.value) : null);
   const series = metric.series![0];
   const read: Read = { kind: 'read', fn: b.name as Read['fn'], metric: metric.name, key: series.key, run, from, to, text, range };
+  if (series.endOfRun) {
+    // computed once from the completed run's final state (diagonal.ts): one number, no series
+    if (b.name !== 'final') {
+      c.error(metricArg!.value, 'claim-term', `${metric.name} is computed at the end of a run only: read it with final(${metric.name}, run)`);
+      return null;
+    }
+    read.endOfRun = true;
+  }
   if (b.name === 'theory') {
     if (!series.theoryRate) {
       const have = BUILTINS.filter((x) => x.kind === 'metric' && x.series?.some((y) => y.theoryRate)).map((x) => x.name);
