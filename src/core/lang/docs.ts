@@ -148,7 +148,7 @@ expect final(rank, jump) == 1
   teacher, logdet/imbalance only for linear2, sgf only for linear2), invalid selections, and
   experiments whose estimated memory or time exceed the limits (the message gives the estimate;
   related information points at the parameter that dominates it, or at the lists of a family
-  with too many members), and files whose runs together exceed 100,000 runs, 6 h or 1.86 GB of
+  with too many members), and files whose runs together exceed 100,000 runs, 6 h or 2 GB of
   results (the message gives the totals and the limit exceeded). Files over 1 MB are refused.
 - Warnings: width < p + k for linear2 (det(θᵀθ) ≡ 0: θ = [W1ᵀ | W2] has rank ≤ width < p + k),
   a full-batch stepsize (gd, or sgd and label_noise with batch ≥ n) above GD's stability limit
