@@ -202,6 +202,20 @@ describe('expect: a metric of the final state only (bias_gap)', () => {
   });
 });
 
+describe('expect: completion offers what a claim accepts', () => {
+  it('the run slot offers defined runs, not train(…); slope/max/min do not offer bias_gap, final does', async () => {
+    const { complete } = await import('../../src/core/lang/complete');
+    const labels = (tail: string) => complete(check(HEAD + tail), (HEAD + tail).length).map((i) => i.label);
+    const runs = labels('expect final(loss, ');
+    expect(runs).toEqual(expect.arrayContaining(['a', 'b', 'fam', 'dia']));
+    expect(runs).not.toContain('train');
+    expect(labels('expect slope(')).not.toContain('bias_gap');
+    expect(labels('expect max(')).not.toContain('bias_gap');
+    expect(labels('expect final(')).toContain('bias_gap');
+    expect(labels('expect slope(logdet, b) ≈ theory(').filter((l) => !['metric', 'run'].includes(l))).toEqual(['logdet']);
+  });
+});
+
 describe('expect: editor features from the claim-term table', () => {
   it('completion offers expect and the claim terms; hover on a term and the keyword', async () => {
     const { complete, hover } = await import('../../src/core/lang/complete');

@@ -129,7 +129,8 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
           break;
         case 'node':
           defsOf(t.kinds).forEach((n) => addName(n));
-          BUILTINS.filter((x) => (t.kinds as string[]).includes(x.kind)).forEach((x) => addBuiltin(x));
+          // a claim reads named runs only (a train(…) call there is an error)
+          if (b.kind !== 'claim') BUILTINS.filter((x) => (t.kinds as string[]).includes(x.kind)).forEach((x) => addBuiltin(x));
           break;
         case 'matrix':
           items.push({ label: '[[1, ?], [0.3, 1]]', kind: 'snippet', insertText: '[[${1:1}, ?], [${2:0.3}, ${3:1}]]', snippet: true, range, detail: 'observed matrix, ? = missing' });
@@ -139,7 +140,12 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
           break;
         case 'metric': {
           const models = fileModels(a.program);
-          BUILTINS.filter((x) => x.kind === 'metric').forEach((m) =>
+          // a value of the final state only (bias_gap) has no curve: slope/max/min of it are errors
+          // and theory(…) is defined only where a metric has a theory rate (the checker's rule)
+          const curveOnly = b.kind === 'claim' && b.name !== 'final';
+          const fits = (x: Builtin) =>
+            b.kind !== 'claim' || (b.name === 'theory' ? !!x.series?.some((y) => y.theoryRate) : !(curveOnly && x.series?.length && x.series.every((y) => y.endOfRun)));
+          BUILTINS.filter((x) => x.kind === 'metric' && fits(x)).forEach((m) =>
             items.push({ label: m.name, kind: 'function', insertText: m.name, range, detail: m.summary + fitNote(m, models), documentation: builtinMarkdown(m), sortText: `${1 + metricFit(m, models)}${m.name}` }));
           break;
         }
