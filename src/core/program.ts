@@ -95,6 +95,9 @@ export type ClaimTerm =
       endOfRun?: true;
       /** theory: the result key of the predicted rate per step (run.theory) */
       rate?: string;
+      /** theory under a stepsize schedule: the key of the rate per unit of Σ η_t² (run.theory),
+       *  read against the run's recorded lr_sq_sum */
+      rateSq?: string;
       /** theory: what it predicts, after the other side of the claim (a slope: the rate) */
       measure?: 'slope' | 'final';
       /** the run, family or member read (a ref or a select) */

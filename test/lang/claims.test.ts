@@ -202,6 +202,20 @@ describe('expect: a metric of the final state only (bias_gap)', () => {
   });
 });
 
+describe('expect: theory under a stepsize schedule', () => {
+  // under a schedule the run carries the fall per unit of Σ η_t² (logdet_rate_per_lr2) and records
+  // that sum (lr_sq_sum), as the theory curve of the plots reads them
+  const sched = run({ def: 'b', logdet: [10, 9, 7, 4], metrics: { lr_sq_sum: [0, 0.5, 1.5, 3] }, theory: { logdet_rate_per_lr2: -2 } });
+  it('beside a final value: first + rate × (Σ η² at the last step − at the first)', () => {
+    const v = verdicts('expect final(logdet, b) ≈ theory(logdet, b) within 1e-12', { b: sched });
+    expect(v[0]).toMatchObject({ status: 'held', values: { left: 4, right: 4 } });
+  });
+  it('beside a slope: an error that says why (the rate per step is not constant)', () => {
+    const v = verdicts('expect slope(logdet, b) ≈ theory(logdet, b) within 5%', { b: sched });
+    expect(v[0]).toMatchObject({ status: 'error', message: 'b runs under a stepsize schedule: the theory gives no constant logdet rate per step; compare final values, final(logdet, b) ≈ theory(logdet, b)' });
+  });
+});
+
 describe('expect: completion offers what a claim accepts', () => {
   it('the run slot offers defined runs, not train(…); slope/max/min do not offer bias_gap, final does', async () => {
     const { complete } = await import('../../src/core/lang/complete');

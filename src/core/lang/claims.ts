@@ -152,6 +152,7 @@ function call(c: Checker, e: CallExpr): ClaimTerm | null {
       return null;
     }
     read.rate = series.theoryRate;
+    if (series.theoryRateSq) read.rateSq = series.theoryRateSq;
   }
   return read;
 }
