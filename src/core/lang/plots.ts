@@ -293,6 +293,12 @@ export function checkMetricRun(c: Checker, metric: Builtin, run: Value, node: Ex
   // a data set with a held-out size `test` (completion's test set is its missing entries)
   if (metric.name === 'test_loss' && data && BUILTIN_BY_NAME.get(data.builtin)?.params.some((p) => p.name === 'test') && c.numbers(data.args.test).includes(0)) {
     c.report(span, 'warning', 'empty-test-set', `'${valueName(run)}' has test = 0: there is no test set to measure`);
+  } else if (metric.name === 'test_loss' && data?.builtin === 'csv' && data.args.$values?.kind === 'matrix') {
+    // a small file: n_test = round(test · rows) can be 0 (numeric/csvData.ts csvSplit)
+    const rows = (data.args.$values.rows as number[][]).length;
+    const test = data.args.test ?? findParam(dRow!, 'test')?.default;
+    const t = c.numbers(test).find((x) => x > 0 && Math.round(x * rows) === 0);
+    if (t !== undefined) c.report(span, 'warning', 'empty-test-set', `'${valueName(run)}' holds out no test row: test = ${fmt(t)} of ${rows} row${rows === 1 ? '' : 's'} rounds to 0`);
   }
   void plot;
 }
