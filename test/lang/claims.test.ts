@@ -202,6 +202,22 @@ describe('expect: a metric of the final state only (bias_gap)', () => {
   });
 });
 
+describe('expect: theory of a run Theorem 4.2 does not cover', () => {
+  it('momentum or weight decay on every member: a warning at the run, before anything runs', () => {
+    const warnings = (tail: string) => {
+      const a = check(HEAD + tail);
+      return a.program.diagnostics.filter((d) => d.severity === 'warning' && d.code === 'no-theory').map((d) => [a.text.slice(a.lines.offset(d.range.start), a.lines.offset(d.range.end)), d.message]);
+    };
+    expect(warnings('m = train(net, data, label_noise(lr = 0.01, delta = 1, momentum = 0.5), steps = 100)\nexpect slope(logdet, m) ≈ theory(logdet, m) within 5%')).toEqual([
+      ['m', "the theory gives no logdet prediction for 'm': Theorem 4.2 is stated for momentum 0 and weight decay 0 (here momentum = 0.5)"],
+    ]);
+    expect(warnings('w = train(net, data, label_noise(lr = 0.01, delta = 1, weight_decay = [0.1, 0.2]), steps = 100)\nexpect final(logdet, w) < theory(logdet, w)')[0][1]).toContain('(here weight_decay = 0.1, 0.2)');
+    // a family with a plain member keeps its theory there: no warning
+    expect(warnings('f = train(net, data, label_noise(lr = 0.01, delta = 1, momentum = [0, 0.5]), steps = 100)\nexpect slope(logdet, f) ≈ theory(logdet, f) within 5%')).toEqual([]);
+    expect(warnings('expect slope(logdet, b) ≈ theory(logdet, b) within 5%')).toEqual([]);
+  });
+});
+
 describe('expect: theory under a stepsize schedule', () => {
   // under a schedule the run carries the fall per unit of Σ η_t² (logdet_rate_per_lr2) and records
   // that sum (lr_sq_sum), as the theory curve of the plots reads them

@@ -152,9 +152,24 @@ function call(c: Checker, e: CallExpr): ClaimTerm | null {
       return null;
     }
     read.rate = series.theoryRate;
+    const why = uncoveredBy(c, run);
+    if (why) c.report(runArg.value.kind === 'select' ? runArg.value.target : runArg.value, 'warning', 'no-theory', `the theory gives no ${metric.name} prediction for '${c.text.slice(runArg.value.start, runArg.value.end)}': Theorem 4.2 is stated for momentum 0 and weight decay 0 (here ${why})`);
     if (series.theoryRateSq) read.rateSq = series.theoryRateSq;
   }
   return read;
+}
+
+/** Why no member of a run has Theorem 4.2's rate, when every member has momentum or weight decay
+ *  (numeric/momentum.ts and linear2.ts theory() attach none then): `momentum = 0.5`, or null. */
+function uncoveredBy(c: Checker, run: Value): string | null {
+  const call = c.callOf(run);
+  const opt = call?.builtin === 'train' ? c.callOf(call.args.optimizer) : null;
+  if (!opt) return null;
+  for (const name of ['momentum', 'weight_decay']) {
+    const xs = c.numbers(opt.args[name]);
+    if (xs.length && xs.every((x) => x > 0)) return `${name} = ${xs.join(', ')}`;
+  }
+  return null;
 }
 
 function metricOf(c: Checker, e: Expr, b: Builtin): Builtin | null {
