@@ -121,6 +121,8 @@ export class Checker {
   readonly lines: LineIndex;
   readonly tree: FileNode;
   readonly diags: RawDiag[] = [];
+  /** range, code and message of every diagnostic reported, to say each once */
+  private readonly said = new Set<string>();
   readonly defs = new Map<string, DefStmt>();
   readonly categories = new Map<string, Category | 'unknown'>();
   readonly values = new Map<string, Value>();
@@ -145,8 +147,13 @@ export class Checker {
 
   // ---------------- diagnostics ----------------
   report(span: Span, severity: Severity, code: string, message: string, extra: Partial<RawDiag> = {}): void {
-    this.diags.push({ start: span.start, end: span.end, severity, code, message, ...extra });
     if (severity === 'error' && this.current.name) this.invalid.add(this.current.name);
+    // a definition shared by several runs (a model with an init it does not take) is found faulty
+    // from each of them: the same words at the same place are said once (each run stays invalid)
+    const key = `${span.start}:${span.end}:${severity}:${code}:${message}`;
+    if (this.said.has(key)) return;
+    this.said.add(key);
+    this.diags.push({ start: span.start, end: span.end, severity, code, message, ...extra });
   }
   error(span: Span, code: string, message: string, extra: Partial<RawDiag> = {}): void {
     this.report(span, 'error', code, message, extra);
