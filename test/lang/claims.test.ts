@@ -202,6 +202,17 @@ describe('expect: a metric of the final state only (bias_gap)', () => {
   });
 });
 
+describe('expect: a relative tolerance around 0', () => {
+  it('≈ 0 within P% holds only at exactly 0: a warning at the tolerance that suggests an absolute one', () => {
+    const { a } = claimsOf('expect slope(logdet, b) ≈ 0 within 5%\nexpect slope(logdet, b) ≈ -0 within 5%\nexpect slope(logdet, b) ≈ 0 within 1e-4\nexpect final(loss, a) ≈ 1 within 5%');
+    const w = a.program.diagnostics.filter((d) => d.severity === 'warning');
+    expect(w.map((d) => [a.text.slice(a.lines.offset(d.range.start), a.lines.offset(d.range.end)), d.message])).toEqual([
+      ['5%', 'within 5% of 0 holds only when the left side is exactly 0 (the tolerance is relative to the right side): give an absolute tolerance, e.g. `≈ 0 within 1e-4`'],
+      ['5%', 'within 5% of 0 holds only when the left side is exactly 0 (the tolerance is relative to the right side): give an absolute tolerance, e.g. `≈ 0 within 1e-4`'],
+    ]);
+  });
+});
+
 describe('expect: theory of a run Theorem 4.2 does not cover', () => {
   it('momentum or weight decay on every member: a warning at the run, before anything runs', () => {
     const warnings = (tail: string) => {

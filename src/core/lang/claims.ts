@@ -23,6 +23,12 @@ export function resolveClaim(c: Checker, s: ExpectStmt, index: number): ClaimDef
   const left = term(c, e.left);
   const right = term(c, e.right);
   const within = tolerance(c, e);
+  if (within?.relative && right && isZero(right) && e.within) {
+    // |a − 0| ≤ P/100·|0|: only an exact 0 holds (a conserved quantity's slope never is)
+    const pct = c.text.slice(e.within.value.start, (e.within.percent ?? e.within.value).end);
+    c.report({ start: e.within.value.start, end: (e.within.percent ?? e.within.value).end }, 'warning', 'claim-tolerance',
+      `within ${pct} of 0 holds only when the left side is exactly 0 (the tolerance is relative to the right side): give an absolute tolerance, e.g. \`≈ 0 within 1e-4\``);
+  }
   if (!left || !right || (e.op === '≈' && !within)) return null;
   // theory(…) predicts what the claim measures: a rate beside a slope, else a final value
   const measure = hasSlope(left) || hasSlope(right) ? 'slope' : 'final';
@@ -43,6 +49,8 @@ export function resolveClaim(c: Checker, s: ExpectStmt, index: number): ClaimDef
     deps,
   };
 }
+
+const isZero = (t: ClaimTerm): boolean => (t.kind === 'number' && t.value === 0) || (t.kind === 'neg' && isZero(t.operand));
 
 function tolerance(c: Checker, e: CompareExpr): ClaimDef['within'] {
   if (!e.within) return null;
