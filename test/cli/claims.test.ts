@@ -16,6 +16,7 @@ describe('claims in sgdexp run', () => {
     writeFileSync(f, BASE + 'expect final(loss, ok) < max(loss, ok)\n');
     const held = await sgdexp(['run', f, '--out', dir, '--format', 'json,html']);
     expect(held.code, held.stderr).toBe(0);
+    expect(held.stderr).toMatch(/c\.sgdexp: 1 run: 1 done \(/); // one run, not "1 runs"
     expect(held.stderr).toMatch(/c\.sgdexp:4 ✓ final\(loss, ok\) = \S+ < max\(loss, ok\) = \S+\n/);
     expect(readDoc(join(dir, 'c.json')).claims).toMatchObject([{ line: 4, text: 'final(loss, ok) < max(loss, ok)', status: 'held', message: null }]);
 
