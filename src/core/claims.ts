@@ -157,7 +157,9 @@ const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFin
 function read(id: string, run: RunResult, t: Read): number {
   if (run.status === 'diverged') {
     const at = run.diverged_at ?? null;
-    throw new ClaimStop('failed', `${id} diverged${at !== null ? ` after step ${at}` : ''}${run.message ? ` (${run.message})` : ''}: ${t.text} has no final value, so the claim fails`, t.range);
+    // the run's message already says where (`diverged at step 243 (loss = Infinity)`)
+    const how = run.message?.startsWith('diverged') ? run.message : `diverged${at !== null ? ` after step ${at}` : ''}${run.message ? ` (${run.message})` : ''}`;
+    throw new ClaimStop('failed', `${id} ${how}: ${t.text} has no final value, so the claim fails`, t.range);
   }
   if (run.status !== 'done') throw new ClaimStop('error', `${id} is ${run.status}${run.message ? ` (${run.message})` : ''}: ${t.text} cannot be read`, t.range);
   if (t.fn === 'theory') {

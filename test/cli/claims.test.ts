@@ -36,7 +36,7 @@ describe('claims in sgdexp run', () => {
     writeFileSync(f, BASE + 'boom = train(net, data, gd(lr = 5), steps = 200)\nexpect final(loss, boom) < 1\n');
     const r = await sgdexp(['run', f, '--out', dir, '--format', 'json']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/d\.sgdexp:5 ✗ boom diverged after step \d+ \(diverged at step \d+ \(loss = \S+\)\): final\(loss, boom\) has no final value, so the claim fails/);
+    expect(r.stderr).toMatch(/d\.sgdexp:5 ✗ boom diverged at step \d+ \(loss = \S+\): final\(loss, boom\) has no final value, so the claim fails/);
     expect(readDoc(join(dir, 'd.json')).claims![0].status).toBe('failed');
   });
 });
