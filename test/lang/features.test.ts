@@ -254,3 +254,12 @@ describe('code actions', () => {
     expect(apply(text, fixes[1])).toBe('o = gd()\nd = teacher(n = 3, p = 10)');
   });
 });
+
+describe('completion after plot', () => {
+  it('offers the metrics with a curve and final(…), not bias_gap (a final value only: an error as plot bias_gap(…))', () => {
+    const got = labels('data = sparse(n = 20, d = 30, s = 3)\nr = train(diagonal(alpha = 0.1), data, gd(lr = 0.1), steps = 10)\nplot |');
+    expect(got).toEqual(expect.arrayContaining(['gain', 'loss', 'final']));
+    expect(got).not.toContain('bias_gap');
+    expect(labels('data = sparse(n = 20, d = 30, s = 3)\nr = train(diagonal(alpha = 0.1), data, gd(lr = 0.1), steps = 10)\nplot final(|')).toContain('bias_gap');
+  });
+});

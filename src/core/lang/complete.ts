@@ -197,7 +197,8 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
     if (offset <= stmt.keyword.end) return items;
     // the metrics defined for every model the file trains first, then for some, then the rest
     const models = fileModels(a.program);
-    for (const m of BUILTINS.filter((x) => x.kind === 'metric' || x.kind === 'plot')) {
+    // not a metric of the final state only (bias_gap): it has no curve, final(…) draws it
+    for (const m of BUILTINS.filter((x) => (x.kind === 'metric' && !x.series?.every((y) => y.endOfRun)) || x.kind === 'plot')) {
       addBuiltin(m, String(1 + metricFit(m, models)));
       items[items.length - 1].detail += fitNote(m, models);
     }
