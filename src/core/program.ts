@@ -64,7 +64,7 @@ export interface Definition {
   deps: string[];
   /** a family: the parameters swept by lists (its own and those of what it references), with
    *  their values; absent for a single run (added by the language checker) */
-  family?: { param: string; values: number[] }[];
+  family?: { param: string; values: number[]; /** the run it continues, whose parameter this is */ from?: string }[];
 }
 
 export interface PlotDef {

@@ -504,7 +504,7 @@ describe('swept parameters sharing a name are distinct axes', () => {
   it('the families are reported with their qualified labels', () => {
     const { program } = checkDocument(marked(parent + 's = train(r, data, gd(lr = [0.01, 0.02]), steps = 10)').text);
     expect(program.definitions.find((d) => d.name === 's')!.family).toEqual([
-      { param: 'r.lr', values: [0.1, 0.2] }, { param: 'gd.lr', values: [0.01, 0.02] },
+      { param: 'r.lr', values: [0.1, 0.2], from: 'r' }, { param: 'gd.lr', values: [0.01, 0.02] },
     ]);
   });
 });

@@ -120,6 +120,11 @@ describe('hover at cursor markers', () => {
     expect(got).toContain('gd   = train(net, data, gd(lr = lrs), steps = 1000)');
     expect(got).toContain('Family over lr ∈ {0.01, 0.04, 0.07, 0.1}');
   });
+  it('an offshoot of a family: the swept parameter is said to be the parent run\'s (its own may differ)', () => {
+    const got = h(base + 'o2 = train(gd, data, gd(lr = 0.5), steps = 10)\nplot loss(o|2)');
+    expect(got).toContain('Family over lr ∈ {0.01, 0.04, 0.07, 0.1} (swept in gd, which this run continues)');
+    expect(h(base + 'plot loss(g|d)')).not.toContain('which this run continues');
+  });
   it('explains a word', () => {
     expect(h(base + 'plot loss(gd, y = l|og)')).toContain('`y`');
   });

@@ -242,7 +242,13 @@ export class Checker {
     };
     for (const d of definitions) {
       const ax = this.axes.get(d.name);
-      if (ax && ax.size) d.family = [...ax].map(([param, values]) => ({ param, values }));
+      // an axis a run brings to its offshoot (resolve/axes.ts runAxis) is the parent's parameter:
+      // said so, since the offshoot's own parameter of that name may have another value
+      const detail = this.axisDetail.get(d.name);
+      if (ax && ax.size) d.family = [...ax].map(([param, values]) => {
+        const from = detail?.get(param);
+        return from?.id.startsWith('run:') ? { param, values, from: from.owner } : { param, values };
+      });
     }
     return {
       text: this.text, lines: this.lines, tree: this.tree, program, defs: this.defs, categories: this.categories,

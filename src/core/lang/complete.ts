@@ -299,7 +299,7 @@ export function hover(a: Analysis, offset: number): Hover | null {
       const d = a.program.definitions.find((x) => x.name === site.name);
       if (s && d) {
         const lines = ['```sgdexp', a.text.slice(s.start, s.end), '```', '', `*${d.category}*${d.deps.length ? ` — depends on ${d.deps.join(', ')}` : ''}`];
-        if (d.family) lines.push('', `Family over ${d.family.map((f) => `${f.param} ∈ {${f.values.slice(0, 8).join(', ')}${f.values.length > 8 ? ', …' : ''}}`).join(' × ')}`);
+        if (d.family) lines.push('', `Family over ${d.family.map((f) => `${f.param} ∈ {${f.values.slice(0, 8).join(', ')}${f.values.length > 8 ? ', …' : ''}}${f.from ? ` (swept in ${f.from}, which this run continues)` : ''}`).join(' × ')}`);
         if (d.value.kind === 'call' || d.value.kind === 'list') lines.push('', 'Resolved: `' + valueText(d.value) + '`');
         return { contents: lines.join('\n'), range };
       }
