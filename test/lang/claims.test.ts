@@ -202,6 +202,17 @@ describe('expect: a metric of the final state only (bias_gap)', () => {
   });
 });
 
+describe('expect: a claim that reads no run', () => {
+  it('is a warning at the comparison: it says nothing about the results', () => {
+    const { a } = claimsOf('expect 1 < 2\nexpect 2 * 3 == 6');
+    const w = a.program.diagnostics.filter((d) => d.severity === 'warning');
+    expect(w.map((d) => [a.text.slice(a.lines.offset(d.range.start), a.lines.offset(d.range.end)), d.message])).toEqual([
+      ['1 < 2', 'this claim reads no run (only numbers): it says nothing about the results; read a run with final(…), slope(…), max(…) or min(…)'],
+      ['2 * 3 == 6', 'this claim reads no run (only numbers): it says nothing about the results; read a run with final(…), slope(…), max(…) or min(…)'],
+    ]);
+  });
+});
+
 describe('expect: a relative tolerance around 0', () => {
   it('≈ 0 within P% holds only at exactly 0: a warning at the tolerance that suggests an absolute one', () => {
     const { a } = claimsOf('expect slope(logdet, b) ≈ 0 within 5%\nexpect slope(logdet, b) ≈ -0 within 5%\nexpect slope(logdet, b) ≈ 0 within 1e-4\nexpect final(loss, a) ≈ 1 within 5%');

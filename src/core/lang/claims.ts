@@ -30,6 +30,9 @@ export function resolveClaim(c: Checker, s: ExpectStmt, index: number): ClaimDef
       `within ${pct} of 0 holds only when the left side is exactly 0 (the tolerance is relative to the right side): give an absolute tolerance, e.g. \`≈ 0 within 1e-4\``);
   }
   if (!left || !right || (e.op === '≈' && !within)) return null;
+  if (claimReads(left).length + claimReads(right).length === 0) {
+    c.report(e, 'warning', 'claim-term', 'this claim reads no run (only numbers): it says nothing about the results; read a run with final(…), slope(…), max(…) or min(…)');
+  }
   // theory(…) predicts what the claim measures: a rate beside a slope, else a final value
   const measure = hasSlope(left) || hasSlope(right) ? 'slope' : 'final';
   for (const r of [...claimReads(left), ...claimReads(right)]) if (r.fn === 'theory') r.measure = measure;
