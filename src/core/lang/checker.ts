@@ -1113,7 +1113,10 @@ export class Checker {
       }
       if (!xs.some((x) => sameNumber(x, it.number))) {
         const nearest = xs.reduce((a, b) => (Math.abs(b - it.number) < Math.abs(a - it.number) ? b : a));
-        this.error(it.value, 'no-member', `'${name}' has no member with ${it.param.name} = ${it.number}; its values: ${xs.map(fmt).join(', ')}`, {
+        // the value may be on another axis of the same bare name (`net.seed` beside the run's `seed`)
+        const other = [...this.labelledAxes(name)].find(([k, ax]) => ax.name === it.param.name && k !== it.param.name && ax.values.some((x) => sameNumber(x, it.number)));
+        const elsewhere = other ? ` (${other[0]}, another axis of ${name}, has ${fmt(it.number)}, but a selection cannot name it: sweep ${it.param.name} in one place to select by it)` : '';
+        this.error(it.value, 'no-member', `'${name}' has no member with ${it.param.name} = ${it.number}; its values: ${xs.map(fmt).join(', ')}${elsewhere}`, {
           data: { fix: 'replace', replacement: fmt(nearest) },
         });
         ok = false;
