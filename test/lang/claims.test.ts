@@ -202,6 +202,25 @@ describe('expect: a metric of the final state only (bias_gap)', () => {
   });
 });
 
+describe('expect: families that cannot be paired', () => {
+  const more = 'fam3 = train(net, data, sgd(lr = 0.01, batch = [1, 2]), steps = 100)\n';
+  const warnings = (tail: string) => {
+    const a = check(HEAD + more + tail);
+    return a.program.diagnostics.filter((d) => d.code === 'claim-pairing').map((d) => [a.text.slice(a.lines.offset(d.range.start), a.lines.offset(d.range.end)), d.message]);
+  };
+  it('a family sweeping what the other does not: a warning at it, before anything runs', () => {
+    expect(warnings('expect final(loss, fam) < final(loss, fam3)')).toEqual([
+      ['final(loss, fam3)', "cannot pair the members of final(loss, fam3) with those of final(loss, fam): fam3 sweeps batch, which fam does not (use mean(…) or select a member)"],
+    ]);
+  });
+  it('families sharing their swept parameters, a single run, a member or mean(…) pair fine', () => {
+    expect(warnings('expect final(loss, fam) < final(loss, fam2)')).toEqual([]);
+    expect(warnings('expect final(loss, fam) < final(loss, a)')).toEqual([]);
+    expect(warnings('expect final(loss, fam) < final(loss, fam3[batch = 1])')).toEqual([]);
+    expect(warnings('expect mean(final(loss, fam)) < mean(final(loss, fam3))')).toEqual([]);
+  });
+});
+
 describe('expect: a claim that reads no run', () => {
   it('is a warning at the comparison: it says nothing about the results', () => {
     const { a } = claimsOf('expect 1 < 2\nexpect 2 * 3 == 6');

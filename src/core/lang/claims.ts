@@ -30,6 +30,7 @@ export function resolveClaim(c: Checker, s: ExpectStmt, index: number): ClaimDef
       `within ${pct} of 0 holds only when the left side is exactly 0 (the tolerance is relative to the right side): give an absolute tolerance, e.g. \`≈ 0 within 1e-4\``);
   }
   if (!left || !right || (e.op === '≈' && !within)) return null;
+  checkPairing(c, [...claimReads(left, { means: false }), ...claimReads(right, { means: false })]);
   if (claimReads(left).length + claimReads(right).length === 0) {
     c.report(e, 'warning', 'claim-term', 'this claim reads no run (only numbers): it says nothing about the results; read a run with final(…), slope(…), max(…) or min(…)');
   }
@@ -51,6 +52,35 @@ export function resolveClaim(c: Checker, s: ExpectStmt, index: number): ClaimDef
     within,
     deps,
   };
+}
+
+/** The swept parameters a read ranges over: its family's axes, less those its selection fixes. */
+function freeAxes(c: Checker, r: Read): Map<string, number[]> {
+  const v = r.run;
+  if (v.kind !== 'ref' && v.kind !== 'select') return new Map();
+  const axes = new Map(c.axesOf(v.name));
+  if (v.kind === 'select') for (const w of v.where) axes.delete(w.param);
+  return axes;
+}
+
+/**
+ * Families read side by side are evaluated member by member, the others' members picked by the
+ * swept values they share with the largest (src/core/claims.ts pair): one that sweeps a parameter
+ * the largest does not has several members per pick, and the claim is an error when it runs.
+ */
+function checkPairing(c: Checker, reads: Read[]): void {
+  const free = reads.map((r) => ({ r, axes: freeAxes(c, r) }));
+  const size = (a: Map<string, number[]>) => [...a.values()].reduce((n, xs) => n * Math.max(1, xs.length), 1);
+  const lead = free.reduce<(typeof free)[number] | null>((a, b) => (!a || size(b.axes) > size(a.axes) ? b : a), null);
+  if (!lead) return;
+  for (const o of free) {
+    if (o === lead || size(o.axes) <= 1) continue;
+    const extra = [...o.axes.keys()].filter((k) => !lead.axes.has(k));
+    if (!extra.length) continue;
+    const name = (x: Read) => (x.run.kind === 'ref' || x.run.kind === 'select' ? x.run.name : '?');
+    c.report({ start: c.lines.offset(o.r.range.start), end: c.lines.offset(o.r.range.end) }, 'warning', 'claim-pairing',
+      `cannot pair the members of ${o.r.text} with those of ${lead.r.text}: ${name(o.r)} sweeps ${extra.join(', ')}, which ${name(lead.r)} does not (use mean(…) or select a member)`);
+  }
 }
 
 const isZero = (t: ClaimTerm): boolean => (t.kind === 'number' && t.value === 0) || (t.kind === 'neg' && isZero(t.operand));

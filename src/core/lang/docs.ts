@@ -159,7 +159,8 @@ expect final(rank, jump) == 1
   family members, \`theory = true\` on a metric without a theory line, an empty test set,
   \`neurons\` on a linear teacher, a claim's \`theory(logdet, r)\` on a run whose every member has
   momentum or weight decay (Theorem 4.2 gives it no rate), \`≈ 0 within P%\` (relative to 0: only
-  an exact 0 holds).
+  an exact 0 holds), a claim that reads no run, families in one claim that cannot be paired (one
+  sweeps a parameter the other does not).
 `;
 
 export function languageReference(): string {
