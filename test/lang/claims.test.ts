@@ -257,6 +257,13 @@ describe('expect: theory of a run Theorem 4.2 does not cover', () => {
     expect(warnings('f = train(net, data, label_noise(lr = 0.01, delta = 1, momentum = [0, 0.5]), steps = 100)\nexpect slope(logdet, f) ≈ theory(logdet, f) within 5%')).toEqual([]);
     expect(warnings('expect slope(logdet, b) ≈ theory(logdet, b) within 5%')).toEqual([]);
   });
+  it('so does plot logdet(…, theory = true) at such a run: it gets no theory line', () => {
+    const a = check(HEAD + 'm = train(net, data, label_noise(lr = 0.01, delta = 1, momentum = 0.5), steps = 100)\nplot logdet(b, m, theory = true)\nplot logdet(m)');
+    const w = a.program.diagnostics.filter((d) => d.code === 'no-theory');
+    expect(w.map((d) => [a.text.slice(a.lines.offset(d.range.start), a.lines.offset(d.range.end)), d.message])).toEqual([
+      ['m', "'m' gets no theory line: Theorem 4.2 is stated for momentum 0 and weight decay 0 (here momentum = 0.5)"],
+    ]);
+  });
 });
 
 describe('expect: theory under a stepsize schedule', () => {

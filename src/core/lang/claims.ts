@@ -6,7 +6,7 @@ import type { CallExpr, CompareExpr, ExpectStmt, Expr } from './ast';
 import { claimReads, type ClaimDef, type ClaimRead, type ClaimTerm, type Value } from '../program';
 import { BUILTINS, BUILTIN_BY_NAME, CLAIM_BY_NAME, CLAIM_TERMS, KIND_LABEL, withArticle, type Builtin, type NodeKind } from './builtins';
 import { didYouMean } from './suggest';
-import { checkMetricRun, metricNameOf } from './plots';
+import { checkMetricRun, metricNameOf, uncoveredBy } from './plots';
 import type { Checker } from './checker';
 
 type Read = ClaimRead;
@@ -198,19 +198,6 @@ function call(c: Checker, e: CallExpr): ClaimTerm | null {
     if (series.theoryRateSq) read.rateSq = series.theoryRateSq;
   }
   return read;
-}
-
-/** Why no member of a run has Theorem 4.2's rate, when every member has momentum or weight decay
- *  (numeric/momentum.ts and linear2.ts theory() attach none then): `momentum = 0.5`, or null. */
-function uncoveredBy(c: Checker, run: Value): string | null {
-  const call = c.callOf(run);
-  const opt = call?.builtin === 'train' ? c.callOf(call.args.optimizer) : null;
-  if (!opt) return null;
-  for (const name of ['momentum', 'weight_decay']) {
-    const xs = c.numbers(opt.args[name]);
-    if (xs.length && xs.every((x) => x > 0)) return `${name} = ${xs.join(', ')}`;
-  }
-  return null;
 }
 
 function metricOf(c: Checker, e: Expr, b: Builtin): Builtin | null {

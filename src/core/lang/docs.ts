@@ -157,10 +157,10 @@ expect final(rank, jump) == 1
   design; for diagonal networks only a note, since their limit scales with 1/(2|β|)); genuine
   mini-batches are not checked (SGD's limit depends on the batch and is not 2/λ_max), repeated
   family members, \`theory = true\` on a metric without a theory line, an empty test set,
-  \`neurons\` on a linear teacher, a claim's \`theory(logdet, r)\` on a run whose every member has
-  momentum or weight decay (Theorem 4.2 gives it no rate), \`≈ 0 within P%\` (relative to 0: only
-  an exact 0 holds), a claim that reads no run, families in one claim that cannot be paired (one
-  sweeps a parameter the other does not).
+  \`neurons\` on a linear teacher, \`theory(logdet, r)\` in a claim or \`theory = true\` in a plot
+  of a run whose every member has momentum or weight decay (Theorem 4.2 gives it no rate),
+  \`≈ 0 within P%\` (relative to 0: only an exact 0 holds), a claim that reads no run, families in
+  one claim that cannot be paired (one sweeps a parameter the other does not).
 `;
 
 export function languageReference(): string {

@@ -96,8 +96,28 @@ export function resolvePlot(c: Checker, e: Expr, index: number, stmt: Span): Plo
       const a = named.get('theory')!;
       c.report(a, 'warning', 'no-theory', `${metric.name} has no theory line; theory = true draws nothing`);
     }
+    // Theorem 4.2's line (a rate the core attaches) is left out for runs it does not cover
+    if (options.theory?.kind === 'bool' && options.theory.value && metric.series?.some((x) => x.theoryRate)) {
+      for (const r of runCalls) {
+        const why = uncoveredBy(c, r.value);
+        if (why) c.report(r.node.kind === 'select' ? r.node.target : r.node, 'warning', 'no-theory', `'${c.text.slice(r.node.start, r.node.end)}' gets no theory line: Theorem 4.2 is stated for momentum 0 and weight decay 0 (here ${why})`);
+      }
+    }
   }
   return { index, range: c.lines.range(stmt.start, stmt.end), builtin: b.name, runs, options, deps };
+}
+
+/** Why no member of a run has Theorem 4.2's rate, when every member has momentum or weight decay
+ *  (numeric/momentum.ts and linear2.ts theory() attach none then): `momentum = 0.5`, or null. */
+export function uncoveredBy(c: Checker, run: Value): string | null {
+  const call = c.callOf(run);
+  const opt = call?.builtin === 'train' ? c.callOf(call.args.optimizer) : null;
+  if (!opt) return null;
+  for (const name of ['momentum', 'weight_decay']) {
+    const xs = c.numbers(opt.args[name]);
+    if (xs.length && xs.every((x) => x > 0)) return `${name} = ${xs.join(', ')}`;
+  }
+  return null;
 }
 
 function firstRunName(c: Checker): string | null {
