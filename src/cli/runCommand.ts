@@ -165,7 +165,7 @@ async function runOne(
   }
   const { computed, cached } = result.stats;
   const summary =
-    `${runs.length} runs: ${count('done')} done${diverged ? `, ${diverged} diverged` : ''}${errors ? `, ${errors} failed` : ''}${cancelled ? `, ${cancelled} cancelled` : ''}` +
+    `${runs.length} run${runs.length === 1 ? '' : 's'}: ${count('done')} done${diverged ? `, ${diverged} diverged` : ''}${errors ? `, ${errors} failed` : ''}${cancelled ? `, ${cancelled} cancelled` : ''}` +
     ` (${computed} computed, ${cached} from cache)${diagFailed ? '; check errors' : ''}`;
   const claims = doc.claims ?? [];
   const claimsFailed = claims.filter((c) => c.status !== 'held').length;

@@ -152,18 +152,39 @@ function value(doc: ResultsDoc, t: ClaimTerm, a: Assignment, c: ClaimDef): numbe
   }
 }
 
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
 function read(id: string, run: RunResult, t: Read): number {
   if (run.status === 'diverged') {
     const at = run.diverged_at ?? null;
-    throw new ClaimStop('failed', `${id} diverged${at !== null ? ` after step ${at}` : ''}${run.message ? ` (${run.message})` : ''}: ${t.text} has no final value, so the claim fails`, t.range);
+    // the run's message already says where (`diverged at step 243 (loss = Infinity)`)
+    const how = run.message?.startsWith('diverged') ? run.message : `diverged${at !== null ? ` after step ${at}` : ''}${run.message ? ` (${run.message})` : ''}`;
+    throw new ClaimStop('failed', `${id} ${how}: ${t.text} has no final value, so the claim fails`, t.range);
   }
   if (run.status !== 'done') throw new ClaimStop('error', `${id} is ${run.status}${run.message ? ` (${run.message})` : ''}: ${t.text} cannot be read`, t.range);
   if (t.fn === 'theory') {
     const rate = t.rate ? run.theory?.[t.rate] : undefined;
-    if (typeof rate !== 'number' || !Number.isFinite(rate)) throw new ClaimStop('error', `the theory gives no ${t.metric} prediction for ${id}`, t.range);
+    const rateSq = t.rateSq ? run.theory?.[t.rateSq] : undefined;
+    const sq = run.metrics.lr_sq_sum as number[] | undefined;
+    if (!isNum(rate) && isNum(rateSq) && sq) {
+      // a stepsize schedule: the fall is rateSq per unit of Σ_{u<t} η_u², not constant per step
+      // (the theory curve of the plots, figures/final.ts)
+      if (t.measure === 'slope') throw new ClaimStop('error', `${id} runs under a stepsize schedule: the theory gives no constant ${t.metric} rate per step; compare final values, final(${t.metric}, ${id}) ≈ theory(${t.metric}, ${id})`, t.range);
+      const ys = run.metrics[t.key] as number[] | undefined;
+      const i0 = ys ? ys.findIndex((y) => Number.isFinite(y)) : -1;
+      const last = run.step.length - 1;
+      if (i0 < 0 || !isNum(sq[i0]) || !isNum(sq[last])) throw new ClaimStop('error', `${t.metric} of ${id} has no finite value`, t.range);
+      return ys![i0] + rateSq * (sq[last] - sq[i0]);
+    }
+    if (!isNum(rate)) throw new ClaimStop('error', `the theory gives no ${t.metric} prediction for ${id}`, t.range);
     if (t.measure === 'slope') return rate;
     const first = points(id, run, t.key, t, null, null)[0];
     return first.y + rate * (run.step[run.step.length - 1] - first.x);
+  }
+  if (t.endOfRun) {
+    const v = run.theory?.[t.key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ClaimStop('error', `${t.metric} was not computed for ${id} (it is computed at the end of a completed run)`, t.range);
+    return v;
   }
   const pts = points(id, run, t.key, t, t.from, t.to);
   switch (t.fn) {

@@ -64,7 +64,7 @@ export interface Definition {
   deps: string[];
   /** a family: the parameters swept by lists (its own and those of what it references), with
    *  their values; absent for a single run (added by the language checker) */
-  family?: { param: string; values: number[] }[];
+  family?: { param: string; values: number[]; /** the run it continues, whose parameter this is */ from?: string }[];
 }
 
 export interface PlotDef {
@@ -91,8 +91,13 @@ export type ClaimTerm =
       /** the metric's name and the result series it reads (docs/results-format.md) */
       metric: string;
       key: string;
+      /** a value of the final state only (bias_gap): run.theory[key], not a recorded series */
+      endOfRun?: true;
       /** theory: the result key of the predicted rate per step (run.theory) */
       rate?: string;
+      /** theory under a stepsize schedule: the key of the rate per unit of Σ η_t² (run.theory),
+       *  read against the run's recorded lr_sq_sum */
+      rateSq?: string;
       /** theory: what it predicts, after the other side of the claim (a slope: the rate) */
       measure?: 'slope' | 'final';
       /** the run, family or member read (a ref or a select) */

@@ -16,6 +16,7 @@ describe('claims in sgdexp run', () => {
     writeFileSync(f, BASE + 'expect final(loss, ok) < max(loss, ok)\n');
     const held = await sgdexp(['run', f, '--out', dir, '--format', 'json,html']);
     expect(held.code, held.stderr).toBe(0);
+    expect(held.stderr).toMatch(/c\.sgdexp: 1 run: 1 done \(/); // one run, not "1 runs"
     expect(held.stderr).toMatch(/c\.sgdexp:4 ✓ final\(loss, ok\) = \S+ < max\(loss, ok\) = \S+\n/);
     expect(readDoc(join(dir, 'c.json')).claims).toMatchObject([{ line: 4, text: 'final(loss, ok) < max(loss, ok)', status: 'held', message: null }]);
 
@@ -35,7 +36,7 @@ describe('claims in sgdexp run', () => {
     writeFileSync(f, BASE + 'boom = train(net, data, gd(lr = 5), steps = 200)\nexpect final(loss, boom) < 1\n');
     const r = await sgdexp(['run', f, '--out', dir, '--format', 'json']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/d\.sgdexp:5 ✗ boom diverged after step \d+ \(diverged at step \d+ \(loss = \S+\)\): final\(loss, boom\) has no final value, so the claim fails/);
+    expect(r.stderr).toMatch(/d\.sgdexp:5 ✗ boom diverged at step \d+ \(loss = \S+\): final\(loss, boom\) has no final value, so the claim fails/);
     expect(readDoc(join(dir, 'd.json')).claims![0].status).toBe('failed');
   });
 });

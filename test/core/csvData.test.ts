@@ -173,6 +173,15 @@ describe('csv bad files', () => {
   });
 });
 
+describe('csv: a test fraction that rounds to no row', () => {
+  it('test_loss on it warns as test = 0 does, saying the fraction rounds to 0 rows', () => {
+    writeFileSync(join(dir, 'exp', 'data', 'three.csv'), '1,2\n3,4\n5,7\n');
+    const text = 'data = csv("data/three.csv", test = [0.1, 0.5])\nr = train(linear2(width = 2), data, gd(lr = 0.01), steps = 10)\nplot test_loss(r)';
+    const warns = check(text).diagnostics.filter((d) => d.code === 'empty-test-set');
+    expect(warns.map((d) => d.message)).toEqual(["'r' holds out no test row: test = 0.1 of 3 rows rounds to 0"]);
+  });
+});
+
 describe('csv keys', () => {
   it("editing the CSV changes the keys of the runs that read it, and nothing else's", () => {
     writeFileSync(join(dir, 'exp', 'data', 'k1.csv'), '1,2\n3,4\n5,6\n');

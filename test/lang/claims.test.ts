@@ -178,7 +178,7 @@ describe('expect: evaluation on hand-made results', () => {
       a: div, b: run({ def: 'b', status: 'error', message: 'boom', loss: [] }),
     });
     expect(v[0].status).toBe('failed');
-    expect(v[0].message).toBe('a diverged after step 20 (diverged at step 30 (loss = Infinity)): final(loss, a) has no final value, so the claim fails');
+    expect(v[0].message).toBe('a diverged at step 30 (loss = Infinity): final(loss, a) has no final value, so the claim fails');
     expect(v[1]).toMatchObject({ status: 'error', message: 'b is error (boom): final(loss, b) cannot be read' });
     expect(v[2].status).toBe('failed'); // a diverged: before the missing series is looked at
     const w = verdicts('expect final(logdet, a) < 10\nexpect theory(logdet, a) < 1', { a: run({ loss: [1, 1, 1, 1] }) });
@@ -186,6 +186,111 @@ describe('expect: evaluation on hand-made results', () => {
       ['error', 'logdet was not recorded for a'],
       ['error', 'the theory gives no logdet prediction for a'],
     ]);
+  });
+});
+
+describe('expect: a metric of the final state only (bias_gap)', () => {
+  it('final(bias_gap, run) reads the end-of-run value the run carries in its theory entries', () => {
+    const dia = run({ def: 'dia', model: 'diagonal', loss: [1, 0.5, 0.1, 0.01], theory: { bias_gap_exact: 0.002, bias_gap_flow: 0.4 } });
+    const v = verdicts('expect final(bias_gap, dia) < 0.01', { dia });
+    expect(v[0]).toMatchObject({ status: 'held', values: { left: 0.002, right: 0.01 } });
+  });
+  it('slope, max and min of it are errors at the metric: it has no curve along training', () => {
+    for (const fn of ['slope', 'max', 'min']) {
+      expect(errors(`expect ${fn}(bias_gap, dia) < 1`)).toEqual([['bias_gap', `bias_gap is computed at the end of a run only: read it with final(bias_gap, run)`]]);
+    }
+  });
+});
+
+describe('expect: families that cannot be paired', () => {
+  const more = 'fam3 = train(net, data, sgd(lr = 0.01, batch = [1, 2]), steps = 100)\n';
+  const warnings = (tail: string) => {
+    const a = check(HEAD + more + tail);
+    return a.program.diagnostics.filter((d) => d.code === 'claim-pairing').map((d) => [a.text.slice(a.lines.offset(d.range.start), a.lines.offset(d.range.end)), d.message]);
+  };
+  it('a family sweeping what the other does not: a warning at it, before anything runs', () => {
+    expect(warnings('expect final(loss, fam) < final(loss, fam3)')).toEqual([
+      ['final(loss, fam3)', "cannot pair the members of final(loss, fam3) with those of final(loss, fam): fam3 sweeps batch, which fam does not (use mean(…) or select a member)"],
+    ]);
+  });
+  it('families sharing their swept parameters, a single run, a member or mean(…) pair fine', () => {
+    expect(warnings('expect final(loss, fam) < final(loss, fam2)')).toEqual([]);
+    expect(warnings('expect final(loss, fam) < final(loss, a)')).toEqual([]);
+    expect(warnings('expect final(loss, fam) < final(loss, fam3[batch = 1])')).toEqual([]);
+    expect(warnings('expect mean(final(loss, fam)) < mean(final(loss, fam3))')).toEqual([]);
+  });
+});
+
+describe('expect: a claim that reads no run', () => {
+  it('is a warning at the comparison: it says nothing about the results', () => {
+    const { a } = claimsOf('expect 1 < 2\nexpect 2 * 3 == 6');
+    const w = a.program.diagnostics.filter((d) => d.severity === 'warning');
+    expect(w.map((d) => [a.text.slice(a.lines.offset(d.range.start), a.lines.offset(d.range.end)), d.message])).toEqual([
+      ['1 < 2', 'this claim reads no run (only numbers): it says nothing about the results; read a run with final(…), slope(…), max(…) or min(…)'],
+      ['2 * 3 == 6', 'this claim reads no run (only numbers): it says nothing about the results; read a run with final(…), slope(…), max(…) or min(…)'],
+    ]);
+  });
+});
+
+describe('expect: a relative tolerance around 0', () => {
+  it('≈ 0 within P% holds only at exactly 0: a warning at the tolerance that suggests an absolute one', () => {
+    const { a } = claimsOf('expect slope(logdet, b) ≈ 0 within 5%\nexpect slope(logdet, b) ≈ -0 within 5%\nexpect slope(logdet, b) ≈ 0 within 1e-4\nexpect final(loss, a) ≈ 1 within 5%');
+    const w = a.program.diagnostics.filter((d) => d.severity === 'warning');
+    expect(w.map((d) => [a.text.slice(a.lines.offset(d.range.start), a.lines.offset(d.range.end)), d.message])).toEqual([
+      ['5%', 'within 5% of 0 holds only when the left side is exactly 0 (the tolerance is relative to the right side): give an absolute tolerance, e.g. `≈ 0 within 1e-4`'],
+      ['5%', 'within 5% of 0 holds only when the left side is exactly 0 (the tolerance is relative to the right side): give an absolute tolerance, e.g. `≈ 0 within 1e-4`'],
+    ]);
+  });
+});
+
+describe('expect: theory of a run Theorem 4.2 does not cover', () => {
+  it('momentum or weight decay on every member: a warning at the run, before anything runs', () => {
+    const warnings = (tail: string) => {
+      const a = check(HEAD + tail);
+      return a.program.diagnostics.filter((d) => d.severity === 'warning' && d.code === 'no-theory').map((d) => [a.text.slice(a.lines.offset(d.range.start), a.lines.offset(d.range.end)), d.message]);
+    };
+    expect(warnings('m = train(net, data, label_noise(lr = 0.01, delta = 1, momentum = 0.5), steps = 100)\nexpect slope(logdet, m) ≈ theory(logdet, m) within 5%')).toEqual([
+      ['m', "the theory gives no logdet prediction for 'm': Theorem 4.2 is stated for momentum 0 and weight decay 0 (here momentum = 0.5)"],
+    ]);
+    expect(warnings('w = train(net, data, label_noise(lr = 0.01, delta = 1, weight_decay = [0.1, 0.2]), steps = 100)\nexpect final(logdet, w) < theory(logdet, w)')[0][1]).toContain('(here weight_decay = 0.1, 0.2)');
+    // a family with a plain member keeps its theory there: no warning
+    expect(warnings('f = train(net, data, label_noise(lr = 0.01, delta = 1, momentum = [0, 0.5]), steps = 100)\nexpect slope(logdet, f) ≈ theory(logdet, f) within 5%')).toEqual([]);
+    expect(warnings('expect slope(logdet, b) ≈ theory(logdet, b) within 5%')).toEqual([]);
+  });
+  it('so does plot logdet(…, theory = true) at such a run: it gets no theory line', () => {
+    const a = check(HEAD + 'm = train(net, data, label_noise(lr = 0.01, delta = 1, momentum = 0.5), steps = 100)\nplot logdet(b, m, theory = true)\nplot logdet(m)');
+    const w = a.program.diagnostics.filter((d) => d.code === 'no-theory');
+    expect(w.map((d) => [a.text.slice(a.lines.offset(d.range.start), a.lines.offset(d.range.end)), d.message])).toEqual([
+      ['m', "'m' gets no theory line: Theorem 4.2 is stated for momentum 0 and weight decay 0 (here momentum = 0.5)"],
+    ]);
+  });
+});
+
+describe('expect: theory under a stepsize schedule', () => {
+  // under a schedule the run carries the fall per unit of Σ η_t² (logdet_rate_per_lr2) and records
+  // that sum (lr_sq_sum), as the theory curve of the plots reads them
+  const sched = run({ def: 'b', logdet: [10, 9, 7, 4], metrics: { lr_sq_sum: [0, 0.5, 1.5, 3] }, theory: { logdet_rate_per_lr2: -2 } });
+  it('beside a final value: first + rate × (Σ η² at the last step − at the first)', () => {
+    const v = verdicts('expect final(logdet, b) ≈ theory(logdet, b) within 1e-12', { b: sched });
+    expect(v[0]).toMatchObject({ status: 'held', values: { left: 4, right: 4 } });
+  });
+  it('beside a slope: an error that says why (the rate per step is not constant)', () => {
+    const v = verdicts('expect slope(logdet, b) ≈ theory(logdet, b) within 5%', { b: sched });
+    expect(v[0]).toMatchObject({ status: 'error', message: 'b runs under a stepsize schedule: the theory gives no constant logdet rate per step; compare final values, final(logdet, b) ≈ theory(logdet, b)' });
+  });
+});
+
+describe('expect: completion offers what a claim accepts', () => {
+  it('the run slot offers defined runs, not train(…); slope/max/min do not offer bias_gap, final does', async () => {
+    const { complete } = await import('../../src/core/lang/complete');
+    const labels = (tail: string) => complete(check(HEAD + tail), (HEAD + tail).length).map((i) => i.label);
+    const runs = labels('expect final(loss, ');
+    expect(runs).toEqual(expect.arrayContaining(['a', 'b', 'fam', 'dia']));
+    expect(runs).not.toContain('train');
+    expect(labels('expect slope(')).not.toContain('bias_gap');
+    expect(labels('expect max(')).not.toContain('bias_gap');
+    expect(labels('expect final(')).toContain('bias_gap');
+    expect(labels('expect slope(logdet, b) ≈ theory(').filter((l) => !['metric', 'run'].includes(l))).toEqual(['logdet']);
   });
 });
 

@@ -174,3 +174,12 @@ describe('a constraint declared on a row is enforced without touching the checke
     expectAt(text, 'data', 'sparse data is for diagonal models; this run trains a linear2 model');
   });
 });
+
+describe('a problem of a shared definition is said once', () => {
+  it('an initialisation a model does not take, the model used by three runs: one error, not three', () => {
+    const text = 'data = teacher(n = 50, p = 3, activation = relu)\nn1 = relu2(width = 4, init = balanced(scale = 1))\n' +
+      ['r', 's', 'q'].map((n, i) => `${n} = train(n1, data, gd(lr = 0.0${i + 1}), steps = 10)`).join('\n');
+    const errs = checkDocument(text).program.diagnostics.filter((d) => d.severity === 'error');
+    expect(errs.map((d) => [d.range.start.line, d.range.start.character, d.code])).toEqual([[1, 29, 'incompatible']]);
+  });
+});

@@ -504,7 +504,7 @@ describe('swept parameters sharing a name are distinct axes', () => {
   it('the families are reported with their qualified labels', () => {
     const { program } = checkDocument(marked(parent + 's = train(r, data, gd(lr = [0.01, 0.02]), steps = 10)').text);
     expect(program.definitions.find((d) => d.name === 's')!.family).toEqual([
-      { param: 'r.lr', values: [0.1, 0.2] }, { param: 'gd.lr', values: [0.01, 0.02] },
+      { param: 'r.lr', values: [0.1, 0.2], from: 'r' }, { param: 'gd.lr', values: [0.01, 0.02] },
     ]);
   });
 });
@@ -568,22 +568,22 @@ describe('domain check boundaries', () => {
   it('an experiment over the time limit only is refused, with its time estimate', () => {
     expect(diagnose(net + 'r = train(net, data, gd(lr = 0.01), steps = 10)', cost(1800)).got).toEqual([]);
     const { ranges, got } = diagnose(net + 'r = «train»(net, data, gd(lr = 0.01), steps = 10)', cost(1801));
-    expect(got).toEqual([[ranges[0], 'error', 'too-expensive', 'this experiment is too large to run: memory ≈ 1000 B (limit 954 MB), time ≈ 30 min (limit 30 min), ≈ 2.0e+12 flops per run']]);
+    expect(got).toEqual([[ranges[0], 'error', 'too-expensive', 'this experiment is too large to run: memory ≈ 1 KB (limit 1 GB), time ≈ 30 min (limit 30 min), ≈ 2.0e+12 flops per run']]);
   });
   it('a family over the time limit counts every member', () => {
     expect(diagnose(net + 'r = train(net, data, gd(lr = 0.01), steps = 10)', cost(1000)).got).toEqual([]);
     const { ranges, got } = diagnose(net + 'r = «train»(net, data, gd(lr = [0.01, 0.02]), steps = 10)', cost(1000));
-    expect(got).toEqual([[ranges[0], 'error', 'too-expensive', 'this experiment is too large to run: memory ≈ 1000 B (limit 954 MB), time ≈ 33 min for 2 members (limit 30 min), ≈ 2.0e+12 flops per run']]);
+    expect(got).toEqual([[ranges[0], 'error', 'too-expensive', 'this experiment is too large to run: memory ≈ 1 KB (limit 1 GB), time ≈ 33 min for 2 members (limit 30 min), ≈ 2.0e+12 flops per run']]);
   });
   it('estimates print without exponent notation', () => {
-    expect([fmtBytes(1000), fmtBytes(999), fmtBytes(1023 * 1024), fmtBytes(1.5e9)]).toEqual(['1000 B', '999 B', '1023 KB', '1.40 GB']);
+    expect([fmtBytes(1000), fmtBytes(999), fmtBytes(1023 * 1024), fmtBytes(1.5e9)]).toEqual(['1 KB', '999 B', '1.05 MB', '1.5 GB']);
     expect([fmtSeconds(100), fmtSeconds(119), fmtSeconds(6000), fmtSeconds(7100), fmtSeconds(200 * 86400)]).toEqual(['100 s', '119 s', '100 min', '118 min', '200 days']);
   });
   it('with the real estimator: a long run of a small model exceeds the time limit only', () => {
     const { ranges, got } = diagnose(net + 'r = «train»(net, data, gd(lr = 0.01), steps = 1e9)');
     expect(got).toHaveLength(1);
     expect(got[0].slice(0, 3)).toEqual([ranges[0], 'error', 'too-expensive']);
-    expect(got[0][3]).toMatch(/^this experiment is too large to run: memory ≈ [\d.]+ KB \(limit 954 MB\), time ≈ [\d.]+ (min|h) \(limit 30 min\)/);
+    expect(got[0][3]).toMatch(/^this experiment is too large to run: memory ≈ [\d.]+ KB \(limit 1 GB\), time ≈ [\d.]+ (min|h) \(limit 30 min\)/);
   });
 });
 

@@ -16,7 +16,7 @@ describe('λ_max and the cost check', () => {
     expect(lambdaMax).not.toHaveBeenCalled();
     const refusal = program.diagnostics.filter((d) => d.code === 'too-expensive');
     expect(refusal).toHaveLength(1);
-    expect(refusal[0].message).toMatch(/^this experiment is too large to run: memory ≈ 4\.\d\d GB \(limit 954 MB\)/);
+    expect(refusal[0].message).toMatch(/^this experiment is too large to run: memory ≈ 4\.\d\d? GB \(limit 1 GB\)/);
     expect(refusal[0].related?.[0].message).toMatch(/^test = 100000000 dominates the memory estimate/);
     expect(program.diagnostics.some((d) => d.code === 'unstable-lr')).toBe(false);
   });
@@ -72,7 +72,7 @@ describe('the budget of a whole file', () => {
     const { program } = checkDocument(families(100, 10_000), numericHooks());
     expect(program.diagnostics.map((d) => d.code)).toEqual(['file-too-expensive']);
     const [d] = program.diagnostics;
-    expect(d.message).toMatch(/^this file is too large to run: 100 run families of 1000000 runs in all, time ≈ \d+ min, memory ≈ \d+\.\d GB \(the results of every run, and the largest run\); this exceeds the limit of 100000 runs and the memory limit of 1\.86 GB/);
+    expect(d.message).toMatch(/^this file is too large to run: 100 run families of 1000000 runs in all, time ≈ \d+ min, memory ≈ \d+\.\d GB \(the results of every run, and the largest run\); this exceeds the limit of 100000 runs and the memory limit of 2 GB/);
     // on the first (largest) family; the next ten are related, the rest counted
     expect(d.range.start.line).toBe(2);
     expect(d.related).toHaveLength(10);

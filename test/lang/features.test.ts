@@ -120,6 +120,11 @@ describe('hover at cursor markers', () => {
     expect(got).toContain('gd   = train(net, data, gd(lr = lrs), steps = 1000)');
     expect(got).toContain('Family over lr ∈ {0.01, 0.04, 0.07, 0.1}');
   });
+  it('an offshoot of a family: the swept parameter is said to be the parent run\'s (its own may differ)', () => {
+    const got = h(base + 'o2 = train(gd, data, gd(lr = 0.5), steps = 10)\nplot loss(o|2)');
+    expect(got).toContain('Family over lr ∈ {0.01, 0.04, 0.07, 0.1} (swept in gd, which this run continues)');
+    expect(h(base + 'plot loss(g|d)')).not.toContain('which this run continues');
+  });
   it('explains a word', () => {
     expect(h(base + 'plot loss(gd, y = l|og)')).toContain('`y`');
   });
@@ -252,5 +257,14 @@ describe('code actions', () => {
     expect(fixes.map((f) => f.title)).toEqual(['Add lr', 'Add p']);
     expect(apply(text, fixes[0])).toBe('o = gd(lr = 0.01)\nd = teacher(n = 3)');
     expect(apply(text, fixes[1])).toBe('o = gd()\nd = teacher(n = 3, p = 10)');
+  });
+});
+
+describe('completion after plot', () => {
+  it('offers the metrics with a curve and final(…), not bias_gap (a final value only: an error as plot bias_gap(…))', () => {
+    const got = labels('data = sparse(n = 20, d = 30, s = 3)\nr = train(diagonal(alpha = 0.1), data, gd(lr = 0.1), steps = 10)\nplot |');
+    expect(got).toEqual(expect.arrayContaining(['gain', 'loss', 'final']));
+    expect(got).not.toContain('bias_gap');
+    expect(labels('data = sparse(n = 20, d = 30, s = 3)\nr = train(diagonal(alpha = 0.1), data, gd(lr = 0.1), steps = 10)\nplot final(|')).toContain('bias_gap');
   });
 });

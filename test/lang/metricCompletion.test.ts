@@ -19,7 +19,7 @@ describe('metric completion', () => {
     const items = ranked(linear + 'plot |');
     const labels = items.map((i) => i.label);
     const pos = (n: string) => labels.indexOf(n);
-    for (const fits of ['loss', 'logdet', 'singular_values', 'final']) for (const misfit of ['gain', 'alignment', 'bias_gap', 'missing_error'])
+    for (const fits of ['loss', 'logdet', 'singular_values', 'final']) for (const misfit of ['gain', 'alignment', 'missing_error'])
       expect(pos(fits), `${fits} before ${misfit}`).toBeLessThan(pos(misfit));
     expect(items.find((i) => i.label === 'gain')!.detail).toContain('for diagonal; this file trains linear2');
     expect(items.find((i) => i.label === 'logdet')!.detail).not.toContain('this file trains');

@@ -1,6 +1,6 @@
 // Parser recovery: one mistake leaves the rest of the file understood.
 import { describe, expect, it } from 'vitest';
-import { parse, lex } from '../../src/core/lang';
+import { checkDocument, parse, lex } from '../../src/core/lang';
 import type { Statement } from '../../src/core/lang/ast';
 
 const kinds = (ss: Statement[]) => ss.map((s) => (s.kind === 'def' ? `def:${s.name.name}` : s.kind));
@@ -15,7 +15,19 @@ describe('lexer', () => {
   it('flags malformed numbers and strange characters without throwing', () => {
     const t = lex('x = 1e+ @ é 😀');
     expect(t.filter((x) => x.problem).map((x) => x.problem)).toEqual([
-      'malformed number: the exponent has no digits', "unexpected character '@'", "unexpected character 'é'", "unexpected character '😀'",
+      'malformed number: the exponent has no digits', "unexpected character '@'", "names are ASCII letters, digits and _: 'é' has 'é'", "unexpected character '😀'",
+    ]);
+  });
+  it('a name with a non-ASCII letter (dätä, η) is one name token and one error, not a cascade', () => {
+    const t = lex('dätä = η');
+    expect(t.filter((x) => x.kind === 'name').map((x) => [x.text, x.problem])).toEqual([
+      ['dätä', "names are ASCII letters, digits and _: 'dätä' has 'ä'"],
+      ['η', "names are ASCII letters, digits and _: 'η' has 'η'"],
+    ]);
+    const { program } = checkDocument('dätä = teacher(n = 100, p = 5)\nnet = linear2(width = 8)\nr = train(net, dätä, gd(lr = 0.01), steps = 100)');
+    expect(program.diagnostics.map((d) => [d.range.start.line, d.range.start.character, d.range.end.character, d.message])).toEqual([
+      [0, 0, 4, "names are ASCII letters, digits and _: 'dätä' has 'ä'"],
+      [2, 15, 19, "names are ASCII letters, digits and _: 'dätä' has 'ä'"],
     ]);
   });
   it('treats \\r\\n and \\r as line breaks', () => {

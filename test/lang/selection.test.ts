@@ -51,3 +51,13 @@ describe('a selection over an axis whose list is broken', () => {
     expect(checkDocument(text).program.diagnostics.some((d) => d.severity === 'error')).toBe(true);
   });
 });
+
+describe('a selection by a name two axes share', () => {
+  it('no member with the value on the axis it names: the message points at the other axis that has it', () => {
+    const text = 'data = teacher(n = 50, p = 3)\nnet = linear2(width = 6, seed = [1, 2])\nr = train(net, data, gd(lr = 0.01), steps = 20, seed = [5, 6])\nplot loss(r[seed = 1])\n';
+    const errs = checkDocument(text).program.diagnostics.filter((d) => d.severity === 'error');
+    expect(errs.map((d) => d.message)).toEqual([
+      "'r' has no member with seed = 1; its values: 5, 6 (net.seed, another axis of r, has 1, but a selection cannot name it: sweep seed in one place to select by it)",
+    ]);
+  });
+});

@@ -697,7 +697,7 @@ export const CLAIM_TERMS: Builtin[] = [
   claimTerm(
     'theory',
     "The theory's value for what the other side of the claim measures: beside a slope the predicted rate per step, otherwise the predicted final value. An error for a metric without a theory.",
-    'logdet (Varre et al., Thm 4.2): rate −2η²δ·k·tr(XᵀX) per step (run.theory.logdet_rate_per_step); final value log det(θ₀ᵀθ₀) + rate·steps',
+    'logdet (Varre et al., Thm 4.2): rate −2η²δ·k·tr(XᵀX) per step (run.theory.logdet_rate_per_step); final value log det(θ₀ᵀθ₀) + rate·steps; under a stepsize schedule final values only, log det(θ₀ᵀθ₀) − 2δ·k·tr(XᵀX)·Σ_t η_t²',
     'expect slope(logdet, ln) ≈ theory(logdet, ln) within 8%',
   ),
   claimTerm('max', 'The largest finite recorded value of a metric.', 'max over recorded steps of METRIC(run)', 'expect max(loss, gd) < 100'),

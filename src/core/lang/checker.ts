@@ -121,6 +121,8 @@ export class Checker {
   readonly lines: LineIndex;
   readonly tree: FileNode;
   readonly diags: RawDiag[] = [];
+  /** range, code and message of every diagnostic reported, to say each once */
+  private readonly said = new Set<string>();
   readonly defs = new Map<string, DefStmt>();
   readonly categories = new Map<string, Category | 'unknown'>();
   readonly values = new Map<string, Value>();
@@ -145,8 +147,13 @@ export class Checker {
 
   // ---------------- diagnostics ----------------
   report(span: Span, severity: Severity, code: string, message: string, extra: Partial<RawDiag> = {}): void {
-    this.diags.push({ start: span.start, end: span.end, severity, code, message, ...extra });
     if (severity === 'error' && this.current.name) this.invalid.add(this.current.name);
+    // a definition shared by several runs (a model with an init it does not take) is found faulty
+    // from each of them: the same words at the same place are said once (each run stays invalid)
+    const key = `${span.start}:${span.end}:${severity}:${code}:${message}`;
+    if (this.said.has(key)) return;
+    this.said.add(key);
+    this.diags.push({ start: span.start, end: span.end, severity, code, message, ...extra });
   }
   error(span: Span, code: string, message: string, extra: Partial<RawDiag> = {}): void {
     this.report(span, 'error', code, message, extra);
@@ -235,7 +242,13 @@ export class Checker {
     };
     for (const d of definitions) {
       const ax = this.axes.get(d.name);
-      if (ax && ax.size) d.family = [...ax].map(([param, values]) => ({ param, values }));
+      // an axis a run brings to its offshoot (resolve/axes.ts runAxis) is the parent's parameter:
+      // said so, since the offshoot's own parameter of that name may have another value
+      const detail = this.axisDetail.get(d.name);
+      if (ax && ax.size) d.family = [...ax].map(([param, values]) => {
+        const from = detail?.get(param);
+        return from?.id.startsWith('run:') ? { param, values, from: from.owner } : { param, values };
+      });
     }
     return {
       text: this.text, lines: this.lines, tree: this.tree, program, defs: this.defs, categories: this.categories,
@@ -1100,7 +1113,10 @@ export class Checker {
       }
       if (!xs.some((x) => sameNumber(x, it.number))) {
         const nearest = xs.reduce((a, b) => (Math.abs(b - it.number) < Math.abs(a - it.number) ? b : a));
-        this.error(it.value, 'no-member', `'${name}' has no member with ${it.param.name} = ${it.number}; its values: ${xs.map(fmt).join(', ')}`, {
+        // the value may be on another axis of the same bare name (`net.seed` beside the run's `seed`)
+        const other = [...this.labelledAxes(name)].find(([k, ax]) => ax.name === it.param.name && k !== it.param.name && ax.values.some((x) => sameNumber(x, it.number)));
+        const elsewhere = other ? ` (${other[0]}, another axis of ${name}, has ${fmt(it.number)}, but a selection cannot name it: sweep ${it.param.name} in one place to select by it)` : '';
+        this.error(it.value, 'no-member', `'${name}' has no member with ${it.param.name} = ${it.number}; its values: ${xs.map(fmt).join(', ')}${elsewhere}`, {
           data: { fix: 'replace', replacement: fmt(nearest) },
         });
         ok = false;

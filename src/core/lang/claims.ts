@@ -6,7 +6,7 @@ import type { CallExpr, CompareExpr, ExpectStmt, Expr } from './ast';
 import { claimReads, type ClaimDef, type ClaimRead, type ClaimTerm, type Value } from '../program';
 import { BUILTINS, BUILTIN_BY_NAME, CLAIM_BY_NAME, CLAIM_TERMS, KIND_LABEL, withArticle, type Builtin, type NodeKind } from './builtins';
 import { didYouMean } from './suggest';
-import { checkMetricRun, metricNameOf } from './plots';
+import { checkMetricRun, metricNameOf, uncoveredBy } from './plots';
 import type { Checker } from './checker';
 
 type Read = ClaimRead;
@@ -23,7 +23,17 @@ export function resolveClaim(c: Checker, s: ExpectStmt, index: number): ClaimDef
   const left = term(c, e.left);
   const right = term(c, e.right);
   const within = tolerance(c, e);
+  if (within?.relative && right && isZero(right) && e.within) {
+    // |a − 0| ≤ P/100·|0|: only an exact 0 holds (a conserved quantity's slope never is)
+    const pct = c.text.slice(e.within.value.start, (e.within.percent ?? e.within.value).end);
+    c.report({ start: e.within.value.start, end: (e.within.percent ?? e.within.value).end }, 'warning', 'claim-tolerance',
+      `within ${pct} of 0 holds only when the left side is exactly 0 (the tolerance is relative to the right side): give an absolute tolerance, e.g. \`≈ 0 within 1e-4\``);
+  }
   if (!left || !right || (e.op === '≈' && !within)) return null;
+  checkPairing(c, [...claimReads(left, { means: false }), ...claimReads(right, { means: false })]);
+  if (claimReads(left).length + claimReads(right).length === 0) {
+    c.report(e, 'warning', 'claim-term', 'this claim reads no run (only numbers): it says nothing about the results; read a run with final(…), slope(…), max(…) or min(…)');
+  }
   // theory(…) predicts what the claim measures: a rate beside a slope, else a final value
   const measure = hasSlope(left) || hasSlope(right) ? 'slope' : 'final';
   for (const r of [...claimReads(left), ...claimReads(right)]) if (r.fn === 'theory') r.measure = measure;
@@ -43,6 +53,37 @@ export function resolveClaim(c: Checker, s: ExpectStmt, index: number): ClaimDef
     deps,
   };
 }
+
+/** The swept parameters a read ranges over: its family's axes, less those its selection fixes. */
+function freeAxes(c: Checker, r: Read): Map<string, number[]> {
+  const v = r.run;
+  if (v.kind !== 'ref' && v.kind !== 'select') return new Map();
+  const axes = new Map(c.axesOf(v.name));
+  if (v.kind === 'select') for (const w of v.where) axes.delete(w.param);
+  return axes;
+}
+
+/**
+ * Families read side by side are evaluated member by member, the others' members picked by the
+ * swept values they share with the largest (src/core/claims.ts pair): one that sweeps a parameter
+ * the largest does not has several members per pick, and the claim is an error when it runs.
+ */
+function checkPairing(c: Checker, reads: Read[]): void {
+  const free = reads.map((r) => ({ r, axes: freeAxes(c, r) }));
+  const size = (a: Map<string, number[]>) => [...a.values()].reduce((n, xs) => n * Math.max(1, xs.length), 1);
+  const lead = free.reduce<(typeof free)[number] | null>((a, b) => (!a || size(b.axes) > size(a.axes) ? b : a), null);
+  if (!lead) return;
+  for (const o of free) {
+    if (o === lead || size(o.axes) <= 1) continue;
+    const extra = [...o.axes.keys()].filter((k) => !lead.axes.has(k));
+    if (!extra.length) continue;
+    const name = (x: Read) => (x.run.kind === 'ref' || x.run.kind === 'select' ? x.run.name : '?');
+    c.report({ start: c.lines.offset(o.r.range.start), end: c.lines.offset(o.r.range.end) }, 'warning', 'claim-pairing',
+      `cannot pair the members of ${o.r.text} with those of ${lead.r.text}: ${name(o.r)} sweeps ${extra.join(', ')}, which ${name(lead.r)} does not (use mean(…) or select a member)`);
+  }
+}
+
+const isZero = (t: ClaimTerm): boolean => (t.kind === 'number' && t.value === 0) || (t.kind === 'neg' && isZero(t.operand));
 
 function tolerance(c: Checker, e: CompareExpr): ClaimDef['within'] {
   if (!e.within) return null;
@@ -137,6 +178,14 @@ function call(c: Checker, e: CallExpr): ClaimTerm | null {
   checkMetricRun(c, metric, run, runArg.value, {}, b, metricArg ? metricNameOf(metricArg.value) : null);
   const series = metric.series![0];
   const read: Read = { kind: 'read', fn: b.name as Read['fn'], metric: metric.name, key: series.key, run, from, to, text, range };
+  if (series.endOfRun) {
+    // computed once from the completed run's final state (diagonal.ts): one number, no series
+    if (b.name !== 'final') {
+      c.error(metricArg!.value, 'claim-term', `${metric.name} is computed at the end of a run only: read it with final(${metric.name}, run)`);
+      return null;
+    }
+    read.endOfRun = true;
+  }
   if (b.name === 'theory') {
     if (!series.theoryRate) {
       const have = BUILTINS.filter((x) => x.kind === 'metric' && x.series?.some((y) => y.theoryRate)).map((x) => x.name);
@@ -144,6 +193,9 @@ function call(c: Checker, e: CallExpr): ClaimTerm | null {
       return null;
     }
     read.rate = series.theoryRate;
+    const why = uncoveredBy(c, run);
+    if (why) c.report(runArg.value.kind === 'select' ? runArg.value.target : runArg.value, 'warning', 'no-theory', `the theory gives no ${metric.name} prediction for '${c.text.slice(runArg.value.start, runArg.value.end)}': Theorem 4.2 is stated for momentum 0 and weight decay 0 (here ${why})`);
+    if (series.theoryRateSq) read.rateSq = series.theoryRateSq;
   }
   return read;
 }

@@ -129,7 +129,8 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
           break;
         case 'node':
           defsOf(t.kinds).forEach((n) => addName(n));
-          BUILTINS.filter((x) => (t.kinds as string[]).includes(x.kind)).forEach((x) => addBuiltin(x));
+          // a claim reads named runs only (a train(…) call there is an error)
+          if (b.kind !== 'claim') BUILTINS.filter((x) => (t.kinds as string[]).includes(x.kind)).forEach((x) => addBuiltin(x));
           break;
         case 'matrix':
           items.push({ label: '[[1, ?], [0.3, 1]]', kind: 'snippet', insertText: '[[${1:1}, ?], [${2:0.3}, ${3:1}]]', snippet: true, range, detail: 'observed matrix, ? = missing' });
@@ -139,7 +140,12 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
           break;
         case 'metric': {
           const models = fileModels(a.program);
-          BUILTINS.filter((x) => x.kind === 'metric').forEach((m) =>
+          // a value of the final state only (bias_gap) has no curve: slope/max/min of it are errors
+          // and theory(…) is defined only where a metric has a theory rate (the checker's rule)
+          const curveOnly = b.kind === 'claim' && b.name !== 'final';
+          const fits = (x: Builtin) =>
+            b.kind !== 'claim' || (b.name === 'theory' ? !!x.series?.some((y) => y.theoryRate) : !(curveOnly && x.series?.length && x.series.every((y) => y.endOfRun)));
+          BUILTINS.filter((x) => x.kind === 'metric' && fits(x)).forEach((m) =>
             items.push({ label: m.name, kind: 'function', insertText: m.name, range, detail: m.summary + fitNote(m, models), documentation: builtinMarkdown(m), sortText: `${1 + metricFit(m, models)}${m.name}` }));
           break;
         }
@@ -191,7 +197,8 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
     if (offset <= stmt.keyword.end) return items;
     // the metrics defined for every model the file trains first, then for some, then the rest
     const models = fileModels(a.program);
-    for (const m of BUILTINS.filter((x) => x.kind === 'metric' || x.kind === 'plot')) {
+    // not a metric of the final state only (bias_gap): it has no curve, final(…) draws it
+    for (const m of BUILTINS.filter((x) => (x.kind === 'metric' && !x.series?.every((y) => y.endOfRun)) || x.kind === 'plot')) {
       addBuiltin(m, String(1 + metricFit(m, models)));
       items[items.length - 1].detail += fitNote(m, models);
     }
@@ -292,7 +299,7 @@ export function hover(a: Analysis, offset: number): Hover | null {
       const d = a.program.definitions.find((x) => x.name === site.name);
       if (s && d) {
         const lines = ['```sgdexp', a.text.slice(s.start, s.end), '```', '', `*${d.category}*${d.deps.length ? ` — depends on ${d.deps.join(', ')}` : ''}`];
-        if (d.family) lines.push('', `Family over ${d.family.map((f) => `${f.param} ∈ {${f.values.slice(0, 8).join(', ')}${f.values.length > 8 ? ', …' : ''}}`).join(' × ')}`);
+        if (d.family) lines.push('', `Family over ${d.family.map((f) => `${f.param} ∈ {${f.values.slice(0, 8).join(', ')}${f.values.length > 8 ? ', …' : ''}}${f.from ? ` (swept in ${f.from}, which this run continues)` : ''}`).join(' × ')}`);
         if (d.value.kind === 'call' || d.value.kind === 'list') lines.push('', 'Resolved: `' + valueText(d.value) + '`');
         return { contents: lines.join('\n'), range };
       }

@@ -148,7 +148,7 @@ expect final(rank, jump) == 1
   teacher, logdet/imbalance only for linear2, sgf only for linear2), invalid selections, and
   experiments whose estimated memory or time exceed the limits (the message gives the estimate;
   related information points at the parameter that dominates it, or at the lists of a family
-  with too many members), and files whose runs together exceed 100,000 runs, 6 h or 1.86 GB of
+  with too many members), and files whose runs together exceed 100,000 runs, 6 h or 2 GB of
   results (the message gives the totals and the limit exceeded). Files over 1 MB are refused.
 - Warnings: width < p + k for linear2 (det(θᵀθ) ≡ 0: θ = [W1ᵀ | W2] has rank ≤ width < p + k),
   a full-batch stepsize (gd, or sgd and label_noise with batch ≥ n) above GD's stability limit
@@ -157,7 +157,10 @@ expect final(rank, jump) == 1
   design; for diagonal networks only a note, since their limit scales with 1/(2|β|)); genuine
   mini-batches are not checked (SGD's limit depends on the batch and is not 2/λ_max), repeated
   family members, \`theory = true\` on a metric without a theory line, an empty test set,
-  \`neurons\` on a linear teacher.
+  \`neurons\` on a linear teacher, \`theory(logdet, r)\` in a claim or \`theory = true\` in a plot
+  of a run whose every member has momentum or weight decay (Theorem 4.2 gives it no rate),
+  \`≈ 0 within P%\` (relative to 0: only an exact 0 holds), a claim that reads no run, families in
+  one claim that cannot be paired (one sweeps a parameter the other does not).
 `;
 
 export function languageReference(): string {

@@ -39,6 +39,11 @@ import { printable } from './text';
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isNamePart = (c: number) => isNameStart(c) || isDigit(c);
+// A letter (or combining mark) outside ASCII, at a code point. Names are ASCII, but a researcher
+// writes `η = 0.1` or `dätä = …`: the whole word is one name token with a problem, so the error
+// is said once at the word and its definition and uses still match (no cascade of errors).
+const OTHER_LETTER = /^[\p{L}\p{M}]$/u;
+const isOtherLetter = (cp: number) => cp >= 128 && OTHER_LETTER.test(String.fromCodePoint(cp));
 
 const SINGLE: (TokenKind | undefined)[] = [];
 SINGLE[61] = '=';
@@ -107,10 +112,19 @@ export function lex(text: string): Token[] {
       if (!problem && !Number.isFinite(value)) tokens[tokens.length - 1].problem = 'number out of range';
       continue;
     }
-    if (isNameStart(c)) {
+    if (isNameStart(c) || isOtherLetter(text.codePointAt(i)!)) {
       const start = i;
-      while (i < n && isNamePart(text.charCodeAt(i))) i++;
-      push('name', start, i);
+      let other: string | null = null;
+      while (i < n) {
+        const cp = text.codePointAt(i)!;
+        if (isNamePart(cp)) i++;
+        else if (isOtherLetter(cp)) {
+          other ??= String.fromCodePoint(cp);
+          i += cp > 0xffff ? 2 : 1;
+        } else break;
+      }
+      const word = text.slice(start, i);
+      push('name', start, i, other === null ? {} : { problem: `names are ASCII letters, digits and _: '${printable(word, 24)}' has '${printable(other, 4)}'` });
       continue;
     }
     if (c === 34 || c === 39) {
@@ -168,7 +182,7 @@ export function lex(text: string): Token[] {
 function isJunk(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
   if (c === 32 || c === 9 || c === 12 || c === 0xfeff || c === 10 || c === 13 || c === 35 || c === 34 || c === 39) return false;
-  if (isDigit(c) || isNameStart(c) || (c < 128 && SINGLE[c])) return false;
+  if (isDigit(c) || isNameStart(c) || (c < 128 && SINGLE[c]) || isOtherLetter(text.codePointAt(i)!)) return false;
   return !((c === 46 || c === 45) && isNumberStart(text, i));
 }
 

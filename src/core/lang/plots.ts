@@ -96,8 +96,28 @@ export function resolvePlot(c: Checker, e: Expr, index: number, stmt: Span): Plo
       const a = named.get('theory')!;
       c.report(a, 'warning', 'no-theory', `${metric.name} has no theory line; theory = true draws nothing`);
     }
+    // Theorem 4.2's line (a rate the core attaches) is left out for runs it does not cover
+    if (options.theory?.kind === 'bool' && options.theory.value && metric.series?.some((x) => x.theoryRate)) {
+      for (const r of runCalls) {
+        const why = uncoveredBy(c, r.value);
+        if (why) c.report(r.node.kind === 'select' ? r.node.target : r.node, 'warning', 'no-theory', `'${c.text.slice(r.node.start, r.node.end)}' gets no theory line: Theorem 4.2 is stated for momentum 0 and weight decay 0 (here ${why})`);
+      }
+    }
   }
   return { index, range: c.lines.range(stmt.start, stmt.end), builtin: b.name, runs, options, deps };
+}
+
+/** Why no member of a run has Theorem 4.2's rate, when every member has momentum or weight decay
+ *  (numeric/momentum.ts and linear2.ts theory() attach none then): `momentum = 0.5`, or null. */
+export function uncoveredBy(c: Checker, run: Value): string | null {
+  const call = c.callOf(run);
+  const opt = call?.builtin === 'train' ? c.callOf(call.args.optimizer) : null;
+  if (!opt) return null;
+  for (const name of ['momentum', 'weight_decay']) {
+    const xs = c.numbers(opt.args[name]);
+    if (xs.length && xs.every((x) => x > 0)) return `${name} = ${xs.join(', ')}`;
+  }
+  return null;
 }
 
 function firstRunName(c: Checker): string | null {
@@ -293,6 +313,12 @@ export function checkMetricRun(c: Checker, metric: Builtin, run: Value, node: Ex
   // a data set with a held-out size `test` (completion's test set is its missing entries)
   if (metric.name === 'test_loss' && data && BUILTIN_BY_NAME.get(data.builtin)?.params.some((p) => p.name === 'test') && c.numbers(data.args.test).includes(0)) {
     c.report(span, 'warning', 'empty-test-set', `'${valueName(run)}' has test = 0: there is no test set to measure`);
+  } else if (metric.name === 'test_loss' && data?.builtin === 'csv' && data.args.$values?.kind === 'matrix') {
+    // a small file: n_test = round(test · rows) can be 0 (numeric/csvData.ts csvSplit)
+    const rows = (data.args.$values.rows as number[][]).length;
+    const test = data.args.test ?? findParam(dRow!, 'test')?.default;
+    const t = c.numbers(test).find((x) => x > 0 && Math.round(x * rows) === 0);
+    if (t !== undefined) c.report(span, 'warning', 'empty-test-set', `'${valueName(run)}' holds out no test row: test = ${fmt(t)} of ${rows} row${rows === 1 ? '' : 's'} rounds to 0`);
   }
   void plot;
 }

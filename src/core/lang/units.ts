@@ -2,18 +2,21 @@
 // Infinity seconds: above the largest unit the text says so ("more than …") instead of
 // printing a 290-digit number, and a non-finite or negative figure never shows as NaN.
 
+// Decimal units (1 GB = 10⁹ bytes), the units `--max-memory 8GB` reads and the limits are set in
+// (1e9 per run, 2e9 per file): binary steps under these names showed the 1 GB limit as "954 MB".
 const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
-const EB = 1024 ** 6;
+const EB = 1e18;
 
 export function fmtBytes(b: number): string {
   if (Number.isNaN(b) || b < 0) return 'an unknown amount';
-  if (b >= 1024 * EB) return 'more than 1000 EB';
+  if (b >= 1000 * EB) return 'more than 1000 EB';
   let i = 0;
-  while (b >= 1024 && i < BYTE_UNITS.length - 1) {
-    b /= 1024;
+  while (b >= 1000 && i < BYTE_UNITS.length - 1) {
+    b /= 1000;
     i++;
   }
-  return `${sig(b, 3)} ${BYTE_UNITS[i]}`;
+  // 3 significant digits without trailing zeros: the limits read as the options write them (1 GB)
+  return `${String(Number(sig(b, 3)))} ${BYTE_UNITS[i]}`;
 }
 
 const YEAR = 365.25 * 86400;
