@@ -21,6 +21,8 @@ export class ServerClient implements vscode.Disposable {
   deltas = { applied: 0, resynced: 0 };
   /** the last complete results per uri: what the server's next delta continues */
   private readonly lastResults = new Map<string, ResultsMessage>();
+  /** the newest revision the server has announced for each uri, by results or status */
+  private readonly announced = new Map<string, number>();
   /** performance.now() of the first start() (tests check it comes after activate() returned) */
   startRequestedAt: number | undefined;
   private readonly output: vscode.OutputChannel;
@@ -70,13 +72,15 @@ export class ServerClient implements vscode.Disposable {
     client.onNotification(Methods.results, (m: unknown) => {
       const v = validateResults(m);
       if (!v.ok) return this.reject(Methods.results, v.error);
+      this.announce(v.value.uri, v.value.revision);
       const full = this.complete(v.value);
       if (full) this.fire(full);
     });
     client.onNotification(Methods.status, (m: unknown) => {
       const v = validateStatus(m);
-      if (v.ok) this.onStatusEmitter.fire(v.value);
-      else this.reject(Methods.status, v.error);
+      if (!v.ok) return this.reject(Methods.status, v.error);
+      this.announce(v.value.uri, v.value.revision);
+      this.onStatusEmitter.fire(v.value);
     });
     await client.start();
     this.client = client;
@@ -100,9 +104,18 @@ export class ServerClient implements vscode.Disposable {
       if (!v?.ok || v.value.append) return;
       const cur = this.lastResults.get(m.uri);
       if (cur && (cur.revision > v.value.revision || (cur.revision === v.value.revision && cur.final))) return;
+      // While a new revision is being set up the server still answers with the previous one's
+      // last document; once a newer revision was announced (its status may come before its first
+      // results), that answer is superseded: sending it on would show the old revision's runs
+      // after the new one's status.
+      if ((this.announced.get(m.uri) ?? -Infinity) > v.value.revision) return;
       this.fire(v.value);
     }, () => {});
     return null;
+  }
+
+  private announce(uri: string, revision: number): void {
+    if (revision > (this.announced.get(uri) ?? -Infinity)) this.announced.set(uri, revision);
   }
 
   private fire(m: ResultsMessage): void {
@@ -118,6 +131,7 @@ export class ServerClient implements vscode.Disposable {
   /** Drops what is held of a document's results (an untitled document closed: its name is reused). */
   forget(uri: vscode.Uri): void {
     this.lastResults.delete(uri.toString());
+    this.announced.delete(uri.toString());
   }
 
   /** Tells a running server the settings changed (same shape as initializationOptions.settings). */

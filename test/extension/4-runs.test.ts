@@ -188,7 +188,10 @@ suite('runs in the preview', () => {
       const running3 = await until('a revision above the superseded one computing gd', () => toPage((e) => e.msg.type === 'results' && (e.msg.revision ?? 0) > r2 && e.msg.doc?.runs.gd?.status === 'running')[0]);
       const r3 = running3.msg.revision!;
       // the order of events: the superseded revision sends nothing once the new one is acknowledged
-      assert.deepEqual(toPage((e) => e.t > ack2.t && e.msg.revision === r2).map((e) => e.msg.type), [], 'messages of the superseded revision after the new one');
+      // (the message names what came, so a failure says which message broke the order)
+      const late = toPage((e) => e.t > ack2.t && e.msg.revision === r2);
+      const said = (e: Any) => `${e.msg.type} r${e.msg.revision}${e.msg.final ? ' final' : ''}${e.msg.doc ? ` gd ${e.msg.doc.runs.gd?.status}` : ''} at +${e.t - ack2.t} ms`;
+      assert.deepEqual(late.map((e) => e.msg.type), [], `messages of the superseded revision after the new one: ${late.map(said).join('; ')}; the new one acknowledged by ${said(ack2)}; revisions r2 = ${r2}, r3 = ${r3}`);
       await vscode.commands.executeCommand('sgdexp.cancel');
       await until('the last revision final', () => toPage((e) => e.msg.type === 'results' && e.msg.revision === r3 && !!e.msg.final)[0]);
       assert.deepEqual(toPage((e) => e.msg.type === 'results' && e.msg.revision === r2 && !!e.msg.final), [], 'the stale revision produced a final document');
