@@ -4,7 +4,7 @@
 // parameter matrix layout directly (rows of θᵀ are contiguous: no copy into a Matrix).
 
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { golubKahanValuesT } from './svdValues';
+import { descending, golubKahanValuesT } from './svdValues';
 
 /** C (m×q) = A (m×n) · B (n×q). */
 export function matmul(A: Float64Array, B: Float64Array, m: number, n: number, q: number, C = new Float64Array(m * q)): Float64Array {
@@ -207,7 +207,7 @@ export function singularValues(A: Float64Array, rows: number, cols: number): num
 export function golubKahanSingularValues(A: Float64Array, rows: number, cols: number): number[] {
   // golubKahanValuesT takes the tall matrix's transpose: Aᵀ when A is tall, else A itself
   const At = rows >= cols ? transpose(A, rows, cols) : A.slice(0, rows * cols);
-  return Array.from(golubKahanValuesT(At, Math.max(rows, cols), Math.min(rows, cols))).sort((a, b) => b - a);
+  return descending(golubKahanValuesT(At, Math.max(rows, cols), Math.min(rows, cols)));
 }
 
 /** above this many vectors Golub–Kahan (svdValues.ts) is used (measured crossover, see bench notes) */
