@@ -1378,6 +1378,19 @@
     ;; work[k+1…m−1] = 0, then += e[j]·at[j, ·] for j ascending
     (local.set $j (i32.add (local.get $k) (i32.const 1)))
     (call $fill0 (local.get $work) (local.get $j) (local.get $m))
+    ;; four rows j per pass over work (each work[i] still adds its terms in order j)
+    (block $s4done
+      (loop $sum4
+        (br_if $s4done (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+        (local.set $rj (i32.add (local.get $at) (i32.mul (local.get $j) (local.get $rs))))
+        (call $axpy4 (local.get $work) (local.get $rj) (local.get $rs)
+          (f64.load (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))
+          (f64.load offset=8 (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))
+          (f64.load offset=16 (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))
+          (f64.load offset=24 (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))
+          (i32.add (local.get $k) (i32.const 1)) (local.get $m))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $sum4)))
     (block $sdone
       (loop $sum
         (br_if $sdone (i32.ge_s (local.get $j) (local.get $n)))
@@ -1398,6 +1411,40 @@
           (i32.add (local.get $k) (i32.const 1)) (local.get $m))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $upd))))
+
+  ;; y[i] = (((y[i] + c0·x[i]) + c1·x[rs + i]) + c2·x[2rs + i]) + c3·x[3rs + i] for i = from…to−1
+  ;; (x: four rows rs bytes apart): four axpy2 passes' operations, y loaded and stored once
+  (func $axpy4 (param $y i32) (param $x i32) (param $rs i32) (param $c0 f64) (param $c1 f64) (param $c2 f64) (param $c3 f64) (param $from i32) (param $to i32)
+    (local $i i32) (local $o i32) (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $acc v128)
+    (local.set $v0 (f64x2.splat (local.get $c0))) (local.set $v1 (f64x2.splat (local.get $c1)))
+    (local.set $v2 (f64x2.splat (local.get $c2))) (local.set $v3 (f64x2.splat (local.get $c3)))
+    (local.set $x0 (local.get $x))
+    (local.set $x1 (i32.add (local.get $x0) (local.get $rs)))
+    (local.set $x2 (i32.add (local.get $x1) (local.get $rs)))
+    (local.set $x3 (i32.add (local.get $x2) (local.get $rs)))
+    (local.set $i (local.get $from))
+    (block $vdone
+      (loop $v
+        (br_if $vdone (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $to)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $acc (v128.load (i32.add (local.get $y) (local.get $o))))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $v0) (v128.load (i32.add (local.get $x0) (local.get $o))))))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $v1) (v128.load (i32.add (local.get $x1) (local.get $o))))))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $v2) (v128.load (i32.add (local.get $x2) (local.get $o))))))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $v3) (v128.load (i32.add (local.get $x3) (local.get $o))))))
+        (v128.store (i32.add (local.get $y) (local.get $o)) (local.get $acc))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $v)))
+    (if (i32.lt_s (local.get $i) (local.get $to))
+      (then
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (f64.store (i32.add (local.get $y) (local.get $o))
+          (f64.add (f64.add (f64.add (f64.add (f64.load (i32.add (local.get $y) (local.get $o)))
+            (f64.mul (local.get $c0) (f64.load (i32.add (local.get $x0) (local.get $o)))))
+            (f64.mul (local.get $c1) (f64.load (i32.add (local.get $x1) (local.get $o)))))
+            (f64.mul (local.get $c2) (f64.load (i32.add (local.get $x2) (local.get $o)))))
+            (f64.mul (local.get $c3) (f64.load (i32.add (local.get $x3) (local.get $o)))))))))
 
   (func $fill0 (param $p i32) (param $from i32) (param $to i32)
     (block $done
