@@ -2,7 +2,8 @@
 // hypotenuse loops and QR sweeps; lqApply on a copy) against the scalar reference, bit for bit:
 // gkValues against svdValues.ts golubKahanValuesT on every size 1…60 and on rank-deficient,
 // graded and tiny-σ matrices; descending() against the sort it skips; whole records with the
-// SIMD kernels on and off; and the Gram-form losses against their one-sum-at-a-time loop.
+// SIMD kernels on and off; the Gram-form losses against their one-sum-at-a-time loop; lqRows
+// against its first, one-max-at-a-time form.
 import { describe, expect, it } from 'vitest';
 import { buildRun } from '../../../src/core/numeric/build';
 import type { Linear2 } from '../../../src/core/numeric/linear2';
@@ -63,6 +64,64 @@ describe.runIf(simdAvailable())('Golub–Kahan values in WebAssembly (gkValues)'
     for (const [at, m, n, name] of cases) {
       const [w, j] = both(at, m, n);
       expect(bitwiseDiff(w, j), name).toBeNull();
+    }
+  });
+});
+
+/** lqRows as first written: the reflector's scale one max at a time, rows reflected one by one */
+function lqRowsReference(Theta: Float64Array, m: number, len: number, L: Float64Array): number {
+  const W = Theta.slice(0, m * len);
+  L.fill(0);
+  let logdet = 0;
+  for (let j = 0; j < m; j++) {
+    const rj = j * len;
+    let scale = 0;
+    for (let t = j; t < len; t++) scale = Math.max(scale, Math.abs(W[rj + t]));
+    if (!(scale > 0)) {
+      if (scale === 0) {
+        for (let i = j; i < m; i++) L[i * m + j] = W[i * len + j];
+        L[j * m + j] = 0;
+        logdet = -Infinity;
+        continue;
+      }
+      return NaN;
+    }
+    let norm2 = 0;
+    for (let t = j; t < len; t++) {
+      const x = W[rj + t] / scale;
+      norm2 += x * x;
+    }
+    const norm = scale * Math.sqrt(norm2);
+    const x0 = W[rj + j];
+    const alpha = x0 >= 0 ? -norm : norm;
+    logdet += 2 * Math.log(Math.abs(alpha));
+    W[rj + j] = x0 - alpha;
+    const vtv = 2 * (norm * norm - x0 * alpha);
+    if (vtv !== 0)
+      for (let i = j + 1; i < m; i++) {
+        let s = 0;
+        for (let t = j; t < len; t++) s += W[rj + t] * W[i * len + t];
+        const f = (2 * s) / vtv;
+        for (let t = j; t < len; t++) W[i * len + t] -= f * W[rj + t];
+      }
+    L[j * m + j] = alpha;
+    for (let i = j + 1; i < m; i++) L[i * m + j] = W[i * len + j];
+  }
+  return logdet;
+}
+
+describe('lqRows', () => {
+  it('gives the one-max-at-a-time, one-row-at-a-time factor bit for bit (random, graded, heavy-tailed rows)', () => {
+    for (const [m, len, seed] of [[5, 9, 1], [13, 40, 2], [55, 100, 3], [31, 33, 4]]) {
+      const A = rnd(m * len, seed);
+      // a few large entries at every offset mod 4 (where the running maxima split the row)
+      for (let t = 0; t < A.length; t += 7) A[t] *= 1 + (t % 13);
+      const G = A.map((x, t) => x * 10 ** (-3 * Math.floor(t / len)));
+      for (const X of [A, G]) {
+        const L1 = new Float64Array(m * m), L2 = new Float64Array(m * m);
+        const d1 = lqRows(X, m, len, L1), d2 = lqRowsReference(X, m, len, L2);
+        expect(bitwiseDiff([d1, Array.from(L1)], [d2, Array.from(L2)]), `${m}×${len}`).toBeNull();
+      }
     }
   });
 });
