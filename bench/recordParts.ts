@@ -65,8 +65,8 @@ x.metrics(); // the test set's Gram statistics, built once
 
 const parts: Record<string, () => void> = {
   'P = W1W2 (product)': () => model.product(),
-  'loss (Gram form)': () => x.lossFast(data.X, data.Y, data.n, P, data),
-  'test_loss (Gram form)': () => x.lossFast(data.Xtest, data.Ytest, data.ntest, P, x.testGram),
+  'loss (Gram form)': () => x.lossFast(data.X, data.Y, data.n, P, data, x.simd.XtXT),
+  'test_loss (Gram form)': () => x.lossFast(data.Xtest, data.Ytest, data.ntest, P, x.testGram, x.simd.testXtXT),
   'LQ of θᵀ (log det, L)': () => x.lq(m, Lf),
   'L11ᵀ from the LQ factor': () => {
     for (let j = 0; j < p; j++) {

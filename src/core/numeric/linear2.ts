@@ -61,7 +61,8 @@ interface SimdBuffers {
   LT: Float64Array | null; // p×p, Cᵀ (the Cholesky factor transposed), p ≥ 16
   mb: { X: Float64Array; Y: Float64Array; G: Float64Array | null; res: Float64Array } | null; // minibatches: the data, the draws
   lqW: Float64Array; // m×l column-major scratch: a record's LQ of θᵀ (kernels.wat lqApply)
-  gk: { At: Float64Array; values(): Float64Array } | null; // σ(L11) (p×p): Golub–Kahan on At = L11ᵀ, all in kernels.wat gkValues
+  gk: { At: Float64Array; values(): Float64Array } | null;
+  testXtXT: Float64Array | null; // filled with the test Gram statistics at the first record // σ(L11) (p×p): Golub–Kahan on At = L11ᵀ, all in kernels.wat gkValues
 }
 
 export class Linear2 implements Stepper {
@@ -122,6 +123,7 @@ export class Linear2 implements Stepper {
       ...(opt.batch === null ? [0, 0, 0, 0, 0] : [mbCopy ? data.n * p : 0, mbCopy ? data.n * k : 0, data.n, mbCopy && opt.delta > 0 ? opt.batch * k : 0, k]),
       m * l, // the records' LQ scratch
       ...[p * p, p, p, p], // σ(L11) by Golub–Kahan: L11ᵀ, e, work, s
+      data.ntest > p ? p * p : 0, // the test set's XᵀX, transposed (its Gram-form loss by gemm)
     ];
     const useSimd = options.simd === true || (options.simd === undefined && p * l * k >= SIMD_MIN_PLK);
     const arena = useSimd ? Arena.create(lengths) : null;
@@ -161,7 +163,7 @@ export class Linear2 implements Stepper {
         mb = { X: A[10], Y: A[11], G: opt.delta > 0 ? A[13] : null, res: A[14] };
       }
       const gk = p > JACOBI_MAX && p <= l ? { At: A[16], values: () => arena.gkValues(A[16], A[19], A[17], A[18], p, p) } : null;
-      this.simd = { arena, kp, P: A[6], W2: A[7], XtXT: A[8], LT, mb, lqW: A[15], gk };
+      this.simd = { arena, kp, P: A[6], W2: A[7], XtXT: A[8], LT, mb, lqW: A[15], gk, testXtXT: data.ntest > p ? A[20] : null };
     }
     this.perm = opt.batch === null ? null : A ? A[12] : new Float64Array(data.n);
     if (this.perm) for (let i = 0; i < data.n; i++) this.perm[i] = i;
@@ -306,9 +308,24 @@ export class Linear2 implements Stepper {
    * O(npk). It cancels when the loss is small against ‖Y‖²: its absolute error is ≈ ε·‖Y‖², so
    * it is used only while loss > 1e-4·‖Y‖² (relative error ≤ ~1e-11); below, the direct sum.
    */
-  private lossFast(X: Float64Array, Y: Float64Array, rows: number, P: Float64Array, g: { XtX: Float64Array; XtY: Float64Array; yy: number }): number {
-    const { p, k } = this;
+  private lossFast(X: Float64Array, Y: Float64Array, rows: number, P: Float64Array, g: { XtX: Float64Array; XtY: Float64Array; yy: number }, XtXT: Float64Array | null): number {
+    const { p, k, simd } = this;
     const XtX = g.XtX, XtY = g.XtY;
+    if (simd && XtXT) {
+      // (XᵀX P)ᵀ by the step's gemm on simd.P (this P, which product() just formed): entry
+      // [c, i] = Σ_j P[j, c]·XᵀX[i, j] from +0 in order j, the loop's sum below (× commutes);
+      // Gt is step scratch (each step forms it before reading it)
+      const Gt = this.Gt;
+      simd.arena.gemm(k, p, p, simd.P, 0, 1, simd.kp, XtXT, 0, p, Gt, 0, p);
+      let py = 0, pg = 0;
+      for (let i = 0; i < p; i++)
+        for (let c = 0, o = i * k; c < k; c++) {
+          py += P[o + c] * XtY[o + c];
+          pg += P[o + c] * Gt[c * p + i];
+        }
+      const cheap = 0.5 * (g.yy - 2 * py + pg);
+      return cheap > 1e-4 * g.yy ? cheap : this.lossOn(X, Y, rows, P);
+    }
     // s_c = Σ_j XᵀX[i, j]·P[j, c] (from +0, j ascending) for four columns c side by side: each
     // sum keeps its own order (the same bits as one at a time), four add chains overlap; py and
     // pg still take their terms in order (i, c)
@@ -401,14 +418,15 @@ export class Linear2 implements Stepper {
     const { p, k, l, m, T, data } = this;
     const P = this.product();
     const out: Record<string, MetricValue> = {};
-    out.loss = data.n > p ? this.lossFast(data.X, data.Y, data.n, P, data) : this.lossOn(data.X, data.Y, data.n, P);
+    out.loss = data.n > p ? this.lossFast(data.X, data.Y, data.n, P, data, this.simd?.XtXT ?? null) : this.lossOn(data.X, data.Y, data.n, P);
     if (data.ntest > 0) {
       if (data.ntest > p && !this.testGram) {
         let yy = 0;
         for (const y of data.Ytest) yy += y * y;
         this.testGram = { XtX: matmulTN(data.Xtest, data.Xtest, data.ntest, p, p), XtY: matmulTN(data.Xtest, data.Ytest, data.ntest, p, k), yy };
+        this.simd?.testXtXT?.set(transpose(this.testGram.XtX, p, p));
       }
-      out.test_loss = this.testGram ? this.lossFast(data.Xtest, data.Ytest, data.ntest, P, this.testGram) : this.lossOn(data.Xtest, data.Ytest, data.ntest, P);
+      out.test_loss = this.testGram ? this.lossFast(data.Xtest, data.Ytest, data.ntest, P, this.testGram, this.simd?.testXtXT ?? null) : this.lossOn(data.Xtest, data.Ytest, data.ntest, P);
     }
     // σ(W1) from the p×p leading block of the LQ factor of θᵀ (the log det's QR, reused;
     // W1 = L11·Q1, so σ(W1) = σ(L11)): a p×p SVD instead of p×l (up to JACOBI_MAX rows one-sided
