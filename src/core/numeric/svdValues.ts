@@ -21,7 +21,9 @@ function hypotenuse(a: number, b: number): number {
 }
 
 /** The bidiagonalisation's two O(m·n) loops in WebAssembly (kernels.wat gkLeft, gkRight: the
- *  same bits), on `At`, `e` (n) and `work` (m) of one arena. */
+ *  same bits), on `At`, `e` (n) and `work` (m) of one arena. A record uses kernels.wat gkValues
+ *  (this whole function in WebAssembly, these two loops included); this hook tests the loops
+ *  alone against the JS ones (test/core/numeric/lqSimd.test.ts). */
 export interface GkKernels {
   e: Float64Array;
   work: Float64Array;
