@@ -1402,6 +1402,17 @@
         (br $sum)))
     (local.set $ek1 (f64.load (i32.add (local.get $e) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 3)))))
     (local.set $j (i32.add (local.get $k) (i32.const 1)))
+    ;; rows j, j+1 per pass (work loaded once for both), then the last one
+    (block $u2done
+      (loop $upd2
+        (br_if $u2done (i32.gt_s (i32.add (local.get $j) (i32.const 2)) (local.get $n)))
+        (local.set $rj (i32.add (local.get $at) (i32.mul (local.get $j) (local.get $rs))))
+        (call $axpy2 (local.get $rj) (i32.add (local.get $rj) (local.get $rs)) (local.get $work)
+          (f64x2.splat (f64.div (f64.neg (f64.load (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))) (local.get $ek1)))
+          (f64x2.splat (f64.div (f64.neg (f64.load offset=8 (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))) (local.get $ek1)))
+          (i32.add (local.get $k) (i32.const 1)) (local.get $m))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $upd2)))
     (block $udone
       (loop $upd
         (br_if $udone (i32.ge_s (local.get $j) (local.get $n)))
