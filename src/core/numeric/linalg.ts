@@ -4,7 +4,7 @@
 // parameter matrix layout directly (rows of θᵀ are contiguous: no copy into a Matrix).
 
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { golubKahanValuesT } from './svdValues';
+import { descending, golubKahanValuesT } from './svdValues';
 
 /** C (m×q) = A (m×n) · B (n×q). */
 export function matmul(A: Float64Array, B: Float64Array, m: number, n: number, q: number, C = new Float64Array(m * q)): Float64Array {
@@ -119,8 +119,18 @@ export function lqFactor(W: Float64Array, rs: number, cs: number, m: number, len
   for (let j = 0; j < m; j++) {
     const rj = j * rs;
     // Householder on the tail W[j, j:], scaled against overflow/underflow.
-    let scale = 0;
-    for (let t = j; t < len; t++) scale = Math.max(scale, Math.abs(W[rj + t * cs]));
+    // max is exact and NaN-propagating in any order: four running maxima, combined, are the
+    // one-at-a-time max's value with a quarter of its dependency chain
+    let m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+    let t = j;
+    for (; t + 3 < len; t += 4) {
+      m0 = Math.max(m0, Math.abs(W[rj + t * cs]));
+      m1 = Math.max(m1, Math.abs(W[rj + (t + 1) * cs]));
+      m2 = Math.max(m2, Math.abs(W[rj + (t + 2) * cs]));
+      m3 = Math.max(m3, Math.abs(W[rj + (t + 3) * cs]));
+    }
+    for (; t < len; t++) m0 = Math.max(m0, Math.abs(W[rj + t * cs]));
+    const scale = Math.max(Math.max(m0, m1), Math.max(m2, m3));
     if (!(scale > 0)) {
       if (scale === 0 && L) {
         // exactly dependent row: L_jj = 0, finish the factor without this reflection
@@ -207,7 +217,7 @@ export function singularValues(A: Float64Array, rows: number, cols: number): num
 export function golubKahanSingularValues(A: Float64Array, rows: number, cols: number): number[] {
   // golubKahanValuesT takes the tall matrix's transpose: Aᵀ when A is tall, else A itself
   const At = rows >= cols ? transpose(A, rows, cols) : A.slice(0, rows * cols);
-  return Array.from(golubKahanValuesT(At, Math.max(rows, cols), Math.min(rows, cols))).sort((a, b) => b - a);
+  return descending(golubKahanValuesT(At, Math.max(rows, cols), Math.min(rows, cols)));
 }
 
 /** above this many vectors Golub–Kahan (svdValues.ts) is used (measured crossover, see bench notes) */

@@ -23,7 +23,7 @@ import { lowerDotsAdd, rowCombine, rowDots } from './kernels';
 import { Arena } from './wasm/simd';
 import { Rng } from './rng';
 import { imbalanceRowSpace } from './imbalance';
-import { golubKahanValuesT, type GkKernels } from './svdValues';
+import { descending } from './svdValues';
 import { balancedLayers, semiOrthogonal } from './init';
 import { linearModelLimit } from './stability';
 
@@ -61,8 +61,8 @@ interface SimdBuffers {
   LT: Float64Array | null; // p×p, Cᵀ (the Cholesky factor transposed), p ≥ 16
   mb: { X: Float64Array; Y: Float64Array; G: Float64Array | null; res: Float64Array } | null; // minibatches: the data, the draws
   lqW: Float64Array; // m×l column-major scratch: a record's LQ of θᵀ (kernels.wat lqApply)
-  gk: GkKernels | null; // σ(L11) (p×p): Golub–Kahan's loops (kernels.wat gkLeft, gkRight) on gkAt
-  gkAt: Float64Array;
+  gk: { At: Float64Array; values(): Float64Array } | null;
+  testXtXT: Float64Array | null; // filled with the test Gram statistics at the first record // σ(L11) (p×p): Golub–Kahan on At = L11ᵀ, all in kernels.wat gkValues
 }
 
 export class Linear2 implements Stepper {
@@ -122,7 +122,8 @@ export class Linear2 implements Stepper {
       // minibatches: X, Y, perm, the draws, the residuals
       ...(opt.batch === null ? [0, 0, 0, 0, 0] : [mbCopy ? data.n * p : 0, mbCopy ? data.n * k : 0, data.n, mbCopy && opt.delta > 0 ? opt.batch * k : 0, k]),
       m * l, // the records' LQ scratch
-      ...[p * p, p, p], // σ(L11) by Golub–Kahan: L11ᵀ, e, work
+      ...[p * p, p, p, p], // σ(L11) by Golub–Kahan: L11ᵀ, e, work, s
+      data.ntest > p ? p * p : 0, // the test set's XᵀX, transposed (its Gram-form loss by gemm)
     ];
     const useSimd = options.simd === true || (options.simd === undefined && p * l * k >= SIMD_MIN_PLK);
     const arena = useSimd ? Arena.create(lengths) : null;
@@ -161,8 +162,8 @@ export class Linear2 implements Stepper {
         A[11].set(data.Y);
         mb = { X: A[10], Y: A[11], G: opt.delta > 0 ? A[13] : null, res: A[14] };
       }
-      const gk = p > JACOBI_MAX && p <= l ? arena.gkKernels(A[16], A[17], A[18], p, p) : null;
-      this.simd = { arena, kp, P: A[6], W2: A[7], XtXT: A[8], LT, mb, lqW: A[15], gk, gkAt: A[16] };
+      const gk = p > JACOBI_MAX && p <= l ? { At: A[16], values: () => arena.gkValues(A[16], A[19], A[17], A[18], p, p) } : null;
+      this.simd = { arena, kp, P: A[6], W2: A[7], XtXT: A[8], LT, mb, lqW: A[15], gk, testXtXT: data.ntest > p ? A[20] : null };
     }
     this.perm = opt.batch === null ? null : A ? A[12] : new Float64Array(data.n);
     if (this.perm) for (let i = 0; i < data.n; i++) this.perm[i] = i;
@@ -307,16 +308,56 @@ export class Linear2 implements Stepper {
    * O(npk). It cancels when the loss is small against ‖Y‖²: its absolute error is ≈ ε·‖Y‖², so
    * it is used only while loss > 1e-4·‖Y‖² (relative error ≤ ~1e-11); below, the direct sum.
    */
-  private lossFast(X: Float64Array, Y: Float64Array, rows: number, P: Float64Array, g: { XtX: Float64Array; XtY: Float64Array; yy: number }): number {
-    const { p, k } = this;
+  private lossFast(X: Float64Array, Y: Float64Array, rows: number, P: Float64Array, g: { XtX: Float64Array; XtY: Float64Array; yy: number }, XtXT: Float64Array | null): number {
+    const { p, k, simd } = this;
+    const XtX = g.XtX, XtY = g.XtY;
+    if (simd && XtXT) {
+      // (XᵀX P)ᵀ by the step's gemm on simd.P (this P, which product() just formed): entry
+      // [c, i] = Σ_j P[j, c]·XᵀX[i, j] from +0 in order j, the loop's sum below (× commutes);
+      // Gt is step scratch (each step forms it before reading it)
+      const Gt = this.Gt;
+      simd.arena.gemm(k, p, p, simd.P, 0, 1, simd.kp, XtXT, 0, p, Gt, 0, p);
+      let py = 0, pg = 0;
+      for (let i = 0; i < p; i++)
+        for (let c = 0, o = i * k; c < k; c++) {
+          py += P[o + c] * XtY[o + c];
+          pg += P[o + c] * Gt[c * p + i];
+        }
+      const cheap = 0.5 * (g.yy - 2 * py + pg);
+      return cheap > 1e-4 * g.yy ? cheap : this.lossOn(X, Y, rows, P);
+    }
+    // s_c = Σ_j XᵀX[i, j]·P[j, c] (from +0, j ascending) for four columns c side by side: each
+    // sum keeps its own order (the same bits as one at a time), four add chains overlap; py and
+    // pg still take their terms in order (i, c)
     let py = 0, pg = 0;
-    for (let i = 0; i < p; i++)
-      for (let c = 0; c < k; c++) {
-        py += P[i * k + c] * g.XtY[i * k + c];
-        let s = 0;
-        for (let j = 0; j < p; j++) s += g.XtX[i * p + j] * P[j * k + c];
-        pg += P[i * k + c] * s;
+    for (let i = 0; i < p; i++) {
+      const ri = i * p, o = i * k;
+      let c = 0;
+      for (; c + 3 < k; c += 4) {
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let j = 0; j < p; j++) {
+          const x = XtX[ri + j], pj = j * k + c;
+          s0 += x * P[pj];
+          s1 += x * P[pj + 1];
+          s2 += x * P[pj + 2];
+          s3 += x * P[pj + 3];
+        }
+        py += P[o + c] * XtY[o + c];
+        pg += P[o + c] * s0;
+        py += P[o + c + 1] * XtY[o + c + 1];
+        pg += P[o + c + 1] * s1;
+        py += P[o + c + 2] * XtY[o + c + 2];
+        pg += P[o + c + 2] * s2;
+        py += P[o + c + 3] * XtY[o + c + 3];
+        pg += P[o + c + 3] * s3;
       }
+      for (; c < k; c++) {
+        py += P[o + c] * XtY[o + c];
+        let s = 0;
+        for (let j = 0; j < p; j++) s += XtX[ri + j] * P[j * k + c];
+        pg += P[o + c] * s;
+      }
+    }
     const cheap = 0.5 * (g.yy - 2 * py + pg);
     return cheap > 1e-4 * g.yy ? cheap : this.lossOn(X, Y, rows, P);
   }
@@ -345,13 +386,31 @@ export class Linear2 implements Stepper {
     return logdetGramRows(this.T, this.m, this.l);
   }
 
+  private recL: Float64Array | null = null;
+  /** a record's LQ factor: one buffer per model, reused (zeroed by lqFactor) */
+  private recordL(len: number): Float64Array {
+    if (this.recL?.length !== len) this.recL = new Float64Array(len);
+    return this.recL;
+  }
+
   /** lqRows of θᵀ's first `rows` rows (rows ≤ l), in WebAssembly when SIMD is on (the same bits) */
   private lq(rows: number, L: Float64Array): number {
     const { T, l, simd } = this;
     if (!simd) return lqRows(T, rows, l, L);
     // column-major copy: rows i, i+1 neighbours, so a lane pair is two rows' own sums
     const W = simd.lqW;
-    for (let i = 0; i < rows; i++) for (let t = 0; t < l; t++) W[t * rows + i] = T[i * l + t];
+    // four rows per pass: four contiguous writes per t instead of one strided one
+    let i = 0;
+    for (; i + 3 < rows; i += 4) {
+      const r0 = i * l, r1 = r0 + l, r2 = r1 + l, r3 = r2 + l;
+      for (let t = 0, o = i; t < l; t++, o += rows) {
+        W[o] = T[r0 + t];
+        W[o + 1] = T[r1 + t];
+        W[o + 2] = T[r2 + t];
+        W[o + 3] = T[r3 + t];
+      }
+    }
+    for (; i < rows; i++) for (let t = 0; t < l; t++) W[t * rows + i] = T[i * l + t];
     return lqFactor(W, 1, rows, rows, l, L, (j, vtv) => simd.arena.lqApply(W, rows, l, j, vtv));
   }
 
@@ -359,14 +418,15 @@ export class Linear2 implements Stepper {
     const { p, k, l, m, T, data } = this;
     const P = this.product();
     const out: Record<string, MetricValue> = {};
-    out.loss = data.n > p ? this.lossFast(data.X, data.Y, data.n, P, data) : this.lossOn(data.X, data.Y, data.n, P);
+    out.loss = data.n > p ? this.lossFast(data.X, data.Y, data.n, P, data, this.simd?.XtXT ?? null) : this.lossOn(data.X, data.Y, data.n, P);
     if (data.ntest > 0) {
       if (data.ntest > p && !this.testGram) {
         let yy = 0;
         for (const y of data.Ytest) yy += y * y;
         this.testGram = { XtX: matmulTN(data.Xtest, data.Xtest, data.ntest, p, p), XtY: matmulTN(data.Xtest, data.Ytest, data.ntest, p, k), yy };
+        this.simd?.testXtXT?.set(transpose(this.testGram.XtX, p, p));
       }
-      out.test_loss = this.testGram ? this.lossFast(data.Xtest, data.Ytest, data.ntest, P, this.testGram) : this.lossOn(data.Xtest, data.Ytest, data.ntest, P);
+      out.test_loss = this.testGram ? this.lossFast(data.Xtest, data.Ytest, data.ntest, P, this.testGram, this.simd?.testXtXT ?? null) : this.lossOn(data.Xtest, data.Ytest, data.ntest, P);
     }
     // σ(W1) from the p×p leading block of the LQ factor of θᵀ (the log det's QR, reused;
     // W1 = L11·Q1, so σ(W1) = σ(L11)): a p×p SVD instead of p×l (up to JACOBI_MAX rows one-sided
@@ -375,19 +435,27 @@ export class Linear2 implements Stepper {
     // The same factor serves the imbalance when its cheap form cancels (no second LQ).
     let sv1: number[] | null = null;
     const useL = p <= l && (p > JACOBI_MAX || l >= m);
-    const Lf = useL || l > m ? new Float64Array(l >= m ? m * m : p * p) : null;
+    const Lf = useL || l > m ? this.recordL(l >= m ? m * m : p * p) : null;
     if (l >= m) out.logdet = Lf ? this.lq(m, Lf) : this.logdet();
     else if (Lf) this.lq(p, Lf);
     if (Lf && useL) {
       const st = l >= m ? m : p;
-      const L11 = new Float64Array(p * p);
-      for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) L11[i * p + j] = Lf[i * st + j];
-      if (allFinite(L11) && this.simd?.gk) {
-        // singularValues(L11, p, p) with the bidiagonalisation in WebAssembly (the same bits)
-        const At = this.simd.gkAt;
-        for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) At[j * p + i] = L11[i * p + j];
-        sv1 = Array.from(golubKahanValuesT(At, p, p, this.simd.gk)).sort((a, b) => b - a);
-      } else if (allFinite(L11)) sv1 = singularValues(L11, p, p);
+      const gk = this.simd?.gk;
+      if (gk) {
+        // singularValues(L11, p, p) in WebAssembly (the same bits): golubKahanValuesT on L11ᵀ,
+        // written straight from Lf (row j of L11ᵀ = column j of L11, zero above the diagonal)
+        const At = gk.At;
+        for (let j = 0; j < p; j++) {
+          const rj = j * p;
+          for (let i = 0; i < j; i++) At[rj + i] = 0;
+          for (let i = j; i < p; i++) At[rj + i] = Lf[i * st + j];
+        }
+        if (allFinite(At)) sv1 = descending(gk.values());
+      } else {
+        const L11 = new Float64Array(p * p);
+        for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) L11[i * p + j] = Lf[i * st + j];
+        if (allFinite(L11)) sv1 = singularValues(L11, p, p);
+      }
     }
     if (!sv1) sv1 = singularValues(T.subarray(0, p * l), p, l);
     out.sv_W1 = sv1;

@@ -21,7 +21,9 @@ function hypotenuse(a: number, b: number): number {
 }
 
 /** The bidiagonalisation's two O(m·n) loops in WebAssembly (kernels.wat gkLeft, gkRight: the
- *  same bits), on `At`, `e` (n) and `work` (m) of one arena. */
+ *  same bits), on `At`, `e` (n) and `work` (m) of one arena. A record uses kernels.wat gkValues
+ *  (this whole function in WebAssembly, these two loops included); this hook tests the loops
+ *  alone against the JS ones (test/core/numeric/lqSimd.test.ts). */
 export interface GkKernels {
   e: Float64Array;
   work: Float64Array;
@@ -238,4 +240,16 @@ export function golubKahanValuesT(At: Float64Array, m: number, n: number, gk: Gk
     }
   }
   return s;
+}
+
+/**
+ * Array.from(s).sort((a, b) => b − a), without the sort when s is already non-increasing and
+ * finite, as the QR sweeps leave it: a stable sort (the language's is) with a consistent
+ * comparator leaves such an array as it is, so the result is the same either way.
+ */
+export function descending(s: Float64Array): number[] {
+  const out = Array.from(s);
+  for (let i = 0; i < out.length; i++)
+    if (!Number.isFinite(out[i]) || (i > 0 && !(out[i - 1] >= out[i]))) return out.sort((a, b) => b - a);
+  return out;
 }

@@ -1257,14 +1257,59 @@
   ;; gkRight: work[i] = Σ_{j=k+1}^{n−1} e[j]·at[j,i] (j ascending from +0) for i > k, then
   ;;   at[j,i] = at[j,i] + (−e[j]/e[k+1])·work[i]: lanes along i (separate outputs).
   ;; ---------------------------------------------------------------------------------------
-  (func (export "gkLeft") (param $at i32) (param $m i32) (param $n i32) (param $k i32)
+  (func $gkLeft (export "gkLeft") (param $at i32) (param $m i32) (param $n i32) (param $k i32)
     (local $j i32) (local $i i32) (local $rs i32) (local $rk i32) (local $r0 i32) (local $r1 i32)
     (local $acc v128) (local $tv v128) (local $t0 v128) (local $t1 v128) (local $x v128)
     (local $s f64) (local $akk f64)
+    (local $r2 i32) (local $r3 i32) (local $r4 i32) (local $r5 i32) (local $r6 i32) (local $r7 i32) (local $o i32)
+    (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local.set $rs (i32.shl (local.get $m) (i32.const 3)))
     (local.set $rk (i32.mul (local.get $k) (local.get $rs)))
     (local.set $akk (f64.load (i32.add (local.get $at) (i32.add (local.get $rk) (i32.shl (local.get $k) (i32.const 3))))))
     (local.set $j (i32.add (local.get $k) (i32.const 1)))
+    ;; eight columns per pass (four pairs, four add chains side by side: the pair loop alone waits
+    ;; on one chain's add latency), then pairs, then one
+    (block $qdone
+      (loop $quads
+        (br_if $qdone (i32.gt_s (i32.add (local.get $j) (i32.const 8)) (local.get $n)))
+        (local.set $r0 (i32.add (local.get $at) (i32.mul (local.get $j) (local.get $rs))))
+        (local.set $r1 (i32.add (local.get $r0) (local.get $rs)))
+        (local.set $r2 (i32.add (local.get $r1) (local.get $rs)))
+        (local.set $r3 (i32.add (local.get $r2) (local.get $rs)))
+        (local.set $r4 (i32.add (local.get $r3) (local.get $rs)))
+        (local.set $r5 (i32.add (local.get $r4) (local.get $rs)))
+        (local.set $r6 (i32.add (local.get $r5) (local.get $rs)))
+        (local.set $r7 (i32.add (local.get $r6) (local.get $rs)))
+        (local.set $acc (v128.const f64x2 0 0)) (local.set $acc1 (v128.const f64x2 0 0))
+        (local.set $acc2 (v128.const f64x2 0 0)) (local.set $acc3 (v128.const f64x2 0 0))
+        (local.set $i (local.get $k))
+        (loop $d8
+          (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+          (local.set $x (v128.load64_splat (i32.add (local.get $at) (i32.add (local.get $rk) (local.get $o)))))
+          (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $x)
+            (v128.load64_lane 1 (i32.add (local.get $r1) (local.get $o)) (v128.load64_zero (i32.add (local.get $r0) (local.get $o)))))))
+          (local.set $acc1 (f64x2.add (local.get $acc1) (f64x2.mul (local.get $x)
+            (v128.load64_lane 1 (i32.add (local.get $r3) (local.get $o)) (v128.load64_zero (i32.add (local.get $r2) (local.get $o)))))))
+          (local.set $acc2 (f64x2.add (local.get $acc2) (f64x2.mul (local.get $x)
+            (v128.load64_lane 1 (i32.add (local.get $r5) (local.get $o)) (v128.load64_zero (i32.add (local.get $r4) (local.get $o)))))))
+          (local.set $acc3 (f64x2.add (local.get $acc3) (f64x2.mul (local.get $x)
+            (v128.load64_lane 1 (i32.add (local.get $r7) (local.get $o)) (v128.load64_zero (i32.add (local.get $r6) (local.get $o)))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $d8 (i32.lt_s (local.get $i) (local.get $m))))
+        (local.set $tv (f64x2.div (f64x2.neg (local.get $acc)) (f64x2.splat (local.get $akk))))
+        (call $axpy2 (local.get $r0) (local.get $r1) (i32.add (local.get $at) (local.get $rk))
+          (f64x2.splat (f64x2.extract_lane 0 (local.get $tv))) (f64x2.splat (f64x2.extract_lane 1 (local.get $tv))) (local.get $k) (local.get $m))
+        (local.set $tv (f64x2.div (f64x2.neg (local.get $acc1)) (f64x2.splat (local.get $akk))))
+        (call $axpy2 (local.get $r2) (local.get $r3) (i32.add (local.get $at) (local.get $rk))
+          (f64x2.splat (f64x2.extract_lane 0 (local.get $tv))) (f64x2.splat (f64x2.extract_lane 1 (local.get $tv))) (local.get $k) (local.get $m))
+        (local.set $tv (f64x2.div (f64x2.neg (local.get $acc2)) (f64x2.splat (local.get $akk))))
+        (call $axpy2 (local.get $r4) (local.get $r5) (i32.add (local.get $at) (local.get $rk))
+          (f64x2.splat (f64x2.extract_lane 0 (local.get $tv))) (f64x2.splat (f64x2.extract_lane 1 (local.get $tv))) (local.get $k) (local.get $m))
+        (local.set $tv (f64x2.div (f64x2.neg (local.get $acc3)) (f64x2.splat (local.get $akk))))
+        (call $axpy2 (local.get $r6) (local.get $r7) (i32.add (local.get $at) (local.get $rk))
+          (f64x2.splat (f64x2.extract_lane 0 (local.get $tv))) (f64x2.splat (f64x2.extract_lane 1 (local.get $tv))) (local.get $k) (local.get $m))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $quads)))
     (block $pdone
       (loop $pairs
         (br_if $pdone (i32.gt_s (i32.add (local.get $j) (i32.const 2)) (local.get $n)))
@@ -1327,12 +1372,25 @@
             (f64.add (f64.load (i32.add (local.get $y1) (local.get $o)))
                      (f64.mul (f64x2.extract_lane 0 (local.get $t1)) (f64.load (i32.add (local.get $x) (local.get $o)))))))))))
 
-  (func (export "gkRight") (param $at i32) (param $e i32) (param $work i32) (param $m i32) (param $n i32) (param $k i32)
+  (func $gkRight (export "gkRight") (param $at i32) (param $e i32) (param $work i32) (param $m i32) (param $n i32) (param $k i32)
     (local $j i32) (local $rs i32) (local $rj i32) (local $ek1 f64) (local $t f64)
     (local.set $rs (i32.shl (local.get $m) (i32.const 3)))
     ;; work[k+1…m−1] = 0, then += e[j]·at[j, ·] for j ascending
     (local.set $j (i32.add (local.get $k) (i32.const 1)))
     (call $fill0 (local.get $work) (local.get $j) (local.get $m))
+    ;; four rows j per pass over work (each work[i] still adds its terms in order j)
+    (block $s4done
+      (loop $sum4
+        (br_if $s4done (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+        (local.set $rj (i32.add (local.get $at) (i32.mul (local.get $j) (local.get $rs))))
+        (call $axpy4 (local.get $work) (local.get $rj) (local.get $rs)
+          (f64.load (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))
+          (f64.load offset=8 (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))
+          (f64.load offset=16 (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))
+          (f64.load offset=24 (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))
+          (i32.add (local.get $k) (i32.const 1)) (local.get $m))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $sum4)))
     (block $sdone
       (loop $sum
         (br_if $sdone (i32.ge_s (local.get $j) (local.get $n)))
@@ -1344,6 +1402,17 @@
         (br $sum)))
     (local.set $ek1 (f64.load (i32.add (local.get $e) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 3)))))
     (local.set $j (i32.add (local.get $k) (i32.const 1)))
+    ;; rows j, j+1 per pass (work loaded once for both), then the last one
+    (block $u2done
+      (loop $upd2
+        (br_if $u2done (i32.gt_s (i32.add (local.get $j) (i32.const 2)) (local.get $n)))
+        (local.set $rj (i32.add (local.get $at) (i32.mul (local.get $j) (local.get $rs))))
+        (call $axpy2 (local.get $rj) (i32.add (local.get $rj) (local.get $rs)) (local.get $work)
+          (f64x2.splat (f64.div (f64.neg (f64.load (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))) (local.get $ek1)))
+          (f64x2.splat (f64.div (f64.neg (f64.load offset=8 (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))) (local.get $ek1)))
+          (i32.add (local.get $k) (i32.const 1)) (local.get $m))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $upd2)))
     (block $udone
       (loop $upd
         (br_if $udone (i32.ge_s (local.get $j) (local.get $n)))
@@ -1354,6 +1423,40 @@
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $upd))))
 
+  ;; y[i] = (((y[i] + c0·x[i]) + c1·x[rs + i]) + c2·x[2rs + i]) + c3·x[3rs + i] for i = from…to−1
+  ;; (x: four rows rs bytes apart): four axpy2 passes' operations, y loaded and stored once
+  (func $axpy4 (param $y i32) (param $x i32) (param $rs i32) (param $c0 f64) (param $c1 f64) (param $c2 f64) (param $c3 f64) (param $from i32) (param $to i32)
+    (local $i i32) (local $o i32) (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $acc v128)
+    (local.set $v0 (f64x2.splat (local.get $c0))) (local.set $v1 (f64x2.splat (local.get $c1)))
+    (local.set $v2 (f64x2.splat (local.get $c2))) (local.set $v3 (f64x2.splat (local.get $c3)))
+    (local.set $x0 (local.get $x))
+    (local.set $x1 (i32.add (local.get $x0) (local.get $rs)))
+    (local.set $x2 (i32.add (local.get $x1) (local.get $rs)))
+    (local.set $x3 (i32.add (local.get $x2) (local.get $rs)))
+    (local.set $i (local.get $from))
+    (block $vdone
+      (loop $v
+        (br_if $vdone (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $to)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $acc (v128.load (i32.add (local.get $y) (local.get $o))))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $v0) (v128.load (i32.add (local.get $x0) (local.get $o))))))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $v1) (v128.load (i32.add (local.get $x1) (local.get $o))))))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $v2) (v128.load (i32.add (local.get $x2) (local.get $o))))))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $v3) (v128.load (i32.add (local.get $x3) (local.get $o))))))
+        (v128.store (i32.add (local.get $y) (local.get $o)) (local.get $acc))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $v)))
+    (if (i32.lt_s (local.get $i) (local.get $to))
+      (then
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (f64.store (i32.add (local.get $y) (local.get $o))
+          (f64.add (f64.add (f64.add (f64.add (f64.load (i32.add (local.get $y) (local.get $o)))
+            (f64.mul (local.get $c0) (f64.load (i32.add (local.get $x0) (local.get $o)))))
+            (f64.mul (local.get $c1) (f64.load (i32.add (local.get $x1) (local.get $o)))))
+            (f64.mul (local.get $c2) (f64.load (i32.add (local.get $x2) (local.get $o)))))
+            (f64.mul (local.get $c3) (f64.load (i32.add (local.get $x3) (local.get $o)))))))))
+
   (func $fill0 (param $p i32) (param $from i32) (param $to i32)
     (block $done
       (loop $l
@@ -1361,6 +1464,240 @@
         (f64.store (i32.add (local.get $p) (i32.shl (local.get $from) (i32.const 3))) (f64.const 0))
         (local.set $from (i32.add (local.get $from) (i32.const 1)))
         (br $l))))
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; gkValues: all of ../svdValues.ts golubKahanValuesT (singular values of the tall m×n matrix
+  ;; whose transpose is `at`, n×m row-major) in WebAssembly: the bidiagonalisation's hypotenuse
+  ;; loops and the implicit-shift QR sweeps on the bidiagonal, scalar f64, the same operations in
+  ;; the same order as the JS (which stays the reference: test/core/numeric/lqSimd.test.ts), the
+  ;; O(m·n) loops by gkLeft / gkRight as there. s (min(m+1, n)), e (n), work (m) are outputs /
+  ;; scratch; s holds the values in the order the sweeps leave them.
+  ;; ---------------------------------------------------------------------------------------
+  ;; √(a² + b²) without overflow: ml-matrix's hypotenuse (svdValues.ts), operation for operation
+  (func $hyp (param $a f64) (param $b f64) (result f64)
+    (local $big i32) (local $num f64) (local $den f64) (local $r f64)
+    ;; the branch taken by the JS, chosen by select (no misprediction; the same operations on
+    ;; the same operands): |a| > |b|: r = b/a, |a|·√(1 + r²); else b ≠ 0: r = a/b, |b|·√(1 + r²);
+    ;; else 0
+    (local.set $big (f64.gt (f64.abs (local.get $a)) (f64.abs (local.get $b))))
+    (local.set $num (select (local.get $b) (local.get $a) (local.get $big)))
+    (local.set $den (select (local.get $a) (local.get $b) (local.get $big)))
+    (local.set $r (f64.div (local.get $num) (local.get $den)))
+    (select
+      (f64.mul (f64.abs (local.get $den)) (f64.sqrt (f64.add (f64.const 1) (f64.mul (local.get $r) (local.get $r)))))
+      (f64.const 0)
+      (i32.or (local.get $big) (f64.ne (local.get $b) (f64.const 0)))))
+
+  (func (export "gkValues") (param $at i32) (param $s i32) (param $e i32) (param $work i32) (param $m i32) (param $n i32)
+    (local $ni i32) (local $nct i32) (local $nrt i32) (local $mrc i32) (local $k i32) (local $i i32) (local $j i32)
+    (local $rk i32) (local $p i32) (local $pp i32) (local $ks i32) (local $kase i32)
+    (local $sk f64) (local $ek f64) (local $alpha f64) (local $t f64) (local $f f64) (local $cs f64) (local $sn f64)
+    (local $scale f64) (local $sp f64) (local $spm1 f64) (local $epm1 f64) (local $skk f64) (local $ekk f64)
+    (local $b f64) (local $c f64) (local $shift f64) (local $gg f64)
+    ;; ni = min(m + 1, n); s[0…ni), e[0…n), work[0…m) = 0
+    (local.set $ni (select (i32.add (local.get $m) (i32.const 1)) (local.get $n) (i32.lt_s (i32.add (local.get $m) (i32.const 1)) (local.get $n))))
+    (call $fill0 (local.get $s) (i32.const 0) (local.get $ni))
+    (call $fill0 (local.get $e) (i32.const 0) (local.get $n))
+    (call $fill0 (local.get $work) (i32.const 0) (local.get $m))
+    ;; nct = min(m − 1, n), nrt = max(0, min(n − 2, m)), mrc = max(nct, nrt)
+    (local.set $nct (select (i32.sub (local.get $m) (i32.const 1)) (local.get $n) (i32.lt_s (i32.sub (local.get $m) (i32.const 1)) (local.get $n))))
+    (local.set $nrt (select (i32.sub (local.get $n) (i32.const 2)) (local.get $m) (i32.lt_s (i32.sub (local.get $n) (i32.const 2)) (local.get $m))))
+    (if (i32.lt_s (local.get $nrt) (i32.const 0)) (then (local.set $nrt (i32.const 0))))
+    (local.set $mrc (select (local.get $nct) (local.get $nrt) (i32.gt_s (local.get $nct) (local.get $nrt))))
+    (local.set $k (i32.const 0))
+    (block $kdone
+      (loop $kl
+        (br_if $kdone (i32.ge_s (local.get $k) (local.get $mrc)))
+        (local.set $rk (i32.mul (local.get $k) (local.get $m)))
+        (if (i32.lt_s (local.get $k) (local.get $nct))
+          (then
+            ;; left reflection: its norm by hypotenuses, i ascending
+            (local.set $sk (f64.const 0))
+            (local.set $i (local.get $k))
+            (block $n1 (loop $l1
+              (br_if $n1 (i32.ge_s (local.get $i) (local.get $m)))
+              (local.set $sk (call $hyp (local.get $sk) (f64.load (i32.add (local.get $at) (i32.shl (i32.add (local.get $rk) (local.get $i)) (i32.const 3))))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $l1)))
+            (if (f64.ne (local.get $sk) (f64.const 0))
+              (then
+                (if (f64.lt (f64.load (i32.add (local.get $at) (i32.shl (i32.add (local.get $rk) (local.get $k)) (i32.const 3)))) (f64.const 0)) (then (local.set $sk (f64.neg (local.get $sk)))))
+                (local.set $i (local.get $k))
+                (block $n2 (loop $l2
+                  (br_if $n2 (i32.ge_s (local.get $i) (local.get $m)))
+                  (f64.store (i32.add (local.get $at) (i32.shl (i32.add (local.get $rk) (local.get $i)) (i32.const 3))) (f64.div (f64.load (i32.add (local.get $at) (i32.shl (i32.add (local.get $rk) (local.get $i)) (i32.const 3)))) (local.get $sk)))
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (br $l2)))
+                (f64.store (i32.add (local.get $at) (i32.shl (i32.add (local.get $rk) (local.get $k)) (i32.const 3))) (f64.add (f64.load (i32.add (local.get $at) (i32.shl (i32.add (local.get $rk) (local.get $k)) (i32.const 3)))) (f64.const 1)))))
+            (f64.store (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 3))) (f64.neg (local.get $sk)))
+            (if (f64.ne (f64.load (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 3)))) (f64.const 0))
+              (then (call $gkLeft (local.get $at) (local.get $m) (local.get $n) (local.get $k))))))
+        ;; e[j] = at[j, k] for j > k
+        (local.set $j (i32.add (local.get $k) (i32.const 1)))
+        (block $n3 (loop $l3
+          (br_if $n3 (i32.ge_s (local.get $j) (local.get $n)))
+          (f64.store (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))) (f64.load (i32.add (local.get $at) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $m)) (local.get $k)) (i32.const 3)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $l3)))
+        (if (i32.lt_s (local.get $k) (local.get $nrt))
+          (then
+            ;; right reflection: its norm by hypotenuses over e[k+1…n)
+            (local.set $ek (f64.const 0))
+            (local.set $i (i32.add (local.get $k) (i32.const 1)))
+            (block $n4 (loop $l4
+              (br_if $n4 (i32.ge_s (local.get $i) (local.get $n)))
+              (local.set $ek (call $hyp (local.get $ek) (f64.load (i32.add (local.get $e) (i32.shl (local.get $i) (i32.const 3))))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $l4)))
+            (if (f64.ne (local.get $ek) (f64.const 0))
+              (then
+                (if (f64.lt (f64.load (i32.add (local.get $e) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 3)))) (f64.const 0)) (then (local.set $ek (f64.sub (f64.const 0) (local.get $ek)))))
+                (local.set $i (i32.add (local.get $k) (i32.const 1)))
+                (block $n5 (loop $l5
+                  (br_if $n5 (i32.ge_s (local.get $i) (local.get $n)))
+                  (f64.store (i32.add (local.get $e) (i32.shl (local.get $i) (i32.const 3))) (f64.div (f64.load (i32.add (local.get $e) (i32.shl (local.get $i) (i32.const 3)))) (local.get $ek)))
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (br $l5)))
+                (f64.store (i32.add (local.get $e) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 3))) (f64.add (f64.load (i32.add (local.get $e) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 3)))) (f64.const 1)))))
+            (f64.store (i32.add (local.get $e) (i32.shl (local.get $k) (i32.const 3))) (f64.neg (local.get $ek)))
+            (if (i32.and (i32.lt_s (i32.add (local.get $k) (i32.const 1)) (local.get $m)) (f64.ne (f64.load (i32.add (local.get $e) (i32.shl (local.get $k) (i32.const 3)))) (f64.const 0)))
+              (then (call $gkRight (local.get $at) (local.get $e) (local.get $work) (local.get $m) (local.get $n) (local.get $k))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $kl)))
+    ;; p = min(n, m + 1) and the bidiagonal's last entries
+    (local.set $p (local.get $ni))
+    (if (i32.lt_s (local.get $nct) (local.get $n)) (then (f64.store (i32.add (local.get $s) (i32.shl (local.get $nct) (i32.const 3))) (f64.load (i32.add (local.get $at) (i32.shl (i32.add (i32.mul (local.get $nct) (local.get $m)) (local.get $nct)) (i32.const 3)))))))
+    (if (i32.lt_s (local.get $m) (local.get $p)) (then (f64.store (i32.add (local.get $s) (i32.shl (i32.sub (local.get $p) (i32.const 1)) (i32.const 3))) (f64.const 0))))
+    (if (i32.lt_s (i32.add (local.get $nrt) (i32.const 1)) (local.get $p)) (then (f64.store (i32.add (local.get $e) (i32.shl (local.get $nrt) (i32.const 3))) (f64.load (i32.add (local.get $at) (i32.shl (i32.add (i32.mul (i32.sub (local.get $p) (i32.const 1)) (local.get $m)) (local.get $nrt)) (i32.const 3)))))))
+    (f64.store (i32.add (local.get $e) (i32.shl (i32.sub (local.get $p) (i32.const 1)) (i32.const 3))) (f64.const 0))
+    (local.set $pp (i32.sub (local.get $p) (i32.const 1)))
+    (block $qdone
+      (loop $ql
+        (br_if $qdone (i32.le_s (local.get $p) (i32.const 0)))
+        ;; k: the largest index < p − 1 with a negligible e[k] (−1: none)
+        (local.set $k (i32.sub (local.get $p) (i32.const 2)))
+        (block $kf (loop $kfl
+          (br_if $kf (i32.eq (local.get $k) (i32.const -1)))
+          (local.set $alpha (f64.add (f64.const 0x1p-1074) (f64.mul (f64.const 0x1p-52)
+            (f64.abs (f64.add (f64.load (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 3)))) (f64.abs (f64.load (i32.add (local.get $s) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 3))))))))))
+          (if (i32.or (f64.le (f64.abs (f64.load (i32.add (local.get $e) (i32.shl (local.get $k) (i32.const 3))))) (local.get $alpha)) (f64.ne (f64.load (i32.add (local.get $e) (i32.shl (local.get $k) (i32.const 3)))) (f64.load (i32.add (local.get $e) (i32.shl (local.get $k) (i32.const 3))))))
+            (then (f64.store (i32.add (local.get $e) (i32.shl (local.get $k) (i32.const 3))) (f64.const 0)) (br $kf)))
+          (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+          (br $kfl)))
+        (if (i32.eq (local.get $k) (i32.sub (local.get $p) (i32.const 2)))
+          (then (local.set $kase (i32.const 4)))
+          (else
+            (local.set $ks (i32.sub (local.get $p) (i32.const 1)))
+            (block $ksf (loop $ksl
+              (br_if $ksf (i32.eq (local.get $ks) (local.get $k)))
+              (local.set $t (f64.add
+                (if (result f64) (i32.ne (local.get $ks) (local.get $p)) (then (f64.abs (f64.load (i32.add (local.get $e) (i32.shl (local.get $ks) (i32.const 3)))))) (else (f64.const 0)))
+                (if (result f64) (i32.ne (local.get $ks) (i32.add (local.get $k) (i32.const 1))) (then (f64.abs (f64.load (i32.add (local.get $e) (i32.shl (i32.sub (local.get $ks) (i32.const 1)) (i32.const 3)))))) (else (f64.const 0)))))
+              (if (f64.le (f64.abs (f64.load (i32.add (local.get $s) (i32.shl (local.get $ks) (i32.const 3))))) (f64.mul (f64.const 0x1p-52) (local.get $t)))
+                (then (f64.store (i32.add (local.get $s) (i32.shl (local.get $ks) (i32.const 3))) (f64.const 0)) (br $ksf)))
+              (local.set $ks (i32.sub (local.get $ks) (i32.const 1)))
+              (br $ksl)))
+            (if (i32.eq (local.get $ks) (local.get $k))
+              (then (local.set $kase (i32.const 3)))
+              (else (if (i32.eq (local.get $ks) (i32.sub (local.get $p) (i32.const 1)))
+                (then (local.set $kase (i32.const 1)))
+                (else (local.set $kase (i32.const 2)) (local.set $k (local.get $ks))))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (if (i32.eq (local.get $kase) (i32.const 1))
+          (then
+            ;; deflate a negligible s[p−1]
+            (local.set $f (f64.load (i32.add (local.get $e) (i32.shl (i32.sub (local.get $p) (i32.const 2)) (i32.const 3)))))
+            (f64.store (i32.add (local.get $e) (i32.shl (i32.sub (local.get $p) (i32.const 2)) (i32.const 3))) (f64.const 0))
+            (local.set $j (i32.sub (local.get $p) (i32.const 2)))
+            (block $d1 (loop $d1l
+              (br_if $d1 (i32.lt_s (local.get $j) (local.get $k)))
+              (local.set $t (call $hyp (f64.load (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 3)))) (local.get $f)))
+              (local.set $cs (f64.div (f64.load (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 3)))) (local.get $t)))
+              (local.set $sn (f64.div (local.get $f) (local.get $t)))
+              (f64.store (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 3))) (local.get $t))
+              (if (i32.ne (local.get $j) (local.get $k))
+                (then
+                  (local.set $f (f64.mul (f64.neg (local.get $sn)) (f64.load (i32.add (local.get $e) (i32.shl (i32.sub (local.get $j) (i32.const 1)) (i32.const 3))))))
+                  (f64.store (i32.add (local.get $e) (i32.shl (i32.sub (local.get $j) (i32.const 1)) (i32.const 3))) (f64.mul (local.get $cs) (f64.load (i32.add (local.get $e) (i32.shl (i32.sub (local.get $j) (i32.const 1)) (i32.const 3))))))))
+              (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+              (br $d1l)))))
+        (if (i32.eq (local.get $kase) (i32.const 2))
+          (then
+            ;; split at a negligible s[k−1]
+            (local.set $f (f64.load (i32.add (local.get $e) (i32.shl (i32.sub (local.get $k) (i32.const 1)) (i32.const 3)))))
+            (f64.store (i32.add (local.get $e) (i32.shl (i32.sub (local.get $k) (i32.const 1)) (i32.const 3))) (f64.const 0))
+            (local.set $j (local.get $k))
+            (block $d2 (loop $d2l
+              (br_if $d2 (i32.ge_s (local.get $j) (local.get $p)))
+              (local.set $t (call $hyp (f64.load (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 3)))) (local.get $f)))
+              (local.set $cs (f64.div (f64.load (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 3)))) (local.get $t)))
+              (local.set $sn (f64.div (local.get $f) (local.get $t)))
+              (f64.store (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 3))) (local.get $t))
+              (local.set $f (f64.mul (f64.neg (local.get $sn)) (f64.load (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))))
+              (f64.store (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))) (f64.mul (local.get $cs) (f64.load (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br $d2l)))))
+        (if (i32.eq (local.get $kase) (i32.const 3))
+          (then
+            ;; one QR sweep with the shift from the trailing 2×2
+            (local.set $scale (f64.max (f64.max (f64.max (f64.max
+              (f64.abs (f64.load (i32.add (local.get $s) (i32.shl (i32.sub (local.get $p) (i32.const 1)) (i32.const 3))))) (f64.abs (f64.load (i32.add (local.get $s) (i32.shl (i32.sub (local.get $p) (i32.const 2)) (i32.const 3)))))) (f64.abs (f64.load (i32.add (local.get $e) (i32.shl (i32.sub (local.get $p) (i32.const 2)) (i32.const 3))))))
+              (f64.abs (f64.load (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 3)))))) (f64.abs (f64.load (i32.add (local.get $e) (i32.shl (local.get $k) (i32.const 3)))))))
+            (local.set $sp (f64.div (f64.load (i32.add (local.get $s) (i32.shl (i32.sub (local.get $p) (i32.const 1)) (i32.const 3)))) (local.get $scale)))
+            (local.set $spm1 (f64.div (f64.load (i32.add (local.get $s) (i32.shl (i32.sub (local.get $p) (i32.const 2)) (i32.const 3)))) (local.get $scale)))
+            (local.set $epm1 (f64.div (f64.load (i32.add (local.get $e) (i32.shl (i32.sub (local.get $p) (i32.const 2)) (i32.const 3)))) (local.get $scale)))
+            (local.set $skk (f64.div (f64.load (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 3)))) (local.get $scale)))
+            (local.set $ekk (f64.div (f64.load (i32.add (local.get $e) (i32.shl (local.get $k) (i32.const 3)))) (local.get $scale)))
+            (local.set $b (f64.div (f64.add (f64.mul (f64.add (local.get $spm1) (local.get $sp)) (f64.sub (local.get $spm1) (local.get $sp))) (f64.mul (local.get $epm1) (local.get $epm1))) (f64.const 2)))
+            (local.set $c (f64.mul (f64.mul (local.get $sp) (local.get $epm1)) (f64.mul (local.get $sp) (local.get $epm1))))
+            (local.set $shift (f64.const 0))
+            (if (i32.or (f64.ne (local.get $b) (f64.const 0)) (f64.ne (local.get $c) (f64.const 0)))
+              (then
+                (if (f64.lt (local.get $b) (f64.const 0))
+                  (then (local.set $shift (f64.sub (f64.const 0) (f64.sqrt (f64.add (f64.mul (local.get $b) (local.get $b)) (local.get $c))))))
+                  (else (local.set $shift (f64.sqrt (f64.add (f64.mul (local.get $b) (local.get $b)) (local.get $c))))))
+                (local.set $shift (f64.div (local.get $c) (f64.add (local.get $b) (local.get $shift))))))
+            (local.set $f (f64.add (f64.mul (f64.add (local.get $skk) (local.get $sp)) (f64.sub (local.get $skk) (local.get $sp))) (local.get $shift)))
+            (local.set $gg (f64.mul (local.get $skk) (local.get $ekk)))
+            (local.set $j (local.get $k))
+            (block $d3 (loop $d3l
+              (br_if $d3 (i32.ge_s (local.get $j) (i32.sub (local.get $p) (i32.const 1))))
+              (local.set $t (call $hyp (local.get $f) (local.get $gg)))
+              (if (f64.eq (local.get $t) (f64.const 0)) (then (local.set $t (f64.const 0x1p-1074))))
+              (local.set $cs (f64.div (local.get $f) (local.get $t)))
+              (local.set $sn (f64.div (local.get $gg) (local.get $t)))
+              (if (i32.ne (local.get $j) (local.get $k)) (then (f64.store (i32.add (local.get $e) (i32.shl (i32.sub (local.get $j) (i32.const 1)) (i32.const 3))) (local.get $t))))
+              (local.set $f (f64.add (f64.mul (local.get $cs) (f64.load (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 3))))) (f64.mul (local.get $sn) (f64.load (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3)))))))
+              (f64.store (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))) (f64.sub (f64.mul (local.get $cs) (f64.load (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))) (f64.mul (local.get $sn) (f64.load (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 3)))))))
+              (local.set $gg (f64.mul (local.get $sn) (f64.load (i32.add (local.get $s) (i32.shl (i32.add (local.get $j) (i32.const 1)) (i32.const 3))))))
+              (f64.store (i32.add (local.get $s) (i32.shl (i32.add (local.get $j) (i32.const 1)) (i32.const 3))) (f64.mul (local.get $cs) (f64.load (i32.add (local.get $s) (i32.shl (i32.add (local.get $j) (i32.const 1)) (i32.const 3))))))
+              (local.set $t (call $hyp (local.get $f) (local.get $gg)))
+              (if (f64.eq (local.get $t) (f64.const 0)) (then (local.set $t (f64.const 0x1p-1074))))
+              (local.set $cs (f64.div (local.get $f) (local.get $t)))
+              (local.set $sn (f64.div (local.get $gg) (local.get $t)))
+              (f64.store (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 3))) (local.get $t))
+              (local.set $f (f64.add (f64.mul (local.get $cs) (f64.load (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))) (f64.mul (local.get $sn) (f64.load (i32.add (local.get $s) (i32.shl (i32.add (local.get $j) (i32.const 1)) (i32.const 3)))))))
+              (f64.store (i32.add (local.get $s) (i32.shl (i32.add (local.get $j) (i32.const 1)) (i32.const 3))) (f64.add (f64.mul (f64.neg (local.get $sn)) (f64.load (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))) (f64.mul (local.get $cs) (f64.load (i32.add (local.get $s) (i32.shl (i32.add (local.get $j) (i32.const 1)) (i32.const 3)))))))
+              (local.set $gg (f64.mul (local.get $sn) (f64.load (i32.add (local.get $e) (i32.shl (i32.add (local.get $j) (i32.const 1)) (i32.const 3))))))
+              (f64.store (i32.add (local.get $e) (i32.shl (i32.add (local.get $j) (i32.const 1)) (i32.const 3))) (f64.mul (local.get $cs) (f64.load (i32.add (local.get $e) (i32.shl (i32.add (local.get $j) (i32.const 1)) (i32.const 3))))))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br $d3l)))
+            (f64.store (i32.add (local.get $e) (i32.shl (i32.sub (local.get $p) (i32.const 2)) (i32.const 3))) (local.get $f))))
+        (if (i32.eq (local.get $kase) (i32.const 4))
+          (then
+            ;; converged: s[k] non-negative, bubbled into place
+            (if (f64.le (f64.load (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 3)))) (f64.const 0))
+              (then (f64.store (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 3))) (if (result f64) (f64.lt (f64.load (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 3)))) (f64.const 0)) (then (f64.neg (f64.load (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 3)))))) (else (f64.const 0))))))
+            (block $bb (loop $bbl
+              (br_if $bb (i32.ge_s (local.get $k) (local.get $pp)))
+              (br_if $bb (f64.ge (f64.load (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 3)))) (f64.load (i32.add (local.get $s) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 3))))))
+              (local.set $t (f64.load (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 3)))))
+              (f64.store (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 3))) (f64.load (i32.add (local.get $s) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 3)))))
+              (f64.store (i32.add (local.get $s) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 3))) (local.get $t))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br $bbl)))
+            (local.set $p (i32.sub (local.get $p) (i32.const 1)))))
+        (br $ql))))
 
   ;; ---------------------------------------------------------------------------------------
   (func (export "peak") (param $n i32) (result f64)

@@ -22,6 +22,7 @@ interface Exports {
   lqApply(W: number, m: number, len: number, j: number, vtv: number): void;
   gkLeft(at: number, m: number, n: number, k: number): void;
   gkRight(at: number, e: number, work: number, m: number, n: number, k: number): void;
+  gkValues(at: number, s: number, e: number, work: number, m: number, n: number): void;
   log(x: number): number;
   logPairs(x: number, n: number): void;
   gaussFill(st: number, out: number, n: number): void;
@@ -179,6 +180,16 @@ export class Arena {
   gkKernels(at: Float64Array, e: Float64Array, work: Float64Array, m: number, n: number): GkKernels {
     const x = this.x, pa = this.ptr(at, 0), pe = this.ptr(e, 0), pw = this.ptr(work, 0);
     return { e, work, left: (k) => x.gkLeft(pa, m, n, k), right: (k) => x.gkRight(pa, pe, pw, m, n, k) };
+  }
+
+  /**
+   * ../svdValues.ts golubKahanValuesT(at, m, n) whole in WebAssembly (kernels.wat gkValues: its
+   * hypotenuse loops and QR sweeps too, the same operations in the same order: the same bits),
+   * on at (n×m, overwritten), s (min(m + 1, n): the values, returned), e (n), work (m) of this arena.
+   */
+  gkValues(at: Float64Array, s: Float64Array, e: Float64Array, work: Float64Array, m: number, n: number): Float64Array {
+    this.x.gkValues(this.ptr(at, 0), this.ptr(s, 0), this.ptr(e, 0), this.ptr(work, 0), m, n);
+    return s;
   }
 
   log(x: number): number {
