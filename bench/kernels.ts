@@ -6,6 +6,7 @@
 import { Arena } from '../src/core/numeric/wasm/simd';
 import { lowerDotsAdd, rowCombine, rowDots } from '../src/core/numeric/kernels';
 import { Rng } from '../src/core/numeric/rng';
+import { cpuTimings } from './cpuTime';
 
 const [p, l, k] = JSON.parse(process.argv[2]) as number[];
 const reps = 7;
@@ -20,27 +21,8 @@ const L = new Float64Array(p * p);
 for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) L[i * p + j] = LT[j * p + i];
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-/** GFLOP/s of f (flops per call): calls for ~30 ms of CPU per timing after a warm-up */
-function rate(flops: number, f: () => void): number {
-  let n = 1;
-  for (;;) {
-    const t0 = cpuMs();
-    for (let i = 0; i < n; i++) f();
-    if (cpuMs() - t0 > 30) break;
-    n *= 2;
-  }
-  const r: number[] = [];
-  for (let t = 0; t < reps; t++) {
-    const t0 = cpuMs();
-    for (let i = 0; i < n; i++) f();
-    r.push((flops * n) / ((cpuMs() - t0) * 1e6));
-  }
-  return median(r);
-}
+/** GFLOP/s of f (flops per call), from the median of `reps` timings of ~30 ms of CPU each */
+const rate = (flops: number, f: () => void): number => flops / (median(cpuTimings(f, reps, 30_000)) * 1e3);
 
 const kernels: Record<string, [number, () => void, () => void]> = {
   'P = W1·W2': [2 * p * l * k, () => ar.gemm(p, k, l, T, 0, l, 1, W2, 0, k, P, 0, k), () => rowDots(T, p * l, k, T, 0, p, l, Pt, p)],

@@ -2,13 +2,14 @@
 // metrics() timed on its own on the model's own buffers (the same calls with the same arguments
 // as linear2.ts's metrics at a SIMD, l ≥ p + k size), then the whole call. CPU time of this
 // process, the minimum of `reps` timings (the least disturbed one: the machine is shared).
-// Bundled and run by scripts/bench-recordparts.mjs; prints JSON. The parts' sum can differ from
+// Bundled and run by scripts/bench-parts.mjs (record); prints JSON. The parts' sum can differ from
 // the whole: caches warm in a loop of one part, and the whole allocates its result.
 import { buildRun } from '../src/core/numeric/build';
 import type { Linear2 } from '../src/core/numeric/linear2';
 import { allFinite, singularValues } from '../src/core/numeric/linalg';
 import { golubKahanValuesT } from '../src/core/numeric/svdValues';
 import type { RunSpec } from '../src/core/spec';
+import { cpuTimings } from './cpuTime';
 
 const [n, p, l, k] = JSON.parse(process.argv[2] ?? '[200,50,100,5]') as number[];
 const reps = 9;
@@ -23,27 +24,8 @@ const x = model as any;
 const m = p + k;
 if (model.kernels !== 'simd' || l < m || p <= 16) throw new Error(`expected simd, l ≥ p + k, p > 16 at (${n},${p},${l},${k})`);
 
-const cpuUs = () => {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-};
-/** µs per call of f (CPU time), calls for ~40 ms per timing after a warm-up; the fastest timing */
-function time(f: () => void): number {
-  let c = 1;
-  for (;;) {
-    const t0 = cpuUs();
-    for (let i = 0; i < c; i++) f();
-    if (cpuUs() - t0 > 40_000) break;
-    c *= 2;
-  }
-  const r: number[] = [];
-  for (let t = 0; t < reps; t++) {
-    const t0 = cpuUs();
-    for (let i = 0; i < c; i++) f();
-    r.push((cpuUs() - t0) / c);
-  }
-  return Math.min(...r);
-}
+/** µs per call of f (CPU time): the fastest of `reps` timings, the least disturbed one */
+const time = (f: () => void): number => Math.min(...cpuTimings(f, reps));
 
 // a state two thousand steps in (the values the records of a run see)
 for (let i = 0; i < 2000; i++) model.step();

@@ -1,11 +1,12 @@
 // Where one Linear2.step spends its time (full-batch label noise, Cholesky noise, SIMD kernels):
 // each part of the step timed on its own, in a loop over the model's own buffers (the same calls
 // with the same arguments as linear2.ts's step), next to the whole step. CPU time of this
-// process, the minimum of `reps` timings (the least disturbed one: the machine is shared). Bundled and run by scripts/bench-stepparts.mjs; prints JSON.
+// process, the minimum of `reps` timings (the least disturbed one: the machine is shared). Bundled and run by scripts/bench-parts.mjs (step); prints JSON.
 // The parts' sum can differ from the whole step: caches warm in a loop of one part.
 import { buildRun } from '../src/core/numeric/build';
 import type { Linear2 } from '../src/core/numeric/linear2';
 import type { RunSpec } from '../src/core/spec';
+import { cpuTimings } from './cpuTime';
 
 const [n, p, l, k] = JSON.parse(process.argv[2] ?? '[200,50,100,5]') as number[];
 const reps = 9;
@@ -21,27 +22,8 @@ if (model.kernels !== 'simd' || model.mode !== 'cholesky') throw new Error(`expe
 const sb = x.simd;
 const ar = sb.arena;
 
-const cpuUs = () => {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-};
-/** µs per call of f (CPU time), calls for ~40 ms per timing after a warm-up; the fastest timing */
-function time(f: () => void): number {
-  let m = 1;
-  for (;;) {
-    const t0 = cpuUs();
-    for (let i = 0; i < m; i++) f();
-    if (cpuUs() - t0 > 40_000) break;
-    m *= 2;
-  }
-  const r: number[] = [];
-  for (let t = 0; t < reps; t++) {
-    const t0 = cpuUs();
-    for (let i = 0; i < m; i++) f();
-    r.push((cpuUs() - t0) / m);
-  }
-  return Math.min(...r);
-}
+/** µs per call of f (CPU time): the fastest of `reps` timings, the least disturbed one */
+const time = (f: () => void): number => Math.min(...cpuTimings(f, reps));
 
 // keep θ bounded while parts run in isolation: restore it before timing each
 const theta0 = model.T.slice();
