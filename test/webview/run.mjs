@@ -71,7 +71,11 @@ async function post(page, msg, { expectRender = true } = {}) {
     await page.waitForTimeout(150);
     return page.evaluate((n) => window.__posted.slice(n), before);
   }
-  await page.waitForFunction((n) => window.__posted.slice(n).some((m) => m.type === 'rendered'), before, { timeout: 180_000 });
+  // A frame scheduled before this message (a theme change, an earlier message) can post its own
+  // 'rendered' after `before` was read: for a results message, only a render of its revision (or
+  // a later one) answers. (A status message leaves the store's revision as it is.)
+  const rev = msg?.type === 'results' && typeof msg.revision === 'number' ? msg.revision : -Infinity;
+  await page.waitForFunction(([n, r]) => window.__posted.slice(n).some((m) => m.type === 'rendered' && m.revision >= r), [before, rev], { timeout: 180_000 });
   return page.evaluate((n) => window.__posted.slice(n), before);
 }
 
