@@ -102,3 +102,17 @@ describe('the curvature at initialisation (initCurvature)', () => {
     expect(explainDivergence(spec())?.text ?? '').not.toMatch(/initialisation/);
   });
 });
+
+describe('a degenerate width comes from the model’s row (minWidth)', () => {
+  const text = (width: number) => `data = teacher(n = 50, p = 10, k = 2)\nnet = linear2(width = ${width})\nr = train(net, data, gd(lr = 0.01), steps = 10)\n`;
+  const warned = (width: number) => checkText(text(width)).diagnostics.filter((d) => d.code === 'rank-deficient').map((d) => d.message);
+  it('warns below the row’s need(p, k), and follows the row when it changes', () => {
+    expect(warned(11)).toEqual(['det(θᵀθ) is 0 for all time because width = 11 < p + k = 12 (θ = [W1ᵀ | W2] is width × (p + k)): the determinant plot carries no signal']);
+    expect(warned(12)).toEqual([]);
+    declare(row('linear2'), 'minWidth', { ...row('linear2').minWidth!, form: 'p', need: (p: number) => p });
+    expect(warned(11)).toEqual([]);
+    expect(warned(9)[0]).toMatch(/because width = 9 < p = 10 /);
+    declare(row('linear2'), 'minWidth', undefined);
+    expect(warned(3)).toEqual([]);
+  });
+});

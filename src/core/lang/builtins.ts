@@ -110,6 +110,10 @@ export interface Builtin {
    *  stability warning and the divergence explanation use it where the factor exceeds 1 (the
    *  model more curved at init than the linear model it computes). `form` names it in messages. */
   initCurvature?: { form: string; factor: (width: number, scale: number) => number };
+  /** models: below this width a recorded quantity is identically degenerate whatever the run
+   *  (linear2: det(θᵀθ) ≡ 0 when width < p + k, docs/theory.md §3). `need` takes the data's input
+   *  and output sizes; the checker warns with `what` and `because`, the reference lists it. */
+  minWidth?: { form: string; need: (inputs: number, outputs: number) => number; what: string; because: string; consequence: string };
   /** models: the name of the end-to-end matrix in labels; `{depth}` is the run's depth */
   product?: string;
   example: string;
@@ -416,6 +420,8 @@ export const BUILTINS: Builtin[] = [
     stabilityLimit: 'linear',
     // Gauss–Newton part: E[uᵀKu] = 2·width·scale²·λ_max(XᵀX) for the top eigenvector u of XXᵀ (§7b)
     initCurvature: { form: '2·width·scale²', factor: (width, scale) => 2 * width * scale * scale },
+    // θᵀθ is (p+k)×(p+k) of rank ≤ width
+    minWidth: { form: 'p + k', need: (p, k) => p + k, what: 'det(θᵀθ) is 0 for all time', because: 'θ = [W1ᵀ | W2] is width × (p + k)', consequence: 'the determinant plot carries no signal' },
     example: 'net = linear2(width = 20, init = gaussian(scale = 0.5))',
   },
   {

@@ -10,6 +10,8 @@ const rowsWith = (has: (p: ParamSpec) => boolean, and: string): string => {
 };
 const withMomentum = rowsWith((p) => p.name === 'momentum', ' and ');
 const withSchedule = rowsWith((p) => p.type.t === 'number' && p.type.schedule === true, ', ');
+/** the rows' degenerate widths (`minWidth`), as the checker warns of them */
+const minWidths = BUILTINS.filter((b) => b.minWidth).map((b) => `width < ${b.minWidth!.form} for ${b.name} (${b.minWidth!.what}: ${b.minWidth!.because})`).join(', ');
 
 const SECTIONS: { kind: BuiltinKind; title: string; intro: string }[] = [
   { kind: 'data', title: 'Data', intro: 'Inputs are rescaled by 1/√n, so the loss ½‖Y − f(X)‖² is the mean-squared loss of the raw data.' },
@@ -150,7 +152,7 @@ expect final(rank, jump) == 1
   related information points at the parameter that dominates it, or at the lists of a family
   with too many members), and files whose runs together exceed 100,000 runs, 6 h or 2 GB of
   results (the message gives the totals and the limit exceeded). Files over 1 MB are refused.
-- Warnings: width < p + k for linear2 (det(θᵀθ) ≡ 0: θ = [W1ᵀ | W2] has rank ≤ width < p + k),
+- Warnings: ${minWidths},
   a full-batch stepsize (gd, or sgd and label_noise with batch ≥ n) above GD's stability limit
   2/λ_max(XᵀX) (λ_max of the actual data set when it is small enough to generate at once,
   n·p² ≤ 2·10⁶; otherwise the Marchenko–Pastur edge (1 + √(p/n))² of the rescaled Gaussian

@@ -1,5 +1,5 @@
 // Cross-definition checks on one resolved call: local constraints between parameters, model/data
-// compatibility, and the domain warnings of the spec (rank deficiency, GD stability, cost).
+// compatibility, and the domain warnings of the spec (degenerate widths, GD stability, cost).
 //
 // Families make grids (every combination of the lists exists), so a constraint a ≤ b holds for
 // every member iff max(a) ≤ min(b): comparing extremes is exact, not an approximation.
@@ -214,17 +214,19 @@ function checkRun(c: Checker, site: CallSite): void {
     }
   }
 
-  // ---- rank deficiency: θ = [W1ᵀ | W2] is l × (p + k); det(θᵀθ) ≡ 0 when l < p + k ----
-  if (m === 'linear2') {
+  // ---- degenerate widths: the row's `minWidth` (linear2: θ = [W1ᵀ | W2] is l × (p + k), so
+  // det(θᵀθ) ≡ 0 when l < p + k) ----
+  const minWidth = BUILTIN_BY_NAME.get(m)?.minWidth;
+  if (minWidth) {
     const sh = shape(c, data);
     const widths = c.numbers(model.args.width);
     if (sh && widths.length && sh[0].length && sh[1].length) {
-      const need = max(sh[0]) + max(sh[1]);
-      // once per (model, data) pair of definitions: every run of the pair has the same θ shape
+      const need = minWidth.need(max(sh[0]), max(sh[1]));
+      // once per (model, data) pair of definitions: every run of the pair has the same shapes
       const pair = a.model?.kind === 'ref' && a.data?.kind === 'ref' ? `${a.model.name}|${a.data.name}` : null;
       if (min(widths) < need && !(pair && warnedPairs(c).has(pair))) {
         if (pair) warnedPairs(c).add(pair);
-        c.report(modelSpan, 'warning', 'rank-deficient', `det(θᵀθ) is 0 for all time because width = ${fmt(min(widths))} < p + k = ${fmt(need)} (θ = [W1ᵀ | W2] is width × (p + k)): the determinant plot carries no signal`);
+        c.report(modelSpan, 'warning', 'rank-deficient', `${minWidth.what} because width = ${fmt(min(widths))} < ${minWidth.form} = ${fmt(need)} (${minWidth.because}): ${minWidth.consequence}`);
       }
     }
   }
