@@ -53,12 +53,19 @@ export class Relu2Record {
   chunkSum(Ht: Float64Array, cn: number, Y: Float64Array, r0: number, s: number): number {
     const { m, k, F } = this;
     const len = m * cn;
+    // relu without a branch: h·1 or h·0 (= ±0: a zero's sign changes no sum that started at +0).
+    // NaN and −∞ give NaN there, where relu gives 0; such an h makes its sample's F NaN (a is
+    // finite), so a NaN in F sends the chunk through relu's exact form (NaN → 0), the same values
     for (let t = 0; t < len; t++) {
       const h = Ht[t];
-      Ht[t] = h > 0 ? h : 0;
+      Ht[t] = h * +(h > 0);
     }
     // Fᵀ[c, r] = Σ_j aᵀ[c, j]·relu(Hᵀ)[j, r]: A = aᵀ read from a (m×k) with strides (1, k)
     this.arena.gemm(k, cn, m, this.aT, 0, 1, k, Ht, 0, cn, F, 0, cn);
+    if (hasNaN(F, k * cn)) {
+      for (let t = 0; t < len; t++) if (Ht[t] !== Ht[t]) Ht[t] = 0;
+      this.arena.gemm(k, cn, m, this.aT, 0, 1, k, Ht, 0, cn, F, 0, cn);
+    }
     for (let r = 0; r < cn; r++) for (let c = 0; c < k; c++) s += (Y[(r0 + r) * k + c] - F[c * cn + r]) ** 2;
     return s;
   }
@@ -73,4 +80,9 @@ export class Relu2Record {
     else At.set(W.subarray(0, m * p));
     return descending(this.arena.gkValues(At, gk.s, gk.e, gk.work, Math.max(m, p), Math.min(m, p)));
   }
+}
+
+function hasNaN(a: Float64Array, len: number): boolean {
+  for (let i = 0; i < len; i++) if (a[i] !== a[i]) return true;
+  return false;
 }
