@@ -43,8 +43,8 @@ if (against) {
 }
 builds.push({ name: against ? 'this tree' : 'share', out: await bundle(root, 'new') });
 
-/** one process's measurement of config c with build b */
-export function measure(out, c) {
+/** one process's measurement of config c with the bundle `out` */
+function measure(out, c) {
   const o = spawnSync(process.execPath, [out, JSON.stringify({ ...c, seconds }), String(rounds)], { encoding: 'utf8', cwd: root });
   if (o.status !== 0) throw new Error(o.stderr);
   return JSON.parse(o.stdout.trim().split('\n').at(-1));

@@ -1,11 +1,6 @@
 // Stepping-core benchmark (issue 2), medians over rounds. For each configuration, every round
 // runs, back to back (so a shared machine's load hits all alike):
 //   ours : steps/s of runTraining in a fresh Node process, bare (no recording);
-//   record: the recording's share of a run with metrics recorded 1000 times per 10⁵ steps
-//          (record = steps/100), measured in one process (bench/recordShare.ts: CPU time of one
-//          record against the steps between two records, interleaved; min / median of its
-//          rounds). It replaces the comparison of two runs' steps/s (with and without records),
-//          whose medians swung more than a record weighs (3–22 % at one size in three runs);
 //   numpy: a plain numpy implementation of the same step (bench/numpy_ref.py): "naive"
 //          (X @ (W1 @ W2), n×k noise: what one writes first) and "n-indep" (the XᵀX/Cholesky
 //          form the TS core uses). Ratio = ours bare / numpy.
@@ -14,6 +9,12 @@
 // linear2 step (SIMD and scalar) at the two large sizes, next to the engine's f64x2 peak.
 // numpy columns: best (default threads / 1 thread). Wall-clock medians are the headline; CPU-time medians are printed too, since the 2 cores may
 // be shared (the load average is printed before and after).
+// After the rounds, once per configuration, "record": the recording's share of a run with metrics
+// recorded 1000 times per 10⁵ steps (record = steps/100), measured in one process
+// (bench/recordShare.ts: CPU time of one record against the steps between two records,
+// interleaved; min / median of ≥ 7 rounds). It replaces the comparison of two runs' steps/s (with
+// and without records), whose medians swung more than a record weighs (3–22 % at one size in
+// three runs).
 // Configs 5–8: deep_linear and relu2 at wide sizes (no numpy reference), ours vs SGDEXP_SIMD=0:
 // their step's dense products go through the gemm (src/core/numeric/products.ts).
 // Usage: node scripts/bench.mjs [--seconds 1] [--rounds 5] [--quick] [--only N]
