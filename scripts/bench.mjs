@@ -1,7 +1,6 @@
 // Stepping-core benchmark (issue 2), medians over rounds. For each configuration, every round
 // runs, back to back (so a shared machine's load hits all alike):
-//   ours : steps/s of runTraining in a fresh Node process, bare (no recording) and with metrics
-//          recorded 1000 times per 10⁵ steps (record = steps/100);
+//   ours : steps/s of runTraining in a fresh Node process, bare (no recording);
 //   numpy: a plain numpy implementation of the same step (bench/numpy_ref.py): "naive"
 //          (X @ (W1 @ W2), n×k noise: what one writes first) and "n-indep" (the XᵀX/Cholesky
 //          form the TS core uses). Ratio = ours bare / numpy.
@@ -10,7 +9,13 @@
 // linear2 step (SIMD and scalar) at the two large sizes, next to the engine's f64x2 peak.
 // numpy columns: best (default threads / 1 thread). Wall-clock medians are the headline; CPU-time medians are printed too, since the 2 cores may
 // be shared (the load average is printed before and after).
-// Configs 5–7: deep_linear and relu2 at wide sizes (no numpy reference), ours vs SGDEXP_SIMD=0:
+// After the rounds, once per configuration, "record": the recording's share of a run with metrics
+// recorded 1000 times per 10⁵ steps (record = steps/100), measured in one process
+// (bench/recordShare.ts: CPU time of one record against the steps between two records,
+// interleaved; min / median of ≥ 7 rounds). It replaces the comparison of two runs' steps/s (with
+// and without records), whose medians swung more than a record weighs (3–22 % at one size in
+// three runs).
+// Configs 5–8: deep_linear and relu2 at wide sizes (no numpy reference), ours vs SGDEXP_SIMD=0:
 // their step's dense products go through the gemm (src/core/numeric/products.ts).
 // Usage: node scripts/bench.mjs [--seconds 1] [--rounds 5] [--quick] [--only N]
 import { build } from 'esbuild';
@@ -33,23 +38,13 @@ const only = arg('--only', null);
 const dir = mkdtempSync(join(tmpdir(), 'sgdexp-bench-'));
 const out = join(dir, 'numeric.cjs');
 await build({ entryPoints: [join(root, 'bench/numeric.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: out, logLevel: 'warning' });
+const shareOut = join(dir, 'recordShare.cjs');
+await build({ entryPoints: [join(root, 'bench/recordShare.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: shareOut, logLevel: 'warning' });
 const kernelsOut = join(dir, 'kernels.cjs');
 await build({ entryPoints: [join(root, 'bench/kernels.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: kernelsOut, logLevel: 'warning' });
 const scalarEnv = { ...process.env, SGDEXP_SIMD: '0' };
 
-// Init scale 1 as in Varre et al.'s Fig. 1 for the small sizes; 0.1 (≈ 1/√l) for the large ones,
-// where N(0, 1) weights make lr = 0.01 unstable (and non-finite numbers would distort timings).
-const configs = [
-  { name: 'label-noise GD linear2 (1000,5,10,2)', model: 'linear2', n: 1000, p: 5, l: 10, k: 2, lr: 0.01, delta: 1, scale: 1 },
-  { name: 'label-noise GD linear2 (100,10,20,1)', model: 'linear2', n: 100, p: 10, l: 20, k: 1, lr: 0.01, delta: 1, scale: 1 },
-  { name: 'label-noise GD linear2 (200,50,100,5)', model: 'linear2', n: 200, p: 50, l: 100, k: 5, lr: 0.01, delta: 1, scale: 0.1 },
-  { name: 'label-noise GD linear2 (1000,100,200,10)', model: 'linear2', n: 1000, p: 100, l: 200, k: 10, lr: 0.01, delta: 1, scale: 0.1 },
-  { name: 'SGD (b=1) diagonal (n,d) = (20,30)', model: 'diagonal', n: 20, d: 30, lr: 0.01 },
-  // wide sizes of the other models (no numpy reference): the SIMD products of products.ts, x scalar side by side
-  { name: 'GD deep_linear 100×100 (depth 4, width 100)', model: 'deep_linear', rows: 100, cols: 100, depth: 4, width: 100, lr: 0.01, scale: 0.1, batch: null },
-  { name: 'SGD (b=1) deep_linear 100×100 (depth 4, width 100)', model: 'deep_linear', rows: 100, cols: 100, depth: 4, width: 100, lr: 0.01, scale: 0.1, batch: 1 },
-  { name: 'label-noise GD relu2 (n,p,width) = (1000,50,200)', model: 'relu2', n: 1000, p: 50, width: 200, lr: 0.01, delta: 1, scale: 0.1, batch: null },
-];
+import { configs } from './bench-configs.mjs';
 const withScalar = new Set(['linear2', 'deep_linear', 'relu2']);
 const withNumpy = new Set(['linear2', 'diagonal']);
 
@@ -65,6 +60,7 @@ const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { env: pyEnv }).st
 const median = (a) => (a.length ? [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] : NaN);
 const fmt = (x) => (!Number.isFinite(x) ? '-' : x >= 1e5 ? x.toExponential(2) : x.toFixed(0));
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? (a / b).toFixed(2) : '-');
+const pct = (x) => `${(100 * x).toFixed(1)}%`;
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 console.log(`stepping-core bench: ${rounds} rounds × ~${seconds}s per measurement, medians; load average ${load()} (2 cores, shared)`);
@@ -72,8 +68,8 @@ const rows = [];
 for (const [ci, c] of configs.entries()) {
   if (only !== null && String(ci) !== only) continue;
   const cfg = { ...c, seconds, reps: 1 };
-  const m = { scalar: [], bare: [], rec: [], bareCpu: [], recCpu: [], naive: [], nindep: [], naiveCpu: [], nindepCpu: [], naiveDflt: [], naive1T: [], nindepDflt: [], nindep1T: [] };
-  let steps = 0, records = 0;
+  const m = { scalar: [], bare: [], bareCpu: [], naive: [], nindep: [], naiveCpu: [], nindepCpu: [], naiveDflt: [], naive1T: [], nindepDflt: [], nindep1T: [] };
+  let steps = 0;
   for (let r = 0; r < rounds; r++) {
     const o = spawnSync(process.execPath, [out, JSON.stringify(cfg)], { encoding: 'utf8', cwd: root });
     if (o.status !== 0) {
@@ -85,9 +81,8 @@ for (const [ci, c] of configs.entries()) {
       const sc = spawnSync(process.execPath, [out, JSON.stringify(cfg)], { encoding: 'utf8', cwd: root, env: scalarEnv });
       if (sc.status === 0) m.scalar.push(...JSON.parse(sc.stdout.trim().split('\n').at(-1)).bare);
     }
-    for (const key of ['bare', 'rec', 'bareCpu', 'recCpu']) m[key].push(...ours[key]);
+    for (const key of ['bare', 'bareCpu']) m[key].push(...ours[key]);
     steps = ours.steps;
-    records = ours.records;
     if (!hasNumpy || !withNumpy.has(c.model)) continue;
     for (const mode of c.model === 'linear2' ? ['naive', 'nindep'] : ['naive']) {
       let best = null;
@@ -107,21 +102,26 @@ for (const [ci, c] of configs.entries()) {
     }
   }
   const med = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, median(v)]));
+  const sh = spawnSync(process.execPath, [shareOut, JSON.stringify(cfg), String(Math.max(rounds, 7))], { encoding: 'utf8', cwd: root });
+  if (sh.status !== 0) {
+    console.error(sh.stderr);
+    process.exit(1);
+  }
+  const share = JSON.parse(sh.stdout.trim().split('\n').at(-1));
   const row = {
     config: c.name,
     'ours bare': fmt(med.bare),
     'scalar bare': fmt(med.scalar),
     'x scalar': ratio(med.bare, med.scalar),
-    'ours +rec': fmt(med.rec),
-    'rec cost': `${((med.bare / med.rec - 1) * 100).toFixed(0)}%`,
-    'rec cost (cpu)': `${((med.bareCpu / med.recCpu - 1) * 100).toFixed(0)}%`,
+    // the record's share, one process (min / median of its interleaved rounds)
+    record: `${pct(share.share.min)} / ${pct(share.share.median)}`,
     'np naive': `${fmt(med.naive)} (${fmt(med.naiveDflt)}/${fmt(med.naive1T)})`,
     'x naive': ratio(med.bare, med.naive),
     'np n-indep': `${fmt(med.nindep)} (${fmt(med.nindepDflt)}/${fmt(med.nindep1T)})`,
     'x n-indep': ratio(med.bare, med.nindep),
     'x naive (cpu)': ratio(med.bareCpu, med.naiveCpu),
     'x n-indep (cpu)': ratio(med.bareCpu, med.nindepCpu),
-    'records/steps': `${records}/${steps}`,
+    'records/steps': `${share.records}/${share.steps}`,
   };
   rows.push(row);
   console.log(JSON.stringify(row));

@@ -515,6 +515,17 @@ export class Linear2 implements Stepper {
     return { arrays, rng: this.rng.getState() };
   }
 
+  /** getState() into `s`'s arrays (the run loop's record snapshot: at (1000, 100, 200, 10) θ is
+   *  176 kB, a fresh copy and its garbage per record) */
+  copyStateInto(s: StepperState): boolean {
+    const a = s.arrays;
+    if (a.theta?.length !== this.T.length || (this.perm ? a.perm?.length !== this.perm.length : a.perm !== undefined)) return false;
+    a.theta.set(this.T);
+    if (this.perm) a.perm.set(this.perm);
+    s.rng = this.rng.getState();
+    return true;
+  }
+
   setState(s: StepperState): void {
     const th = s.arrays.theta;
     if (!th || th.length !== this.T.length) throw new SpecError('linear2: checkpoint parameters do not match the model shape');

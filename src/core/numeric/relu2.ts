@@ -14,6 +14,7 @@ import { linearModelLimit } from './stability';
 import { allFinite } from './linalg';
 import { ProductArrays } from './products';
 import { simdAvailable } from './wasm/simd';
+import { Relu2Record, relu2RecordLengths } from './relu2Record';
 
 /** rows·width·p from which the step's products go through the gemm: measured per step (SIMD /
  *  scalar, same process) 0.86–0.90× at 64–75, 1.27× at 192, 2.0× at 640, 2.6× at (n, p, width) =
@@ -39,6 +40,8 @@ interface Routed {
   lXt: Float64Array;
   lHt: Float64Array;
   chunk: number;
+  /** the record's loss and σ(W) on the arena (relu2Record.ts) */
+  rec: Relu2Record;
 }
 
 export class Relu2 implements Stepper {
@@ -69,13 +72,14 @@ export class Relu2 implements Stepper {
     const n = data.n;
     const rows = opt.batch ?? n;
     const chunk = opt.batch === null ? n : Math.min(n, LOSS_CHUNK);
-    const lengths = [m * p, m * p, rows * p, p * rows, m * rows, rows * m, ...(opt.batch === null ? [] : [p * chunk, m * chunk])];
+    const lengths = [m * p, m * p, rows * p, p * rows, m * rows, rows * m, ...(opt.batch === null ? [0, 0] : [p * chunk, m * chunk]), ...relu2RecordLengths(m, p, k, chunk)];
     const bytes = 8 * lengths.reduce((t, x) => t + x, 0);
     const pa = rows * m * p >= RELU2_SIMD_MIN && bytes <= RELU2_MAX_BYTES && simdAvailable() && allFinite(data.X) ? new ProductArrays(lengths, true) : null;
     const W = pa?.arena ? pa.arrays[0] : new Float64Array(m * p);
     if (pa?.arena) {
-      const [, gW, bX, bXt, bHt, EA, lXt = bXt, lHt = bHt] = pa.arrays;
-      this.routed = { pa, bX, bXt, bHt, EA, lXt, lHt, chunk };
+      const [, gW, bX, bXt, bHt, EA, cXt, cHt, ...recArrays] = pa.arrays;
+      const [lXt, lHt] = opt.batch === null ? [bXt, bHt] : [cXt, cHt];
+      this.routed = { pa, bX, bXt, bHt, EA, lXt, lHt, chunk, rec: new Relu2Record(pa.arena, m, p, k, recArrays) };
       this.gW = gW;
       if (opt.batch === null) {
         bX.set(data.X.subarray(0, n * p));
@@ -254,12 +258,18 @@ export class Relu2 implements Stepper {
     const { width: m, W, a, perm } = this;
     const { n, p, k, X, Y } = this.data;
     const { lXt: Xt, lHt: Ht } = R;
+    // the gemm form of the sum over units (relu2Record.ts: the same bits) when a is finite
+    const fast = R.rec.prepare(a);
     let s = 0;
     for (let r0 = 0; r0 < n; r0 += R.chunk) {
       const cn = Math.min(R.chunk, n - r0);
       // (full batch: Xᵀ is already there, and cn = n)
       if (perm) for (let r = 0; r < cn; r++) for (let i = 0; i < p; i++) Xt[i * cn + r] = X[(r0 + r) * p + i];
       R.pa.arena!.gemm(m, cn, p, W, 0, p, 1, Xt, 0, cn, Ht, 0, cn);
+      if (fast) {
+        s = R.rec.chunkSum(Ht, cn, Y, r0, s);
+        continue;
+      }
       for (let r = 0; r < cn; r++)
         for (let c = 0; c < k; c++) {
           let f = 0;
@@ -298,7 +308,7 @@ export class Relu2 implements Stepper {
     const out: Record<string, MetricValue> = { loss: this.loss() };
     if (data.ntest > 0) out.test_loss = this.lossOn(data.Xtest, data.Ytest, data.ntest);
     out.alignment = this.alignment();
-    out.sv_W1 = singularValues(this.W, this.width, data.p);
+    out.sv_W1 = this.routed ? this.routed.rec.singularValues(this.W) : singularValues(this.W, this.width, data.p);
     return out;
   }
 

@@ -89,7 +89,7 @@ function copyTrajectory(t: Trajectory): Trajectory {
   return { step: t.step.slice(), time: t.time.slice(), metrics };
 }
 
-function pushRecord(traj: Trajectory, step: number, time: number, m: Record<string, MetricValue>): void {
+export function pushRecord(traj: Trajectory, step: number, time: number, m: Record<string, MetricValue>): void {
   traj.step.push(step);
   traj.time.push(time);
   for (const k in m) {
@@ -124,8 +124,9 @@ const yieldToLoop: () => Promise<void> =
 const now = () => performance.now();
 
 /** The state for the record's snapshot, in `prev`'s arrays when the stepper can (prev is the
- *  loop's own earlier snapshot, handed out only when the run ends). */
-function stateOf(stepper: Stepper, prev: StepperState | null = null): StepperState {
+ *  loop's own earlier snapshot, handed out only when the run ends). Exported for the bench of
+ *  the record's cost (bench/recordShare.ts), which times what the loop does at a record. */
+export function stateOf(stepper: Stepper, prev: StepperState | null = null): StepperState {
   return prev && stepper.copyStateInto?.(prev) ? prev : stepper.getState();
 }
 
