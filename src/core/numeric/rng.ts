@@ -55,6 +55,8 @@ export function hashNumbers(xs: readonly number[]): number {
 }
 
 export class Rng {
+  // the state words as int32 (small integers to V8: no boxed doubles on every store), read as
+  // uint32 by getState; every operation on them is the same on either reading
   private s0 = 0;
   private s1 = 0;
   private s2 = 0;
@@ -76,10 +78,10 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    r.s0 = next();
-    r.s1 = next();
-    r.s2 = next();
-    r.s3 = next();
+    r.s0 = next() | 0;
+    r.s1 = next() | 0;
+    r.s2 = next() | 0;
+    r.s3 = next() | 0;
     if ((r.s0 | r.s1 | r.s2 | r.s3) === 0) r.s0 = 1; // the all-zero state is the one fixed point
     return r;
   }
@@ -91,14 +93,14 @@ export class Rng {
   }
 
   getState(): RngState {
-    return [this.s0, this.s1, this.s2, this.s3, 0, 0];
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0, 0, 0];
   }
 
   setState(s: RngState): void {
-    this.s0 = s[0] >>> 0;
-    this.s1 = s[1] >>> 0;
-    this.s2 = s[2] >>> 0;
-    this.s3 = s[3] >>> 0;
+    this.s0 = s[0] | 0;
+    this.s1 = s[1] | 0;
+    this.s2 = s[2] | 0;
+    this.s3 = s[3] | 0;
   }
 
   /** xoshiro128**: next 32-bit output. */
@@ -113,10 +115,10 @@ export class Rng {
     const n0 = s0 ^ n3;
     n2 ^= t;
     n3 = (n3 << 11) | (n3 >>> 21);
-    this.s0 = n0 >>> 0;
-    this.s1 = n1 >>> 0;
-    this.s2 = n2 >>> 0;
-    this.s3 = n3 >>> 0;
+    this.s0 = n0 | 0;
+    this.s1 = n1 | 0;
+    this.s2 = n2 | 0;
+    this.s3 = n3 | 0;
     return result;
   }
 
