@@ -10,7 +10,8 @@
 // Full batch needs the data only through XᵀX, XᵀY (docs/theory.md §2): with P = W1W2 (via dot products
 // of rows of T: Pᵀ[c,i] = ⟨T[p+c], T[i]⟩, 2plk flops), R = XᵀY − XᵀX·P + √δ·Xᵀε. The label-noise
 // term Xᵀε has, per output column, the law N(0, XᵀX); 'cholesky' mode draws it as C·z with
-// XᵀX = CCᵀ, z ~ N(0, I_p): exact in law, n-independent (p²k flops instead of npk). 'exact' mode
+// XᵀX = CCᵀ, z ~ N(0, I_p): exact in law, n-independent (p²k flops instead of npk); from p = 16
+// the whole R as XᵀY − C(CᵀP − √δ·z) (XᵀX·P = C(CᵀP): two triangular products, cholNoise). 'exact' mode
 // draws ε (n×k) itself: needed when n ≤ p (XᵀX singular) and by the per-step determinant test,
 // which must see the M of the actual draws. Minibatches go through the rows.
 
