@@ -34,9 +34,7 @@ import type { RunSpec } from './numeric/spec';
  *       imbalance, sv_product, sv_ratio, loss, test_loss, distance. Same trajectory of θ.
  *   9 — Gaussian draws by a ziggurat (Doornik's ZIGNOR, 256 layers; rng.ts) instead of
  *       Marsaglia's polar method: every Gaussian draw (data, initialisations, label noise) is a
- *       different number, so every run that draws one has new numbers. And linear2's full-batch
- *       Cholesky label noise from p = 16 as R = XᵀY − C(CᵀP − √δz) (two triangular products;
- *       linear2.ts cholNoise): other roundings of the same law.
+ *       different number, so every run that draws one has new numbers.
  */
 export const VALUE_VERSION = 9;
 

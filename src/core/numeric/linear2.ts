@@ -10,8 +10,7 @@
 // Full batch needs the data only through XᵀX, XᵀY (docs/theory.md §2): with P = W1W2 (via dot products
 // of rows of T: Pᵀ[c,i] = ⟨T[p+c], T[i]⟩, 2plk flops), R = XᵀY − XᵀX·P + √δ·Xᵀε. The label-noise
 // term Xᵀε has, per output column, the law N(0, XᵀX); 'cholesky' mode draws it as C·z with
-// XᵀX = CCᵀ, z ~ N(0, I_p): exact in law, n-independent (p²k flops instead of npk); from p = 16
-// the whole R as XᵀY − C(CᵀP − √δ·z) (XᵀX·P = C(CᵀP): two triangular products, cholNoise). 'exact' mode
+// XᵀX = CCᵀ, z ~ N(0, I_p): exact in law, n-independent (p²k flops instead of npk). 'exact' mode
 // draws ε (n×k) itself: needed when n ≤ p (XᵀX singular) and by the per-step determinant test,
 // which must see the M of the actual draws. Minibatches go through the rows.
 
@@ -60,7 +59,6 @@ interface SimdBuffers {
   W2: Float64Array; // l×kp, W2 itself (T holds its columns as rows)
   XtXT: Float64Array; // p×p, (XᵀX)ᵀ: Gᵀ[c, ·] = Σ_j Pᵀ[c, j]·XᵀX[·, j] with contiguous rows
   LT: Float64Array | null; // p×p, Cᵀ (the Cholesky factor transposed), p ≥ 16
-  JCJ: Float64Array | null; // p×p, C with rows and columns reversed (Linear2.cholNoise), p ≥ 16
   mb: { X: Float64Array; Y: Float64Array; G: Float64Array | null; res: Float64Array } | null; // minibatches: the data, the draws
   lqW: Float64Array; // m×l column-major scratch: a record's LQ of θᵀ (kernels.wat lqApply)
   gk: { At: Float64Array; values(): Float64Array } | null;
@@ -85,7 +83,6 @@ export class Linear2 implements Stepper {
   }
   private readonly XtXt: Float64Array; // (XᵀY)ᵀ k×p
   private readonly chol: Float64Array | null;
-  private readonly cholRev: Float64Array | null; // J·Cᵀ·J (lower triangular): Linear2.cholNoise's scalar path
   private readonly perm: Float64Array | null;
   private readonly resid: Float64Array; // k
   readonly mode: 'exact' | 'cholesky';
@@ -113,11 +110,6 @@ export class Linear2 implements Stepper {
     if (opt.delta > 0 && opt.batch === null && want !== 'exact' && (want === 'cholesky' || data.n > p)) chol = cholesky(data.XtX, p);
     if (want === 'cholesky' && opt.delta > 0 && !chol) throw new SpecError('linear2: XᵀX is not positive definite; cholesky noise mode impossible');
     this.chol = chol;
-    this.cholRev = null;
-    if (chol && p >= 16) {
-      const L = (this.cholRev = new Float64Array(p * p));
-      for (let j = 0; j < p; j++) for (let i = 0; i <= j; i++) L[j * p + i] = chol[(p - 1 - i) * p + (p - 1 - j)];
-    }
     this.mode = chol ? 'cholesky' : 'exact';
     const zLen = opt.batch === null ? (chol ? k * p : data.n * k) : k;
     // the SIMD path keeps every array its kernels touch in one Arena (null: scalar kernels);
@@ -132,7 +124,6 @@ export class Linear2 implements Stepper {
       m * l, // the records' LQ scratch
       ...[p * p, p, p, p], // σ(L11) by Golub–Kahan: L11ᵀ, e, work, s
       data.ntest > p ? p * p : 0, // the test set's XᵀX, transposed (its Gram-form loss by gemm)
-      chol && p >= 16 ? p * p : 0, // SimdBuffers.JCJ
     ];
     const useSimd = options.simd === true || (options.simd === undefined && p * l * k >= SIMD_MIN_PLK);
     const arena = useSimd ? Arena.create(lengths) : null;
@@ -165,8 +156,6 @@ export class Linear2 implements Stepper {
       A[8].set(transpose(data.XtX, p, p));
       const LT = chol && p >= 16 ? A[9] : null;
       if (LT) LT.set(transpose(chol!, p, p));
-      const JCJ = LT ? A[21] : null;
-      if (JCJ) for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) JCJ[i * p + j] = chol![(p - 1 - i) * p + (p - 1 - j)];
       let mb: SimdBuffers['mb'] = null;
       if (mbCopy) {
         A[10].set(data.X);
@@ -174,7 +163,7 @@ export class Linear2 implements Stepper {
         mb = { X: A[10], Y: A[11], G: opt.delta > 0 ? A[13] : null, res: A[14] };
       }
       const gk = p > JACOBI_MAX && p <= l ? { At: A[16], values: () => arena.gkValues(A[16], A[19], A[17], A[18], p, p) } : null;
-      this.simd = { arena, kp, P: A[6], W2: A[7], XtXT: A[8], LT, JCJ, mb, lqW: A[15], gk, testXtXT: data.ntest > p ? A[20] : null };
+      this.simd = { arena, kp, P: A[6], W2: A[7], XtXT: A[8], LT, mb, lqW: A[15], gk, testXtXT: data.ntest > p ? A[20] : null };
     }
     this.perm = opt.batch === null ? null : A ? A[12] : new Float64Array(data.n);
     if (this.perm) for (let i = 0; i < data.n; i++) this.perm[i] = i;
@@ -204,9 +193,7 @@ export class Linear2 implements Stepper {
     this.productT(!(simd && opt.batch === null));
     let probe: number;
     const eta = opt.stepSize;
-    // from p = 16 (the triangular kernels' range); below, XᵀX·P and C·z (measured faster there)
-    if (opt.batch === null && this.chol && opt.delta > 0 && p >= 16) probe = this.cholNoise(Math.sqrt(opt.delta));
-    else if (opt.batch === null) {
+    if (opt.batch === null) {
       // Gᵀ = (XᵀX P)ᵀ, XᵀX symmetric: Gᵀ[c, i] = Σ_j Pᵀ[c, j]·XᵀX[i, j], in order j (both paths)
       if (simd) simd.arena.gemm(k, p, p, simd.P, 0, 1, simd.kp, simd.XtXT, 0, p, Gt, 0, p);
       else rowDots(Pt, 0, k, data.XtX, 0, p, p, Gt, p);
@@ -234,17 +221,24 @@ export class Linear2 implements Stepper {
         const sd = Math.sqrt(opt.delta);
         const Z = this.Z, rng = this.rng;
         if (this.chol) {
-          // p < 16: Mᵀ[c, i] += √δ·Σ_{j≤i} C[i, j]·Z[c, j], the dot loop (p ≥ 16: cholNoise)
           const C = this.chol;
+          // the draws: in WebAssembly when SIMD is on (the same stream, bit for bit: ~3× faster)
           if (simd) simd.arena.gaussFill(rng, Z, 0, k * p);
           else for (let t = 0; t < k * p; t++) Z[t] = rng.gauss();
-          for (let c = 0; c < k; c++)
-            for (let i = 0; i < p; i++) Mt[c * p + i] += sd * dot(C, i * p, Z, c * p, i + 1);
+          // blocked kernel from p = 16 (measured 2.3× at p = 50, 100); below, the dot loop was faster
+          if (p >= 16) {
+            // Mᵀ[c, i] += √δ·Σ_{j≤i} Z[c, j]·C[i, j] (SIMD: lanes along i, from Cᵀ)
+            if (simd?.LT) simd.arena.gemm(k, p, p, Z, 0, p, 1, simd.LT, 0, p, Mt, 0, p, { f: sd, tri: true });
+            else lowerDotsAdd(Z, k, C, p, sd, Mt);
+          }
+          else
+            for (let c = 0; c < k; c++)
+              for (let i = 0; i < p; i++) Mt[c * p + i] += sd * dot(C, i * p, Z, c * p, i + 1);
         } else {
-          // the exact draws (n ≤ p, or on request): ε itself, (Xᵀε)ᵀ[c, i] = Σ_r ε[r, c] X[r, i]
           const n = data.n, X = data.X;
           if (simd) simd.arena.gaussFill(rng, Z, 0, n * k);
           else for (let t = 0; t < n * k; t++) Z[t] = rng.gauss();
+          // (Xᵀε)ᵀ[c, i] = Σ_r ε[r, c] X[r, i]
           for (let r = 0; r < n; r++)
             for (let c = 0; c < k; c++) {
               const e = sd * Z[r * k + c];
@@ -300,54 +294,6 @@ export class Linear2 implements Stepper {
     this.T = T2;
     this.T2 = T;
     return probe;
-  }
-
-  /**
-   * Full-batch label noise through the Cholesky factor C of XᵀX = CCᵀ (docs/theory.md §2):
-   * Mᵀ = (XᵀY − C(CᵀP − √δ·z))ᵀ, z ~ N(0, I) (p×k; −z has the law of z, so C(√δz) ~ Xᵀ(√δε) as
-   * before). Two triangular products of p²k/2 multiply-adds each, instead of XᵀX·P (p²k) and
-   * C·z (p²k/2). V = CᵀP sums over i ≥ j, the kernels' triangle reversed: it is formed reversed,
-   * Vʳ = Pʳ·(JCJ) (J the reversal, Pʳ[c, i'] = P[p−1−i', c]), each entry one chain over i from
-   * p − 1 down to j from +0, on both paths (JCJ: SIMD, p ≥ 16; cholRev = (JCJ)ᵀ: lowerDotsAdd).
-   * Returns the probe ½(‖Y‖² − 2⟨P, XᵀY⟩ + ‖CᵀP‖²). Buffers: Pʳ in Gt, Vʳ in Mt, V − √δz in Z.
-   */
-  private cholNoise(sd: number): number {
-    const { p, k, Pt, Gt: Pr, Mt, XtXt, Z, data, simd, rng } = this;
-    const Vr = Mt;
-    let py = 0;
-    if (simd) {
-      const P = simd.P, kp = simd.kp;
-      for (let c = 0, t = 0; c < k; c++)
-        for (let i = 0; i < p; i++, t++) {
-          const x = P[i * kp + c];
-          py += x * XtXt[t];
-          Pr[c * p + p - 1 - i] = x;
-        }
-    } else
-      for (let c = 0, t = 0; c < k; c++)
-        for (let i = 0; i < p; i++, t++) {
-          const x = Pt[t];
-          py += x * XtXt[t];
-          Pr[c * p + p - 1 - i] = x;
-        }
-    // Vʳ = 0 + 1·S (S never −0: a sum from +0), as the SIMD gemm's add mode
-    Vr.fill(0);
-    if (simd?.JCJ) simd.arena.gemm(k, p, p, Pr, 0, p, 1, simd.JCJ, 0, p, Vr, 0, p, { f: 1, tri: true });
-    else lowerDotsAdd(Pr, k, this.cholRev!, p, 1, Vr);
-    if (simd) simd.arena.gaussFill(rng, Z, 0, k * p);
-    else for (let t = 0; t < k * p; t++) Z[t] = rng.gauss();
-    let pg = 0;
-    for (let c = 0; c < k; c++)
-      for (let j = 0, o = c * p; j < p; j++) {
-        const v = Vr[o + p - 1 - j];
-        pg += v * v;
-        Z[o + j] = v - sd * Z[o + j];
-      }
-    // Mᵀ[c, i] = XᵀYᵀ[c, i] + (−1)·Σ_{j≤i} W[c, j]·C[i, j]
-    Mt.set(XtXt);
-    if (simd?.LT) simd.arena.gemm(k, p, p, Z, 0, p, 1, simd.LT, 0, p, Mt, 0, p, { f: -1, tri: true });
-    else lowerDotsAdd(Z, k, this.chol!, p, -1, Mt);
-    return 0.5 * (data.yy - 2 * py + pg);
   }
 
   /** P = W1W2 (p×k, row-major), by the step's kernel (SIMD when on; each entry summed in one

@@ -1,22 +1,25 @@
-// linear2's full-batch label noise from p = 16 (Linear2.cholNoise): M = η(XᵀY − C(CᵀP − √δ·z))
-// with C the Cholesky factor of XᵀX. Checked against the formula written out (XᵀY − XᵀX·P +
-// √δ·C·z, the draws z taken from a copy of the stream), on both kernel paths, and through the
-// exact determinant identity of a step θ(I + A) (docs/theory.md §3) on a run of that path.
+// linear2's full-batch Cholesky label noise from p = 16 (the triangular kernels: SIMD gemm with
+// tri, lowerDotsAdd): M = η(XᵀY − XᵀX·P + √δ·C·z) with C the Cholesky factor of XᵀX, checked
+// against that formula written out (the draws z taken from a copy of the stream) on both kernel
+// paths, and the exact determinant identity of a step θ(I + A) (docs/theory.md §3) on that path.
+// (Written for R = XᵀY − C(CᵀP − √δz), two triangular products, measured and not kept: the
+// same formula, so it checks either form.)
 import { describe, expect, it } from 'vitest';
 import { buildRun } from '../../../src/core/numeric/build';
 import { cholesky, singularValues } from '../../../src/core/numeric/linalg';
+import type { RegressionData } from '../../../src/core/numeric/data';
 import type { Linear2 } from '../../../src/core/numeric/linear2';
 import { Rng } from '../../../src/core/numeric/rng';
 import { linear2, ln, spec, teacher } from './helpers';
 
-describe('Cholesky label noise by two triangular products (p ≥ 16)', () => {
+describe('Cholesky label noise, p ≥ 16', () => {
   for (const simd of [true, false])
     for (const [n, p, l, k] of [[60, 16, 9, 3], [80, 21, 30, 2], [90, 33, 12, 1]])
       it(`M = η(XᵀY − XᵀX·P + √δ·C·z), the draws of the stream (n ${n}, p ${p}, l ${l}, k ${k}, SIMD ${simd})`, () => {
         const eta = 0.02, delta = 0.7;
         let M: Float64Array | null = null;
-        const { stepper, data } = buildRun(spec(teacher(n, p, k), linear2(l, 0.3), ln(eta, delta), 5, 5), { simd, noiseMode: 'cholesky', onM: (m) => (M = m) });
-        const lin = stepper as Linear2;
+        const { stepper, data: d } = buildRun(spec(teacher(n, p, k), linear2(l, 0.3), ln(eta, delta), 5, 5), { simd, noiseMode: 'cholesky', onM: (m) => (M = m) });
+        const lin = stepper as Linear2, data = d as RegressionData;
         expect(lin.kernels).toBe(simd ? 'simd' : 'scalar');
         const C = cholesky(data.XtX, p)!;
         for (let s = 0; s < 3; s++) {
