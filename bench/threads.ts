@@ -18,6 +18,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { buildRun } from '../src/core/numeric/build';
 import type { Linear2 } from '../src/core/numeric/linear2';
 import { Rng } from '../src/core/numeric/rng';
+import { ARENA_BASE } from '../src/core/numeric/wasm/simd';
 import type { RunSpec } from '../src/core/spec';
 
 interface Kern {
@@ -155,7 +156,7 @@ class SharedStep {
     this.x = new WebAssembly.Instance(mod, { env: { mem: memory } }).exports as unknown as Kern;
     const m = p + k, kp = k + (k & 1);
     this.kp = kp;
-    let b = 32;
+    let b = ARENA_BASE; // after gaussFill's state and the ziggurat table
     for (const [name, len] of [['T', m * l], ['T2', m * l], ['Pt', k * p], ['Gt', k * p], ['Mt', k * p], ['Z', k * p], ['P', p * kp], ['W2', l * kp], ['XtXT', p * p], ['LT', p * p]] as const) {
       this.o[name] = b;
       b += Math.ceil((len * 8) / 16) * 16;

@@ -32,8 +32,11 @@ import type { RunSpec } from './numeric/spec';
  *       log det's factor) instead of on W1 itself, and P = W1W2 at a record by the step's kernel
  *       (each entry summed in one order, was four interleaved sums): last bits of sv_W1, rank,
  *       imbalance, sv_product, sv_ratio, loss, test_loss, distance. Same trajectory of θ.
+ *   9 — Gaussian draws by a ziggurat (Doornik's ZIGNOR, 256 layers; rng.ts) instead of
+ *       Marsaglia's polar method: every Gaussian draw (data, initialisations, label noise) is a
+ *       different number, so every run that draws one has new numbers.
  */
-export const VALUE_VERSION = 8;
+export const VALUE_VERSION = 9;
 
 /** Work done by the hash, for tests that count instead of timing (a chain must key in O(N)). */
 export const keyStats = { canonicalCalls: 0, bytesHashed: 0 };

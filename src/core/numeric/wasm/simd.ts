@@ -24,7 +24,6 @@ interface Exports {
   gkRight(at: number, e: number, work: number, m: number, n: number, k: number): void;
   gkValues(at: number, s: number, e: number, work: number, m: number, n: number): void;
   log(x: number): number;
-  logPairs(x: number, n: number): void;
   gaussFill(st: number, out: number, n: number): void;
   mbAccumulate(X: number, Y: number, perm: number, b: number, p: number, k: number, Pt: number, Mt: number, G: number, sd: number, res: number): number;
 }
@@ -71,8 +70,10 @@ export function setSimdEnabled(on: boolean): boolean {
   return was;
 }
 
-/** bytes before the arrays: a stream's state for gaussFill */
-const STATE_BYTES = 32;
+/** bytes before the arrays: a stream's state for gaussFill (0..15), then the ziggurat table
+ *  (kernels.wat's data segment, 64..6216: scripts/gen-ziggurat.mjs TABLE_END) */
+export const ARENA_BASE = 6224;
+const STATE_BYTES = ARENA_BASE;
 
 /** the largest arena a model may ask for (beyond it the model stays scalar) */
 const MAX_BYTES = 1 << 30;
@@ -86,9 +87,8 @@ export class Arena {
   readonly arrays: Float64Array[];
   private readonly x: Exports;
   private readonly buffer: ArrayBuffer;
-  /** a stream's state while gaussFill draws (kernels.wat: s0..s3, hasSpare, spare) */
+  /** a stream's state while gaussFill draws (kernels.wat: s0..s3) */
   private readonly st32: Uint32Array;
-  private readonly st64: Float64Array;
 
   private constructor(lengths: number[], mod: WebAssembly.Module) {
     let bytes = STATE_BYTES;
@@ -101,8 +101,7 @@ export class Arena {
     this.x = new WebAssembly.Instance(mod, { env: { mem: memory } }).exports as unknown as Exports;
     this.buffer = memory.buffer;
     this.arrays = lengths.map((n, i) => new Float64Array(memory.buffer, offsets[i], n));
-    this.st32 = new Uint32Array(memory.buffer, 0, 8);
-    this.st64 = new Float64Array(memory.buffer, 0, 4);
+    this.st32 = new Uint32Array(memory.buffer, 0, 4);
   }
 
   static create(lengths: number[]): Arena | null {
@@ -139,24 +138,20 @@ export class Arena {
 
   /**
    * out[off + t] = rng.gauss() for t < n, in order, and rng advanced as those calls would:
-   * the same bits (kernels.wat gaussFill: the same xoshiro128** and polar method, fdlibm's log).
+   * the same bits (kernels.wat gaussFill: the same xoshiro128** and ziggurat, fdlibm's log).
    */
   gaussFill(rng: Rng, out: Float64Array, off: number, n: number): void {
     const s = rng.getState();
-    const st32 = this.st32, st64 = this.st64;
+    const st32 = this.st32;
     st32[0] = s[0];
     st32[1] = s[1];
     st32[2] = s[2];
     st32[3] = s[3];
-    st32[4] = s[4];
-    st64[3] = s[5];
     this.x.gaussFill(0, this.ptr(out, off), n);
     s[0] = st32[0];
     s[1] = st32[1];
     s[2] = st32[2];
     s[3] = st32[3];
-    s[4] = st32[4];
-    s[5] = st64[3];
     rng.setState(s);
   }
 
@@ -194,11 +189,6 @@ export class Arena {
 
   log(x: number): number {
     return this.x.log(x);
-  }
-
-  /** x[off + t] = log(x[off + t]), t < n (n even), by the two-lane log of gaussFill (tests) */
-  logPairs(x: Float64Array, off: number, n: number): void {
-    this.x.logPairs(this.ptr(x, off), n);
   }
 
   /** the register-only f64x2 rate (bench) */
