@@ -10,7 +10,7 @@ import { cholesky, logdetGramRows, singularValues } from '../../../src/core/nume
 import { Rng } from '../../../src/core/numeric/rng';
 import { runTraining } from '../../../src/core/numeric/run';
 import type { RunSpec } from '../../../src/core/spec';
-import { gd, linear2, ln, mean, spec, teacher } from './helpers';
+import { gd, linear2, ln, spec, teacher } from './helpers';
 
 /** Q (m×r) with orthonormal columns, from Gram–Schmidt (twice) on Gaussian columns; row-major. */
 function orthonormal(m: number, r: number, rng: Rng): Float64Array {
@@ -201,35 +201,72 @@ describe('exact per-step determinant identity (relative error ≤ 1e-10 over 100
 });
 
 describe('Theorem 4.2: label-noise log det slope', () => {
-  // Per step: −2η²δ·k·tr(XᵀX). The discrete run adds ≈ −2h⟨‖R‖²⟩ per unit time (docs/theory.md §4):
-  // 1–3% at η = 0.01. Averaged over 3 noise seeds of 20000 steps.
-  it('within 3% of theory at η = 0.01, δ = 1 (full batch, Cholesky draws)', async () => {
-    const slopes: number[] = [];
-    let theory = NaN;
-    for (const seed of [0, 1, 2]) {
-      const o = await runTraining(spec(teacher(1000, 5, 2), linear2(10), ln(0.01, 1), 20000, 40, { seed }));
-      expect(o.status).toBe('done');
-      const L = o.trajectory.metrics.logdet as number[];
-      slopes.push((L[L.length - 1] - L[0]) / 20000);
-      theory = o.theory.logdet_rate_per_step;
+  // Per label-noise step log det changes by exactly 2Σ log|1 − sᵢ(M)²| = −2‖M‖²_F − Σ sᵢ(M)⁴ − O(s⁶)
+  // (docs/theory.md §3), M = ηR + η√δ·G, G's k columns iid N(0, S), S = XᵀX. In expectation, as a
+  // multiple of Theorem 4.2's −2η²δ·k·tr S, the measured slope is 1 + e with the predicted excess
+  //   e = ⟨‖R‖²_F⟩/(δ·k·tr S)                            (the O(h) drift term of docs/theory.md §4)
+  //     + η²δ·(k(tr S)² + k(k+1)tr S²)/(2k·tr S)          (E‖GᵀG‖²_F: the s⁴ term, ≈ 0.04 % here)
+  // with ⟨‖R‖²⟩ measured on the realised path (R at the state before each step); the R–G cross
+  // terms of Σs⁴ are O(η⁴‖R‖²tr S), below 1e-5 relative. Fluctuation: the change is dominated by
+  // −2η²δ‖G‖², Var ‖G‖²_F = 2k·tr S², so over N steps the slope's relative standard error is
+  // √(2k·tr S²/N)/(k·tr S) per seed. Measured (seeds 0–11, this stream): e 2.6–3.5 % (mean 2.92 %)
+  // for the Cholesky path, all but ≈ 0.04 % of it the ⟨‖R‖²⟩ term (2.8–3.0 %); the residual
+  // e − predicted per seed −0.35…+0.60 % (s.e. 0.32 %), and −1.46…+0.75 % (s.e. 0.51 %) for the exact
+  // draws. So the test claims: the seed-mean residual is within 4 s.e. of the mean (a noise variance
+  // off by 1 % shifts the slope by 1 %: 6.3 s.e. over 4 seeds of the Cholesky path, 5.5 s.e. over 8
+  // seeds of the exact draws; δ made 1 % larger in linear2.ts's noise scale was measured to fail both), and the
+  // theorem's rate itself is met up to that predicted excess, 2–4 % at η = 0.01 (measured 2.8–3.0 %).
+  function slopeExcess(n: number, steps: number, burn: number, seeds: number[], exact: boolean) {
+    const eta = 0.01, delta = 1;
+    let err = 0, pred = 0, se2 = 0;
+    for (const seed of seeds) {
+      const s = spec(teacher(n, 5, 2), linear2(10), ln(eta, delta), steps, 40, { seed });
+      const { stepper, data } = buildRun(s, exact ? { noiseMode: 'exact' } : {});
+      const lin = stepper as Linear2;
+      if (data.kind !== 'regression') throw new Error('regression data');
+      const { p, k, XtX, XtY } = data;
+      let trS = 0, trS2 = 0;
+      for (let i = 0; i < p; i++) {
+        trS += XtX[i * p + i];
+        for (let j = 0; j < p; j++) trS2 += XtX[i * p + j] ** 2;
+      }
+      const theory = -2 * eta * eta * delta * k * trS;
+      expect(stepper.theory().logdet_rate_per_step).toBeCloseTo(theory, 14);
+      let L0 = NaN, R2 = 0;
+      for (let t = 0; t < steps; t++) {
+        if (t === burn) L0 = stepper.metrics().logdet as number;
+        if (t >= burn) {
+          const P = lin.product();
+          for (let i = 0; i < p; i++)
+            for (let c = 0; c < k; c++) {
+              let r = XtY[i * k + c];
+              for (let j = 0; j < p; j++) r -= XtX[i * p + j] * P[j * k + c];
+              R2 += r * r;
+            }
+        }
+        stepper.step();
+      }
+      const N = steps - burn;
+      const slope = ((stepper.metrics().logdet as number) - L0) / N;
+      err += (slope / theory - 1) / seeds.length;
+      pred += (R2 / N / (delta * k * trS) + (eta * eta * delta * (k * trS * trS + k * (k + 1) * trS2)) / (2 * k * trS)) / seeds.length;
+      se2 += (2 * k * trS2) / N / (k * trS) ** 2 / seeds.length ** 2;
     }
-    expect(theory).toBeLessThan(0);
-    expect(Math.abs(mean(slopes) / theory - 1)).toBeLessThan(0.03);
+    return { err, pred, se: Math.sqrt(se2) };
+  }
+  it('η = 0.01, δ = 1 (full batch, Cholesky draws): the slope is the theorem’s rate plus the predicted O(h) excess', () => {
+    const r = slopeExcess(1000, 20000, 0, [0, 1, 2, 3], false);
+    expect(Math.abs(r.err - r.pred)).toBeLessThan(4 * r.se);
+    expect(r.pred).toBeGreaterThan(0.02);
+    expect(r.pred).toBeLessThan(0.04);
   });
-  it('the exact-draw path gives the same slope in law', async () => {
+  it('the exact-draw path gives the same slope in law', () => {
     // n = 200 keeps the n×k draws cheap; the slope is taken after a burn-in of 2000 steps, where
-    // the O(h‖R‖²) discretisation term (large while the loss is still high) has died out.
-    const slopes: number[] = [];
-    let theory = NaN;
-    for (const seed of [0, 1, 2]) {
-      const o = await runTraining(spec(teacher(200, 5, 2), linear2(10), ln(0.01, 1), 10000, 20, { seed }), { linear2: { noiseMode: 'exact' } });
-      const L = o.trajectory.metrics.logdet as number[];
-      const st = o.trajectory.step;
-      const i0 = st.findIndex((t) => t >= 2000);
-      slopes.push((L[L.length - 1] - L[i0]) / (st[st.length - 1] - st[i0]));
-      theory = o.theory.logdet_rate_per_step;
-    }
-    expect(Math.abs(mean(slopes) / theory - 1)).toBeLessThan(0.03);
+    // the O(h‖R‖²) term (large while the loss is still high) has settled to its stationary level.
+    const r = slopeExcess(200, 10000, 2000, [0, 1, 2, 3, 4, 5, 6, 7], true);
+    expect(Math.abs(r.err - r.pred)).toBeLessThan(4 * r.se);
+    expect(r.pred).toBeGreaterThan(0.02);
+    expect(r.pred).toBeLessThan(0.04);
   });
   it('SGF (Euler–Maruyama, h = η/4): slope per unit time within 3% of −2ηδ·k·tr(XᵀX); the O(h) error is as predicted and shrinks with h', () => {
     // The scale of the SGF noise, through the recorded log det. Per EM step (docs/theory.md §3) log det
