@@ -81,8 +81,8 @@ describe('runs under a schedule', () => {
   // stepsizes up to 0.014 (the discretisation adds ≈ 1–3% at η = 0.01, docs/theory.md §4). The fall
   // is taken after a burn-in of 2000 steps, as in the exact-draw test: the first steps' discrete
   // GD drift (≈ 2η²‖R‖² per step while the residual is large) weighs more under a schedule that
-  // starts high (measured: 3.5% from step 0 for cosine(0.01, 0.002), 2.2% for constant η = 0.01;
-  // 1.6–1.9% for both after the burn-in).
+  // starts high (measured: 4.0% from step 0 for cosine(0.01, 0.002), 3.1% for constant η = 0.01;
+  // 2.5–2.9% for both after the burn-in, 2.1–2.9% per seed).
   it('Theorem 4.2 under cosine(0.014, 0.006) and step_decay(0.014, 0.7, 5000): the fall of log det is rate·Σ_t η_t² within 3%', async () => {
     for (const s of [cosine(0.014, 0.006, 20000), decay(0.014, 0.7, 5000)]) {
       const ratios: number[] = [];
