@@ -20,7 +20,7 @@ const rl = (n: number, p: number, width: number, optimizer: OptimizerSpec, k = 1
 // σ(W) by Golub–Kahan needs min(width, p) > 16: tall W (width > p), wide W (width < p), square
 const cases: Record<string, RunSpec> = {
   'n 61, p 19, width 23 (tall W), full batch, label noise': rl(61, 19, 23, ln(0.05, 0.5)),
-  'n 300, p 17, width 33, b = 7 (chunks 256 + 44), label noise': rl(300, 17, 33, ln(0.05, 0.5, 7)),
+  'n 300, p 17, width 33, b = 7 (chunks 256 + 44), label noise': rl(300, 17, 33, ln(0.02, 0.5, 7)),
   'n 45, p 29, width 18 (wide W), k 3, GD': rl(45, 29, 18, gd(0.05), 3),
   'n 270, p 21, width 21, k 2, b = 5, label noise': rl(270, 21, 21, ln(0.01, 0.5, 5), 2),
   'n 30, p 5, width 9 (Jacobi), full batch': rl(30, 5, 9, ln(0.05, 0.5)),
