@@ -1,7 +1,8 @@
 // Bundles every entry point with esbuild. Entries that do not exist yet are skipped, so the
 // build grows with the project. `--release` minifies and drops source maps.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join, dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -61,6 +62,19 @@ if (existsSync(join(root, 'webview'))) {
   mkdirSync(join(root, 'dist/webview'), { recursive: true });
   for (const f of readdirSync(join(root, 'webview'))) {
     if (f.endsWith('.css')) copyFileSync(join(root, 'webview', f), join(root, 'dist/webview', f));
+  }
+}
+// V8's code cache of dist/check.js (src/cli/codeCache.ts), made by one check of an example so it
+// holds the functions a check compiles too. Without it the CLI compiles as before.
+const checkJs = join(root, 'dist/check.js');
+if (existsSync(checkJs) && existsSync(join(root, 'dist/cli.js'))) {
+  rmSync(`${checkJs}.cache`, { force: true });
+  const r = spawnSync(process.execPath, [join(root, 'dist/cli.js'), 'check', join(root, 'examples/01-varre-fig1.sgdexp')], {
+    env: { ...process.env, SGDEXP_CODE_CACHE_WRITE: '1' }, stdio: 'ignore', timeout: 60_000,
+  });
+  if (r.status !== 0 || !existsSync(`${checkJs}.cache`)) {
+    rmSync(`${checkJs}.cache`, { force: true });
+    console.warn(`build: no code cache for dist/check.js (the check exited ${r.status ?? r.signal}); the CLI compiles it at each start`);
   }
 }
 if (!process.env.SGDEXP_QUIET) console.log(`build: ${(performance.now() - t0).toFixed(0)} ms${release ? ' (release)' : ''}`);

@@ -9,12 +9,17 @@
 //   runStack.ts → dist/run.js (which holds the checker too): `run` and `merge` (the graph engine, the outputs);
 //   figureStack.ts → dist/render.js: Observable Plot, d3, linkedom, resvg — only when a figure
 //   is drawn, so a re-run whose outputs are up to date does not load them either.
+import { join } from 'node:path';
+import { requireWithCodeCache } from './codeCache';
+
 export type CheckStack = typeof import('./checkCommand');
 export type RunStack = typeof import('./runStack');
 export type FigureStack = typeof import('./figureStack');
 
 export async function loadCheckStack(): Promise<CheckStack> {
-  return require('./checkCommand') as CheckStack;
+  // in dist/, check.js sits next to cli.js with its V8 code cache (codeCache.ts); elsewhere (the
+  // tests, on the sources) there is no such file and the module is required as usual
+  return (requireWithCodeCache(join(__dirname, 'check.js')) ?? require('./checkCommand')) as CheckStack;
 }
 
 export async function loadRunStack(): Promise<RunStack> {
