@@ -40,18 +40,23 @@ export function specFor(cfg: BenchConfig, steps: number, record: number): RunSpe
       model: { kind: 'relu2', width: cfg.width, init: { kind: 'gaussian', scale: cfg.scale }, seed: 0 },
       optimizer: { kind: 'label_noise', lr: cfg.lr, delta: cfg.delta, batch: cfg.batch, weight_decay: 0 },
     };
-  if (cfg.model === 'linear2')
-    return {
-      rootSeed: 0, seed: 0, steps, record,
-      data: { kind: 'teacher', n: cfg.n, p: cfg.p, k: cfg.k, noise: 0, test: 0, activation: 'linear', neurons: 1, seed: 0 },
-      model: { kind: 'linear2', width: cfg.l, init: { kind: 'gaussian', scale: cfg.scale }, seed: 0 },
-      optimizer: { kind: 'label_noise', lr: cfg.lr, delta: cfg.delta, batch: null, weight_decay: 0 },
-    };
+  if (cfg.model === 'linear2') return linear2Spec([cfg.n, cfg.p, cfg.l, cfg.k], { steps, record, scale: cfg.scale, lr: cfg.lr, delta: cfg.delta });
   return {
     rootSeed: 0, seed: 0, steps, record,
     data: { kind: 'sparse', n: cfg.n, d: cfg.d, s: 3, noise: 0, test: 0, seed: 0 },
     model: { kind: 'diagonal', alpha: 0.1, seed: 0 },
     optimizer: { kind: 'sgd', lr: cfg.lr, batch: 1, weight_decay: 0 },
+  };
+}
+
+/** full-batch label-noise GD on linear2 at (n, p, l, k) from a linear teacher: the bench rows' run,
+ *  and the one whose step and record bench/stepParts.ts and bench/recordParts.ts take apart */
+export function linear2Spec([n, p, l, k]: number[], o: { steps: number; record: number; scale: number; lr: number; delta: number; test?: number }): RunSpec {
+  return {
+    rootSeed: 0, seed: 0, steps: o.steps, record: o.record,
+    data: { kind: 'teacher', n, p, k, noise: 0, test: o.test ?? 0, activation: 'linear', neurons: 1, seed: 0 },
+    model: { kind: 'linear2', width: l, init: { kind: 'gaussian', scale: o.scale }, seed: 0 },
+    optimizer: { kind: 'label_noise', lr: o.lr, delta: o.delta, batch: null, weight_decay: 0 },
   };
 }
 

@@ -31,6 +31,11 @@ export function cpuTimings(f: () => void, reps: number, minUs = 40_000): number[
   return cpuTimingsInterleaved([f], reps, minUs)[0];
 }
 
+/** µs per call of f: the fastest of `reps` timings, the least disturbed one (the machine is shared) */
+export function minCpuTime(f: () => void, reps: number): number {
+  return Math.min(...cpuTimings(f, reps));
+}
+
 /** `reps` timings of each of fs, in µs per call, taken in turn (f0, f1, …, f0, f1, …) so that a
  *  shared machine's load of the moment weighs on all alike: for ratios between them */
 export function cpuTimingsInterleaved(fs: (() => void)[], reps: number, minUs = 40_000): number[][] {

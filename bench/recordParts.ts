@@ -8,24 +8,18 @@ import { buildRun } from '../src/core/numeric/build';
 import type { Linear2 } from '../src/core/numeric/linear2';
 import { allFinite, singularValues } from '../src/core/numeric/linalg';
 import { golubKahanValuesT } from '../src/core/numeric/svdValues';
-import type { RunSpec } from '../src/core/spec';
-import { cpuTimings } from './cpuTime';
+import { linear2Spec } from './benchSpecs';
+import { minCpuTime } from './cpuTime';
 
 const [n, p, l, k] = JSON.parse(process.argv[2] ?? '[200,50,100,5]') as number[];
 const reps = 9;
-const spec: RunSpec = {
-  rootSeed: 0, seed: 0, steps: 1, record: 2,
-  data: { kind: 'teacher', n, p, k, noise: 0, test: 1000, activation: 'linear', neurons: 1, seed: 0 },
-  model: { kind: 'linear2', width: l, init: { kind: 'gaussian', scale: 0.1 }, seed: 0 },
-  optimizer: { kind: 'label_noise', lr: 0.01, delta: 1, batch: null, weight_decay: 0 },
-};
+const spec = linear2Spec([n, p, l, k], { steps: 1, record: 2, scale: 0.1, lr: 0.01, delta: 1, test: 1000 });
 const model = buildRun(spec).stepper as unknown as Linear2;
 const x = model as any;
 const m = p + k;
 if (model.kernels !== 'simd' || l < m || p <= 16) throw new Error(`expected simd, l ≥ p + k, p > 16 at (${n},${p},${l},${k})`);
 
-/** µs per call of f (CPU time): the fastest of `reps` timings, the least disturbed one */
-const time = (f: () => void): number => Math.min(...cpuTimings(f, reps));
+const time = (f: () => void): number => minCpuTime(f, reps);
 
 // a state two thousand steps in (the values the records of a run see)
 for (let i = 0; i < 2000; i++) model.step();

@@ -5,25 +5,19 @@
 // The parts' sum can differ from the whole step: caches warm in a loop of one part.
 import { buildRun } from '../src/core/numeric/build';
 import type { Linear2 } from '../src/core/numeric/linear2';
-import type { RunSpec } from '../src/core/spec';
-import { cpuTimings } from './cpuTime';
+import { linear2Spec } from './benchSpecs';
+import { minCpuTime } from './cpuTime';
 
 const [n, p, l, k] = JSON.parse(process.argv[2] ?? '[200,50,100,5]') as number[];
 const reps = 9;
-const spec: RunSpec = {
-  rootSeed: 0, seed: 0, steps: 1, record: 2,
-  data: { kind: 'teacher', n, p, k, noise: 0, test: 0, activation: 'linear', neurons: 1, seed: 0 },
-  model: { kind: 'linear2', width: l, init: { kind: 'gaussian', scale: 0.1 }, seed: 0 },
-  optimizer: { kind: 'label_noise', lr: 0.01, delta: 1, batch: null, weight_decay: 0 },
-};
+const spec = linear2Spec([n, p, l, k], { steps: 1, record: 2, scale: 0.1, lr: 0.01, delta: 1 });
 const model = buildRun(spec).stepper as unknown as Linear2;
 const x = model as any;
 if (model.kernels !== 'simd' || model.mode !== 'cholesky') throw new Error(`expected simd + cholesky, got ${model.kernels} + ${model.mode}`);
 const sb = x.simd;
 const ar = sb.arena;
 
-/** µs per call of f (CPU time): the fastest of `reps` timings, the least disturbed one */
-const time = (f: () => void): number => Math.min(...cpuTimings(f, reps));
+const time = (f: () => void): number => minCpuTime(f, reps);
 
 // keep θ bounded while parts run in isolation: restore it before timing each
 const theta0 = model.T.slice();

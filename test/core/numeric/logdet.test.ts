@@ -200,6 +200,28 @@ describe('exact per-step determinant identity (relative error ≤ 1e-10 over 100
   });
 });
 
+/** tr S and tr S² (= ‖S‖²_F, S symmetric) of S = XᵀX */
+function traces({ p, XtX }: { p: number; XtX: Float64Array }): { trS: number; trS2: number } {
+  let trS = 0, trS2 = 0;
+  for (let i = 0; i < p; i++) {
+    trS += XtX[i * p + i];
+    for (let j = 0; j < p; j++) trS2 += XtX[i * p + j] ** 2;
+  }
+  return { trS, trS2 };
+}
+
+/** ‖R‖²_F of the residual R = XᵀY − XᵀX·P at the product P = W1W2 */
+function residualSq({ p, k, XtX, XtY }: { p: number; k: number; XtX: Float64Array; XtY: Float64Array }, P: Float64Array): number {
+  let R2 = 0;
+  for (let i = 0; i < p; i++)
+    for (let c = 0; c < k; c++) {
+      let r = XtY[i * k + c];
+      for (let j = 0; j < p; j++) r -= XtX[i * p + j] * P[j * k + c];
+      R2 += r * r;
+    }
+  return R2;
+}
+
 describe('Theorem 4.2: label-noise log det slope', () => {
   // Per label-noise step log det changes by exactly 2Σ log|1 − sᵢ(M)²| = −2‖M‖²_F − Σ sᵢ(M)⁴ − O(s⁶)
   // (docs/theory.md §3), M = ηR + η√δ·G, G's k columns iid N(0, S), S = XᵀX. In expectation, as a
@@ -224,26 +246,14 @@ describe('Theorem 4.2: label-noise log det slope', () => {
       const { stepper, data } = buildRun(s, exact ? { noiseMode: 'exact' } : {});
       const lin = stepper as Linear2;
       if (data.kind !== 'regression') throw new Error('regression data');
-      const { p, k, XtX, XtY } = data;
-      let trS = 0, trS2 = 0;
-      for (let i = 0; i < p; i++) {
-        trS += XtX[i * p + i];
-        for (let j = 0; j < p; j++) trS2 += XtX[i * p + j] ** 2;
-      }
+      const { k } = data;
+      const { trS, trS2 } = traces(data);
       const theory = -2 * eta * eta * delta * k * trS;
       expect(stepper.theory().logdet_rate_per_step).toBeCloseTo(theory, 14);
       let L0 = NaN, R2 = 0;
       for (let t = 0; t < steps; t++) {
         if (t === burn) L0 = stepper.metrics().logdet as number;
-        if (t >= burn) {
-          const P = lin.product();
-          for (let i = 0; i < p; i++)
-            for (let c = 0; c < k; c++) {
-              let r = XtY[i * k + c];
-              for (let j = 0; j < p; j++) r -= XtX[i * p + j] * P[j * k + c];
-              R2 += r * r;
-            }
-        }
+        if (t >= burn) R2 += residualSq(data, lin.product());
         stepper.step();
       }
       const N = steps - burn;
@@ -291,22 +301,12 @@ describe('Theorem 4.2: label-noise log det slope', () => {
         const { stepper, data } = buildRun(spec(teacher(1000, 5, 2), linear2(10), { kind: 'sgf', dt: h, lr: eta, delta, weight_decay: 0 }, steps, 50, { seed }));
         const lin = stepper as Linear2;
         if (data.kind !== 'regression') throw new Error('regression data');
-        const { p, k, XtX, XtY } = data;
-        let trS = 0, trS2 = 0;
-        for (let i = 0; i < p; i++) {
-          trS += XtX[i * p + i];
-          for (let j = 0; j < p; j++) trS2 += XtX[i * p + j] ** 2;
-        }
+        const { k } = data;
+        const { trS, trS2 } = traces(data);
         const L0 = stepper.metrics().logdet as number;
         let R2 = 0;
         for (let t = 0; t < steps; t++) {
-          const P = lin.product();
-          for (let i = 0; i < p; i++)
-            for (let c = 0; c < k; c++) {
-              let r = XtY[i * k + c];
-              for (let j = 0; j < p; j++) r -= XtX[i * p + j] * P[j * k + c];
-              R2 += r * r;
-            }
+          R2 += residualSq(data, lin.product());
           stepper.step();
         }
         R2 /= steps;

@@ -11,9 +11,9 @@ import { bitwiseDiff, linear2, ln, sgd, spec, teacher } from './helpers';
 const sparse = { kind: 'sparse', n: 20, d: 30, s: 3, noise: 0, test: 50, seed: 0 } as const;
 const diagonal = { kind: 'diagonal', alpha: 0.1, seed: 0 } as const;
 
-/** `f` with the snapshot reuse switched off (every record allocates a fresh getState()). */
-async function withoutReuse<T>(f: () => Promise<T>): Promise<T> {
-  const proto = Diagonal.prototype as { copyStateInto?: unknown };
+/** `f` with a model's snapshot reuse switched off (every record allocates a fresh getState()). */
+async function withoutReuse<T>(model: { prototype: object }, f: () => Promise<T>): Promise<T> {
+  const proto = model.prototype as { copyStateInto?: unknown };
   const saved = proto.copyStateInto;
   delete proto.copyStateInto;
   try {
@@ -45,7 +45,7 @@ describe('record snapshot reuse (diagonal)', () => {
     expect(reused.status).toBe('diverged');
     // the replay starts from the snapshot of the last record, steps back from it
     expect(reused.trajectory.step.at(-2)!).toBeLessThan(reused.divergedAt! - 2);
-    const fresh = await withoutReuse(() => runTraining(s));
+    const fresh = await withoutReuse(Diagonal, () => runTraining(s));
     expect(bitwiseDiff(reused, fresh)).toBeNull();
   });
 
@@ -65,18 +65,6 @@ describe('record snapshot reuse (diagonal)', () => {
     expect(bitwiseDiff(ck.rng, want.rng)).toBeNull();
   });
 });
-
-/** `f` with linear2's snapshot reuse switched off */
-async function withoutLinear2Reuse<T>(f: () => Promise<T>): Promise<T> {
-  const proto = Linear2.prototype as { copyStateInto?: unknown };
-  const saved = proto.copyStateInto;
-  delete proto.copyStateInto;
-  try {
-    return await f();
-  } finally {
-    proto.copyStateInto = saved;
-  }
-}
 
 describe('record snapshot reuse (linear2)', () => {
   const tch = teacher(40, 6, 2);
@@ -106,7 +94,7 @@ describe('record snapshot reuse (linear2)', () => {
       const reused = await runTraining(s);
       expect(reused.status).toBe('diverged');
       expect(reused.trajectory.step.length).toBeGreaterThan(3);
-      const fresh = await withoutLinear2Reuse(() => runTraining(s));
+      const fresh = await withoutReuse(Linear2, () => runTraining(s));
       expect(bitwiseDiff(reused, fresh)).toBeNull();
     }
   });
