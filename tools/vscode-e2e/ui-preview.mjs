@@ -103,10 +103,9 @@ await step('open the experiment and run "Open Preview to the Side" from the comm
 // runs that changed and the claims are checked again, in the editor (inlay hints) and the preview.
 await step('the loop: edit a number and save; the preview re-runs and checks the claims', async () => {
   const loopShot = (n, what) => join(dirname(a.screenshot), `loop-${n}-${what}.png`);
-  // the revision the page shows, from the header badge's title ("revision N shown here …"): the
-  // badge's words cannot tell the next revision (a document's revisions count up by one from a
-  // clock reading, so they read "as of" the same second; the header goes back to its very text
-  // once the re-run is done, which a poll can miss entirely)
+  // the page's count of revisions shown, from the header badge's title ("revision N shown here
+  // …", the "update N" of its words): a higher one is the save's revision on the page (the edit
+  // alone only marks runs stale). The header reads no clock: no sleep is needed before the edit.
   const shownRevision = async () => {
     const t = await webview().locator('.sg-title .sg-badge-state').first().getAttribute('title', { timeout: 5000 });
     return Number(/revision (\d+) shown/.exec(t ?? '')?.[1] ?? NaN);
