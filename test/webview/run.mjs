@@ -59,7 +59,9 @@ async function open({ theme = 'light', width = 1200, height = 900, saved, state,
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Executing inline script violates')) errors.push(m.text()); });
   if (saved !== undefined) await page.addInitScript((s) => { window.__saved = s; }, saved);
   await page.goto(`${origin}/index.html`);
-  await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
+  // the page says ready before its first frame draws (start() schedules it, then posts ready):
+  // what a test reads at once (the waiting message, restored figures) is there after that frame
+  await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready') && window.__posted.some((m) => m.type === 'rendered'));
   return { page, errors, nonce };
 }
 
