@@ -48,4 +48,6 @@ export interface SgdexpApi {
   /** how many cursor rests in .sgdexp editors the preview navigation has handled (followed by a
    *  highlight or not: sgdexp.preview.scrollSync off, nothing designated) */
   navigationFollows(): number;
+  /** the .sgdexp line (1-based) of the last cursor rest the preview navigation handled */
+  navigationLastFollowed(): { uri: string; line: number } | undefined;
 }

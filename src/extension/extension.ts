@@ -33,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
   context.subscriptions.push(log, server, status);
 
   let manager: PreviewManager | undefined;
-  let navigation: { readonly follows: number } | undefined;
+  let navigation: { readonly follows: number; readonly lastFollowed: { uri: string; line: number } | undefined } | undefined;
   status.previewShows = (uri) => manager?.showing(uri) ?? false;
   const previews = (): PreviewManager => {
     if (!manager) {
@@ -200,6 +200,7 @@ export function activate(context: vscode.ExtensionContext): SgdexpApi {
     },
     cursorOnNumber: () => scrub.onNumber,
     navigationFollows: () => navigation?.follows ?? 0,
+    navigationLastFollowed: () => navigation?.lastFollowed,
   };
 }
 

@@ -28,8 +28,8 @@ suite('preview', () => {
       [vscode.Uri.file(path.join(extensionRoot(), 'dist', 'webview')).path],
     );
     assert.match(p.nonce, /^[A-Za-z0-9+/=]{16,}$/, 'a nonce of at least 16 base64 characters');
-    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Preview small.sgdexp');
-    assert.ok(tab, 'a tab titled "Preview small.sgdexp"');
+    // the tab model reaches this host in its own messages, not with the panel's view state
+    await until('a tab titled "Preview small.sgdexp"', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Preview small.sgdexp'));
   });
 
   test('the page completes the ready handshake', async function () {
@@ -89,7 +89,8 @@ suite('preview', () => {
     await open('bad.sgdexp', vscode.ViewColumn.One);
     await until('the unlocked one to follow', () => a.previews().some((p) => !p.locked && p.uri === fixture('bad.sgdexp').toString()));
     assert.equal(a.previews().find((p) => p.id === locked.id)?.uri, fixture('small.sgdexp').toString(), 'the locked one did not move');
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
-    assert.ok(tabs.includes('[Preview] small.sgdexp'), `tabs: ${tabs.join(', ')}`);
+    // the tab model reaches this host in its own messages, not with the panel's view state
+    const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+    await until('a tab titled "[Preview] small.sgdexp"', () => tabs().includes('[Preview] small.sgdexp'));
   });
 });

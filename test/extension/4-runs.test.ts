@@ -221,10 +221,19 @@ suite('runs in the preview', () => {
       // the client forwards the change (workspace/didChangeConfiguration): wait until it landed
       await a.syncSettings();
       const doc = await vscode.workspace.openTextDocument(small());
+      let saved = false;
+      const onSave = vscode.workspace.onDidSaveTextDocument((d) => d.uri.toString() === small().toString() && (saved = true));
       const t = await replaceAndSave(doc, 'gd(lr = 0.03)', 'gd(lr = 0.04)');
-      await new Promise((r) => setTimeout(r, 2500));
+      // No sleep: the server has handled the save once it answers a request sent after it (the
+      // language client sends didSave from its listener on this event, registered before the
+      // test's), and a run the save started would have sent its revision's first results before
+      // that answer (a revision's first message goes out as it is opened).
+      await until('the save seen by the extension host', () => saved);
+      onSave.dispose();
+      await a.syncSettings();
       const ran = a.messages.entries.find((e) => e.dir === 'to' && e.t >= t && e.msg.type === 'results' && e.msg.uri === small().toString() && e.msg.doc.runs.gd?.params.lr === 0.04);
       assert.equal(ran, undefined, 'no run of the saved edit while run.on = manual');
+      assert.notEqual(a.latestResults(small().toString())?.doc.runs.gd?.params.lr, 0.04, 'no results of the saved edit while run.on = manual');
       await vscode.commands.executeCommand('sgdexp.runNow', small());
       const r = await until('results after Run Now', () => resultsTo(a, small(), (e) => e.t >= t && e.msg.final && e.msg.doc.runs.gd?.params.lr === 0.04));
       assert.equal(r.msg.doc.runs.gd.status, 'done');

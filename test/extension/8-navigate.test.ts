@@ -125,8 +125,11 @@ suite('navigation between editor and preview', () => {
       const followed = a.navigationFollows();
       const gd = lineOf(editor, 'gd =');
       await moveCursor(editor, gd);
-      // the move handled (its rest acted on): nothing may have been posted for it
-      await until('the cursor move handled', () => a.navigationFollows() > followed);
+      // the move handled (its rest on the gd line acted on): nothing may have been posted for it.
+      // Not just any rest: the move passes line 1 (cursorTop), whose rest is acted on first when
+      // the two commands are more than the rest delay apart (a loaded machine), and the gd
+      // line's rest would then come later — with scrollSync back on, posting a highlight of gd.
+      await until('the cursor move to the gd line handled', () => a.navigationFollows() > followed && a.navigationLastFollowed()?.line === gd + 1);
       assert.deepEqual(highlights(from).map((e) => e.msg.line), [], 'no highlight while scrollSync is off');
     } finally {
       await cfg.update('preview.scrollSync', undefined, vscode.ConfigurationTarget.Workspace);

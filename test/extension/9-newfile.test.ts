@@ -35,7 +35,7 @@ suite('new files', () => {
     await openWith(small);
     await vscode.commands.executeCommand('sgdexp.showPreviewToSide');
     const panel = (await until('a preview of the untitled file', () => a.previews().find((p) => p.uri === uri.toString()))).id;
-    const first = await until('the untitled file run by its preview', () => finalWith(0.02), 120_000);
+    const first = await until('the untitled file run by its preview', () => finalWith(0.02));
     assert.equal(first.doc.runs.gd.status, 'done');
 
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), vscode.ViewColumn.One);
@@ -46,7 +46,7 @@ suite('new files', () => {
     await openWith(small.replace('gd(lr = 0.02)', 'gd(lr = 0.03)'));
     const held = a.latestResults(uri.toString());
     assert.ok(!(held?.final && held.revision <= first.revision), 'the new file is not handed the closed one\'s final results');
-    await until('the new file run under the same name', () => finalWith(0.03, first.revision), 120_000);
+    await until('the new file run under the same name', () => finalWith(0.03, first.revision));
     const foreign = a.messages.entries.slice(mark).find((e): e is ToResults =>
       e.dir === 'to' && e.panel === panel && e.msg.type === 'results' && e.msg.final && e.msg.revision <= first.revision);
     assert.equal(foreign, undefined, 'the preview was sent no final results of the closed file');

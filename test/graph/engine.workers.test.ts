@@ -133,6 +133,59 @@ describe('engine with the real stepping core in worker threads', () => {
     }
   });
 
+  it('a Cancel while this thread is busy longer than the engine waits for the stopped job: the final document has the records the job handed back', async () => {
+    // The engine bounds its wait for a cancelled job's last records (stopWaitMs, 1.1 s by
+    // default). Busy 1.5 s right after the cancel, this thread finds the bound's timer and the
+    // worker's answer both due: Node runs due timers before it reads a worker's message, and the
+    // answer, already there, must still win (src/core/graph/queuedIo.ts). Dense records and rare
+    // progress posts: the job hands back records its last post did not carry.
+    const e = new Engine({ workers: 1, workerScript: worker.file, progressIntervalMs: 1000 });
+    const p = twoRuns({ stepsA: 2_000_000, recordA: 2000 });
+    try {
+      const r1 = e.update(URI, p);
+      let shown = 0;
+      await new Promise<void>((res) => {
+        const off = e.on('results', (m) => {
+          if (m.revision === r1 && m.doc.runs.gd?.status === 'running' && (m.doc.runs.gd.progress?.step ?? 0) > 0) {
+            shown = m.doc.runs.gd.step.at(-1) ?? 0;
+            off();
+            res();
+          }
+        });
+      });
+      const busy = (ms: number) => {
+        const until = performance.now() + ms;
+        while (performance.now() < until) {
+          /* this thread is busy; the worker steps on */
+        }
+      };
+      await new Promise<void>((res) =>
+        setImmediate(() => {
+          // the worker makes records its last post did not carry (the next post is ~1 s away)
+          busy(200);
+          e.cancel(URI);
+          // the worker's answer and the engine's timer both fall due meanwhile
+          busy(1500);
+          res();
+        }),
+      );
+      const m1 = await e.whenFinal(URI, r1);
+      expect(m1.doc.runs.gd.status).toBe('cancelled');
+      const reached = m1.doc.runs.gd.step.at(-1)!;
+      const rel = e.log.find((x) => x.revision === r1 && x.node === 'gd' && x.event === 'cancelled')!;
+      await waitFor(() => rel.releaseMs !== undefined, 'the cancelled worker to be released');
+      expect(rel.terminated).toBeFalsy();
+      // the next run resumes from the job's checkpoint, at its last record: the one the final
+      // document of the cancelled revision ends with
+      const r2 = e.update(URI, p);
+      await e.whenFinal(URI, r2);
+      const ev = e.log.find((x) => x.revision === r2 && x.node === 'gd' && x.event === 'executed')!;
+      expect(ev.fromStep, `last progress post at step ${shown}`).toBe(reached);
+    } finally {
+      await e.dispose();
+    }
+  });
+
   it('an edit during a long run cancels it cooperatively and leaks no worker thread', async () => {
     const before = await settledThreadCount();
     // The kill timer is set far out of reach: every release must then come from the worker's own

@@ -51,9 +51,9 @@ export function warmCool(lr: number): CheckedProgram {
 }
 
 /** A small linear2 experiment: two runs, three plots. */
-export function twoRuns(o: { lrA?: number; lrB?: number; stepsA?: number; title?: string; nameA?: string; seedA?: number } = {}): CheckedProgram {
+export function twoRuns(o: { lrA?: number; lrB?: number; stepsA?: number; recordA?: number; title?: string; nameA?: string; seedA?: number } = {}): CheckedProgram {
   const a = o.nameA ?? 'gd';
-  const trainA: Record<string, Value> = { model: ref('net'), data: ref('data'), optimizer: call('gd', { lr: num(o.lrA ?? 0.05) }), steps: num(o.stepsA ?? 200), record: num(50) };
+  const trainA: Record<string, Value> = { model: ref('net'), data: ref('data'), optimizer: call('gd', { lr: num(o.lrA ?? 0.05) }), steps: num(o.stepsA ?? 200), record: num(o.recordA ?? 50) };
   if (o.seedA !== undefined) trainA.seed = num(o.seedA);
   return program({
     seed: 1,

@@ -69,7 +69,9 @@ describe('language server process: results stream', () => {
     const st = await waitFor(() => statuses.slice(n).find((x) => x.uri === uri && x.nodes.some((y) => y.id === 'gd' && y.state === 'stale')));
     expect(st.nodes.find((y) => y.id === 'ln')?.state).not.toBe('stale');
     expect(st.nodes.find((y) => y.id === 'plot#0')?.state).toBe('stale');
-    await new Promise((r) => setTimeout(r, 200));
+    // a revision the change had opened to run would have sent its first results as it opened,
+    // before the server answers a request sent after the change (no sleep needed, none enough)
+    await conn.sendRequest(Methods.getResults, { uri });
     expect(results.length).toBe(before); // no new results: nothing ran
   });
 

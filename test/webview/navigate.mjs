@@ -76,20 +76,37 @@ export function navigateTests({ test, open, post, results, card, eq, assert, FIG
       return r.top >= -1 && r.top < window.innerHeight;
     }, card(i));
     assert(!(await inView(2)), 'the third figure starts below the fold');
+    // the marks last HIGHLIGHT_MS (1.6 s): read on a loaded machine after the waits below, they
+    // may be gone already. What each message marked is recorded as it happens instead.
+    const recordMarks = () => page.evaluate(() => {
+      window.__marks = [];
+      window.__marksObserver?.disconnect();
+      window.__marksObserver = new MutationObserver((records) => {
+        for (const r of records) {
+          const e = r.target;
+          if (!e.classList.contains('sg-highlight') || (r.oldValue ?? '').split(/\s+/).includes('sg-highlight')) continue;
+          const id = e.dataset.plot ?? e.querySelector('.sg-run-name')?.textContent ?? e.tagName;
+          if (!window.__marks.includes(id)) window.__marks.push(id);
+        }
+      });
+      window.__marksObserver.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['class'], attributeOldValue: true });
+    });
+    await recordMarks();
     await page.evaluate((m) => window.postMessage(m, '*'), { type: 'highlight', uri: URI, line: 14, plots: [2], runs: [] });
     await page.waitForFunction((sel) => document.querySelector(sel).classList.contains('sg-highlight'), card(2));
     await page.waitForFunction((sel) => {
       const r = document.querySelector(sel).getBoundingClientRect();
       return r.top >= -1 && r.top < window.innerHeight / 2;
     }, card(2));
-    eq(await page.evaluate(() => document.querySelectorAll('.sg-highlight').length), 1, 'marked elements');
+    eq(await page.evaluate(() => window.__marks), ['2'], 'marked elements');
     // the mark goes away by itself
     await page.waitForFunction((sel) => !document.querySelector(sel).classList.contains('sg-highlight'), card(2));
     // a highlight for another file is not this page's
+    await recordMarks();
     await page.evaluate((m) => window.postMessage(m, '*'), { type: 'highlight', uri: 'file:///other.sgdexp', line: 12, plots: [1], runs: [] });
     await page.evaluate((m) => window.postMessage(m, '*'), { type: 'highlight', uri: URI, line: 5, plots: [0], runs: ['gd'] });
     await page.waitForFunction((sel) => document.querySelector(sel).classList.contains('sg-highlight'), card(0));
-    eq(await page.evaluate(() => [...document.querySelectorAll('.sg-highlight')].map((e) => e.dataset.plot ?? e.querySelector('.sg-run-name')?.textContent).sort()), ['0', 'gd'], 'a run line marks its figures and its row, not another file\'s');
+    eq(await page.evaluate(() => [...window.__marks].sort()), ['0', 'gd'], 'a run line marks its figures and its row, not another file\'s');
     eq(await page.evaluate(() => window.__posted.filter((m) => m.type === 'error')), [], 'no message rejected');
     eq(errors, [], 'page errors');
     await page.close();

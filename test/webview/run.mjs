@@ -59,24 +59,55 @@ async function open({ theme = 'light', width = 1200, height = 900, saved, state,
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Executing inline script violates')) errors.push(m.text()); });
   if (saved !== undefined) await page.addInitScript((s) => { window.__saved = s; }, saved);
   await page.goto(`${origin}/index.html`);
-  await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
+  // the page says ready before its first frame draws (start() schedules it, then posts ready):
+  // what a test reads at once (the waiting message, restored figures) is there after that frame
+  await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready') && window.__posted.some((m) => m.type === 'rendered'));
   return { page, errors, nonce };
+}
+
+/** Two animation frames: a render the page has scheduled (by the time this is called) has run
+ *  and posted its 'rendered' (the page renders at most once per frame, in its own rAF callback,
+ *  which comes before ours). A wait on the page's frames, not on the clock. */
+const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+/**
+ * Marks `window.__posted` when the page next receives a `type` event, before its own handlers
+ * run (a capture listener on window comes first): a 'rendered' posted from that index on was
+ * drawn by a frame that ran after the event was handled, so it shows what the event changed. A
+ * 'rendered' of a frame scheduled earlier (a theme change, a resize after the last figures
+ * changed the page's height, an earlier message) can come after a length read before the
+ * event, and answer a wait for the event's render with the page not yet changed.
+ */
+const markNext = (page, type) =>
+  page.evaluate((t) => {
+    window.__mark = undefined;
+    window.addEventListener(t, () => { window.__mark = window.__posted.length; }, { capture: true, once: true });
+  }, type);
+/** Waits for a 'rendered' from the mark on (revision at least `rev`), and returns what was posted from it. */
+async function renderedSinceMark(page, rev = -Infinity) {
+  await page.waitForFunction((r) => window.__mark !== undefined && window.__posted.slice(window.__mark).some((m) => m.type === 'rendered' && m.revision >= r), rev, { timeout: 180_000 });
+  return page.evaluate(() => window.__posted.slice(window.__mark));
 }
 
 /** Post a message and wait for the render it causes (or prove that none happens). */
 async function post(page, msg, { expectRender = true } = {}) {
-  const before = await page.evaluate(() => window.__posted.length);
-  await page.evaluate((m) => window.postMessage(m, '*'), msg);
   if (!expectRender) {
-    await page.waitForTimeout(150);
+    // what was already scheduled draws first, so that a render after the message is its own
+    await frames(page);
+    const before = await page.evaluate(() => window.__posted.length);
+    await markNext(page, 'message');
+    await page.evaluate((m) => window.postMessage(m, '*'), msg);
+    // handled (its synchronous answers, e.g. resync, posted), then the frame a render it
+    // scheduled would take
+    await page.waitForFunction(() => window.__mark !== undefined);
+    await frames(page);
     return page.evaluate((n) => window.__posted.slice(n), before);
   }
-  // A frame scheduled before this message (a theme change, an earlier message) can post its own
-  // 'rendered' after `before` was read: for a results message, only a render of its revision (or
-  // a later one) answers. (A status message leaves the store's revision as it is.)
-  const rev = msg?.type === 'results' && typeof msg.revision === 'number' ? msg.revision : -Infinity;
-  await page.waitForFunction(([n, r]) => window.__posted.slice(n).some((m) => m.type === 'rendered' && m.revision >= r), [before, rev], { timeout: 180_000 });
-  return page.evaluate((n) => window.__posted.slice(n), before);
+  await markNext(page, 'message');
+  await page.evaluate((m) => window.postMessage(m, '*'), msg);
+  // for a results message, a render of its revision (or a later one); a status message leaves
+  // the store's revision as it is
+  return renderedSinceMark(page, msg?.type === 'results' && typeof msg.revision === 'number' ? msg.revision : -Infinity);
 }
 
 const card = (i) => `section.sg-card[data-plot="${i}"]`;
@@ -568,7 +599,9 @@ test("sgdexp.plot.theme: a fixed theme's colours whatever VS Code's theme; 'auto
     // VS Code switching its theme changes nothing in the figures
     await page.evaluate(() => document.querySelectorAll('svg.sg-plot').forEach((s) => { s.__mark = 1; }));
     await page.evaluate((t) => window.__applyTheme('other', t), THEMES[vscodeTheme === 'light' ? 'dark' : 'light']);
-    await page.waitForTimeout(150);
+    // the page sees the switch in a MutationObserver (a microtask, before the evaluate returns);
+    // a redraw it scheduled would run in the next frame
+    await frames(page);
     eq(await page.evaluate(() => [...document.querySelectorAll('svg.sg-plot')].map((s) => s.__mark)), [1, 1, 1], `figures kept after a VS Code theme switch (plot theme ${setting})`);
     eq((await look(page)).stroke, want[setting].stroke, `plot theme ${setting} after a VS Code theme switch`);
     eq(errors, [], 'page errors');
@@ -668,9 +701,9 @@ const domainOf = (page, i, axis = 'x') => page.evaluate(([sel, a]) => document.q
 const scaleType = (page, i) => page.evaluate((sel) => document.querySelector(`${sel} svg.sg-plot`).scale('y').type, card(i));
 /** click a control and wait for the render it causes */
 async function clickRender(page, selector) {
-  const before = await page.evaluate(() => window.__posted.length);
+  await markNext(page, 'click');
   await page.click(selector);
-  await page.waitForFunction((n) => window.__posted.slice(n).some((m) => m.type === 'rendered'), before);
+  await renderedSinceMark(page);
 }
 
 test('results table: a header click sorts the rows (numbers numerically, missing last), kept across updates and a reload', async () => {
@@ -752,9 +785,9 @@ test('brush zoom: a drag over a series figure zooms x (kept across updates), a d
   await page.mouse.down();
   await page.mouse.move(at(0.3), y + 2);
   await page.mouse.move(at(0.5), y + 3);
-  const before = await page.evaluate(() => window.__posted.length);
+  await markNext(page, 'pointerup');
   await page.mouse.up();
-  await page.waitForFunction((n) => window.__posted.slice(n).some((m) => m.type === 'rendered'), before);
+  await renderedSinceMark(page);
   const zoomed = await domainOf(page, 0);
   const want = [full[0] + 0.2 * (full[1] - full[0]), full[0] + 0.5 * (full[1] - full[0])];
   assert(Math.abs(zoomed[0] - want[0]) < 0.02 * (full[1] - full[0]) && Math.abs(zoomed[1] - want[1]) < 0.02 * (full[1] - full[0]), `zoomed x domain ${zoomed}, want about ${want} (full ${full})`);
@@ -766,9 +799,9 @@ test('brush zoom: a drag over a series figure zooms x (kept across updates), a d
   eq(Object.values((await page.evaluate(() => window.__saved)).view.figures).map((f) => f.x), [zoomed], 'zoom saved with setState');
   await post(page, results(3, FIG1));
   const box = await page.locator(`${card(0)} svg.sg-plot`).boundingBox();
-  const b2 = await page.evaluate(() => window.__posted.length);
+  await markNext(page, 'dblclick');
   await page.mouse.dblclick(at(0.4), y);
-  await page.waitForFunction((n) => window.__posted.slice(n).some((m) => m.type === 'rendered'), b2);
+  await renderedSinceMark(page);
   eq(await domainOf(page, 0), full, 'x domain after a double-click');
   assert(box.width > 0 && !(await page.isVisible(`${card(0)} button[data-view="reset"]`)), 'reset button still shown');
   eq(errors, [], 'page errors');

@@ -103,10 +103,15 @@ await step('open the experiment and run "Open Preview to the Side" from the comm
 // runs that changed and the claims are checked again, in the editor (inlay hints) and the preview.
 await step('the loop: edit a number and save; the preview re-runs and checks the claims', async () => {
   const loopShot = (n, what) => join(dirname(a.screenshot), `loop-${n}-${what}.png`);
-  const header = () => webview().locator('.sg-title .sg-badge').first().textContent({ timeout: 5000 });
-  const before = await header();
-  // a revision shown as a clock reading reads to the second: make the next one read differently
-  await page.waitForTimeout(1100);
+  // the page's count of revisions shown, from the header badge's title ("revision N shown here
+  // …", the "update N" of its words): a higher one is the save's revision on the page (the edit
+  // alone only marks runs stale). The header reads no clock: no sleep is needed before the edit.
+  const shownRevision = async () => {
+    const t = await webview().locator('.sg-title .sg-badge-state').first().getAttribute('title', { timeout: 5000 });
+    return Number(/revision (\d+) shown/.exec(t ?? '')?.[1] ?? NaN);
+  };
+  const before = await shownRevision();
+  if (!Number.isFinite(before)) throw new Error('no revision in the preview header');
   const text = readFileSync(join(resolve(a.workspace), a.file), 'utf8').split('\n');
   const row = text.findIndex((l) => /label_noise\(.*delta = 2\b/.test(l));
   if (row < 0) throw new Error(`no label_noise(…, delta = 2) line in ${a.file}`);
@@ -115,14 +120,19 @@ await step('the loop: edit a number and save; the preview re-runs and checks the
   await page.keyboard.press('Control+G');
   await page.locator('.quick-input-widget input').fill(`:${row + 1}:${col}`);
   await page.keyboard.press('Enter');
+  // the keys below go to the editor once Go to Line has closed and put the cursor there
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 60_000 });
+  await page.locator('#status\\.editor\\.selection', { hasText: `Ln ${row + 1}, Col ${col}` }).waitFor({ timeout: 60_000 });
   await page.keyboard.press('Shift+ArrowRight');
   await page.keyboard.type('4');
+  await page.locator('.monaco-editor .view-lines', { hasText: 'delta = 4' }).first().waitFor({ timeout: 60_000 });
   await page.screenshot({ path: loopShot(1, 'edit') });
   await page.keyboard.press('Control+S');
-  // the preview answers the edit and the save with a new revision
+  // the preview answers the save with a new revision
   const until = Date.now() + 120_000;
-  while ((await header().catch(() => before)) === before) {
-    if (Date.now() > until) throw new Error(`the preview's header stayed "${before}" after the save`);
+  let shown = before;
+  while (!((shown = await shownRevision().catch(() => before)) > before)) {
+    if (Date.now() > until) throw new Error(`the preview still showed revision ${shown} (${before} before the save)`);
     await page.waitForTimeout(100);
   }
   const settled = await plotsSettled(300_000);

@@ -39,6 +39,7 @@ import { Sessions, type DocState, type SessionOptions } from './sessions';
 import type { MemoryCache } from './memoryCache';
 import type { DiskCache } from './diskCache';
 import { joinTrajectories, type RunValue } from './runValue';
+import { afterQueuedIo } from './queuedIo';
 
 export type { ExecEvent, ExecEventKind } from './events';
 
@@ -217,7 +218,7 @@ export class Engine {
       for (const { slot, f } of running) {
         if (this.jobs.get(f.key) === f) continue;
         let timer: ReturnType<typeof setTimeout> | undefined;
-        const timeout = new Promise<null>((r) => (timer = setTimeout(() => r(null), this.stopWaitMs)));
+        const timeout = new Promise<null>((r) => (timer = setTimeout(() => afterQueuedIo(() => r(null)), this.stopWaitMs)));
         const last = Promise.race([f.job.released.then((r) => r.result), timeout]).then((r) => {
           clearTimeout(timer);
           if (!r || r.status !== 'cancelled') return null;

@@ -18,6 +18,7 @@ import type { Trajectory } from '../wire/results';
 import type { FinalStatus } from './runValue';
 import { TrajectoryBuffer, type StreamedProgress } from './trajectoryBuffer';
 import { defaultWorkerScript } from './workerScript';
+import { afterQueuedIo } from './queuedIo';
 
 export { defaultWorkerScript };
 
@@ -380,8 +381,9 @@ export class WorkerPool {
     if (!slot || slot.exited) return;
     // also by message: a worker bundled without the flag's poll still stops
     slot.worker.postMessage({ type: 'cancel', job: job.id } satisfies ToWorker);
-    // not acknowledged in time (a long uninterruptible step): terminate the thread
-    job.killTimer = setTimeout(() => {
+    // not acknowledged in time (a long uninterruptible step): terminate the thread — unless the
+    // acknowledgement is already waiting to be read (queuedIo.ts)
+    job.killTimer = setTimeout(() => afterQueuedIo(() => {
       if (slot.job !== job || slot.exited) return;
       slot.exited = true;
       this.stats.terminated++;
@@ -391,7 +393,7 @@ export class WorkerPool {
         if (slot.job === job) this.free(slot, job, true);
         this.pump();
       });
-    }, this.killAfterMs);
+    }), this.killAfterMs);
   }
 
   private inlineAborts = new Map<number, AbortController>();

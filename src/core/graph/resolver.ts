@@ -15,6 +15,7 @@ import type { SlotState } from './report';
 import type { RunStore } from './runStore';
 import { makeRunValue, sliceTrajectory, type RunValue } from './runValue';
 import { settled, type DocState, type Sessions } from './sessions';
+import { afterQueuedIo } from './queuedIo';
 
 const emptyTrajectory = (): Trajectory => ({ step: [], time: [], metrics: {} });
 
@@ -122,7 +123,7 @@ export class Resolver {
     if (stopping) {
       // bounded: a runner that ignores its abort signal must not hold this run back
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([stopping, new Promise<void>((r) => (timer = setTimeout(r, this.stopWaitMs)))]);
+      await Promise.race([stopping, new Promise<void>((r) => (timer = setTimeout(() => afterQueuedIo(r), this.stopWaitMs)))]);
       clearTimeout(timer);
       if (!sessions.current(doc) || (slot.state as SlotState) === 'cancelled') return null;
       f = jobs.get(key);

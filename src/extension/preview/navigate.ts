@@ -11,25 +11,26 @@ import { targetsAt } from '../../core/navigate';
 import type { Preview } from './preview';
 import type { PreviewManager } from './previewManager';
 import { readSettings } from '../settings';
+import { isRevealEcho, type Revealed } from './echo';
 
 /** the cursor rests this long on a line before the preview follows (arrow keys held down cross
  *  many lines: only the last one scrolls the page) */
 const FOLLOW_DELAY_MS = 120;
-/** the selection changes a reveal causes arrive within this time; later, a move to that same line
- *  is the user's own */
-const ECHO_MS = 1500;
 
 export class PreviewNavigation implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** the line a reveal put the cursor on: the selection changes it causes are not echoed back to
    *  the page (a click on a legend entry would scroll the page away to the run's first figure) */
-  private revealed: { uri: string; line: number; at: number; editor?: vscode.TextEditor } | undefined;
+  private revealed: Revealed | undefined;
   /** per preview, the targets last highlighted: moving within one statement does not flash again */
   private readonly shown = new Map<number, string>();
   /** how many times the cursor's rest was acted on (highlight or not): lets a test know a move
    *  was handled, so that it can check no highlight followed without waiting for a time */
   follows = 0;
+  /** the line (1-based) of the last rest acted on: a move passes other lines (a test's cursorTop,
+   *  then down), whose rests may be acted on first and count in `follows` too */
+  lastFollowed: { uri: string; line: number } | undefined;
 
   constructor(
     private readonly manager: PreviewManager,
@@ -54,12 +55,12 @@ export class PreviewNavigation implements vscode.Disposable {
     if (line > doc.lineCount) return; // lines of an older text, since shortened
     const text = doc.lineAt(line - 1);
     const selection = new vscode.Selection(line - 1, text.firstNonWhitespaceCharacterIndex, line - 1, text.range.end.character);
-    const revealed: NonNullable<typeof this.revealed> = { uri, line: line - 1, at: Date.now() };
+    const revealed: Revealed = { uri, anchor: selection.anchor, active: selection.active };
     this.revealed = revealed;
     const editor = await vscode.window.showTextDocument(doc, { viewColumn: this.editorColumn(p), selection, preserveFocus: false });
     // the echo comes from this editor: once it is closed, a new editor of the file moved to the
     // same line is the user's own move (seen: a reopened file whose cursor went to that line
-    // within ECHO_MS got no highlight)
+    // soon after got no highlight)
     revealed.editor = editor;
     editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
@@ -81,9 +82,9 @@ export class PreviewNavigation implements vscode.Disposable {
     const doc = e.textEditor.document;
     if (doc.languageId !== 'sgdexp' || !e.selections.length) return;
     const uri = doc.uri.toString();
-    const line = e.selections[0]!.active.line;
-    const r = this.revealed;
-    if (r?.uri === uri && r.line === line && Date.now() - r.at < ECHO_MS && (!r.editor || r.editor === e.textEditor)) return;
+    const sel = e.selections[0]!;
+    const line = sel.active.line;
+    if (isRevealEcho(this.revealed, { uri, editor: e.textEditor, anchor: sel.anchor, active: sel.active })) return;
     this.revealed = undefined;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
@@ -95,6 +96,7 @@ export class PreviewNavigation implements vscode.Disposable {
   /** Posts `highlight` to each shown preview of `uri` where line `line` (1-based) designates something. */
   private follow(uri: vscode.Uri, line: number): void {
     this.follows++;
+    this.lastFollowed = { uri: uri.toString(), line };
     if (!readSettings(uri).scrollSync) return;
     for (const p of this.manager.all) {
       if (!p.matches(uri) || !p.panel.visible || !p.isReady) continue;
