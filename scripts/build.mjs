@@ -1,7 +1,8 @@
 // Bundles every entry point with esbuild. Entries that do not exist yet are skipped, so the
 // build grows with the project. `--release` minifies and drops source maps.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join, dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,18 +65,35 @@ if (existsSync(join(root, 'webview'))) {
     if (f.endsWith('.css')) copyFileSync(join(root, 'webview', f), join(root, 'dist/webview', f));
   }
 }
-// V8's code cache of dist/check.js (src/cli/codeCache.ts), made by one check of an example so it
-// holds the functions a check compiles too. Without it the CLI compiles as before.
-const checkJs = join(root, 'dist/check.js');
-if (existsSync(checkJs) && existsSync(join(root, 'dist/cli.js'))) {
-  rmSync(`${checkJs}.cache`, { force: true });
-  const r = spawnSync(process.execPath, [join(root, 'dist/cli.js'), 'check', join(root, 'examples/01-varre-fig1.sgdexp')], {
-    env: { ...process.env, SGDEXP_CODE_CACHE_WRITE: '1' }, stdio: 'ignore', timeout: 60_000,
-  });
-  if (r.status !== 0 || !existsSync(`${checkJs}.cache`)) {
-    rmSync(`${checkJs}.cache`, { force: true });
-    console.warn(`build: no code cache for dist/check.js (the check exited ${r.status ?? r.signal}); the CLI compiles it at each start`);
+// V8's code caches of the CLI's lazy bundles (src/cli/codeCache.ts), each made by the command that
+// loads it, so the cache holds the functions that command compiles too. dist/run.js's is made by a
+// re-run served from a temporary results cache (the path a re-run of an unchanged file takes; a
+// cold run shares most of it). Without a cache the CLI compiles as before.
+const example = join(root, 'examples/01-varre-fig1.sgdexp');
+const scratch = mkdtempSync(join(tmpdir(), 'sgdexp-build-'));
+const cli = (args, write) => spawnSync(process.execPath, [join(root, 'dist/cli.js'), ...args], {
+  env: { ...process.env, ...(write ? { SGDEXP_CODE_CACHE_WRITE: '1' } : {}) }, stdio: 'ignore', timeout: 120_000,
+});
+const runArgs = ['run', '-q', '--format', 'json', '--out', join(scratch, 'out'), '--cache-dir', join(scratch, 'cache'), example];
+const caches = [
+  { bundle: 'dist/check.js', commands: [['check', example]] },
+  { bundle: 'dist/run.js', commands: [runArgs, runArgs] },
+];
+try {
+  for (const { bundle, commands } of caches) {
+    const js = join(root, bundle);
+    if (!existsSync(js) || !existsSync(join(root, 'dist/cli.js'))) continue;
+    rmSync(`${js}.cache`, { force: true });
+    let r;
+    // every command but the last prepares (a first run fills the results cache); the last writes
+    commands.forEach((args, i) => { if (!r || r.status === 0) r = cli(args, i === commands.length - 1); });
+    if (r.status !== 0 || !existsSync(`${js}.cache`)) {
+      rmSync(`${js}.cache`, { force: true });
+      console.warn(`build: no code cache for ${bundle} (the command exited ${r.status ?? r.signal}); the CLI compiles it at each start`);
+    }
   }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
 }
 if (!process.env.SGDEXP_QUIET) console.log(`build: ${(performance.now() - t0).toFixed(0)} ms${release ? ' (release)' : ''}`);
 if (watch) console.log('watch mode is not supported; re-run the build');

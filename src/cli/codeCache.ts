@@ -1,8 +1,9 @@
-// Loading a lazy bundle (dist/check.js) with V8's code cache, made at build time
-// (scripts/build.mjs runs one `sgdexp check` with SGDEXP_CODE_CACHE_WRITE=1). Of a `check`'s
+// Loading a lazy bundle (dist/check.js, dist/run.js) with V8's code cache, made at build time
+// (scripts/build.mjs runs the command that loads it with SGDEXP_CODE_CACHE_WRITE=1). Of a `check`'s
 // ~45 ms above a bare `node -e 0`, compiling check.js took ~7.5 ms and the functions compiled
 // lazily during the check more; with the cache a check measured 0.89× (median of 21, A/B
-// alternated). V8 refuses a cache made by another V8 version, with other flags or for other
+// alternated); a re-run of the Fig. 1 example served from the results cache took 0.91× the CPU
+// time with run.js's cache (median of 15 pairs). V8 refuses a cache made by another V8 version, with other flags or for other
 // source text (`cachedDataRejected`), and then compiles as usual: a stale or foreign cache costs
 // its read, never a wrong result. Node 22's module.enableCompileCache does the same for every
 // module; Node 20 has only vm.Script's cachedData.

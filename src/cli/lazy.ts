@@ -23,7 +23,8 @@ export async function loadCheckStack(): Promise<CheckStack> {
 }
 
 export async function loadRunStack(): Promise<RunStack> {
-  return require('./runStack') as RunStack;
+  // as check.js: through its code cache in dist/, required as usual on the sources
+  return (requireWithCodeCache(join(__dirname, 'run.js')) ?? require('./runStack')) as RunStack;
 }
 
 export async function loadFigureStack(): Promise<FigureStack> {
