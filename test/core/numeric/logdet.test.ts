@@ -11,6 +11,7 @@ import { Rng } from '../../../src/core/numeric/rng';
 import { runTraining } from '../../../src/core/numeric/run';
 import type { RunSpec } from '../../../src/core/spec';
 import { gd, linear2, ln, spec, teacher } from './helpers';
+import { residualSq, traces } from './logdetTerms';
 
 /** Q (m×r) with orthonormal columns, from Gram–Schmidt (twice) on Gaussian columns; row-major. */
 function orthonormal(m: number, r: number, rng: Rng): Float64Array {
@@ -199,28 +200,6 @@ describe('exact per-step determinant identity (relative error ≤ 1e-10 over 100
     expect(r.worst).toBeLessThan(1e-10);
   });
 });
-
-/** tr S and tr S² (= ‖S‖²_F, S symmetric) of S = XᵀX */
-function traces({ p, XtX }: { p: number; XtX: Float64Array }): { trS: number; trS2: number } {
-  let trS = 0, trS2 = 0;
-  for (let i = 0; i < p; i++) {
-    trS += XtX[i * p + i];
-    for (let j = 0; j < p; j++) trS2 += XtX[i * p + j] ** 2;
-  }
-  return { trS, trS2 };
-}
-
-/** ‖R‖²_F of the residual R = XᵀY − XᵀX·P at the product P = W1W2 */
-function residualSq({ p, k, XtX, XtY }: { p: number; k: number; XtX: Float64Array; XtY: Float64Array }, P: Float64Array): number {
-  let R2 = 0;
-  for (let i = 0; i < p; i++)
-    for (let c = 0; c < k; c++) {
-      let r = XtY[i * k + c];
-      for (let j = 0; j < p; j++) r -= XtX[i * p + j] * P[j * k + c];
-      R2 += r * r;
-    }
-  return R2;
-}
 
 describe('Theorem 4.2: label-noise log det slope', () => {
   // Per label-noise step log det changes by exactly 2Σ log|1 − sᵢ(M)²| = −2‖M‖²_F − Σ sᵢ(M)⁴ − O(s⁶)

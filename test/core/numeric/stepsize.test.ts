@@ -1,11 +1,15 @@
 // Stepsize schedules: their values at the boundaries, the closed-form sums against brute force,
 // resume under a schedule, and Theorem 4.2's line integrated over the schedule (Σ_t η_t² in place
-// of η²·t) against a simulation, within the 3% of the constant-stepsize test (logdet.test.ts).
+// of η²·t) against a simulation, up to the second-order excess predicted as in the
+// constant-stepsize test (logdet.test.ts).
 import { describe, expect, it } from 'vitest';
 import { maxStepsize, sqSumAt, stepsizeAt, timeAt } from '../../../src/core/numeric/stepsize';
+import { buildRun } from '../../../src/core/numeric/build';
+import type { Linear2 } from '../../../src/core/numeric/linear2';
 import { runTraining } from '../../../src/core/numeric/run';
 import type { OptimizerSpec, ScheduleSpec } from '../../../src/core/numeric/spec';
 import { bitwiseDiff, linear2, mean, spec, teacher } from './helpers';
+import { residualSq, traces } from './logdetTerms';
 
 const cosine = (from: number, to: number, horizon: number): ScheduleSpec => ({ kind: 'cosine', from, to, horizon });
 const decay = (from: number, factor: number, every: number): ScheduleSpec => ({ kind: 'step_decay', from, factor, every });
@@ -77,28 +81,66 @@ describe('runs under a schedule', () => {
     expect(o.trajectory.time.at(-1)).toBe(200 * 0.02);
   });
 
-  // As the constant-stepsize test: n = 1000, p = 5, k = 2, width 10, δ = 1, 20000 steps, 3 seeds,
-  // stepsizes up to 0.014 (the discretisation adds ≈ 1–3% at η = 0.01, docs/theory.md §4). The fall
-  // is taken after a burn-in of 2000 steps, as in the exact-draw test: the first steps' discrete
-  // GD drift (≈ 2η²‖R‖² per step while the residual is large) weighs more under a schedule that
-  // starts high (measured: 4.0% from step 0 for cosine(0.01, 0.002), 3.1% for constant η = 0.01;
-  // 2.5–2.9% for both after the burn-in, 2.1–2.9% per seed).
-  it('Theorem 4.2 under cosine(0.014, 0.006) and step_decay(0.014, 0.7, 5000): the fall of log det is rate·Σ_t η_t² within 3%', async () => {
-    for (const s of [cosine(0.014, 0.006, 20000), decay(0.014, 0.7, 5000)]) {
-      const ratios: number[] = [];
-      for (const seed of [0, 1, 2]) {
-        const o = await runTraining(spec(teacher(1000, 5, 2), linear2(10), { kind: 'label_noise', lr: s, delta: 1, batch: null, weight_decay: 0 }, 20000, 40, { seed }));
-        expect(o.status).toBe('done');
-        const L = o.trajectory.metrics.logdet as number[];
-        const sq = o.trajectory.metrics.lr_sq_sum as number[];
-        const rate = o.theory.logdet_rate_per_lr2;
-        expect(rate).toBeLessThan(0);
-        expect(o.theory.logdet_rate_per_step).toBeUndefined();
-        const i0 = o.trajectory.step.findIndex((t) => t >= 2000);
-        ratios.push((L.at(-1)! - L[i0]) / (rate * (sq.at(-1)! - sq[i0])));
+  // Theorem 4.2's line over the schedule, to second order (docs/theory.md §4, Eq. (§4.S)). Step t
+  // (η_t set before it, as run.ts does) lowers log det by exactly 2Σ log|1 − sᵢ(M_t)²|
+  // = −2‖M_t‖²_F − Σ sᵢ(M_t)⁴ − O(s⁶), M_t = η_t R_t + η_t√δ·G_t, G_t's k columns iid N(0, S),
+  // S = XᵀX. In expectation the fall over steps t ∈ [t0, T) is rate·Σ η_t² (rate = −2δ·k·tr S)
+  // times 1 + e, with the predicted excess
+  //   e = [Σ η_t²‖R_t‖²_F / (δ·k·tr S) + δ·(k(tr S)² + k(k+1)tr S²)/(2k·tr S) · Σ η_t⁴] / Σ η_t²
+  // (the drift term and E‖GᵀG‖²_F, each step weighted by its own η_t), ‖R_t‖² measured on the
+  // realised path at the state before step t. Fluctuation: the fall is dominated by
+  // −2δ Σ η_t²‖G_t‖², Var ‖G‖²_F = 2k·tr S², so its relative s.e. per seed is
+  // √(2k·tr S²·Σ η_t⁴)/(k·tr S·Σ η_t²). As the constant-stepsize test: n = 1000, p = 5, k = 2,
+  // width 10, δ = 1, 20000 steps, the fall taken after a 2000-step burn-in, where ‖R‖² has settled to
+  // its stationary level (the prediction holds from step 0 as well: measured 3.1–4.3 % per seed,
+  // predicted 3.4–4.0 %, seed-mean residual −0.5 s.e.; the burn-in keeps e in the range checked).
+  // Measured (seeds 0–7): the excess 1.9–2.9 % per seed for cosine, 1.8–2.9 % for step_decay, against
+  // predicted 2.2–2.3 % and 2.2–2.4 % (the s⁴ term 0.05 % of it); residual per seed −1.1…+1.8 s.e.
+  // (s.e. 0.38 %, 0.42 %), seed mean 0.00 % for both. So the test claims: the seed-mean residual is
+  // within 4 s.e. of the mean (0.13 %, 0.15 %), and e is 2–3 %. Planted faults measured to fail both
+  // schedules: δ 1 % larger in linear2.ts's noise scale (residual 7.5 and 6.8 s.e.), the prediction's
+  // η_t 1 % larger than the run's (−15 and −14 s.e.).
+  function scheduleExcess(s: ScheduleSpec, seed: number, steps = 20000, burn = 2000) {
+    const delta = 1;
+    const { stepper, data, opt } = buildRun(spec(teacher(1000, 5, 2), linear2(10), { kind: 'label_noise', lr: s, delta, batch: null, weight_decay: 0 }, steps, 40, { seed }));
+    const lin = stepper as Linear2;
+    if (data.kind !== 'regression') throw new Error('regression data');
+    const { k } = data;
+    const { trS, trS2 } = traces(data);
+    const rate = -2 * delta * k * trS;
+    expect(stepper.theory().logdet_rate_per_lr2).toBeCloseTo(rate, 12);
+    expect(stepper.theory().logdet_rate_per_step).toBeUndefined();
+    let L0 = NaN, sq = 0, q4 = 0, R2 = 0;
+    for (let t = 0; t < steps; t++) {
+      opt.stepSize = stepsizeAt(s, t);
+      if (t === burn) L0 = stepper.metrics().logdet as number;
+      if (t >= burn) {
+        const e2 = opt.stepSize ** 2;
+        sq += e2;
+        q4 += e2 * e2;
+        R2 += e2 * residualSq(data, lin.product());
       }
-      console.log(`${s.kind}: measured/predicted fall of log det = ${mean(ratios).toFixed(4)} (informative)`);
-      expect(Math.abs(mean(ratios) - 1), JSON.stringify(s)).toBeLessThan(0.03);
+      stepper.step();
     }
-  });
+    // Σ η_t² over the window is the run's own clock (lr_sq_sum), in closed form
+    expect(sq).toBeCloseTo(sqSumAt(s, steps) - sqSumAt(s, burn), 12);
+    const fall = (stepper.metrics().logdet as number) - L0;
+    const err = fall / (rate * sq) - 1;
+    const pred = (R2 / (delta * k * trS) + ((delta * (k * trS * trS + k * (k + 1) * trS2)) / (2 * k * trS)) * q4) / sq;
+    const se = Math.sqrt(2 * k * trS2 * q4) / (k * trS * sq);
+    return { err, pred, se };
+  }
+  for (const s of [cosine(0.014, 0.006, 20000), decay(0.014, 0.7, 5000)])
+    it(`Theorem 4.2 under ${s.kind === 'cosine' ? 'cosine(0.014, 0.006)' : 'step_decay(0.014, 0.7, 5000)'}: the fall of log det is rate·Σ_t η_t² times 1 + the predicted excess`, () => {
+      const seeds = [0, 1, 2, 3, 4, 5, 6, 7];
+      const r = seeds.map((seed) => scheduleExcess(s, seed));
+      const resid = mean(r.map((x) => x.err - x.pred));
+      const se = Math.sqrt(r.reduce((a, x) => a + x.se ** 2, 0)) / r.length;
+      console.log(`${s.kind}: excess ${(100 * mean(r.map((x) => x.err))).toFixed(2)} %, predicted ${(100 * mean(r.map((x) => x.pred))).toFixed(2)} %, residual ${(resid / se).toFixed(2)} s.e. (informative)`);
+      expect(Math.abs(resid)).toBeLessThan(4 * se);
+      for (const x of r) {
+        expect(x.pred).toBeGreaterThan(0.02);
+        expect(x.pred).toBeLessThan(0.03);
+      }
+    });
 });
