@@ -108,10 +108,16 @@ export class ServerClient implements vscode.Disposable {
       // last document; once a newer revision was announced (its status may come before its first
       // results), that answer is superseded: sending it on would show the old revision's runs
       // after the new one's status.
-      if ((this.announced.get(m.uri) ?? -Infinity) > v.value.revision) return;
+      if (this.superseded(v.value)) return;
       this.fire(v.value);
     }, () => {});
     return null;
+  }
+
+  /** Whether a newer revision than `m`'s was announced for its file (by results or status): a
+   *  getResults answer read while a new revision was being set up is then the old one's. */
+  superseded(m: ResultsMessage): boolean {
+    return (this.announced.get(m.uri) ?? -Infinity) > m.revision;
   }
 
   private announce(uri: string, revision: number): void {

@@ -168,7 +168,9 @@ export class PreviewManager implements vscode.WebviewPanelSerializer<PreviewStat
     try {
       if (!known?.final) {
         const cached = await this.client.getResults(uri);
-        if (cached && p.matches(uri)) this.onResults(cached);
+        // superseded while asked (a newer revision's status came first): the newer results follow,
+        // and the page, which keeps the newest revision it saw, would drop these anyway
+        if (cached && p.matches(uri) && !this.client.superseded(cached)) this.onResults(cached);
       }
       if (readSettings(uri).runOn !== 'manual' && !this.latest.get(uri.toString())?.final && p.matches(uri)) {
         // the server knows only documents open in an editor; an unopened file has nothing to run
