@@ -1,4 +1,4 @@
-// Benchmarks of the reactive engine (issue 4), medians over repeated edits (run on an idle
+// Benchmarks of the reactive engine, medians over repeated edits (run on an idle
 // machine: the figures are wall-clock and another process's load shows up in them):
 //   1. a plot-option edit → the updated (final) results message        target < 30 ms
 //   2. one run edited in a file of 10 runs, 9 cached → first partial

@@ -7,7 +7,7 @@
 //   (c) CPU time of the main thread from Chromium's trace (`tdur`): the render task alone, and
 //       everything up to the painted frame (render + style + layout + paint). On a shared machine
 //       the wall-clock figures grow with the load; the CPU figures do not.
-// Target (issue 5): render < 100 ms.
+// Target: render < 100 ms.
 // Usage: node scripts/bench-webview.mjs [iterations=15]
 import { launch, loadHtmlModule, newNonce, pageHtml, serve, webviewFiles } from '../test/webview/harness.mjs';
 

@@ -1,4 +1,4 @@
-// Stepping-core benchmark (issue 2), medians over rounds. For each configuration, every round
+// Stepping-core benchmark, medians over rounds. For each configuration, every round
 // runs, back to back (so a shared machine's load hits all alike):
 //   ours : steps/s of runTraining in a fresh Node process, bare (no recording);
 //   numpy: a plain numpy implementation of the same step (bench/numpy_ref.py): "naive"
