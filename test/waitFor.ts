@@ -1,6 +1,7 @@
 // Waiting in tests: for a state, never for a time. The bound is a hang detector (minutes, so a
 // machine whose cores are busy is slower, not red); when it trips, the message says what was
-// awaited and what was last seen.
+// awaited and what was last seen. The bound is read on the monotonic clock (performance.now):
+// the wall clock can step (a fresh machine's first NTP sync) and would trip it at once.
 
 export const HANG_MS = 4 * 60_000;
 
@@ -11,11 +12,11 @@ export async function waitFor<T>(
   opts: { ms?: number; everyMs?: number; seen?: () => unknown } = {},
 ): Promise<T> {
   const ms = opts.ms ?? HANG_MS;
-  const t0 = Date.now();
+  const t0 = performance.now();
   for (;;) {
     const x = f();
     if (x !== undefined && x !== false) return x as T;
-    if (Date.now() - t0 > ms) {
+    if (performance.now() - t0 > ms) {
       let last = '';
       if (opts.seen) {
         try {
