@@ -14,7 +14,8 @@ export function installCrashGuards(proc: Pick<NodeJS.Process, 'on'>, log: Log): 
   let inWindow = 0;
   let suppressed = 0;
   const report = (what: string, e: unknown) => {
-    const now = Date.now();
+    // monotonic: a wall clock set back would otherwise keep one window open for the jump's length
+    const now = performance.now();
     if (now - windowStart > 60_000) {
       if (suppressed) write(log, `sgdexp: ${suppressed} further unhandled errors were not shown`);
       windowStart = now;

@@ -10,7 +10,8 @@ export const EXTENSION_ID = 'sgdexp.sgdexp';
 /** Polls until `f` returns something truthy. The bound is a hang detector, in minutes: the
  *  suite must pass with both cores busy, where everything is slower but nothing is wrong. */
 export async function until<T>(what: string, f: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 5 * 60_000, everyMs = 50): Promise<T> {
-  const t0 = Date.now();
+  // a monotonic clock: a wall-clock jump (a fresh machine's NTP sync) must not trip the bound
+  const t0 = performance.now();
   let last: unknown;
   for (;;) {
     try {
@@ -19,7 +20,7 @@ export async function until<T>(what: string, f: () => T | undefined | null | fal
     } catch (e) {
       last = e;
     }
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    if (performance.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
